@@ -1,0 +1,106 @@
+import type { FieldError } from "./api-errors";
+import { parseTimeParam } from "./timestamps";
+
+export interface EventFilter {
+	from?: number;
+	to?: number;
+	userId?: string;
+	convoId?: string;
+	model?: string;
+	event?: string;
+	/** Property equality filters, from `property.<key>=<value>`. */
+	properties: { key: string; value: string }[];
+	/** Case-insensitive substring of input or output. */
+	text?: string;
+	limit: number;
+	cursor?: EventCursor;
+}
+
+/** Position after the last row of a page, in (timestamp desc, event_id desc) order. */
+export interface EventCursor {
+	timestamp: number;
+	eventId: string;
+}
+
+export const EVENT_PAGE = { defaultLimit: 50, maxLimit: 100 } as const;
+const PROPERTY_KEY = /^[A-Za-z0-9_.$-]{1,100}$/;
+
+function toBase64Url(text: string): string {
+	const bytes = new TextEncoder().encode(text);
+	let binary = "";
+	for (const b of bytes) binary += String.fromCharCode(b);
+	return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(text: string): string {
+	const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+	return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+}
+
+export function encodeCursor(cursor: EventCursor): string {
+	return toBase64Url(JSON.stringify([cursor.timestamp, cursor.eventId]));
+}
+
+export function decodeCursor(value: string): EventCursor | undefined {
+	try {
+		const parsed: unknown = JSON.parse(fromBase64Url(value));
+		if (Array.isArray(parsed) && typeof parsed[0] === "number" && typeof parsed[1] === "string") {
+			return { timestamp: parsed[0], eventId: parsed[1] };
+		}
+	} catch {
+		// fall through: a malformed cursor is reported as a field error below
+	}
+	return undefined;
+}
+
+/** Parses `GET /api/events` query parameters; errors name the offending parameter. */
+export function parseEventFilter(params: URLSearchParams): { filter: EventFilter; errors: FieldError[] } {
+	const errors: FieldError[] = [];
+	const filter: EventFilter = { properties: [], limit: EVENT_PAGE.defaultLimit };
+	for (const name of ["from", "to"] as const) {
+		const raw = params.get(name);
+		if (raw === null) continue;
+		const ms = parseTimeParam(raw);
+		if (ms === undefined) errors.push({ field: name, message: "must be an ISO 8601 date-time or epoch milliseconds" });
+		else filter[name] = ms;
+	}
+	const plain = { user_id: "userId", convo_id: "convoId", model: "model", event: "event", q: "text" } as const;
+	for (const [param, key] of Object.entries(plain) as [keyof typeof plain, (typeof plain)[keyof typeof plain]][]) {
+		const raw = params.get(param);
+		if (raw === null || raw === "") continue;
+		if (raw.length > 500) errors.push({ field: param, message: "must be at most 500 characters" });
+		else filter[key] = raw;
+	}
+	for (const [param, value] of params) {
+		if (!param.startsWith("property.")) continue;
+		const key = param.slice("property.".length);
+		if (!PROPERTY_KEY.test(key)) errors.push({ field: param, message: "property names may hold letters, digits, _ . $ -" });
+		else filter.properties.push({ key, value });
+	}
+	const limit = params.get("limit");
+	if (limit !== null) {
+		const n = Number(limit);
+		if (!Number.isInteger(n) || n < 1 || n > EVENT_PAGE.maxLimit) {
+			errors.push({ field: "limit", message: `must be an integer from 1 to ${EVENT_PAGE.maxLimit}` });
+		} else filter.limit = n;
+	}
+	const cursor = params.get("cursor");
+	if (cursor !== null) {
+		const decoded = decodeCursor(cursor);
+		if (!decoded) errors.push({ field: "cursor", message: "is not a cursor returned by this API" });
+		else filter.cursor = decoded;
+	}
+	if (filter.from !== undefined && filter.to !== undefined && filter.from >= filter.to) {
+		errors.push({ field: "from", message: "must be before `to`" });
+	}
+	return { filter, errors };
+}
+
+/** A property value from the query string matches JSON strings, numbers and booleans alike. */
+export function propertyValueCandidates(value: string): (string | number)[] {
+	const out: (string | number)[] = [value];
+	if (value === "true") out.push(1);
+	else if (value === "false") out.push(0);
+	else if (value.trim() !== "" && Number.isFinite(Number(value))) out.push(Number(value));
+	return out;
+}

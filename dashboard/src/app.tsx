@@ -1,0 +1,72 @@
+import { useEffect, useMemo, useState } from "preact/hooks";
+import type { ProjectView } from "../../core/api-types";
+import { Layout } from "./components/layout";
+import { navigate, useLocation } from "./components/navigation";
+import { Empty } from "./components/states";
+import { createApiClient } from "./lib/api-client";
+import { matchRoute } from "./lib/routes";
+import { keyFromFragment, loadSession, saveSession, type Session } from "./lib/session";
+import { ConversationView } from "./views/conversation";
+import { EventDetailView } from "./views/event-detail";
+import { EventStream } from "./views/event-stream";
+import { Settings } from "./views/settings";
+import { SignIn } from "./views/sign-in";
+
+export function App() {
+	const url = useLocation();
+	const [session, setSession] = useState<Session | null>(() => {
+		// A `#key=` link (printed by `npm start`) signs in to this origin's API, then leaves the address bar.
+		const fragmentKey = keyFromFragment(location.hash);
+		if (!fragmentKey) return loadSession(localStorage);
+		history.replaceState(null, "", location.pathname + location.search);
+		const fromLink = { key: fragmentKey, baseUrl: location.origin };
+		saveSession(localStorage, fromLink);
+		return fromLink;
+	});
+	const [project, setProject] = useState<ProjectView | null>(null);
+	const api = useMemo(() => (session ? createApiClient(session) : null), [session]);
+	useEffect(() => {
+		if (!api) return;
+		api.project().then(setProject, (err: { status?: number }) => {
+			// A revoked or deleted key signs out; a network blip does not.
+			if (err.status === 401 || err.status === 403) signOut();
+		});
+	}, [api]);
+
+	function signIn(next: Session) {
+		saveSession(localStorage, next);
+		setSession(next);
+		if (matchRoute(location.pathname).name === "signIn") navigate("/", true);
+	}
+	function signOut() {
+		saveSession(localStorage, null);
+		setSession(null);
+		setProject(null);
+	}
+
+	if (!session || !api) return <SignIn onSignedIn={signIn} />;
+	const route = matchRoute(url.pathname);
+	let page;
+	switch (route.name) {
+		case "events":
+		case "signIn":
+			page = <EventStream api={api} url={url} />;
+			break;
+		case "event":
+			page = <EventDetailView api={api} id={route.params.id!} />;
+			break;
+		case "conversation":
+			page = <ConversationView api={api} id={route.params.id!} />;
+			break;
+		case "settings":
+			page = <Settings session={session} project={project} />;
+			break;
+		default:
+			page = <Empty title="This page does not exist." />;
+	}
+	return (
+		<Layout project={project} path={url.pathname} onSignOut={signOut}>
+			{page}
+		</Layout>
+	);
+}

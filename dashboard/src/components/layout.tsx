@@ -1,0 +1,39 @@
+import type { ComponentChildren } from "preact";
+import type { ProjectView } from "../../../core/api-types";
+import { Link } from "./navigation";
+
+const NAV = [
+	{ href: "/", label: "Events" },
+	{ href: "/settings", label: "Settings" },
+];
+
+export function Layout(props: { project: ProjectView | null; path: string; onSignOut: () => void; children: ComponentChildren }) {
+	return (
+		<div class="shell">
+			<header class="topbar">
+				<Link href="/" class="brand">
+					<span class="logo" aria-hidden="true">◔</span> Barometer
+				</Link>
+				<nav class="nav" aria-label="Main">
+					{NAV.map((item) => (
+						<Link key={item.href} href={item.href} class={isActive(props.path, item.href) ? "nav-item active" : "nav-item"}>
+							{item.label}
+						</Link>
+					))}
+				</nav>
+				<div class="project">
+					{props.project && <span class="project-name" title={props.project.id}>{props.project.name}</span>}
+					<button type="button" class="button button-quiet" onClick={props.onSignOut}>
+						Sign out
+					</button>
+				</div>
+			</header>
+			<main class="content">{props.children}</main>
+		</div>
+	);
+}
+
+function isActive(path: string, href: string): boolean {
+	if (href === "/") return path === "/" || path.startsWith("/events") || path.startsWith("/conversations");
+	return path.startsWith(href);
+}

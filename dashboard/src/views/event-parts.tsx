@@ -1,0 +1,58 @@
+import type { EventDetail, ToolCallView } from "../../../core/api-types";
+import { SignalBadges } from "../components/signal-badges";
+
+export function Turn({ role, text }: { role: "user" | "assistant"; text: string | null }) {
+	if (!text) return null;
+	return (
+		<div class={`bubble bubble-${role}`}>
+			<div class="bubble-role">{role}</div>
+			<div class="bubble-text">{text}</div>
+		</div>
+	);
+}
+
+export function ToolCalls({ calls }: { calls: ToolCallView[] }) {
+	if (calls.length === 0) return null;
+	return (
+		<div class="tool-calls">
+			{calls.map((call) => (
+				<details key={call.index} class={call.error ? "tool-call tool-error" : "tool-call"}>
+					<summary>
+						<code>{call.name}</code>
+						{call.duration_ms !== null && <span class="muted"> {call.duration_ms} ms</span>}
+						{call.error && <span class="badge badge-negative">error</span>}
+					</summary>
+					{call.input && <pre>{call.input}</pre>}
+					{call.output && <pre>{call.output}</pre>}
+					{call.error && <pre class="error-text">{call.error}</pre>}
+				</details>
+			))}
+		</div>
+	);
+}
+
+export function PropertyTable({ values }: { values: Record<string, unknown> }) {
+	const entries = Object.entries(values);
+	if (entries.length === 0) return <p class="muted">None</p>;
+	return (
+		<dl class="props">
+			{entries.map(([k, v]) => (
+				<div key={k}>
+					<dt>{k}</dt>
+					<dd>{String(v)}</dd>
+				</div>
+			))}
+		</dl>
+	);
+}
+
+export function EventTurns({ event }: { event: EventDetail }) {
+	return (
+		<div class="turns">
+			<Turn role="user" text={event.input} />
+			<ToolCalls calls={event.tool_calls} />
+			<Turn role="assistant" text={event.output} />
+			<SignalBadges signals={event.signals} />
+		</div>
+	);
+}

@@ -1,0 +1,5 @@
+export * from "./projects";
+export * from "./events";
+export * from "./signals";
+export * from "./users";
+export * from "./dead-letters";

@@ -1,0 +1,38 @@
+// The local project that `npm start` creates: documented default keys, overridable
+// with BAROMETER_WRITE_KEY / BAROMETER_READ_KEY (local development only).
+import { createHash } from "node:crypto";
+
+export const LOCAL_PROJECT_ID = "prj_local";
+export const DEFAULT_WRITE_KEY = "bm_write_localdev00000000000000000000";
+export const DEFAULT_READ_KEY = "bm_read_localdev000000000000000000000";
+
+const KEY_FORMAT = /^[A-Za-z0-9_-]{16,200}$/;
+
+export function localKeys(env = process.env) {
+	const write = env.BAROMETER_WRITE_KEY || DEFAULT_WRITE_KEY;
+	const read = env.BAROMETER_READ_KEY || DEFAULT_READ_KEY;
+	for (const [name, key] of [["BAROMETER_WRITE_KEY", write], ["BAROMETER_READ_KEY", read]]) {
+		if (!KEY_FORMAT.test(key)) throw new Error(`${name} must be 16-200 characters of letters, digits, _ and -`);
+	}
+	if (write === read) throw new Error("BAROMETER_WRITE_KEY and BAROMETER_READ_KEY must differ");
+	return { write, read };
+}
+
+const sha256 = (text) => createHash("sha256").update(text).digest("hex");
+const quote = (text) => `'${text.replace(/'/g, "''")}'`;
+
+/** SQL that makes the local project hold exactly these two keys (older local keys are revoked). */
+export function localProjectSql({ write, read }, now = Date.now()) {
+	const keys = [
+		{ kind: "write", key: write },
+		{ kind: "read", key: read },
+	].map((k) => ({ ...k, hash: sha256(k.key), prefix: k.key.slice(0, k.key.indexOf("_", 3) + 5) }));
+	return [
+		`INSERT INTO projects (id, name, created_at) VALUES (${quote(LOCAL_PROJECT_ID)}, 'Local project', ${now}) ON CONFLICT(id) DO NOTHING;`,
+		`UPDATE api_keys SET revoked_at = ${now} WHERE project_id = ${quote(LOCAL_PROJECT_ID)} AND name LIKE 'local % key' AND revoked_at IS NULL AND key_hash NOT IN (${keys.map((k) => quote(k.hash)).join(", ")});`,
+		...keys.map(
+			(k) =>
+				`INSERT INTO api_keys (id, project_id, kind, key_hash, key_prefix, name, created_at, revoked_at) VALUES (${quote(`key_local_${k.hash.slice(0, 16)}`)}, ${quote(LOCAL_PROJECT_ID)}, ${quote(k.kind)}, ${quote(k.hash)}, ${quote(k.prefix)}, ${quote(`local ${k.kind} key`)}, ${now}, NULL) ON CONFLICT(key_hash) DO UPDATE SET revoked_at = NULL, kind = excluded.kind;`,
+		),
+	].join("\n");
+}

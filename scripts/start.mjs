@@ -1,0 +1,63 @@
+// `npm start`: the whole system on one localhost URL, offline.
+// 1. build the dashboard; 2. apply D1 migrations to the local database; 3. create the local
+// project and its keys; 4. run the gateway, ingest, api and detect workers in one wrangler dev.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { localKeys, localProjectSql } from "./local-project.mjs";
+
+const PORT = Number(process.env.PORT || 8787);
+const STATE = ".wrangler/state";
+const CONFIGS = ["dev-gateway", "ingest", "api", "detect"].map((w) => `workers/${w}/wrangler.toml`);
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
+
+function run(command, args) {
+	const result = spawnSync(command, args, { stdio: ["ignore", "pipe", "pipe"], env, encoding: "utf8" });
+	if (result.status !== 0) {
+		process.stderr.write(result.stdout + result.stderr);
+		throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status})`);
+	}
+	return result.stdout;
+}
+
+const keys = localKeys();
+console.log("barometer: building the dashboard…");
+run(process.execPath, ["dashboard/build.mjs"]);
+console.log("barometer: applying D1 migrations to the local database…");
+run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE, "-c", "workers/api/wrangler.toml"]);
+const dir = mkdtempSync(join(tmpdir(), "barometer-"));
+try {
+	writeFileSync(join(dir, "seed.sql"), localProjectSql(keys));
+	run("wrangler", ["d1", "execute", "DB", "--local", "--persist-to", STATE, "-c", "workers/api/wrangler.toml", "--file", join(dir, "seed.sql")]);
+} finally {
+	rmSync(dir, { recursive: true, force: true });
+}
+
+console.log("barometer: starting workers…");
+const dev = spawn(
+	"wrangler",
+	["dev", ...CONFIGS.flatMap((c) => ["-c", c]), "--persist-to", STATE, "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"],
+	{ stdio: ["ignore", "pipe", "pipe"], env },
+);
+const verbose = process.env.BAROMETER_VERBOSE === "1";
+dev.stdout.on("data", (d) => verbose && process.stdout.write(d));
+dev.stderr.on("data", (d) => process.stderr.write(d));
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code) => process.exit(code ?? 0));
+
+const base = `http://localhost:${PORT}`;
+for (let i = 0; i < 240; i++) {
+	await new Promise((r) => setTimeout(r, 500));
+	const ok = await Promise.all(["/v1/health", "/api/health"].map((p) => fetch(base + p).then((r) => r.ok, () => false)));
+	if (ok.every(Boolean)) {
+		console.log(`
+Barometer is running at ${base}
+  Dashboard   ${base}/#key=${keys.read}
+  Ingest API  ${base}/v1/   write key: ${keys.write}
+  Read API    ${base}/api/  read key:  ${keys.read}
+Local data lives in ${STATE}. Stop with Ctrl+C.`);
+		break;
+	}
+	if (i === 239) console.error(`barometer: ${base} did not become healthy; rerun with BAROMETER_VERBOSE=1`);
+}

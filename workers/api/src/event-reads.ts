@@ -1,0 +1,163 @@
+import { and, asc, desc, eq, gt, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { encodeCursor, propertyValueCandidates, type EventFilter } from "../../../core/event-query";
+import type { ConversationView, EventDetail, EventPage, EventView, SignalView, ToolCallView } from "../../../core/api-types";
+import * as schema from "../../../db/schema";
+
+type Db = DrizzleD1Database<typeof schema>;
+type EventRow = typeof schema.events.$inferSelect;
+const { events, signals, toolCalls } = schema;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The public shape of an event: the names a client sent, times as ISO 8601. */
+function eventView(row: EventRow): EventView {
+	return {
+		event_id: row.eventId,
+		timestamp: iso(row.timestamp),
+		received_at: iso(row.receivedAt),
+		user_id: row.userId,
+		convo_id: row.convoId,
+		event: row.event,
+		model: row.model,
+		input: row.input,
+		output: row.output,
+		properties: JSON.parse(row.properties) as EventView["properties"],
+		attachments: row.attachments ? (JSON.parse(row.attachments) as unknown[]) : [],
+		tool_call_count: row.toolCallCount,
+	};
+}
+
+function signalView(row: typeof signals.$inferSelect): SignalView {
+	return {
+		signal_id: row.signalId,
+		event_id: row.eventId,
+		signal: row.signal,
+		timestamp: iso(row.timestamp),
+		user_id: row.userId,
+		comment: row.comment,
+		properties: JSON.parse(row.properties) as Record<string, unknown>,
+	};
+}
+
+function toolCallView(row: typeof toolCalls.$inferSelect): ToolCallView {
+	return { index: row.idx, name: row.name, input: row.input, output: row.output, error: row.error, duration_ms: row.durationMs };
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function filterConditions(projectId: string, f: EventFilter): SQL[] {
+	const where: SQL[] = [eq(events.projectId, projectId)];
+	if (f.from !== undefined) where.push(gte(events.timestamp, f.from));
+	if (f.to !== undefined) where.push(lt(events.timestamp, f.to));
+	if (f.userId) where.push(eq(events.userId, f.userId));
+	if (f.convoId) where.push(eq(events.convoId, f.convoId));
+	if (f.model) where.push(eq(events.model, f.model));
+	if (f.event) where.push(eq(events.event, f.event));
+	for (const { key, value } of f.properties) {
+		const candidates = propertyValueCandidates(value);
+		where.push(sql`json_extract(${events.properties}, ${`$."${key}"`}) in (${sql.join(candidates.map((v) => sql`${v}`), sql`, `)})`);
+	}
+	if (f.text) {
+		const pattern = `%${escapeLike(f.text)}%`;
+		where.push(sql`(${events.input} like ${pattern} escape '\\' or ${events.output} like ${pattern} escape '\\')`);
+	}
+	if (f.cursor) {
+		const c = f.cursor;
+		where.push(or(lt(events.timestamp, c.timestamp), and(eq(events.timestamp, c.timestamp), lt(events.eventId, c.eventId)))!);
+	}
+	return where;
+}
+
+/** Signals of many events in one query: ids go in as one JSON parameter (D1 allows 100 bound parameters). */
+async function signalsByEvent(db: Db, projectId: string, eventIds: string[]) {
+	const out = new Map<string, SignalView[]>();
+	if (eventIds.length === 0) return out;
+	const rows = await db
+		.select()
+		.from(signals)
+		.where(and(eq(signals.projectId, projectId), sql`${signals.eventId} in (select value from json_each(${JSON.stringify(eventIds)}))`))
+		.orderBy(asc(signals.timestamp));
+	for (const row of rows) {
+		const list = out.get(row.eventId) ?? [];
+		list.push(signalView(row));
+		out.set(row.eventId, list);
+	}
+	return out;
+}
+
+async function toolCallsByEvent(db: Db, projectId: string, eventIds: string[]) {
+	const out = new Map<string, ToolCallView[]>();
+	if (eventIds.length === 0) return out;
+	const rows = await db
+		.select()
+		.from(toolCalls)
+		.where(and(eq(toolCalls.projectId, projectId), sql`${toolCalls.eventId} in (select value from json_each(${JSON.stringify(eventIds)}))`))
+		.orderBy(asc(toolCalls.eventId), asc(toolCalls.idx));
+	for (const row of rows) {
+		const list = out.get(row.eventId) ?? [];
+		list.push(toolCallView(row));
+		out.set(row.eventId, list);
+	}
+	return out;
+}
+
+export async function listEvents(db: Db, projectId: string, filter: EventFilter): Promise<EventPage> {
+	const rows = await db
+		.select()
+		.from(events)
+		.where(and(...filterConditions(projectId, filter)))
+		.orderBy(desc(events.timestamp), desc(events.eventId))
+		.limit(filter.limit + 1);
+	const page = rows.slice(0, filter.limit);
+	const last = page.at(-1);
+	const bySignal = await signalsByEvent(db, projectId, page.map((r) => r.eventId));
+	return {
+		data: page.map((row) => ({ ...eventView(row), signals: bySignal.get(row.eventId) ?? [] })),
+		next_cursor: rows.length > filter.limit && last ? encodeCursor({ timestamp: last.timestamp, eventId: last.eventId }) : null,
+	};
+}
+
+export async function getEvent(db: Db, projectId: string, eventId: string): Promise<{ event: EventDetail | null; pendingSignals: SignalView[] }> {
+	const [row] = await db.select().from(events).where(and(eq(events.projectId, projectId), eq(events.eventId, eventId))).limit(1);
+	// Signals can exist before their event lands; they are returned either way.
+	const [bySignal, byTool] = await Promise.all([signalsByEvent(db, projectId, [eventId]), toolCallsByEvent(db, projectId, [eventId])]);
+	if (!row) return { event: null, pendingSignals: bySignal.get(eventId) ?? [] };
+	return { event: { ...eventView(row), signals: bySignal.get(eventId) ?? [], tool_calls: byTool.get(eventId) ?? [] }, pendingSignals: [] };
+}
+
+export const CONVERSATION_PAGE = { defaultLimit: 200, maxLimit: 500 } as const;
+
+/** A conversation's turns in order (timestamp, then event_id), paged forward with `after`. */
+export async function getConversation(db: Db, projectId: string, convoId: string, opts: { limit: number; after?: { timestamp: number; eventId: string } }): Promise<ConversationView | null> {
+	const [convo] = await db
+		.select()
+		.from(schema.conversations)
+		.where(and(eq(schema.conversations.projectId, projectId), eq(schema.conversations.convoId, convoId)))
+		.limit(1);
+	if (!convo) return null;
+	const where = [eq(events.projectId, projectId), eq(events.convoId, convoId)];
+	if (opts.after) {
+		const a = opts.after;
+		where.push(or(gt(events.timestamp, a.timestamp), and(eq(events.timestamp, a.timestamp), gt(events.eventId, a.eventId)))!);
+	}
+	const [rows, [count], [user]] = await Promise.all([
+		db.select().from(events).where(and(...where)).orderBy(asc(events.timestamp), asc(events.eventId)).limit(opts.limit + 1),
+		db.select({ n: sql<number>`count(*)` }).from(events).where(and(eq(events.projectId, projectId), eq(events.convoId, convoId))),
+		db.select().from(schema.users).where(and(eq(schema.users.projectId, projectId), eq(schema.users.userId, convo.userId))).limit(1),
+	]);
+	const page = rows.slice(0, opts.limit);
+	const ids = page.map((r) => r.eventId);
+	const [bySignal, byTool] = await Promise.all([signalsByEvent(db, projectId, ids), toolCallsByEvent(db, projectId, ids)]);
+	const last = page.at(-1);
+	return {
+		convo_id: convo.convoId,
+		user_id: convo.userId,
+		first_seen: iso(convo.firstSeen),
+		last_seen: iso(convo.lastSeen),
+		event_count: count?.n ?? 0,
+		user: user ? { user_id: user.userId, traits: JSON.parse(user.traits) as Record<string, unknown>, first_seen: iso(user.firstSeen), last_seen: iso(user.lastSeen) } : null,
+		events: page.map((row) => ({ ...eventView(row), signals: bySignal.get(row.eventId) ?? [], tool_calls: byTool.get(row.eventId) ?? [] })),
+		next_cursor: rows.length > opts.limit && last ? encodeCursor({ timestamp: last.timestamp, eventId: last.eventId }) : null,
+	};
+}

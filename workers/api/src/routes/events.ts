@@ -1,0 +1,23 @@
+import { drizzle } from "drizzle-orm/d1";
+import { Hono } from "hono";
+import { parseEventFilter } from "../../../../core/event-query";
+import * as schema from "../../../../db/schema";
+import { ApiError } from "../../../shared/src/api-error";
+import type { ApiContext } from "../api-env";
+import { getEvent, listEvents } from "../event-reads";
+
+export const eventRoutes = new Hono<ApiContext>()
+	.get("/", async (c) => {
+		const { filter, errors } = parseEventFilter(new URL(c.req.url).searchParams);
+		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
+		return c.json(await listEvents(drizzle(c.env.DB, { schema }), c.get("projectId"), filter));
+	})
+	.get("/:id", async (c) => {
+		const id = c.req.param("id");
+		const { event, pendingSignals } = await getEvent(drizzle(c.env.DB, { schema }), c.get("projectId"), id);
+		if (!event) {
+			const hint = pendingSignals.length ? ` ${pendingSignals.length} signal(s) wait for it; the event has not arrived.` : "";
+			throw new ApiError(404, "event_not_found", `No event \`${id}\` in this project.${hint}`);
+		}
+		return c.json({ data: event });
+	});

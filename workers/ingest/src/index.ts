@@ -1,0 +1,22 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { onApiError, onNotFound } from "../../shared/src/api-error";
+import { requireKey } from "../../shared/src/api-key-auth";
+import type { IngestContext } from "./ingest-env";
+import { eventRoutes } from "./routes/events";
+import { signalRoutes } from "./routes/signals";
+import { userRoutes } from "./routes/users";
+
+const app = new Hono<IngestContext>();
+
+// Browser apps send events directly; keys travel in a header, never a cookie, so any origin may call.
+app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["POST", "OPTIONS"], maxAge: 86400 }));
+app.get("/v1/health", (c) => c.json({ ok: true, service: "ingest" }));
+app.use("/v1/*", requireKey("write"));
+app.route("/v1/events", eventRoutes);
+app.route("/v1/signals", signalRoutes);
+app.route("/v1/users", userRoutes);
+app.onError(onApiError);
+app.notFound(onNotFound);
+
+export default app satisfies ExportedHandler<IngestContext["Bindings"]>;

@@ -1,0 +1,6 @@
+import type { AuthVariables } from "../../shared/src/api-key-auth";
+
+/** Bindings come from `wrangler types` (worker-configuration.d.ts), checked in CI. */
+export type IngestBindings = IngestEnv;
+
+export type IngestContext = { Bindings: IngestBindings; Variables: AuthVariables };

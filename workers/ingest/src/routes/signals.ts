@@ -1,0 +1,24 @@
+import { Hono } from "hono";
+import { newId } from "../../../../core/ids";
+import { signalSchema } from "../../../../core/ingest-schemas";
+import { LIMITS } from "../../../../core/limits";
+import { ingestBatch } from "../ingest-batch";
+import type { IngestContext } from "../ingest-env";
+
+export const signalRoutes = new Hono<IngestContext>().post("/", (c) =>
+	ingestBatch(c, {
+		listName: "signals",
+		idField: "signal_id",
+		schema: signalSchema,
+		maxItems: LIMITS.signalsPerBatch,
+		maxItemBytes: LIMITS.eventBytes,
+		// The id is fixed here, before enqueueing, so a redelivered message stores one row.
+		toMessage: (signal, { projectId, receivedAt }) => ({
+			v: 1,
+			type: "signal",
+			project_id: projectId,
+			received_at: receivedAt,
+			signal: { ...signal, signal_id: signal.signal_id ?? newId("sig"), timestamp: signal.timestamp ?? receivedAt },
+		}),
+	}),
+);

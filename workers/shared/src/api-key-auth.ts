@@ -1,0 +1,60 @@
+import { createMiddleware } from "hono/factory";
+import { hashApiKey, type KeyKind } from "../../../core/api-keys";
+import { ApiError } from "./api-error";
+
+export interface AuthVariables {
+	projectId: string;
+	keyId: string;
+}
+
+interface KeyRecord {
+	id: string;
+	project_id: string;
+	kind: KeyKind;
+	revoked_at: number | null;
+}
+
+/**
+ * Valid keys are cached per isolate for a minute so ingest does not read D1 on every
+ * request; a revoked key therefore stops working within that minute. Unknown keys are
+ * not cached, so a key created a moment ago works at once.
+ */
+const CACHE_TTL_MS = 60_000;
+const cache = new Map<string, { record: KeyRecord; until: number }>();
+
+async function findKey(db: D1Database, hash: string): Promise<KeyRecord | null> {
+	const hit = cache.get(hash);
+	if (hit && hit.until > Date.now()) return hit.record;
+	const record = await db
+		.prepare("SELECT id, project_id, kind, revoked_at FROM api_keys WHERE key_hash = ?")
+		.bind(hash)
+		.first<KeyRecord>();
+	if (record && record.revoked_at === null) {
+		if (cache.size > 1000) cache.clear();
+		cache.set(hash, { record, until: Date.now() + CACHE_TTL_MS });
+	}
+	return record;
+}
+
+const OTHER_KIND: Record<KeyKind, string> = {
+	write: "This is a read key; ingestion routes (/v1/…) need the project's write key.",
+	read: "This is a write key; it can only send data. Reading needs the project's read key.",
+};
+
+/** Resolves `Authorization: Bearer <key>` to a project, and refuses keys of the other kind. */
+export function requireKey(kind: KeyKind) {
+	return createMiddleware<{ Bindings: { DB: D1Database }; Variables: AuthVariables }>(async (c, next) => {
+		const header = c.req.header("authorization");
+		if (!header) throw new ApiError(401, "missing_api_key", "Send the project key as `Authorization: Bearer <key>`.");
+		const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+		if (!match) throw new ApiError(401, "invalid_api_key", "The Authorization header must be `Bearer <key>`.");
+		const record = await findKey(c.env.DB, await hashApiKey(match[1]!));
+		if (!record || record.revoked_at !== null) {
+			throw new ApiError(401, "invalid_api_key", "This key is not valid: unknown or revoked.");
+		}
+		if (record.kind !== kind) throw new ApiError(403, "wrong_key_kind", OTHER_KIND[kind]);
+		c.set("projectId", record.project_id);
+		c.set("keyId", record.id);
+		await next();
+	});
+}
