@@ -1,0 +1,40 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { resolve } from "node:path";
+import { defineProject } from "vitest/config";
+
+/** The local D1 id every worker config shares, so auxiliary workers see the same database. */
+export const LOCAL_D1_ID = "00000000-0000-4000-8000-000000000001";
+
+/** The detect worker as an auxiliary worker, consuming the real local queue. */
+export const detectConsumer = {
+	name: "barometer-detect",
+	modules: true,
+	scriptPath: resolve(".test-build/detect/index.js"),
+	modulesRoot: resolve(".test-build/detect"),
+	compatibilityDate: "2026-11-01",
+	d1Databases: { DB: LOCAL_D1_ID },
+	bindings: { DEAD_LETTER_QUEUE_NAME: "barometer-events-dlq" },
+	queueConsumers: {
+		"barometer-events": { maxBatchSize: 100, maxBatchTimeout: 0.2, maxRetries: 2, deadLetterQueue: "barometer-events-dlq" },
+		"barometer-events-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.2 },
+	},
+};
+
+/** A vitest project that runs `worker`'s tests inside workerd with migrations applied. */
+export async function workerProject(worker: string, miniflare: Record<string, unknown> = {}) {
+	const migrations = await readD1Migrations(resolve("migrations"));
+	return defineProject({
+		plugins: [
+			cloudflareTest({
+				wrangler: { configPath: resolve(`workers/${worker}/wrangler.toml`) },
+				remoteBindings: false,
+				miniflare: { ...miniflare, bindings: { TEST_MIGRATIONS: migrations, ...((miniflare.bindings as object) ?? {}) } },
+			}),
+		],
+		test: {
+			name: worker,
+			include: ["test/**/*.test.ts"],
+			setupFiles: [resolve("test/apply-migrations.ts")],
+		},
+	});
+}

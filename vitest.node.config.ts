@@ -1,0 +1,9 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+	test: {
+		name: "node",
+		environment: "node",
+		include: ["core/**/*.test.ts", "dashboard/src/**/*.test.ts", "scripts/**/*.test.ts"],
+	},
+});

@@ -1,0 +1,31 @@
+import { createMessageBatch, env } from "cloudflare:test";
+import type { QueueMessage } from "../../../core/queue-messages";
+import { consumeBatch } from "../../detect/src/consume-batch";
+
+let seq = 0;
+
+/** Stores messages through the detect worker's own write path, as production does. */
+export async function store(messages: QueueMessage[]): Promise<void> {
+	const batch = createMessageBatch("barometer-events", messages.map((body) => ({ id: `seed-${++seq}`, timestamp: new Date(), attempts: 1, body })));
+	await consumeBatch(batch, { DB: env.DB, DEAD_LETTER_QUEUE_NAME: "barometer-events-dlq" });
+}
+
+export function ev(projectId: string, eventId: string, timestamp: number, extra: Record<string, unknown> = {}): QueueMessage {
+	return {
+		v: 1,
+		type: "event",
+		project_id: projectId,
+		received_at: timestamp,
+		event: { event_id: eventId, timestamp, user_id: "u1", event: "chat_message", properties: {}, tool_calls: [], ...extra },
+	} as QueueMessage;
+}
+
+export function sig(projectId: string, eventId: string, signal: string, extra: Record<string, unknown> = {}): QueueMessage {
+	return {
+		v: 1,
+		type: "signal",
+		project_id: projectId,
+		received_at: Date.now(),
+		signal: { signal_id: `sig_${++seq}`, event_id: eventId, signal, timestamp: Date.now(), properties: {}, ...extra },
+	} as QueueMessage;
+}

@@ -1,0 +1,135 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import worker from "../src/index";
+import { countRows } from "../../shared/test/seed-project";
+import { batchOf, delivery, eventMessage, recordingBatch } from "./messages";
+
+// Storage is shared by the tests of a file, so each test writes under its own project.
+let PROJECT = "";
+let n = 0;
+beforeEach(() => {
+	PROJECT = `prj_detect_${++n}`;
+});
+
+async function consume(batch: MessageBatch<unknown>, bindings: typeof env = env) {
+	const ctx = createExecutionContext();
+	await worker.queue(batch, bindings, ctx);
+	return getQueueResult(batch, ctx);
+}
+
+/** The real D1 binding, counting how many batch() round trips the consumer makes. */
+function countingDb() {
+	const counter = { batches: 0 };
+	const db = new Proxy(env.DB, {
+		get(target, prop) {
+			const value = Reflect.get(target, prop) as unknown;
+			if (prop === "batch") return (...args: unknown[]) => (counter.batches++, (value as (...a: unknown[]) => unknown).apply(target, args));
+			return typeof value === "function" ? value.bind(target) : value;
+		},
+	});
+	return { bindings: { ...env, DB: db }, counter };
+}
+
+afterEach(async () => {
+	await env.DB.exec("DROP TRIGGER IF EXISTS poison");
+});
+
+describe("queue consumer: storing", () => {
+	it("writes a whole queue batch in one D1 batch and acks it", async () => {
+		const { bindings, counter } = countingDb();
+		const bodies = Array.from({ length: 20 }, (_, i) =>
+			eventMessage(PROJECT, `e${i}`, { tool_calls: [{ name: "lookup", input: null, output: "ok", error: null, duration_ms: 5 }] }),
+		);
+		const result = await consume(batchOf(bodies), bindings);
+		expect(result.ackAll).toBe(true);
+		expect(result.retryMessages).toEqual([]);
+		expect(counter.batches).toBe(1);
+		expect(await countRows("events", PROJECT)).toBe(20);
+		expect(await countRows("tool_calls", PROJECT)).toBe(20);
+	});
+
+	it("stores a duplicate delivery once, within a batch and across batches", async () => {
+		const body = eventMessage(PROJECT, "same");
+		await consume(batchOf([body, body]));
+		await consume(batchOf([body]));
+		expect(await countRows("events", PROJECT, "event_id = 'same'")).toBe(1);
+		expect(await countRows("conversations", PROJECT)).toBe(1);
+	});
+
+	it("keeps the earliest and latest times of a conversation and a user, in any arrival order", async () => {
+		const t = Date.UTC(2026, 5, 1);
+		await consume(batchOf([eventMessage(PROJECT, "b", { timestamp: t + 60_000 }), eventMessage(PROJECT, "a", { timestamp: t })]));
+		await consume(batchOf([eventMessage(PROJECT, "c", { timestamp: t + 30_000 })]));
+		const convo = await env.DB.prepare("SELECT first_seen, last_seen FROM conversations WHERE project_id = ?").bind(PROJECT).first();
+		const user = await env.DB.prepare("SELECT first_seen, last_seen FROM users WHERE project_id = ?").bind(PROJECT).first();
+		expect(convo).toEqual({ first_seen: t, last_seen: t + 60_000 });
+		expect(user).toEqual({ first_seen: t, last_seen: t + 60_000 });
+	});
+
+	it("applies an older identify only where a newer one left traits unset", async () => {
+		const identify = (traits: Record<string, unknown>, timestamp: number) => ({
+			v: 1, type: "identify", project_id: PROJECT, received_at: Date.now(), identify: { user_id: "u1", traits, timestamp },
+		});
+		await consume(batchOf([identify({ plan: "pro" }, 2000)]));
+		await consume(batchOf([identify({ plan: "free", locale: "de" }, 1000)]));
+		const row = await env.DB.prepare("SELECT traits, traits_updated_at FROM users WHERE project_id = ?").bind(PROJECT).first<{ traits: string; traits_updated_at: number }>();
+		expect(JSON.parse(row!.traits)).toEqual({ plan: "pro", locale: "de" });
+		expect(row!.traits_updated_at).toBe(2000);
+	});
+});
+
+describe("queue consumer: failures", () => {
+	it("retries only the message that fails, with a backoff delay, and stores the others", async () => {
+		// A trigger makes D1 refuse one specific row, as a real constraint or outage would.
+		await env.DB.exec("CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.event_id = 'poison' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+		const deliveries = [delivery(eventMessage(PROJECT, "ok1")), delivery(eventMessage(PROJECT, "poison"), 3), delivery(eventMessage(PROJECT, "ok2"))];
+		const result = await consume(createMessageBatch("barometer-events", deliveries));
+		expect(result.ackAll).toBe(false);
+		expect(result.explicitAcks).toEqual([deliveries[0]!.id, deliveries[2]!.id]);
+		expect(result.retryMessages.map((m) => m.msgId)).toEqual([deliveries[1]!.id]);
+		expect(await countRows("events", PROJECT)).toBe(2);
+	});
+
+	it("backs off longer as a message keeps failing", async () => {
+		await env.DB.exec("CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.event_id = 'poison' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+		const delays: number[] = [];
+		for (const attempts of [1, 4, 8]) {
+			const { batch, decisions } = recordingBatch("barometer-events", [delivery(eventMessage(PROJECT, "poison"), attempts)]);
+			await worker.queue(batch, env, createExecutionContext());
+			const decision = [...decisions.values()][0]!;
+			expect(decision.action).toBe("retry");
+			delays.push(decision.delaySeconds!);
+		}
+		expect(delays[0]).toBeLessThanOrEqual(2);
+		expect(delays[1]).toBeGreaterThanOrEqual(8);
+		expect(delays[2]).toBeGreaterThanOrEqual(128);
+	});
+
+	it("stores a retried message once D1 accepts it again", async () => {
+		await env.DB.exec("CREATE TRIGGER poison BEFORE INSERT ON events WHEN NEW.event_id = 'poison' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+		const body = eventMessage(PROJECT, "poison");
+		expect((await consume(batchOf([body]))).retryMessages).toHaveLength(1);
+		await env.DB.exec("DROP TRIGGER poison");
+		const redelivery = createMessageBatch("barometer-events", [delivery(body, 2)]);
+		expect((await consume(redelivery)).ackAll).toBe(true);
+		expect(await countRows("events", PROJECT, "event_id = 'poison'")).toBe(1);
+	});
+
+	it("records a message that is not a valid message in dead_letters and acks it", async () => {
+		const bad = { v: 1, type: "event", project_id: PROJECT, received_at: Date.now(), event: { event_id: "x" } };
+		const result = await consume(batchOf([bad, eventMessage(PROJECT, "fine")]));
+		expect(result.ackAll).toBe(true);
+		expect(await countRows("events", PROJECT)).toBe(1);
+		const letter = await env.DB.prepare("SELECT reason, body FROM dead_letters WHERE project_id = ?").bind(PROJECT).first<{ reason: string; body: string }>();
+		expect(letter!.reason).toMatch(/^invalid message/);
+		expect(JSON.parse(letter!.body)).toEqual(bad);
+	});
+
+	it("records what reaches the dead-letter queue, once per message", async () => {
+		const batch = batchOf([eventMessage(PROJECT, "gave_up")], "barometer-events-dlq");
+		expect((await consume(batch)).ackAll).toBe(true);
+		expect((await consume(batch)).ackAll).toBe(true);
+		expect(await countRows("dead_letters", PROJECT, "reason = 'retries exhausted'")).toBe(1);
+		expect(await countRows("events", PROJECT)).toBe(0);
+	});
+});

@@ -1,0 +1,3 @@
+import { workerProject } from "../../test/worker-project.ts";
+
+export default workerProject("detect");
