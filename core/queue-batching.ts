@@ -6,7 +6,7 @@ const encoder = new TextEncoder();
  * Splits messages into groups that each fit one Queue sendBatch call
  * (at most 100 messages and 256 KB in total).
  */
-export function chunkForSendBatch<T>(bodies: T[], limits = QUEUE_SEND_LIMITS): T[][] {
+export function chunkForSendBatch<T>(bodies: T[], limits: { messages: number; bytes: number } = QUEUE_SEND_LIMITS): T[][] {
 	const chunks: T[][] = [];
 	let current: T[] = [];
 	let bytes = 0;

@@ -25,8 +25,9 @@ export function truncate(text: string | null, max: number): string {
 	return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** Explicit signals that are good news; the rest are shown as problems. */
+/** Built-in explicit signals by polarity; a custom signal's meaning is the user's, so it shows neutral. */
 const POSITIVE = new Set(["thumbs_up", "copy", "share"]);
-export function signalTone(signal: string): "positive" | "negative" {
-	return POSITIVE.has(signal) ? "positive" : "negative";
+const NEGATIVE = new Set(["thumbs_down", "regenerate", "edit", "code_error"]);
+export function signalTone(signal: string): "positive" | "negative" | "neutral" {
+	return POSITIVE.has(signal) ? "positive" : NEGATIVE.has(signal) ? "negative" : "neutral";
 }

@@ -4,8 +4,12 @@ import { retryDelaySeconds } from "../../../core/retry-backoff";
 import * as schema from "../../../db/schema";
 import { type Db, type Write, writesFor } from "./message-writes";
 
-/** Bindings come from `wrangler types`; DEAD_LETTER_QUEUE_NAME names the queue whose messages are recorded, never retried. */
-export type DetectBindings = Pick<DetectEnv, "DB"> & { DEAD_LETTER_QUEUE_NAME: string };
+/** What the consumer needs; index.ts checks the generated DetectEnv against it. */
+export interface DetectBindings {
+	DB: D1Database;
+	/** The queue whose messages are recorded in dead_letters, never retried. */
+	DEAD_LETTER_QUEUE_NAME: string;
+}
 
 function deadLetterWrite(db: Db, queue: string, msg: Message<unknown>, reason: string): Write {
 	const body = msg.body as { project_id?: unknown } | null;

@@ -1,10 +1,13 @@
-import { consumeBatch, type DetectBindings } from "./consume-batch";
+import { consumeBatch } from "./consume-batch";
 
-export default {
+/** Bindings are the generated DetectEnv (worker-configuration.d.ts); consumeBatch needs a subset. */
+const handler: ExportedHandler<DetectEnv> = {
 	async fetch() {
 		return new Response("barometer detect: queue consumer, no HTTP routes", { status: 404 });
 	},
 	async queue(batch, env) {
 		await consumeBatch(batch, env);
 	},
-} satisfies ExportedHandler<DetectBindings>;
+};
+
+export default handler;

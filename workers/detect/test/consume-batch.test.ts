@@ -13,7 +13,7 @@ beforeEach(() => {
 
 async function consume(batch: MessageBatch<unknown>, bindings: typeof env = env) {
 	const ctx = createExecutionContext();
-	await worker.queue(batch, bindings, ctx);
+	await worker.queue!(batch, bindings, ctx);
 	return getQueueResult(batch, ctx);
 }
 
@@ -95,7 +95,7 @@ describe("queue consumer: failures", () => {
 		const delays: number[] = [];
 		for (const attempts of [1, 4, 8]) {
 			const { batch, decisions } = recordingBatch("barometer-events", [delivery(eventMessage(PROJECT, "poison"), attempts)]);
-			await worker.queue(batch, env, createExecutionContext());
+			await worker.queue!(batch, env, createExecutionContext());
 			const decision = [...decisions.values()][0]!;
 			expect(decision.action).toBe("retry");
 			delays.push(decision.delaySeconds!);

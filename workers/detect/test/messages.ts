@@ -49,6 +49,7 @@ export function recordingBatch<T>(queue: string, deliveries: MessageBatchMessage
 	const batch: MessageBatch<T> = {
 		queue,
 		messages,
+		metadata: { metrics: { backlogCount: messages.length, backlogBytes: 0 } },
 		ackAll: () => messages.forEach((m) => m.ack()),
 		retryAll: (opts?: QueueRetryOptions) => messages.forEach((m) => m.retry(opts)),
 	};

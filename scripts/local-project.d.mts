@@ -1,0 +1,5 @@
+export const LOCAL_PROJECT_ID: string;
+export const DEFAULT_WRITE_KEY: string;
+export const DEFAULT_READ_KEY: string;
+export function localKeys(env?: Record<string, string | undefined>): { write: string; read: string };
+export function localProjectSql(keys: { write: string; read: string }, now?: number): string;
