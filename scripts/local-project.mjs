@@ -21,18 +21,26 @@ export function localKeys(env = process.env) {
 const sha256 = (text) => createHash("sha256").update(text).digest("hex");
 const quote = (text) => `'${text.replace(/'/g, "''")}'`;
 
-/** SQL that makes the local project hold exactly these two keys (older local keys are revoked). */
-export function localProjectSql({ write, read }, now = Date.now()) {
+/**
+ * SQL that creates the project if needed and makes it hold exactly these two keys:
+ * its other keys of the same name ("<name> write key") are revoked. Keys are stored hashed.
+ */
+export function projectSql({ projectId, name, keys: { write, read } }, now = Date.now()) {
 	const keys = [
 		{ kind: "write", key: write },
 		{ kind: "read", key: read },
-	].map((k) => ({ ...k, hash: sha256(k.key), prefix: k.key.slice(0, k.key.indexOf("_", 3) + 5) }));
+	].map((k) => ({ ...k, hash: sha256(k.key), prefix: k.key.slice(0, k.key.indexOf("_", 3) + 5), label: `${name} ${k.kind} key` }));
 	return [
-		`INSERT INTO projects (id, name, created_at) VALUES (${quote(LOCAL_PROJECT_ID)}, 'Local project', ${now}) ON CONFLICT(id) DO NOTHING;`,
-		`UPDATE api_keys SET revoked_at = ${now} WHERE project_id = ${quote(LOCAL_PROJECT_ID)} AND name LIKE 'local % key' AND revoked_at IS NULL AND key_hash NOT IN (${keys.map((k) => quote(k.hash)).join(", ")});`,
+		`INSERT INTO projects (id, name, created_at) VALUES (${quote(projectId)}, ${quote(name)}, ${now}) ON CONFLICT(id) DO NOTHING;`,
+		`UPDATE api_keys SET revoked_at = ${now} WHERE project_id = ${quote(projectId)} AND name IN (${keys.map((k) => quote(k.label)).join(", ")}) AND revoked_at IS NULL AND key_hash NOT IN (${keys.map((k) => quote(k.hash)).join(", ")});`,
 		...keys.map(
 			(k) =>
-				`INSERT INTO api_keys (id, project_id, kind, key_hash, key_prefix, name, created_at, revoked_at) VALUES (${quote(`key_local_${k.hash.slice(0, 16)}`)}, ${quote(LOCAL_PROJECT_ID)}, ${quote(k.kind)}, ${quote(k.hash)}, ${quote(k.prefix)}, ${quote(`local ${k.kind} key`)}, ${now}, NULL) ON CONFLICT(key_hash) DO UPDATE SET revoked_at = NULL, kind = excluded.kind;`,
+				`INSERT INTO api_keys (id, project_id, kind, key_hash, key_prefix, name, created_at, revoked_at) VALUES (${quote(`key_${k.hash.slice(0, 20)}`)}, ${quote(projectId)}, ${quote(k.kind)}, ${quote(k.hash)}, ${quote(k.prefix)}, ${quote(k.label)}, ${now}, NULL) ON CONFLICT(key_hash) DO UPDATE SET revoked_at = NULL WHERE api_keys.project_id = excluded.project_id AND api_keys.kind = excluded.kind;`,
 		),
 	].join("\n");
+}
+
+/** The local project of `npm start`. */
+export function localProjectSql(keys, now = Date.now()) {
+	return projectSql({ projectId: LOCAL_PROJECT_ID, name: "Local project", keys }, now);
 }
