@@ -7,7 +7,7 @@ import type { ApiClient, EventQuery } from "../lib/api-client";
 import { mergeNewest } from "../lib/event-stream";
 import { relativeTime, truncate } from "../lib/format";
 
-const POLL_MS = 1500;
+const POLL_MS = 1000;
 const MAX_ROWS = 500;
 const FILTER_FIELDS = [
 	{ name: "q", label: "Text contains" },
