@@ -1,0 +1,101 @@
+import type { DetectionInput } from "./detection-input";
+import { countMatches, type Evidence } from "./evidence";
+
+/**
+ * Signals that need more than one text: the conversation so far, tool calls or the
+ * event's time. Each returns its evidence, or null.
+ */
+
+const APOLOGY = /\b(?:I (?:sincerely |truly |deeply )?apologi[sz]e|(?:I'm|I am) (?:so |very |really |truly )?sorry|my apologies|apologies for|sorry for (?:the|any) (?:confusion|mistake|error|inconvenience|oversight))\b/i;
+
+/** Two apologies in one reply, or an apology in this reply and in each of the two before it. */
+export function apologyStreak(x: DetectionInput): Evidence | null {
+	const m = x.output ? APOLOGY.exec(x.output) : null;
+	if (!m) return null;
+	const assistantTurns = (x.history ?? []).filter((t) => t.role === "assistant").slice(-2);
+	const streak = assistantTurns.length === 2 && assistantTurns.every((t) => APOLOGY.test(t.content));
+	if (countMatches(x.output, APOLOGY) >= 2 || streak) return { field: "output", start: m.index, end: m.index + m[0].length, text: m[0] };
+	return null;
+}
+
+const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const TODAY = new RegExp(
+	String.raw`\b(?:today(?:'s date)? is|today is|it(?:'s| is) (?:currently|now)|the (?:current|present) (?:date|year) is|(?:we are|we're) (?:currently )?in(?: the year)?|this year(?:,| is)|as of today,?)\s+(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(?:(${MONTHS.join("|")})\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(${MONTHS.join("|")}),?\s+(\d{4})|(\d{4})-(\d{2})-(\d{2})|(\d{4}))\b`,
+	"i",
+);
+
+/** The assistant states today's date or year, and it disagrees with when the event happened. */
+export function wrongDate(x: DetectionInput): Evidence | null {
+	if (!x.output) return null;
+	const m = TODAY.exec(x.output);
+	if (!m) return null;
+	const at = new Date(x.timestamp ?? Date.now());
+	const evidence: Evidence = { field: "output", start: m.index, end: m.index + m[0].length, text: m[0] };
+	let stated: number | null = null;
+	if (m[1]) stated = Date.UTC(Number(m[3]), MONTHS.indexOf(m[1].toLowerCase()), Number(m[2]));
+	else if (m[5]) stated = Date.UTC(Number(m[6]), MONTHS.indexOf(m[5].toLowerCase()), Number(m[4]));
+	else if (m[7]) stated = Date.UTC(Number(m[7]), Number(m[8]) - 1, Number(m[9]));
+	if (stated !== null) return Math.abs(stated - at.getTime()) > 2 * 86_400_000 ? evidence : null;
+	const year = Number(m[10]);
+	// A year alone: wrong if it is not the event's year (a day's slack around New Year).
+	const slack = [new Date(at.getTime() - 86_400_000).getUTCFullYear(), new Date(at.getTime() + 86_400_000).getUTCFullYear()];
+	return slack.includes(year) ? null : evidence;
+}
+
+export function toolFailure(x: DetectionInput): Evidence | null {
+	const failed = (x.tool_calls ?? []).find((t) => t.error);
+	return failed ? { field: "tool_calls", start: 0, end: 0, text: `${failed.name}: ${String(failed.error).slice(0, 200)}` } : null;
+}
+
+/** The same tool failing again: at least 3 calls of it in the conversation, at least 2 with errors, one now. */
+export function toolLoop(x: DetectionInput): Evidence | null {
+	const calls = [...(x.history ?? []).flatMap((t) => t.tool_calls ?? []), ...(x.tool_calls ?? [])];
+	for (const current of x.tool_calls ?? []) {
+		if (!current.error) continue;
+		const same = calls.filter((c) => c.name === current.name);
+		if (same.length >= 3 && same.filter((c) => c.error).length >= 2) {
+			return { field: "tool_calls", start: 0, end: 0, text: `${current.name} called ${same.length}× with ${same.filter((c) => c.error).length} errors` };
+		}
+	}
+	return null;
+}
+
+const SLOT_QUESTION =
+	/\b(?:what(?:'s| is) your|could you (?:please )?(?:tell me|share|provide|give me|confirm) your|can you (?:please )?(?:tell me|share|provide|give me) your|may I (?:have|ask) your|please (?:provide|share|tell me|send) your)\s+((?:[a-z]+ ){0,2}(?:name|email(?: address)?|address|phone(?: number)?|number|order(?: number| id)?|account(?: number| id)?|budget|age|location|city|zip(?: code)?|date of birth|birthday|username|company|dates?|destination|size|preferences?))\b/i;
+const SLOT_VALUE: Record<string, RegExp> = {
+	email: /[\w.+-]+@[\w-]+\.[\w.]+/,
+	phone: /\+?\d[\d\s().-]{6,}\d/,
+	order: /\b(?:order|#)\s*(?:number|id|no\.?)?\s*[:#]?\s*[A-Z0-9-]{4,}\b/i,
+	account: /\baccount\s*(?:number|id|no\.?)?\s*[:#]?\s*[A-Z0-9-]{4,}\b/i,
+	budget: /[$€£]\s?\d|\b\d+\s?(?:dollars|euros|pounds|usd|eur|k)\b/i,
+	zip: /\b\d{5}(?:-\d{4})?\b/,
+};
+
+/** The assistant asks for something the user already gave earlier in the conversation. */
+export function asksAgain(x: DetectionInput): Evidence | null {
+	if (!x.output) return null;
+	const m = SLOT_QUESTION.exec(x.output);
+	if (!m) return null;
+	const slot = m[1]!.toLowerCase();
+	const head = slot.split(" ").find((w) => w in SLOT_VALUE) ?? slot.split(" ").at(-1)!;
+	const userTurns = (x.history ?? []).filter((t) => t.role === "user").map((t) => t.content);
+	const gave = userTurns.some(
+		(text) => (SLOT_VALUE[head]?.test(text) ?? false) || new RegExp(String.raw`\bmy ${slot.replace(/ (?:number|address|id|code)$/, "")}\b`, "i").test(text),
+	);
+	return gave ? { field: "output", start: m.index, end: m.index + m[0].length, text: m[0] } : null;
+}
+
+const COUNT_WORDS: Record<string, number> = { five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, fifty: 50, hundred: 100 };
+const ASKED_COUNT = /\b(\d{1,3}|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|hundred)\s+(?:[a-z-]+\s+){0,2}(?:examples|items|ideas|names|questions|tips|steps|reasons|ways|words|sentences|titles|options|facts|things|jokes|points|bullet points|tweets|headlines|slogans|rows|entries|test cases|products|recipes|songs|books|movies)\b/i;
+
+/** The user asked for N items and got far fewer. */
+export function shortList(x: DetectionInput): Evidence | null {
+	if (!x.input || !x.output) return null;
+	const m = ASKED_COUNT.exec(x.input);
+	if (!m) return null;
+	const asked = Number(m[1]) || COUNT_WORDS[m[1]!.toLowerCase()] || 0;
+	if (asked < 5) return null;
+	const given = x.output.split("\n").filter((line) => /^\s*(?:\d{1,3}[.)]|[-*•])\s+\S/.test(line)).length;
+	if (given >= 1 && given < asked * 0.6) return { field: "output", start: 0, end: Math.min(x.output.length, 120), text: `${given} of ${asked} asked for` };
+	return null;
+}

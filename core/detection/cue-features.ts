@@ -1,0 +1,40 @@
+import { countMatches } from "./evidence";
+
+/**
+ * Hand-made lexical cues that the embedding (a bag of GloVe words) cannot see well:
+ * negation patterns, politeness, imperative role-play, profanity, shouting. They are
+ * inputs to the learned models next to the embedding, not decisions.
+ */
+const CUES: [string, RegExp][] = [
+	["refuse_phrase", /\bI (?:can(?:no|')t|cannot|won'?t|am unable|'m unable|am not able|'m not able|must decline)\b/i],
+	["sorry", /\b(?:sorry|apologi[sz]e|apologies|unfortunately)\b/i],
+	["as_ai", /\bas an AI\b|\blanguage model\b/i],
+	["policy", /\b(?:ethical|unethical|illegal|harmful|inappropriate|guidelines|policy|policies|against my)\b/i],
+	["moralizing", /\b(?:it is|it's) (?:important|crucial|essential|vital|never (?:ok|okay|appropriate)) to\b|\b(?:illegal|unethical|harmful) and\b|\bI (?:urge|encourage|strongly (?:advise|recommend|encourage)) you\b|\bseek (?:professional|medical|legal) (?:help|advice)\b|\binstead,? (?:I|you|consider|let's|we)\b|\bnot (?:appropriate|ethical|legal|acceptable)\b|\b(?:misinformation|debunked|baseless)\b/i],
+	["compliance", /^(?:sure|certainly|of course|absolutely|here(?:'s| is| are))\b/i],
+	["role_play", /\b(?:you are|you're|act as|pretend|roleplay|role-play|character|persona|simulate|from now on|stay in)\b/i],
+	["rules_talk", /\b(?:rules?|restrictions?|filters?|censor(?:ed|ship)?|guidelines|openai|policy|jailbr[eo]ak|DAN|unfiltered|uncensored|amoral)\b/i],
+	["ignore_instr", /\b(?:ignore|disregard|forget)\b.{0,30}\b(?:instructions|rules|prompt|above|previous)\b/i],
+	["gratitude", /\b(?:thanks?|thank you|thx|ty|appreciate|grateful|cheers)\b/i],
+	["praise", /\b(?:awesome|amazing|great|perfect|brilliant|excellent|love (?:it|this|you)|helpful|lifesaver|worked)\b/i],
+	["profanity", /\b(?:fuck\w*|shit\w*|damn\w*|wtf|crap|bullshit|stupid|idiot\w*|dumb\w*|useless|pathetic)\b/i],
+	["pushback", /\b(?:no|not|wrong|again|already|still|never|didn't|doesn't|isn't|why)\b/i],
+	["second_person", /\byou\b/i],
+	["sexual", /\b(?:sex\w*|porn\w*|nude\w*|naked|fuck\w*|dick|cock|pussy|boobs?|tits|cum|horny|erotic\w*|orgasm\w*|masturbat\w*)\b/i],
+	["violence", /\b(?:kill\w*|murder\w*|shoot\w*|stab\w*|bomb\w*|rape\w*|torture\w*|suicid\w*|die|dead|blood\w*|weapon\w*)\b/i],
+	["hate", /\b(?:n[i1]gg\w*|f[a@]gg?ot\w*|retard\w*|kike\w*|chink\w*|tranny|whore\w*|slut\w*|bitch\w*|hate)\b/i],
+];
+
+export const CUE_NAMES = [...CUES.map(([n]) => n), "exclaim", "question", "caps", "log_length"];
+
+export function cueFeatures(text: string): number[] {
+	const letters = text.replace(/[^A-Za-z]/g, "");
+	const caps = letters.length >= 8 ? letters.replace(/[^A-Z]/g, "").length / letters.length : 0;
+	return [
+		...CUES.map(([, re]) => Math.min(3, countMatches(text, re)) / 3),
+		Math.min(3, countMatches(text, /!/)) / 3,
+		Math.min(3, countMatches(text, /\?/)) / 3,
+		caps,
+		Math.log1p(text.length) / 10,
+	];
+}

@@ -1,0 +1,127 @@
+import type { SifEmbedder } from "../embedding/sif-embedder";
+import { apologyStreak, asksAgain, shortList, toolFailure, toolLoop, wrongDate } from "./context-rules";
+import { cueFeatures } from "./cue-features";
+import type { DetectionInput } from "./detection-input";
+import { type Evidence, findFirst } from "./evidence";
+import { LEXICAL_RULES } from "./lexical-rules";
+import { type LinearModel, predict } from "./linear-model";
+import { IMPLICIT_SIGNAL_NAMES, type ImplicitSignal } from "./signal-catalog";
+
+export type Stage = "rules" | "context" | "embedding" | "llm";
+
+export interface SignalResult {
+	signal: ImplicitSignal;
+	score: number;
+	detected: boolean;
+	stage: Stage;
+	evidence?: Evidence;
+	/** Set when the embedding score fell in the band where an LLM check may decide (production only). */
+	uncertain?: boolean;
+}
+
+/** Which text each learned model reads. nsfw reads both sides and keeps the higher score. */
+const MODEL_FIELDS: Partial<Record<ImplicitSignal, ("input" | "output")[]>> = {
+	refusal: ["output"],
+	jailbreak: ["input"],
+	nsfw: ["input", "output"],
+	win: ["input"],
+	user_frustration: ["input"],
+};
+
+const CONTEXT_RULES: Partial<Record<ImplicitSignal, ((x: DetectionInput) => Evidence | null)[]>> = {
+	wrong_date: [wrongDate],
+	tool_failure: [toolFailure],
+	tool_loop: [toolLoop],
+	excessive_apology: [apologyStreak],
+	forgetting: [asksAgain],
+	laziness: [shortList],
+};
+
+/** Rephrasing: this user message says again what an earlier one said. */
+const REPHRASE_SIMILARITY = 0.9;
+const REPHRASE_MIN_WORDS = 4;
+
+export type DetectorModels = Partial<Record<ImplicitSignal, LinearModel>>;
+
+/**
+ * The cascade, cheapest first: precise phrases (rules), conversation and tool context,
+ * then a learned model over the embedded text. Every default signal gets a result for
+ * every event, so rates are over all traffic, not a sample.
+ */
+export class Detector {
+	constructor(
+		private readonly embedder: SifEmbedder,
+		private readonly models: DetectorModels,
+	) {
+		for (const [signal, model] of Object.entries(models)) {
+			if (model.embedder !== embedder.model) throw new Error(`model for ${signal} was trained on ${model.embedder}, not ${embedder.model}`);
+		}
+	}
+
+	detect(x: DetectionInput): SignalResult[] {
+		const cache = new Map<string, Float32Array>();
+		const features = (text: string) => {
+			let f = cache.get(text);
+			if (!f) {
+				f = Float32Array.from([...this.embedder.embedOne(text), ...cueFeatures(text)]);
+				cache.set(text, f);
+			}
+			return f;
+		};
+		return IMPLICIT_SIGNAL_NAMES.map((signal) => this.detectSignal(signal, x, features));
+	}
+
+	private detectSignal(signal: ImplicitSignal, x: DetectionInput, features: (text: string) => Float32Array): SignalResult {
+		for (const rule of LEXICAL_RULES) {
+			if (rule.signal !== signal) continue;
+			const fields = rule.field === "both" ? (["input", "output"] as const) : ([rule.field] as const);
+			for (const field of fields) {
+				const text = x[field] ?? undefined;
+				const evidence = findFirst(rule.within ? text?.slice(0, rule.within) : text, rule.patterns, field);
+				if (evidence) return { signal, score: 1, detected: true, stage: "rules", evidence };
+			}
+		}
+		for (const rule of CONTEXT_RULES[signal] ?? []) {
+			const evidence = rule(x);
+			if (evidence) return { signal, score: 1, detected: true, stage: "context", evidence };
+		}
+		if (signal === "user_frustration") {
+			const evidence = this.rephrased(x);
+			if (evidence) return { signal, score: 0.9, detected: true, stage: "context", evidence };
+		}
+		const model = this.models[signal];
+		const fields = MODEL_FIELDS[signal];
+		if (!model || !fields) return { signal, score: 0, detected: false, stage: CONTEXT_RULES[signal] ? "context" : "rules" };
+		let best = 0;
+		let bestField: "input" | "output" | undefined;
+		for (const field of fields) {
+			const text = x[field];
+			if (!text || !text.trim()) continue;
+			const p = predict(model, features(text));
+			if (p > best) [best, bestField] = [p, field];
+		}
+		const score = Math.round(best * 1000) / 1000;
+		const detected = best >= model.threshold;
+		const result: SignalResult = { signal, score, detected, stage: "embedding" };
+		if (detected && bestField) result.evidence = { field: bestField, start: 0, end: x[bestField]!.length, text: x[bestField]!.slice(0, 200) };
+		if (!detected && best >= model.uncertainFrom) result.uncertain = true;
+		return result;
+	}
+
+	private rephrased(x: DetectionInput): Evidence | null {
+		const input = x.input?.trim();
+		if (!input || input.split(/\s+/).length < REPHRASE_MIN_WORDS) return null;
+		const earlier = (x.history ?? []).filter((t) => t.role === "user" && t.content.trim().split(/\s+/).length >= REPHRASE_MIN_WORDS);
+		if (earlier.length === 0) return null;
+		const now = this.embedder.embedOne(input);
+		for (const turn of earlier.slice(-5)) {
+			const then = this.embedder.embedOne(turn.content);
+			let dot = 0;
+			for (let d = 0; d < now.length; d++) dot += now[d]! * then[d]!;
+			if (dot >= REPHRASE_SIMILARITY) {
+				return { field: "history", start: 0, end: turn.content.length, text: turn.content.slice(0, 200) };
+			}
+		}
+		return null;
+	}
+}

@@ -1,0 +1,108 @@
+import type { ImplicitSignal } from "./signal-catalog";
+
+/**
+ * Stage 1: phrases precise enough to decide alone. Each rule says which text it reads.
+ * Recall comes from the embedding stage; these must rarely fire on innocent text.
+ */
+export interface LexicalRule {
+	signal: ImplicitSignal;
+	field: "input" | "output" | "both";
+	patterns: RegExp[];
+	/** Only the first N characters are read: a refusal is stated up front, not deep in an answer. */
+	within?: number;
+}
+
+const NOT = String.raw`(?:can(?:no|')t|cannot|won'?t|am not able to|'m not able to|am unable to|'m unable to|do not|don't)`;
+
+export const LEXICAL_RULES: LexicalRule[] = [
+	{
+		signal: "refusal",
+		field: "output",
+		within: 300,
+		patterns: [
+			new RegExp(String.raw`\bI\s+${NOT}\s+(?:help|assist|provide|do|create|write|generate|fulfill|comply|support|complete|access|share|answer|engage|give|produce|offer|browse|open|view|see|make)\b`, "i"),
+			/\bI(?:'m| am) (?:sorry|afraid),? (?:but )?I (?:can(?:no|')t|cannot|won'?t|am unable|'m unable|am not able|'m not able)\b/i,
+			/\bI (?:must|have to|need to) (?:respectfully )?(?:decline|refuse)\b/i,
+			/\b(?:I'm|I am) not (?:able|allowed|permitted|programmed) to\b/i,
+			/\bI (?:can(?:no|')t|cannot|won'?t) (?:and will not |or will not )?(?:fulfill|comply with|assist with|help with|provide) (?:this|that|your|these|such)\b/i,
+			/\bas an AI(?: language model)?,? I (?:can(?:no|')t|cannot|don't|do not|am unable|'m unable|am not able)\b/i,
+			/\b(?:this|that|your) request (?:goes against|violates|is against)\b/i,
+			/\bI(?:'m| am) unable to (?:help|assist|provide|comply|fulfill|do|access|create|write|generate)\b/i,
+			/\bI don't have (?:access|the ability) to\b/i,
+		],
+	},
+	{
+		signal: "jailbreak",
+		field: "input",
+		patterns: [
+			/\bignore (?:all |any )?(?:of )?(?:the |your |my )?(?:previous|prior|above|earlier|preceding) (?:instructions|prompts?|rules|directions|messages)\b/i,
+			/\b(?:disregard|forget) (?:all |any )?(?:of )?(?:the |your )?(?:previous|prior|above|earlier) (?:instructions|prompts?|rules|directions)\b/i,
+			/\b(?:you are|you're|act as|pretend (?:to be|you are)) (?:now )?(?:DAN|a DAN|an? (?:unfiltered|uncensored|unrestricted|amoral|evil) (?:AI|assistant|chatbot|model))\b/i,
+			/\bdo anything now\b/i,
+			/\b(?:developer|god|jailbreak|jailbroken) mode\b/i,
+			/\b(?:without|no|free (?:of|from)) (?:any )?(?:restrictions|filters|censorship|limitations|guidelines|rules|ethical (?:guidelines|constraints))\b.{0,80}\b(?:AI|assistant|respond|answer|model|chatbot)\b/is,
+			/\b(?:doesn't|does not|don't|do not|never) (?:have to )?(?:follow|abide by|adhere to|care about) (?:any )?(?:OpenAI|content|ethical|safety)? ?(?:polic(?:y|ies)|guidelines|rules)\b/i,
+			/\bstay in character\b/i,
+			/\b(?:system prompt|your instructions)\b.{0,40}\b(?:reveal|print|show|repeat|output)\b|\b(?:reveal|print|show|repeat|output)\b.{0,40}\b(?:system prompt|initial instructions)\b/is,
+		],
+	},
+	{
+		signal: "win",
+		field: "input",
+		patterns: [
+			/(?<!\bno,? )\b(?:thanks?|thank you|thx|thnx|tysm|ty|gracias|merci|danke)\b(?! (?:but|for nothing))/i,
+			/\b(?:I|we) (?:really |truly |so |do )?appreciate (?:it|that|this|you|your (?:help|time|answer|reply|response|advice))\b|\bmuch appreciated\b|\bgrateful (?:for|to you)\b/i,
+			/(?:^|[.!?]\s+)(?:that|it|this) (?:worked|works now|did the trick|fixed it|solved it)\b/i,
+			/\byou(?:'re| are) (?:a lifesaver|amazing|awesome|the best|brilliant|a genius)\b/i,
+			/\b(?:exactly|just) what I (?:needed|wanted|was looking for)\b/i,
+			/\b(?:great|good|nice|excellent|perfect) (?:answer|response|explanation)\b/i,
+		],
+	},
+	{
+		signal: "user_frustration",
+		field: "input",
+		patterns: [
+			/\byou(?:'re| are) (?:not listening|useless|stupid|dumb|an idiot|so bad|wrong again|not helping|not understanding)\b/i,
+			/\b(?:that's|that is|this is|you're|you are) (?:wrong|incorrect|not what I (?:asked|wanted|said))\b/i,
+			/\b(?:no|nope),? (?:that's|that is|it's) (?:wrong|not (?:it|right|what I))\b/i,
+			/\b(?:i said|i asked|i told you|read my (?:message|question))\b.{0,60}(?:!|\bnot\b|\bagain\b)/i,
+			/\b(?:wtf|what the (?:fuck|hell)|fuck(?:ing)? (?:you|useless|stupid|bot)|are you kidding)\b/i,
+			/\b(?:stop (?:apologi[sz]ing|repeating)|answer the (?:damn |fucking )?question|just answer)\b/i,
+			/\bthis (?:is|was) (?:useless|pointless|a waste of time)\b/i,
+		],
+	},
+	{
+		signal: "laziness",
+		field: "output",
+		patterns: [
+			/\b(?:you can|feel free to|I'll leave it to you to) (?:fill in|complete|add|implement|write) (?:the )?(?:rest|remaining|remainder|other|details|missing|logic)\b/i,
+			/\b(?:rest|remainder) of the (?:code|implementation|list|function|file|document|table)\b.{0,40}\b(?:similar|same|yourself|here|follows the same)\b/i,
+			/(?:\/\/|#|<!--)\s*(?:\.\.\.|…)?\s*(?:rest of|remaining|other|add (?:your|the rest|more)|implement(?:ation)? (?:here|goes here|the rest)|TODO:? implement|your (?:code|logic) here)/i,
+			/\[(?:insert|add|your|rest of|remaining|continue)[^\]\n]{0,40}\]/i,
+			/\b(?:and so on|etc\.?) for the (?:rest|remaining|other)\b/i,
+			/\b(?:for brevity|to keep (?:it|this) short|I(?:'ve| have) (?:omitted|left out|skipped))\b/i,
+		],
+	},
+	{
+		signal: "excessive_apology",
+		field: "output",
+		patterns: [/\b(?:I (?:sincerely |truly |deeply )?apologi[sz]e|(?:I'm|I am|so|very|really|truly) sorry|my apologies|apologies for)\b.*\b(?:I (?:sincerely |truly |deeply )?apologi[sz]e|(?:I'm|I am|so|very|really|truly) sorry|my apologies|apologies for)\b/is],
+	},
+	{
+		signal: "forgetting",
+		field: "input",
+		patterns: [
+			/\b(?:I (?:already|just) (?:told|said|gave|mentioned|explained|provided|shared)|as I (?:said|mentioned|told you)|I've already (?:told|said|given|mentioned))\b/i,
+			/\b(?:you (?:forgot|already asked|asked (?:me )?that already)|did you forget|you don't remember|scroll up)\b/i,
+		],
+	},
+	{
+		signal: "nsfw",
+		field: "both",
+		patterns: [
+			/\b(?:kill myself|suicide (?:method|note)|end my life|want to die)\b/i,
+			/\b(?:porn|nude|naked|explicit sex|sexual(?:ly)? explicit|blowjob|orgasm|horny|erotic)\b/i,
+			/\b(?:n[i1]gg(?:er|a)s?|f[a@]gg?ots?|k[i1]kes?|ch[i1]nks?|retards?)\b/i,
+		],
+	},
+];

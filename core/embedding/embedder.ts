@@ -1,0 +1,23 @@
+/**
+ * Turns texts into unit vectors. Vectors of different models live in different spaces:
+ * `model` is stored beside every vector, and thresholds are set per model.
+ */
+export interface Embedder {
+	readonly model: string;
+	readonly dimensions: number;
+	embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+export function cosine(a: Float32Array, b: Float32Array): number {
+	let dot = 0;
+	for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
+	return dot;
+}
+
+export function normalize(v: Float32Array): Float32Array {
+	let norm = 0;
+	for (let i = 0; i < v.length; i++) norm += v[i]! * v[i]!;
+	norm = Math.sqrt(norm);
+	if (norm > 0) for (let i = 0; i < v.length; i++) v[i]! /= norm;
+	return v;
+}

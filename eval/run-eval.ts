@@ -1,0 +1,77 @@
+// `npm run eval`: detector precision / recall / F1 per signal on the *report* part of
+// ../shared/eval (rows never used to train or calibrate), plus the project's own cases
+// in eval/cases/. Prints the table and writes docs/quality.md.
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { createDetector } from "../core/detection/default-detector";
+import type { DetectionInput } from "../core/detection/detection-input";
+import type { ImplicitSignal } from "../core/detection/signal-catalog";
+import { partOf, readRows } from "./datasets";
+
+const detector = createDetector();
+interface Row {
+	name: string;
+	data: string;
+	n: number;
+	pos: number;
+	tp: number;
+	fp: number;
+	fn: number;
+	target?: string;
+}
+
+function measure(name: string, data: string, cases: { x: DetectionInput; label: boolean }[], predicted: (signals: Set<string>) => boolean, target?: string): Row {
+	const row: Row = { name, data, n: cases.length, pos: 0, tp: 0, fp: 0, fn: 0, target };
+	for (const c of cases) {
+		const hit = predicted(new Set(detector.detect(c.x).filter((s) => s.detected).map((s) => s.signal)));
+		if (c.label) row.pos++;
+		if (hit && c.label) row.tp++;
+		else if (hit) row.fp++;
+		else if (c.label) row.fn++;
+	}
+	return row;
+}
+
+const has = (signal: ImplicitSignal) => (s: Set<string>) => s.has(signal);
+const report = <T extends Record<string, unknown>>(rows: T[], key: (r: T) => string = (r) => String(r.text)) => rows.filter((r) => partOf(key(r)) === "report");
+const labels = (r: Record<string, unknown>) => (Array.isArray(r.label) ? (r.label as string[]) : [String(r.label)]);
+
+const toxicchat = readRows("toxicchat");
+const rows: Row[] = [
+	measure("refusal", "jbb_attack_artifacts: response, refused = not jailbroken", report(readRows("jbb_attack_artifacts"), (r) => String(r.response ?? "")).filter((r) => r.response).map((r) => ({ x: { output: String(r.response) }, label: !r.jailbroken })), has("refusal"), "F1 ≥ 0.95"),
+	measure("jailbreak", "toxicchat: jailbreaking (report half)", report(toxicchat).map((r) => ({ x: { input: String(r.text) }, label: r.jailbreaking === 1 })), has("jailbreak"), "F1 ≥ 0.80"),
+	measure("jailbreak", "toxicchat: jailbreaking (all rows; never tuned on)", toxicchat.map((r) => ({ x: { input: String(r.text) }, label: r.jailbreaking === 1 })), has("jailbreak")),
+	measure("nsfw or jailbreak", "toxicchat: toxicity (report half)", report(toxicchat).map((r) => ({ x: { input: String(r.text) }, label: r.toxicity === 1 })), (s) => s.has("nsfw") || s.has("jailbreak"), "F1 ≥ 0.65"),
+	measure("nsfw", "openai_moderation: any category (report half)", report(readRows("openai_moderation")).map((r) => ({ x: { input: String(r.text) }, label: !labels(r).includes("none") })), has("nsfw")),
+	measure("win", "goemotions: gratitude (report half)", report(readRows("goemotions")).map((r) => ({ x: { input: String(r.text) }, label: labels(r).includes("gratitude") })), has("win"), "F1 ≥ 0.93"),
+	measure("user_frustration", "goemotions: anger or annoyance (report half; a proxy)", report(readRows("goemotions")).map((r) => ({ x: { input: String(r.text) }, label: labels(r).some((l) => l === "anger" || l === "annoyance") })), has("user_frustration"), "as high as possible"),
+];
+
+// The project's own cases: one file per signal, positives and hard negatives written by hand.
+for (const file of readdirSync("eval/cases").filter((f) => f.endsWith(".jsonl")).sort()) {
+	const cases = readFileSync(`eval/cases/${file}`, "utf8").trim().split("\n").map((l) => JSON.parse(l) as DetectionInput & { signal: ImplicitSignal; label: boolean });
+	const signal = cases[0]!.signal;
+	rows.push(measure(signal, `eval/cases/${file} (own cases)`, cases.map((c) => ({ x: c, label: c.label })), has(signal)));
+}
+
+const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "—");
+const table = [
+	"| signal | data | rows | positives | precision | recall | F1 | target |",
+	"|---|---|---:|---:|---:|---:|---:|---|",
+	...rows.map((r) => {
+		const p = r.tp / (r.tp + r.fp), rc = r.tp / (r.tp + r.fn);
+		return `| ${r.name} | ${r.data} | ${r.n} | ${r.pos} | ${f(p)} | ${f(rc)} | ${f((2 * p * rc) / (p + rc))} | ${r.target ?? ""} |`;
+	}),
+].join("\n");
+console.log(table);
+mkdirSync("docs", { recursive: true });
+const previous = (() => {
+	try {
+		return readFileSync("docs/quality.md", "utf8");
+	} catch {
+		return "";
+	}
+})();
+const start = "<!-- detection:start -->", end = "<!-- detection:end -->";
+const section = `${start}\n${table}\n${end}`;
+const body = previous.includes(start) ? previous.replace(new RegExp(`${start}[\\s\\S]*${end}`), section) : `${previous || "# Quality\n\nMeasured by `npm run eval`.\n"}\n## Detection\n\n${section}\n`;
+writeFileSync("docs/quality.md", body);
