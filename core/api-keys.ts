@@ -1,8 +1,9 @@
 import { randomToken } from "./ids";
 
-export type KeyKind = "write" | "read";
+/** write: ingest only; read: read only; admin: read and change project settings. */
+export type KeyKind = "write" | "read" | "admin";
 
-const PREFIX: Record<KeyKind, string> = { write: "bm_write_", read: "bm_read_" };
+const PREFIX: Record<KeyKind, string> = { write: "bm_write_", read: "bm_read_", admin: "bm_admin_" };
 
 /** A new secret key; 32 base62 characters is about 190 bits. */
 export function generateApiKey(kind: KeyKind): string {

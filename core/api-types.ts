@@ -35,8 +35,19 @@ export interface EventView {
 	tool_call_count: number;
 }
 
+/** A signal detected on the event: which stage decided, how sure, and the span that triggered it. */
+export interface DetectionView {
+	signal: string;
+	score: number;
+	stage: string;
+	evidence: { field: string; start: number; end: number; text: string } | null;
+	/** The LLM check's reason, when it decided. */
+	reason: string | null;
+}
+
 export interface EventListItem extends EventView {
 	signals: SignalView[];
+	detections: DetectionView[];
 }
 
 export interface EventDetail extends EventListItem {

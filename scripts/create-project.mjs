@@ -19,7 +19,7 @@ const token = (n) => {
 	return [...randomBytes(n * 2)].filter((b) => b < 248).slice(0, n).map((b) => alphabet[b % 62]).join("");
 };
 const projectId = `prj_${token(20)}`;
-const keys = { write: `bm_write_${token(32)}`, read: `bm_read_${token(32)}` };
+const keys = { write: `bm_write_${token(32)}`, read: `bm_read_${token(32)}`, admin: `bm_admin_${token(32)}` };
 const dir = mkdtempSync(join(tmpdir(), "barometer-"));
 try {
 	writeFileSync(join(dir, "project.sql"), projectSql({ projectId, name: values.name, keys }));
@@ -35,4 +35,5 @@ try {
 console.log(`Project ${values.name} (${projectId})
   write key: ${keys.write}
   read key:  ${keys.read}
+  admin key: ${keys.admin}
 These keys are shown once; only their hashes are stored.`);

@@ -56,6 +56,7 @@ Barometer is running at ${base}
   Dashboard   ${base}/#key=${keys.read}
   Ingest API  ${base}/v1/   write key: ${keys.write}
   Read API    ${base}/api/  read key:  ${keys.read}
+              admin key (reads and changes settings): ${keys.admin}
 Local data lives in ${STATE}. Stop with Ctrl+C.`);
 		break;
 	}

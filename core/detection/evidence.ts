@@ -6,7 +6,7 @@ export interface Evidence {
 	text: string;
 }
 
-export function findFirst(text: string | undefined, patterns: readonly RegExp[], field: Evidence["field"]): Evidence | null {
+export function findFirst(text: string | null | undefined, patterns: readonly RegExp[], field: Evidence["field"]): Evidence | null {
 	if (!text) return null;
 	for (const pattern of patterns) {
 		const m = pattern.exec(text);
@@ -15,7 +15,7 @@ export function findFirst(text: string | undefined, patterns: readonly RegExp[],
 	return null;
 }
 
-export function countMatches(text: string | undefined, pattern: RegExp): number {
+export function countMatches(text: string | null | undefined, pattern: RegExp): number {
 	if (!text) return 0;
 	const global = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
 	return text.match(global)?.length ?? 0;

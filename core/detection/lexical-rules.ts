@@ -29,6 +29,9 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			/\b(?:this|that|your) request (?:goes against|violates|is against)\b/i,
 			/\bI(?:'m| am) unable to (?:help|assist|provide|comply|fulfill|do|access|create|write|generate)\b/i,
 			/\bI don't have (?:access|the ability) to\b/i,
+			/\bI(?:'m| am) not (?:comfortable|in a position) (?:helping|doing|providing|writing|with)\b|\b(?:not something|nothing) I(?:'m| am) (?:comfortable|able|allowed) (?:helping|doing|to help|to do|with)\b/i,
+			/\b(?:that's|that is|this is|it's|it is) (?:outside|beyond) (?:of )?(?:what (?:I|this assistant)|the scope of|my (?:capabilities|abilities|scope))\b/i,
+			/\bI(?:'m| am) (?:only able|only designed|designed only|programmed only) to\b/i,
 		],
 	},
 	{
@@ -43,6 +46,7 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			/\b(?:without|no|free (?:of|from)) (?:any )?(?:restrictions|filters|censorship|limitations|guidelines|rules|ethical (?:guidelines|constraints))\b.{0,80}\b(?:AI|assistant|respond|answer|model|chatbot)\b/is,
 			/\b(?:doesn't|does not|don't|do not|never) (?:have to )?(?:follow|abide by|adhere to|care about) (?:any )?(?:OpenAI|content|ethical|safety)? ?(?:polic(?:y|ies)|guidelines|rules)\b/i,
 			/\bstay in character\b/i,
+			/\bpretend (?:you are|you're|to be) my (?:dead |deceased |late )?(?:grandma|grandmother|granny)\b/i,
 			/\b(?:system prompt|your instructions)\b.{0,40}\b(?:reveal|print|show|repeat|output)\b|\b(?:reveal|print|show|repeat|output)\b.{0,40}\b(?:system prompt|initial instructions)\b/is,
 		],
 	},
@@ -69,6 +73,9 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			/\b(?:wtf|what the (?:fuck|hell)|fuck(?:ing)? (?:you|useless|stupid|bot)|are you kidding)\b/i,
 			/\b(?:stop (?:apologi[sz]ing|repeating)|answer the (?:damn |fucking )?question|just answer)\b/i,
 			/\bthis (?:is|was) (?:useless|pointless|a waste of time)\b/i,
+			/\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time (?:I(?:'m| am|'ve| have) (?:asked|asking|told|said)|asking)\b/i,
+			/\b(?:not even close|still (?:wrong|not working|doesn't work|broken)|that didn't (?:help|work) either)\b/i,
+			/\b(?:how many times (?:do|must|should) I|for the last time)\b/i,
 		],
 	},
 	{

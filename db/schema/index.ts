@@ -3,3 +3,4 @@ export * from "./events";
 export * from "./signals";
 export * from "./users";
 export * from "./dead-letters";
+export * from "./detections";

@@ -15,7 +15,7 @@ export const apiKeys = sqliteTable(
 	{
 		id: text("id").primaryKey(),
 		projectId: text("project_id").notNull().references(() => projects.id),
-		kind: text("kind", { enum: ["write", "read"] }).notNull(),
+		kind: text("kind", { enum: ["write", "read", "admin"] }).notNull(),
 		keyHash: text("key_hash").notNull().unique(),
 		/** First characters of the token, so a person can tell keys apart without the secret. */
 		keyPrefix: text("key_prefix").notNull(),

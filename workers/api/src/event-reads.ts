@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { encodeCursor, propertyValueCandidates, type EventFilter } from "../../../core/event-query";
-import type { ConversationView, EventDetail, EventPage, EventView, SignalView, ToolCallView } from "../../../core/api-types";
+import type { ConversationView, DetectionView, EventDetail, EventPage, EventView, SignalView, ToolCallView } from "../../../core/api-types";
 import * as schema from "../../../db/schema";
 
 type Db = DrizzleD1Database<typeof schema>;
@@ -69,6 +69,29 @@ function filterConditions(projectId: string, f: EventFilter): SQL[] {
 	return where;
 }
 
+function detectionView(row: typeof schema.detections.$inferSelect): DetectionView {
+	return {
+		signal: row.signal,
+		score: row.score,
+		stage: row.stage,
+		evidence: row.evidenceField ? { field: row.evidenceField, start: row.evidenceStart ?? 0, end: row.evidenceEnd ?? 0, text: row.evidenceText ?? "" } : null,
+		reason: row.reason,
+	};
+}
+
+async function detectionsByEvent(db: Db, projectId: string, eventIds: string[]) {
+	const out = new Map<string, DetectionView[]>();
+	if (eventIds.length === 0) return out;
+	const d = schema.detections;
+	const rows = await db
+		.select()
+		.from(d)
+		.where(and(eq(d.projectId, projectId), sql`${d.eventId} in (select value from json_each(${JSON.stringify(eventIds)}))`))
+		.orderBy(asc(d.signal));
+	for (const row of rows) out.set(row.eventId, [...(out.get(row.eventId) ?? []), detectionView(row)]);
+	return out;
+}
+
 /** Signals of many events in one query: ids go in as one JSON parameter (D1 allows 100 bound parameters). */
 async function signalsByEvent(db: Db, projectId: string, eventIds: string[]) {
 	const out = new Map<string, SignalView[]>();
@@ -111,9 +134,10 @@ export async function listEvents(db: Db, projectId: string, filter: EventFilter)
 		.limit(filter.limit + 1);
 	const page = rows.slice(0, filter.limit);
 	const last = page.at(-1);
-	const bySignal = await signalsByEvent(db, projectId, page.map((r) => r.eventId));
+	const ids = page.map((r) => r.eventId);
+	const [bySignal, byDetection] = await Promise.all([signalsByEvent(db, projectId, ids), detectionsByEvent(db, projectId, ids)]);
 	return {
-		data: page.map((row) => ({ ...eventView(row), signals: bySignal.get(row.eventId) ?? [] })),
+		data: page.map((row) => ({ ...eventView(row), signals: bySignal.get(row.eventId) ?? [], detections: byDetection.get(row.eventId) ?? [] })),
 		next_cursor: rows.length > filter.limit && last ? encodeCursor({ timestamp: last.timestamp, eventId: last.eventId }) : null,
 	};
 }
@@ -121,9 +145,16 @@ export async function listEvents(db: Db, projectId: string, filter: EventFilter)
 export async function getEvent(db: Db, projectId: string, eventId: string): Promise<{ event: EventDetail | null; pendingSignals: SignalView[] }> {
 	const [row] = await db.select().from(events).where(and(eq(events.projectId, projectId), eq(events.eventId, eventId))).limit(1);
 	// Signals can exist before their event lands; they are returned either way.
-	const [bySignal, byTool] = await Promise.all([signalsByEvent(db, projectId, [eventId]), toolCallsByEvent(db, projectId, [eventId])]);
+	const [bySignal, byTool, byDetection] = await Promise.all([
+		signalsByEvent(db, projectId, [eventId]),
+		toolCallsByEvent(db, projectId, [eventId]),
+		detectionsByEvent(db, projectId, [eventId]),
+	]);
 	if (!row) return { event: null, pendingSignals: bySignal.get(eventId) ?? [] };
-	return { event: { ...eventView(row), signals: bySignal.get(eventId) ?? [], tool_calls: byTool.get(eventId) ?? [] }, pendingSignals: [] };
+	return {
+		event: { ...eventView(row), signals: bySignal.get(eventId) ?? [], detections: byDetection.get(eventId) ?? [], tool_calls: byTool.get(eventId) ?? [] },
+		pendingSignals: [],
+	};
 }
 
 export const CONVERSATION_PAGE = { defaultLimit: 200, maxLimit: 500 } as const;
@@ -148,7 +179,11 @@ export async function getConversation(db: Db, projectId: string, convoId: string
 	]);
 	const page = rows.slice(0, opts.limit);
 	const ids = page.map((r) => r.eventId);
-	const [bySignal, byTool] = await Promise.all([signalsByEvent(db, projectId, ids), toolCallsByEvent(db, projectId, ids)]);
+	const [bySignal, byTool, byDetection] = await Promise.all([
+		signalsByEvent(db, projectId, ids),
+		toolCallsByEvent(db, projectId, ids),
+		detectionsByEvent(db, projectId, ids),
+	]);
 	const last = page.at(-1);
 	return {
 		convo_id: convo.convoId,
@@ -157,7 +192,12 @@ export async function getConversation(db: Db, projectId: string, convoId: string
 		last_seen: iso(convo.lastSeen),
 		event_count: count?.n ?? 0,
 		user: user ? { user_id: user.userId, traits: JSON.parse(user.traits) as Record<string, unknown>, first_seen: iso(user.firstSeen), last_seen: iso(user.lastSeen) } : null,
-		events: page.map((row) => ({ ...eventView(row), signals: bySignal.get(row.eventId) ?? [], tool_calls: byTool.get(row.eventId) ?? [] })),
+		events: page.map((row) => ({
+			...eventView(row),
+			signals: bySignal.get(row.eventId) ?? [],
+			detections: byDetection.get(row.eventId) ?? [],
+			tool_calls: byTool.get(row.eventId) ?? [],
+		})),
 		next_cursor: rows.length > opts.limit && last ? encodeCursor({ timestamp: last.timestamp, eventId: last.eventId }) : null,
 	};
 }

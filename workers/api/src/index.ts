@@ -5,17 +5,22 @@ import { requireKey } from "../../shared/src/api-key-auth";
 import type { ApiContext } from "./api-env";
 import { conversationRoutes } from "./routes/conversations";
 import { eventRoutes } from "./routes/events";
+import { customSignalRoutes } from "./routes/custom-signals";
 import { projectRoutes } from "./routes/project";
+import { signalRoutes } from "./routes/signals";
 
 const app = new Hono<ApiContext>();
 
 // The dashboard may be served from another origin (Pages); keys are bearer headers, not cookies.
-app.use("/api/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], maxAge: 86400 }));
+app.use("/api/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "DELETE", "OPTIONS"], maxAge: 86400 }));
 app.get("/api/health", (c) => c.json({ ok: true, service: "api" }));
-app.use("/api/*", requireKey("read"));
+// Reads accept read and admin keys; routes that change settings also check for admin.
+app.use("/api/*", requireKey("read", "admin"));
 app.route("/api/project", projectRoutes);
 app.route("/api/events", eventRoutes);
 app.route("/api/conversations", conversationRoutes);
+app.route("/api/signals", signalRoutes);
+app.route("/api/custom-signals", customSignalRoutes);
 app.onError(onApiError);
 app.notFound(onNotFound);
 

@@ -1,7 +1,9 @@
 import { drizzle } from "drizzle-orm/d1";
-import { queueMessageSchema, type QueueMessage } from "../../../core/queue-messages";
+import { type EventMessage, queueMessageSchema, type QueueMessage } from "../../../core/queue-messages";
 import { retryDelaySeconds } from "../../../core/retry-backoff";
 import * as schema from "../../../db/schema";
+import { detectionWrites } from "./detection-writes";
+import { WorkersAiJudge } from "./llm-judge";
 import { type Db, type Write, writesFor } from "./message-writes";
 
 /** What the consumer needs; index.ts checks the generated DetectEnv against it. */
@@ -9,6 +11,10 @@ export interface DetectBindings {
 	DB: D1Database;
 	/** The queue whose messages are recorded in dead_letters, never retried. */
 	DEAD_LETTER_QUEUE_NAME: string;
+	/** Workers AI, production only: the LLM check of uncertain detections. */
+	AI?: Ai;
+	/** LLM checks per project and day; 0 or unset turns the check off. */
+	DETECTION_LLM_DAILY_BUDGET?: string;
 }
 
 function deadLetterWrite(db: Db, queue: string, msg: Message<unknown>, reason: string): Write {
@@ -48,16 +54,24 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	}
 
 	const planned: { msg: Message<unknown>; writes: Write[] }[] = [];
+	const events = new Map<EventMessage, Write[]>();
 	for (const msg of batch.messages) {
 		const parsed = queueMessageSchema.safeParse(msg.body);
 		const writes = parsed.success
 			? writesFor(db, parsed.data as QueueMessage)
 			: [deadLetterWrite(db, batch.queue, msg, `invalid message: ${parsed.error.message}`)];
+		if (parsed.success && parsed.data.type === "event") events.set(parsed.data, writes);
 		planned.push({ msg, writes });
 	}
 
+	// Detection reads history and custom signals once for the whole batch; its rows join each message's writes.
+	const budget = Number(env.DETECTION_LLM_DAILY_BUDGET ?? 0);
+	const judge = env.AI && budget > 0 ? { judge: new WorkersAiJudge(env.AI), dailyBudget: budget } : undefined;
+	const { perMessage, shared } = await detectionWrites(db, env.DB, [...events.keys()], judge);
+	for (const [message, writes] of events) writes.push(...(perMessage.get(message) ?? []));
+
 	try {
-		await runBatch(db, planned.flatMap((p) => p.writes));
+		await runBatch(db, [...planned.flatMap((p) => p.writes), ...shared]);
 		batch.ackAll();
 		return;
 	} catch (err) {

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "../../../db/schema";
@@ -6,6 +6,20 @@ import type { EventMessage, IdentifyMessage, QueueMessage, SignalMessage } from 
 
 export type Db = DrizzleD1Database<typeof schema>;
 export type Write = BatchItem<"sqlite">;
+
+/** Explicit signals count like detections: one user_signal_days row per user, signal and UTC day. */
+function signalUsersWrite(db: Db, which: SQL): Write {
+	const s = schema.signals;
+	return db
+		.insert(schema.userSignalDays)
+		.select(
+			db
+				.select({ projectId: s.projectId, day: sql<number>`${s.timestamp} / 86400000`.as("day"), signal: s.signal, userId: sql<string>`${s.userId}`.as("user_id") })
+				.from(s)
+				.where(and(which, isNotNull(s.userId))),
+		)
+		.onConflictDoNothing();
+}
 
 /**
  * Every write is idempotent (insert-or-ignore on the natural key, min/max on times,
@@ -42,11 +56,12 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 					lastSeen: sql`max(coalesce(${schema.users.lastSeen}, excluded.last_seen), excluded.last_seen)`,
 				},
 			}),
-		// Signals that arrived before this event now learn whose they are.
+		// Signals that arrived before this event now learn whose they are, and count for that user.
 		db
 			.update(schema.signals)
 			.set({ userId: event.user_id, convoId: event.convo_id ?? null })
 			.where(and(eq(schema.signals.projectId, projectId), eq(schema.signals.eventId, event.event_id), isNull(schema.signals.userId))),
+		signalUsersWrite(db, and(eq(schema.signals.projectId, projectId), eq(schema.signals.eventId, event.event_id))!),
 	];
 	event.tool_calls.forEach((call, idx) => {
 		writes.push(
@@ -104,6 +119,8 @@ function signalWrites(db: Db, { project_id: projectId, received_at, signal }: Si
 				properties: JSON.stringify(signal.properties),
 			})
 			.onConflictDoNothing(),
+		// Explicit feedback counts like any signal: one row per user and day.
+		signalUsersWrite(db, and(eq(schema.signals.projectId, projectId), eq(schema.signals.signalId, signal.signal_id))!),
 	];
 }
 

@@ -5,6 +5,7 @@ import { ApiError } from "./api-error";
 export interface AuthVariables {
 	projectId: string;
 	keyId: string;
+	keyKind: KeyKind;
 }
 
 interface KeyRecord {
@@ -36,13 +37,14 @@ async function findKey(db: D1Database, hash: string): Promise<KeyRecord | null> 
 	return record;
 }
 
-const OTHER_KIND: Record<KeyKind, string> = {
-	write: "This is a read key; ingestion routes (/v1/…) need the project's write key.",
-	read: "This is a write key; it can only send data. Reading needs the project's read key.",
+const WHAT_IS_NEEDED: Record<KeyKind, string> = {
+	write: "Ingestion routes (/v1/…) need the project's write key.",
+	read: "Reading needs the project's read key (or its admin key).",
+	admin: "Changing project settings needs the project's admin key.",
 };
 
-/** Resolves `Authorization: Bearer <key>` to a project, and refuses keys of the other kind. */
-export function requireKey(kind: KeyKind) {
+/** Resolves `Authorization: Bearer <key>` to a project, and refuses keys of other kinds. */
+export function requireKey(...kinds: KeyKind[]) {
 	return createMiddleware<{ Bindings: { DB: D1Database }; Variables: AuthVariables }>(async (c, next) => {
 		const header = c.req.header("authorization");
 		if (!header) throw new ApiError(401, "missing_api_key", "Send the project key as `Authorization: Bearer <key>`.");
@@ -52,7 +54,8 @@ export function requireKey(kind: KeyKind) {
 		if (!record || record.revoked_at !== null) {
 			throw new ApiError(401, "invalid_api_key", "This key is not valid: unknown or revoked.");
 		}
-		if (record.kind !== kind) throw new ApiError(403, "wrong_key_kind", OTHER_KIND[kind]);
+		if (!kinds.includes(record.kind)) throw new ApiError(403, "wrong_key_kind", `This is a ${record.kind} key. ${WHAT_IS_NEEDED[kinds[0]!]}`);
+		c.set("keyKind", record.kind);
 		c.set("projectId", record.project_id);
 		c.set("keyId", record.id);
 		await next();
