@@ -1,0 +1,128 @@
+import { createExecutionContext, env, getQueueResult } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { countRows } from "../../shared/test/seed-project";
+import worker from "../src/index";
+import { JUDGE_MODEL } from "../src/llm-judge";
+import { batchOf, eventMessage } from "./messages";
+
+let PROJECT = "";
+let n = 0;
+beforeEach(() => {
+	PROJECT = `prj_detection_${++n}`;
+});
+
+async function consume(bodies: unknown[], bindings: Record<string, unknown> = env) {
+	const batch = batchOf(bodies);
+	const ctx = createExecutionContext();
+	await worker.queue!(batch, bindings as typeof env, ctx);
+	return getQueueResult(batch, ctx);
+}
+
+const detections = (where = "1 = 1", ...params: unknown[]) =>
+	env.DB.prepare(`SELECT event_id, signal, stage, score, evidence_field, evidence_text, reason FROM detections WHERE project_id = ? AND ${where} ORDER BY event_id, signal`)
+		.bind(PROJECT, ...params)
+		.all<{ event_id: string; signal: string; stage: string; score: number; evidence_field: string; evidence_text: string; reason: string | null }>()
+		.then((r) => r.results);
+
+const T = Date.UTC(2026, 10, 20, 10);
+const DAY = Math.floor(T / 86_400_000);
+
+/** A Workers AI binding with the real `run(model, inputs)` shape, answering as configured and recording calls. */
+function fakeAi(answer: (inputs: Record<string, unknown>) => unknown) {
+	const calls: { model: string; inputs: Record<string, unknown> }[] = [];
+	const ai = {
+		async run(model: string, inputs: Record<string, unknown>) {
+			calls.push({ model, inputs });
+			return answer(inputs);
+		},
+	};
+	return { ai: ai as unknown as Ai, calls };
+}
+
+describe("detection in the consumer", () => {
+	it("stores a detected refusal with its stage and evidence, and counts the user for that day", async () => {
+		await consume([eventMessage(PROJECT, "e1", { timestamp: T, user_id: "ann", input: "Export my contacts", output: "I'm sorry, but I can't access your contacts." })]);
+		expect(await detections()).toEqual([{ event_id: "e1", signal: "refusal", stage: "rules", score: 1, evidence_field: "output", evidence_text: "I can't access", reason: null }]);
+		expect(await countRows("user_signal_days", PROJECT, "signal = 'refusal' AND day = ? AND user_id = 'ann'", DAY)).toBe(1);
+		expect(await countRows("user_days", PROJECT, "day = ? AND user_id = 'ann'", DAY)).toBe(1);
+	});
+
+	it("counts a user once per day however many events or redeliveries", async () => {
+		const a = eventMessage(PROJECT, "a", { timestamp: T, user_id: "ann", output: "I cannot help with that request." });
+		const b = eventMessage(PROJECT, "b", { timestamp: T + 1000, user_id: "ann", output: "I'm unable to help with that." });
+		await consume([a, b]);
+		await consume([a]);
+		expect(await countRows("detections", PROJECT, "signal = 'refusal'")).toBe(2);
+		expect(await countRows("user_signal_days", PROJECT, "signal = 'refusal'")).toBe(1);
+		expect(await countRows("user_days", PROJECT)).toBe(1);
+	});
+
+	it("reads the conversation's earlier turns from D1 to detect forgetting", async () => {
+		await consume([eventMessage(PROJECT, "t1", { timestamp: T, convo_id: "c", input: "Find flights to Lisbon, my budget is $400", output: "Here are three options." })]);
+		await consume([eventMessage(PROJECT, "t2", { timestamp: T + 60_000, convo_id: "c", input: "Anything cheaper?", output: "Sure. What's your budget for this trip?" })]);
+		const rows = await detections("signal = 'forgetting'");
+		expect(rows.map((r) => [r.event_id, r.stage])).toEqual([["t2", "context"]]);
+	});
+
+	it("sees earlier events of the same batch as history: a tool failing in a loop", async () => {
+		const call = (error: string | null) => [{ name: "search", input: null, output: null, error, duration_ms: 10 }];
+		await consume([1, 2, 3].map((i) => eventMessage(PROJECT, `s${i}`, { timestamp: T + i, convo_id: "loop", tool_calls: call(i === 2 ? null : "502") })));
+		expect((await detections("signal = 'tool_loop'")).map((r) => r.event_id)).toEqual(["s3"]);
+		expect((await detections("signal = 'tool_failure'")).map((r) => r.event_id)).toEqual(["s1", "s3"]);
+	});
+
+	it("applies the project's custom signals, and only that project's", async () => {
+		await env.DB.prepare("INSERT INTO custom_signals (id, project_id, name, polarity, field, kind, pattern, created_at) VALUES ('cs1', ?, 'mentions_competitor', 'negative', 'input', 'keywords', '[\"Acme Cloud\"]', 0)").bind(PROJECT).run();
+		await consume([eventMessage(PROJECT, "m1", { input: "Is acme cloud cheaper than you?" }), eventMessage(`${PROJECT}_other`, "m2", { input: "Is acme cloud cheaper?" })]);
+		expect((await detections("signal = 'mentions_competitor'")).map((r) => [r.event_id, r.evidence_text])).toEqual([["m1", "acme cloud"]]);
+		expect(await countRows("detections", `${PROJECT}_other`, "signal = 'mentions_competitor'")).toBe(0);
+	});
+
+	it("counts explicit feedback per user and day, including feedback that arrived before its event", async () => {
+		const signal = (id: string, eventId: string, userId?: string) => ({
+			v: 1, type: "signal", project_id: PROJECT, received_at: T,
+			signal: { signal_id: id, event_id: eventId, signal: "thumbs_down", timestamp: T, properties: {}, ...(userId ? { user_id: userId } : {}) },
+		});
+		await consume([signal("s1", "known", "bob"), signal("s2", "later")]);
+		expect(await countRows("user_signal_days", PROJECT, "signal = 'thumbs_down'")).toBe(1);
+		await consume([eventMessage(PROJECT, "later", { timestamp: T, user_id: "cid" })]);
+		expect(await countRows("user_signal_days", PROJECT, "signal = 'thumbs_down' AND day = ?", DAY)).toBe(2);
+	});
+});
+
+describe("production path: the LLM check of uncertain detections", () => {
+	const uncertain = "Creating malware is illegal and unethical. It is important to protect computer systems. Instead, consider learning about cybersecurity.";
+
+	it("asks Workers AI for a yes/no JSON verdict and stores its reason, within the daily budget", async () => {
+		const { ai, calls } = fakeAi(() => ({ response: { match: true, reason: "It declines and lectures instead of answering." } }));
+		const bindings = { ...env, AI: ai, DETECTION_LLM_DAILY_BUDGET: "1" };
+		await consume([eventMessage(PROJECT, "u1", { output: uncertain }), eventMessage(PROJECT, "u2", { output: `${uncertain} ` })], bindings);
+		expect(calls).toHaveLength(1);
+		expect(calls[0]!.model).toBe(JUDGE_MODEL);
+		expect(calls[0]!.inputs).toMatchObject({ response_format: { type: "json_schema" } });
+		expect(JSON.stringify(calls[0]!.inputs.messages)).toContain("refusal");
+		const rows = await detections("stage = 'llm'");
+		expect(rows).toHaveLength(1);
+		expect(rows[0]).toMatchObject({ signal: "refusal", reason: "It declines and lectures instead of answering." });
+		const budget = await env.DB.prepare("SELECT calls FROM llm_budget WHERE project_id = ?").bind(PROJECT).first<{ calls: number }>();
+		expect(budget!.calls).toBe(1);
+		// The budget is spent for today: the next batch asks nothing.
+		await consume([eventMessage(PROJECT, "u3", { output: `${uncertain}  ` })], bindings);
+		expect(calls).toHaveLength(1);
+	});
+
+	it("keeps the detection off when the model says no or answers with unparseable text", async () => {
+		const { ai, calls } = fakeAi((inputs) => ({ response: JSON.stringify(inputs).includes("u-no") ? '{"match": false, "reason": "It answers."}' : "sorry, I cannot comply" }));
+		await consume([eventMessage(PROJECT, "n1", { input: "u-no", output: uncertain }), eventMessage(PROJECT, "n2", { output: `${uncertain} ` })], { ...env, AI: ai, DETECTION_LLM_DAILY_BUDGET: "10" });
+		expect(calls).toHaveLength(2);
+		expect(await detections("signal = 'refusal'")).toEqual([]);
+	});
+
+	it("runs no LLM check without a budget, and still stores the event", async () => {
+		const { ai, calls } = fakeAi(() => ({ response: { match: true, reason: "x" } }));
+		const result = await consume([eventMessage(PROJECT, "z", { output: uncertain })], { ...env, AI: ai });
+		expect(result.ackAll).toBe(true);
+		expect(calls).toHaveLength(0);
+		expect(await countRows("events", PROJECT)).toBe(1);
+	});
+});
