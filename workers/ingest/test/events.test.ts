@@ -65,6 +65,15 @@ describe("POST /v1/events: accepted batches", () => {
 	});
 });
 
+describe("POST /v1/events: detection", () => {
+	it("detects signals on ingested events through the queue and the detect consumer", async () => {
+		await post({ events: [event("refused", { output: "I'm sorry, but I can't access your contacts." }), event("thanked", { input: "That worked, thanks!", output: "Glad to help." })] });
+		await waitForRows("detections", 1, "event_id = 'refused' AND signal = 'refusal' AND stage = 'rules'");
+		await waitForRows("detections", 1, "event_id = 'thanked' AND signal = 'win'");
+		expect(await countRows("user_signal_days", project.projectId, "signal = 'refusal' AND user_id = 'user_1'")).toBe(1);
+	});
+});
+
 describe("POST /v1/events: invalid items", () => {
 	it("accepts the valid items of a mixed batch with 207 and names each rejected field", async () => {
 		const res = await post({
