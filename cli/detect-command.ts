@@ -26,7 +26,7 @@ export async function detectCommand(args: string[]): Promise<number> {
 		return 2;
 	}
 	const detector = createDetector();
-	const out = outIndex >= 0 && args[outIndex + 1] ? createWriteStream(args[outIndex + 1]!) : process.stdout;
+	const out: NodeJS.WritableStream = outIndex >= 0 && args[outIndex + 1] ? createWriteStream(args[outIndex + 1]!) : process.stdout;
 	const lines = createInterface({ input: file === "-" ? process.stdin : createReadStream(file), crlfDelay: Infinity });
 	let lineNo = 0;
 	let failed = 0;
@@ -57,7 +57,7 @@ export async function detectCommand(args: string[]): Promise<number> {
 		}
 		buffer += `${JSON.stringify(result)}\n`;
 		if (buffer.length > 1 << 16) {
-			if (!out.write(buffer)) await new Promise((r) => out.once("drain", r));
+			if (!out.write(buffer)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
 			buffer = "";
 		}
 	}
