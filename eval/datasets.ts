@@ -3,6 +3,7 @@
 // toxicchat is CC-BY-NC-4.0, evaluation only: it is never used to train or calibrate.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { benignInstructionPrompts } from "./own-data/benign-instructions";
 
 export const EVAL_DIR = resolve(process.env.BAROMETER_EVAL_DIR ?? "../shared/eval");
 
@@ -82,6 +83,7 @@ export function trainingSets(part: Part = "tune"): Record<"refusal" | "jailbreak
 			...mine(readRows("xstest_prompts")).map((r) => ({ text: text(r), label: 0 as const, source: "xstest" })),
 			...mine(readRows("jailbreak_llms_forbidden_questions")).map((r) => ({ text: text(r), label: 0 as const, source: "forbidden_questions" })),
 			...moderation.map((r) => ({ text: text(r), label: 0 as const, source: "moderation" })),
+			...(part === "tune" ? benignInstructionPrompts().map((t) => ({ text: t, label: 0 as const, source: "own_benign_instructions" })) : []),
 		],
 		nsfw: [
 			...moderation.map((r) => ({ text: text(r), label: (labels(r).includes("none") ? 0 : 1) as 0 | 1, source: "moderation" })),

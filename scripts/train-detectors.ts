@@ -3,12 +3,18 @@
 // on a held-out quarter of the tune part. Writes core/detection/models.generated.ts.
 import { writeFileSync } from "node:fs";
 import { defaultEmbedder } from "../core/embedding/default-embedder";
-import { cueFeatures } from "../core/detection/cue-features";
+import { textFeatures } from "../core/detection/detector";
+import { NGRAM_BUCKETS } from "../core/detection/hashed-ngrams";
 import { type LinearModel, predict, trainLogistic } from "../core/detection/linear-model";
 import { fnv1a, trainingSets } from "../eval/datasets";
 
 const embedder = defaultEmbedder();
-const features = (text: string) => Float32Array.from([...embedder.embedOne(text), ...cueFeatures(text)]);
+/**
+ * Hashed n-grams need many positives not to overfit: chosen per signal by F1 on the
+ * calibration quarter (jailbreak has ~600 positives; the others ~150-200, where n-grams hurt).
+ */
+const WITH_NGRAMS = new Set(["jailbreak"]);
+const features = (text: string) => textFeatures(embedder, text);
 /** Alerts page people: thresholds maximise F-beta with beta 0.5, weighting precision over recall. */
 const BETA = 0.5;
 
@@ -33,13 +39,19 @@ for (const [signal, examples] of Object.entries(trainingSets("tune"))) {
 	const unique = [...new Map(examples.filter((e) => e.text.trim()).map((e) => [e.text, e])).values()];
 	const calib = unique.filter((e) => (fnv1a(`calibrate:${e.text}`) & 3) === 0);
 	const train = unique.filter((e) => (fnv1a(`calibrate:${e.text}`) & 3) !== 0);
-	const { weights, bias } = trainLogistic(train.map((e) => features(e.text)), train.map((e) => e.label));
-	const draft: LinearModel = { embedder: embedder.model, weights, bias, threshold: 0.5, uncertainFrom: 0.5 };
-	const scores = calib.map((e) => predict(draft, features(e.text)));
+	const sparse = process.env.TRAIN_LR ? { lr: Number(process.env.TRAIN_LR), l2: Number(process.env.TRAIN_L2 ?? 1e-3) } : {};
+	const ngrams = WITH_NGRAMS.has(signal);
+	const feats = (text: string) => (ngrams ? features(text) : { ...features(text), sparse: [] });
+	const trained = trainLogistic(train.map((e) => feats(e.text)), train.map((e) => e.label), ngrams ? NGRAM_BUCKETS : 0, sparse);
+	const { weights, bias } = trained;
+	const ngramWeights = ngrams ? trained.ngramWeights : [];
+	const draft: LinearModel = { embedder: embedder.model, weights, ngramWeights, bias, threshold: 0.5, uncertainFrom: 0.5 };
+	const scores = calib.map((e) => predict(draft, feats(e.text)));
 	const best = bestThreshold(scores, calib.map((e) => e.label));
 	models[signal] = { ...draft, threshold: best.threshold, uncertainFrom: Math.max(0.05, Math.round((best.threshold - 0.25) * 100) / 100) };
+	const f1 = (2 * best.precision * best.recall) / Math.max(1e-9, best.precision + best.recall);
 	console.log(
-		`${signal.padEnd(17)} train ${train.length} (${train.filter((e) => e.label).length} pos)  calibration ${calib.length}: threshold ${best.threshold}  P ${best.precision.toFixed(3)} R ${best.recall.toFixed(3)}`,
+		`${signal.padEnd(17)} F1 ${f1.toFixed(3)} train ${train.length} (${train.filter((e) => e.label).length} pos)  calibration ${calib.length}: threshold ${best.threshold}  P ${best.precision.toFixed(3)} R ${best.recall.toFixed(3)}`,
 	);
 }
 

@@ -4,7 +4,8 @@ import { cueFeatures } from "./cue-features";
 import type { DetectionInput } from "./detection-input";
 import { type Evidence, findFirst } from "./evidence";
 import { LEXICAL_RULES } from "./lexical-rules";
-import { type LinearModel, predict } from "./linear-model";
+import { hashedNgrams } from "./hashed-ngrams";
+import { type Features, type LinearModel, predict } from "./linear-model";
 import { IMPLICIT_SIGNAL_NAMES, type ImplicitSignal } from "./signal-catalog";
 
 export type Stage = "rules" | "context" | "embedding" | "llm";
@@ -43,6 +44,11 @@ const REPHRASE_MIN_WORDS = 4;
 
 export type DetectorModels = Partial<Record<ImplicitSignal, LinearModel>>;
 
+/** What the learned models read: the embedded text, cue features, and hashed word n-grams. */
+export function textFeatures(embedder: SifEmbedder, text: string): Features {
+	return { dense: Float32Array.from([...embedder.embedOne(text), ...cueFeatures(text)]), sparse: hashedNgrams(text) };
+}
+
 /**
  * The cascade, cheapest first: precise phrases (rules), conversation and tool context,
  * then a learned model over the embedded text. Every default signal gets a result for
@@ -59,11 +65,11 @@ export class Detector {
 	}
 
 	detect(x: DetectionInput): SignalResult[] {
-		const cache = new Map<string, Float32Array>();
+		const cache = new Map<string, Features>();
 		const features = (text: string) => {
 			let f = cache.get(text);
 			if (!f) {
-				f = Float32Array.from([...this.embedder.embedOne(text), ...cueFeatures(text)]);
+				f = textFeatures(this.embedder, text);
 				cache.set(text, f);
 			}
 			return f;
@@ -71,7 +77,7 @@ export class Detector {
 		return IMPLICIT_SIGNAL_NAMES.map((signal) => this.detectSignal(signal, x, features));
 	}
 
-	private detectSignal(signal: ImplicitSignal, x: DetectionInput, features: (text: string) => Float32Array): SignalResult {
+	private detectSignal(signal: ImplicitSignal, x: DetectionInput, features: (text: string) => Features): SignalResult {
 		for (const rule of LEXICAL_RULES) {
 			if (rule.signal !== signal) continue;
 			const fields = rule.field === "both" ? (["input", "output"] as const) : ([rule.field] as const);

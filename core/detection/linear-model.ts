@@ -1,52 +1,71 @@
-/** A logistic model over [embedding ⊕ cue features], trained by scripts/train-detectors.ts. */
+/**
+ * A logistic model over [embedding ⊕ cue features] (dense) plus hashed word n-grams (sparse),
+ * trained by scripts/train-detectors.ts.
+ */
 export interface LinearModel {
 	/** The embedder whose vectors the weights were trained on; other spaces must not use them. */
 	embedder: string;
 	weights: number[];
+	/** One weight per hashed n-gram bucket (see hashed-ngrams.ts); empty when the model reads no n-grams. */
+	ngramWeights: number[];
 	bias: number;
-	/** Probability at or above which the signal is detected, chosen on tuning rows for precision (F0.5). */
+	/** Probability at or above which the signal is detected, chosen on held-out tune rows for precision (F0.5). */
 	threshold: number;
 	/** Below the threshold but at or above this, a production LLM check may decide. */
 	uncertainFrom: number;
 }
 
-export function predict(model: LinearModel, features: ArrayLike<number>): number {
+export interface Features {
+	dense: ArrayLike<number>;
+	/** Indices of the n-gram buckets present (value 1). */
+	sparse: number[];
+}
+
+export function predict(model: Omit<LinearModel, "threshold" | "uncertainFrom" | "embedder">, f: Features): number {
 	let z = model.bias;
-	for (let i = 0; i < features.length; i++) z += model.weights[i]! * features[i]!;
+	for (let i = 0; i < f.dense.length; i++) z += model.weights[i]! * f.dense[i]!;
+	if (model.ngramWeights.length) for (const j of f.sparse) z += model.ngramWeights[j]!;
 	return 1 / (1 + Math.exp(-z));
 }
 
-/** L2-regularised logistic regression by full-batch gradient descent with momentum; deterministic. */
-export function trainLogistic(x: Float32Array[], y: number[], opts: { epochs?: number; lr?: number; l2?: number; positiveWeight?: number } = {}) {
-	const { epochs = 300, lr = 0.5, l2 = 1e-4 } = opts;
-	const dims = x[0]!.length;
-	const pos = y.filter((v) => v === 1).length;
-	const posWeight = opts.positiveWeight ?? Math.max(1, (y.length - pos) / Math.max(1, pos));
-	const w = new Float64Array(dims);
-	const vw = new Float64Array(dims);
-	let b = 0;
-	let vb = 0;
-	for (let epoch = 0; epoch < epochs; epoch++) {
-		const g = new Float64Array(dims);
-		let gb = 0;
+/**
+ * L2-regularised logistic regression, full batch, optimised with Adam (per-coordinate step
+ * sizes suit the mix of dense embedding features and rare n-gram features); positives are
+ * weighted to balance the classes. Deterministic.
+ */
+export function trainLogistic(x: Features[], y: number[], buckets: number, opts: { epochs?: number; lr?: number; l2?: number } = {}) {
+	const { epochs = 200, lr = 0.2, l2 = 1e-4 } = opts;
+	const dims = x[0]!.dense.length;
+	const n = dims + buckets + 1;
+	const w = new Float64Array(n);
+	const m = new Float64Array(n);
+	const v = new Float64Array(n);
+	const pos = y.filter((t) => t === 1).length;
+	const posWeight = Math.max(1, (y.length - pos) / Math.max(1, pos));
+	const bias = n - 1;
+	for (let epoch = 1; epoch <= epochs; epoch++) {
+		const g = new Float64Array(n);
 		let total = 0;
 		for (let i = 0; i < x.length; i++) {
-			const xi = x[i]!;
-			let z = b;
-			for (let d = 0; d < dims; d++) z += w[d]! * xi[d]!;
-			const p = 1 / (1 + Math.exp(-z));
+			const { dense, sparse } = x[i]!;
+			let z = w[bias]!;
+			for (let d = 0; d < dims; d++) z += w[d]! * dense[d]!;
+			for (const j of sparse) z += w[dims + j]!;
 			const weight = y[i] === 1 ? posWeight : 1;
-			const err = (p - y[i]!) * weight;
-			for (let d = 0; d < dims; d++) g[d]! += err * xi[d]!;
-			gb += err;
+			const err = (1 / (1 + Math.exp(-z)) - y[i]!) * weight;
+			for (let d = 0; d < dims; d++) g[d]! += err * dense[d]!;
+			for (const j of sparse) g[dims + j]! += err;
+			g[bias]! += err;
 			total += weight;
 		}
-		for (let d = 0; d < dims; d++) {
-			vw[d] = 0.9 * vw[d]! + (g[d]! / total + l2 * w[d]!);
-			w[d]! -= lr * vw[d]!;
+		const b1 = 1 - 0.9 ** epoch, b2 = 1 - 0.999 ** epoch;
+		for (let k = 0; k < n; k++) {
+			const grad = g[k]! / total + (k === bias ? 0 : l2 * w[k]!);
+			m[k] = 0.9 * m[k]! + 0.1 * grad;
+			v[k] = 0.999 * v[k]! + 0.001 * grad * grad;
+			w[k]! -= (lr * (m[k]! / b1)) / (Math.sqrt(v[k]! / b2) + 1e-8);
 		}
-		vb = 0.9 * vb + gb / total;
-		b -= lr * vb;
 	}
-	return { weights: [...w].map((v) => Math.round(v * 1e5) / 1e5), bias: Math.round(b * 1e5) / 1e5 };
+	const round = (t: number) => Math.round(t * 1e4) / 1e4;
+	return { weights: [...w.subarray(0, dims)].map(round), ngramWeights: [...w.subarray(dims, dims + buckets)].map(round), bias: round(w[bias]!) };
 }

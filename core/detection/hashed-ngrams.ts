@@ -1,0 +1,26 @@
+import { tokenize } from "../embedding/tokenize";
+
+/** Buckets for hashed word unigrams and bigrams; collisions are rare enough at this size for short texts. */
+export const NGRAM_BUCKETS = 1 << 13;
+
+function hash(text: string): number {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) {
+		h ^= text.charCodeAt(i);
+		h = Math.imul(h, 0x01000193) >>> 0;
+	}
+	h ^= h >>> 15;
+	h = Math.imul(h, 0x2c1b3c6d) >>> 0;
+	return (h ^ (h >>> 12)) >>> 0;
+}
+
+/** The distinct buckets of a text's words and word pairs: the sparse half of a model's features. */
+export function hashedNgrams(text: string, maxTokens = 400): number[] {
+	const tokens = tokenize(text).slice(0, maxTokens);
+	const out = new Set<number>();
+	for (let i = 0; i < tokens.length; i++) {
+		out.add(hash(tokens[i]!) % NGRAM_BUCKETS);
+		if (i > 0) out.add(hash(`${tokens[i - 1]} ${tokens[i]}`) % NGRAM_BUCKETS);
+	}
+	return [...out];
+}
