@@ -85,10 +85,13 @@ export function trainingSets(part: Part = "tune"): Record<"refusal" | "jailbreak
 			...moderation.map((r) => ({ text: text(r), label: 0 as const, source: "moderation" })),
 			...(part === "tune" ? benignInstructionPrompts().map((t) => ({ text: t, label: 0 as const, source: "own_benign_instructions" })) : []),
 		],
+		// nsfw covers harmful requests (weapons, fraud, malware, hate) as well as sexual and self-harm content.
 		nsfw: [
 			...moderation.map((r) => ({ text: text(r), label: (labels(r).includes("none") ? 0 : 1) as 0 | 1, source: "moderation" })),
 			...requests,
-			...mine(readRows("xstest_prompts")).filter((r) => r.label === "safe").map((r) => ({ text: text(r), label: 0 as const, source: "xstest" })),
+			...mine(readRows("xstest_prompts")).map((r) => ({ text: text(r), label: (r.label === "unsafe" ? 1 : 0) as 0 | 1, source: "xstest" })),
+			...mine(readRows("jailbreak_llms_forbidden_questions")).map((r) => ({ text: text(r), label: 1 as const, source: "forbidden_questions" })),
+			...[...new Set(mine(readRows("jbb_attack_artifacts"), (r) => String(r.goal ?? "")).map((r) => String(r.goal)))].map((g) => ({ text: g, label: 1 as const, source: "jbb_goals" })),
 		],
 		win: [...goemotions.map((r) => ({ text: text(r), label: (labels(r).includes("gratitude") ? 1 : 0) as 0 | 1, source: "goemotions" })), ...sample(requests, 700, 7)],
 		user_frustration: [
