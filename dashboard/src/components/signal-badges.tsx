@@ -1,4 +1,4 @@
-import type { SignalView } from "../../../core/api-types";
+import type { DetectionView, SignalView } from "../../../core/api-types";
 import { signalTone } from "../lib/format";
 
 export function SignalBadges({ signals }: { signals: SignalView[] }) {
@@ -11,6 +11,24 @@ export function SignalBadges({ signals }: { signals: SignalView[] }) {
 				<span key={name} class={`badge badge-${signalTone(name)}`} title={`${n} × ${name}`}>
 					{name.replace(/_/g, " ")}
 					{n > 1 ? ` ×${n}` : ""}
+				</span>
+			))}
+		</span>
+	);
+}
+
+/** Detected signals (implicit and custom): negative ones as problems, wins as good news. */
+export function DetectionBadges({ detections }: { detections: DetectionView[] }) {
+	if (detections.length === 0) return null;
+	return (
+		<span class="badges">
+			{detections.map((d) => (
+				<span
+					key={d.signal}
+					class={`badge badge-${d.signal === "win" ? "positive" : "negative"} badge-detected`}
+					title={`${d.signal} · ${d.stage} · score ${d.score}${d.reason ? ` · ${d.reason}` : ""}${d.evidence ? ` · “${d.evidence.text}”` : ""}`}
+				>
+					{d.signal.replace(/_/g, " ")}
 				</span>
 			))}
 		</span>

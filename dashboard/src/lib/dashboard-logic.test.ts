@@ -3,6 +3,7 @@ import type { EventListItem } from "../../../core/api-types";
 import { createApiClient, eventQueryString } from "./api-client";
 import { mergeNewest } from "./event-stream";
 import { relativeTime, signalTone, truncate } from "./format";
+import { highlightSpans } from "./highlight";
 import { matchRoute, pathFor } from "./routes";
 import { keyFromFragment, loadSession, saveSession } from "./session";
 
@@ -83,5 +84,17 @@ describe("format", () => {
 		expect(signalTone("copy")).toBe("positive");
 		expect(signalTone("thumbs_down")).toBe("negative");
 		expect(signalTone("custom:too_long")).toBe("neutral");
+	});
+});
+
+describe("highlightSpans", () => {
+	it("marks evidence spans, merging overlaps and clamping to the text", () => {
+		expect(highlightSpans("I'm sorry, but I can't do that.", [{ start: 15, end: 22, label: "refusal" }])).toEqual([
+			{ text: "I'm sorry, but " },
+			{ text: "I can't", label: "refusal" },
+			{ text: " do that." },
+		]);
+		expect(highlightSpans("abcdef", [{ start: 1, end: 4, label: "a" }, { start: 2, end: 9, label: "b" }])).toEqual([{ text: "a" }, { text: "bcd", label: "a" }, { text: "ef", label: "b" }]);
+		expect(highlightSpans("abc", [])).toEqual([{ text: "abc" }]);
 	});
 });

@@ -1,12 +1,25 @@
-import type { EventDetail, ToolCallView } from "../../../core/api-types";
-import { SignalBadges } from "../components/signal-badges";
+import type { DetectionView, EventDetail, ToolCallView } from "../../../core/api-types";
+import { DetectionBadges, SignalBadges } from "../components/signal-badges";
+import { highlightSpans } from "../lib/highlight";
 
-export function Turn({ role, text }: { role: "user" | "assistant"; text: string | null }) {
+export function Turn({ role, text, detections = [] }: { role: "user" | "assistant"; text: string | null; detections?: DetectionView[] }) {
 	if (!text) return null;
+	const field = role === "user" ? "input" : "output";
+	const spans = detections.flatMap((d) => (d.evidence?.field === field && d.evidence.end > d.evidence.start ? [{ start: d.evidence.start, end: d.evidence.end, label: d.signal }] : []));
 	return (
 		<div class={`bubble bubble-${role}`}>
 			<div class="bubble-role">{role}</div>
-			<div class="bubble-text">{text}</div>
+			<div class="bubble-text">
+				{highlightSpans(text, spans).map((part, i) =>
+					part.label ? (
+						<mark key={i} title={part.label}>
+							{part.text}
+						</mark>
+					) : (
+						part.text
+					),
+				)}
+			</div>
 		</div>
 	);
 }
@@ -49,10 +62,13 @@ export function PropertyTable({ values }: { values: Record<string, unknown> }) {
 export function EventTurns({ event }: { event: EventDetail }) {
 	return (
 		<div class="turns">
-			<Turn role="user" text={event.input} />
+			<Turn role="user" text={event.input} detections={event.detections} />
 			<ToolCalls calls={event.tool_calls} />
-			<Turn role="assistant" text={event.output} />
-			<SignalBadges signals={event.signals} />
+			<Turn role="assistant" text={event.output} detections={event.detections} />
+			<div class="badges-row">
+				<DetectionBadges detections={event.detections} />
+				<SignalBadges signals={event.signals} />
+			</div>
 		</div>
 	);
 }

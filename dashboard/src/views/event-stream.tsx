@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { EventListItem } from "../../../core/api-types";
 import { Link, navigate } from "../components/navigation";
-import { SignalBadges } from "../components/signal-badges";
+import { DetectionBadges, SignalBadges } from "../components/signal-badges";
 import { Empty, ErrorState, Loading } from "../components/states";
 import type { ApiClient, EventQuery } from "../lib/api-client";
 import { mergeNewest } from "../lib/event-stream";
@@ -130,6 +130,7 @@ export function EventStream({ api, url }: { api: ApiClient; url: URL }) {
 									{e.model && <span class="pill pill-muted">{e.model}</span>}
 									<span class="user">{e.user_id}</span>
 									{e.tool_call_count > 0 && <span class="pill pill-muted">{e.tool_call_count} tool calls</span>}
+									<DetectionBadges detections={e.detections} />
 									<SignalBadges signals={e.signals} />
 								</div>
 								<div class="event-text">

@@ -11,10 +11,10 @@ beforeEach(() => {
 	PROJECT = `prj_detection_${++n}`;
 });
 
-async function consume(bodies: unknown[], bindings: Record<string, unknown> = env) {
+async function consume(bodies: unknown[], bindings: object = env) {
 	const batch = batchOf(bodies);
 	const ctx = createExecutionContext();
-	await worker.queue!(batch, bindings as typeof env, ctx);
+	await worker.queue!(batch, bindings as unknown as typeof env, ctx);
 	return getQueueResult(batch, ctx);
 }
 
