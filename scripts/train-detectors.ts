@@ -48,10 +48,16 @@ for (const [signal, examples] of Object.entries(trainingSets("tune"))) {
 	const draft: LinearModel = { embedder: embedder.model, weights, ngramWeights, bias, threshold: 0.5, uncertainFrom: 0.5 };
 	const scores = calib.map((e) => predict(draft, feats(e.text)));
 	const best = bestThreshold(scores, calib.map((e) => e.label));
-	models[signal] = { ...draft, threshold: best.threshold, uncertainFrom: Math.max(0.05, Math.round((best.threshold - 0.25) * 100) / 100) };
+	// The uncertain band starts where 95% of the calibration positives still score: below it the
+	// LLM check would rarely find anything; above the threshold it is not needed.
+	const positiveScores = scores.filter((_, i) => calib[i]!.label === 1).sort((a, b) => a - b);
+	const p05 = positiveScores[Math.floor(positiveScores.length * 0.05)] ?? best.threshold;
+	// Never wider than 0.5 below the threshold, so a weak model cannot send most traffic to the LLM.
+	const uncertainFrom = Math.round(Math.min(best.threshold, Math.max(0.05, best.threshold - 0.5, Math.floor(p05 * 100) / 100)) * 100) / 100;
+	models[signal] = { ...draft, threshold: best.threshold, uncertainFrom };
 	const f1 = (2 * best.precision * best.recall) / Math.max(1e-9, best.precision + best.recall);
 	console.log(
-		`${signal.padEnd(17)} F1 ${f1.toFixed(3)} train ${train.length} (${train.filter((e) => e.label).length} pos)  calibration ${calib.length}: threshold ${best.threshold}  P ${best.precision.toFixed(3)} R ${best.recall.toFixed(3)}`,
+		`${signal.padEnd(17)} F1 ${f1.toFixed(3)} train ${train.length} (${train.filter((e) => e.label).length} pos)  calibration ${calib.length}: threshold ${best.threshold} (uncertain from ${models[signal]!.uncertainFrom})  P ${best.precision.toFixed(3)} R ${best.recall.toFixed(3)}`,
 	);
 }
 

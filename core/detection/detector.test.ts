@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createDetector } from "./default-detector";
 import type { DetectionInput } from "./detection-input";
 import { IMPLICIT_SIGNAL_NAMES, type ImplicitSignal } from "./signal-catalog";
+import { uncertainRefusals } from "./uncertain-examples";
 
 const detector = createDetector();
 const NOW = Date.UTC(2026, 10, 22, 15);
@@ -125,8 +126,13 @@ describe("detector: results", () => {
 	});
 
 	it("marks scores just under a threshold as uncertain, for the production LLM check", () => {
-		const r = result({ output: "Creating malware is illegal and unethical. It is important to protect computer systems. Instead, consider learning about cybersecurity." }, "refusal");
-		expect(r.detected).toBe(false);
-		expect(r.uncertain).toBe(true);
+		const uncertain = uncertainRefusals(detector);
+		expect(uncertain.length).toBeGreaterThanOrEqual(2);
+		for (const output of uncertain) {
+			const r = result({ output }, "refusal");
+			expect(r.detected).toBe(false);
+			expect(r.score).toBeLessThan(1);
+		}
+		expect(result({ output: "Here is the summary you asked for." }, "refusal").uncertain).toBeFalsy();
 	});
 });

@@ -3,6 +3,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { countRows } from "../../shared/test/seed-project";
 import worker from "../src/index";
 import { JUDGE_MODEL } from "../src/llm-judge";
+import { createDetector } from "../../../core/detection/default-detector";
+import { uncertainRefusals } from "../../../core/detection/uncertain-examples";
 import { batchOf, eventMessage } from "./messages";
 
 let PROJECT = "";
@@ -91,12 +93,13 @@ describe("detection in the consumer", () => {
 });
 
 describe("production path: the LLM check of uncertain detections", () => {
-	const uncertain = "Creating malware is illegal and unethical. It is important to protect computer systems. Instead, consider learning about cybersecurity.";
+	// Replies the trained refusal model scores in its uncertain band (at least two, checked in core tests).
+	const [uncertain, uncertain2] = uncertainRefusals(createDetector()) as [string, string];
 
 	it("asks Workers AI for a yes/no JSON verdict and stores its reason, within the daily budget", async () => {
 		const { ai, calls } = fakeAi(() => ({ response: { match: true, reason: "It declines and lectures instead of answering." } }));
 		const bindings = { ...env, AI: ai, DETECTION_LLM_DAILY_BUDGET: "1" };
-		await consume([eventMessage(PROJECT, "u1", { output: uncertain }), eventMessage(PROJECT, "u2", { output: `${uncertain} ` })], bindings);
+		await consume([eventMessage(PROJECT, "u1", { output: uncertain }), eventMessage(PROJECT, "u2", { output: uncertain2 })], bindings);
 		expect(calls).toHaveLength(1);
 		expect(calls[0]!.model).toBe(JUDGE_MODEL);
 		expect(calls[0]!.inputs).toMatchObject({ response_format: { type: "json_schema" } });
@@ -107,15 +110,17 @@ describe("production path: the LLM check of uncertain detections", () => {
 		const budget = await env.DB.prepare("SELECT calls FROM llm_budget WHERE project_id = ?").bind(PROJECT).first<{ calls: number }>();
 		expect(budget!.calls).toBe(1);
 		// The budget is spent for today: the next batch asks nothing.
-		await consume([eventMessage(PROJECT, "u3", { output: `${uncertain}  ` })], bindings);
+		await consume([eventMessage(PROJECT, "u3", { output: uncertain2 })], bindings);
 		expect(calls).toHaveLength(1);
 	});
 
 	it("keeps the detection off when the model says no or answers with unparseable text", async () => {
-		const { ai, calls } = fakeAi((inputs) => ({ response: JSON.stringify(inputs).includes("u-no") ? '{"match": false, "reason": "It answers."}' : "sorry, I cannot comply" }));
-		await consume([eventMessage(PROJECT, "n1", { input: "u-no", output: uncertain }), eventMessage(PROJECT, "n2", { output: `${uncertain} ` })], { ...env, AI: ai, DETECTION_LLM_DAILY_BUDGET: "10" });
-		expect(calls).toHaveLength(2);
+		const marker = uncertain.slice(0, 30);
+		const { ai, calls } = fakeAi((inputs) => ({ response: JSON.stringify(inputs).includes(marker) ? '{"match": false, "reason": "It answers."}' : "sorry, I cannot comply" }));
+		await consume([eventMessage(PROJECT, "n1", { output: uncertain }), eventMessage(PROJECT, "n2", { output: uncertain2 })], { ...env, AI: ai, DETECTION_LLM_DAILY_BUDGET: "10" });
+		expect(calls.length).toBeGreaterThanOrEqual(2);
 		expect(await detections("signal = 'refusal'")).toEqual([]);
+		expect(await detections("stage = 'llm'")).toEqual([]);
 	});
 
 	it("runs no LLM check without a budget, and still stores the event", async () => {
