@@ -5,6 +5,7 @@ import { writeFileSync } from "node:fs";
 import { defaultEmbedder } from "../core/embedding/default-embedder";
 import { textFeatures } from "../core/detection/detector";
 import { NGRAM_BUCKETS } from "../core/detection/hashed-ngrams";
+import { LEXICAL_RULES } from "../core/detection/lexical-rules";
 import { type LinearModel, predict, trainLogistic } from "../core/detection/linear-model";
 import { fnv1a, trainingSets } from "../eval/datasets";
 
@@ -18,13 +19,15 @@ const features = (text: string) => textFeatures(embedder, text);
 /** Alerts page people: thresholds maximise F-beta with beta 0.5, weighting precision over recall. */
 const BETA = 0.5;
 
-function bestThreshold(scores: number[], labels: number[]) {
+/** The threshold that maximises F0.5 of the cascade: a row is detected if a rule fires or the score reaches t. */
+function bestThreshold(scores: number[], labels: number[], ruleHits: boolean[]) {
 	let best = { threshold: 0.5, f: -1, precision: 0, recall: 0 };
-	for (let t = 0.05; t < 0.99; t += 0.01) {
+	for (let t = 0.05; t < 1; t += 0.01) {
 		let tp = 0, fp = 0, fn = 0;
 		scores.forEach((s, i) => {
-			if (s >= t && labels[i] === 1) tp++;
-			else if (s >= t) fp++;
+			const hit = ruleHits[i] || s >= t;
+			if (hit && labels[i] === 1) tp++;
+			else if (hit) fp++;
 			else if (labels[i] === 1) fn++;
 		});
 		const p = tp / Math.max(1, tp + fp), r = tp / Math.max(1, tp + fn);
@@ -47,7 +50,9 @@ for (const [signal, examples] of Object.entries(trainingSets("tune"))) {
 	const ngramWeights = ngrams ? trained.ngramWeights : [];
 	const draft: LinearModel = { embedder: embedder.model, weights, ngramWeights, bias, threshold: 0.5, uncertainFrom: 0.5 };
 	const scores = calib.map((e) => predict(draft, feats(e.text)));
-	const best = bestThreshold(scores, calib.map((e) => e.label));
+	const rules = LEXICAL_RULES.filter((r) => r.signal === signal).flatMap((r) => r.patterns.map((p) => ({ p, within: r.within })));
+	const ruleHits = calib.map((e) => rules.some(({ p, within }) => p.test(within ? e.text.slice(0, within) : e.text)));
+	const best = bestThreshold(scores, calib.map((e) => e.label), ruleHits);
 	// The uncertain band starts where 95% of the calibration positives still score: below it the
 	// LLM check would rarely find anything; above the threshold it is not needed.
 	const positiveScores = scores.filter((_, i) => calib[i]!.label === 1).sort((a, b) => a - b);
