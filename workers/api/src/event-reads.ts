@@ -79,51 +79,28 @@ function detectionView(row: typeof schema.detections.$inferSelect): DetectionVie
 	};
 }
 
-async function detectionsByEvent(db: Db, projectId: string, eventIds: string[]) {
-	const out = new Map<string, DetectionView[]>();
-	if (eventIds.length === 0) return out;
-	const d = schema.detections;
-	const rows = await db
-		.select()
-		.from(d)
-		.where(and(eq(d.projectId, projectId), sql`${d.eventId} in (select value from json_each(${JSON.stringify(eventIds)}))`))
-		.orderBy(asc(d.signal));
-	for (const row of rows) out.set(row.eventId, [...(out.get(row.eventId) ?? []), detectionView(row)]);
-	return out;
-}
-
-/** Signals of many events in one query: ids go in as one JSON parameter (D1 allows 100 bound parameters). */
-async function signalsByEvent(db: Db, projectId: string, eventIds: string[]) {
-	const out = new Map<string, SignalView[]>();
-	if (eventIds.length === 0) return out;
-	const rows = await db
-		.select()
-		.from(signals)
-		.where(and(eq(signals.projectId, projectId), sql`${signals.eventId} in (select value from json_each(${JSON.stringify(eventIds)}))`))
-		.orderBy(asc(signals.timestamp));
-	for (const row of rows) {
+/** Rows of many events in one query, grouped by event; ids go in as one JSON parameter (D1 allows 100 bound parameters). */
+async function groupByEvent<T extends { eventId: string }, V>(rows: Promise<T[]>, view: (row: T) => V): Promise<Map<string, V[]>> {
+	const out = new Map<string, V[]>();
+	for (const row of await rows) {
 		const list = out.get(row.eventId) ?? [];
-		list.push(signalView(row));
+		list.push(view(row));
 		out.set(row.eventId, list);
 	}
 	return out;
 }
 
-async function toolCallsByEvent(db: Db, projectId: string, eventIds: string[]) {
-	const out = new Map<string, ToolCallView[]>();
-	if (eventIds.length === 0) return out;
-	const rows = await db
-		.select()
-		.from(toolCalls)
-		.where(and(eq(toolCalls.projectId, projectId), sql`${toolCalls.eventId} in (select value from json_each(${JSON.stringify(eventIds)}))`))
-		.orderBy(asc(toolCalls.eventId), asc(toolCalls.idx));
-	for (const row of rows) {
-		const list = out.get(row.eventId) ?? [];
-		list.push(toolCallView(row));
-		out.set(row.eventId, list);
-	}
-	return out;
-}
+const ofEvents = (table: typeof signals | typeof toolCalls | typeof schema.detections, projectId: string, eventIds: string[]) =>
+	and(eq(table.projectId, projectId), sql`${table.eventId} in (select value from json_each(${JSON.stringify(eventIds)}))`);
+
+const detectionsByEvent = (db: Db, projectId: string, ids: string[]) =>
+	groupByEvent(db.select().from(schema.detections).where(ofEvents(schema.detections, projectId, ids)).orderBy(asc(schema.detections.signal)), detectionView);
+
+const signalsByEvent = (db: Db, projectId: string, ids: string[]) =>
+	groupByEvent(db.select().from(signals).where(ofEvents(signals, projectId, ids)).orderBy(asc(signals.timestamp)), signalView);
+
+const toolCallsByEvent = (db: Db, projectId: string, ids: string[]) =>
+	groupByEvent(db.select().from(toolCalls).where(ofEvents(toolCalls, projectId, ids)).orderBy(asc(toolCalls.eventId), asc(toolCalls.idx)), toolCallView);
 
 export async function listEvents(db: Db, projectId: string, filter: EventFilter): Promise<EventPage> {
 	const rows = await db
