@@ -15,6 +15,16 @@ const embedder = defaultEmbedder();
  * calibration quarter (jailbreak ~600 and nsfw ~450 positives gain; the others, ~150-200, lose).
  */
 const WITH_NGRAMS = new Set(["jailbreak", "nsfw"]);
+/**
+ * Thresholds are calibrated on held-out rows of the signal's own kind of text: easy negatives
+ * from other sources (short requests) would make any threshold look precise.
+ */
+const CALIBRATION_SOURCES: Record<string, string[] | undefined> = {
+	refusal: ["jbb"],
+	win: ["goemotions"],
+	user_frustration: ["goemotions"],
+	nsfw: ["moderation", "xstest", "forbidden_questions", "jbb_goals"],
+};
 const features = (text: string) => textFeatures(embedder, text);
 /** Alerts page people: thresholds maximise F-beta with beta 0.5, weighting precision over recall. */
 const BETA = 0.5;
@@ -40,7 +50,8 @@ function bestThreshold(scores: number[], labels: number[], ruleHits: boolean[]) 
 const models: Record<string, LinearModel> = {};
 for (const [signal, examples] of Object.entries(trainingSets("tune"))) {
 	const unique = [...new Map(examples.filter((e) => e.text.trim()).map((e) => [e.text, e])).values()];
-	const calib = unique.filter((e) => (fnv1a(`calibrate:${e.text}`) & 3) === 0);
+	const inDomain = CALIBRATION_SOURCES[signal];
+	const calib = unique.filter((e) => (fnv1a(`calibrate:${e.text}`) & 3) === 0 && (!inDomain || inDomain.includes(e.source)));
 	const train = unique.filter((e) => (fnv1a(`calibrate:${e.text}`) & 3) !== 0);
 	const sparse = process.env.TRAIN_LR ? { lr: Number(process.env.TRAIN_LR), l2: Number(process.env.TRAIN_L2 ?? 1e-3) } : {};
 	const ngrams = WITH_NGRAMS.has(signal);
