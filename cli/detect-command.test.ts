@@ -35,3 +35,24 @@ describe("barometer detect", () => {
 		expect(out[2].error).toBe("line 3: id: is required: a string or a number");
 	});
 });
+
+describe("barometer cluster", () => {
+	it("writes { id, cluster, title } per line in order, with an error line for a bad one", () => {
+		const lines = [
+			...["I want a refund", "refund my order please", "how do I get a refund", "give me a refund now"].map((input, i) => ({ id: `r${i}`, input })),
+			...["reset my password", "forgot my password", "password reset not working", "change my password"].map((input, i) => ({ id: `p${i}`, input })),
+		];
+		const input = `${lines.map((l) => JSON.stringify(l)).join("\n")}\n{"input":"no id"}\n`;
+		const result = spawnSync(bin, ["cluster", "-"], { input, encoding: "utf8" });
+		expect(result.status).toBe(1);
+		const out = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
+		expect(out.map((o) => o.id)).toEqual([...lines.map((l) => l.id), null]);
+		const refund = new Set(out.slice(0, 4).map((o) => o.cluster));
+		const password = new Set(out.slice(4, 8).map((o) => o.cluster));
+		expect(refund.size).toBe(1);
+		expect(password.size).toBe(1);
+		expect([...refund][0]).not.toBe([...password][0]);
+		expect(out[0].title).toMatch(/refund/);
+		expect(out[8].error).toMatch(/^line 9: id/);
+	});
+});

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createDetector } from "../core/detection/default-detector";
 import type { DetectionInput } from "../core/detection/detection-input";
 import type { ImplicitSignal } from "../core/detection/signal-catalog";
+import { clusteringTable } from "./clustering-eval";
 import { partOf, readRows } from "./datasets";
 
 const detector = createDetector();
@@ -71,7 +72,15 @@ const previous = (() => {
 		return "";
 	}
 })();
-const start = "<!-- detection:start -->", end = "<!-- detection:end -->";
-const section = `${start}\n${table}\n${end}`;
-const body = previous.includes(start) ? previous.replace(new RegExp(`${start}[\\s\\S]*${end}`), section) : `${previous || "# Quality\n\nMeasured by `npm run eval`.\n"}\n## Detection\n\n${section}\n`;
-writeFileSync("docs/quality.md", body);
+const clustering = clusteringTable();
+console.log(`\n${clustering}`);
+/** Replaces the generated table between a section's markers, or appends the section. */
+function withSection(doc: string, name: string, heading: string, content: string): string {
+	const start = `<!-- ${name}:start -->`, end = `<!-- ${name}:end -->`;
+	const section = `${start}\n${content}\n${end}`;
+	return doc.includes(start) ? doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), section) : `${doc}\n## ${heading}\n\n${section}\n`;
+}
+let doc = previous || "# Quality\n\nMeasured by `npm run eval`.\n";
+doc = withSection(doc, "detection", "Detection", table);
+doc = withSection(doc, "clustering", "Clustering", clustering);
+writeFileSync("docs/quality.md", doc);

@@ -1,0 +1,62 @@
+/**
+ * Average-linkage agglomerative clustering with a similarity threshold, by the
+ * nearest-neighbour chain algorithm: O(n²) time over a dense n×n similarity matrix.
+ * Merging stops where no two clusters are on average at least `threshold` similar;
+ * average linkage is reducible, so a cluster whose nearest neighbour is below the
+ * threshold can never be merged later and is final.
+ * Returns, for each item, the index of its cluster's representative item.
+ */
+export function averageLinkage(similarities: Float32Array, n: number, threshold: number): number[] {
+	const S = similarities.slice();
+	const size = new Float64Array(n).fill(1);
+	const active = new Uint8Array(n).fill(1);
+	const final = new Uint8Array(n);
+	const parent = Array.from({ length: n }, (_, i) => i);
+	const root = (i: number): number => {
+		while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+		return i;
+	};
+	const chain: number[] = [];
+	let next = 0;
+	for (;;) {
+		if (chain.length === 0) {
+			while (next < n && (!active[next] || final[next])) next++;
+			if (next >= n) break;
+			chain.push(next);
+		}
+		const a = chain[chain.length - 1]!;
+		const previous = chain.length >= 2 ? chain[chain.length - 2]! : -1;
+		let b = -1;
+		let best = -Infinity;
+		for (let c = 0; c < n; c++) {
+			if (c === a || !active[c] || final[c]) continue;
+			const s = S[a * n + c]!;
+			if (s > best || (s === best && c === previous)) {
+				best = s;
+				b = c;
+			}
+		}
+		if (b < 0 || best < threshold) {
+			final[a] = 1;
+			chain.pop();
+			continue;
+		}
+		if (b !== previous) {
+			chain.push(b);
+			continue;
+		}
+		chain.pop();
+		chain.pop();
+		const na = size[a]!, nb = size[b]!;
+		for (let c = 0; c < n; c++) {
+			if (!active[c] || c === a || c === b) continue;
+			const s = (na * S[a * n + c]! + nb * S[b * n + c]!) / (na + nb);
+			S[a * n + c] = s;
+			S[c * n + a] = s;
+		}
+		size[a] = na + nb;
+		active[b] = 0;
+		parent[b] = a;
+	}
+	return Array.from({ length: n }, (_, i) => root(i));
+}

@@ -1,0 +1,38 @@
+import { tokenize } from "../embedding/tokenize";
+import { contentWords, stem } from "./text-vectors";
+
+/**
+ * Class-based TF-IDF (as in BERTopic): a word scores high for a cluster when it is frequent
+ * in it and rare across clusters. Titles show the words as written, not their stems.
+ */
+export function clusterKeywords(clusters: string[][], top = 3): string[][] {
+	const counts = clusters.map((texts) => {
+		const c = new Map<string, number>();
+		for (const t of texts) for (const w of contentWords(t)) c.set(w, (c.get(w) ?? 0) + 1);
+		return c;
+	});
+	const total = new Map<string, number>();
+	for (const c of counts) for (const [w, x] of c) total.set(w, (total.get(w) ?? 0) + x);
+	const avgWords = counts.reduce((s, c) => s + [...c.values()].reduce((a, b) => a + b, 0), 0) / Math.max(1, counts.length);
+	return counts.map((c, i) => {
+		const size = clusters[i]!.length;
+		return [...c]
+			.filter(([, x]) => x >= Math.min(2, size))
+			.map(([w, x]) => [w, x * Math.log(1 + avgWords / total.get(w)!)] as const)
+			.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+			.slice(0, top)
+			.map(([w]) => surfaceForm(w, clusters[i]!));
+	});
+}
+
+/** The most common written form of a stem in the cluster's texts. */
+function surfaceForm(stemmed: string, texts: string[]): string {
+	const forms = new Map<string, number>();
+	for (const t of texts) for (const w of tokenize(t)) if (stem(w) === stemmed) forms.set(w, (forms.get(w) ?? 0) + 1);
+	return [...forms].sort((a, b) => b[1] - a[1])[0]?.[0] ?? stemmed;
+}
+
+export function clusterTitle(keywords: string[], centralExample: string): string {
+	if (keywords.length === 0) return centralExample.slice(0, 80);
+	return keywords.join(" · ");
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { defaultEmbedder } from "../embedding/default-embedder";
+import { averageLinkage } from "./agglomerative";
+import { clusterTexts } from "./cluster-texts";
+import { purity } from "./clustering-metrics";
+
+describe("averageLinkage", () => {
+	it("merges items while their average similarity reaches the threshold, and no further", () => {
+		// Items 0-2 are close to each other, 3-4 to each other, the groups far apart.
+		const n = 5;
+		const pairs: Record<string, number> = { "0,1": 0.9, "0,2": 0.8, "1,2": 0.85, "3,4": 0.7 };
+		const S = new Float32Array(n * n);
+		for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) S[i * n + j] = i === j ? 1 : (pairs[`${Math.min(i, j)},${Math.max(i, j)}`] ?? 0.1);
+		const roots = averageLinkage(S, n, 0.5);
+		expect(new Set(roots.slice(0, 3)).size).toBe(1);
+		expect(new Set(roots.slice(3)).size).toBe(1);
+		expect(roots[0]).not.toBe(roots[3]);
+		expect(new Set(averageLinkage(S, n, 0.95)).size).toBe(5);
+		expect(new Set(averageLinkage(S, n, 0.05)).size).toBe(1);
+	});
+});
+
+const REQUESTS = {
+	refund: ["I want a refund for my order", "How do I get my money back?", "Please refund the charge on my card", "Can I get a refund for this purchase", "refund my last payment please", "I was charged twice and want a refund"],
+	password: ["I forgot my password", "How do I reset my password?", "password reset link is not working", "Can't log in, need to change my password", "reset my account password please", "my password doesn't work anymore"],
+	shipping: ["Where is my package?", "my delivery hasn't arrived yet", "When will my order be shipped?", "track my shipment please", "the package is late, where is it", "how long does shipping take"],
+};
+
+describe("clusterTexts", () => {
+	it("groups paraphrases mostly together without being told how many groups, and names them by their words", () => {
+		const texts = Object.values(REQUESTS).flat();
+		const gold = Object.keys(REQUESTS).flatMap((k) => Array(6).fill(k));
+		const { assignments, clusters } = clusterTexts(defaultEmbedder(), texts);
+		// Small inputs fragment where paraphrases share few words (package / delivery / shipment).
+		expect(clusters.length).toBeGreaterThanOrEqual(3);
+		expect(clusters.length).toBeLessThanOrEqual(5);
+		expect(purity(assignments, gold)).toBeGreaterThanOrEqual(0.8);
+		expect(new Set(assignments.slice(6, 12)).size).toBe(1);
+		const titles = clusters.map((c) => c.title).join(" | ");
+		expect(titles).toMatch(/refund/);
+		expect(titles).toMatch(/password/);
+		for (const c of clusters) expect(assignments[c.central]).toBe(c.id);
+	});
+
+	it("numbers clusters largest first and handles empty input", () => {
+		const { clusters } = clusterTexts(defaultEmbedder(), [...REQUESTS.refund, ...REQUESTS.refund.slice(0, 3).map((t) => `${t}!`), ...REQUESTS.password.slice(0, 4)]);
+		expect(clusters.map((c) => c.size)).toEqual([...clusters.map((c) => c.size)].sort((a, b) => b - a));
+		expect(clusterTexts(defaultEmbedder(), [])).toEqual({ assignments: [], clusters: [] });
+	});
+});

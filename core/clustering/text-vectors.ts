@@ -1,0 +1,72 @@
+import type { SifEmbedder } from "../embedding/sif-embedder";
+import { tokenize } from "../embedding/tokenize";
+
+/**
+ * What clustering compares: the text's SIF embedding (meaning) and its TF-IDF word vector
+ * (the specific words: "refund" vs "transfer"), each unit length and weighted equally, so
+ * the cosine of two texts is the mean of the two cosines.
+ */
+export interface TextVector {
+	dense: Float32Array;
+	/** stemmed word → weight */
+	sparse: Map<string, number>;
+}
+
+const STOPWORDS = new Set(
+	"a an the to of and or in on at for from by with about as is are was were be been being am i me my mine you your yours we our us it its this that these those do does did can could would should will shall may might must have has had not no yes so if then than but just please what how when where which who whom why there here i'm i've i'd it's don't can't want need like get got make let".split(" "),
+);
+
+/** A light suffix stemmer: "transfers", "transferring" and "transferred" meet at "transferr"/"transfer". */
+export const stem = (w: string) => (w.length > 4 ? w.replace(/(?:ing|edly|ed|ies|es|s|ly)$/, (m) => (m === "ies" ? "y" : "")) : w);
+
+export function contentWords(text: string): string[] {
+	return tokenize(text)
+		.filter((w) => /^[a-z0-9]+$/.test(w) && !STOPWORDS.has(w))
+		.map(stem);
+}
+
+/** Vectors for a batch of texts; IDF is computed over the batch itself. */
+export function textVectors(embedder: SifEmbedder, texts: string[]): TextVector[] {
+	const words = texts.map(contentWords);
+	const df = new Map<string, number>();
+	for (const ws of words) for (const w of new Set(ws)) df.set(w, (df.get(w) ?? 0) + 1);
+	const n = texts.length;
+	return texts.map((text, i) => {
+		const dense = embedder.embedOne(text).map((x) => x * Math.SQRT1_2);
+		const sparse = new Map<string, number>();
+		for (const w of words[i]!) sparse.set(w, (sparse.get(w) ?? 0) + Math.log((n + 1) / df.get(w)!));
+		let norm = 0;
+		for (const v of sparse.values()) norm += v * v;
+		norm = Math.sqrt(norm) * Math.SQRT2 || 1;
+		for (const [w, v] of sparse) sparse.set(w, v / norm);
+		return { dense, sparse };
+	});
+}
+
+export function similarity(a: TextVector, b: TextVector): number {
+	let s = 0;
+	for (let d = 0; d < a.dense.length; d++) s += a.dense[d]! * b.dense[d]!;
+	const [small, large] = a.sparse.size < b.sparse.size ? [a.sparse, b.sparse] : [b.sparse, a.sparse];
+	for (const [w, v] of small) {
+		const u = large.get(w);
+		if (u) s += v * u;
+	}
+	return s;
+}
+
+/** The normalised mean of some vectors: a cluster's centre. */
+export function centroid(vectors: TextVector[]): TextVector {
+	const dense = new Float32Array(vectors[0]?.dense.length ?? 0);
+	const sparse = new Map<string, number>();
+	for (const v of vectors) {
+		for (let d = 0; d < dense.length; d++) dense[d]! += v.dense[d]!;
+		for (const [w, x] of v.sparse) sparse.set(w, (sparse.get(w) ?? 0) + x);
+	}
+	let norm = 0;
+	for (const x of dense) norm += x * x;
+	for (const x of sparse.values()) norm += x * x;
+	norm = Math.sqrt(norm) || 1;
+	for (let d = 0; d < dense.length; d++) dense[d]! /= norm;
+	for (const [w, x] of sparse) sparse.set(w, x / norm);
+	return { dense, sparse };
+}

@@ -1,0 +1,28 @@
+// Clustering quality for `npm run eval`: the batch algorithm (core/clustering/cluster-texts.ts)
+// with its defaults, never told the number of clusters. Parameters were chosen on banking77's
+// train split only; the rows below are clinc150 (all), banking77's test split and the
+// forbidden-questions set.
+import { ari, nmi, purity } from "../core/clustering/clustering-metrics";
+import { clusterTexts } from "../core/clustering/cluster-texts";
+import { defaultEmbedder } from "../core/embedding/default-embedder";
+import { readRows } from "./datasets";
+
+export function clusteringTable(): string {
+	const sets: { name: string; rows: Record<string, unknown>[]; target?: string }[] = [
+		{ name: "clinc150 (150 intents + oos)", rows: readRows("clinc150"), target: "NMI ≥ 0.82, ARI ≥ 0.45, clusters 75-300" },
+		{ name: "banking77 (test split)", rows: readRows("banking77").filter((r) => r.split === "test") },
+		{ name: "jailbreak_llms_forbidden_questions", rows: readRows("jailbreak_llms_forbidden_questions") },
+	];
+	const lines = ["| data | rows | labels | clusters found | NMI | ARI | purity | seconds | target |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"];
+	for (const set of sets) {
+		const texts = set.rows.map((r) => String(r.text));
+		const gold = set.rows.map((r) => String(r.label));
+		const start = performance.now();
+		const { assignments, clusters } = clusterTexts(defaultEmbedder(), texts);
+		const seconds = (performance.now() - start) / 1000;
+		lines.push(
+			`| ${set.name} | ${texts.length} | ${new Set(gold).size} | ${clusters.length} | ${nmi(assignments, gold).toFixed(3)} | ${ari(assignments, gold).toFixed(3)} | ${purity(assignments, gold).toFixed(3)} | ${seconds.toFixed(1)} | ${set.target ?? ""} |`,
+		);
+	}
+	return lines.join("\n");
+}
