@@ -51,7 +51,11 @@ const models: Record<string, LinearModel> = {};
 for (const [signal, examples] of Object.entries(trainingSets("tune"))) {
 	const unique = [...new Map(examples.filter((e) => e.text.trim()).map((e) => [e.text, e])).values()];
 	const inDomain = CALIBRATION_SOURCES[signal];
-	const calib = unique.filter((e) => (fnv1a(`calibrate:${e.text}`) & 3) === 0 && (!inDomain || inDomain.includes(e.source)));
+	const ofDomain = (e: (typeof unique)[number]) => !inDomain || inDomain.includes(e.source);
+	let calib = unique.filter((e) => (fnv1a(`calibrate:${e.text}`) & 3) === 0 && ofDomain(e));
+	// Too few positives cannot place a threshold: use every in-domain tune row then (optimistic, as
+	// three quarters were trained on, but far less noisy than 30 positives).
+	if (calib.filter((e) => e.label === 1).length < 50) calib = unique.filter(ofDomain);
 	const train = unique.filter((e) => (fnv1a(`calibrate:${e.text}`) & 3) !== 0);
 	const sparse = process.env.TRAIN_LR ? { lr: Number(process.env.TRAIN_LR), l2: Number(process.env.TRAIN_L2 ?? 1e-3) } : {};
 	const ngrams = WITH_NGRAMS.has(signal);
