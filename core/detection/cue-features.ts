@@ -20,7 +20,9 @@ const CUES: [string, RegExp][] = [
 	["profanity", /\b(?:fuck\w*|shit\w*|damn\w*|wtf|crap|bullshit|stupid|idiot\w*|dumb\w*|useless|pathetic)\b/i],
 	["pushback", /\b(?:no|not|wrong|again|already|still|never|didn't|doesn't|isn't|why)\b/i],
 	["second_person", /\byou\b/i],
-	["sexual", /\b(?:sex\w*|porn\w*|nude\w*|naked|fuck\w*|dick|cock|pussy|boobs?|tits|cum|horny|erotic\w*|orgasm\w*|masturbat\w*)\b/i],
+	["sexual", /\b(?:sex\w*|porn\w*|nude\w*|naked|fuck\w*|dick|cock|pussy|cunt|boobs?|tits|breasts?|nipples?|genitals?|penis|vagina|anal|cum|horny|erotic\w*|orgasm\w*|masturbat\w*|lewd|hentai|smut\w*|fetish\w*|bdsm|kink\w*|milf|slut\w*|strip(?:per|tease)|hookup|seduc\w*|arous\w*|nsfw)\b/i],
+	["drugs", /\b(?:meth(?:amphetamine)?|lsd|cocaine|crack|heroin|fentanyl|mdma|ecstasy|opioids?|narcotics?)\b/i],
+	["weapons", /\b(?:bombs?|explosives?|detonat\w*|napalm|molotov|grenades?|guns?|rifles?|firearms?|ammo|ammunition|poison\w*|ricin|sarin|anthrax)\b/i],
 	["violence", /\b(?:kill\w*|murder\w*|shoot\w*|stab\w*|bomb\w*|rape\w*|torture\w*|suicid\w*|die|dead|blood\w*|weapon\w*)\b/i],
 	["hate", /\b(?:n[i1]gg\w*|f[a@]gg?ot\w*|retard\w*|kike\w*|chink\w*|tranny|whore\w*|slut\w*|bitch\w*|hate)\b/i],
 ];

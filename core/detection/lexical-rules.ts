@@ -117,6 +117,8 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			/\b(?:kill myself|suicide (?:method|note)|end my life|want to die)\b/i,
 			/\b(?:porn|nude|naked|explicit sex|sexual(?:ly)? explicit|blowjob|orgasm|horny|erotic)\b/i,
 			/\b(?:n[i1]gg(?:er|a)s?|f[a@]gg?ots?|k[i1]kes?|ch[i1]nks?|retards?)\b/i,
+			/\b(?:how (?:do I|to|can I|would I)|teach me(?: how)? to|tell me how to|steps to|instructions (?:for|to)|recipe for)\b.{0,40}\b(?:make|build|cook|synthesi[sz]e|produce|manufacture|brew)\b.{0,30}\b(?:bombs?|explosives?|napalm|molotov|meth(?:amphetamine)?|lsd|cocaine|crack|heroin|fentanyl|ricin|sarin|nerve agents?)\b/i,
+			/\b(?:lewd|hentai|erotic|smutty?|porn(?:ographic)?|sexually explicit|x-rated)\b.{0,40}\b(?:story|stories|fanfic|fan fiction|role ?play|scene|poem|chat|script)\b|\b(?:story|fanfic|role ?play|scene)\b.{0,40}\b(?:lewd|hentai|erotic|smut|porn(?:ographic)?|sexually explicit)\b/i,
 		],
 	},
 ];
