@@ -17,14 +17,19 @@ export interface LinearModel {
 
 export interface Features {
 	dense: ArrayLike<number>;
-	/** Indices of the n-gram buckets present (value 1). */
+	/** Indices of the n-gram buckets present, each with value 1/√count (L2-normalised), so a long text does not add up evidence by length. */
 	sparse: number[];
 }
+
+const sparseValue = (f: Features) => (f.sparse.length ? 1 / Math.sqrt(f.sparse.length) : 0);
 
 export function predict(model: Omit<LinearModel, "threshold" | "uncertainFrom" | "embedder">, f: Features): number {
 	let z = model.bias;
 	for (let i = 0; i < f.dense.length; i++) z += model.weights[i]! * f.dense[i]!;
-	if (model.ngramWeights.length) for (const j of f.sparse) z += model.ngramWeights[j]!;
+	if (model.ngramWeights.length) {
+		const v = sparseValue(f);
+		for (const j of f.sparse) z += v * model.ngramWeights[j]!;
+	}
 	return 1 / (1 + Math.exp(-z));
 }
 
@@ -48,13 +53,14 @@ export function trainLogistic(x: Features[], y: number[], buckets: number, opts:
 		let total = 0;
 		for (let i = 0; i < x.length; i++) {
 			const { dense, sparse } = x[i]!;
+			const sv = sparseValue(x[i]!);
 			let z = w[bias]!;
 			for (let d = 0; d < dims; d++) z += w[d]! * dense[d]!;
-			for (const j of sparse) z += w[dims + j]!;
+			for (const j of sparse) z += sv * w[dims + j]!;
 			const weight = y[i] === 1 ? posWeight : 1;
 			const err = (1 / (1 + Math.exp(-z)) - y[i]!) * weight;
 			for (let d = 0; d < dims; d++) g[d]! += err * dense[d]!;
-			for (const j of sparse) g[dims + j]! += err;
+			for (const j of sparse) g[dims + j]! += err * sv;
 			g[bias]! += err;
 			total += weight;
 		}
