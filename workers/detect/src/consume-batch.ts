@@ -86,5 +86,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 			msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
 		}
 	}
+	// LLM checks were spent whatever happened to the messages: count them against the budget.
+	await runBatch(db, shared).catch((err) => console.error("could not record LLM budget use", err));
 }
 
