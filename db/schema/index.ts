@@ -4,3 +4,4 @@ export * from "./signals";
 export * from "./users";
 export * from "./dead-letters";
 export * from "./detections";
+export * from "./vectors";

@@ -1,0 +1,59 @@
+/**
+ * The vector index port: Vectorize in production, a D1-backed brute-force index in dev and
+ * tests, with the same behaviour. Namespaces keep one project's (and one signal's) vectors
+ * apart; vectors from different embedding models never share an index.
+ */
+export type MetadataValue = string | number | boolean;
+export type Metadata = Record<string, MetadataValue>;
+type Scalar = MetadataValue | null;
+export type MetadataFilter = Record<string, Scalar | { $eq?: Scalar; $ne?: Scalar; $in?: Scalar[]; $nin?: Scalar[] }>;
+
+export interface VectorRecord {
+	id: string;
+	namespace: string;
+	values: ArrayLike<number>;
+	metadata?: Metadata;
+}
+
+export interface VectorMatch {
+	id: string;
+	/** Cosine similarity. */
+	score: number;
+	metadata: Metadata;
+}
+
+export interface VectorIndex {
+	/** The embedding model whose vectors this index holds. */
+	readonly model: string;
+	/** Inserts or replaces whole records (values and metadata), like Vectorize's upsert. */
+	upsert(records: VectorRecord[]): Promise<void>;
+	query(namespace: string, vector: ArrayLike<number>, opts?: { topK?: number; filter?: MetadataFilter }): Promise<VectorMatch[]>;
+	deleteByIds(ids: string[]): Promise<void>;
+}
+
+/** Vectorize's metadata filter semantics: equality shorthand, $eq, $ne, $in, $nin; all conditions must hold. */
+export function matchesFilter(metadata: Metadata, filter: MetadataFilter | undefined): boolean {
+	if (!filter) return true;
+	for (const [field, condition] of Object.entries(filter)) {
+		const value = metadata[field] ?? null;
+		if (condition === null || typeof condition !== "object") {
+			if (value !== condition) return false;
+			continue;
+		}
+		if ("$eq" in condition && value !== condition.$eq) return false;
+		if ("$ne" in condition && value === condition.$ne) return false;
+		if (condition.$in && !condition.$in.includes(value)) return false;
+		if (condition.$nin && condition.$nin.includes(value)) return false;
+	}
+	return true;
+}
+
+export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
+	let dot = 0, na = 0, nb = 0;
+	for (let i = 0; i < a.length; i++) {
+		dot += a[i]! * b[i]!;
+		na += a[i]! * a[i]!;
+		nb += b[i]! * b[i]!;
+	}
+	return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
