@@ -16,14 +16,16 @@ const embedder = defaultEmbedder();
  */
 const WITH_NGRAMS = new Set(["jailbreak", "nsfw"]);
 /**
- * Thresholds are calibrated on held-out rows of the signal's own kind of text: easy negatives
- * from other sources (short requests) would make any threshold look precise.
+ * Thresholds are calibrated on held-out rows of the signal's own kind of text (easy negatives
+ * from other sources would make any threshold look precise), plus plain requests where the
+ * signal reads user input, since those are most of real traffic.
  */
 const CALIBRATION_SOURCES: Record<string, string[] | undefined> = {
 	refusal: ["jbb"],
 	win: ["goemotions"],
 	user_frustration: ["goemotions"],
-	nsfw: ["moderation", "xstest", "forbidden_questions", "jbb_goals"],
+	// Plain requests are most of real traffic: the threshold must hold on them too.
+	nsfw: ["moderation", "xstest", "forbidden_questions", "jbb_goals", "clinc150", "banking77", "snips"],
 };
 const features = (text: string) => textFeatures(embedder, text);
 /** Alerts page people: thresholds maximise F-beta with beta 0.5, weighting precision over recall. */

@@ -5,10 +5,10 @@ import { contentWords, stem } from "./text-vectors";
  * Class-based TF-IDF (as in BERTopic): a word scores high for a cluster when it is frequent
  * in it and rare across clusters. Titles show the words as written, not their stems.
  */
-export function clusterKeywords(clusters: string[][], top = 3): string[][] {
+export function clusterKeywords(clusters: string[][], top = 3, ignore?: ReadonlySet<string>): string[][] {
 	const counts = clusters.map((texts) => {
 		const c = new Map<string, number>();
-		for (const t of texts) for (const w of contentWords(t)) c.set(w, (c.get(w) ?? 0) + 1);
+		for (const t of texts) for (const w of contentWords(t, ignore)) c.set(w, (c.get(w) ?? 0) + 1);
 		return c;
 	});
 	const total = new Map<string, number>();

@@ -8,6 +8,10 @@ export interface ClusterOptions {
 	threshold?: number;
 	/** Clusters smaller than this are dissolved into their nearest cluster; default grows with the input, up to 5. */
 	minSize?: number;
+	/** false: small clusters stay as they are (issue candidates wait for more events instead of joining the wrong issue). */
+	absorbSmall?: boolean;
+	/** Words to leave out of the comparison, e.g. the words that define the signal being clustered. */
+	ignoreWords?: ReadonlySet<string>;
 	/** Rounds of nearest-centre reassignment after merging. */
 	refineRounds?: number;
 	/** The n×n matrix is built for at most this many texts; later ones join their nearest cluster. */
@@ -59,7 +63,7 @@ export function clusterTexts(embedder: SifEmbedder, texts: string[], opts: Clust
 	const threshold = opts.threshold ?? 0.3;
 	const minSize = opts.minSize ?? Math.min(5, Math.max(2, Math.ceil(n / 200)));
 	const maxMatrix = opts.maxMatrix ?? 6000;
-	const vectors = textVectors(embedder, texts);
+	const vectors = textVectors(embedder, texts, opts.ignoreWords);
 
 	const m = Math.min(n, maxMatrix);
 	const S = new Float32Array(m * m);
@@ -73,19 +77,25 @@ export function clusterTexts(embedder: SifEmbedder, texts: string[], opts: Clust
 	let labels = averageLinkage(S, m, threshold);
 	for (let i = m; i < n; i++) labels.push(nearest(vectors[i]!, centres(vectors.slice(0, m), labels.slice(0, m), () => true)));
 
+	const absorb = opts.absorbSmall ?? true;
 	for (let round = 0; round <= (opts.refineRounds ?? 2); round++) {
 		const sizes = new Map<number, number>();
 		for (const l of labels) sizes.set(l, (sizes.get(l) ?? 0) + 1);
 		const big = centres(vectors, labels, (size) => size >= minSize);
 		if (big.size === 0) break;
-		// The first pass only moves members of small clusters; later passes reassign everyone.
-		labels = labels.map((l, i) => (round === 0 && sizes.get(l)! >= minSize ? l : nearest(vectors[i]!, big)));
+		// The first pass only moves members of small clusters; later passes reassign everyone
+		// (or, without absorption, only the members of big clusters among big clusters).
+		labels = labels.map((l, i) => {
+			const small = sizes.get(l)! < minSize;
+			if (small) return absorb ? nearest(vectors[i]!, big) : l;
+			return round === 0 ? l : nearest(vectors[i]!, big);
+		});
 	}
 
 	const members = new Map<number, number[]>();
 	labels.forEach((l, i) => members.set(l, [...(members.get(l) ?? []), i]));
 	const ordered = [...members.values()].sort((a, b) => b.length - a.length || a[0]! - b[0]!);
-	const keywords = clusterKeywords(ordered.map((idx) => idx.map((i) => texts[i]!)));
+	const keywords = clusterKeywords(ordered.map((idx) => idx.map((i) => texts[i]!)), 3, opts.ignoreWords);
 	const assignments = new Array<number>(n);
 	const clusters = ordered.map((idx, id) => {
 		for (const i of idx) assignments[i] = id;

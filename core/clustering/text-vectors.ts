@@ -12,27 +12,45 @@ export interface TextVector {
 	sparse: Map<string, number>;
 }
 
-const STOPWORDS = new Set(
+export const STOPWORDS = new Set(
 	"a an the to of and or in on at for from by with about as is are was were be been being am i me my mine you your yours we our us it its this that these those do does did can could would should will shall may might must have has had not no yes so if then than but just please what how when where which who whom why there here i'm i've i'd it's don't can't want need like get got make let".split(" "),
 );
 
-/** A light suffix stemmer: "transfers", "transferring" and "transferred" meet at "transferr"/"transfer". */
-export const stem = (w: string) => (w.length > 4 ? w.replace(/(?:ing|edly|ed|ies|es|s|ly)$/, (m) => (m === "ies" ? "y" : "")) : w);
+/** A light suffix stemmer: "files"/"file", "transfers"/"transferring", "charges"/"charged", "boxes"/"box". */
+export function stem(word: string): string {
+	let w = word;
+	if (w.length <= 3) return w;
+	if (w.length > 4 && w.endsWith("ies")) return `${w.slice(0, -3)}y`;
+	if (/(?:ss|sh|ch|x|z)es$/.test(w)) return w.slice(0, -2);
+	if (w.endsWith("s") && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
+	// "transferring" → "transfer", "stopped" → "stop": undouble the consonant the suffix doubled.
+	const undouble = (x: string) => (/([b-df-hj-np-rtv-z])\1$/.test(x) && !/(?:ll|ss|zz)$/.test(x) ? x.slice(0, -1) : x);
+	if (w.length > 5 && w.endsWith("ing")) return undouble(w.slice(0, -3));
+	if (w.length > 4 && w.endsWith("ed")) return undouble(w.slice(0, -2));
+	if (w.length > 5 && w.endsWith("ly")) return w.slice(0, -2);
+	if (w.length > 4 && w.endsWith("e")) return w.slice(0, -1);
+	return w;
+}
 
-export function contentWords(text: string): string[] {
+export function contentWords(text: string, ignore?: ReadonlySet<string>): string[] {
 	return tokenize(text)
-		.filter((w) => /^[a-z0-9]+$/.test(w) && !STOPWORDS.has(w))
+		.filter((w) => /^[a-z0-9]+$/.test(w) && !STOPWORDS.has(w) && !ignore?.has(w))
 		.map(stem);
 }
 
-/** Vectors for a batch of texts; IDF is computed over the batch itself. */
-export function textVectors(embedder: SifEmbedder, texts: string[]): TextVector[] {
-	const words = texts.map(contentWords);
+/**
+ * Vectors for a batch of texts; IDF is computed over the batch itself. `ignore` drops words
+ * from both halves: within one signal, the words that make the signal ("sorry", "can't",
+ * "access") say nothing about which issue a text belongs to.
+ */
+export function textVectors(embedder: SifEmbedder, texts: string[], ignore?: ReadonlySet<string>): TextVector[] {
+	const words = texts.map((t) => contentWords(t, ignore));
 	const df = new Map<string, number>();
 	for (const ws of words) for (const w of new Set(ws)) df.set(w, (df.get(w) ?? 0) + 1);
 	const n = texts.length;
 	return texts.map((text, i) => {
-		const dense = embedder.embedOne(text).map((x) => x * Math.SQRT1_2);
+		const kept = ignore ? tokenize(text).filter((w) => !ignore.has(w)).join(" ") : text;
+		const dense = embedder.embedOne(kept).map((x) => x * Math.SQRT1_2);
 		const sparse = new Map<string, number>();
 		for (const w of words[i]!) sparse.set(w, (sparse.get(w) ?? 0) + Math.log((n + 1) / df.get(w)!));
 		let norm = 0;

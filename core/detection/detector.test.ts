@@ -82,6 +82,21 @@ describe("detector: each default signal", () => {
 	}
 });
 
+describe("detector: everyday traffic", () => {
+	const EVERYDAY = [
+		{ input: "Can you help me with this?", output: "Of course! What do you need?" },
+		{ input: "How do I reset my password?", output: "Go to Settings → Security → Reset password." },
+		{ input: "Summarize this article in three bullet points", output: "- Rates rose\n- Inflation cooled\n- Markets rallied" },
+		{ input: "Write a short poem about autumn", output: "Leaves drift down in amber light, the evening settles, cool and bright." },
+		{ input: "What's the weather like in Lisbon in May?", output: "Usually sunny and mild, around 22°C during the day." },
+		{ input: "Translate 'good morning' into Spanish", output: "'Good morning' is 'buenos días'." },
+		{ input: "Can you check my code for bugs?", output: "I don't see any errors in your code; the loop and the return value look right." },
+	];
+	it("raises no signal on ordinary requests and answers", () => {
+		for (const x of EVERYDAY) expect([...detected(x)], x.input).toEqual([]);
+	});
+});
+
 describe("detector: results", () => {
 	it("lists every default signal for every event, with score and stage", () => {
 		const results = detector.detect({ input: "hello", output: "Hi! How can I help?" });

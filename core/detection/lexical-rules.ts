@@ -12,7 +12,10 @@ export interface LexicalRule {
 	within?: number;
 }
 
-const NOT = String.raw`(?:can(?:no|')t|cannot|won'?t|am not able to|'m not able to|am unable to|'m unable to|do not|don't)`;
+/** "I don't" stays out: "I don't see any errors" is an answer, not a refusal. */
+const NOT = String.raw`(?:can(?:no|')t|cannot|won'?t|am not able to|'m not able to|am unable to|'m unable to)`;
+/** What an assistant says it cannot do: the task verbs of a refusal or task failure. */
+const TASK = String.raw`(?:help|assist|provide|do|create|write|generate|fulfill|comply|support|complete|access|share|answer|engage|give|produce|offer|browse|open|view|see|make|read|send|book|process|find|retrieve|download|upload|run|execute|connect|save|edit|delete|change|call|search|check|look up|browse|place|order|schedule|cancel|refund|transfer|translate)`;
 
 export const LEXICAL_RULES: LexicalRule[] = [
 	{
@@ -20,15 +23,15 @@ export const LEXICAL_RULES: LexicalRule[] = [
 		field: "output",
 		within: 300,
 		patterns: [
-			new RegExp(String.raw`\bI\s+${NOT}\s+(?:help|assist|provide|do|create|write|generate|fulfill|comply|support|complete|access|share|answer|engage|give|produce|offer|browse|open|view|see|make)\b`, "i"),
+			new RegExp(String.raw`\bI\s+${NOT}\s+${TASK}\b`, "i"),
 			/\bI(?:'m| am) (?:sorry|afraid),? (?:but )?I (?:can(?:no|')t|cannot|won'?t|am unable|'m unable|am not able|'m not able)\b/i,
 			/\bI (?:must|have to|need to) (?:respectfully )?(?:decline|refuse)\b/i,
 			/\b(?:I'm|I am) not (?:able|allowed|permitted|programmed) to\b/i,
 			/\bI (?:can(?:no|')t|cannot|won'?t) (?:and will not |or will not )?(?:fulfill|comply with|assist with|help with|provide) (?:this|that|your|these|such)\b/i,
 			/\bas an? (?:[a-z]+ ){0,3}AI(?: language model| assistant)?,? I (?:can(?:no|')t|cannot|don't|do not|am unable|'m unable|am not able|must (?:inform|remind|emphasi[sz]e|clarify|decline|point out))\b/i,
 			/\b(?:this|that|your) request (?:goes against|violates|is against)\b/i,
-			/\bI(?:'m| am) unable to (?:help|assist|provide|comply|fulfill|do|access|create|write|generate)\b/i,
-			/\bI don't have (?:access|the ability) to\b/i,
+			new RegExp(String.raw`\bI(?:'m| am) (?:unable|not able) to ${TASK}\b`, "i"),
+			/\bI (?:don't|do not) have (?:access|the ability|permission) to\b|\bI (?:don't|do not) (?:provide|offer|support|share|engage in|assist with|help with)\b/i,
 			/\bI(?:'m| am) not (?:comfortable|in a position) (?:helping|doing|providing|writing|with)\b|\b(?:not something|nothing) I(?:'m| am) (?:comfortable|able|allowed) (?:helping|doing|to help|to do|with)\b/i,
 			/\b(?:that's|that is|this is|it's|it is) (?:outside|beyond) (?:of )?(?:what (?:I|this assistant)|the scope of|my (?:capabilities|abilities|scope))\b/i,
 			/\bI(?:'m| am) (?:only able|only designed|designed only|programmed only) to\b/i,

@@ -17,11 +17,12 @@ export interface LinearModel {
 
 export interface Features {
 	dense: ArrayLike<number>;
-	/** Indices of the n-gram buckets present, each with value 1/√count (L2-normalised), so a long text does not add up evidence by length. */
+	/** Indices of the n-gram buckets present, each with value 1/√max(16, count) (L2-normalised), so a long text does not add up evidence by length. */
 	sparse: number[];
 }
 
-const sparseValue = (f: Features) => (f.sparse.length ? 1 / Math.sqrt(f.sparse.length) : 0);
+/** A very short text's few n-grams weigh no more than those of a 16-n-gram text. */
+const sparseValue = (f: Features) => (f.sparse.length ? 1 / Math.sqrt(Math.max(16, f.sparse.length)) : 0);
 
 export function predict(model: Omit<LinearModel, "threshold" | "uncertainFrom" | "embedder">, f: Features): number {
 	let z = model.bias;

@@ -5,3 +5,4 @@ export * from "./users";
 export * from "./dead-letters";
 export * from "./detections";
 export * from "./vectors";
+export * from "./issues";

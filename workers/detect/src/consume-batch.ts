@@ -2,7 +2,12 @@ import { drizzle } from "drizzle-orm/d1";
 import { type EventMessage, queueMessageSchema, type QueueMessage } from "../../../core/queue-messages";
 import { retryDelaySeconds } from "../../../core/retry-backoff";
 import * as schema from "../../../db/schema";
+import { defaultEmbedder } from "../../../core/embedding/default-embedder";
+import { D1VectorIndex } from "../../shared/src/d1-vector-index";
+import { VectorizeIndex } from "../../shared/src/vectorize-index";
 import { detectionWrites } from "./detection-writes";
+import { type FlaggedEvent, type GroupingPorts, groupFlaggedEvents } from "./issue-grouping";
+import { WorkersAiEmbedder } from "./workers-ai-embedder";
 import { WorkersAiJudge } from "./llm-judge";
 import { type Db, type Write, writesFor } from "./message-writes";
 
@@ -15,6 +20,28 @@ export interface DetectBindings {
 	AI?: Ai;
 	/** LLM checks per project and day; 0 or unset turns the check off. */
 	DETECTION_LLM_DAILY_BUDGET?: string;
+	/** "workers-ai": issue vectors from Workers AI in Vectorize (production); anything else: embedded GloVe in D1. */
+	ISSUE_EMBEDDINGS?: string;
+	VECTORIZE?: Vectorize;
+}
+
+/** The issue grouping's embedder and index: Workers AI + Vectorize in production, embedded otherwise. */
+export function issuePorts(env: DetectBindings): GroupingPorts {
+	if (env.ISSUE_EMBEDDINGS === "workers-ai" && env.AI && env.VECTORIZE) {
+		const embedder = new WorkersAiEmbedder(env.AI);
+		return { db: env.DB, embedder, index: new VectorizeIndex(env.VECTORIZE, embedder.model) };
+	}
+	const embedder = defaultEmbedder();
+	return { db: env.DB, embedder, index: new D1VectorIndex(env.DB, embedder.model) };
+}
+
+/** Issues are a second phase: an event is stored whatever happens here, and stays flagged to regroup later. */
+async function groupIntoIssues(env: DetectBindings, flagged: FlaggedEvent[]): Promise<void> {
+	try {
+		await groupFlaggedEvents(issuePorts(env), flagged);
+	} catch (err) {
+		console.error(`grouping ${flagged.length} flagged events into issues failed`, err);
+	}
 }
 
 function deadLetterWrite(db: Db, queue: string, msg: Message<unknown>, reason: string): Write {
@@ -53,34 +80,38 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 		return;
 	}
 
-	const planned: { msg: Message<unknown>; writes: Write[] }[] = [];
+	const planned: { msg: Message<unknown>; writes: Write[]; event?: EventMessage }[] = [];
 	const events = new Map<EventMessage, Write[]>();
 	for (const msg of batch.messages) {
 		const parsed = queueMessageSchema.safeParse(msg.body);
 		const writes = parsed.success
 			? writesFor(db, parsed.data as QueueMessage)
 			: [deadLetterWrite(db, batch.queue, msg, `invalid message: ${parsed.error.message}`)];
-		if (parsed.success && parsed.data.type === "event") events.set(parsed.data, writes);
-		planned.push({ msg, writes });
+		const event = parsed.success && parsed.data.type === "event" ? parsed.data : undefined;
+		if (event) events.set(event, writes);
+		planned.push({ msg, writes, event });
 	}
 
 	// Detection reads history and custom signals once for the whole batch; its rows join each message's writes.
 	const budget = Number(env.DETECTION_LLM_DAILY_BUDGET ?? 0);
 	const judge = env.AI && budget > 0 ? { judge: new WorkersAiJudge(env.AI), dailyBudget: budget } : undefined;
-	const { perMessage, shared } = await detectionWrites(db, env.DB, [...events.keys()], judge);
+	const { perMessage, shared, flagged } = await detectionWrites(db, env.DB, [...events.keys()], judge);
 	for (const [message, writes] of events) writes.push(...(perMessage.get(message) ?? []));
 
 	try {
 		await runBatch(db, [...planned.flatMap((p) => p.writes), ...shared]);
 		batch.ackAll();
+		await groupIntoIssues(env, [...flagged.values()].flat());
 		return;
 	} catch (err) {
 		console.warn(`batch of ${batch.messages.length} failed as a whole, writing messages one by one`, err);
 	}
-	for (const { msg, writes } of planned) {
+	const stored: FlaggedEvent[] = [];
+	for (const { msg, writes, event } of planned) {
 		try {
 			await runBatch(db, writes);
 			msg.ack();
+			if (event) stored.push(...(flagged.get(event) ?? []));
 		} catch (err) {
 			console.error(`message ${msg.id} failed (attempt ${msg.attempts})`, err);
 			msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
@@ -88,5 +119,6 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	}
 	// LLM checks were spent whatever happened to the messages: count them against the budget.
 	await runBatch(db, shared).catch((err) => console.error("could not record LLM budget use", err));
+	await groupIntoIssues(env, stored);
 }
 

@@ -7,6 +7,7 @@ import { IMPLICIT_SIGNALS } from "../../../core/detection/signal-catalog";
 import type { EventMessage } from "../../../core/queue-messages";
 import * as schema from "../../../db/schema";
 import { loadHistories } from "./conversation-history";
+import type { FlaggedEvent } from "./issue-grouping";
 import type { SignalJudge } from "./llm-judge";
 import type { Db, Write } from "./message-writes";
 
@@ -21,18 +22,28 @@ interface Detected {
 	stage: string;
 	evidence?: Evidence;
 	reason?: string;
+	negative: boolean;
+}
+
+const NEGATIVE_IMPLICIT = new Set<string>(IMPLICIT_SIGNALS.filter((s) => s.polarity === "negative").map((s) => s.name));
+
+/** The text that best says what went wrong: the side the evidence is on, or the tool error. */
+function issueText(e: EventMessage["event"], d: Detected): string {
+	if (d.evidence?.field === "tool_calls") return d.evidence.text;
+	if (d.evidence?.field === "input" || d.evidence?.field === "history") return e.input ?? e.output ?? "";
+	return e.output ?? e.input ?? "";
 }
 
 async function loadCustomSignals(db: D1Database, projectIds: string[]) {
 	const { results } = await db
-		.prepare("SELECT project_id, name, field, kind, pattern, case_sensitive FROM custom_signals WHERE deleted_at IS NULL AND project_id IN (SELECT value FROM json_each(?))")
+		.prepare("SELECT project_id, name, polarity, field, kind, pattern, case_sensitive FROM custom_signals WHERE deleted_at IS NULL AND project_id IN (SELECT value FROM json_each(?))")
 		.bind(JSON.stringify(projectIds))
-		.all<{ project_id: string; name: string; field: CustomSignalRule["field"]; kind: CustomSignalRule["kind"]; pattern: string; case_sensitive: number }>();
-	const byProject = new Map<string, { rule: CustomSignalRule; re: RegExp }[]>();
+		.all<{ project_id: string; name: string; polarity: string; field: CustomSignalRule["field"]; kind: CustomSignalRule["kind"]; pattern: string; case_sensitive: number }>();
+	const byProject = new Map<string, { rule: CustomSignalRule; re: RegExp; negative: boolean }[]>();
 	for (const r of results) {
 		const rule: CustomSignalRule = { name: r.name, field: r.field, kind: r.kind, pattern: r.pattern, caseSensitive: r.case_sensitive === 1 };
 		const list = byProject.get(r.project_id) ?? [];
-		list.push({ rule, re: compileCustomSignal(rule) });
+		list.push({ rule, re: compileCustomSignal(rule), negative: r.polarity === "negative" });
 		byProject.set(r.project_id, list);
 	}
 	return byProject;
@@ -55,7 +66,7 @@ async function judgeUncertain(db: Db, d1: D1Database, judge: SignalJudge, dailyB
 		);
 		verdicts.forEach((v, i) => {
 			const p = take[i]!;
-			if (v?.match) p.detected.push({ signal: p.r.signal, score: p.r.score, stage: "llm", reason: v.reason });
+			if (v?.match) p.detected.push({ signal: p.r.signal, score: p.r.score, stage: "llm", reason: v.reason, negative: NEGATIVE_IMPLICIT.has(p.r.signal) });
 		});
 		writes.push(
 			db
@@ -77,9 +88,10 @@ export async function detectionWrites(
 	d1: D1Database,
 	messages: EventMessage[],
 	judge?: { judge: SignalJudge; dailyBudget: number },
-): Promise<{ perMessage: Map<EventMessage, Write[]>; shared: Write[] }> {
+): Promise<{ perMessage: Map<EventMessage, Write[]>; shared: Write[]; flagged: Map<EventMessage, FlaggedEvent[]> }> {
 	const perMessage = new Map<EventMessage, Write[]>();
-	if (messages.length === 0) return { perMessage, shared: [] };
+	const flagged = new Map<EventMessage, FlaggedEvent[]>();
+	if (messages.length === 0) return { perMessage, shared: [], flagged };
 	const [histories, custom] = await Promise.all([loadHistories(d1, messages), loadCustomSignals(d1, [...new Set(messages.map((m) => m.project_id))])]);
 	const detector = createDetector();
 	const found = new Map<EventMessage, Detected[]>();
@@ -89,12 +101,12 @@ export async function detectionWrites(
 		const x = { input: e.input, output: e.output, history: histories.get(m), tool_calls: e.tool_calls, timestamp: e.timestamp };
 		const detected: Detected[] = [];
 		for (const r of detector.detect(x)) {
-			if (r.detected) detected.push({ signal: r.signal, score: r.score, stage: r.stage, evidence: r.evidence });
+			if (r.detected) detected.push({ signal: r.signal, score: r.score, stage: r.stage, evidence: r.evidence, negative: NEGATIVE_IMPLICIT.has(r.signal) });
 			else if (r.uncertain) pending.push({ m, r, detected, x });
 		}
-		for (const { rule, re } of custom.get(m.project_id) ?? []) {
+		for (const { rule, re, negative } of custom.get(m.project_id) ?? []) {
 			const evidence = matchCustomSignal(rule, re, x);
-			if (evidence) detected.push({ signal: rule.name, score: 1, stage: "rules", evidence });
+			if (evidence) detected.push({ signal: rule.name, score: 1, stage: "rules", evidence, negative });
 		}
 		found.set(m, detected);
 	}
@@ -127,6 +139,13 @@ export async function detectionWrites(
 			);
 		}
 		perMessage.set(m, writes);
+		flagged.set(
+			m,
+			detected
+				.filter((d) => d.negative)
+				.map((d) => ({ projectId: m.project_id, signal: d.signal, eventId: e.event_id, userId: e.user_id, timestamp: e.timestamp, text: issueText(e, d) }))
+				.filter((f) => f.text.trim()),
+		);
 	}
-	return { perMessage, shared };
+	return { perMessage, shared, flagged };
 }

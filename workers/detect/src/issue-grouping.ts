@@ -1,0 +1,135 @@
+import { clusterTexts } from "../../../core/clustering/cluster-texts";
+import { signalVocabulary, topicText } from "../../../core/detection/signal-vocabulary";
+import { defaultEmbedder } from "../../../core/embedding/default-embedder";
+import type { Embedder } from "../../../core/embedding/embedder";
+import { newId } from "../../../core/ids";
+import type { VectorIndex } from "../../../core/vector-index/vector-index";
+
+/** A negative detection on a stored event, with the text that best says what went wrong. */
+export interface FlaggedEvent {
+	projectId: string;
+	signal: string;
+	eventId: string;
+	userId: string;
+	timestamp: number;
+	text: string;
+}
+
+export interface GroupingPorts {
+	db: D1Database;
+	index: VectorIndex;
+	embedder: Embedder;
+}
+
+/**
+ * Similarity of an event's topic text (the signal's own words removed) to an issue's centre at
+ * which the event joins it, per embedding model (spaces differ). GloVe SIF: same-topic refusals
+ * measured 0.62-0.88, a neighbouring topic 0.30-0.42, unrelated ~0.1. bge: a default still to
+ * be calibrated on production traffic (it cannot run offline).
+ */
+export const JOIN_THRESHOLD: Record<string, number> = { "glove-6b-100d-sif": 0.55, "@cf/baai/bge-base-en-v1.5": 0.85 };
+/** Candidates become an issue once this many of them cluster together. */
+export const MIN_ISSUE_SIZE = 3;
+const ISSUE_THRESHOLD = 0.25;
+/** Newest candidates of a project and signal considered per promotion pass. */
+const PROMOTION_WINDOW = 300;
+const DAY_MS = 86_400_000;
+
+export const namespaceOf = (projectId: string, signal: string) => `${projectId}:${signal}`;
+
+function mean(vectors: Float32Array[]): Float32Array {
+	const out = new Float32Array(vectors[0]!.length);
+	for (const v of vectors) for (let d = 0; d < v.length; d++) out[d]! += v[d]!;
+	let norm = 0;
+	for (const x of out) norm += x * x;
+	norm = Math.sqrt(norm) || 1;
+	return out.map((x) => x / norm);
+}
+
+/**
+ * Puts flagged events into issues: each joins the nearest issue of its signal when similar
+ * enough (a resolved issue that gains events is regressed), else waits as a candidate.
+ * Every write is idempotent on (project, signal, event), so a replay changes nothing.
+ */
+export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedEvent[]): Promise<void> {
+	if (flagged.length === 0) return;
+	const { db, index, embedder } = ports;
+	const threshold = JOIN_THRESHOLD[embedder.model] ?? 0.85;
+	const vectors = await embedder.embed(flagged.map((f) => topicText(f.text, f.signal)));
+	const statements: D1PreparedStatement[] = [];
+	const touched = new Set<string>();
+	for (const [i, f] of flagged.entries()) {
+		const [best] = await index.query(namespaceOf(f.projectId, f.signal), vectors[i]!, { topK: 1 });
+		if (best && best.score >= threshold) {
+			const issueId = String(best.metadata.issue_id ?? best.id);
+			statements.push(
+				db
+					.prepare("INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+					.bind(f.projectId, f.signal, f.eventId, issueId, f.userId, f.timestamp, Math.floor(f.timestamp / DAY_MS), best.score),
+				db.prepare("UPDATE issues SET first_seen = min(first_seen, ?1), last_seen = max(last_seen, ?1) WHERE id = ?2").bind(f.timestamp, issueId),
+				db
+					.prepare(
+						`INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at)
+						 SELECT ?, id, state, 'regressed', 'system', 'new events after it was resolved', ? FROM issues WHERE id = ? AND state = 'resolved' AND ? > coalesce(resolved_at, 0)`,
+					)
+					.bind(newId("isc"), Date.now(), issueId, f.timestamp),
+				db.prepare("UPDATE issues SET state = 'regressed' WHERE id = ? AND state = 'resolved' AND ? > coalesce(resolved_at, 0)").bind(issueId, f.timestamp),
+			);
+		} else {
+			statements.push(
+				db
+					.prepare("INSERT OR IGNORE INTO issue_candidates (project_id, signal, event_id, text, user_id, timestamp) SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM issue_events WHERE project_id = ? AND signal = ? AND event_id = ?)")
+					.bind(f.projectId, f.signal, f.eventId, f.text.slice(0, 2000), f.userId, f.timestamp, f.projectId, f.signal, f.eventId),
+			);
+			touched.add(JSON.stringify([f.projectId, f.signal]));
+		}
+	}
+	await db.batch(statements);
+	for (const key of touched) {
+		const [projectId, signal] = JSON.parse(key) as [string, string];
+		await promoteCandidates(ports, projectId, signal);
+	}
+}
+
+/** Clusters a signal's waiting candidates and turns each cluster of at least MIN_ISSUE_SIZE into an issue. */
+export async function promoteCandidates(ports: GroupingPorts, projectId: string, signal: string): Promise<string[]> {
+	const { db, index, embedder } = ports;
+	const { results } = await db
+		.prepare("SELECT event_id, text, user_id, timestamp FROM issue_candidates WHERE project_id = ? AND signal = ? ORDER BY timestamp DESC LIMIT ?")
+		.bind(projectId, signal, PROMOTION_WINDOW)
+		.all<{ event_id: string; text: string; user_id: string; timestamp: number }>();
+	if (results.length < MIN_ISSUE_SIZE) return [];
+	// Within one signal every text shares the signal's words, so they are ignored, the bar is lower
+	// than for intents (0.25, from hand-written refusal topics), and leftovers stay candidates.
+	const { assignments, clusters } = clusterTexts(
+		defaultEmbedder(),
+		results.map((r) => r.text),
+		{ minSize: MIN_ISSUE_SIZE, absorbSmall: false, threshold: ISSUE_THRESHOLD, ignoreWords: signalVocabulary(signal) },
+	);
+	const created: string[] = [];
+	for (const cluster of clusters) {
+		if (cluster.size < MIN_ISSUE_SIZE) continue;
+		const members = results.filter((_, i) => assignments[i] === cluster.id);
+		const issueId = newId("iss");
+		const central = results[cluster.central]!;
+		const now = Date.now();
+		const first = Math.min(...members.map((m) => m.timestamp));
+		const last = Math.max(...members.map((m) => m.timestamp));
+		await db.batch([
+			db
+				.prepare("INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)")
+				.bind(issueId, projectId, signal, cluster.title, central.text.slice(0, 300), embedder.model, central.event_id, first, last, now),
+			db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, NULL, 'new', 'system', ?, ?)").bind(newId("isc"), issueId, `${members.length} similar events`, now),
+			...members.flatMap((m) => [
+				db
+					.prepare("INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)")
+					.bind(projectId, signal, m.event_id, issueId, m.user_id, m.timestamp, Math.floor(m.timestamp / DAY_MS)),
+				db.prepare("DELETE FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id = ?").bind(projectId, signal, m.event_id),
+			]),
+		]);
+		const centre = mean(await embedder.embed(members.map((m) => topicText(m.text, signal))));
+		await index.upsert([{ id: issueId, namespace: namespaceOf(projectId, signal), values: centre, metadata: { issue_id: issueId, signal } }]);
+		created.push(issueId);
+	}
+	return created;
+}

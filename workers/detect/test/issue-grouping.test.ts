@@ -1,0 +1,75 @@
+import { createExecutionContext, env } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { countRows } from "../../shared/test/seed-project";
+import worker from "../src/index";
+import { batchOf, eventMessage } from "./messages";
+
+let PROJECT = "";
+let n = 0;
+beforeEach(() => {
+	PROJECT = `prj_issues_${++n}`;
+});
+
+const T = Date.UTC(2026, 10, 20, 9);
+const CONTACTS = ["I'm sorry, but I can't access your contacts.", "I don't have access to your contact list.", "Unfortunately I cannot read your contacts on this device.", "I can't open your address book or contacts."];
+const FILES = ["I'm unable to open files from your computer.", "I can't read the file you uploaded.", "Sorry, I cannot access attachments or files.", "I'm not able to open the file you attached."];
+
+async function consume(bodies: unknown[]) {
+	await worker.queue!(batchOf(bodies), env, createExecutionContext());
+}
+
+const refusal = (id: string, output: string, t = T, user = `u_${id}`) => eventMessage(PROJECT, id, { timestamp: t, user_id: user, input: "Can you help me with this?", output });
+
+const issues = () =>
+	env.DB.prepare("SELECT id, title, state, (SELECT count(*) FROM issue_events ie WHERE ie.issue_id = issues.id) AS events FROM issues WHERE project_id = ? AND signal = 'refusal' ORDER BY title")
+		.bind(PROJECT)
+		.all<{ id: string; title: string; state: string; events: number }>()
+		.then((r) => r.results);
+
+describe("flagged events become issues", () => {
+	it("turns similar refusals into separate, named issues once enough of them cluster", async () => {
+		await consume([...CONTACTS.map((o, i) => refusal(`c${i}`, o)), ...FILES.map((o, i) => refusal(`f${i}`, o))]);
+		const list = await issues();
+		expect(list).toHaveLength(2);
+		expect(list.map((i) => i.events)).toEqual([4, 4]);
+		expect(list.map((i) => i.title).join(" | ")).toMatch(/contacts/);
+		expect(list.map((i) => i.title).join(" | ")).toMatch(/file/);
+		expect(list.every((i) => i.state === "new")).toBe(true);
+		expect(await countRows("issue_candidates", PROJECT)).toBe(0);
+	});
+
+	it("keeps too few similar events as candidates, not issues", async () => {
+		await consume([refusal("a", CONTACTS[0]!), refusal("b", FILES[0]!)]);
+		expect(await issues()).toEqual([]);
+		expect(await countRows("issue_candidates", PROJECT, "signal = 'refusal'")).toBe(2);
+	});
+
+	it("adds a new matching event to the existing issue instead of starting another", async () => {
+		await consume(CONTACTS.map((o, i) => refusal(`c${i}`, o)));
+		await consume([refusal("late", "Sorry, I am not able to access your contacts app.", T + 60_000)]);
+		const list = await issues();
+		expect(list).toHaveLength(1);
+		expect(list[0]!.events).toBe(5);
+		const last = await env.DB.prepare("SELECT last_seen FROM issues WHERE id = ?").bind(list[0]!.id).first<{ last_seen: number }>();
+		expect(last!.last_seen).toBe(T + 60_000);
+	});
+
+	it("marks a resolved issue regressed when matching events arrive after the resolution, recording why", async () => {
+		await consume(CONTACTS.map((o, i) => refusal(`c${i}`, o)));
+		const [issue] = await issues();
+		await env.DB.prepare("UPDATE issues SET state = 'resolved', resolved_at = ? WHERE id = ?").bind(T + 1000, issue!.id).run();
+		await consume([refusal("again", "I can't access your contacts, sorry.", T + 120_000)]);
+		expect((await issues())[0]!.state).toBe("regressed");
+		const change = await env.DB.prepare("SELECT from_state, to_state, changed_by FROM issue_state_changes WHERE issue_id = ? AND to_state = 'regressed'").bind(issue!.id).first();
+		expect(change).toEqual({ from_state: "resolved", to_state: "regressed", changed_by: "system" });
+	});
+
+	it("changes nothing when the same batch is delivered again", async () => {
+		const batch = CONTACTS.map((o, i) => refusal(`c${i}`, o));
+		await consume(batch);
+		await consume(batch);
+		const list = await issues();
+		expect(list).toHaveLength(1);
+		expect(list[0]!.events).toBe(4);
+	});
+});
