@@ -5,6 +5,7 @@ import { requireKey } from "../../shared/src/api-key-auth";
 import type { ApiContext } from "./api-env";
 import { conversationRoutes } from "./routes/conversations";
 import { eventRoutes } from "./routes/events";
+import { issueRoutes } from "./routes/issues";
 import { customSignalRoutes } from "./routes/custom-signals";
 import { projectRoutes } from "./routes/project";
 import { signalRoutes } from "./routes/signals";
@@ -21,6 +22,7 @@ app.route("/api/events", eventRoutes);
 app.route("/api/conversations", conversationRoutes);
 app.route("/api/signals", signalRoutes);
 app.route("/api/custom-signals", customSignalRoutes);
+app.route("/api/issues", issueRoutes);
 app.onError(onApiError);
 app.notFound(onNotFound);
 

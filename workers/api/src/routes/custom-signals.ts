@@ -1,16 +1,11 @@
 import { Hono } from "hono";
-import { createMiddleware } from "hono/factory";
 import { fieldErrors } from "../../../../core/api-errors";
 import { customSignalInputSchema } from "../../../../core/detection/custom-signals";
 import { newId } from "../../../../core/ids";
 import { ApiError } from "../../../shared/src/api-error";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
-
-const requireAdmin = createMiddleware<ApiContext>(async (c, next) => {
-	if (c.get("keyKind") !== "admin") throw new ApiError(403, "wrong_key_kind", `This is a ${c.get("keyKind")} key. Changing project settings needs the project's admin key.`);
-	await next();
-});
+import { requireAdmin } from "../require-admin";
 
 interface Row {
 	id: string;

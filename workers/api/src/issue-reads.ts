@@ -1,0 +1,125 @@
+const DAY_MS = 86_400_000;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const dayIso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+interface IssueRow {
+	id: string;
+	signal: string;
+	title: string;
+	description: string;
+	state: string;
+	first_seen: number;
+	last_seen: number;
+	created_at: number;
+	resolved_at: number | null;
+	central_event_id: string | null;
+	events: number;
+	users: number;
+	window_users: number;
+}
+
+/**
+ * Issues with their counts: events and distinct users overall, and users in the window as a
+ * share of the window's active users (exact counts from issue_events and user_days).
+ */
+export async function listIssues(db: D1Database, projectId: string, opts: { signal?: string; state?: string; fromDay: number; toDay: number; limit: number }) {
+	const where = ["i.project_id = ?1"];
+	const binds: unknown[] = [projectId, opts.fromDay, opts.toDay];
+	if (opts.signal) where.push(`i.signal = ?${binds.push(opts.signal)}`);
+	if (opts.state) where.push(`i.state = ?${binds.push(opts.state)}`);
+	const [rows, active] = await db.batch([
+		db
+			.prepare(
+				`SELECT i.id, i.signal, i.title, i.description, i.state, i.first_seen, i.last_seen, i.created_at, i.resolved_at, i.central_event_id,
+					(SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events,
+					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id) AS users,
+					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id AND e.day BETWEEN ?2 AND ?3) AS window_users
+				 FROM issues i WHERE ${where.join(" AND ")}
+				 ORDER BY window_users DESC, i.last_seen DESC LIMIT ${opts.limit}`,
+			)
+			.bind(...binds),
+		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, opts.fromDay, opts.toDay),
+	]);
+	const activeUsers = (active!.results[0] as { n: number } | undefined)?.n ?? 0;
+	return {
+		window: { from: dayIso(opts.fromDay), to: dayIso(opts.toDay), active_users: activeUsers },
+		data: (rows!.results as unknown as IssueRow[]).map((r) => issueView(r, activeUsers)),
+	};
+}
+
+function issueView(r: IssueRow, activeUsers: number) {
+	return {
+		id: r.id,
+		signal: r.signal,
+		title: r.title,
+		description: r.description,
+		state: r.state,
+		events: r.events,
+		users: r.users,
+		window_users: r.window_users,
+		pct_users: activeUsers === 0 ? 0 : Math.round((r.window_users / activeUsers) * 10000) / 100,
+		first_seen: iso(r.first_seen),
+		last_seen: iso(r.last_seen),
+		created_at: iso(r.created_at),
+		resolved_at: iso(r.resolved_at),
+	};
+}
+
+/** One issue: counts, a daily series over the window, example events, and its state history. */
+export async function getIssue(db: D1Database, projectId: string, issueId: string, fromDay: number, toDay: number) {
+	const { data } = await listIssuesById(db, projectId, issueId, fromDay, toDay);
+	if (!data) return null;
+	const [series, examples, history] = await db.batch([
+		db.prepare("SELECT day, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ? AND day BETWEEN ? AND ? GROUP BY day").bind(issueId, fromDay, toDay),
+		db
+			.prepare(
+				`SELECT e.event_id, e.timestamp, e.user_id, e.convo_id, e.model, e.input, e.output, d.evidence_field, d.evidence_start, d.evidence_end, d.evidence_text
+				 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
+				 LEFT JOIN detections d ON d.project_id = ie.project_id AND d.event_id = ie.event_id AND d.signal = ie.signal
+				 WHERE ie.issue_id = ? ORDER BY (e.event_id = ?) DESC, ie.similarity DESC, e.timestamp DESC LIMIT 5`,
+			)
+			.bind(issueId, data.central_event_id ?? ""),
+		db.prepare("SELECT from_state, to_state, changed_by, reason, at FROM issue_state_changes WHERE issue_id = ? ORDER BY at").bind(issueId),
+	]);
+	const byDay = new Map((series!.results as { day: number; events: number; users: number }[]).map((r) => [r.day, r]));
+	const days = [];
+	for (let d = fromDay; d <= toDay; d++) days.push({ day: dayIso(d), events: byDay.get(d)?.events ?? 0, users: byDay.get(d)?.users ?? 0 });
+	return {
+		...data.view,
+		series: days,
+		examples: (examples!.results as Record<string, unknown>[]).map((e) => ({
+			event_id: e.event_id,
+			timestamp: iso(e.timestamp as number),
+			user_id: e.user_id,
+			convo_id: e.convo_id,
+			model: e.model,
+			input: e.input,
+			output: e.output,
+			evidence: e.evidence_field ? { field: e.evidence_field, start: e.evidence_start, end: e.evidence_end, text: e.evidence_text } : null,
+		})),
+		history: (history!.results as { from_state: string | null; to_state: string; changed_by: string; reason: string | null; at: number }[]).map((h) => ({
+			from: h.from_state,
+			to: h.to_state,
+			by: h.changed_by,
+			reason: h.reason,
+			at: iso(h.at),
+		})),
+	};
+}
+
+async function listIssuesById(db: D1Database, projectId: string, issueId: string, fromDay: number, toDay: number) {
+	const [rows, active] = await db.batch([
+		db
+			.prepare(
+				`SELECT i.*, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events,
+					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id) AS users,
+					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id AND e.day BETWEEN ?3 AND ?4) AS window_users
+				 FROM issues i WHERE i.project_id = ?1 AND i.id = ?2`,
+			)
+			.bind(projectId, issueId, fromDay, toDay),
+		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, fromDay, toDay),
+	]);
+	const row = rows!.results[0] as unknown as IssueRow | undefined;
+	if (!row) return { data: null };
+	return { data: { view: issueView(row, (active!.results[0] as { n: number } | undefined)?.n ?? 0), central_event_id: row.central_event_id } };
+}

@@ -1,0 +1,56 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { fieldErrors } from "../../../../core/api-errors";
+import { newId } from "../../../../core/ids";
+import { ISSUE_STATES } from "../../../../db/schema";
+import { ApiError } from "../../../shared/src/api-error";
+import { readJsonBody } from "../../../shared/src/json-body";
+import type { ApiContext } from "../api-env";
+import { dayWindow } from "../day-window";
+import { getIssue, listIssues } from "../issue-reads";
+import { requireAdmin } from "../require-admin";
+
+/** States a person sets; new, escalating and regressed are set by the system. */
+const stateChangeSchema = z.object({
+	state: z.enum(["resolved", "ignored", "ongoing"]),
+	reason: z.string().max(500).optional(),
+});
+
+export const issueRoutes = new Hono<ApiContext>()
+	.get("/", async (c) => {
+		const { fromDay, toDay } = dayWindow(c, 14);
+		const state = c.req.query("state");
+		if (state && !(ISSUE_STATES as readonly string[]).includes(state)) {
+			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "state", message: `must be one of ${ISSUE_STATES.join(", ")}` }]);
+		}
+		const limit = Math.min(200, Math.max(1, Number(c.req.query("limit") ?? 50) || 50));
+		return c.json(await listIssues(c.env.DB, c.get("projectId"), { signal: c.req.query("signal"), state, fromDay, toDay, limit }));
+	})
+	.get("/:id", async (c) => {
+		const { fromDay, toDay } = dayWindow(c, 30);
+		const issue = await getIssue(c.env.DB, c.get("projectId"), c.req.param("id"), fromDay, toDay);
+		if (!issue) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
+		return c.json({ data: issue });
+	})
+	.post("/:id/state", requireAdmin, async (c) => {
+		const parsed = stateChangeSchema.safeParse(await readJsonBody(c, 10_000));
+		if (!parsed.success) throw new ApiError(400, "invalid_body", "The state change is not valid.", fieldErrors(parsed.error));
+		const { state, reason } = parsed.data;
+		const id = c.req.param("id");
+		const current = await c.env.DB.prepare("SELECT state FROM issues WHERE id = ? AND project_id = ?").bind(id, c.get("projectId")).first<{ state: string }>();
+		if (!current) throw new ApiError(404, "issue_not_found", `No issue \`${id}\` in this project.`);
+		const now = Date.now();
+		await c.env.DB.batch([
+			c.env.DB.prepare("UPDATE issues SET state = ?, resolved_at = CASE WHEN ? = 'resolved' THEN ? ELSE resolved_at END WHERE id = ?").bind(state, state, now, id),
+			c.env.DB.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(
+				newId("isc"),
+				id,
+				current.state,
+				state,
+				`key:${c.get("keyId")}`,
+				reason ?? null,
+				now,
+			),
+		]);
+		return c.json({ data: { id, state, previous_state: current.state } });
+	});
