@@ -4,7 +4,7 @@ import { retryDelaySeconds } from "../../../core/retry-backoff";
 import * as schema from "../../../db/schema";
 import { defaultEmbedder } from "../../../core/embedding/default-embedder";
 import { D1VectorIndex } from "../../shared/src/d1-vector-index";
-import { VectorizeIndex } from "../../shared/src/vectorize-index";
+import { type VectorizeLike, VectorizeVectorIndex } from "../../shared/src/vectorize-index";
 import { detectionWrites } from "./detection-writes";
 import { type FlaggedEvent, type GroupingPorts, groupFlaggedEvents } from "./issue-grouping";
 import { WorkersAiEmbedder } from "./workers-ai-embedder";
@@ -22,14 +22,14 @@ export interface DetectBindings {
 	DETECTION_LLM_DAILY_BUDGET?: string;
 	/** "workers-ai": issue vectors from Workers AI in Vectorize (production); anything else: embedded GloVe in D1. */
 	ISSUE_EMBEDDINGS?: string;
-	VECTORIZE?: Vectorize;
+	VECTORIZE?: VectorizeLike;
 }
 
 /** The issue grouping's embedder and index: Workers AI + Vectorize in production, embedded otherwise. */
 export function issuePorts(env: DetectBindings): GroupingPorts {
 	if (env.ISSUE_EMBEDDINGS === "workers-ai" && env.AI && env.VECTORIZE) {
 		const embedder = new WorkersAiEmbedder(env.AI);
-		return { db: env.DB, embedder, index: new VectorizeIndex(env.VECTORIZE, embedder.model) };
+		return { db: env.DB, embedder, index: new VectorizeVectorIndex(env.VECTORIZE, embedder.model) };
 	}
 	const embedder = defaultEmbedder();
 	return { db: env.DB, embedder, index: new D1VectorIndex(env.DB, embedder.model) };

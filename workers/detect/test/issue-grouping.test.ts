@@ -73,3 +73,40 @@ describe("flagged events become issues", () => {
 		expect(list[0]!.events).toBe(4);
 	});
 });
+
+describe("production path: Workers AI embeddings in Vectorize", () => {
+	it("embeds topic texts with bge and stores issue centres in the project's namespace", async () => {
+		const upserts: { id: string; namespace?: string; values: number[] }[] = [];
+		const queries: { namespace?: string; length: number }[] = [];
+		const ai = {
+			async run(model: string, inputs: { text: string[] }) {
+				// A fake with the real response shape; texts about contacts point one way, others another.
+				return { shape: [inputs.text.length, 768], data: inputs.text.map((t) => Array.from({ length: 768 }, (_, d) => (t.includes("contact") ? (d % 2 ? 1 : 0.1) : d % 3 ? 0.2 : 1))) };
+			},
+		};
+		const vectorize = {
+			async upsert(vectors: { id: string; namespace?: string; values: number[] }[]) {
+				upserts.push(...vectors);
+				return { mutationId: "m" };
+			},
+			async query(vector: number[], options: { namespace?: string }) {
+				queries.push({ namespace: options.namespace, length: vector.length });
+				return { count: 0, matches: [] };
+			},
+			async deleteByIds() {
+				return { mutationId: "d" };
+			},
+		};
+		const bindings = { ...env, AI: ai, VECTORIZE: vectorize, ISSUE_EMBEDDINGS: "workers-ai" };
+		await worker.queue!(batchOf(CONTACTS.map((o, i) => refusal(`c${i}`, o))), bindings as unknown as typeof env, createExecutionContext());
+		// One query per flagged event and signal, each in that signal's namespace, with 768-d vectors.
+		expect(queries.filter((q) => q.namespace === `${PROJECT}:refusal`)).toHaveLength(4);
+		expect(queries.every((q) => q.namespace?.startsWith(`${PROJECT}:`) && q.length === 768)).toBe(true);
+		const list = await issues();
+		expect(list).toHaveLength(1);
+		expect(upserts.filter((u) => u.namespace === `${PROJECT}:refusal`)).toEqual([expect.objectContaining({ id: list[0]!.id })]);
+		expect(upserts[0]!.values).toHaveLength(768);
+		const model = await env.DB.prepare("SELECT model FROM issues WHERE id = ?").bind(list[0]!.id).first<{ model: string }>();
+		expect(model!.model).toBe("@cf/baai/bge-base-en-v1.5");
+	});
+});

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { D1VectorIndex } from "../../shared/src/d1-vector-index";
-import { VectorizeIndex } from "../../shared/src/vectorize-index";
+import { type VectorizeLike, VectorizeVectorIndex } from "../../shared/src/vectorize-index";
 
 describe("D1VectorIndex (embedded)", () => {
 	const index = new D1VectorIndex(env.DB, "test-model");
@@ -37,7 +37,7 @@ describe("D1VectorIndex (embedded)", () => {
 	});
 });
 
-describe("VectorizeIndex (production adapter)", () => {
+describe("VectorizeVectorIndex (production adapter)", () => {
 	it("passes namespace, topK, filter and metadata through the real binding's call shape", async () => {
 		const calls: { op: string; args: unknown[] }[] = [];
 		const binding = {
@@ -53,8 +53,8 @@ describe("VectorizeIndex (production adapter)", () => {
 				calls.push({ op: "deleteByIds", args });
 				return { mutationId: "m2" };
 			},
-		} as unknown as Vectorize;
-		const index = new VectorizeIndex(binding, "@cf/baai/bge-base-en-v1.5");
+		} as unknown as VectorizeLike;
+		const index = new VectorizeVectorIndex(binding, "@cf/baai/bge-base-en-v1.5");
 		await index.upsert([{ id: "iss_1", namespace: "p1:refusal", values: new Float32Array([0.5, 0.5]), metadata: { title: "contacts" } }]);
 		const matches = await index.query("p1:refusal", [0.5, 0.5], { topK: 3, filter: { state: { $ne: "resolved" } } });
 		await index.deleteByIds(["iss_1"]);

@@ -1,5 +1,12 @@
 import type { Metadata, MetadataFilter, VectorIndex, VectorMatch, VectorRecord } from "../../../core/vector-index/vector-index";
 
+/** What the adapter uses of a Vectorize binding; `wrangler types` may name it Vectorize or VectorizeIndex. */
+export interface VectorizeLike {
+	upsert(vectors: VectorizeVector[]): Promise<unknown>;
+	query(vector: number[], options?: VectorizeQueryOptions): Promise<VectorizeMatches>;
+	deleteByIds(ids: string[]): Promise<unknown>;
+}
+
 /** Vectorize takes at most 1,000 vectors per upsert call. */
 const UPSERT_BATCH = 1000;
 
@@ -8,9 +15,9 @@ const UPSERT_BATCH = 1000;
  * the clustering tolerates: a vector not yet visible only means a near-duplicate candidate,
  * merged by the next refinement pass.
  */
-export class VectorizeIndex implements VectorIndex {
+export class VectorizeVectorIndex implements VectorIndex {
 	constructor(
-		private readonly index: Vectorize,
+		private readonly index: VectorizeLike,
 		readonly model: string,
 	) {}
 
