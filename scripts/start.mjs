@@ -58,6 +58,8 @@ Barometer is running at ${base}
   Read API    ${base}/api/  read key:  ${keys.read}
               admin key (reads and changes settings): ${keys.admin}
 Local data lives in ${STATE}. Stop with Ctrl+C.`);
+		// Crons do not fire under wrangler dev: run the issue maintenance pass every minute instead.
+		setInterval(() => fetch(`${base}/__cron`, { method: "POST" }).catch(() => {}), 60_000).unref();
 		break;
 	}
 	if (i === 239) console.error(`barometer: ${base} did not become healthy; rerun with BAROMETER_VERBOSE=1`);

@@ -1,0 +1,135 @@
+import { topicText } from "../../../core/detection/signal-vocabulary";
+import { newId } from "../../../core/ids";
+import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } from "./issue-grouping";
+
+const DAY_MS = 86_400_000;
+/** Issues of one signal whose centres are at least this similar are the same problem (embedded model). */
+export const MERGE_THRESHOLD: Record<string, number> = { "glove-6b-100d-sif": 0.85, "@cf/baai/bge-base-en-v1.5": 0.92 };
+/** Escalating: the last 24 hours reached this many users and this multiple of the issue's daily baseline. */
+const ESCALATION_MIN_USERS = 3;
+const ESCALATION_FACTOR = 3;
+
+interface IssueRow {
+	id: string;
+	project_id: string;
+	signal: string;
+	state: string;
+	created_at: number;
+	events: number;
+}
+
+async function changeState(db: D1Database, issueId: string, from: string, to: string, reason: string, now: number) {
+	await db.batch([
+		db.prepare("UPDATE issues SET state = ? WHERE id = ? AND state = ?").bind(to, issueId, from),
+		db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, ?, 'system', ?, ?)").bind(newId("isc"), issueId, from, to, reason, now),
+	]);
+}
+
+/** Merges the smaller of two issues into the larger when their centres say they are the same problem. */
+async function mergeDuplicates(ports: GroupingPorts, issues: IssueRow[], now: number): Promise<number> {
+	const { db, index, embedder } = ports;
+	const threshold = MERGE_THRESHOLD[embedder.model] ?? 0.92;
+	let merged = 0;
+	const gone = new Set<string>();
+	const sorted = [...issues].sort((a, b) => b.events - a.events);
+	for (const keep of sorted) {
+		if (gone.has(keep.id)) continue;
+		const centre = await issueCentre(ports, keep);
+		if (!centre) continue;
+		const near = await index.query(namespaceOf(keep.project_id, keep.signal), centre, { topK: 10 });
+		for (const match of near) {
+			const other = sorted.find((i) => i.id === match.id);
+			if (!other || other.id === keep.id || gone.has(other.id) || other.state === "ignored" || match.score < threshold) continue;
+			await db.batch([
+				db.prepare("UPDATE issue_events SET issue_id = ? WHERE issue_id = ?").bind(keep.id, other.id),
+				db.prepare("UPDATE issues SET first_seen = min(first_seen, (SELECT first_seen FROM issues WHERE id = ?2)), last_seen = max(last_seen, (SELECT last_seen FROM issues WHERE id = ?2)) WHERE id = ?1").bind(keep.id, other.id),
+				db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, 'merged', 'system', ?, ?)").bind(newId("isc"), other.id, other.state, `merged into ${keep.id}`, now),
+				db.prepare("DELETE FROM issues WHERE id = ?").bind(other.id),
+			]);
+			await index.deleteByIds([other.id]);
+			gone.add(other.id);
+			merged++;
+		}
+	}
+	return merged;
+}
+
+/** An issue's centre as stored in the index; recomputed from its events' texts when absent. */
+async function issueCentre(ports: GroupingPorts, issue: IssueRow): Promise<Float32Array | null> {
+	const { results } = await ports.db
+		.prepare(
+			`SELECT coalesce(CASE WHEN d.evidence_field = 'input' THEN e.input END, e.output, e.input, '') AS text
+			 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
+			 LEFT JOIN detections d ON d.project_id = ie.project_id AND d.event_id = ie.event_id AND d.signal = ie.signal
+			 WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT 50`,
+		)
+		.bind(issue.id)
+		.all<{ text: string }>();
+	const texts = results.map((r) => r.text).filter(Boolean);
+	if (texts.length === 0) return null;
+	const vectors = await ports.embedder.embed(texts.map((t) => topicText(t, issue.signal)));
+	const centre = new Float32Array(vectors[0]!.length);
+	for (const v of vectors) for (let d = 0; d < v.length; d++) centre[d]! += v[d]!;
+	const norm = Math.hypot(...centre) || 1;
+	const unit = centre.map((x) => x / norm);
+	// Keep the index's copy fresh: events joined since the issue was created moved its centre.
+	await ports.index.upsert([{ id: issue.id, namespace: namespaceOf(issue.project_id, issue.signal), values: unit, metadata: { issue_id: issue.id, signal: issue.signal } }]);
+	return unit;
+}
+
+/** Automatic states: new becomes ongoing after a day; escalating when recent users far exceed the baseline. */
+async function updateStates(db: D1Database, issues: IssueRow[], now: number): Promise<number> {
+	let changed = 0;
+	const today = Math.floor(now / DAY_MS);
+	for (const issue of issues) {
+		if (issue.state === "resolved" || issue.state === "ignored" || issue.state === "regressed") continue;
+		const row = await db
+			.prepare(
+				`SELECT (SELECT count(DISTINCT user_id) FROM issue_events WHERE issue_id = ?1 AND timestamp > ?2) AS recent,
+					(SELECT count(DISTINCT user_id || ':' || day) FROM issue_events WHERE issue_id = ?1 AND day BETWEEN ?3 AND ?4) AS baseline`,
+			)
+			.bind(issue.id, now - DAY_MS, today - 8, today - 2)
+			.first<{ recent: number; baseline: number }>();
+		const recent = row?.recent ?? 0;
+		const baselinePerDay = (row?.baseline ?? 0) / 7;
+		const hot = recent >= ESCALATION_MIN_USERS && recent >= ESCALATION_FACTOR * Math.max(1, baselinePerDay) && now - issue.created_at > DAY_MS;
+		if (hot && issue.state !== "escalating") {
+			await changeState(db, issue.id, issue.state, "escalating", `${recent} users in 24 h vs ${baselinePerDay.toFixed(1)}/day before`, now);
+			changed++;
+		} else if (!hot && issue.state === "escalating") {
+			await changeState(db, issue.id, "escalating", "ongoing", "back to its usual rate", now);
+			changed++;
+		} else if (issue.state === "new" && now - issue.created_at > DAY_MS) {
+			await changeState(db, issue.id, "new", "ongoing", "seen for more than a day", now);
+			changed++;
+		}
+	}
+	return changed;
+}
+
+/**
+ * The cron pass over every project's issues: promote candidates that now cluster, merge
+ * duplicates, refresh centres, and move states. Idempotent: running it twice changes
+ * nothing the first run did not.
+ */
+export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
+	const { db } = ports;
+	const { results: pending } = await db
+		.prepare("SELECT project_id, signal FROM issue_candidates GROUP BY project_id, signal HAVING count(*) >= ?")
+		.bind(MIN_ISSUE_SIZE)
+		.all<{ project_id: string; signal: string }>();
+	let promoted = 0;
+	for (const p of pending) promoted += (await promoteCandidates(ports, p.project_id, p.signal)).length;
+	const { results: issues } = await db
+		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events FROM issues i")
+		.all<IssueRow>();
+	const bySignal = new Map<string, IssueRow[]>();
+	for (const i of issues) bySignal.set(`${i.project_id}\u0000${i.signal}`, [...(bySignal.get(`${i.project_id}\u0000${i.signal}`) ?? []), i]);
+	let merged = 0;
+	for (const group of bySignal.values()) if (group.length > 1) merged += await mergeDuplicates(ports, group, now);
+	const { results: remaining } = await db
+		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, 0 AS events FROM issues i")
+		.all<IssueRow>();
+	const states = await updateStates(db, remaining, now);
+	return { promoted, merged, states };
+}

@@ -1,0 +1,75 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { defaultEmbedder } from "../../../core/embedding/default-embedder";
+import { D1VectorIndex } from "../../shared/src/d1-vector-index";
+import worker from "../src/index";
+import { batchOf, eventMessage } from "./messages";
+
+let PROJECT = "";
+let n = 0;
+beforeEach(() => {
+	PROJECT = `prj_maint_${++n}`;
+});
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const CONTACTS = ["I'm sorry, but I can't access your contacts.", "I don't have access to your contact list.", "Unfortunately I cannot read your contacts on this device.", "I can't open your address book or contacts.", "Sorry, I can't see your contacts.", "I am not able to access your contacts app."];
+
+async function cron() {
+	const ctx = createExecutionContext();
+	await worker.scheduled!(createScheduledController({ cron: "*/5 * * * *" }), env, ctx);
+	await waitOnExecutionContext(ctx);
+}
+
+const issues = () =>
+	env.DB.prepare("SELECT id, state, created_at, (SELECT count(*) FROM issue_events e WHERE e.issue_id = issues.id) AS events FROM issues WHERE project_id = ? ORDER BY created_at")
+		.bind(PROJECT)
+		.all<{ id: string; state: string; created_at: number; events: number }>()
+		.then((r) => r.results);
+
+const refusals = (t: number, count = 4, prefix = "c") =>
+	CONTACTS.slice(0, count).map((output, i) => eventMessage(PROJECT, `${prefix}${i}`, { timestamp: t + i, convo_id: `${prefix}${i}`, user_id: `${prefix}u${i}`, output }));
+
+describe("issue maintenance (cron)", () => {
+	it("promotes candidates that a failed or partial pass left waiting", async () => {
+		for (const [i, text] of CONTACTS.slice(0, 3).entries()) {
+			await env.DB.prepare("INSERT INTO issue_candidates (project_id, signal, event_id, text, user_id, timestamp) VALUES (?, 'refusal', ?, ?, ?, ?)").bind(PROJECT, `w${i}`, text, `u${i}`, Date.now()).run();
+		}
+		await cron();
+		expect((await issues()).map((i) => i.events)).toEqual([3]);
+	});
+
+	it("merges two issues about the same thing into the larger one, recording it", async () => {
+		await worker.queue!(batchOf(refusals(Date.now() - HOUR, 6)), env, createExecutionContext());
+		const [whole] = await issues();
+		// Split it by hand into two issues with the same centre, as two separate promotions could.
+		await env.DB.prepare("INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES ('iss_dup', ?, 'refusal', 'contacts', 'x', 'new', ?, 0, 0, ?)").bind(PROJECT, defaultEmbedder().model, Date.now()).run();
+		await env.DB.prepare("UPDATE issue_events SET issue_id = 'iss_dup' WHERE issue_id = ? AND event_id IN ('c0', 'c1')").bind(whole!.id).run();
+		const index = new D1VectorIndex(env.DB, defaultEmbedder().model);
+		const [own] = await index.query(`${PROJECT}:refusal`, (await defaultEmbedder().embed(["contacts"]))[0]!, { topK: 1 });
+		await index.upsert([{ id: "iss_dup", namespace: `${PROJECT}:refusal`, values: (await defaultEmbedder().embed(["your contacts"]))[0]!, metadata: { issue_id: "iss_dup" } }]);
+		expect(own!.id).toBe(whole!.id);
+		await cron();
+		const after = await issues();
+		expect(after.map((i) => [i.id, i.events])).toEqual([[whole!.id, 6]]);
+		const record = await env.DB.prepare("SELECT to_state, reason FROM issue_state_changes WHERE issue_id = 'iss_dup'").first();
+		expect(record).toEqual({ to_state: "merged", reason: `merged into ${whole!.id}` });
+		expect((await index.query(`${PROJECT}:refusal`, [1, ...Array(99).fill(0)], { topK: 5 })).map((m) => m.id)).not.toContain("iss_dup");
+	});
+
+	it("moves a day-old new issue to ongoing, and a sudden surge of users to escalating", async () => {
+		await worker.queue!(batchOf(refusals(Date.now() - 3 * DAY, 3, "old")), env, createExecutionContext());
+		const [issue] = await issues();
+		await env.DB.prepare("UPDATE issues SET created_at = ? WHERE id = ?").bind(Date.now() - 3 * DAY, issue!.id).run();
+		await cron();
+		expect((await issues())[0]!.state).toBe("ongoing");
+		// Four new users in the last hour against a quiet week.
+		await worker.queue!(batchOf(refusals(Date.now() - HOUR, 4, "new")), env, createExecutionContext());
+		await cron();
+		expect((await issues())[0]!.state).toBe("escalating");
+		await cron();
+		expect((await issues())[0]!.state).toBe("escalating");
+		const changes = await env.DB.prepare("SELECT to_state FROM issue_state_changes WHERE issue_id = ? ORDER BY at").bind(issue!.id).all<{ to_state: string }>();
+		expect(changes.results.map((c) => c.to_state)).toEqual(["new", "ongoing", "escalating"]);
+	});
+});
