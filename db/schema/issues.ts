@@ -19,6 +19,9 @@ export const issues = sqliteTable(
 		lastSeen: integer("last_seen").notNull(),
 		createdAt: integer("created_at").notNull(),
 		resolvedAt: integer("resolved_at"),
+		/** Priority factors a person sets (default 1): how much of it can be fixed, how much it matters. */
+		achievableDelta: real("achievable_delta").notNull().default(1),
+		strategicRelevance: real("strategic_relevance").notNull().default(1),
 	},
 	(t) => [index("issues_project_signal_idx").on(t.projectId, t.signal), index("issues_project_last_seen_idx").on(t.projectId, t.lastSeen)],
 );

@@ -1,3 +1,5 @@
+import { issueBreakdowns } from "./issue-breakdowns";
+
 const DAY_MS = 86_400_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const dayIso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
@@ -13,10 +15,22 @@ interface IssueRow {
 	created_at: number;
 	resolved_at: number | null;
 	central_event_id: string | null;
+	achievable_delta: number;
+	strategic_relevance: number;
 	events: number;
 	users: number;
 	window_users: number;
+	negative_events: number;
 }
+
+/**
+ * Events of the issue that also drew negative feedback: an explicit thumbs down, regenerate,
+ * edit or code error on the event, or user frustration later in the same conversation.
+ */
+const NEGATIVE_EVENTS = `(SELECT count(*) FROM issue_events x JOIN events ev ON ev.project_id = x.project_id AND ev.event_id = x.event_id
+	WHERE x.issue_id = i.id AND (
+		EXISTS (SELECT 1 FROM signals s WHERE s.project_id = x.project_id AND s.event_id = x.event_id AND s.signal IN ('thumbs_down', 'regenerate', 'edit', 'code_error'))
+		OR EXISTS (SELECT 1 FROM detections d WHERE d.project_id = x.project_id AND d.convo_id = ev.convo_id AND d.signal = 'user_frustration' AND d.timestamp >= x.timestamp)))`;
 
 /**
  * Issues with their counts: events and distinct users overall, and users in the window as a
@@ -30,24 +44,30 @@ export async function listIssues(db: D1Database, projectId: string, opts: { sign
 	const [rows, active] = await db.batch([
 		db
 			.prepare(
-				`SELECT i.id, i.signal, i.title, i.description, i.state, i.first_seen, i.last_seen, i.created_at, i.resolved_at, i.central_event_id,
+				`SELECT i.id, i.signal, i.title, i.description, i.state, i.first_seen, i.last_seen, i.created_at, i.resolved_at, i.central_event_id, i.achievable_delta, i.strategic_relevance,
 					(SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events,
 					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id) AS users,
-					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id AND e.day BETWEEN ?2 AND ?3) AS window_users
+					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id AND e.day BETWEEN ?2 AND ?3) AS window_users,
+					${NEGATIVE_EVENTS} AS negative_events
 				 FROM issues i WHERE ${where.join(" AND ")}
-				 ORDER BY window_users DESC, i.last_seen DESC LIMIT ${opts.limit}`,
+				 ORDER BY i.last_seen DESC LIMIT 1000`,
 			)
 			.bind(...binds),
 		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, opts.fromDay, opts.toDay),
 	]);
 	const activeUsers = (active!.results[0] as { n: number } | undefined)?.n ?? 0;
-	return {
-		window: { from: dayIso(opts.fromDay), to: dayIso(opts.toDay), active_users: activeUsers },
-		data: (rows!.results as unknown as IssueRow[]).map((r) => issueView(r, activeUsers)),
-	};
+	const views = (rows!.results as unknown as IssueRow[]).map((r) => issueView(r, activeUsers));
+	views.sort((a, b) => b.priority - a.priority || (b.last_seen ?? "").localeCompare(a.last_seen ?? ""));
+	return { window: { from: dayIso(opts.fromDay), to: dayIso(opts.toDay), active_users: activeUsers }, data: views.slice(0, opts.limit) };
 }
 
+/**
+ * priority = volume × negative sentiment × achievable delta × strategic relevance. Volume: users
+ * in the window; sentiment: 1 + the share of its events that drew negative feedback; the last
+ * two are set per issue (default 1).
+ */
 function issueView(r: IssueRow, activeUsers: number) {
+	const sentiment = 1 + (r.events ? r.negative_events / r.events : 0);
 	return {
 		id: r.id,
 		signal: r.signal,
@@ -62,6 +82,8 @@ function issueView(r: IssueRow, activeUsers: number) {
 		last_seen: iso(r.last_seen),
 		created_at: iso(r.created_at),
 		resolved_at: iso(r.resolved_at),
+		priority: Math.round(r.window_users * sentiment * r.achievable_delta * r.strategic_relevance * 100) / 100,
+		priority_factors: { users: r.window_users, negative_sentiment: Math.round(sentiment * 100) / 100, achievable_delta: r.achievable_delta, strategic_relevance: r.strategic_relevance },
 	};
 }
 
@@ -86,6 +108,7 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 	for (let d = fromDay; d <= toDay; d++) days.push({ day: dayIso(d), events: byDay.get(d)?.events ?? 0, users: byDay.get(d)?.users ?? 0 });
 	return {
 		...data.view,
+		breakdowns: await issueBreakdowns(db, issueId),
 		series: days,
 		examples: (examples!.results as Record<string, unknown>[]).map((e) => ({
 			event_id: e.event_id,
@@ -113,7 +136,8 @@ async function listIssuesById(db: D1Database, projectId: string, issueId: string
 			.prepare(
 				`SELECT i.*, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events,
 					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id) AS users,
-					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id AND e.day BETWEEN ?3 AND ?4) AS window_users
+					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id AND e.day BETWEEN ?3 AND ?4) AS window_users,
+					${NEGATIVE_EVENTS} AS negative_events
 				 FROM issues i WHERE i.project_id = ?1 AND i.id = ?2`,
 			)
 			.bind(projectId, issueId, fromDay, toDay),

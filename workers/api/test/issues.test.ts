@@ -2,7 +2,7 @@ import { SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
-import { ev, store } from "./seed-events";
+import { ev, sig, store } from "./seed-events";
 
 const DAY = 86_400_000;
 const D0 = Date.UTC(2026, 10, 10, 12);
@@ -12,6 +12,7 @@ let admin: string;
 
 interface IssueListItem {
 	id: string;
+	signal: string;
 	title: string;
 	state: string;
 	events: number;
@@ -78,5 +79,58 @@ describe("issues API", () => {
 		expect((await get(`/api/issues/${issue!.id}`, other.readKey)).status).toBe(404);
 		expect(((await (await get(`/api/issues`, other.readKey)).json()) as { data: unknown[] }).data).toEqual([]);
 		expect((await get(`/api/issues?state=weird`)).status).toBe(400);
+	});
+});
+
+describe("issue breakdowns and priority", () => {
+	const FILES = ["I'm unable to open files from your computer.", "I can't read the file you uploaded.", "Sorry, I cannot access attachments or files."];
+
+	async function seedTwoIssues() {
+		const seeded = await seedProject("Two issues");
+		const p = seeded.projectId;
+		const t = Date.now() - 3_600_000;
+		await store([
+			...CONTACTS.map((output, i) =>
+				ev(p, `k${i}`, t + i, { user_id: `ku${i}`, model: i % 2 ? "gpt-4o" : "claude-3", properties: { prompt_version: i < 3 ? "v7" : "v8" }, output, tool_calls: [{ name: "contacts_api", input: null, output: null, error: "403", duration_ms: 9 }] }),
+			),
+			...FILES.map((output, i) => ev(p, `f${i}`, t + i, { user_id: `fu${i}`, model: "gpt-4o", output })),
+			{ v: 1, type: "identify", project_id: p, received_at: t, identify: { user_id: "ku0", traits: { plan: "pro" }, timestamp: t } },
+		]);
+		// Users of the file issue complained: thumbs down on two of its three events.
+		await store([sig(p, "f0", "thumbs_down", { user_id: "fu0" }), sig(p, "f1", "thumbs_down", { user_id: "fu1" })]);
+		return seeded;
+	}
+
+	it("splits an issue's events by model, property, user trait and tool error", async () => {
+		const read = (await seedTwoIssues()).readKey;
+		const list = ((await (await get("/api/issues", read)).json()) as { data: (IssueListItem & { priority: number; priority_factors: { negative_sentiment: number } })[] }).data;
+		const contacts = list.find((i) => i.signal === "refusal" && /contact/.test(i.title))!;
+		// The failing tool on those events is an issue of its own.
+		expect(list.find((i) => i.signal === "tool_failure")?.title).toMatch(/403/);
+		const { data } = (await (await get(`/api/issues/${contacts.id}`, read)).json()) as {
+			data: { breakdowns: { model: { value: string; events: number }[]; properties: Record<string, { value: string; events: number }[]>; traits: Record<string, { value: string }[]>; tools: { name: string; error: string; events: number }[] } };
+		};
+		expect(data.breakdowns.model.map((m) => [m.value, m.events]).sort()).toEqual([["claude-3", 2], ["gpt-4o", 2]]);
+		expect(data.breakdowns.properties.prompt_version!.map((v) => [v.value, v.events])).toEqual([["v7", 3], ["v8", 1]]);
+		expect(data.breakdowns.traits.plan!.map((v) => v.value)).toEqual(["pro"]);
+		expect(data.breakdowns.tools).toEqual([{ name: "contacts_api", error: "403", events: 4, users: 4 }]);
+
+		// priority = users × (1 + negative share) × achievable delta × strategic relevance
+		const files = list.find((i) => i.signal === "refusal" && /file/.test(i.title))!;
+		expect(files.priority_factors.negative_sentiment).toBeCloseTo(1.67, 2);
+		expect(files.priority).toBeCloseTo(3 * 1.67, 1);
+		expect(contacts.priority).toBe(4);
+		expect(list[0]!.id).toBe(files.id);
+	});
+
+	it("lets the admin key set achievable delta and strategic relevance, which reorder the list", async () => {
+		const [first] = ((await (await get("/api/issues")).json()) as { data: IssueListItem[] }).data;
+		const patch = (key: string, body: unknown) => SELF.fetch(`https://api.test/api/issues/${first!.id}`, authed(key, body, { method: "PATCH" }));
+		expect((await patch(project.readKey, { strategic_relevance: 2 })).status).toBe(403);
+		expect((await patch(admin, { strategic_relevance: 11 })).status).toBe(400);
+		const res = await patch(admin, { strategic_relevance: 2, achievable_delta: 0.5 });
+		expect(res.status).toBe(200);
+		const { data } = (await res.json()) as { data: { priority_factors: { strategic_relevance: number; achievable_delta: number } } };
+		expect(data.priority_factors).toMatchObject({ strategic_relevance: 2, achievable_delta: 0.5 });
 	});
 });

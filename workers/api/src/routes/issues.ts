@@ -10,6 +10,10 @@ import { dayWindow } from "../day-window";
 import { getIssue, listIssues } from "../issue-reads";
 import { requireAdmin } from "../require-admin";
 
+const priorityFactorsSchema = z
+	.object({ achievable_delta: z.number().min(0).max(10).optional(), strategic_relevance: z.number().min(0).max(10).optional() })
+	.refine((v) => v.achievable_delta !== undefined || v.strategic_relevance !== undefined, "give achievable_delta or strategic_relevance");
+
 /** States a person sets; new, escalating and regressed are set by the system. */
 const stateChangeSchema = z.object({
 	state: z.enum(["resolved", "ignored", "ongoing"]),
@@ -30,6 +34,19 @@ export const issueRoutes = new Hono<ApiContext>()
 		const { fromDay, toDay } = dayWindow(c, 30);
 		const issue = await getIssue(c.env.DB, c.get("projectId"), c.req.param("id"), fromDay, toDay);
 		if (!issue) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
+		return c.json({ data: issue });
+	})
+	.patch("/:id", requireAdmin, async (c) => {
+		const parsed = priorityFactorsSchema.safeParse(await readJsonBody(c, 10_000));
+		if (!parsed.success) throw new ApiError(400, "invalid_body", "The priority factors are not valid.", fieldErrors(parsed.error));
+		const { achievable_delta, strategic_relevance } = parsed.data;
+		const { meta } = await c.env.DB.prepare(
+			"UPDATE issues SET achievable_delta = coalesce(?, achievable_delta), strategic_relevance = coalesce(?, strategic_relevance) WHERE id = ? AND project_id = ?",
+		)
+			.bind(achievable_delta ?? null, strategic_relevance ?? null, c.req.param("id"), c.get("projectId"))
+			.run();
+		if (meta.changes === 0) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
+		const issue = await getIssue(c.env.DB, c.get("projectId"), c.req.param("id"), ...Object.values(dayWindow(c, 14)) as [number, number]);
 		return c.json({ data: issue });
 	})
 	.post("/:id/state", requireAdmin, async (c) => {
