@@ -6,6 +6,7 @@ import { ISSUE_STATES } from "../../../../db/schema";
 import { ApiError } from "../../../shared/src/api-error";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
+import { compareIssue } from "../comparisons";
 import { dayWindow } from "../day-window";
 import { getIssue, listIssues } from "../issue-reads";
 import { requireAdmin } from "../require-admin";
@@ -35,6 +36,11 @@ export const issueRoutes = new Hono<ApiContext>()
 		const issue = await getIssue(c.env.DB, c.get("projectId"), c.req.param("id"), fromDay, toDay);
 		if (!issue) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
 		return c.json({ data: issue });
+	})
+	.get("/:id/compare", async (c) => {
+		const exists = await c.env.DB.prepare("SELECT 1 FROM issues WHERE id = ? AND project_id = ?").bind(c.req.param("id"), c.get("projectId")).first();
+		if (!exists) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
+		return c.json({ data: await compareIssue(c, c.env.DB, c.get("projectId"), c.req.param("id")) });
 	})
 	.patch("/:id", requireAdmin, async (c) => {
 		const parsed = priorityFactorsSchema.safeParse(await readJsonBody(c, 10_000));

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { ApiContext } from "../api-env";
+import { compareSignal } from "../comparisons";
 import { dayWindow } from "../day-window";
 import { signalCatalog, signalRates } from "../signal-reads";
 
@@ -9,4 +10,5 @@ export const signalRoutes = new Hono<ApiContext>()
 		const { fromDay, toDay } = dayWindow(c, 30);
 		const only = c.req.queries("signal") ?? [];
 		return c.json({ data: await signalRates(c.env.DB, c.get("projectId"), fromDay, toDay, only) });
-	});
+	})
+	.get("/:signal/compare", async (c) => c.json({ data: await compareSignal(c, c.env.DB, c.get("projectId"), c.req.param("signal")) }));
