@@ -48,6 +48,8 @@ export interface DetectionView {
 export interface EventListItem extends EventView {
 	signals: SignalView[];
 	detections: DetectionView[];
+	/** The turn-level intent discovered for the user's input, once there is one. */
+	intent: { id: string; name: string } | null;
 }
 
 export interface EventDetail extends EventListItem {

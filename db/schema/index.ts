@@ -6,3 +6,4 @@ export * from "./dead-letters";
 export * from "./detections";
 export * from "./vectors";
 export * from "./issues";
+export * from "./intents";

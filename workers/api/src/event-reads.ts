@@ -93,6 +93,16 @@ async function groupByEvent<T extends { eventId: string }, V>(rows: Promise<T[]>
 const ofEvents = (table: typeof signals | typeof toolCalls | typeof schema.detections, projectId: string, eventIds: string[]) =>
 	and(eq(table.projectId, projectId), sql`${table.eventId} in (select value from json_each(${JSON.stringify(eventIds)}))`);
 
+const intentsByEvent = (db: Db, projectId: string, ids: string[]) =>
+	groupByEvent(
+		db
+			.select({ eventId: schema.eventIntents.eventId, id: schema.intents.id, name: schema.intents.name })
+			.from(schema.eventIntents)
+			.innerJoin(schema.intents, eq(schema.intents.id, schema.eventIntents.intentId))
+			.where(and(eq(schema.eventIntents.projectId, projectId), sql`${schema.eventIntents.eventId} in (select value from json_each(${JSON.stringify(ids)}))`)),
+		(r) => ({ id: r.id, name: r.name }),
+	);
+
 const detectionsByEvent = (db: Db, projectId: string, ids: string[]) =>
 	groupByEvent(db.select().from(schema.detections).where(ofEvents(schema.detections, projectId, ids)).orderBy(asc(schema.detections.signal)), detectionView);
 
@@ -112,9 +122,14 @@ export async function listEvents(db: Db, projectId: string, filter: EventFilter)
 	const page = rows.slice(0, filter.limit);
 	const last = page.at(-1);
 	const ids = page.map((r) => r.eventId);
-	const [bySignal, byDetection] = await Promise.all([signalsByEvent(db, projectId, ids), detectionsByEvent(db, projectId, ids)]);
+	const [bySignal, byDetection, byIntent] = await Promise.all([signalsByEvent(db, projectId, ids), detectionsByEvent(db, projectId, ids), intentsByEvent(db, projectId, ids)]);
 	return {
-		data: page.map((row) => ({ ...eventView(row), signals: bySignal.get(row.eventId) ?? [], detections: byDetection.get(row.eventId) ?? [] })),
+		data: page.map((row) => ({
+			...eventView(row),
+			signals: bySignal.get(row.eventId) ?? [],
+			detections: byDetection.get(row.eventId) ?? [],
+			intent: byIntent.get(row.eventId)?.[0] ?? null,
+		})),
 		next_cursor: rows.length > filter.limit && last ? encodeCursor({ timestamp: last.timestamp, eventId: last.eventId }) : null,
 	};
 }
@@ -122,14 +137,21 @@ export async function listEvents(db: Db, projectId: string, filter: EventFilter)
 export async function getEvent(db: Db, projectId: string, eventId: string): Promise<{ event: EventDetail | null; pendingSignals: SignalView[] }> {
 	const [row] = await db.select().from(events).where(and(eq(events.projectId, projectId), eq(events.eventId, eventId))).limit(1);
 	// Signals can exist before their event lands; they are returned either way.
-	const [bySignal, byTool, byDetection] = await Promise.all([
+	const [bySignal, byTool, byDetection, byIntent] = await Promise.all([
 		signalsByEvent(db, projectId, [eventId]),
 		toolCallsByEvent(db, projectId, [eventId]),
 		detectionsByEvent(db, projectId, [eventId]),
+		intentsByEvent(db, projectId, [eventId]),
 	]);
 	if (!row) return { event: null, pendingSignals: bySignal.get(eventId) ?? [] };
 	return {
-		event: { ...eventView(row), signals: bySignal.get(eventId) ?? [], detections: byDetection.get(eventId) ?? [], tool_calls: byTool.get(eventId) ?? [] },
+		event: {
+			...eventView(row),
+			signals: bySignal.get(eventId) ?? [],
+			detections: byDetection.get(eventId) ?? [],
+			intent: byIntent.get(eventId)?.[0] ?? null,
+			tool_calls: byTool.get(eventId) ?? [],
+		},
 		pendingSignals: [],
 	};
 }
@@ -156,10 +178,11 @@ export async function getConversation(db: Db, projectId: string, convoId: string
 	]);
 	const page = rows.slice(0, opts.limit);
 	const ids = page.map((r) => r.eventId);
-	const [bySignal, byTool, byDetection] = await Promise.all([
+	const [bySignal, byTool, byDetection, byIntent] = await Promise.all([
 		signalsByEvent(db, projectId, ids),
 		toolCallsByEvent(db, projectId, ids),
 		detectionsByEvent(db, projectId, ids),
+		intentsByEvent(db, projectId, ids),
 	]);
 	const last = page.at(-1);
 	return {
@@ -173,6 +196,7 @@ export async function getConversation(db: Db, projectId: string, convoId: string
 			...eventView(row),
 			signals: bySignal.get(row.eventId) ?? [],
 			detections: byDetection.get(row.eventId) ?? [],
+			intent: byIntent.get(row.eventId)?.[0] ?? null,
 			tool_calls: byTool.get(row.eventId) ?? [],
 		})),
 		next_cursor: rows.length > opts.limit && last ? encodeCursor({ timestamp: last.timestamp, eventId: last.eventId }) : null,

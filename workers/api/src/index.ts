@@ -5,6 +5,7 @@ import { requireKey } from "../../shared/src/api-key-auth";
 import type { ApiContext } from "./api-env";
 import { conversationRoutes } from "./routes/conversations";
 import { eventRoutes } from "./routes/events";
+import { intentRoutes } from "./routes/intents";
 import { issueRoutes } from "./routes/issues";
 import { customSignalRoutes } from "./routes/custom-signals";
 import { projectRoutes } from "./routes/project";
@@ -23,6 +24,7 @@ app.route("/api/conversations", conversationRoutes);
 app.route("/api/signals", signalRoutes);
 app.route("/api/custom-signals", customSignalRoutes);
 app.route("/api/issues", issueRoutes);
+app.route("/api/intents", intentRoutes);
 app.onError(onApiError);
 app.notFound(onNotFound);
 

@@ -6,6 +6,7 @@ import { defaultEmbedder } from "../../../core/embedding/default-embedder";
 import { D1VectorIndex } from "../../shared/src/d1-vector-index";
 import { type VectorizeLike, VectorizeVectorIndex } from "../../shared/src/vectorize-index";
 import { detectionWrites } from "./detection-writes";
+import { assignIntents } from "./intent-discovery";
 import { type FlaggedEvent, type GroupingPorts, groupFlaggedEvents } from "./issue-grouping";
 import { WorkersAiEmbedder } from "./workers-ai-embedder";
 import { WorkersAiJudge } from "./llm-judge";
@@ -35,10 +36,22 @@ export function issuePorts(env: DetectBindings): GroupingPorts {
 	return { db: env.DB, embedder, index: new D1VectorIndex(env.DB, embedder.model) };
 }
 
-/** Issues are a second phase: an event is stored whatever happens here, and stays flagged to regroup later. */
-async function groupIntoIssues(env: DetectBindings, flagged: FlaggedEvent[]): Promise<void> {
+/**
+ * Intents and issues are a second phase: an event is stored whatever happens here, and stays
+ * findable (flagged, or with input but no intent) for the maintenance pass to regroup.
+ */
+async function groupStored(env: DetectBindings, stored: EventMessage[], flagged: FlaggedEvent[]): Promise<void> {
+	const ports = issuePorts(env);
 	try {
-		await groupFlaggedEvents(issuePorts(env), flagged);
+		await assignIntents(
+			ports,
+			stored.map((m) => ({ projectId: m.project_id, eventId: m.event.event_id, userId: m.event.user_id, timestamp: m.event.timestamp, text: m.event.input ?? "" })),
+		);
+	} catch (err) {
+		console.error(`assigning intents to ${stored.length} events failed`, err);
+	}
+	try {
+		await groupFlaggedEvents(ports, flagged);
 	} catch (err) {
 		console.error(`grouping ${flagged.length} flagged events into issues failed`, err);
 	}
@@ -101,17 +114,21 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	try {
 		await runBatch(db, [...planned.flatMap((p) => p.writes), ...shared]);
 		batch.ackAll();
-		await groupIntoIssues(env, [...flagged.values()].flat());
+		await groupStored(env, [...events.keys()], [...flagged.values()].flat());
 		return;
 	} catch (err) {
 		console.warn(`batch of ${batch.messages.length} failed as a whole, writing messages one by one`, err);
 	}
-	const stored: FlaggedEvent[] = [];
+	const storedFlags: FlaggedEvent[] = [];
+	const storedEvents: EventMessage[] = [];
 	for (const { msg, writes, event } of planned) {
 		try {
 			await runBatch(db, writes);
 			msg.ack();
-			if (event) stored.push(...(flagged.get(event) ?? []));
+			if (event) {
+				storedEvents.push(event);
+				storedFlags.push(...(flagged.get(event) ?? []));
+			}
 		} catch (err) {
 			console.error(`message ${msg.id} failed (attempt ${msg.attempts})`, err);
 			msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
@@ -119,6 +136,6 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	}
 	// LLM checks were spent whatever happened to the messages: count them against the budget.
 	await runBatch(db, shared).catch((err) => console.error("could not record LLM budget use", err));
-	await groupIntoIssues(env, stored);
+	await groupStored(env, storedEvents, storedFlags);
 }
 

@@ -1,5 +1,6 @@
 import { topicText } from "../../../core/detection/signal-vocabulary";
 import { newId } from "../../../core/ids";
+import { promoteIntentCandidates } from "./intent-discovery";
 import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } from "./issue-grouping";
 
 const DAY_MS = 86_400_000;
@@ -120,6 +121,10 @@ export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 		.all<{ project_id: string; signal: string }>();
 	let promoted = 0;
 	for (const p of pending) promoted += (await promoteCandidates(ports, p.project_id, p.signal)).length;
+	const { results: waitingIntents } = await db
+		.prepare("SELECT project_id FROM intent_candidates GROUP BY project_id HAVING count(*) >= 3")
+		.all<{ project_id: string }>();
+	for (const p of waitingIntents) promoted += (await promoteIntentCandidates(ports, p.project_id)).length;
 	const { results: issues } = await db
 		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events FROM issues i")
 		.all<IssueRow>();

@@ -1,0 +1,45 @@
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** What users ask for, discovered by clustering their inputs; people rename and merge them. */
+export const intents = sqliteTable(
+	"intents",
+	{
+		id: text("id").primaryKey(),
+		projectId: text("project_id").notNull(),
+		name: text("name").notNull(),
+		/** The most central input when the intent was found. */
+		description: text("description").notNull(),
+		model: text("model").notNull(),
+		/** Set once a person renamed it: automatic naming no longer touches it. */
+		namedBy: text("named_by"),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [index("intents_project_idx").on(t.projectId)],
+);
+
+/** The turn-level intent of each event with user input. */
+export const eventIntents = sqliteTable(
+	"event_intents",
+	{
+		projectId: text("project_id").notNull(),
+		eventId: text("event_id").notNull(),
+		intentId: text("intent_id").notNull(),
+		userId: text("user_id").notNull(),
+		timestamp: integer("timestamp").notNull(),
+		day: integer("day").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.projectId, t.eventId] }), index("event_intents_intent_idx").on(t.intentId, t.day)],
+);
+
+/** Inputs not close to any intent yet. */
+export const intentCandidates = sqliteTable(
+	"intent_candidates",
+	{
+		projectId: text("project_id").notNull(),
+		eventId: text("event_id").notNull(),
+		text: text("text").notNull(),
+		userId: text("user_id").notNull(),
+		timestamp: integer("timestamp").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.projectId, t.eventId] }), index("intent_candidates_time_idx").on(t.projectId, t.timestamp)],
+);

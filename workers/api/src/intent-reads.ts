@@ -1,0 +1,66 @@
+const pct = (users: number, active: number) => (active === 0 ? 0 : Math.round((users / active) * 10000) / 100);
+
+/** Intents with events, distinct users and their share of active users in the window. */
+export async function listIntents(db: D1Database, projectId: string, fromDay: number, toDay: number) {
+	const [rows, active] = await db.batch([
+		db
+			.prepare(
+				`SELECT i.id, i.name, i.description, i.named_by, i.created_at,
+					(SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3) AS events,
+					(SELECT count(DISTINCT user_id) FROM event_intents e WHERE e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3) AS users
+				 FROM intents i WHERE i.project_id = ?1 ORDER BY users DESC, events DESC`,
+			)
+			.bind(projectId, fromDay, toDay),
+		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, fromDay, toDay),
+	]);
+	const activeUsers = (active!.results[0] as { n: number } | undefined)?.n ?? 0;
+	return {
+		active_users: activeUsers,
+		data: (rows!.results as { id: string; name: string; description: string; named_by: string | null; created_at: number; events: number; users: number }[]).map((r) => ({
+			id: r.id,
+			name: r.name,
+			description: r.description,
+			renamed: r.named_by !== null,
+			events: r.events,
+			users: r.users,
+			pct_users: pct(r.users, activeUsers),
+			created_at: new Date(r.created_at).toISOString(),
+		})),
+	};
+}
+
+/**
+ * The intent × signal matrix: for each intent, how many of its users had each signal on an
+ * event of that intent (implicit detections and explicit feedback alike), as counts and shares.
+ */
+export async function intentSignalMatrix(db: D1Database, projectId: string, fromDay: number, toDay: number) {
+	const [intentUsers, implicit, explicit] = await db.batch([
+		db.prepare("SELECT i.id, i.name, count(DISTINCT e.user_id) AS users FROM intents i LEFT JOIN event_intents e ON e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1 GROUP BY i.id").bind(projectId, fromDay, toDay),
+		db
+			.prepare(
+				`SELECT e.intent_id, d.signal, count(DISTINCT e.user_id) AS users FROM event_intents e
+				 JOIN detections d ON d.project_id = e.project_id AND d.event_id = e.event_id
+				 WHERE e.project_id = ?1 AND e.day BETWEEN ?2 AND ?3 GROUP BY e.intent_id, d.signal`,
+			)
+			.bind(projectId, fromDay, toDay),
+		db
+			.prepare(
+				`SELECT e.intent_id, s.signal, count(DISTINCT e.user_id) AS users FROM event_intents e
+				 JOIN signals s ON s.project_id = e.project_id AND s.event_id = e.event_id
+				 WHERE e.project_id = ?1 AND e.day BETWEEN ?2 AND ?3 GROUP BY e.intent_id, s.signal`,
+			)
+			.bind(projectId, fromDay, toDay),
+	]);
+	const cells = new Map<string, Record<string, number>>();
+	for (const r of [...(implicit!.results as { intent_id: string; signal: string; users: number }[]), ...(explicit!.results as { intent_id: string; signal: string; users: number }[])]) {
+		const row = cells.get(r.intent_id) ?? {};
+		row[r.signal] = Math.max(row[r.signal] ?? 0, r.users);
+		cells.set(r.intent_id, row);
+	}
+	return (intentUsers!.results as { id: string; name: string; users: number }[]).map((i) => ({
+		intent_id: i.id,
+		name: i.name,
+		users: i.users,
+		signals: Object.fromEntries(Object.entries(cells.get(i.id) ?? {}).map(([signal, users]) => [signal, { users, pct: pct(users, i.users) }])),
+	}));
+}

@@ -1,0 +1,47 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { fieldErrors } from "../../../../core/api-errors";
+import { ApiError } from "../../../shared/src/api-error";
+import { readJsonBody } from "../../../shared/src/json-body";
+import type { ApiContext } from "../api-env";
+import { dayWindow } from "../day-window";
+import { intentSignalMatrix, listIntents } from "../intent-reads";
+import { requireAdmin } from "../require-admin";
+
+const renameSchema = z.object({ name: z.string().trim().min(1).max(120) });
+const mergeSchema = z.object({ into: z.string().min(1).max(100) });
+
+export const intentRoutes = new Hono<ApiContext>()
+	.get("/", async (c) => {
+		const { fromDay, toDay } = dayWindow(c, 14);
+		return c.json(await listIntents(c.env.DB, c.get("projectId"), fromDay, toDay));
+	})
+	.get("/matrix", async (c) => {
+		const { fromDay, toDay } = dayWindow(c, 14);
+		return c.json({ data: await intentSignalMatrix(c.env.DB, c.get("projectId"), fromDay, toDay) });
+	})
+	.patch("/:id", requireAdmin, async (c) => {
+		const parsed = renameSchema.safeParse(await readJsonBody(c, 10_000));
+		if (!parsed.success) throw new ApiError(400, "invalid_body", "The intent is not valid.", fieldErrors(parsed.error));
+		const { meta } = await c.env.DB.prepare("UPDATE intents SET name = ?, named_by = ? WHERE id = ? AND project_id = ?")
+			.bind(parsed.data.name, `key:${c.get("keyId")}`, c.req.param("id"), c.get("projectId"))
+			.run();
+		if (meta.changes === 0) throw new ApiError(404, "intent_not_found", `No intent \`${c.req.param("id")}\` in this project.`);
+		return c.json({ data: { id: c.req.param("id"), name: parsed.data.name } });
+	})
+	/** Moves every event of this intent into another and removes it; the detect worker drops its stale vector on next sight. */
+	.post("/:id/merge", requireAdmin, async (c) => {
+		const parsed = mergeSchema.safeParse(await readJsonBody(c, 10_000));
+		if (!parsed.success) throw new ApiError(400, "invalid_body", "The merge is not valid.", fieldErrors(parsed.error));
+		const projectId = c.get("projectId");
+		const from = c.req.param("id");
+		const into = parsed.data.into;
+		if (from === into) throw new ApiError(400, "invalid_body", "An intent cannot be merged into itself.", [{ field: "into", message: "must be another intent" }]);
+		const found = await c.env.DB.prepare("SELECT id FROM intents WHERE project_id = ? AND id IN (?, ?)").bind(projectId, from, into).all<{ id: string }>();
+		if (found.results.length !== 2) throw new ApiError(404, "intent_not_found", "Both intents must exist in this project.");
+		await c.env.DB.batch([
+			c.env.DB.prepare("UPDATE event_intents SET intent_id = ? WHERE project_id = ? AND intent_id = ?").bind(into, projectId, from),
+			c.env.DB.prepare("DELETE FROM intents WHERE id = ? AND project_id = ?").bind(from, projectId),
+		]);
+		return c.json({ data: { merged: from, into } });
+	});
