@@ -7,3 +7,4 @@ export * from "./detections";
 export * from "./vectors";
 export * from "./issues";
 export * from "./intents";
+export * from "./issue-exemplars";

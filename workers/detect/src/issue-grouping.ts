@@ -56,12 +56,22 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 	const { db, index, embedder } = ports;
 	const threshold = JOIN_THRESHOLD[embedder.model] ?? 0.85;
 	const vectors = await embedder.embed(flagged.map((f) => topicText(f.text, f.signal)));
+	const matches = await Promise.all(flagged.map(async (f, i) => (await index.query(namespaceOf(f.projectId, f.signal), vectors[i]!, { topK: 1 }))[0]));
+	// Vectors may outlive their issue (merged or deleted by a person): such a match counts as none, and goes.
+	const target = (m: (typeof matches)[number]) => (m ? String(m.metadata.issue_id ?? m.id) : "");
+	const ids = [...new Set(matches.filter((m) => m && m.score >= threshold).map(target))];
+	const { results: alive } = await db.prepare("SELECT id FROM issues WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).all<{ id: string }>();
+	const living = new Set(alive.map((r) => r.id));
+	const stale = matches.filter((m) => m && m.score >= threshold && !living.has(target(m))).map((m) => m!.id);
+	if (stale.length) await index.deleteByIds([...new Set(stale)]);
 	const statements: D1PreparedStatement[] = [];
 	const touched = new Set<string>();
 	for (const [i, f] of flagged.entries()) {
-		const [best] = await index.query(namespaceOf(f.projectId, f.signal), vectors[i]!, { topK: 1 });
-		if (best && best.score >= threshold) {
-			const issueId = String(best.metadata.issue_id ?? best.id);
+		const best = matches[i];
+		// A cannot-link exemplar nearest means: like an event a person moved out of that issue.
+		const joins = best && best.score >= threshold && living.has(target(best)) && best.metadata.kind !== "cannot";
+		if (joins) {
+			const issueId = target(best);
 			statements.push(
 				db
 					.prepare("INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")

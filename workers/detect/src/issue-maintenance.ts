@@ -108,6 +108,20 @@ async function updateStates(db: D1Database, issues: IssueRow[], now: number): Pr
 	return changed;
 }
 
+/** Embeds what people taught the grouper (moved events) into the index as exemplars of their issue. */
+async function indexExemplars(ports: GroupingPorts, now: number): Promise<number> {
+	const { results } = await ports.db
+		.prepare("SELECT id, project_id, signal, kind, issue_id, text FROM issue_exemplars WHERE indexed_at IS NULL LIMIT 200")
+		.all<{ id: string; project_id: string; signal: string; kind: string; issue_id: string; text: string }>();
+	if (results.length === 0) return 0;
+	const vectors = await ports.embedder.embed(results.map((r) => topicText(r.text, r.signal)));
+	await ports.index.upsert(
+		results.map((r, i) => ({ id: r.id, namespace: namespaceOf(r.project_id, r.signal), values: vectors[i]!, metadata: { issue_id: r.issue_id, kind: r.kind } })),
+	);
+	await ports.db.prepare("UPDATE issue_exemplars SET indexed_at = ? WHERE id IN (SELECT value FROM json_each(?))").bind(now, JSON.stringify(results.map((r) => r.id))).run();
+	return results.length;
+}
+
 /**
  * The cron pass over every project's issues: promote candidates that now cluster, merge
  * duplicates, refresh centres, and move states. Idempotent: running it twice changes
@@ -115,6 +129,7 @@ async function updateStates(db: D1Database, issues: IssueRow[], now: number): Pr
  */
 export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 	const { db } = ports;
+	const exemplars = await indexExemplars(ports, now);
 	const { results: pending } = await db
 		.prepare("SELECT project_id, signal FROM issue_candidates GROUP BY project_id, signal HAVING count(*) >= ?")
 		.bind(MIN_ISSUE_SIZE)
@@ -136,5 +151,5 @@ export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, 0 AS events FROM issues i")
 		.all<IssueRow>();
 	const states = await updateStates(db, remaining, now);
-	return { promoted, merged, states };
+	return { exemplars, promoted, merged, states };
 }

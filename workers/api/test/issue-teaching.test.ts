@@ -1,0 +1,72 @@
+import { SELF, env } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { issuePorts } from "../../detect/src/consume-batch";
+import { maintainIssues } from "../../detect/src/issue-maintenance";
+import { seedAdminKey } from "../../shared/test/admin-key";
+import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
+import { ev, store } from "./seed-events";
+
+const T = Date.now() - 3_600_000;
+const CONTACTS = ["I'm sorry, but I can't access your contacts.", "I don't have access to your contact list.", "Unfortunately I cannot read your contacts on this device.", "I can't open your address book or contacts."];
+const FILES = ["I'm unable to open files from your computer.", "I can't read the file you uploaded.", "Sorry, I cannot access attachments or files.", "I'm not able to open the file you attached."];
+let project: TestProject;
+let admin: string;
+
+beforeEach(async () => {
+	project = await seedProject();
+	admin = await seedAdminKey(project.projectId);
+	const p = project.projectId;
+	await store([...CONTACTS.map((output, i) => ev(p, `c${i}`, T + i, { user_id: `c${i}`, output })), ...FILES.map((output, i) => ev(p, `f${i}`, T + i, { user_id: `f${i}`, output }))]);
+});
+
+const maintain = () => maintainIssues(issuePorts({ DB: env.DB, DEAD_LETTER_QUEUE_NAME: "barometer-events-dlq" }));
+const post = (path: string, body: unknown, key = admin) => SELF.fetch(`https://api.test${path}`, authed(key, body));
+async function refusalIssues() {
+	const { results } = await env.DB.prepare("SELECT id, title, (SELECT count(*) FROM issue_events e WHERE e.issue_id = issues.id) AS events FROM issues WHERE project_id = ? AND signal = 'refusal'").bind(project.projectId).all<{ id: string; title: string; events: number }>();
+	return { contacts: results.find((r) => /contact/.test(r.title))!, files: results.find((r) => /file/.test(r.title))!, all: results };
+}
+const issueOfEvent = (eventId: string) => env.DB.prepare("SELECT issue_id FROM issue_events WHERE project_id = ? AND event_id = ? AND signal = 'refusal'").bind(project.projectId, eventId).first<{ issue_id: string }>().then((r) => r?.issue_id ?? null);
+
+describe("teaching the grouper", () => {
+	it("moving an event to another issue sends similar future events there too", async () => {
+		const { contacts, files } = await refusalIssues();
+		const res = await post(`/api/issues/${contacts.id}/move`, { event_id: "c3", to: files.id });
+		expect(res.status).toBe(200);
+		expect(await issueOfEvent("c3")).toBe(files.id);
+		expect((await maintain()).exemplars).toBe(1);
+		await store([ev(project.projectId, "n1", T + 100, { user_id: "n1", output: "I can't open your address book." })]);
+		expect(await issueOfEvent("n1")).toBe(files.id);
+	});
+
+	it("moving an event out keeps similar future events out of that issue", async () => {
+		const { contacts } = await refusalIssues();
+		expect((await post(`/api/issues/${contacts.id}/move`, { event_id: "c3" })).status).toBe(200);
+		expect(await issueOfEvent("c3")).toBeNull();
+		await maintain();
+		await store([ev(project.projectId, "n2", T + 100, { user_id: "n2", output: "I can't open your address book or contacts." })]);
+		expect(await issueOfEvent("n2")).not.toBe(contacts.id);
+		// A different contacts refusal still joins.
+		await store([ev(project.projectId, "n3", T + 101, { user_id: "n3", output: "Sorry, I am not able to access your contacts app." })]);
+		expect(await issueOfEvent("n3")).toBe(contacts.id);
+	});
+
+	it("a merge moves the past and sends the merged issue's kind of events to the target", async () => {
+		const { contacts, files } = await refusalIssues();
+		const res = await post(`/api/issues/${files.id}/merge`, { into: contacts.id });
+		expect(res.status).toBe(200);
+		const after = await refusalIssues();
+		expect(after.all.map((i) => [i.id, i.events])).toEqual([[contacts.id, 8]]);
+		await maintain();
+		await store([ev(project.projectId, "n4", T + 100, { user_id: "n4", output: "I can't read the PDF file you uploaded." })]);
+		expect(await issueOfEvent("n4")).toBe(contacts.id);
+	});
+
+	it("refuses read keys, unknown events and cross-signal targets", async () => {
+		const { contacts, files } = await refusalIssues();
+		expect((await post(`/api/issues/${contacts.id}/move`, { event_id: "c1" }, project.readKey)).status).toBe(403);
+		expect((await post(`/api/issues/${contacts.id}/move`, { event_id: "f1" })).status).toBe(404);
+		expect((await post(`/api/issues/${contacts.id}/merge`, { into: contacts.id })).status).toBe(400);
+		expect((await post(`/api/issues/${contacts.id}/merge`, { into: "iss_nope" })).status).toBe(404);
+		expect(files).toBeTruthy();
+	});
+});
