@@ -91,8 +91,10 @@ function issueView(r: IssueRow, activeUsers: number) {
 export async function getIssue(db: D1Database, projectId: string, issueId: string, fromDay: number, toDay: number) {
 	const { data } = await listIssuesById(db, projectId, issueId, fromDay, toDay);
 	if (!data) return null;
-	const [series, examples, history] = await db.batch([
+	const hourStart = Math.floor(Date.now() / 3_600_000) - 47;
+	const [series, hourly, examples, history] = await db.batch([
 		db.prepare("SELECT day, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ? AND day BETWEEN ? AND ? GROUP BY day").bind(issueId, fromDay, toDay),
+		db.prepare("SELECT timestamp / 3600000 AS hour, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ? AND timestamp >= ? GROUP BY hour").bind(issueId, hourStart * 3_600_000),
 		db
 			.prepare(
 				`SELECT e.event_id, e.timestamp, e.user_id, e.convo_id, e.model, e.input, e.output, d.evidence_field, d.evidence_start, d.evidence_end, d.evidence_text
@@ -106,10 +108,17 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 	const byDay = new Map((series!.results as { day: number; events: number; users: number }[]).map((r) => [r.day, r]));
 	const days = [];
 	for (let d = fromDay; d <= toDay; d++) days.push({ day: dayIso(d), events: byDay.get(d)?.events ?? 0, users: byDay.get(d)?.users ?? 0 });
+	const byHour = new Map((hourly!.results as { hour: number; events: number; users: number }[]).map((r) => [r.hour, r]));
+	const hours = Array.from({ length: 48 }, (_, k) => {
+		const h = hourStart + k;
+		return { hour: new Date(h * 3_600_000).toISOString(), events: byHour.get(h)?.events ?? 0, users: byHour.get(h)?.users ?? 0 };
+	});
 	return {
 		...data.view,
 		breakdowns: await issueBreakdowns(db, issueId),
 		series: days,
+		/** The last 48 hours, hour by hour. */
+		hourly: hours,
 		examples: (examples!.results as Record<string, unknown>[]).map((e) => ({
 			event_id: e.event_id,
 			timestamp: iso(e.timestamp as number),

@@ -70,3 +70,29 @@ describe("teaching the grouper", () => {
 		expect(files).toBeTruthy();
 	});
 });
+
+describe("ignoring and the last 48 hours", () => {
+	it("brings an issue ignored until N more users back once they come, recording it", async () => {
+		const { contacts } = await refusalIssues();
+		const res = await post(`/api/issues/${contacts.id}/state`, { state: "ignored", until_more_users: 2 });
+		expect(res.status).toBe(200);
+		expect((await post(`/api/issues/${contacts.id}/state`, { state: "resolved", until_more_users: 2 })).status).toBe(400);
+		await store([ev(project.projectId, "m1", Date.now() - 1000, { user_id: "new1", output: "Sorry, I can't see your contacts." })]);
+		await maintain();
+		expect((await refusalIssues()).contacts).toBeTruthy();
+		const still = await env.DB.prepare("SELECT state FROM issues WHERE id = ?").bind(contacts.id).first<{ state: string }>();
+		expect(still!.state).toBe("ignored");
+		await store([ev(project.projectId, "m2", Date.now() - 900, { user_id: "new2", output: "I am not able to access your contacts app." })]);
+		await maintain();
+		const { results } = await env.DB.prepare("SELECT to_state, reason FROM issue_state_changes WHERE issue_id = ? ORDER BY at").bind(contacts.id).all<{ to_state: string; reason: string }>();
+		expect(results.map((r) => r.to_state)).toEqual(["new", "ignored", "ongoing"]);
+		expect(results[1]!.reason).toBe("until 2 more users");
+	});
+
+	it("gives a 48-hour hourly series next to the daily one", async () => {
+		const { contacts } = await refusalIssues();
+		const { data } = (await (await SELF.fetch(`https://api.test/api/issues/${contacts.id}`, authed(project.readKey))).json()) as { data: { hourly: { hour: string; events: number }[] } };
+		expect(data.hourly).toHaveLength(48);
+		expect(data.hourly.reduce((n, h) => n + h.events, 0)).toBe(4);
+	});
+});

@@ -82,6 +82,15 @@ async function issueCentre(ports: GroupingPorts, issue: IssueRow): Promise<Float
 async function updateStates(db: D1Database, issues: IssueRow[], now: number): Promise<number> {
 	let changed = 0;
 	const today = Math.floor(now / DAY_MS);
+	// Ignored until N more users: back to ongoing once the issue reached that many users.
+	const { results: woken } = await db
+		.prepare("SELECT id FROM issues i WHERE state = 'ignored' AND ignore_until_users IS NOT NULL AND (SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id) >= ignore_until_users")
+		.all<{ id: string }>();
+	for (const { id } of woken) {
+		await db.prepare("UPDATE issues SET ignore_until_users = NULL WHERE id = ?").bind(id).run();
+		await changeState(db, id, "ignored", "ongoing", "more users affected than it was ignored for", now);
+		changed++;
+	}
 	for (const issue of issues) {
 		if (issue.state === "resolved" || issue.state === "ignored" || issue.state === "regressed") continue;
 		const row = await db

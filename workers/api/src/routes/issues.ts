@@ -16,10 +16,14 @@ const priorityFactorsSchema = z
 	.refine((v) => v.achievable_delta !== undefined || v.strategic_relevance !== undefined, "give achievable_delta or strategic_relevance");
 
 /** States a person sets; new, escalating and regressed are set by the system. */
-const stateChangeSchema = z.object({
-	state: z.enum(["resolved", "ignored", "ongoing"]),
-	reason: z.string().max(500).optional(),
-});
+const stateChangeSchema = z
+	.object({
+		state: z.enum(["resolved", "ignored", "ongoing"]),
+		reason: z.string().max(500).optional(),
+		/** With "ignored": come back once this many more users are affected (omit to ignore forever). */
+		until_more_users: z.number().int().min(1).max(1_000_000).optional(),
+	})
+	.refine((v) => v.until_more_users === undefined || v.state === "ignored", { path: ["until_more_users"], message: "only goes with state ignored" });
 
 export const issueRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {
@@ -58,20 +62,24 @@ export const issueRoutes = new Hono<ApiContext>()
 	.post("/:id/state", requireAdmin, async (c) => {
 		const parsed = stateChangeSchema.safeParse(await readJsonBody(c, 10_000));
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The state change is not valid.", fieldErrors(parsed.error));
-		const { state, reason } = parsed.data;
+		const { state, reason, until_more_users } = parsed.data;
 		const id = c.req.param("id");
 		const current = await c.env.DB.prepare("SELECT state FROM issues WHERE id = ? AND project_id = ?").bind(id, c.get("projectId")).first<{ state: string }>();
 		if (!current) throw new ApiError(404, "issue_not_found", `No issue \`${id}\` in this project.`);
 		const now = Date.now();
 		await c.env.DB.batch([
-			c.env.DB.prepare("UPDATE issues SET state = ?, resolved_at = CASE WHEN ? = 'resolved' THEN ? ELSE resolved_at END WHERE id = ?").bind(state, state, now, id),
+			c.env.DB.prepare(
+				`UPDATE issues SET state = ?1, resolved_at = CASE WHEN ?1 = 'resolved' THEN ?2 ELSE resolved_at END,
+				 ignore_until_users = CASE WHEN ?4 IS NULL THEN NULL ELSE (SELECT count(DISTINCT user_id) FROM issue_events WHERE issue_id = ?3) + ?4 END
+				 WHERE id = ?3`,
+			).bind(state, now, id, until_more_users ?? null),
 			c.env.DB.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(
 				newId("isc"),
 				id,
 				current.state,
 				state,
 				`key:${c.get("keyId")}`,
-				reason ?? null,
+				reason ?? (until_more_users ? `until ${until_more_users} more users` : null),
 				now,
 			),
 		]);

@@ -1,0 +1,1 @@
+ALTER TABLE `issues` ADD `ignore_until_users` integer;
