@@ -20,6 +20,8 @@ export const issues = sqliteTable(
 		createdAt: integer("created_at").notNull(),
 		resolvedAt: integer("resolved_at"),
 		/** Priority factors a person sets (default 1): how much of it can be fixed, how much it matters. */
+		/** A person asked to split it; the maintenance pass does it and clears this. */
+		splitRequestedAt: integer("split_requested_at"),
 		/** Ignored until this many distinct users in total (null: forever, or not ignored). */
 		ignoreUntilUsers: integer("ignore_until_users"),
 		achievableDelta: real("achievable_delta").notNull().default(1),

@@ -96,3 +96,24 @@ describe("ignoring and the last 48 hours", () => {
 		expect(data.hourly.reduce((n, h) => n + h.events, 0)).toBe(4);
 	});
 });
+
+describe("splitting an issue", () => {
+	it("re-clusters a mixed issue on the next pass; new events follow the parts", async () => {
+		const { contacts, files } = await refusalIssues();
+		await post(`/api/issues/${files.id}/merge`, { into: contacts.id });
+		const res = await post(`/api/issues/${contacts.id}/split`, {});
+		expect(res.status).toBe(202);
+		expect((await maintain()).split).toBe(1);
+		const after = await refusalIssues();
+		expect(after.all).toHaveLength(2);
+		expect(after.all.map((i) => i.events).sort()).toEqual([4, 4]);
+		const history = await env.DB.prepare("SELECT reason FROM issue_state_changes WHERE issue_id = ? ORDER BY at DESC LIMIT 1").bind(contacts.id).first<{ reason: string }>();
+		expect(history!.reason).toMatch(/^split into iss_/);
+		const part = after.all.find((i) => i.id !== contacts.id)!;
+		const movedToPart = await env.DB.prepare("SELECT event_id FROM issue_events WHERE issue_id = ? ORDER BY event_id").bind(part.id).all<{ event_id: string }>();
+		const partIsFiles = movedToPart.results.every((r) => r.event_id.startsWith("f"));
+		const partIsContacts = movedToPart.results.every((r) => r.event_id.startsWith("c"));
+		expect(partIsFiles || partIsContacts).toBe(true);
+		expect((await post(`/api/issues/iss_nope/split`, {})).status).toBe(404);
+	});
+});

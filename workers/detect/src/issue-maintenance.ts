@@ -1,6 +1,7 @@
 import { topicText } from "../../../core/detection/signal-vocabulary";
 import { newId } from "../../../core/ids";
 import { promoteIntentCandidates } from "./intent-discovery";
+import { splitRequestedIssues } from "./issue-split";
 import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } from "./issue-grouping";
 
 const DAY_MS = 86_400_000;
@@ -139,6 +140,7 @@ async function indexExemplars(ports: GroupingPorts, now: number): Promise<number
 export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 	const { db } = ports;
 	const exemplars = await indexExemplars(ports, now);
+	const split = await splitRequestedIssues(ports, now);
 	const { results: pending } = await db
 		.prepare("SELECT project_id, signal FROM issue_candidates GROUP BY project_id, signal HAVING count(*) >= ?")
 		.bind(MIN_ISSUE_SIZE)
@@ -160,5 +162,5 @@ export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, 0 AS events FROM issues i")
 		.all<IssueRow>();
 	const states = await updateStates(db, remaining, now);
-	return { exemplars, promoted, merged, states };
+	return { exemplars, split, promoted, merged, states };
 }

@@ -56,6 +56,12 @@ export const issueTeachingRoutes = new Hono<ApiContext>()
 		]);
 		return c.json({ data: { merged: from.id, into: into.id } });
 	})
+	/** Splitting re-clusters the issue's events: it runs on the next maintenance pass (202). */
+	.post("/:id/split", requireAdmin, async (c) => {
+		const { meta } = await c.env.DB.prepare("UPDATE issues SET split_requested_at = ? WHERE id = ? AND project_id = ?").bind(Date.now(), c.req.param("id"), c.get("projectId")).run();
+		if (meta.changes === 0) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
+		return c.json({ data: { id: c.req.param("id"), split: "requested" } }, 202);
+	})
 	.post("/:id/move", requireAdmin, async (c) => {
 		const parsed = moveSchema.safeParse(await readJsonBody(c, 10_000));
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The move is not valid.", fieldErrors(parsed.error));

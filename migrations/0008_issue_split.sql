@@ -1,0 +1,1 @@
+ALTER TABLE `issues` ADD `split_requested_at` integer;

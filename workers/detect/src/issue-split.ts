@@ -1,0 +1,68 @@
+import { clusterTexts } from "../../../core/clustering/cluster-texts";
+import { signalVocabulary, topicText } from "../../../core/detection/signal-vocabulary";
+import { defaultEmbedder } from "../../../core/embedding/default-embedder";
+import { newId } from "../../../core/ids";
+import { type GroupingPorts, namespaceOf } from "./issue-grouping";
+
+/**
+ * A little stricter than the bar that formed issues (0.25): joins and merges grow issues past
+ * what one clustering pass would put together. 0.4 cut hand-written topics into pairs.
+ */
+const SPLIT_THRESHOLD = 0.3;
+const MIN_PART = 2;
+
+/**
+ * Splits every issue a person asked to split: its events are clustered again, the largest part
+ * stays, each other part of at least two events becomes a new issue (with its own centre, so
+ * future events follow), and both sides record the split.
+ */
+export async function splitRequestedIssues(ports: GroupingPorts, now: number): Promise<number> {
+	const { db, index, embedder } = ports;
+	const { results: requested } = await db
+		.prepare("SELECT id, project_id, signal, state FROM issues WHERE split_requested_at IS NOT NULL")
+		.all<{ id: string; project_id: string; signal: string; state: string }>();
+	let created = 0;
+	for (const issue of requested) {
+		const { results: members } = await db
+			.prepare(
+				`SELECT ie.event_id, ie.user_id, ie.timestamp, coalesce(CASE WHEN d.evidence_field = 'tool_calls' THEN d.evidence_text END,
+					CASE WHEN d.evidence_field IN ('input', 'history') THEN e.input END, e.output, e.input, '') AS text
+				 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
+				 LEFT JOIN detections d ON d.project_id = ie.project_id AND d.event_id = ie.event_id AND d.signal = ie.signal
+				 WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT 1000`,
+			)
+			.bind(issue.id)
+			.all<{ event_id: string; user_id: string; timestamp: number; text: string }>();
+		const { assignments, clusters } = clusterTexts(
+			defaultEmbedder(),
+			members.map((m) => m.text),
+			{ threshold: SPLIT_THRESHOLD, minSize: MIN_PART, absorbSmall: true, ignoreWords: signalVocabulary(issue.signal) },
+		);
+		const statements: D1PreparedStatement[] = [db.prepare("UPDATE issues SET split_requested_at = NULL WHERE id = ?").bind(issue.id)];
+		const parts: string[] = [];
+		for (const cluster of clusters.slice(1)) {
+			if (cluster.size < MIN_PART) continue;
+			const part = members.filter((_, i) => assignments[i] === cluster.id);
+			const id = newId("iss");
+			parts.push(id);
+			statements.push(
+				db
+					.prepare("INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)")
+					.bind(id, issue.project_id, issue.signal, cluster.title, members[cluster.central]!.text.slice(0, 300), embedder.model, members[cluster.central]!.event_id, Math.min(...part.map((m) => m.timestamp)), Math.max(...part.map((m) => m.timestamp)), now),
+				db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, NULL, 'new', 'system', ?, ?)").bind(newId("isc"), id, `split from ${issue.id}`, now),
+				db.prepare("UPDATE issue_events SET issue_id = ? WHERE issue_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(id, issue.id, JSON.stringify(part.map((m) => m.event_id))),
+			);
+			const vectors = await embedder.embed(part.map((m) => topicText(m.text, issue.signal)));
+			const centre = new Float32Array(vectors[0]!.length);
+			for (const v of vectors) for (let d = 0; d < v.length; d++) centre[d]! += v[d]!;
+			const norm = Math.hypot(...centre) || 1;
+			await index.upsert([{ id, namespace: namespaceOf(issue.project_id, issue.signal), values: centre.map((x) => x / norm), metadata: { issue_id: id, signal: issue.signal } }]);
+		}
+		statements.push(
+			db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, ?, 'system', ?, ?)").bind(newId("isc"), issue.id, issue.state, issue.state, parts.length ? `split into ${parts.join(", ")}` : "split found no separate part", now),
+		);
+		await db.batch(statements);
+		created += parts.length;
+	}
+	return created;
+}
