@@ -21,3 +21,10 @@ export function normalize(v: Float32Array): Float32Array {
 	if (norm > 0) for (let i = 0; i < v.length; i++) v[i]! /= norm;
 	return v;
 }
+
+/** The normalised mean of unit vectors: the centre of a group (an issue, an intent). */
+export function unitMean(vectors: Float32Array[]): Float32Array {
+	const out = new Float32Array(vectors[0]?.length ?? 0);
+	for (const v of vectors) for (let d = 0; d < v.length; d++) out[d]! += v[d]!;
+	return normalize(out);
+}

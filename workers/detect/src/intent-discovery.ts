@@ -1,5 +1,6 @@
 import { clusterTexts } from "../../../core/clustering/cluster-texts";
 import { defaultEmbedder } from "../../../core/embedding/default-embedder";
+import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import type { GroupingPorts } from "./issue-grouping";
 
@@ -81,11 +82,8 @@ export async function promoteIntentCandidates(ports: GroupingPorts, projectId: s
 				db.prepare("DELETE FROM intent_candidates WHERE project_id = ? AND event_id = ?").bind(projectId, m.event_id),
 			]),
 		]);
-		const vectors = await embedder.embed(members.map((m) => m.text));
-		const centre = new Float32Array(vectors[0]!.length);
-		for (const v of vectors) for (let d = 0; d < v.length; d++) centre[d]! += v[d]!;
-		const norm = Math.hypot(...centre) || 1;
-		await index.upsert([{ id, namespace: intentNamespace(projectId), values: centre.map((x) => x / norm), metadata: { intent_id: id } }]);
+		const centre = unitMean(await embedder.embed(members.map((m) => m.text)));
+		await index.upsert([{ id, namespace: intentNamespace(projectId), values: centre, metadata: { intent_id: id } }]);
 		created.push(id);
 	}
 	return created;

@@ -1,7 +1,7 @@
 import { clusterTexts } from "../../../core/clustering/cluster-texts";
 import { signalVocabulary, topicText } from "../../../core/detection/signal-vocabulary";
 import { defaultEmbedder } from "../../../core/embedding/default-embedder";
-import type { Embedder } from "../../../core/embedding/embedder";
+import { type Embedder, unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import type { VectorIndex } from "../../../core/vector-index/vector-index";
 
@@ -36,15 +36,6 @@ const PROMOTION_WINDOW = 300;
 const DAY_MS = 86_400_000;
 
 export const namespaceOf = (projectId: string, signal: string) => `${projectId}:${signal}`;
-
-function mean(vectors: Float32Array[]): Float32Array {
-	const out = new Float32Array(vectors[0]!.length);
-	for (const v of vectors) for (let d = 0; d < v.length; d++) out[d]! += v[d]!;
-	let norm = 0;
-	for (const x of out) norm += x * x;
-	norm = Math.sqrt(norm) || 1;
-	return out.map((x) => x / norm);
-}
 
 /**
  * Puts flagged events into issues: each joins the nearest issue of its signal when similar
@@ -137,7 +128,7 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 				db.prepare("DELETE FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id = ?").bind(projectId, signal, m.event_id),
 			]),
 		]);
-		const centre = mean(await embedder.embed(members.map((m) => topicText(m.text, signal))));
+		const centre = unitMean(await embedder.embed(members.map((m) => topicText(m.text, signal))));
 		await index.upsert([{ id: issueId, namespace: namespaceOf(projectId, signal), values: centre, metadata: { issue_id: issueId, signal } }]);
 		created.push(issueId);
 	}

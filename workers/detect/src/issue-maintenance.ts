@@ -1,4 +1,6 @@
 import { topicText } from "../../../core/detection/signal-vocabulary";
+import { unitMean } from "../../../core/embedding/embedder";
+import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../shared/src/issue-event-text";
 import { newId } from "../../../core/ids";
 import { promoteIntentCandidates } from "./intent-discovery";
 import { splitRequestedIssues } from "./issue-split";
@@ -60,20 +62,13 @@ async function mergeDuplicates(ports: GroupingPorts, issues: IssueRow[], now: nu
 async function issueCentre(ports: GroupingPorts, issue: IssueRow): Promise<Float32Array | null> {
 	const { results } = await ports.db
 		.prepare(
-			`SELECT coalesce(CASE WHEN d.evidence_field = 'input' THEN e.input END, e.output, e.input, '') AS text
-			 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
-			 LEFT JOIN detections d ON d.project_id = ie.project_id AND d.event_id = ie.event_id AND d.signal = ie.signal
-			 WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT 50`,
+			`SELECT ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT 50`,
 		)
 		.bind(issue.id)
 		.all<{ text: string }>();
 	const texts = results.map((r) => r.text).filter(Boolean);
 	if (texts.length === 0) return null;
-	const vectors = await ports.embedder.embed(texts.map((t) => topicText(t, issue.signal)));
-	const centre = new Float32Array(vectors[0]!.length);
-	for (const v of vectors) for (let d = 0; d < v.length; d++) centre[d]! += v[d]!;
-	const norm = Math.hypot(...centre) || 1;
-	const unit = centre.map((x) => x / norm);
+	const unit = unitMean(await ports.embedder.embed(texts.map((t) => topicText(t, issue.signal))));
 	// Keep the index's copy fresh: events joined since the issue was created moved its centre.
 	await ports.index.upsert([{ id: issue.id, namespace: namespaceOf(issue.project_id, issue.signal), values: unit, metadata: { issue_id: issue.id, signal: issue.signal } }]);
 	return unit;

@@ -1,7 +1,9 @@
 import { clusterTexts } from "../../../core/clustering/cluster-texts";
 import { signalVocabulary, topicText } from "../../../core/detection/signal-vocabulary";
 import { defaultEmbedder } from "../../../core/embedding/default-embedder";
+import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
+import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../shared/src/issue-event-text";
 import { type GroupingPorts, namespaceOf } from "./issue-grouping";
 
 /**
@@ -25,10 +27,7 @@ export async function splitRequestedIssues(ports: GroupingPorts, now: number): P
 	for (const issue of requested) {
 		const { results: members } = await db
 			.prepare(
-				`SELECT ie.event_id, ie.user_id, ie.timestamp, coalesce(CASE WHEN d.evidence_field = 'tool_calls' THEN d.evidence_text END,
-					CASE WHEN d.evidence_field IN ('input', 'history') THEN e.input END, e.output, e.input, '') AS text
-				 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
-				 LEFT JOIN detections d ON d.project_id = ie.project_id AND d.event_id = ie.event_id AND d.signal = ie.signal
+				`SELECT ie.event_id, ie.user_id, ie.timestamp, ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS}
 				 WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT 1000`,
 			)
 			.bind(issue.id)
@@ -52,11 +51,8 @@ export async function splitRequestedIssues(ports: GroupingPorts, now: number): P
 				db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, NULL, 'new', 'system', ?, ?)").bind(newId("isc"), id, `split from ${issue.id}`, now),
 				db.prepare("UPDATE issue_events SET issue_id = ? WHERE issue_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(id, issue.id, JSON.stringify(part.map((m) => m.event_id))),
 			);
-			const vectors = await embedder.embed(part.map((m) => topicText(m.text, issue.signal)));
-			const centre = new Float32Array(vectors[0]!.length);
-			for (const v of vectors) for (let d = 0; d < v.length; d++) centre[d]! += v[d]!;
-			const norm = Math.hypot(...centre) || 1;
-			await index.upsert([{ id, namespace: namespaceOf(issue.project_id, issue.signal), values: centre.map((x) => x / norm), metadata: { issue_id: id, signal: issue.signal } }]);
+			const centre = unitMean(await embedder.embed(part.map((m) => topicText(m.text, issue.signal))));
+			await index.upsert([{ id, namespace: namespaceOf(issue.project_id, issue.signal), values: centre, metadata: { issue_id: id, signal: issue.signal } }]);
 		}
 		statements.push(
 			db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, ?, 'system', ?, ?)").bind(newId("isc"), issue.id, issue.state, issue.state, parts.length ? `split into ${parts.join(", ")}` : "split found no separate part", now),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { fieldErrors } from "../../../../core/api-errors";
 import { newId } from "../../../../core/ids";
 import { ApiError } from "../../../shared/src/api-error";
+import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../../shared/src/issue-event-text";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
 import { requireAdmin } from "../require-admin";
@@ -10,11 +11,8 @@ import { requireAdmin } from "../require-admin";
 const mergeSchema = z.object({ into: z.string().min(1).max(100) });
 const moveSchema = z.object({ event_id: z.string().min(1).max(200), to: z.string().min(1).max(100).optional() });
 
-/** The text the grouper compares for an event in an issue: the side its detection points at. */
-const EXEMPLAR_TEXT = `SELECT coalesce(CASE WHEN d.evidence_field = 'tool_calls' THEN d.evidence_text END,
-		CASE WHEN d.evidence_field IN ('input', 'history') THEN e.input END, e.output, e.input, '') AS text, ie.user_id, ie.timestamp, ie.signal
-	FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
-	LEFT JOIN detections d ON d.project_id = ie.project_id AND d.event_id = ie.event_id AND d.signal = ie.signal
+/** An event of an issue with the text the grouper compares for it. */
+const MEMBER = `SELECT ${ISSUE_EVENT_TEXT} AS text, ie.user_id, ie.timestamp, ie.signal ${ISSUE_EVENT_JOINS}
 	WHERE ie.project_id = ? AND ie.issue_id = ? AND ie.event_id = ?`;
 
 async function issueOf(db: D1Database, projectId: string, id: string) {
@@ -41,11 +39,8 @@ export const issueTeachingRoutes = new Hono<ApiContext>()
 			// Events like the merged issue's now belong to the target: its latest events become exemplars there.
 			c.env.DB.prepare(
 				`INSERT INTO issue_exemplars (id, project_id, signal, event_id, kind, issue_id, text, created_by, created_at)
-				 SELECT 'ex_' || lower(hex(randomblob(10))), ie.project_id, ie.signal, ie.event_id, 'must', ?1,
-					coalesce(CASE WHEN d.evidence_field = 'tool_calls' THEN d.evidence_text END, CASE WHEN d.evidence_field IN ('input', 'history') THEN e.input END, e.output, e.input, ''), ?3, ?4
-				 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
-				 LEFT JOIN detections d ON d.project_id = ie.project_id AND d.event_id = ie.event_id AND d.signal = ie.signal
-				 WHERE ie.issue_id = ?2 ORDER BY ie.timestamp DESC LIMIT 5`,
+				 SELECT 'ex_' || lower(hex(randomblob(10))), ie.project_id, ie.signal, ie.event_id, 'must', ?1, ${ISSUE_EVENT_TEXT}, ?3, ?4
+				 ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ?2 ORDER BY ie.timestamp DESC LIMIT 5`,
 			).bind(into.id, from.id, by, now),
 			c.env.DB.prepare("UPDATE issue_events SET issue_id = ? WHERE issue_id = ?").bind(into.id, from.id),
 			c.env.DB.prepare("UPDATE issue_exemplars SET issue_id = ?, indexed_at = NULL WHERE issue_id = ?").bind(into.id, from.id),
@@ -72,7 +67,7 @@ export const issueTeachingRoutes = new Hono<ApiContext>()
 		if (parsed.data.to && (!to || to.signal !== from.signal || to.id === from.id)) {
 			throw new ApiError(400, "invalid_body", "Move to another issue of the same signal.", [{ field: "to", message: "must be another issue of the same signal" }]);
 		}
-		const member = await c.env.DB.prepare(EXEMPLAR_TEXT).bind(projectId, from.id, parsed.data.event_id).first<{ text: string; user_id: string; timestamp: number; signal: string }>();
+		const member = await c.env.DB.prepare(MEMBER).bind(projectId, from.id, parsed.data.event_id).first<{ text: string; user_id: string; timestamp: number; signal: string }>();
 		if (!member) throw new ApiError(404, "event_not_in_issue", `Event \`${parsed.data.event_id}\` is not in issue \`${from.id}\`.`, [{ field: "event_id", message: "is not in this issue" }]);
 		const now = Date.now();
 		const exemplar = (kind: "must" | "cannot", issueId: string) =>
