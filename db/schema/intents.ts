@@ -12,6 +12,10 @@ export const intents = sqliteTable(
 		model: text("model").notNull(),
 		/** Set once a person renamed it: automatic naming no longer touches it. */
 		namedBy: text("named_by"),
+		/** A sub-intent's parent, after a person split the parent. */
+		parentId: text("parent_id"),
+		/** A person asked to split it into sub-intents; the maintenance pass does it. */
+		splitRequestedAt: integer("split_requested_at"),
 		createdAt: integer("created_at").notNull(),
 	},
 	(t) => [index("intents_project_idx").on(t.projectId)],

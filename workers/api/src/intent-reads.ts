@@ -5,7 +5,7 @@ export async function listIntents(db: D1Database, projectId: string, fromDay: nu
 	const [rows, active] = await db.batch([
 		db
 			.prepare(
-				`SELECT i.id, i.name, i.description, i.named_by, i.created_at,
+				`SELECT i.id, i.name, i.description, i.named_by, i.parent_id, i.created_at,
 					(SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3) AS events,
 					(SELECT count(DISTINCT user_id) FROM event_intents e WHERE e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3) AS users
 				 FROM intents i WHERE i.project_id = ?1 ORDER BY users DESC, events DESC`,
@@ -16,10 +16,11 @@ export async function listIntents(db: D1Database, projectId: string, fromDay: nu
 	const activeUsers = (active!.results[0] as { n: number } | undefined)?.n ?? 0;
 	return {
 		active_users: activeUsers,
-		data: (rows!.results as { id: string; name: string; description: string; named_by: string | null; created_at: number; events: number; users: number }[]).map((r) => ({
+		data: (rows!.results as { id: string; name: string; description: string; named_by: string | null; parent_id: string | null; created_at: number; events: number; users: number }[]).map((r) => ({
 			id: r.id,
 			name: r.name,
 			description: r.description,
+			parent_id: r.parent_id,
 			renamed: r.named_by !== null,
 			events: r.events,
 			users: r.users,
@@ -63,4 +64,24 @@ export async function intentSignalMatrix(db: D1Database, projectId: string, from
 		users: i.users,
 		signals: Object.fromEntries(Object.entries(cells.get(i.id) ?? {}).map(([signal, users]) => [signal, { users, pct: pct(users, i.users) }])),
 	}));
+}
+
+/**
+ * Conversation-level intents: a conversation is about what its opening request asked for, so
+ * each conversation counts under the intent of its earliest event that has one.
+ */
+export async function listConversationIntents(db: D1Database, projectId: string, fromDay: number, toDay: number) {
+	const { results } = await db
+		.prepare(
+			`WITH firsts AS (
+				SELECT e.convo_id, ei.intent_id, e.user_id, row_number() OVER (PARTITION BY e.convo_id ORDER BY e.timestamp, e.event_id) AS rn
+				FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id
+				WHERE ei.project_id = ?1 AND e.convo_id IS NOT NULL AND ei.day BETWEEN ?2 AND ?3)
+			 SELECT i.id, i.name, count(*) AS conversations, count(DISTINCT f.user_id) AS users
+			 FROM firsts f JOIN intents i ON i.id = f.intent_id WHERE f.rn = 1 GROUP BY i.id ORDER BY conversations DESC`,
+		)
+		.bind(projectId, fromDay, toDay)
+		.all<{ id: string; name: string; conversations: number; users: number }>();
+	const total = results.reduce((n, r) => n + r.conversations, 0);
+	return { level: "conversation", conversations: total, data: results.map((r) => ({ ...r, pct_conversations: pct(r.conversations, total) })) };
 }

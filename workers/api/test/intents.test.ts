@@ -1,6 +1,8 @@
 import { SELF, env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { EventDetail } from "../../../core/api-types";
+import { issuePorts } from "../../detect/src/consume-batch";
+import { maintainIssues } from "../../detect/src/issue-maintenance";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { ev, sig, store } from "./seed-events";
@@ -68,5 +70,33 @@ describe("intents", () => {
 		const dangling = await env.DB.prepare("SELECT count(*) AS n FROM event_intents WHERE intent_id = ?").bind(b!.id).first<{ n: number }>();
 		expect(dangling!.n).toBe(0);
 		expect((await SELF.fetch(`https://api.test/api/intents/${a!.id}/merge`, authed(admin, { into: a!.id }))).status).toBe(400);
+	});
+});
+
+describe("conversation-level intents and sub-intents", () => {
+	it("counts each conversation under the intent of its opening request", async () => {
+		const p = project.projectId;
+		await store([
+			ev(p, "a1", T + 1000, { user_id: "ca", convo_id: "A", input: "I want a refund for my order" }),
+			ev(p, "a2", T + 2000, { user_id: "ca", convo_id: "A", input: "also I forgot my password" }),
+			ev(p, "b1", T + 1000, { user_id: "cb", convo_id: "B", input: "how do I reset my password" }),
+		]);
+		const res = await get("/api/intents?level=conversation");
+		const body = (await res.json()) as { conversations: number; data: { name: string; conversations: number; pct_conversations: number }[] };
+		expect(body.conversations).toBe(2);
+		expect(body.data.map((d) => d.conversations)).toEqual([1, 1]);
+		expect(body.data.find((d) => /password/.test(d.name))!.pct_conversations).toBe(50);
+		expect((await get("/api/intents?level=weird")).status).toBe(400);
+	});
+
+	it("splits a mixed intent into sub-intents on the next pass", async () => {
+		const [a, b] = await intents();
+		await SELF.fetch(`https://api.test/api/intents/${b!.id}/merge`, authed(admin, { into: a!.id }));
+		const res = await SELF.fetch(`https://api.test/api/intents/${a!.id}/split`, authed(admin, {}));
+		expect(res.status).toBe(202);
+		expect((await maintainIssues(issuePorts({ DB: env.DB, DEAD_LETTER_QUEUE_NAME: "barometer-events-dlq" }))).split).toBe(1);
+		const after = (await (await get("/api/intents")).json()) as { data: (Intent & { parent_id: string | null })[] };
+		expect(after.data.map((i) => i.events).sort()).toEqual([4, 4]);
+		expect(after.data.find((i) => i.id !== a!.id)!.parent_id).toBe(a!.id);
 	});
 });

@@ -88,3 +88,43 @@ export async function promoteIntentCandidates(ports: GroupingPorts, projectId: s
 	}
 	return created;
 }
+
+/** Sub-intents sit closer together than intents: a stricter bar than the one that found the intent. */
+const SUB_INTENT_THRESHOLD = 0.45;
+
+/**
+ * Splits every intent a person asked to split: its inputs are clustered again at a stricter
+ * bar; the largest part stays, each other part of at least three inputs becomes a sub-intent
+ * (parent = the intent) with its own centre, so future inputs find it.
+ */
+export async function splitRequestedIntents(ports: GroupingPorts): Promise<number> {
+	const { db, index, embedder } = ports;
+	const { results: requested } = await db.prepare("SELECT id, project_id FROM intents WHERE split_requested_at IS NOT NULL").all<{ id: string; project_id: string }>();
+	let created = 0;
+	for (const intent of requested) {
+		const { results: members } = await db
+			.prepare(
+				`SELECT ei.event_id, coalesce(e.input, '') AS text FROM event_intents ei
+				 JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id
+				 WHERE ei.intent_id = ? ORDER BY ei.timestamp DESC LIMIT 1000`,
+			)
+			.bind(intent.id)
+			.all<{ event_id: string; text: string }>();
+		const { assignments, clusters } = clusterTexts(defaultEmbedder(), members.map((m) => m.text), { threshold: SUB_INTENT_THRESHOLD, minSize: MIN_INTENT_SIZE, absorbSmall: true });
+		const statements: D1PreparedStatement[] = [db.prepare("UPDATE intents SET split_requested_at = NULL WHERE id = ?").bind(intent.id)];
+		for (const cluster of clusters.slice(1)) {
+			if (cluster.size < MIN_INTENT_SIZE) continue;
+			const part = members.filter((_, i) => assignments[i] === cluster.id);
+			const id = newId("int");
+			statements.push(
+				db.prepare("INSERT INTO intents (id, project_id, name, description, model, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(id, intent.project_id, cluster.title, members[cluster.central]!.text.slice(0, 300), embedder.model, intent.id, Date.now()),
+				db.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(id, intent.id, JSON.stringify(part.map((m) => m.event_id))),
+			);
+			const centre = unitMean(await embedder.embed(part.map((m) => m.text)));
+			await index.upsert([{ id, namespace: intentNamespace(intent.project_id), values: centre, metadata: { intent_id: id } }]);
+			created++;
+		}
+		await db.batch(statements);
+	}
+	return created;
+}

@@ -2,7 +2,7 @@ import { topicText } from "../../../core/detection/signal-vocabulary";
 import { unitMean } from "../../../core/embedding/embedder";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../shared/src/issue-event-text";
 import { newId } from "../../../core/ids";
-import { promoteIntentCandidates } from "./intent-discovery";
+import { promoteIntentCandidates, splitRequestedIntents } from "./intent-discovery";
 import { splitRequestedIssues } from "./issue-split";
 import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } from "./issue-grouping";
 
@@ -135,7 +135,7 @@ async function indexExemplars(ports: GroupingPorts, now: number): Promise<number
 export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 	const { db } = ports;
 	const exemplars = await indexExemplars(ports, now);
-	const split = await splitRequestedIssues(ports, now);
+	const split = (await splitRequestedIssues(ports, now)) + (await splitRequestedIntents(ports));
 	const { results: pending } = await db
 		.prepare("SELECT project_id, signal FROM issue_candidates GROUP BY project_id, signal HAVING count(*) >= ?")
 		.bind(MIN_ISSUE_SIZE)

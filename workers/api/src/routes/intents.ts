@@ -5,7 +5,7 @@ import { ApiError } from "../../../shared/src/api-error";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
 import { dayWindow } from "../day-window";
-import { intentSignalMatrix, listIntents } from "../intent-reads";
+import { intentSignalMatrix, listConversationIntents, listIntents } from "../intent-reads";
 import { requireAdmin } from "../require-admin";
 
 const renameSchema = z.object({ name: z.string().trim().min(1).max(120) });
@@ -14,11 +14,21 @@ const mergeSchema = z.object({ into: z.string().min(1).max(100) });
 export const intentRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 14);
-		return c.json(await listIntents(c.env.DB, c.get("projectId"), fromDay, toDay));
+		const level = c.req.query("level") ?? "turn";
+		if (level !== "turn" && level !== "conversation") {
+			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "level", message: "must be `turn` or `conversation`" }]);
+		}
+		return c.json(level === "turn" ? await listIntents(c.env.DB, c.get("projectId"), fromDay, toDay) : await listConversationIntents(c.env.DB, c.get("projectId"), fromDay, toDay));
 	})
 	.get("/matrix", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 14);
 		return c.json({ data: await intentSignalMatrix(c.env.DB, c.get("projectId"), fromDay, toDay) });
+	})
+	/** Splitting into sub-intents re-clusters the intent's inputs on the next maintenance pass (202). */
+	.post("/:id/split", requireAdmin, async (c) => {
+		const { meta } = await c.env.DB.prepare("UPDATE intents SET split_requested_at = ? WHERE id = ? AND project_id = ?").bind(Date.now(), c.req.param("id"), c.get("projectId")).run();
+		if (meta.changes === 0) throw new ApiError(404, "intent_not_found", `No intent \`${c.req.param("id")}\` in this project.`);
+		return c.json({ data: { id: c.req.param("id"), split: "requested" } }, 202);
 	})
 	.patch("/:id", requireAdmin, async (c) => {
 		const parsed = renameSchema.safeParse(await readJsonBody(c, 10_000));

@@ -1,0 +1,2 @@
+ALTER TABLE `intents` ADD `parent_id` text;--> statement-breakpoint
+ALTER TABLE `intents` ADD `split_requested_at` integer;
