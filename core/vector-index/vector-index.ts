@@ -28,6 +28,8 @@ export interface VectorIndex {
 	/** Inserts or replaces whole records (values and metadata), like Vectorize's upsert. */
 	upsert(records: VectorRecord[]): Promise<void>;
 	query(namespace: string, vector: ArrayLike<number>, opts?: { topK?: number; filter?: MetadataFilter }): Promise<VectorMatch[]>;
+	/** The best match (or none) for each query, in order; one read per namespace where the backend allows. */
+	nearest(queries: { namespace: string; vector: ArrayLike<number> }[]): Promise<(VectorMatch | undefined)[]>;
 	deleteByIds(ids: string[]): Promise<void>;
 }
 

@@ -33,7 +33,7 @@ export async function assignIntents(ports: GroupingPorts, inputs: InputEvent[]):
 	const { db, index, embedder } = ports;
 	const threshold = INTENT_JOIN[embedder.model] ?? 0.85;
 	const vectors = await embedder.embed(todo.map((i) => i.text));
-	const matches = await Promise.all(todo.map(async (e, k) => (await index.query(intentNamespace(e.projectId), vectors[k]!, { topK: 1 }))[0]));
+	const matches = await index.nearest(todo.map((e, k) => ({ namespace: intentNamespace(e.projectId), vector: vectors[k]! })));
 	// A merged or deleted intent can leave its vector behind: such a match counts as none, and the vector goes.
 	const ids = [...new Set(matches.filter((m) => m && m.score >= threshold).map((m) => m!.id))];
 	const { results: alive } = await db.prepare("SELECT id FROM intents WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).all<{ id: string }>();

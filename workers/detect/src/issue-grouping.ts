@@ -47,7 +47,7 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 	const { db, index, embedder } = ports;
 	const threshold = JOIN_THRESHOLD[embedder.model] ?? 0.85;
 	const vectors = await embedder.embed(flagged.map((f) => topicText(f.text, f.signal)));
-	const matches = await Promise.all(flagged.map(async (f, i) => (await index.query(namespaceOf(f.projectId, f.signal), vectors[i]!, { topK: 1 }))[0]));
+	const matches = await index.nearest(flagged.map((f, i) => ({ namespace: namespaceOf(f.projectId, f.signal), vector: vectors[i]! })));
 	// Vectors may outlive their issue (merged or deleted by a person): such a match counts as none, and goes.
 	const target = (m: (typeof matches)[number]) => (m ? String(m.metadata.issue_id ?? m.id) : "");
 	const ids = [...new Set(matches.filter((m) => m && m.score >= threshold).map(target))];

@@ -19,6 +19,21 @@ describe("D1VectorIndex (embedded)", () => {
 		expect(matches[0]!.metadata).toEqual({ title: "contacts" });
 	});
 
+	it("answers many nearest-neighbour queries with one read per namespace, in order", async () => {
+		await index.upsert([
+			{ id: "n1", namespace: "many:a", values: [1, 0] },
+			{ id: "n2", namespace: "many:a", values: [0, 1] },
+			{ id: "n3", namespace: "many:b", values: [1, 1] },
+		]);
+		const found = await index.nearest([
+			{ namespace: "many:a", vector: [0.1, 1] },
+			{ namespace: "many:b", vector: [1, 0.9] },
+			{ namespace: "many:a", vector: [1, 0] },
+			{ namespace: "many:none", vector: [1, 0] },
+		]);
+		expect(found.map((m) => m?.id)).toEqual(["n2", "n3", "n1", undefined]);
+	});
+
 	it("never returns another namespace's or another model's vectors", async () => {
 		await index.upsert([{ id: "x1", namespace: "iso:a", values: [1, 1] }]);
 		await new D1VectorIndex(env.DB, "other-model").upsert([{ id: "x2", namespace: "iso:a", values: [1, 1] }]);

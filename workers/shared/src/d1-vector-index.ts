@@ -52,6 +52,26 @@ export class D1VectorIndex implements VectorIndex {
 		return matches.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, topK);
 	}
 
+	async nearest(queries: { namespace: string; vector: ArrayLike<number> }[]): Promise<(VectorMatch | undefined)[]> {
+		const rows = new Map<string, { id: string; values: Float32Array; metadata: Metadata }[]>();
+		for (const namespace of new Set(queries.map((q) => q.namespace))) {
+			const { results } = await this.db
+				.prepare(`SELECT id, "values", metadata FROM vectors WHERE namespace = ? AND model = ?`)
+				.bind(namespace, this.model)
+				.all<{ id: string; values: unknown; metadata: string }>();
+			rows.set(namespace, results.map((r) => ({ id: r.id, values: toFloat32(r.values), metadata: JSON.parse(r.metadata) as Metadata })));
+		}
+		return queries.map(({ namespace, vector }) => {
+			let best: VectorMatch | undefined;
+			for (const r of rows.get(namespace) ?? []) {
+				if (r.values.length !== vector.length) continue;
+				const score = cosineSimilarity(vector, r.values);
+				if (!best || score > best.score || (score === best.score && r.id < best.id)) best = { id: r.id, score, metadata: r.metadata };
+			}
+			return best;
+		});
+	}
+
 	async deleteByIds(ids: string[]): Promise<void> {
 		if (ids.length === 0) return;
 		await this.db.prepare("DELETE FROM vectors WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).run();

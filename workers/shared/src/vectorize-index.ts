@@ -39,6 +39,10 @@ export class VectorizeVectorIndex implements VectorIndex {
 		return result.matches.map((m) => ({ id: m.id, score: m.score, metadata: (m.metadata ?? {}) as Metadata }));
 	}
 
+	async nearest(queries: { namespace: string; vector: ArrayLike<number> }[]): Promise<(VectorMatch | undefined)[]> {
+		return Promise.all(queries.map(async (q) => (await this.query(q.namespace, q.vector, { topK: 1 }))[0]));
+	}
+
 	async deleteByIds(ids: string[]): Promise<void> {
 		if (ids.length) await this.index.deleteByIds(ids);
 	}
