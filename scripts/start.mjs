@@ -2,7 +2,8 @@
 // 1. build the dashboard; 2. apply D1 migrations to the local database; 3. create the local
 // project and its keys; 4. run the gateway, ingest, api and detect workers in one wrangler dev.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localKeys, localProjectSql } from "./local-project.mjs";
@@ -19,6 +20,13 @@ function run(command, args) {
 		throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status})`);
 	}
 	return result.stdout;
+}
+
+// Local secrets: one ALERT_ENCRYPTION_KEY shared by the api and detect workers, made once.
+const devVars = ["api", "detect"].map((w) => `workers/${w}/.dev.vars`);
+if (!devVars.every((f) => existsSync(f))) {
+	const key = devVars.map((f) => existsSync(f) && /ALERT_ENCRYPTION_KEY="?([^"\n]+)/.exec(readFileSync(f, "utf8"))?.[1]).find(Boolean) || randomBytes(32).toString("base64");
+	for (const f of devVars) if (!existsSync(f)) writeFileSync(f, `# Written by npm start (local development only).\nALERT_ENCRYPTION_KEY="${key}"\n`);
 }
 
 const keys = localKeys();

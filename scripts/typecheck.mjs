@@ -1,6 +1,7 @@
 // `npm run typecheck`: binding types are up to date with each wrangler config, and every
 // package type-checks. `npm run types` (--write) regenerates the binding types.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 
 const WORKERS = ["ingest", "detect", "api", "dev-gateway"];
 const write = process.argv.includes("--write");
@@ -24,6 +25,8 @@ for (const worker of WORKERS) {
 		"--include-main-module=false",
 		"--env-interface",
 		envInterface(worker),
+		// Secrets are typed from the committed example, never from a developer's own .dev.vars.
+		...(existsSync(`${dir}/.dev.vars.example`) ? ["--env-file", ".dev.vars.example"] : []),
 		...(write ? [] : ["--check"]),
 	]);
 }

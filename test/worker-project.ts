@@ -20,6 +20,9 @@ export const detectConsumer = {
 	},
 };
 
+/** A fixed key for sealing alert destinations in tests (production: wrangler secret put). */
+export const TEST_ALERT_KEY = "dGVzdC1vbmx5LWtleS0zMi1ieXRlcy1sb25nLSEhISE=";
+
 /** A vitest project that runs `worker`'s tests inside workerd with migrations applied. */
 export async function workerProject(worker: string, miniflare: Record<string, unknown> = {}) {
 	const migrations = await readD1Migrations(resolve("migrations"));
@@ -28,7 +31,7 @@ export async function workerProject(worker: string, miniflare: Record<string, un
 			cloudflareTest({
 				wrangler: { configPath: resolve(`workers/${worker}/wrangler.toml`) },
 				remoteBindings: false,
-				miniflare: { ...miniflare, bindings: { TEST_MIGRATIONS: migrations, ...((miniflare.bindings as object) ?? {}) } },
+				miniflare: { ...miniflare, bindings: { TEST_MIGRATIONS: migrations, ALERT_ENCRYPTION_KEY: TEST_ALERT_KEY, ALERT_WEBHOOK_TIMEOUT_MS: "1000", ...((miniflare.bindings as object) ?? {}) } },
 			}),
 		],
 		test: {

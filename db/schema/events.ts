@@ -30,6 +30,8 @@ export const events = sqliteTable(
 		index("events_project_user_time_idx").on(t.projectId, t.userId, t.timestamp),
 		index("events_project_convo_time_idx").on(t.projectId, t.convoId, t.timestamp),
 		index("events_project_model_time_idx").on(t.projectId, t.model, t.timestamp),
+		// Alert rules read what arrived since their last run.
+		index("events_project_received_idx").on(t.projectId, t.receivedAt),
 	],
 );
 

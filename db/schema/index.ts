@@ -8,3 +8,4 @@ export * from "./vectors";
 export * from "./issues";
 export * from "./intents";
 export * from "./issue-exemplars";
+export * from "./alerts";

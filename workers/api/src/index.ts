@@ -3,6 +3,7 @@ import { cors } from "hono/cors";
 import { onApiError, onNotFound } from "../../shared/src/api-error";
 import { requireKey } from "../../shared/src/api-key-auth";
 import type { ApiContext } from "./api-env";
+import { alertRoutes } from "./routes/alerts";
 import { conversationRoutes } from "./routes/conversations";
 import { eventRoutes } from "./routes/events";
 import { intentRoutes } from "./routes/intents";
@@ -27,6 +28,7 @@ app.route("/api/custom-signals", customSignalRoutes);
 app.route("/api/issues", issueRoutes);
 app.route("/api/issues", issueTeachingRoutes);
 app.route("/api/intents", intentRoutes);
+app.route("/api/alerts", alertRoutes);
 app.onError(onApiError);
 app.notFound(onNotFound);
 

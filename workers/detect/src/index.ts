@@ -1,5 +1,9 @@
+import { evaluateAlerts } from "./alert-evaluation";
 import { consumeBatch, issuePorts } from "./consume-batch";
 import { maintainIssues } from "./issue-maintenance";
+
+/** Issue maintenance runs on this cron; alerts on every cron (each minute in production). */
+const MAINTENANCE_CRON = "*/5 * * * *";
 
 /**
  * Bindings are the generated DetectEnv (worker-configuration.d.ts); consumeBatch needs a subset.
@@ -12,13 +16,23 @@ const handler: ExportedHandler<DetectEnv> = {
 		if (request.method === "POST" && pathname === "/internal/maintain-issues") {
 			return Response.json(await maintainIssues(issuePorts(env)));
 		}
+		if (request.method === "POST" && pathname === "/internal/cron") {
+			const issues = await maintainIssues(issuePorts(env));
+			return Response.json({ issues, alerts: await evaluateAlerts(env, Date.now()) });
+		}
 		return new Response("barometer detect: queue consumer, no HTTP routes", { status: 404 });
 	},
 	async queue(batch, env) {
 		await consumeBatch(batch, env);
 	},
-	async scheduled(_controller, env, ctx) {
-		ctx.waitUntil(maintainIssues(issuePorts(env)).then((r) => console.log("issue maintenance", r)));
+	async scheduled(controller, env, ctx) {
+		ctx.waitUntil(
+			(async () => {
+				// State changes made by maintenance (escalating, ongoing) are alerted in the same run.
+				if (controller.cron === MAINTENANCE_CRON) console.log("issue maintenance", await maintainIssues(issuePorts(env)));
+				console.log("alerts", await evaluateAlerts(env, controller.scheduledTime));
+			})(),
+		);
 	},
 };
 

@@ -5,7 +5,7 @@ export default {
 		const { pathname } = new URL(request.url);
 		if (pathname === "/v1" || pathname.startsWith("/v1/")) return env.INGEST.fetch(request);
 		if (pathname === "/api" || pathname.startsWith("/api/")) return env.API.fetch(request);
-		if (pathname === "/__cron" && request.method === "POST") return env.DETECT.fetch("https://detect.internal/internal/maintain-issues", { method: "POST" });
+		if (pathname === "/__cron" && request.method === "POST") return env.DETECT.fetch("https://detect.internal/internal/cron", { method: "POST" });
 		return new Response("Not found", { status: 404 });
 	},
 } satisfies ExportedHandler<DevGatewayEnv>;

@@ -1,0 +1,240 @@
+import { Hono } from "hono";
+import type { AlertMessage } from "../../../../core/alerts/alert-message";
+import { alertRuleInputSchema, alertRulePatchSchema, defaultThrottleMinutes, type AlertDestinationType, type ThresholdParams } from "../../../../core/alerts/alert-rule-input";
+import { seal, unseal } from "../../../../core/alerts/secret-box";
+import { displayWebhookUrl, webhookUrlProblem } from "../../../../core/alerts/webhook-url";
+import { fieldErrors } from "../../../../core/api-errors";
+import { newId, randomToken } from "../../../../core/ids";
+import { encryptionKey, sendDelivery, senderFor, urlPolicy, type SealedDestination } from "../../../shared/src/alert-delivery";
+import { ApiError } from "../../../shared/src/api-error";
+import { readJsonBody } from "../../../shared/src/json-body";
+import type { ApiContext } from "../api-env";
+import { requireAdmin } from "../require-admin";
+
+interface RuleRow {
+	id: string;
+	project_id: string;
+	name: string;
+	kind: string;
+	filters: string;
+	params: string;
+	destination_type: AlertDestinationType;
+	destination_display: string;
+	destination_sealed: string;
+	throttle_seconds: number;
+	enabled: number;
+	snoozed_until: number | null;
+	firing: number;
+	created_at: number;
+	updated_at: number;
+}
+
+interface DeliveryRow {
+	id: string;
+	dedupe_key: string;
+	subject: string;
+	message: string;
+	status: string;
+	attempts: number;
+	status_code: number | null;
+	error: string | null;
+	created_at: number;
+	next_attempt_at: number;
+	sent_at: number | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function ruleView(r: RuleRow, now = Date.now()) {
+	const params = JSON.parse(r.params) as { threshold?: ThresholdParams; min_users?: number };
+	const snoozed = r.snoozed_until !== null && r.snoozed_until > now;
+	return {
+		id: r.id,
+		name: r.name,
+		kind: r.kind,
+		filters: JSON.parse(r.filters),
+		...params,
+		destination: { type: r.destination_type, display: r.destination_display },
+		throttle_minutes: r.throttle_seconds / 60,
+		enabled: r.enabled === 1,
+		snoozed_until: snoozed ? iso(r.snoozed_until) : null,
+		status: !r.enabled ? "disabled" : snoozed ? "snoozed" : "active",
+		created_at: iso(r.created_at),
+		updated_at: iso(r.updated_at),
+	};
+}
+
+function deliveryView(d: DeliveryRow) {
+	const m = JSON.parse(d.message) as AlertMessage;
+	return {
+		id: d.id,
+		kind: m.kind,
+		title: m.title,
+		subject: d.subject,
+		status: d.status,
+		attempts: d.attempts,
+		status_code: d.status_code,
+		error: d.error,
+		created_at: iso(d.created_at),
+		next_attempt_at: d.status === "pending" ? iso(d.next_attempt_at) : null,
+		sent_at: iso(d.sent_at),
+		message: m,
+	};
+}
+
+/** Validates a destination for this deployment, or names the field that is wrong. */
+function checkDestination(c: { env: ApiContext["Bindings"] }, url: string) {
+	const problem = webhookUrlProblem(url, urlPolicy(c.env));
+	if (problem) throw new ApiError(400, "invalid_destination", `destination.url ${problem}.`, [{ field: "destination.url", message: problem }]);
+}
+
+function requireKeyConfigured(env: ApiContext["Bindings"]): string {
+	try {
+		return encryptionKey(env);
+	} catch (err) {
+		throw new ApiError(503, "alerts_not_configured", (err as Error).message);
+	}
+}
+
+const newSecret = () => `whsec_${randomToken(32)}`;
+
+async function loadRule(c: { env: ApiContext["Bindings"]; get: (k: "projectId") => string }, id: string): Promise<RuleRow> {
+	const row = await c.env.DB.prepare("SELECT * FROM alert_rules WHERE id = ? AND project_id = ? AND deleted_at IS NULL").bind(id, c.get("projectId")).first<RuleRow>();
+	if (!row) throw new ApiError(404, "alert_rule_not_found", `No alert rule \`${id}\` in this project.`);
+	return row;
+}
+
+async function checkThresholdSubject(c: { env: ApiContext["Bindings"]; get: (k: "projectId") => string }, t: ThresholdParams | undefined) {
+	if (!t || !("issue_id" in t.subject)) return;
+	const found = await c.env.DB.prepare("SELECT 1 FROM issues WHERE id = ? AND project_id = ?").bind(t.subject.issue_id, c.get("projectId")).first();
+	if (!found) throw new ApiError(400, "invalid_body", "The threshold's issue is not in this project.", [{ field: "threshold.subject.issue_id", message: "no such issue in this project" }]);
+}
+
+/**
+ * Alert rules: read with any read key; created, changed, tested and deleted with the admin key.
+ * A generic webhook's signing secret is in the response that creates (or rotates) it, never again.
+ */
+export const alertRoutes = new Hono<ApiContext>()
+	.get("/rules", async (c) => {
+		const { results } = await c.env.DB.prepare("SELECT * FROM alert_rules WHERE project_id = ? AND deleted_at IS NULL ORDER BY created_at").bind(c.get("projectId")).all<RuleRow>();
+		return c.json({ data: results.map((r) => ruleView(r)) });
+	})
+	.get("/rules/:id", async (c) => c.json({ data: ruleView(await loadRule(c, c.req.param("id"))) }))
+	.post("/rules", requireAdmin, async (c) => {
+		const parsed = alertRuleInputSchema.safeParse(await readJsonBody(c, 20_000));
+		if (!parsed.success) throw new ApiError(400, "invalid_body", "The alert rule is not valid.", fieldErrors(parsed.error));
+		const r = parsed.data;
+		checkDestination(c, r.destination.url);
+		await checkThresholdSubject(c, r.threshold);
+		const key = requireKeyConfigured(c.env);
+		const id = newId("rule");
+		const secret = r.destination.type === "webhook" ? newSecret() : undefined;
+		const now = Date.now();
+		const row: RuleRow = {
+			id,
+			project_id: c.get("projectId"),
+			name: r.name,
+			kind: r.kind,
+			filters: JSON.stringify(r.filters),
+			params: JSON.stringify({ ...(r.threshold ? { threshold: r.threshold } : {}), ...(r.kind === "escalating" ? { min_users: r.min_users ?? 5 } : {}) }),
+			destination_type: r.destination.type,
+			destination_display: displayWebhookUrl(r.destination.url),
+			destination_sealed: await seal(key, id, JSON.stringify({ url: r.destination.url, secret } satisfies SealedDestination)),
+			throttle_seconds: (r.throttle_minutes ?? defaultThrottleMinutes(r.kind)) * 60,
+			enabled: r.enabled ? 1 : 0,
+			snoozed_until: null,
+			firing: 0,
+			created_at: now,
+			updated_at: now,
+		};
+		// The cursor starts now: a new rule alerts on what happens from here on, not on history.
+		await c.env.DB.prepare(
+			`INSERT INTO alert_rules (id, project_id, name, kind, filters, params, destination_type, destination_display, destination_sealed, throttle_seconds, enabled, cursor_at, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		)
+			.bind(row.id, row.project_id, row.name, row.kind, row.filters, row.params, row.destination_type, row.destination_display, row.destination_sealed, row.throttle_seconds, row.enabled, now, now, now)
+			.run();
+		return c.json({ data: { ...ruleView(row), ...(secret ? { secret } : {}) } }, 201);
+	})
+	.patch("/rules/:id", requireAdmin, async (c) => {
+		const parsed = alertRulePatchSchema.safeParse(await readJsonBody(c, 20_000));
+		if (!parsed.success) throw new ApiError(400, "invalid_body", "The change is not valid.", fieldErrors(parsed.error));
+		const p = parsed.data;
+		const row = await loadRule(c, c.req.param("id"));
+		if (p.threshold && row.kind !== "threshold") throw new ApiError(400, "invalid_body", "Only threshold rules have a threshold.", [{ field: "threshold", message: "only applies to threshold rules" }]);
+		if (p.min_users !== undefined && row.kind !== "escalating") throw new ApiError(400, "invalid_body", "Only escalating rules have a minimum of users.", [{ field: "min_users", message: "only applies to escalating rules" }]);
+		if (p.rotate_secret && (p.destination?.type ?? row.destination_type) !== "webhook") {
+			throw new ApiError(400, "invalid_body", "Only generic webhooks have a signing secret.", [{ field: "rotate_secret", message: "only applies to webhook destinations" }]);
+		}
+		await checkThresholdSubject(c, p.threshold);
+		const now = Date.now();
+		let secret: string | undefined;
+		if (p.destination || p.rotate_secret) {
+			const key = requireKeyConfigured(c.env);
+			const current = JSON.parse(await unseal(key, row.id, row.destination_sealed)) as SealedDestination;
+			const url = p.destination?.url ?? current.url;
+			if (p.destination) checkDestination(c, url);
+			const type = p.destination?.type ?? row.destination_type;
+			if (type === "webhook") secret = p.rotate_secret || !current.secret ? newSecret() : current.secret;
+			row.destination_type = type;
+			row.destination_display = displayWebhookUrl(url);
+			row.destination_sealed = await seal(key, row.id, JSON.stringify({ url, secret } satisfies SealedDestination));
+			if (secret === current.secret) secret = undefined;
+		}
+		if (p.name !== undefined) row.name = p.name;
+		if (p.filters) row.filters = JSON.stringify(p.filters);
+		const params = JSON.parse(row.params) as Record<string, unknown>;
+		if (p.threshold) params.threshold = p.threshold;
+		if (p.min_users !== undefined) params.min_users = p.min_users;
+		row.params = JSON.stringify(params);
+		if (p.throttle_minutes !== undefined) row.throttle_seconds = p.throttle_minutes * 60;
+		if (p.snooze_minutes !== undefined) row.snoozed_until = p.snooze_minutes === 0 ? null : now + p.snooze_minutes * 60_000;
+		const reenabled = p.enabled === true && row.enabled === 0;
+		if (p.enabled !== undefined) row.enabled = p.enabled ? 1 : 0;
+		row.updated_at = now;
+		await c.env.DB.prepare(
+			`UPDATE alert_rules SET name = ?, filters = ?, params = ?, destination_type = ?, destination_display = ?, destination_sealed = ?, throttle_seconds = ?, enabled = ?, snoozed_until = ?, updated_at = ?,
+				cursor_at = CASE WHEN ? THEN max(cursor_at, ?) ELSE cursor_at END
+			 WHERE id = ? AND project_id = ?`,
+		)
+			.bind(row.name, row.filters, row.params, row.destination_type, row.destination_display, row.destination_sealed, row.throttle_seconds, row.enabled, row.snoozed_until, now, reenabled ? 1 : 0, now, row.id, c.get("projectId"))
+			.run();
+		return c.json({ data: { ...ruleView(row), ...(secret ? { secret } : {}) } });
+	})
+	.delete("/rules/:id", requireAdmin, async (c) => {
+		const { meta } = await c.env.DB.prepare("UPDATE alert_rules SET deleted_at = ? WHERE id = ? AND project_id = ? AND deleted_at IS NULL").bind(Date.now(), c.req.param("id"), c.get("projectId")).run();
+		if (meta.changes === 0) throw new ApiError(404, "alert_rule_not_found", `No alert rule \`${c.req.param("id")}\` in this project.`);
+		return c.body(null, 204);
+	})
+	.get("/rules/:id/deliveries", async (c) => {
+		const rule = await loadRule(c, c.req.param("id"));
+		const limit = Math.min(200, Math.max(1, Number(c.req.query("limit")) || 50));
+		const before = Number(c.req.query("before")) || Number.MAX_SAFE_INTEGER;
+		const { results } = await c.env.DB.prepare("SELECT * FROM alert_deliveries WHERE rule_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?").bind(rule.id, before, limit).all<DeliveryRow>();
+		return c.json({ data: results.map(deliveryView), next_before: results.length === limit ? results.at(-1)!.created_at : null });
+	})
+	.post("/rules/:id/test", requireAdmin, async (c) => {
+		const rule = await loadRule(c, c.req.param("id"));
+		requireKeyConfigured(c.env);
+		const now = Date.now();
+		const base = (c.env.DASHBOARD_URL ?? "http://localhost:8787").replace(/\/+$/, "");
+		const message: AlertMessage = {
+			kind: "test",
+			project_id: rule.project_id,
+			rule: { id: rule.id, name: rule.name },
+			title: "Test alert from Barometer",
+			summary: `This is a test of the rule “${rule.name}”. When it fires, messages like this one arrive here.`,
+			link: base,
+			at: new Date(now).toISOString(),
+		};
+		const id = newId("alr");
+		await c.env.DB.prepare(
+			"INSERT INTO alert_deliveries (id, rule_id, project_id, dedupe_key, subject, message, status, created_at, next_attempt_at) VALUES (?, ?, ?, ?, 'test', ?, 'pending', ?, ?)",
+		)
+			.bind(id, rule.id, rule.project_id, `test:${id}`, JSON.stringify(message), now, now)
+			.run();
+		// Sent right away; if the destination fails with a retryable error, the cron retries it.
+		await sendDelivery(c.env, senderFor(c.env), id, now);
+		const row = await c.env.DB.prepare("SELECT * FROM alert_deliveries WHERE id = ?").bind(id).first<DeliveryRow>();
+		return c.json({ data: deliveryView(row!) }, 201);
+	});

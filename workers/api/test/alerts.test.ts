@@ -1,0 +1,125 @@
+import { env, SELF } from "cloudflare:test";
+import { beforeEach, describe, expect, inject, it } from "vitest";
+import { verifyWebhook } from "../../../core/alerts/webhook-signature";
+import { seedAdminKey } from "../../shared/test/admin-key";
+import { received } from "../../shared/test/alert-rules";
+import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
+
+const RECEIVER = inject("receiverUrl");
+let project: TestProject;
+let admin: string;
+let n = 0;
+
+beforeEach(async () => {
+	project = await seedProject();
+	admin = await seedAdminKey(project.projectId);
+	n++;
+});
+
+const call = (method: string, path: string, key: string, body?: unknown) => SELF.fetch(`https://api.test${path}`, authed(key, body, { method }));
+const hookName = (kind: string) => `api-${kind}-${n}-${project.projectId}`;
+const webhookRule = (extra: Record<string, unknown> = {}) => ({ name: "New issues to our receiver", kind: "new_issue", destination: { type: "webhook", url: `${RECEIVER}/hook/${hookName("ok")}` }, ...extra });
+
+async function create(body: unknown, key = admin) {
+	const res = await call("POST", "/api/alerts/rules", key, body);
+	return { status: res.status, body: (await res.json()) as { data: Record<string, unknown> & { id: string; secret?: string }; error?: { code: string; details?: Array<{ field: string; message: string }> } } };
+}
+
+describe("alert rules API", () => {
+	it("creates a webhook rule, shows its signing secret once, and stores the destination sealed", async () => {
+		const { status, body } = await create(webhookRule({ filters: { signals: ["refusal"], models: ["gpt-x"], properties: { plan: "pro" } } }));
+		expect(status).toBe(201);
+		expect(body.data.secret).toMatch(/^whsec_[0-9A-Za-z]{32}$/);
+		expect(body.data).toMatchObject({ kind: "new_issue", status: "active", throttle_minutes: 0, destination: { type: "webhook" }, filters: { signals: ["refusal"], properties: { plan: "pro" } } });
+		const listed = (await (await call("GET", "/api/alerts/rules", project.readKey)).json()) as { data: Array<Record<string, unknown>> };
+		expect(listed.data).toHaveLength(1);
+		expect(JSON.stringify(listed.data)).not.toContain(body.data.secret!);
+		expect(JSON.stringify(listed.data)).not.toContain(hookName("ok"));
+		const row = await env.DB.prepare("SELECT destination_sealed FROM alert_rules WHERE id = ?").bind(body.data.id).first<{ destination_sealed: string }>();
+		expect(row!.destination_sealed).not.toContain("127.0.0.1");
+		expect(row!.destination_sealed).not.toContain(body.data.secret!);
+	});
+
+	it("sends a test alert on request, signed with the rule's secret, and logs the delivery", async () => {
+		const { body } = await create(webhookRule());
+		const res = await call("POST", `/api/alerts/rules/${body.data.id}/test`, admin, {});
+		expect(res.status).toBe(201);
+		const delivery = ((await res.json()) as { data: { status: string; status_code: number; kind: string } }).data;
+		expect(delivery).toMatchObject({ status: "sent", status_code: 200, kind: "test" });
+		const got = await received(RECEIVER, hookName("ok"));
+		expect(got).toHaveLength(1);
+		expect(JSON.parse(got[0]!.body)).toMatchObject({ type: "barometer.alert.test", project_id: project.projectId });
+		const headers = { signature: got[0]!.headers["barometer-signature"]!, timestamp: got[0]!.headers["barometer-timestamp"]! };
+		expect(await verifyWebhook(body.data.secret!, headers, got[0]!.body)).toBe(true);
+		const log = (await (await call("GET", `/api/alerts/rules/${body.data.id}/deliveries`, project.readKey)).json()) as { data: Array<{ status: string; status_code: number }> };
+		expect(log.data).toEqual([expect.objectContaining({ status: "sent", status_code: 200 })]);
+	});
+
+	it("rotating the secret returns a new one once; later tests are signed with it", async () => {
+		const { body } = await create(webhookRule());
+		const res = await call("PATCH", `/api/alerts/rules/${body.data.id}`, admin, { rotate_secret: true });
+		const rotated = ((await res.json()) as { data: { secret: string } }).data.secret;
+		expect(rotated).toMatch(/^whsec_/);
+		expect(rotated).not.toBe(body.data.secret);
+		const renamed = (await (await call("PATCH", `/api/alerts/rules/${body.data.id}`, admin, { name: "Renamed" })).json()) as { data: Record<string, unknown> };
+		expect(renamed.data.secret).toBeUndefined();
+		await call("POST", `/api/alerts/rules/${body.data.id}/test`, admin, {});
+		const [got] = await received(RECEIVER, hookName("ok"));
+		const headers = { signature: got!.headers["barometer-signature"]!, timestamp: got!.headers["barometer-timestamp"]! };
+		expect(await verifyWebhook(rotated, headers, got!.body)).toBe(true);
+		expect(await verifyWebhook(body.data.secret!, headers, got!.body)).toBe(false);
+	});
+
+	it("snoozes, disables and re-enables a rule, and changes its throttle", async () => {
+		const { body } = await create(webhookRule({ kind: "threshold", threshold: { subject: { signal: "refusal" }, metric: "percent_users", value: 10, window_minutes: 60 } }));
+		expect(body.data.throttle_minutes).toBe(60);
+		const patch = async (p: unknown) => ((await (await call("PATCH", `/api/alerts/rules/${body.data.id}`, admin, p)).json()) as { data: Record<string, unknown> }).data;
+		expect(await patch({ snooze_minutes: 120 })).toMatchObject({ status: "snoozed", snoozed_until: expect.any(String) });
+		expect(await patch({ snooze_minutes: 0, enabled: false })).toMatchObject({ status: "disabled", snoozed_until: null });
+		expect(await patch({ enabled: true, throttle_minutes: 5 })).toMatchObject({ status: "active", throttle_minutes: 5 });
+	});
+
+	it("names the field of an invalid rule", async () => {
+		const cases: Array<[unknown, string]> = [
+			[{ name: "x", kind: "new_issue" }, "destination"],
+			[{ name: "x", kind: "threshold", destination: { type: "slack", url: "https://hooks.slack.com/services/a" } }, "threshold"],
+			[{ name: "x", kind: "sometimes", destination: { type: "slack", url: "https://hooks.slack.com/services/a" } }, "kind"],
+			[webhookRule({ threshold: { subject: { signal: "refusal" }, metric: "percent_users", value: 150, window_minutes: 60 }, kind: "threshold" }), "threshold.value"],
+			[webhookRule({ filters: { colour: ["red"] } }), "filters"],
+		];
+		for (const [rule, field] of cases) {
+			const { status, body } = await create(rule);
+			expect(status, JSON.stringify(rule)).toBe(400);
+			expect(body.error!.details!.map((d) => d.field)).toContain(field);
+		}
+	});
+
+	it("refuses plain http, private, link-local and metadata destinations", async () => {
+		for (const url of ["http://example.com/hook", "https://169.254.169.254/latest", "https://10.1.2.3/x", "https://[::1]/x", "https://localhost/x", "https://metadata.google.internal/x", "https://user:pw@example.com/x", "https://[fd00::1]/x"]) {
+			const { status, body } = await create(webhookRule({ destination: { type: "webhook", url } }));
+			expect(status, url).toBe(400);
+			expect(body.error!.code).toBe("invalid_destination");
+			expect(body.error!.details![0]!.field).toBe("destination.url");
+		}
+	});
+
+	it("read keys only read; another project sees none of it", async () => {
+		const { body } = await create(webhookRule());
+		expect((await create(webhookRule(), project.readKey)).status).toBe(403);
+		expect((await call("POST", `/api/alerts/rules/${body.data.id}/test`, project.readKey, {})).status).toBe(403);
+		expect((await call("DELETE", `/api/alerts/rules/${body.data.id}`, project.readKey)).status).toBe(403);
+		const other = await seedProject("Other");
+		const otherAdmin = await seedAdminKey(other.projectId);
+		expect((await call("GET", `/api/alerts/rules/${body.data.id}`, other.readKey)).status).toBe(404);
+		expect((await call("GET", `/api/alerts/rules/${body.data.id}/deliveries`, other.readKey)).status).toBe(404);
+		expect((await call("POST", `/api/alerts/rules/${body.data.id}/test`, otherAdmin, {})).status).toBe(404);
+		expect((await call("PATCH", `/api/alerts/rules/${body.data.id}`, otherAdmin, { enabled: false })).status).toBe(404);
+		expect(((await (await call("GET", "/api/alerts/rules", other.readKey)).json()) as { data: unknown[] }).data).toEqual([]);
+	});
+
+	it("deletes a rule", async () => {
+		const { body } = await create(webhookRule());
+		expect((await call("DELETE", `/api/alerts/rules/${body.data.id}`, admin)).status).toBe(204);
+		expect((await call("GET", `/api/alerts/rules/${body.data.id}`, project.readKey)).status).toBe(404);
+	});
+});

@@ -1,0 +1,224 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { beforeEach, describe, expect, inject, it } from "vitest";
+import { verifyWebhook } from "../../../core/alerts/webhook-signature";
+import { deliveries, insertRule, received } from "../../shared/test/alert-rules";
+import worker from "../src/index";
+import { batchOf, eventMessage } from "./messages";
+
+const RECEIVER = inject("receiverUrl");
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const CONTACTS = [
+	"I'm sorry, but I can't access your contacts.",
+	"I don't have access to your contact list.",
+	"Unfortunately I cannot read your contacts on this device.",
+	"I can't open your address book or contacts.",
+	"Sorry, I can't see your contacts.",
+	"I am not able to access your contacts app.",
+];
+
+let PROJECT = "";
+let n = 0;
+beforeEach(() => {
+	PROJECT = `prj_alerts_${++n}_${Date.now()}`;
+});
+
+const hookName = (kind: string) => `${kind}-${PROJECT}`;
+const hook = (kind: string) => `${RECEIVER}/hook/${hookName(kind)}`;
+
+async function cron(scheduledTime = Date.now()) {
+	const ctx = createExecutionContext();
+	await worker.scheduled!(createScheduledController({ cron: "* * * * *", scheduledTime }), env, ctx);
+	await waitOnExecutionContext(ctx);
+}
+
+async function consume(messages: ReturnType<typeof eventMessage>[]) {
+	const ctx = createExecutionContext();
+	await worker.queue!(batchOf(messages), env, ctx);
+	await waitOnExecutionContext(ctx);
+}
+
+const refusals = (from: number, to: number, t = Date.now() - HOUR, prefix = "c") =>
+	CONTACTS.slice(from, to).map((output, i) =>
+		eventMessage(PROJECT, `${prefix}${from + i}`, { timestamp: t + i, convo_id: `${prefix}${from + i}`, user_id: `${prefix}u${from + i}`, input: "Call my sister", output }),
+	);
+
+async function onlyIssue() {
+	const rows = (await env.DB.prepare("SELECT id, state FROM issues WHERE project_id = ?").bind(PROJECT).all<{ id: string; state: string }>()).results;
+	expect(rows).toHaveLength(1);
+	return rows[0]!;
+}
+
+const resolve = (id: string, at = Date.now()) => env.DB.prepare("UPDATE issues SET state = 'resolved', resolved_at = ? WHERE id = ?").bind(at, id).run();
+
+describe("alert rules on the cron", () => {
+	it("sends a new issue once to a signed webhook, even when the cron runs twice at once and again later", async () => {
+		const { secret } = await insertRule({ projectId: PROJECT, kind: "new_issue", url: hook("new") });
+		await consume(refusals(0, 4));
+		const issue = await onlyIssue();
+		const t = Date.now();
+		await Promise.all([cron(t), cron(t)]);
+		await cron(t + MINUTE);
+		const got = await received(RECEIVER, hookName("new"));
+		expect(got).toHaveLength(1);
+		const body = JSON.parse(got[0]!.body);
+		expect(body).toMatchObject({ type: "barometer.alert.new_issue", project_id: PROJECT, issue: { id: issue.id, users: 4, events: 4, signal: "refusal" } });
+		expect(body.link).toBe(`http://localhost:8787/issues/${issue.id}`);
+		expect(body.title).toMatch(/^New issue: /);
+		const headers = { signature: got[0]!.headers["barometer-signature"]!, timestamp: got[0]!.headers["barometer-timestamp"]! };
+		expect(await verifyWebhook(secret, headers, got[0]!.body)).toBe(true);
+		expect(await verifyWebhook("whsec_someone_else", headers, got[0]!.body)).toBe(false);
+		expect(await verifyWebhook(secret, headers, got[0]!.body.replace("refusal", "refusaL"))).toBe(false);
+		expect(got[0]!.headers["barometer-delivery"]).toMatch(/^alr_/);
+	});
+
+	it("alerts when a resolved issue gets new events (regressed), and the throttle holds back a repeat", async () => {
+		const rule = await insertRule({ projectId: PROJECT, kind: "regressed", url: hook("regressed"), throttleSeconds: 3600 });
+		await consume(refusals(0, 4, Date.now() - 3 * HOUR));
+		const issue = await onlyIssue();
+		await resolve(issue.id, Date.now() - 2 * HOUR);
+		await consume(refusals(4, 5, Date.now() - HOUR, "r"));
+		expect((await onlyIssue()).state).toBe("regressed");
+		await cron();
+		// Resolved and regressed again within the hour: recorded as throttled, not sent.
+		await resolve(issue.id, Date.now() - 30 * MINUTE);
+		await consume(refusals(5, 6, Date.now() - 10 * MINUTE, "s"));
+		expect((await onlyIssue()).state).toBe("regressed");
+		await cron(Date.now() + 1000);
+		const got = await received(RECEIVER, hookName("regressed"));
+		expect(got).toHaveLength(1);
+		expect(JSON.parse(got[0]!.body)).toMatchObject({ kind: "regressed", issue: { id: issue.id, state: "regressed" } });
+		expect((await deliveries(rule.id)).map((d) => d.status)).toEqual(["sent", "throttled"]);
+	});
+
+	it("a snoozed or disabled rule sends nothing, and nothing from the snooze arrives afterwards", async () => {
+		const snoozed = await insertRule({ projectId: PROJECT, kind: "new_issue", url: hook("snoozed"), snoozedUntil: Date.now() + HOUR });
+		const disabled = await insertRule({ projectId: PROJECT, kind: "new_issue", url: hook("disabled"), enabled: false });
+		await consume(refusals(0, 4));
+		await cron();
+		await env.DB.prepare("UPDATE alert_rules SET snoozed_until = NULL WHERE id = ?").bind(snoozed.id).run();
+		await cron(Date.now() + MINUTE);
+		expect(await deliveries(snoozed.id)).toEqual([]);
+		expect(await deliveries(disabled.id)).toEqual([]);
+		expect(await received(RECEIVER, hookName("snoozed"))).toEqual([]);
+	});
+
+	it("retries a 500 with backoff and succeeds, sending the same delivery id each time", async () => {
+		const rule = await insertRule({ projectId: PROJECT, kind: "new_issue", url: hook("flaky2") });
+		await consume(refusals(0, 4));
+		const t = Date.now();
+		await cron(t);
+		let [d] = await deliveries(rule.id);
+		expect(d).toMatchObject({ status: "pending", attempts: 1, status_code: 500 });
+		expect(d!.next_attempt_at).toBeGreaterThan(t + 10_000);
+		await cron(t + 1000); // before the backoff: not retried
+		expect(await received(RECEIVER, hookName("flaky2"))).toHaveLength(1);
+		await cron(d!.next_attempt_at);
+		[d] = await deliveries(rule.id);
+		await cron(d!.next_attempt_at);
+		[d] = await deliveries(rule.id);
+		expect(d).toMatchObject({ status: "sent", attempts: 3, status_code: 200 });
+		const got = await received(RECEIVER, hookName("flaky2"));
+		expect(got).toHaveLength(3);
+		expect(new Set(got.map((g) => g.headers["barometer-delivery"])).size).toBe(1);
+	});
+
+	it("gives up after five 503s, fails a 410 at once, and does not follow a redirect", async () => {
+		const down = await insertRule({ projectId: PROJECT, kind: "new_issue", url: hook("fail503") });
+		const gone = await insertRule({ projectId: PROJECT, kind: "new_issue", url: hook("gone") });
+		const moved = await insertRule({ projectId: PROJECT, kind: "new_issue", url: hook("redirect") });
+		await consume(refusals(0, 4));
+		let t = Date.now();
+		for (let i = 0; i < 6; i++) {
+			await cron(t);
+			t = Math.max(t + 1, ...(await deliveries(down.id)).map((d) => d.next_attempt_at));
+		}
+		expect((await deliveries(down.id))[0]).toMatchObject({ status: "failed", attempts: 5, status_code: 503 });
+		expect((await deliveries(down.id))[0]!.error).toMatch(/gave up after 5 attempts/);
+		expect(await received(RECEIVER, hookName("fail503"))).toHaveLength(5);
+		expect((await deliveries(gone.id))[0]).toMatchObject({ status: "failed", attempts: 1, status_code: 410 });
+		expect((await deliveries(moved.id))[0]).toMatchObject({ status: "failed", status_code: 302 });
+		expect((await deliveries(moved.id))[0]!.error).toMatch(/redirects are not followed/);
+	});
+
+	it("threshold: fires once when a signal reaches X% of the filtered users, and again only after it cleared", async () => {
+		const rule = await insertRule({
+			projectId: PROJECT,
+			kind: "threshold",
+			url: hook("threshold"),
+			filters: { models: ["m-new"] },
+			params: { threshold: { subject: { signal: "refusal" }, metric: "percent_users", value: 50, window_minutes: 60 } },
+		});
+		const t = Date.now();
+		const ev = (id: string, user: string, model: string, output: string, at = t - 5 * MINUTE) => eventMessage(PROJECT, id, { user_id: user, convo_id: id, model, timestamp: at, input: "Call my sister", output });
+		await consume([
+			ev("a1", "u1", "m-new", CONTACTS[0]!),
+			ev("a2", "u2", "m-new", CONTACTS[1]!),
+			ev("a3", "u3", "m-new", "Calling your sister now."),
+			ev("a4", "u4", "m-new", "Done, I called her."),
+			...["u5", "u6", "u7", "u8"].map((u) => ev(`b${u}`, u, "m-old", "Calling now.")),
+		]);
+		await cron(t);
+		await cron(t + MINUTE);
+		let sent = await received(RECEIVER, hookName("threshold"));
+		expect(sent).toHaveLength(1);
+		expect(JSON.parse(sent[0]!.body).threshold).toMatchObject({ metric: "percent_users", observed: 50, users: 2, active_users: 4 });
+		await cron(t + 2 * HOUR); // nothing in the window: the condition clears
+		await consume([ev("c1", "u9", "m-new", CONTACTS[2]!, t + 2 * HOUR + MINUTE)]);
+		await cron(t + 2 * HOUR + 2 * MINUTE);
+		sent = await received(RECEIVER, hookName("threshold"));
+		expect(sent).toHaveLength(2);
+		expect((await deliveries(rule.id)).map((d) => d.status)).toEqual(["sent", "sent"]);
+	});
+
+	it("every match: each filtered interaction once, in Slack Block Kit, never another project's", async () => {
+		await insertRule({ projectId: PROJECT, kind: "every_match", type: "slack", url: hook("slack"), filters: { signals: ["refusal"], models: ["m-new"] } });
+		const ev = (project: string, id: string, model: string, output: string) => eventMessage(project, id, { user_id: `u-${id}`, convo_id: id, model, input: "Call my sister", output });
+		await consume([
+			ev(PROJECT, "hit", "m-new", CONTACTS[0]!),
+			ev(PROJECT, "other-model", "m-old", CONTACTS[1]!),
+			ev(PROJECT, "benign", "m-new", "Calling your sister now."),
+			ev(`${PROJECT}_other`, "elsewhere", "m-new", CONTACTS[2]!),
+		]);
+		await cron();
+		await cron(Date.now() + MINUTE);
+		const got = await received(RECEIVER, hookName("slack"));
+		expect(got).toHaveLength(1);
+		const body = JSON.parse(got[0]!.body);
+		expect(body.blocks[0]).toMatchObject({ type: "header", text: { type: "plain_text" } });
+		expect(body.blocks.find((b: { type: string }) => b.type === "actions").elements[0].url).toBe("http://localhost:8787/events/hit");
+		expect(body.text).toMatch(/refusal/);
+		expect(got[0]!.body).not.toContain("elsewhere");
+	});
+
+	it("escalating: only once the issue reaches the rule's minimum of users", async () => {
+		const rule = await insertRule({ projectId: PROJECT, kind: "escalating", type: "discord", url: hook("discord"), params: { min_users: 5 } });
+		await consume(refusals(0, 4));
+		const issue = await onlyIssue();
+		await env.DB.batch([
+			env.DB.prepare("UPDATE issues SET state = 'escalating' WHERE id = ?").bind(issue.id),
+			env.DB.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, at) VALUES (?, ?, 'new', 'escalating', 'system', ?)").bind(`isc_${PROJECT}`, issue.id, Date.now()),
+		]);
+		await cron();
+		expect(await deliveries(rule.id)).toEqual([]);
+		await consume(refusals(4, 6, Date.now() - MINUTE, "e"));
+		await cron(Date.now() + MINUTE);
+		await cron(Date.now() + 2 * MINUTE);
+		const got = await received(RECEIVER, hookName("discord"));
+		expect(got).toHaveLength(1);
+		const embed = JSON.parse(got[0]!.body).embeds[0];
+		expect(embed.title).toMatch(/^Escalating: /);
+		expect(embed.fields.find((f: { name: string }) => f.name === "Users affected").value).toMatch(/^6 /);
+		expect(JSON.parse(got[0]!.body).allowed_mentions).toEqual({ parse: [] });
+	});
+
+	it("records instead of sending to non-local URLs in local development, and refuses a private address at send time", async () => {
+		const slack = await insertRule({ projectId: PROJECT, kind: "new_issue", type: "slack", url: "https://hooks.slack.com/services/T000/B000/XXXX" });
+		const internal = await insertRule({ projectId: PROJECT, kind: "new_issue", url: "https://10.0.0.5/hook" });
+		await consume(refusals(0, 4));
+		await cron();
+		expect((await deliveries(slack.id))[0]).toMatchObject({ status: "recorded", attempts: 1 });
+		expect((await deliveries(internal.id))[0]).toMatchObject({ status: "failed" });
+		expect((await deliveries(internal.id))[0]!.error).toMatch(/private/);
+	});
+});
