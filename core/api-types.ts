@@ -83,4 +83,6 @@ export interface ProjectView {
 	id: string;
 	name: string;
 	created_at: string;
+	/** The kind of key signed in: the dashboard offers changes only to admin keys. */
+	key_kind: "read" | "admin";
 }

@@ -1,14 +1,8 @@
+/// <reference path="./provided-context.d.ts" />
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startWebhookReceiver } from "./webhook-receiver";
-
-declare module "vitest" {
-	export interface ProvidedContext {
-		/** Base URL of the local webhook receiver (test/webhook-receiver.ts). */
-		receiverUrl: string;
-	}
-}
 
 /**
  * Workers that run beside the one under test (the detect consumer behind the real local

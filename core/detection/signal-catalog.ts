@@ -34,3 +34,9 @@ export const EXPLICIT_SIGNAL_POLARITY: Record<string, Polarity> = {
 	edit: "negative",
 	code_error: "negative",
 };
+
+/** Every negative signal name, implicit and explicit: what alerts, priorities and issue grouping count as bad. */
+export const NEGATIVE_SIGNAL_NAMES: string[] = [
+	...IMPLICIT_SIGNALS.filter((s) => s.polarity === "negative").map((s) => s.name),
+	...Object.keys(EXPLICIT_SIGNAL_POLARITY).filter((k) => EXPLICIT_SIGNAL_POLARITY[k] === "negative"),
+];

@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** What users ask for, discovered by clustering their inputs; people rename and merge them. */
 export const intents = sqliteTable(
@@ -17,6 +17,9 @@ export const intents = sqliteTable(
 		/** A person asked to split it into sub-intents; the maintenance pass does it. */
 		splitRequestedAt: integer("split_requested_at"),
 		createdAt: integer("created_at").notNull(),
+		/** Priority factors a person sets (default 1), as on issues. */
+		achievableDelta: real("achievable_delta").notNull().default(1),
+		strategicRelevance: real("strategic_relevance").notNull().default(1),
 	},
 	(t) => [index("intents_project_idx").on(t.projectId)],
 );

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { encodeCursor, propertyValueCandidates, type EventFilter } from "../../../core/event-query";
-import type { ConversationView, DetectionView, EventDetail, EventPage, EventView, SignalView, ToolCallView } from "../../../core/api-types";
+import type { ConversationView, DetectionView, EventDetail, EventListItem, EventPage, EventView, SignalView, ToolCallView } from "../../../core/api-types";
+import { cosine, type Embedder } from "../../../core/embedding/embedder";
 import * as schema from "../../../db/schema";
 
 type Db = DrizzleD1Database<typeof schema>;
@@ -200,5 +201,41 @@ export async function getConversation(db: Db, projectId: string, convoId: string
 			tool_calls: byTool.get(row.eventId) ?? [],
 		})),
 		next_cursor: rows.length > opts.limit && last ? encodeCursor({ timestamp: last.timestamp, eventId: last.eventId }) : null,
+	};
+}
+
+/** How many of the newest matching events semantic search ranks (brute force, in the worker). */
+export const SEMANTIC_CANDIDATES = 2000;
+
+/**
+ * Events by meaning: the newest events that pass the filters are embedded (input and output) and
+ * ranked by cosine similarity to the query. Bounded to SEMANTIC_CANDIDATES so one request stays
+ * within a Worker's CPU budget; narrow the time range to reach further back.
+ */
+export async function semanticSearchEvents(db: Db, projectId: string, filter: EventFilter, query: string, embedder: Embedder): Promise<{ data: Array<EventListItem & { score: number }>; searched: number }> {
+	const rows = await db
+		.select()
+		.from(events)
+		.where(and(...filterConditions(projectId, { ...filter, text: undefined, cursor: undefined })))
+		.orderBy(desc(events.timestamp), desc(events.eventId))
+		.limit(SEMANTIC_CANDIDATES);
+	if (rows.length === 0) return { data: [], searched: 0 };
+	const [q, ...vectors] = await embedder.embed([query, ...rows.map((r) => `${r.input ?? ""} ${r.output ?? ""}`)]);
+	const ranked = rows
+		.map((row, i) => ({ row, score: cosine(q!, vectors[i]!) }))
+		.filter((r) => r.score > 0)
+		.sort((a, b) => b.score - a.score)
+		.slice(0, filter.limit);
+	const ids = ranked.map((r) => r.row.eventId);
+	const [bySignal, byDetection, byIntent] = await Promise.all([signalsByEvent(db, projectId, ids), detectionsByEvent(db, projectId, ids), intentsByEvent(db, projectId, ids)]);
+	return {
+		searched: rows.length,
+		data: ranked.map(({ row, score }) => ({
+			...eventView(row),
+			signals: bySignal.get(row.eventId) ?? [],
+			detections: byDetection.get(row.eventId) ?? [],
+			intent: byIntent.get(row.eventId)?.[0] ?? null,
+			score: Math.round(score * 1000) / 1000,
+		})),
 	};
 }

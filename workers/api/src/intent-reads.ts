@@ -1,3 +1,4 @@
+import { NEGATIVE_SIGNAL_NAMES } from "../../../core/detection/signal-catalog";
 const pct = (users: number, active: number) => (active === 0 ? 0 : Math.round((users / active) * 10000) / 100);
 
 /** Intents with events, distinct users and their share of active users in the window. */
@@ -35,8 +36,11 @@ export async function listIntents(db: D1Database, projectId: string, fromDay: nu
  * event of that intent (implicit detections and explicit feedback alike), as counts and shares.
  */
 export async function intentSignalMatrix(db: D1Database, projectId: string, fromDay: number, toDay: number) {
-	const [intentUsers, implicit, explicit] = await db.batch([
-		db.prepare("SELECT i.id, i.name, count(DISTINCT e.user_id) AS users FROM intents i LEFT JOIN event_intents e ON e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1 GROUP BY i.id").bind(projectId, fromDay, toDay),
+	const negative = JSON.stringify(NEGATIVE_SIGNAL_NAMES);
+	const [intentUsers, implicit, explicit, negativeUsers] = await db.batch([
+		db
+			.prepare("SELECT i.id, i.name, i.achievable_delta, i.strategic_relevance, count(DISTINCT e.user_id) AS users FROM intents i LEFT JOIN event_intents e ON e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1 GROUP BY i.id")
+			.bind(projectId, fromDay, toDay),
 		db
 			.prepare(
 				`SELECT e.intent_id, d.signal, count(DISTINCT e.user_id) AS users FROM event_intents e
@@ -51,17 +55,34 @@ export async function intentSignalMatrix(db: D1Database, projectId: string, from
 				 WHERE e.project_id = ?1 AND e.day BETWEEN ?2 AND ?3 GROUP BY e.intent_id, s.signal`,
 			)
 			.bind(projectId, fromDay, toDay),
+		// Users of the intent with any negative signal, implicit or explicit: the volume in its priority.
+		db
+			.prepare(
+				`SELECT e.intent_id, count(DISTINCT e.user_id) AS users FROM event_intents e
+				 WHERE e.project_id = ?1 AND e.day BETWEEN ?2 AND ?3 AND (
+					EXISTS (SELECT 1 FROM detections d WHERE d.project_id = e.project_id AND d.event_id = e.event_id AND d.signal IN (SELECT value FROM json_each(?4)))
+					OR EXISTS (SELECT 1 FROM signals s WHERE s.project_id = e.project_id AND s.event_id = e.event_id AND s.signal IN (SELECT value FROM json_each(?4))))
+				 GROUP BY e.intent_id`,
+			)
+			.bind(projectId, fromDay, toDay, negative),
 	]);
+	const negativeByIntent = new Map((negativeUsers!.results as { intent_id: string; users: number }[]).map((r) => [r.intent_id, r.users]));
 	const cells = new Map<string, Record<string, number>>();
 	for (const r of [...(implicit!.results as { intent_id: string; signal: string; users: number }[]), ...(explicit!.results as { intent_id: string; signal: string; users: number }[])]) {
 		const row = cells.get(r.intent_id) ?? {};
 		row[r.signal] = Math.max(row[r.signal] ?? 0, r.users);
 		cells.set(r.intent_id, row);
 	}
-	return (intentUsers!.results as { id: string; name: string; users: number }[]).map((i) => ({
+	type IntentRow = { id: string; name: string; users: number; achievable_delta: number; strategic_relevance: number };
+	return (intentUsers!.results as IntentRow[]).map((i) => ({
 		intent_id: i.id,
 		name: i.name,
 		users: i.users,
+		negative_users: negativeByIntent.get(i.id) ?? 0,
+		/** Users who hit a negative signal × achievable delta × strategic relevance, as for issues. */
+		priority: Math.round((negativeByIntent.get(i.id) ?? 0) * i.achievable_delta * i.strategic_relevance * 100) / 100,
+		achievable_delta: i.achievable_delta,
+		strategic_relevance: i.strategic_relevance,
 		signals: Object.fromEntries(Object.entries(cells.get(i.id) ?? {}).map(([signal, users]) => [signal, { users, pct: pct(users, i.users) }])),
 	}));
 }

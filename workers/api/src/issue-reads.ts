@@ -1,4 +1,5 @@
 import { issueBreakdowns } from "./issue-breakdowns";
+import { releaseMarkers } from "./release-markers";
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -36,12 +37,34 @@ const NEGATIVE_EVENTS = `(SELECT count(*) FROM issue_events x JOIN events ev ON 
  * Issues with their counts: events and distinct users overall, and users in the window as a
  * share of the window's active users (exact counts from issue_events and user_days).
  */
-export async function listIssues(db: D1Database, projectId: string, opts: { signal?: string; state?: string; fromDay: number; toDay: number; limit: number }) {
+export interface IssueListOptions {
+	signal?: string;
+	state?: string;
+	/** Issues with at least one event in the window of this intent, model, or property values. */
+	intent?: string;
+	model?: string;
+	properties?: Record<string, string>;
+	fromDay: number;
+	toDay: number;
+	limit: number;
+}
+
+export async function listIssues(db: D1Database, projectId: string, opts: IssueListOptions) {
 	const where = ["i.project_id = ?1"];
 	const binds: unknown[] = [projectId, opts.fromDay, opts.toDay];
 	if (opts.signal) where.push(`i.signal = ?${binds.push(opts.signal)}`);
 	if (opts.state) where.push(`i.state = ?${binds.push(opts.state)}`);
-	const [rows, active] = await db.batch([
+	const eventConditions: string[] = [];
+	if (opts.model) eventConditions.push(`e.model = ?${binds.push(opts.model)}`);
+	for (const [k, v] of Object.entries(opts.properties ?? {})) {
+		// Property values arrive as strings; numbers and booleans are stored as JSON, so compare as text.
+		eventConditions.push(`CAST(json_extract(e.properties, '$.' || json_quote(?${binds.push(k)})) AS TEXT) = ?${binds.push(v)}`);
+	}
+	if (opts.intent) eventConditions.push(`EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = e.project_id AND ei.event_id = e.event_id AND ei.intent_id = ?${binds.push(opts.intent)})`);
+	if (eventConditions.length) {
+		where.push(`EXISTS (SELECT 1 FROM issue_events x JOIN events e ON e.project_id = x.project_id AND e.event_id = x.event_id WHERE x.issue_id = i.id AND x.day BETWEEN ?2 AND ?3 AND ${eventConditions.join(" AND ")})`);
+	}
+	const [rows, active, daily] = await db.batch([
 		db
 			.prepare(
 				`SELECT i.id, i.signal, i.title, i.description, i.state, i.first_seen, i.last_seen, i.created_at, i.resolved_at, i.central_event_id, i.achievable_delta, i.strategic_relevance,
@@ -54,11 +77,33 @@ export async function listIssues(db: D1Database, projectId: string, opts: { sign
 			)
 			.bind(...binds),
 		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, opts.fromDay, opts.toDay),
+		db.prepare("SELECT issue_id, day, count(DISTINCT user_id) AS users FROM issue_events WHERE project_id = ? AND day BETWEEN ? AND ? GROUP BY issue_id, day").bind(projectId, opts.fromDay, opts.toDay),
 	]);
 	const activeUsers = (active!.results[0] as { n: number } | undefined)?.n ?? 0;
-	const views = (rows!.results as unknown as IssueRow[]).map((r) => issueView(r, activeUsers));
+	const perDay = new Map<string, number[]>();
+	for (const r of daily!.results as { issue_id: string; day: number; users: number }[]) {
+		const series = perDay.get(r.issue_id) ?? new Array<number>(opts.toDay - opts.fromDay + 1).fill(0);
+		series[r.day - opts.fromDay] = r.users;
+		perDay.set(r.issue_id, series);
+	}
+	const views = (rows!.results as unknown as IssueRow[]).map((r) => {
+		const series = perDay.get(r.id) ?? new Array<number>(opts.toDay - opts.fromDay + 1).fill(0);
+		return { ...issueView(r, activeUsers), daily_users: series, trend: trendOf(series) };
+	});
 	views.sort((a, b) => b.priority - a.priority || (b.last_seen ?? "").localeCompare(a.last_seen ?? ""));
 	return { window: { from: dayIso(opts.fromDay), to: dayIso(opts.toDay), active_users: activeUsers }, data: views.slice(0, opts.limit) };
+}
+
+/**
+ * Users in the last 7 days of the window against the 7 before: "up" or "down" past ±20 %
+ * (and at least 2 users apart), "new" when there were none before, else "flat".
+ */
+export function trendOf(dailyUsers: number[]): { direction: "up" | "down" | "flat" | "new"; recent: number; previous: number } {
+	const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+	const recent = sum(dailyUsers.slice(-7));
+	const previous = sum(dailyUsers.slice(-14, -7));
+	const direction = previous === 0 ? (recent > 0 ? "new" : "flat") : Math.abs(recent - previous) >= 2 && recent > previous * 1.2 ? "up" : Math.abs(recent - previous) >= 2 && recent < previous * 0.8 ? "down" : "flat";
+	return { direction, recent, previous };
 }
 
 /**
@@ -116,6 +161,8 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 	return {
 		...data.view,
 		breakdowns: await issueBreakdowns(db, issueId),
+		/** Model, prompt-version and release changes inside the window, to mark on the series. */
+		markers: await releaseMarkers(db, projectId, fromDay, toDay),
 		series: days,
 		/** The last 48 hours, hour by hour. */
 		hourly: hours,

@@ -55,6 +55,18 @@ describe("intents", () => {
 		expect(password.signals.refusal).toBeUndefined();
 	});
 
+	it("ranks intents by priority: users with negative signals × the factors a person sets", async () => {
+		type Row = { intent_id: string; name: string; negative_users: number; priority: number };
+		const matrix = async () => ((await (await get("/api/intents/matrix")).json()) as { data: Row[] }).data;
+		const refund = (await matrix()).find((r) => /refund/.test(r.name))!;
+		expect(refund).toMatchObject({ negative_users: 2, priority: 2 });
+		const res = await SELF.fetch(`https://api.test/api/intents/${refund.intent_id}`, authed(admin, { achievable_delta: 0.5, strategic_relevance: 3 }, { method: "PATCH" }));
+		expect(res.status).toBe(200);
+		expect((await matrix()).find((r) => r.intent_id === refund.intent_id)!.priority).toBe(3);
+		const bad = await SELF.fetch(`https://api.test/api/intents/${refund.intent_id}`, authed(admin, { achievable_delta: -1 }, { method: "PATCH" }));
+		expect(bad.status).toBe(400);
+	});
+
 	it("lets the admin key rename and merge intents; merged intents' vectors stop attracting inputs", async () => {
 		const [a, b] = await intents();
 		expect((await SELF.fetch(`https://api.test/api/intents/${a!.id}`, authed(project.readKey, { name: "x" }, { method: "PATCH" }))).status).toBe(403);

@@ -1,6 +1,6 @@
 import type { AlertMessage } from "../../../core/alerts/alert-message";
 import { DEFAULT_ESCALATION_MIN_USERS, type AlertFilters, type AlertRuleKind, type ThresholdParams } from "../../../core/alerts/alert-rule-input";
-import { EXPLICIT_SIGNAL_POLARITY, IMPLICIT_SIGNALS } from "../../../core/detection/signal-catalog";
+import { NEGATIVE_SIGNAL_NAMES as NEGATIVE_SIGNALS } from "../../../core/detection/signal-catalog";
 import { newId } from "../../../core/ids";
 import { sendDueDeliveries, senderFor, type AlertEnv, type WebhookSender } from "../../shared/src/alert-delivery";
 
@@ -37,7 +37,6 @@ interface Rule extends RuleRow {
 	p: { min_users?: number; threshold?: ThresholdParams };
 }
 
-const NEGATIVE_SIGNALS = [...IMPLICIT_SIGNALS.filter((s) => s.polarity === "negative").map((s) => s.name), ...Object.keys(EXPLICIT_SIGNAL_POLARITY).filter((k) => EXPLICIT_SIGNAL_POLARITY[k] === "negative")];
 
 /**
  * The cron's alert pass: each rule looks only at what changed since its cursor, raises deliveries

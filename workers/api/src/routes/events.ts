@@ -4,13 +4,22 @@ import { parseEventFilter } from "../../../../core/event-query";
 import * as schema from "../../../../db/schema";
 import { ApiError } from "../../../shared/src/api-error";
 import type { ApiContext } from "../api-env";
-import { getEvent, listEvents } from "../event-reads";
+import { getEvent, listEvents, semanticSearchEvents } from "../event-reads";
+import { defaultEmbedder } from "../../../../core/embedding/default-embedder";
 
 export const eventRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {
 		const { filter, errors } = parseEventFilter(new URL(c.req.url).searchParams);
 		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
 		return c.json(await listEvents(drizzle(c.env.DB, { schema }), c.get("projectId"), filter));
+	})
+	/** `?q=` by meaning (embedded embedder), with the same filters as the list. */
+	.get("/search", async (c) => {
+		const { filter, errors } = parseEventFilter(new URL(c.req.url).searchParams);
+		const q = c.req.query("q")?.trim();
+		if (!q) errors.push({ field: "q", message: "is required: what to search for" });
+		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
+		return c.json(await semanticSearchEvents(drizzle(c.env.DB, { schema }), c.get("projectId"), filter, q!, defaultEmbedder()));
 	})
 	.get("/:id", async (c) => {
 		const id = c.req.param("id");

@@ -8,7 +8,14 @@ import { dayWindow } from "../day-window";
 import { intentSignalMatrix, listConversationIntents, listIntents } from "../intent-reads";
 import { requireAdmin } from "../require-admin";
 
-const renameSchema = z.object({ name: z.string().trim().min(1).max(120) });
+const intentPatchSchema = z
+	.object({
+		name: z.string().trim().min(1).max(120).optional(),
+		achievable_delta: z.number().min(0).max(10).optional(),
+		strategic_relevance: z.number().min(0).max(10).optional(),
+	})
+	.strict()
+	.refine((v) => Object.keys(v).length > 0, "give name, achievable_delta or strategic_relevance");
 const mergeSchema = z.object({ into: z.string().min(1).max(100) });
 
 export const intentRoutes = new Hono<ApiContext>()
@@ -31,13 +38,18 @@ export const intentRoutes = new Hono<ApiContext>()
 		return c.json({ data: { id: c.req.param("id"), split: "requested" } }, 202);
 	})
 	.patch("/:id", requireAdmin, async (c) => {
-		const parsed = renameSchema.safeParse(await readJsonBody(c, 10_000));
+		const parsed = intentPatchSchema.safeParse(await readJsonBody(c, 10_000));
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The intent is not valid.", fieldErrors(parsed.error));
-		const { meta } = await c.env.DB.prepare("UPDATE intents SET name = ?, named_by = ? WHERE id = ? AND project_id = ?")
-			.bind(parsed.data.name, `key:${c.get("keyId")}`, c.req.param("id"), c.get("projectId"))
-			.run();
-		if (meta.changes === 0) throw new ApiError(404, "intent_not_found", `No intent \`${c.req.param("id")}\` in this project.`);
-		return c.json({ data: { id: c.req.param("id"), name: parsed.data.name } });
+		const p = parsed.data;
+		const row = await c.env.DB.prepare(
+			`UPDATE intents SET name = coalesce(?1, name), named_by = CASE WHEN ?1 IS NULL THEN named_by ELSE ?2 END,
+				achievable_delta = coalesce(?3, achievable_delta), strategic_relevance = coalesce(?4, strategic_relevance)
+			 WHERE id = ?5 AND project_id = ?6 RETURNING id, name, achievable_delta, strategic_relevance`,
+		)
+			.bind(p.name ?? null, `key:${c.get("keyId")}`, p.achievable_delta ?? null, p.strategic_relevance ?? null, c.req.param("id"), c.get("projectId"))
+			.first();
+		if (!row) throw new ApiError(404, "intent_not_found", `No intent \`${c.req.param("id")}\` in this project.`);
+		return c.json({ data: row });
 	})
 	/** Moves every event of this intent into another and removes it; the detect worker drops its stale vector on next sight. */
 	.post("/:id/merge", requireAdmin, async (c) => {

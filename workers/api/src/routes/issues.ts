@@ -33,7 +33,11 @@ export const issueRoutes = new Hono<ApiContext>()
 			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "state", message: `must be one of ${ISSUE_STATES.join(", ")}` }]);
 		}
 		const limit = Math.min(200, Math.max(1, Number(c.req.query("limit") ?? 50) || 50));
-		return c.json(await listIssues(c.env.DB, c.get("projectId"), { signal: c.req.query("signal"), state, fromDay, toDay, limit }));
+		const properties: Record<string, string> = {};
+		for (const [k, v] of Object.entries(c.req.queries())) if (k.startsWith("property.") && k.length > 9 && v[0]) properties[k.slice(9)] = v[0];
+		return c.json(
+			await listIssues(c.env.DB, c.get("projectId"), { signal: c.req.query("signal"), state, intent: c.req.query("intent"), model: c.req.query("model"), properties, fromDay, toDay, limit }),
+		);
 	})
 	.get("/:id", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 30);
