@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { localKeys, localProjectSql } from "./local-project.mjs";
 
 const PORT = Number(process.env.PORT || 8787);
-const STATE = ".wrangler/state";
+// BAROMETER_STATE: another local database (the end-to-end tests use their own).
+const STATE = process.env.BAROMETER_STATE || ".wrangler/state";
+const INSPECTOR_PORT = Number(process.env.INSPECTOR_PORT || PORT + 1442);
 const CONFIGS = ["dev-gateway", "ingest", "api", "detect"].map((w) => `workers/${w}/wrangler.toml`);
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
 
@@ -45,7 +47,7 @@ try {
 console.log("barometer: starting workers…");
 const dev = spawn(
 	"wrangler",
-	["dev", ...CONFIGS.flatMap((c) => ["-c", c]), "--persist-to", STATE, "--port", String(PORT), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"],
+	["dev", ...CONFIGS.flatMap((c) => ["-c", c]), "--persist-to", STATE, "--port", String(PORT), "--ip", "127.0.0.1", "--inspector-port", String(INSPECTOR_PORT), "--show-interactive-dev-session=false"],
 	{ stdio: ["ignore", "pipe", "pipe"], env },
 );
 const verbose = process.env.BAROMETER_VERBOSE === "1";
@@ -61,7 +63,8 @@ for (let i = 0; i < 240; i++) {
 	if (ok.every(Boolean)) {
 		console.log(`
 Barometer is running at ${base}
-  Dashboard   ${base}/#key=${keys.read}
+  Dashboard   ${base}/#key=${keys.admin}
+              (read-only: ${base}/#key=${keys.read})
   Ingest API  ${base}/v1/   write key: ${keys.write}
   Read API    ${base}/api/  read key:  ${keys.read}
               admin key (reads and changes settings): ${keys.admin}

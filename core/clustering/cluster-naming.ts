@@ -36,3 +36,32 @@ export function clusterTitle(keywords: string[], centralExample: string): string
 	if (keywords.length === 0) return centralExample.slice(0, 80);
 	return keywords.join(" · ");
 }
+
+/**
+ * An issue's title: the sentence of its most central example that carries most of the cluster's
+ * distinctive keywords, trimmed at a word. A person reads "I can't access your calendar" faster
+ * than "calendar · access"; the keywords go into the description.
+ */
+export function issueTitle(keywords: string[], central: string, max = 80): string {
+	const sentences = central
+		.split(/(?<=[.!?])\s+|\n+/)
+		.map((s) => s.trim())
+		.filter(Boolean);
+	if (sentences.length === 0) return clusterTitle(keywords, central);
+	const words = (s: string) => new Set(tokenize(s).map(stem));
+	const wanted = keywords.map((k) => stem(k.toLowerCase()));
+	let best = sentences[0]!;
+	let bestScore = -1;
+	for (const s of sentences) {
+		const have = words(s);
+		const score = wanted.filter((k) => have.has(k)).length;
+		if (score > bestScore) [best, bestScore] = [s, score];
+	}
+	if (best.length <= max) return best;
+	const cut = best.slice(0, max - 1);
+	return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max / 2))}…`;
+}
+
+export function issueDescription(keywords: string[], central: string): string {
+	return `${keywords.length ? `${keywords.join(", ")}: ` : ""}${central}`.slice(0, 300);
+}

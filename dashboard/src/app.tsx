@@ -9,6 +9,11 @@ import { keyFromFragment, loadSession, saveSession, type Session } from "./lib/s
 import { ConversationView } from "./views/conversation";
 import { EventDetailView } from "./views/event-detail";
 import { EventStream } from "./views/event-stream";
+import { IntentsView } from "./views/intents";
+import { IssueDetailView } from "./views/issue-detail";
+import { IssuesView } from "./views/issues";
+import { Overview } from "./views/overview";
+import { SearchView } from "./views/search";
 import { Settings } from "./views/settings";
 import { SignIn } from "./views/sign-in";
 
@@ -46,10 +51,26 @@ export function App() {
 
 	if (!session || !api) return <SignIn onSignedIn={signIn} />;
 	const route = matchRoute(url.pathname);
+	const isAdmin = project?.key_kind === "admin";
 	let page;
 	switch (route.name) {
-		case "events":
+		case "overview":
 		case "signIn":
+			page = <Overview api={api} />;
+			break;
+		case "issues":
+			page = <IssuesView api={api} url={url} isAdmin={isAdmin} />;
+			break;
+		case "issue":
+			page = <IssueDetailView api={api} id={route.params.id!} isAdmin={isAdmin} />;
+			break;
+		case "intents":
+			page = <IntentsView api={api} isAdmin={isAdmin} />;
+			break;
+		case "search":
+			page = <SearchView api={api} url={url} />;
+			break;
+		case "events":
 			page = <EventStream api={api} url={url} />;
 			break;
 		case "event":
@@ -59,7 +80,7 @@ export function App() {
 			page = <ConversationView api={api} id={route.params.id!} />;
 			break;
 		case "settings":
-			page = <Settings session={session} project={project} />;
+			page = <Settings api={api} session={session} project={project} />;
 			break;
 		default:
 			page = <Empty title="This page does not exist." />;

@@ -3,7 +3,11 @@ import type { ProjectView } from "../../../core/api-types";
 import { Link } from "./navigation";
 
 const NAV = [
-	{ href: "/", label: "Events" },
+	{ href: "/", label: "Overview" },
+	{ href: "/issues", label: "Issues" },
+	{ href: "/intents", label: "Intents" },
+	{ href: "/events", label: "Events" },
+	{ href: "/search", label: "Search" },
 	{ href: "/settings", label: "Settings" },
 ];
 
@@ -34,6 +38,7 @@ export function Layout(props: { project: ProjectView | null; path: string; onSig
 }
 
 function isActive(path: string, href: string): boolean {
-	if (href === "/") return path === "/" || path.startsWith("/events") || path.startsWith("/conversations");
+	if (href === "/") return path === "/";
+	if (href === "/events") return path.startsWith("/events") || path.startsWith("/conversations");
 	return path.startsWith(href);
 }

@@ -63,8 +63,9 @@ describe("session", () => {
 		expect(loadSession(storage)).toBeNull();
 	});
 
-	it("accepts only read keys from the URL fragment", () => {
+	it("accepts read and admin keys from the URL fragment, never write keys", () => {
 		expect(keyFromFragment("#key=bm_read_abc123")).toBe("bm_read_abc123");
+		expect(keyFromFragment("#key=bm_admin_abc123")).toBe("bm_admin_abc123");
 		expect(keyFromFragment("#key=bm_write_abc123")).toBeNull();
 		expect(keyFromFragment("")).toBeNull();
 	});

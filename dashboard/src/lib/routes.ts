@@ -1,6 +1,11 @@
 /** The dashboard's pages. Patterns use `:name` segments; the first match wins. */
 export const ROUTES = {
-	events: "/",
+	overview: "/",
+	issues: "/issues",
+	issue: "/issues/:id",
+	intents: "/intents",
+	events: "/events",
+	search: "/search",
 	event: "/events/:id",
 	conversation: "/conversations/:id",
 	settings: "/settings",

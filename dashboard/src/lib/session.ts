@@ -25,5 +25,5 @@ export function saveSession(storage: Pick<Storage, "setItem" | "removeItem">, se
 
 export function keyFromFragment(hash: string): string | null {
 	const key = new URLSearchParams(hash.replace(/^#/, "")).get("key");
-	return key && /^bm_read_[A-Za-z0-9]+$/.test(key) ? key : null;
+	return key && /^bm_(read|admin)_[A-Za-z0-9]+$/.test(key) ? key : null;
 }

@@ -13,7 +13,7 @@ export function ConversationView({ api, id }: { api: ApiClient; id: string }) {
 	return (
 		<section>
 			<p class="crumbs">
-				<Link href="/">Events</Link> / conversation <code>{c.convo_id}</code>
+				<Link href="/events">Events</Link> / conversation <code>{c.convo_id}</code>
 			</p>
 			<div class="detail-grid">
 				<div class="card">
@@ -35,7 +35,7 @@ export function ConversationView({ api, id }: { api: ApiClient; id: string }) {
 				<aside class="card">
 					<h2>User</h2>
 					<dl class="props">
-						<div><dt>ID</dt><dd><Link href={`/?user_id=${encodeURIComponent(c.user_id)}`}>{c.user_id}</Link></dd></div>
+						<div><dt>ID</dt><dd><Link href={`/events?user_id=${encodeURIComponent(c.user_id)}`}>{c.user_id}</Link></dd></div>
 						<div><dt>First seen</dt><dd>{relativeTime(c.user?.first_seen ?? null)}</dd></div>
 					</dl>
 					<h2>Traits</h2>

@@ -13,7 +13,7 @@ export function EventDetailView({ api, id }: { api: ApiClient; id: string }) {
 	return (
 		<section>
 			<p class="crumbs">
-				<Link href="/">Events</Link> / <code>{e.event_id}</code>
+				<Link href="/events">Events</Link> / <code>{e.event_id}</code>
 			</p>
 			<div class="detail-grid">
 				<div class="card">
@@ -33,7 +33,7 @@ export function EventDetailView({ api, id }: { api: ApiClient; id: string }) {
 				<aside class="card">
 					<dl class="props">
 						<div><dt>When</dt><dd title={e.timestamp ?? ""}>{relativeTime(e.timestamp)}</dd></div>
-						<div><dt>User</dt><dd><Link href={`/?user_id=${encodeURIComponent(e.user_id)}`}>{e.user_id}</Link></dd></div>
+						<div><dt>User</dt><dd><Link href={`/events?user_id=${encodeURIComponent(e.user_id)}`}>{e.user_id}</Link></dd></div>
 						{e.convo_id && (
 							<div><dt>Conversation</dt><dd><Link href={`/conversations/${encodeURIComponent(e.convo_id)}`}>{e.convo_id}</Link></dd></div>
 						)}

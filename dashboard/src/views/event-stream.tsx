@@ -91,7 +91,7 @@ export function EventStream({ api, url }: { api: ApiClient; url: URL }) {
 		const form = new FormData(e.currentTarget as HTMLFormElement);
 		const params = new URLSearchParams();
 		for (const [k, v] of form) if (typeof v === "string" && v.trim()) params.set(k, v.trim());
-		navigate(params.size ? `/?${params}` : "/");
+		navigate(params.size ? `/events?${params}` : "/events");
 	}
 
 	return (

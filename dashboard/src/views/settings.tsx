@@ -1,7 +1,16 @@
+import { useState } from "preact/hooks";
 import type { ProjectView } from "../../../core/api-types";
+import { ErrorState, Loading } from "../components/states";
+import { ActionButton, AdminOnly } from "../components/ui";
+import { useAsync } from "../components/use-async";
+import type { ApiClient } from "../lib/api-client";
+import { alertRuleBody, describeRule, type AlertRuleDraft } from "../lib/alert-form";
+import { relativeTime } from "../lib/format";
 import type { Session } from "../lib/session";
+import type { AlertRule } from "../lib/view-types";
 
-export function Settings({ session, project }: { session: Session; project: ProjectView | null }) {
+export function Settings({ api, session, project }: { api: ApiClient; session: Session; project: ProjectView | null }) {
+	const isAdmin = project?.key_kind === "admin";
 	const example = `curl -X POST ${session.baseUrl}/v1/events \\
   -H "Authorization: Bearer $BAROMETER_WRITE_KEY" \\
   -H "Content-Type: application/json" \\
@@ -15,7 +24,7 @@ export function Settings({ session, project }: { session: Session; project: Proj
 					<div><dt>Name</dt><dd>{project?.name ?? "—"}</dd></div>
 					<div><dt>ID</dt><dd><code>{project?.id ?? "—"}</code></dd></div>
 					<div><dt>API</dt><dd><code>{session.baseUrl}</code></dd></div>
-					<div><dt>Signed in with</dt><dd><code>{session.key.slice(0, 12)}…</code> (read key)</dd></div>
+					<div><dt>Signed in with</dt><dd><code>{session.key.slice(0, 12)}…</code> ({project?.key_kind ?? "…"} key)</dd></div>
 				</dl>
 			</div>
 			<div class="card">
@@ -23,6 +32,226 @@ export function Settings({ session, project }: { session: Session; project: Proj
 				<p class="hint">Use the project's write key; write keys can only send, read keys can only read.</p>
 				<pre class="code">{example}</pre>
 			</div>
+			<AdminOnly isAdmin={isAdmin}>
+				<KeysCard api={api} />
+			</AdminOnly>
+			<AlertsCard api={api} isAdmin={isAdmin} />
+			<CustomSignalsCard api={api} isAdmin={isAdmin} />
 		</section>
+	);
+}
+
+function KeysCard({ api }: { api: ApiClient }) {
+	const state = useAsync((signal) => api.keys(signal), [api]);
+	const [kind, setKind] = useState<"write" | "read" | "admin">("write");
+	const [name, setName] = useState("");
+	const [created, setCreated] = useState<string | null>(null);
+	return (
+		<div class="card">
+			<h2>API keys</h2>
+			{state.status === "loading" && <Loading />}
+			{state.status === "error" && <ErrorState error={state.error} onRetry={state.reload} />}
+			{state.status === "ready" && (
+				<div class="table-wrap">
+					<table>
+						<thead>
+							<tr><th>Name</th><th>Kind</th><th>Key</th><th>Created</th><th /></tr>
+						</thead>
+						<tbody>
+							{state.data.map((k) => (
+								<tr key={k.id} class={k.revoked_at ? "revoked" : ""}>
+									<td>{k.name}{k.current && <span class="pill">this session</span>}</td>
+									<td>{k.kind}</td>
+									<td><code>{k.prefix}…</code></td>
+									<td>{relativeTime(k.created_at)}</td>
+									<td>{k.revoked_at ? `revoked ${relativeTime(k.revoked_at)}` : !k.current && <ActionButton kind="danger" onClick={() => api.revokeKey(k.id).then(state.reload)}>Revoke</ActionButton>}</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</div>
+			)}
+			<form class="inline-form" onSubmit={(e) => e.preventDefault()}>
+				<select value={kind} onChange={(e) => setKind(e.currentTarget.value as typeof kind)} aria-label="Key kind">
+					<option value="write">write (send events)</option>
+					<option value="read">read (dashboard, API)</option>
+					<option value="admin">admin (settings)</option>
+				</select>
+				<input value={name} placeholder="name, e.g. production app" onInput={(e) => setName(e.currentTarget.value)} aria-label="Key name" />
+				<ActionButton kind="primary" onClick={async () => { const k = await api.createKey({ kind, name: name || `${kind} key` }); setCreated(k.key ?? null); state.reload(); }}>Create key</ActionButton>
+			</form>
+			{created && (
+				<p class="notice" role="status">
+					New key (shown once, copy it now): <code class="secret">{created}</code>
+				</p>
+			)}
+		</div>
+	);
+}
+
+const EMPTY_DRAFT: AlertRuleDraft = { name: "", kind: "new_issue", destinationType: "slack", url: "", signals: "", models: "", thresholdSignal: "refusal", metric: "percent_users", value: 5, windowMinutes: 60, minUsers: 5, throttleMinutes: "" };
+
+function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean }) {
+	const state = useAsync((signal) => api.alertRules(signal), [api]);
+	const [draft, setDraft] = useState<AlertRuleDraft>(EMPTY_DRAFT);
+	const [secret, setSecret] = useState<string | null>(null);
+	const [open, setOpen] = useState<string | null>(null);
+	const set = (patch: Partial<AlertRuleDraft>) => setDraft({ ...draft, ...patch });
+	return (
+		<div class="card">
+			<h2>Alert rules</h2>
+			{state.status === "loading" && <Loading />}
+			{state.status === "error" && <ErrorState error={state.error} onRetry={state.reload} />}
+			{state.status === "ready" && state.data.length === 0 && <p class="hint">No rules yet: nobody is told when something breaks.</p>}
+			{state.status === "ready" && state.data.length > 0 && (
+				<ul class="rules">
+					{state.data.map((r) => (
+						<li key={r.id}>
+							<div class="rule-head">
+								<strong>{r.name}</strong> <span class={`pill ${r.status === "active" ? "" : "pill-muted"}`}>{r.status}</span>
+								<span class="hint">{describeRule(r)} → {r.destination.type} {r.destination.display}</span>
+							</div>
+							{isAdmin && <RuleActions api={api} rule={r} onChanged={state.reload} />}
+							<button type="button" class="button button-quiet" onClick={() => setOpen(open === r.id ? null : r.id)}>{open === r.id ? "Hide log" : "Delivery log"}</button>
+							{open === r.id && <DeliveryLog api={api} ruleId={r.id} />}
+						</li>
+					))}
+				</ul>
+			)}
+			<AdminOnly isAdmin={isAdmin}>
+				<form class="rule-form" onSubmit={(e) => e.preventDefault()}>
+					<h3>New rule</h3>
+					<label>Name <input value={draft.name} onInput={(e) => set({ name: e.currentTarget.value })} /></label>
+					<label>
+						When
+						<select value={draft.kind} onChange={(e) => set({ kind: e.currentTarget.value as AlertRuleDraft["kind"] })}>
+							<option value="new_issue">a new issue appears</option>
+							<option value="regressed">a resolved issue regresses</option>
+							<option value="escalating">an issue escalates</option>
+							<option value="threshold">a signal crosses a threshold</option>
+							<option value="every_match">every flagged interaction</option>
+						</select>
+					</label>
+					{draft.kind === "threshold" && (
+						<>
+							<label>Signal <input value={draft.thresholdSignal} onInput={(e) => set({ thresholdSignal: e.currentTarget.value })} /></label>
+							<label>
+								Reaches
+								<input type="number" min="1" value={draft.value} onInput={(e) => set({ value: Number(e.currentTarget.value) })} />
+								<select value={draft.metric} onChange={(e) => set({ metric: e.currentTarget.value as AlertRuleDraft["metric"] })}>
+									<option value="percent_users">% of users</option>
+									<option value="users">users</option>
+								</select>
+							</label>
+							<label>Within (minutes) <input type="number" min="5" value={draft.windowMinutes} onInput={(e) => set({ windowMinutes: Number(e.currentTarget.value) })} /></label>
+						</>
+					)}
+					{draft.kind === "escalating" && <label>At least (users) <input type="number" min="1" value={draft.minUsers} onInput={(e) => set({ minUsers: Number(e.currentTarget.value) })} /></label>}
+					<label>Only signals <input value={draft.signals} placeholder="refusal, tool_failure" onInput={(e) => set({ signals: e.currentTarget.value })} /></label>
+					<label>Only models <input value={draft.models} placeholder="gpt-4o" onInput={(e) => set({ models: e.currentTarget.value })} /></label>
+					<label>Not again within (minutes) <input type="number" min="0" value={draft.throttleMinutes} placeholder="default" onInput={(e) => set({ throttleMinutes: e.currentTarget.value })} /></label>
+					<label>
+						Send to
+						<select value={draft.destinationType} onChange={(e) => set({ destinationType: e.currentTarget.value as AlertRuleDraft["destinationType"] })}>
+							<option value="slack">Slack webhook</option>
+							<option value="discord">Discord webhook</option>
+							<option value="webhook">signed JSON webhook</option>
+						</select>
+						<input value={draft.url} placeholder="https://hooks.slack.com/services/…" onInput={(e) => set({ url: e.currentTarget.value })} aria-label="Destination URL" />
+					</label>
+					<ActionButton
+						kind="primary"
+						onClick={async () => {
+							const rule = await api.createAlertRule(alertRuleBody(draft));
+							setSecret(rule.secret ?? null);
+							setDraft(EMPTY_DRAFT);
+							state.reload();
+						}}
+					>
+						Create rule
+					</ActionButton>
+					{secret && (
+						<p class="notice" role="status">
+							Signing secret (shown once; verify the <code>Barometer-Signature</code> header with it): <code class="secret">{secret}</code>
+						</p>
+					)}
+				</form>
+			</AdminOnly>
+		</div>
+	);
+}
+
+function RuleActions({ api, rule, onChanged }: { api: ApiClient; rule: AlertRule; onChanged: () => void }) {
+	const [result, setResult] = useState<string | null>(null);
+	return (
+		<span class="rule-actions">
+			<ActionButton onClick={async () => { const d = await api.testAlertRule(rule.id); setResult(`test: ${d.status}${d.status_code ? ` (HTTP ${d.status_code})` : ""}${d.error ? `, ${d.error}` : ""}`); }}>Send test</ActionButton>
+			{rule.status === "snoozed" ? (
+				<ActionButton kind="quiet" onClick={() => api.updateAlertRule(rule.id, { snooze_minutes: 0 }).then(onChanged)}>Unsnooze</ActionButton>
+			) : (
+				<ActionButton kind="quiet" onClick={() => api.updateAlertRule(rule.id, { snooze_minutes: 60 }).then(onChanged)}>Snooze 1 h</ActionButton>
+			)}
+			<ActionButton kind="quiet" onClick={() => api.updateAlertRule(rule.id, { enabled: !rule.enabled }).then(onChanged)}>{rule.enabled ? "Disable" : "Enable"}</ActionButton>
+			<ActionButton kind="danger" onClick={() => api.deleteAlertRule(rule.id).then(onChanged)}>Delete</ActionButton>
+			{result && <span class="hint">{result}</span>}
+		</span>
+	);
+}
+
+function DeliveryLog({ api, ruleId }: { api: ApiClient; ruleId: string }) {
+	const state = useAsync((signal) => api.alertDeliveries(ruleId, signal), [api, ruleId]);
+	if (state.status === "loading") return <Loading />;
+	if (state.status === "error") return <ErrorState error={state.error} onRetry={state.reload} />;
+	if (state.data.length === 0) return <p class="hint">Nothing sent yet.</p>;
+	return (
+		<table class="delivery-log">
+			<tbody>
+				{state.data.map((d) => (
+					<tr key={d.id}>
+						<td>{relativeTime(d.created_at)}</td>
+						<td>{d.title}</td>
+						<td><span class={`pill ${d.status === "sent" ? "" : "pill-muted"}`}>{d.status}</span></td>
+						<td>{d.status_code ?? ""}</td>
+						<td class="hint">{d.attempts} attempt(s){d.error ? ` · ${d.error}` : ""}</td>
+					</tr>
+				))}
+			</tbody>
+		</table>
+	);
+}
+
+function CustomSignalsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean }) {
+	const state = useAsync((signal) => api.customSignals(signal), [api]);
+	const [name, setName] = useState("");
+	const [keywords, setKeywords] = useState("");
+	const [field, setField] = useState<"input" | "output" | "both">("both");
+	return (
+		<div class="card">
+			<h2>Custom signals</h2>
+			<p class="hint">Keywords over inputs or outputs, counted like the built-in signals on every new event.</p>
+			{state.status === "ready" && (
+				<ul class="rules">
+					{state.data.map((s) => (
+						<li key={s.id}>
+							<strong>{s.name}</strong> <span class="hint">{s.polarity} · {s.field} · {s.keywords ? s.keywords.join(", ") : `/${s.regex}/`}</span>
+							{isAdmin && <ActionButton kind="danger" onClick={() => api.deleteCustomSignal(s.id).then(state.reload)}>Delete</ActionButton>}
+						</li>
+					))}
+				</ul>
+			)}
+			{state.status === "error" && <ErrorState error={state.error} onRetry={state.reload} />}
+			<AdminOnly isAdmin={isAdmin}>
+				<form class="inline-form" onSubmit={(e) => e.preventDefault()}>
+					<input value={name} placeholder="name, e.g. mentions_competitor" onInput={(e) => setName(e.currentTarget.value)} aria-label="Signal name" />
+					<input value={keywords} placeholder="keywords, comma separated" onInput={(e) => setKeywords(e.currentTarget.value)} aria-label="Keywords" />
+					<select value={field} onChange={(e) => setField(e.currentTarget.value as typeof field)} aria-label="Field">
+						<option value="both">input or output</option>
+						<option value="input">input</option>
+						<option value="output">output</option>
+					</select>
+					<ActionButton kind="primary" onClick={() => api.createCustomSignal({ name, polarity: "negative", field, keywords: keywords.split(",").map((k) => k.trim()).filter(Boolean) }).then(() => { setName(""); setKeywords(""); state.reload(); })}>Add</ActionButton>
+				</form>
+			</AdminOnly>
+		</div>
 	);
 }

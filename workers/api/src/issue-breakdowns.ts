@@ -12,7 +12,7 @@ const TOP = 10;
  */
 export async function issueBreakdowns(db: D1Database, issueId: string) {
 	const base = "FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id WHERE ie.issue_id = ?1";
-	const [models, properties, traits, tools] = await db.batch([
+	const [models, properties, traits, tools, intents] = await db.batch([
 		db.prepare(`SELECT e.model AS value, count(*) AS events, count(DISTINCT ie.user_id) AS users ${base} GROUP BY e.model ORDER BY events DESC LIMIT ${TOP}`).bind(issueId),
 		db
 			.prepare(`SELECT p.key AS key, CAST(p.value AS TEXT) AS value, count(*) AS events, count(DISTINCT ie.user_id) AS users ${base.replace("WHERE", ", json_each(e.properties) p WHERE")} GROUP BY p.key, p.value ORDER BY events DESC LIMIT 200`)
@@ -31,6 +31,13 @@ export async function issueBreakdowns(db: D1Database, issueId: string) {
 				 WHERE ie.issue_id = ?1 GROUP BY tc.name, tc.error ORDER BY events DESC LIMIT ${TOP}`,
 			)
 			.bind(issueId),
+		db
+			.prepare(
+				`SELECT i.name AS value, count(*) AS events, count(DISTINCT ie.user_id) AS users
+				 FROM issue_events ie JOIN event_intents ei ON ei.project_id = ie.project_id AND ei.event_id = ie.event_id JOIN intents i ON i.id = ei.intent_id
+				 WHERE ie.issue_id = ?1 GROUP BY i.id ORDER BY events DESC LIMIT ${TOP}`,
+			)
+			.bind(issueId),
 	]);
 	const byKey = (rows: { key: string; value: string; events: number; users: number }[]) => {
 		const out: Record<string, Count[]> = {};
@@ -42,6 +49,7 @@ export async function issueBreakdowns(db: D1Database, issueId: string) {
 	};
 	return {
 		model: models!.results as unknown as Count[],
+		intent: intents!.results as unknown as Count[],
 		properties: byKey(properties!.results as never),
 		traits: byKey(traits!.results as never),
 		tools: (tools!.results as { name: string; error: string | null; events: number; users: number }[]).map((t) => ({ name: t.name, error: t.error, events: t.events, users: t.users })),

@@ -40,12 +40,14 @@ const pct = (users: number, active: number) => (active === 0 ? 0 : Math.round((u
 export async function signalRates(db: D1Database, projectId: string, fromDay: number, toDay: number, only: string[]) {
 	const filter = only.length ? "AND signal IN (SELECT value FROM json_each(?4))" : "";
 	const bind = (stmt: D1PreparedStatement) => (only.length ? stmt.bind(projectId, fromDay, toDay, JSON.stringify(only)) : stmt.bind(projectId, fromDay, toDay));
-	const [perDay, active, windowSignals, windowActive] = await db.batch([
+	const [perDay, active, windowSignals, windowActive, volume] = await db.batch([
 		bind(db.prepare(`SELECT day, signal, count(*) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 ${filter} GROUP BY day, signal`)),
 		db.prepare("SELECT day, count(*) AS users FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day").bind(projectId, fromDay, toDay),
 		bind(db.prepare(`SELECT signal, count(DISTINCT user_id) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 ${filter} GROUP BY signal`)),
 		db.prepare("SELECT count(DISTINCT user_id) AS users FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3").bind(projectId, fromDay, toDay),
+		db.prepare("SELECT timestamp / 86400000 AS day, count(*) AS events FROM events WHERE project_id = ? AND timestamp >= ? AND timestamp < ? GROUP BY day").bind(projectId, fromDay * 86_400_000, (toDay + 1) * 86_400_000),
 	]);
+	const eventsByDay = new Map((volume!.results as { day: number; events: number }[]).map((r) => [r.day, r.events]));
 	const activeByDay = new Map((active!.results as { day: number; users: number }[]).map((r) => [r.day, r.users]));
 	const days = new Map<number, Record<string, RateCell>>();
 	for (let d = fromDay; d <= toDay; d++) days.set(d, {});
@@ -58,6 +60,6 @@ export async function signalRates(db: D1Database, projectId: string, fromDay: nu
 			active_users: totalActive,
 			signals: Object.fromEntries((windowSignals!.results as { signal: string; users: number }[]).map((r) => [r.signal, { users: r.users, pct: pct(r.users, totalActive) }])),
 		},
-		days: [...days].map(([day, signals]) => ({ day: dayToIso(day), active_users: activeByDay.get(day) ?? 0, signals })),
+		days: [...days].map(([day, signals]) => ({ day: dayToIso(day), active_users: activeByDay.get(day) ?? 0, events: eventsByDay.get(day) ?? 0, signals })),
 	};
 }

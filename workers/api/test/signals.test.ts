@@ -43,6 +43,7 @@ describe("GET /api/signals/rates", () => {
 		expect(res.status).toBe(200);
 		const { data } = (await res.json()) as { data: { window: { active_users: number; signals: Record<string, { users: number; pct: number }> }; days: { day: string; active_users: number; signals: Record<string, { users: number; pct: number }> }[] } };
 		expect(data.days.map((d) => [d.day, d.active_users])).toEqual([["2026-11-01", 3], ["2026-11-02", 2]]);
+		expect(data.days.map((d) => (d as { events?: number }).events)).toEqual([4, 2]);
 		expect(data.days[0]!.signals.refusal).toEqual({ users: 2, pct: 66.67 });
 		expect(data.days[1]!.signals.refusal).toEqual({ users: 1, pct: 50 });
 		expect(data.days[1]!.signals.thumbs_down).toEqual({ users: 1, pct: 50 });

@@ -1,3 +1,4 @@
+import { issueDescription, issueTitle } from "../../../core/clustering/cluster-naming";
 import { clusterTexts } from "../../../core/clustering/cluster-texts";
 import { signalVocabulary, topicText } from "../../../core/detection/signal-vocabulary";
 import { defaultEmbedder } from "../../../core/embedding/default-embedder";
@@ -119,7 +120,7 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 		await db.batch([
 			db
 				.prepare("INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)")
-				.bind(issueId, projectId, signal, cluster.title, central.text.slice(0, 300), embedder.model, central.event_id, first, last, now),
+				.bind(issueId, projectId, signal, issueTitle(cluster.keywords, central.text), issueDescription(cluster.keywords, central.text), embedder.model, central.event_id, first, last, now),
 			db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, NULL, 'new', 'system', ?, ?)").bind(newId("isc"), issueId, `${members.length} similar events`, now),
 			...members.flatMap((m) => [
 				db

@@ -1,0 +1,54 @@
+import type { AlertRule } from "./view-types";
+
+/** What the new-rule form holds, as typed. */
+export interface AlertRuleDraft {
+	name: string;
+	kind: AlertRule["kind"];
+	destinationType: AlertRule["destination"]["type"];
+	url: string;
+	/** Comma-separated. */
+	signals: string;
+	models: string;
+	thresholdSignal: string;
+	metric: "users" | "percent_users";
+	value: number;
+	windowMinutes: number;
+	minUsers: number;
+	/** Empty: the rule kind's default. */
+	throttleMinutes: string;
+}
+
+const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+
+/** The POST /api/alerts/rules body for a draft; the API validates and names any bad field. */
+export function alertRuleBody(d: AlertRuleDraft): Record<string, unknown> {
+	const filters: Record<string, string[]> = {};
+	if (list(d.signals).length) filters.signals = list(d.signals);
+	if (list(d.models).length) filters.models = list(d.models);
+	return {
+		name: d.name.trim() || defaultName(d),
+		kind: d.kind,
+		filters,
+		destination: { type: d.destinationType, url: d.url.trim() },
+		...(d.kind === "threshold" ? { threshold: { subject: { signal: d.thresholdSignal.trim() }, metric: d.metric, value: d.value, window_minutes: d.windowMinutes } } : {}),
+		...(d.kind === "escalating" ? { min_users: d.minUsers } : {}),
+		...(d.throttleMinutes.trim() !== "" ? { throttle_minutes: Number(d.throttleMinutes) } : {}),
+	};
+}
+
+function defaultName(d: AlertRuleDraft): string {
+	return d.kind === "threshold" ? `${d.thresholdSignal} above ${d.value}${d.metric === "percent_users" ? "%" : " users"}` : d.kind.replaceAll("_", " ");
+}
+
+/** One line that says what a rule does. */
+export function describeRule(r: AlertRule): string {
+	const scope = [r.filters.signals?.join(", "), r.filters.models?.length ? `on ${r.filters.models.join(", ")}` : ""].filter(Boolean).join(" ");
+	const what: Record<AlertRule["kind"], string> = {
+		new_issue: "new issues",
+		regressed: "regressions",
+		escalating: `escalations (≥ ${r.min_users ?? 5} users)`,
+		threshold: r.threshold ? `${"signal" in r.threshold.subject ? r.threshold.subject.signal : "issue"} ≥ ${r.threshold.value}${r.threshold.metric === "percent_users" ? "%" : " users"} in ${r.threshold.window_minutes} min` : "threshold",
+		every_match: "every flagged interaction",
+	};
+	return `${what[r.kind]}${scope ? ` (${scope})` : ""}${r.throttle_minutes ? `, at most once per ${r.throttle_minutes} min` : ""}`;
+}

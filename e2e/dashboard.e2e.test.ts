@@ -1,0 +1,141 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, shot, watchErrors } from "./browser";
+
+const BASE = inject("e2eBaseUrl");
+const ADMIN = "bm_admin_localdev00000000000000000000";
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+const api = async <T>(path: string): Promise<T> => (await fetch(`${BASE}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } })).json() as Promise<T>;
+
+beforeAll(async () => {
+	browser = await launch();
+	page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+	errors = watchErrors(page);
+	// The link `npm start` prints: the key in the fragment signs in once.
+	await page.goto(`${BASE}/#key=${ADMIN}`);
+});
+
+afterAll(async () => {
+	await browser?.close();
+});
+
+afterEach(() => {
+	expect(errors).toEqual([]);
+});
+
+const card = (title: string) => page.locator(".card", { has: page.getByRole("heading", { name: title }) });
+
+describe("dashboard in a real browser, on the demo month", () => {
+	it("overview: signal rates over time, top issues by priority, new and regressed", async () => {
+		await page.getByRole("heading", { name: "Overview" }).waitFor();
+		await page.locator(".chart canvas").first().waitFor();
+		expect(page.url()).not.toContain("key=");
+		const top = card("Top issues by priority").locator(".issue-mini a");
+		expect(await top.count()).toBeGreaterThanOrEqual(3);
+		expect((await top.allInnerTexts()).join(" | ")).toMatch(/calendar/i);
+		const fresh = card("New and regressed");
+		await expect.poll(() => fresh.locator(".state-regressed").count()).toBeGreaterThanOrEqual(1);
+		expect(await fresh.innerText()).toMatch(/2024/);
+		await shot(page, "overview");
+	});
+
+	it("issue: open it from the overview, see where it happens, resolve it and see the state change", async () => {
+		await card("Top issues by priority").locator(".issue-mini a").first().click();
+		await page.getByRole("heading", { name: "Where it happens" }).waitFor();
+		const id = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
+		expect(await page.locator(".bar-list").count()).toBeGreaterThan(2);
+		expect(await page.locator(".example mark").count()).toBeGreaterThan(0);
+		await shot(page, "issue-detail");
+		await page.getByTestId("resolve").click();
+		await page.locator(".issue-head .state-badge", { hasText: "resolved" }).waitFor();
+		await page.getByRole("heading", { name: "History" }).scrollIntoViewIfNeeded();
+		await expect.poll(() => card("History").innerText()).toMatch(/resolved/i);
+		const { data } = await api<{ data: { state: string } }>(`/api/issues/${encodeURIComponent(id)}`);
+		expect(data.state).toBe("resolved");
+		await shot(page, "issue-resolved");
+	});
+
+	it("issues: filter by signal, sort by users, compare before and after", async () => {
+		await page.goto(`${BASE}/issues?signal=tool_failure`);
+		await page.locator(".issues-table tbody tr").first().waitFor();
+		const signals = await page.locator(".issues-table .issue-cell .hint").allInnerTexts();
+		expect(signals.length).toBeGreaterThan(0);
+		for (const s of signals) expect(s).toMatch(/tool failure/);
+		await page.goto(`${BASE}/issues`);
+		await page.getByRole("button", { name: /^Users/ }).click();
+		await expect.poll(() => page.url()).toContain("sort=users");
+		const users = (await page.locator(".issues-table tbody td[data-col='users']").allInnerTexts()).map(Number);
+		expect(users.length).toBeGreaterThan(3);
+		expect([...users].sort((a, b) => b - a)).toEqual(users);
+		await shot(page, "issues");
+	});
+
+	it("conversation: every turn, the failing tool calls, signals per turn and the user's traits", async () => {
+		const loops = await api<{ data: { id: string }[] }>("/api/issues?signal=tool_loop");
+		await page.goto(`${BASE}/issues/${encodeURIComponent(loops.data[0]!.id)}`);
+		await page.getByRole("link", { name: "conversation →" }).first().click();
+		await page.locator(".conversation li").first().waitFor();
+		expect(await page.locator(".conversation > li").count()).toBeGreaterThanOrEqual(2);
+		expect(await page.locator(".tool-call.tool-error").count()).toBeGreaterThanOrEqual(1);
+		expect(await page.locator(".conversation .badge").count()).toBeGreaterThanOrEqual(1);
+		expect(await page.locator("aside").innerText()).toMatch(/plan/);
+		await shot(page, "conversation");
+	});
+
+	it("intents: the intent × signal heat map, ranked by priority", async () => {
+		await page.goto(`${BASE}/intents`);
+		await page.locator(".heatmap tbody tr").first().waitFor();
+		expect(await page.locator(".heatmap td.heat[style*='background']").count()).toBeGreaterThan(3);
+		await shot(page, "intents");
+	});
+
+	it("search: by meaning finds calendar refusals worded differently", async () => {
+		await page.goto(`${BASE}/search?q=${encodeURIComponent("assistant will not touch my schedule")}`);
+		await page.locator(".event-row").first().waitFor();
+		expect((await page.locator(".event-row").first().innerText()).toLowerCase()).toMatch(/calendar|schedul/);
+		await shot(page, "search");
+	});
+
+	it("settings: keys, and an alert rule created, tested and logged", async () => {
+		await page.goto(`${BASE}/settings`);
+		await page.getByRole("heading", { name: "API keys" }).waitFor();
+		const rules = card("Alert rules");
+		await rules.getByLabel("Destination URL").fill("https://hooks.slack.com/services/T000/B000/demo");
+		await rules.getByRole("button", { name: "Create rule" }).click();
+		await rules.locator(".rules li").first().waitFor();
+		await rules.getByRole("button", { name: "Send test" }).click();
+		await rules.getByText(/test: recorded/).waitFor();
+		await rules.getByRole("button", { name: "Delivery log" }).click();
+		await rules.locator(".delivery-log tr").first().waitFor();
+		await shot(page, "settings");
+	});
+
+	it("events: the live stream and an event with its evidence", async () => {
+		await page.goto(`${BASE}/events`);
+		await page.locator(".event-row").first().waitFor();
+		await shot(page, "events");
+		await page.locator(".event-row a").first().click();
+		await page.getByText("Properties").first().waitFor();
+		await shot(page, "event-detail");
+	});
+
+	it("works on a phone, in dark mode", async () => {
+		const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: "dark" });
+		const phoneErrors = watchErrors(phone);
+		await phone.goto(`${BASE}/#key=${ADMIN}`);
+		await phone.locator(".chart canvas").first().waitFor();
+		const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+		expect(overflow).toBeLessThanOrEqual(1);
+		const bg = await phone.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+		expect(bg).not.toBe("rgb(247, 247, 249)");
+		await shot(phone, "overview-phone-dark");
+		await phone.goto(`${BASE}/issues`);
+		await phone.locator(".issues-table").waitFor();
+		await shot(phone, "issues-phone-dark");
+		await phone.close();
+		expect(phoneErrors).toEqual([]);
+	});
+});

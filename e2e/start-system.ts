@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { createServer } from "node:net";
+import type { TestProject } from "vitest/node";
+import { loadDemo } from "../demo/load-demo";
+
+declare module "vitest" {
+	export interface ProvidedContext {
+		/** Where the end-to-end system (npm start with its own database, demo data loaded) listens. */
+		e2eBaseUrl: string;
+	}
+}
+
+const STATE = ".wrangler/e2e-state";
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once("error", reject);
+		server.listen(0, "127.0.0.1", () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * Starts the whole system the way a newcomer does (`npm start`), on free ports with a fresh local
+ * database, and loads the demo month into it (fewer users, to keep the run short).
+ */
+export default async function setup(project: TestProject) {
+	rmSync(STATE, { recursive: true, force: true });
+	const port = await freePort();
+	const inspector = await freePort();
+	const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs"], {
+		env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(inspector), BAROMETER_STATE: STATE },
+		stdio: ["ignore", "pipe", "pipe"],
+		detached: true,
+	});
+	let output = "";
+	child.stdout!.on("data", (d) => (output += d));
+	child.stderr!.on("data", (d) => (output += d));
+	const base = `http://localhost:${port}`;
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`npm start did not come up in 180 s:\n${output.slice(-3000)}`)), 180_000);
+		child.on("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output.slice(-3000)}`)));
+		const poll = setInterval(() => {
+			if (output.includes("Barometer is running")) {
+				clearInterval(poll);
+				clearTimeout(timer);
+				resolve();
+			}
+		}, 250);
+	});
+	await loadDemo({ url: base, writeKey: "bm_write_localdev00000000000000000000", adminKey: "bm_admin_localdev00000000000000000000", seed: 42, users: 100, days: 30 });
+	project.provide("e2eBaseUrl", base);
+	return () => {
+		// The whole process group: start.mjs and the wrangler dev it spawned.
+		try {
+			process.kill(-child.pid!, "SIGTERM");
+		} catch {
+			// already gone
+		}
+		rmSync(STATE, { recursive: true, force: true });
+	};
+}

@@ -1,0 +1,18 @@
+// `npm run demo [-- --url http://localhost:8787 --seed 42]`: loads a generated month of traffic from
+// a fictional AI travel assistant into the running local instance (start it with `npm start`).
+import { parseArgs } from "node:util";
+import { loadDemo } from "../demo/load-demo";
+
+const { values } = parseArgs({
+	options: {
+		url: { type: "string", default: "http://localhost:8787" },
+		"write-key": { type: "string", default: "bm_write_localdev00000000000000000000" },
+		"admin-key": { type: "string", default: "bm_admin_localdev00000000000000000000" },
+		seed: { type: "string", default: "42" },
+		users: { type: "string", default: "160" },
+		days: { type: "string", default: "30" },
+	},
+});
+const started = Date.now();
+await loadDemo({ url: values.url, writeKey: values["write-key"], adminKey: values["admin-key"], seed: Number(values.seed), users: Number(values.users), days: Number(values.days), log: console.log });
+console.log(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s. Open ${values.url}/ to see what is going wrong.`);
