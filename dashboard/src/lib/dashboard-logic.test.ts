@@ -12,7 +12,9 @@ const item = (id: string, ts: string): EventListItem =>
 
 describe("routes", () => {
 	it("match pages and decode parameters", () => {
-		expect(matchRoute("/")).toEqual({ name: "events", params: {} });
+		expect(matchRoute("/")).toEqual({ name: "overview", params: {} });
+		expect(matchRoute("/events")).toEqual({ name: "events", params: {} });
+		expect(matchRoute("/issues/iss_1")).toEqual({ name: "issue", params: { id: "iss_1" } });
 		expect(matchRoute("/events/evt%2F1")).toEqual({ name: "event", params: { id: "evt/1" } });
 		expect(matchRoute("/conversations/c1/")).toEqual({ name: "conversation", params: { id: "c1" } });
 		expect(matchRoute("/nope/x")).toEqual({ name: "notFound", params: {} });

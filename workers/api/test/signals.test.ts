@@ -53,7 +53,7 @@ describe("GET /api/signals/rates", () => {
 
 	it("filters by signal and fills days without traffic with zeros", async () => {
 		const { data } = (await (await get(`/api/signals/rates?from=2026-10-31&to=2026-11-01&signal=thumbs_down`)).json()) as { data: { days: { day: string; active_users: number; signals: object }[] } };
-		expect(data.days).toEqual([{ day: "2026-10-31", active_users: 0, signals: {} }, { day: "2026-11-01", active_users: 3, signals: {} }]);
+		expect(data.days).toEqual([{ day: "2026-10-31", active_users: 0, events: 0, signals: {} }, { day: "2026-11-01", active_users: 3, events: 4, signals: {} }]);
 	});
 
 	it("answers 400 naming a bad range", async () => {
