@@ -4,6 +4,6 @@ export default defineProject({
 	test: {
 		name: "node",
 		environment: "node",
-		include: ["core/**/*.test.ts", "dashboard/src/**/*.test.ts", "scripts/**/*.test.ts", "cli/**/*.test.ts"],
+		include: ["core/**/*.test.ts", "dashboard/src/**/*.test.ts", "scripts/**/*.test.ts", "cli/**/*.test.ts", "sdk/**/*.test.ts", "demo/**/*.test.ts"],
 	},
 });
