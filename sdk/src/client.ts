@@ -5,7 +5,15 @@ type Queued = { list: "events" | "signals"; body: Record<string, unknown> } | { 
 const MAX_BATCH = 100;
 const KEEPALIVE_LIMIT = 60_000;
 
-const newId = (prefix: string) => `${prefix}_${globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`}`;
+/** Browser and runtime globals, typed loosely: the SDK compiles and runs without DOM types. */
+const g = globalThis as unknown as {
+	window?: unknown;
+	document?: { visibilityState?: string };
+	addEventListener?: (type: string, listener: () => void) => void;
+	crypto?: { randomUUID?: () => string };
+};
+
+const newId = (prefix: string) => `${prefix}_${g.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`}`;
 const toTime = (t: number | string | Date | undefined) => (t instanceof Date ? t.getTime() : (t ?? Date.now()));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,7 +35,7 @@ export class Barometer {
 	private readonly open = new Map<string, Interaction>();
 	private closed = false;
 	private microtaskFlush = false;
-	private readonly browser = typeof window !== "undefined" && typeof document !== "undefined";
+	private readonly browser = g.window !== undefined && g.document !== undefined;
 
 	constructor(options: BarometerOptions) {
 		this.opts = { flushAt: 20, flushIntervalMs: 2000, maxQueueSize: 10_000, maxRetries: 5, timeoutMs: 10_000, ...options };
@@ -36,8 +44,8 @@ export class Barometer {
 		if (this.browser) {
 			// The page may be going away: send what waits, with keepalive so the browser finishes it.
 			const leave = () => void this.flush();
-			addEventListener("pagehide", leave);
-			addEventListener("visibilitychange", () => document.visibilityState === "hidden" && leave());
+			g.addEventListener?.("pagehide", leave);
+			g.addEventListener?.("visibilitychange", () => g.document?.visibilityState === "hidden" && leave());
 		}
 	}
 
