@@ -96,7 +96,7 @@ describe("heat map", () => {
 	});
 
 	it("orders columns negative first, then by how many users had them", () => {
-		const rows = [{ signals: { win: { users: 9 }, refusal: { users: 2 } } }, { signals: { laziness: { users: 5 }, refusal: { users: 1 } } }];
+		const rows: { signals: Record<string, { users: number }> }[] = [{ signals: { win: { users: 9 }, refusal: { users: 2 } } }, { signals: { laziness: { users: 5 }, refusal: { users: 1 } } }];
 		expect(matrixColumns(rows, (s) => (s === "win" ? "positive" : "negative"))).toEqual(["laziness", "refusal", "win"]);
 	});
 });
