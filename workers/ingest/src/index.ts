@@ -5,6 +5,7 @@ import { requireKey } from "../../shared/src/api-key-auth";
 import type { IngestContext } from "./ingest-env";
 import { eventRoutes } from "./routes/events";
 import { signalRoutes } from "./routes/signals";
+import { traceRoutes } from "./routes/traces";
 import { userRoutes } from "./routes/users";
 
 const app = new Hono<IngestContext>();
@@ -16,6 +17,7 @@ app.use("/v1/*", requireKey("write"));
 app.route("/v1/events", eventRoutes);
 app.route("/v1/signals", signalRoutes);
 app.route("/v1/users", userRoutes);
+app.route("/v1/traces", traceRoutes);
 app.onError(onApiError);
 app.notFound(onNotFound);
 

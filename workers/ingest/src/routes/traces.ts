@@ -1,0 +1,69 @@
+import { Hono } from "hono";
+import { validateBatchItems } from "../../../../core/batch-validation";
+import { aiEventSchema } from "../../../../core/ingest-schemas";
+import { LIMITS } from "../../../../core/limits";
+import { mapGenAiSpans, type MappedEvent } from "../../../../core/otlp/genai-spans";
+import { decodeTraceRequest, encodeTraceResponse } from "../../../../core/otlp/otlp-protobuf";
+import type { ExportTraceRequest } from "../../../../core/otlp/otlp-types";
+import type { QueueMessage } from "../../../../core/queue-messages";
+import { ApiError } from "../../../shared/src/api-error";
+import { enqueue } from "../enqueue";
+import type { IngestContext } from "../ingest-env";
+
+/** OTLP exporters batch up to 512 spans; their bodies are larger than an events batch. */
+const MAX_TRACE_BODY = 4 * LIMITS.bodyBytes;
+
+const clip = (s: string | undefined, max: number) => (s !== undefined && s.length > max ? `${s.slice(0, max - 1)}…` : s);
+const clipPayload = (v: unknown) => (v === undefined || v === null ? v : clip(typeof v === "string" ? v : JSON.stringify(v), LIMITS.toolTextChars));
+
+/** Span text can be longer than an event allows: it is shortened, never rejected for length. */
+function fitLimits(e: MappedEvent): MappedEvent {
+	const props = Object.entries(e.properties)
+		.slice(0, LIMITS.propertiesPerObject)
+		.map(([k, v]) => [k.slice(0, LIMITS.propertyKeyChars), typeof v === "string" ? clip(v, LIMITS.propertyValueChars)! : v]);
+	return {
+		...e,
+		model: clip(e.model, LIMITS.nameChars),
+		input: clip(e.input, LIMITS.textChars),
+		output: clip(e.output, LIMITS.textChars),
+		properties: Object.fromEntries(props),
+		tool_calls: e.tool_calls.slice(0, LIMITS.toolCallsPerEvent).map((t) => ({ ...t, name: t.name.slice(0, LIMITS.idChars), input: clipPayload(t.input), output: clipPayload(t.output), error: clip(t.error ?? undefined, LIMITS.toolErrorChars) ?? null })),
+	};
+}
+
+/**
+ * OTLP/HTTP trace export (JSON or protobuf): GenAI spans become events and tool calls, so an app
+ * instrumented with OpenTelemetry needs no Barometer SDK. The answer follows OTLP: 200 with
+ * partial_success naming how many spans were rejected, in the request's encoding.
+ */
+export const traceRoutes = new Hono<IngestContext>().post("/", async (c) => {
+	const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+	const protobuf = type === "application/x-protobuf" || type === "application/protobuf";
+	if (!protobuf && type !== "application/json") {
+		throw new ApiError(415, "unsupported_media_type", "Send OTLP as application/json or application/x-protobuf.", [{ field: "content-type", message: `is ${type || "missing"}` }]);
+	}
+	const declared = Number(c.req.header("content-length"));
+	if (Number.isFinite(declared) && declared > MAX_TRACE_BODY) throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
+	const bytes = new Uint8Array(await c.req.arrayBuffer());
+	if (bytes.byteLength > MAX_TRACE_BODY) throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
+	let request: ExportTraceRequest;
+	try {
+		request = protobuf ? decodeTraceRequest(bytes) : (JSON.parse(new TextDecoder().decode(bytes)) as ExportTraceRequest);
+		if (!request || typeof request !== "object" || (request.resourceSpans !== undefined && !Array.isArray(request.resourceSpans))) throw new Error("resourceSpans must be an array");
+	} catch (err) {
+		throw new ApiError(400, "invalid_otlp", `The body is not an OTLP trace export: ${(err as Error).message}`, [{ field: "resourceSpans", message: "could not be read" }]);
+	}
+	const mapped = mapGenAiSpans(request);
+	const { accepted, results } = validateBatchItems(mapped.events.map(fitLimits), aiEventSchema, { listName: "spans", idField: "event_id", maxItemBytes: LIMITS.eventBytes });
+	const receivedAt = Date.now();
+	const projectId = c.get("projectId");
+	await enqueue(
+		c.env.EVENTS_QUEUE,
+		accepted.map((item): QueueMessage => ({ v: 1, type: "event", project_id: projectId, received_at: receivedAt, event: { ...item.value, timestamp: item.value.timestamp ?? receivedAt } })),
+	);
+	const problems = [...mapped.rejected.map((r) => `span ${r.spanId}: ${r.reason}`), ...results.flatMap((r) => (r.status === "rejected" ? r.errors.map((e) => `${r.id}: ${e.field} ${e.message}`) : []))];
+	const rejectedSpans = mapped.rejected.length + (results.length - accepted.length);
+	const message = problems.slice(0, 5).join("; ");
+	if (protobuf) return new Response(encodeTraceResponse(rejectedSpans, message), { status: 200, headers: { "content-type": "application/x-protobuf" } });
+	return c.json({ ...(rejectedSpans || message ? { partialSuccess: { rejectedSpans, errorMessage: message } } : {}), barometer: { events: accepted.length, ignoredSpans: mapped.ignoredSpans } });
+});

@@ -1,0 +1,62 @@
+import { SELF, env } from "cloudflare:test";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { authed, countRows, seedProject, type TestProject } from "../../shared/test/seed-project";
+
+let project: TestProject;
+beforeEach(async () => {
+	project = await seedProject();
+});
+
+const attr = (key: string, v: string | number) => ({ key, value: typeof v === "number" ? { intValue: String(v) } : { stringValue: v } });
+const TRACE = "5b8efff798038103d269b633813fc60c";
+
+const exportBody = (spans: unknown[]) => ({ resourceSpans: [{ resource: { attributes: [attr("service.name", "shop-assistant")] }, scopeSpans: [{ scope: { name: "test" }, spans }] }] });
+const chat = (spanId: string, extra: unknown[] = []) => ({
+	traceId: TRACE,
+	spanId,
+	name: "chat gpt-4o",
+	startTimeUnixNano: "1795300000000000000",
+	endTimeUnixNano: "1795300001500000000",
+	attributes: [attr("gen_ai.operation.name", "chat"), attr("gen_ai.request.model", "gpt-4o"), attr("user.id", "u1"), attr("gen_ai.input.messages", JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Export my contacts" }] }])), attr("gen_ai.output.messages", JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: "I'm sorry, but I can't access your contacts." }] }])), ...extra],
+});
+
+const post = (body: unknown, key = project.writeKey, type = "application/json") => SELF.fetch("https://ingest.test/v1/traces", authed(key, typeof body === "string" ? body : JSON.stringify(body), { headers: { "content-type": type } }));
+
+describe("POST /v1/traces (OTLP/HTTP JSON)", () => {
+	it("stores GenAI spans as events with their tool calls, detected like any event", async () => {
+		const tool = { traceId: TRACE, spanId: "00f067aa0ba902b8", parentSpanId: "00f067aa0ba902b7", name: "execute_tool contacts", attributes: [attr("gen_ai.operation.name", "execute_tool"), attr("gen_ai.tool.name", "read_contacts")], status: { code: 2, message: "permission denied" } };
+		const res = await post(exportBody([chat("00f067aa0ba902b7"), tool, { traceId: TRACE, spanId: "00f067aa0ba902b9", name: "GET /" }]));
+		expect(res.status).toBe(200);
+		expect(await res.json()).toEqual({ barometer: { events: 1, ignoredSpans: 1 } });
+		const id = `otel_${TRACE.slice(0, 16)}_00f067aa0ba902b7`;
+		await vi.waitFor(async () => expect(await countRows("detections", project.projectId, "event_id = ? AND signal = 'refusal'", id)).toBe(1), { timeout: 5000, interval: 50 });
+		const row = await env.DB.prepare("SELECT user_id, model, input, timestamp, properties FROM events WHERE project_id = ? AND event_id = ?").bind(project.projectId, id).first<{ user_id: string; model: string; input: string; timestamp: number; properties: string }>();
+		expect(row).toMatchObject({ user_id: "u1", model: "gpt-4o", input: "Export my contacts", timestamp: 1795300000000 });
+		expect(JSON.parse(row!.properties)).toMatchObject({ service: "shop-assistant", duration_ms: 1500 });
+		expect(await countRows("tool_calls", project.projectId, "event_id = ? AND name = 'read_contacts' AND error = 'permission denied'", id)).toBe(1);
+	});
+
+	it("an exporter's retry stores nothing twice", async () => {
+		await post(exportBody([chat("1111111111111111")]));
+		await post(exportBody([chat("1111111111111111")]));
+		await vi.waitFor(async () => expect(await countRows("events", project.projectId)).toBe(1), { timeout: 5000, interval: 50 });
+		await new Promise((r) => setTimeout(r, 300));
+		expect(await countRows("events", project.projectId)).toBe(1);
+	});
+
+	it("answers 400 for a body that is not OTLP, 415 for another content type, 403 for a read key", async () => {
+		const bad = await post("{not json");
+		expect(bad.status).toBe(400);
+		expect(((await bad.json()) as { error: { details: { field: string }[] } }).error.details[0]!.field).toBe("resourceSpans");
+		expect((await post(exportBody([]), project.writeKey, "text/plain")).status).toBe(415);
+		expect((await post(exportBody([chat("2222222222222222")]), project.readKey)).status).toBe(403);
+		expect((await post({ resourceSpans: "nope" })).status).toBe(400);
+	});
+
+	it("shortens over-long span text instead of losing the span", async () => {
+		const long = "x".repeat(60_000);
+		const res = await post(exportBody([chat("3333333333333333", [attr("gen_ai.completion", long)])].map((s) => ({ ...s, attributes: s.attributes.filter((a) => a.key !== "gen_ai.output.messages") }))));
+		expect(((await res.json()) as { barometer: { events: number } }).barometer.events).toBe(1);
+		await vi.waitFor(async () => expect(await countRows("events", project.projectId)).toBe(1), { timeout: 5000, interval: 50 });
+	});
+});
