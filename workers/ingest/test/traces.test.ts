@@ -55,7 +55,7 @@ describe("POST /v1/traces (OTLP/HTTP JSON)", () => {
 
 	it("shortens over-long span text instead of losing the span", async () => {
 		const long = "x".repeat(60_000);
-		const res = await post(exportBody([chat("3333333333333333", [attr("gen_ai.completion", long)])].map((s) => ({ ...s, attributes: s.attributes.filter((a) => a.key !== "gen_ai.output.messages") }))));
+		const res = await post(exportBody([chat("3333333333333333", [attr("gen_ai.completion", long)])].map((s) => ({ ...s, attributes: s.attributes.filter((a) => (a as { key: string }).key !== "gen_ai.output.messages") }))));
 		expect(((await res.json()) as { barometer: { events: number } }).barometer.events).toBe(1);
 		await vi.waitFor(async () => expect(await countRows("events", project.projectId)).toBe(1), { timeout: 5000, interval: 50 });
 	});
