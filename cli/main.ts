@@ -1,13 +1,21 @@
 import { clusterCommand } from "./cluster-command";
 import { detectCommand } from "./detect-command";
+import { importCommand } from "./import-command";
+import { keysCommand } from "./keys-command";
 
 const HELP = `barometer: production monitoring for AI products
 
   barometer detect FILE.jsonl [-o OUT]   detect signals in {"id","input","output","history"} lines
   barometer cluster FILE.jsonl [--field input|output] [-o OUT]
                                         group {"id","input","output"} lines into named clusters
+  barometer import FILE.jsonl [--url URL] [--key WRITE_KEY] [--rate N] [--max N] [--restart]
+                                        backfill events (and feedback) to an instance; resumable
+  barometer keys list|create|revoke [--url URL] [--key ADMIN_KEY]
+                                        manage the project's API keys
 
-Same code as the workers, offline, with the embedded embedder.`;
+detect and cluster run the workers' code offline, with the embedded embedder. import and keys
+talk to an instance: --url (or BAROMETER_URL, default http://localhost:8787) and a key (or
+BAROMETER_WRITE_KEY / BAROMETER_ADMIN_KEY; the local instance's keys by default).`;
 
 export async function main(argv: string[]): Promise<number> {
 	const [command, ...args] = argv;
@@ -16,6 +24,10 @@ export async function main(argv: string[]): Promise<number> {
 			return detectCommand(args);
 		case "cluster":
 			return clusterCommand(args);
+		case "import":
+			return importCommand(args);
+		case "keys":
+			return keysCommand(args);
 		case undefined:
 		case "help":
 		case "--help":
