@@ -141,6 +141,17 @@ describe("alert rules on the cron", () => {
 		expect((await deliveries(moved.id))[0]!.error).toMatch(/redirects are not followed/);
 	});
 
+	it("a destination that does not answer in time is retried later, not waited on", async () => {
+		const rule = await insertRule({ projectId: PROJECT, kind: "new_issue", url: hook("slow") });
+		await consume(refusals(0, 4));
+		const t = Date.now();
+		await cron(t);
+		const [d] = await deliveries(rule.id);
+		expect(d).toMatchObject({ status: "pending", attempts: 1, status_code: null });
+		expect(d!.error).toMatch(/timed out after 1000 ms/);
+		expect(d!.next_attempt_at).toBeGreaterThan(t);
+	});
+
 	it("threshold: fires once when a signal reaches X% of the filtered users, and again only after it cleared", async () => {
 		const rule = await insertRule({
 			projectId: PROJECT,
