@@ -24,6 +24,8 @@ export const issues = sqliteTable(
 		splitRequestedAt: integer("split_requested_at"),
 		/** Ignored until this many distinct users in total (null: forever, or not ignored). */
 		ignoreUntilUsers: integer("ignore_until_users"),
+		/** When Workers AI last wrote the title and description (production, optional); null: offline naming. */
+		summarizedAt: integer("summarized_at"),
 		achievableDelta: real("achievable_delta").notNull().default(1),
 		strategicRelevance: real("strategic_relevance").notNull().default(1),
 	},

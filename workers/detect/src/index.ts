@@ -1,6 +1,7 @@
 import { evaluateAlerts } from "./alert-evaluation";
 import { consumeBatch, issuePorts } from "./consume-batch";
 import { maintainIssues } from "./issue-maintenance";
+import { summarizeIssues, WorkersAiSummarizer } from "./issue-summaries";
 
 /** Issue maintenance runs on this cron; alerts on every cron (each minute in production). */
 const MAINTENANCE_CRON = "*/5 * * * *";
@@ -29,7 +30,11 @@ const handler: ExportedHandler<DetectEnv> = {
 		ctx.waitUntil(
 			(async () => {
 				// State changes made by maintenance (escalating, ongoing) are alerted in the same run.
-				if (controller.cron === MAINTENANCE_CRON) console.log("issue maintenance", await maintainIssues(issuePorts(env)));
+				if (controller.cron === MAINTENANCE_CRON) {
+					console.log("issue maintenance", await maintainIssues(issuePorts(env)));
+					// Production only (there is no AI binding locally): Workers AI names issues from their examples.
+					if (env.AI && (env.ISSUE_SUMMARIES as string | undefined) !== "off") console.log("issues named", await summarizeIssues(env.DB, new WorkersAiSummarizer(env.AI)));
+				}
 				console.log("alerts", await evaluateAlerts(env, controller.scheduledTime));
 			})(),
 		);

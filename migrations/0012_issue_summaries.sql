@@ -1,0 +1,1 @@
+ALTER TABLE `issues` ADD `summarized_at` integer;
