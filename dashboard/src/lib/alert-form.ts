@@ -9,6 +9,10 @@ export interface AlertRuleDraft {
 	/** Comma-separated. */
 	signals: string;
 	models: string;
+	/** An intent id, or empty. */
+	intent: string;
+	/** "key=value", or empty. */
+	property: string;
 	thresholdSignal: string;
 	metric: "users" | "percent_users";
 	value: number;
@@ -22,9 +26,12 @@ const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 
 /** The POST /api/alerts/rules body for a draft; the API validates and names any bad field. */
 export function alertRuleBody(d: AlertRuleDraft): Record<string, unknown> {
-	const filters: Record<string, string[]> = {};
+	const filters: Record<string, unknown> = {};
 	if (list(d.signals).length) filters.signals = list(d.signals);
 	if (list(d.models).length) filters.models = list(d.models);
+	if (d.intent) filters.intents = [d.intent];
+	const property = /^\s*([A-Za-z0-9_.$-]+)\s*=\s*(.+?)\s*$/.exec(d.property);
+	if (property) filters.properties = { [property[1]!]: property[2]! };
 	return {
 		name: d.name.trim() || defaultName(d),
 		kind: d.kind,
@@ -42,7 +49,14 @@ function defaultName(d: AlertRuleDraft): string {
 
 /** One line that says what a rule does. */
 export function describeRule(r: AlertRule): string {
-	const scope = [r.filters.signals?.join(", "), r.filters.models?.length ? `on ${r.filters.models.join(", ")}` : ""].filter(Boolean).join(" ");
+	const scope = [
+		r.filters.signals?.join(", "),
+		r.filters.models?.length ? `on ${r.filters.models.join(", ")}` : "",
+		r.filters.intents?.length ? `for ${r.filters.intents.length} intent(s)` : "",
+		...Object.entries(r.filters.properties ?? {}).map(([k, v]) => `where ${k}=${v}`),
+	]
+		.filter(Boolean)
+		.join(" ");
 	const what: Record<AlertRule["kind"], string> = {
 		new_issue: "new issues",
 		regressed: "regressions",

@@ -102,7 +102,7 @@ describe("heat map", () => {
 });
 
 describe("alert rule form", () => {
-	const draft: AlertRuleDraft = { name: "", kind: "threshold", destinationType: "slack", url: " https://hooks.slack.com/x ", signals: "refusal, laziness", models: "", thresholdSignal: "refusal", metric: "percent_users", value: 5, windowMinutes: 60, minUsers: 5, throttleMinutes: "" };
+	const draft: AlertRuleDraft = { name: "", kind: "threshold", destinationType: "slack", url: " https://hooks.slack.com/x ", signals: "refusal, laziness", models: "", intent: "", property: "", thresholdSignal: "refusal", metric: "percent_users", value: 5, windowMinutes: 60, minUsers: 5, throttleMinutes: "" };
 
 	it("builds the API body: filters from lists, the threshold, no throttle unless typed", () => {
 		expect(alertRuleBody(draft)).toEqual({
@@ -113,6 +113,7 @@ describe("alert rule form", () => {
 			threshold: { subject: { signal: "refusal" }, metric: "percent_users", value: 5, window_minutes: 60 },
 		});
 		expect(alertRuleBody({ ...draft, kind: "escalating", throttleMinutes: "30" })).toMatchObject({ min_users: 5, throttle_minutes: 30 });
+		expect(alertRuleBody({ ...draft, intent: "int_1", property: "plan = pro" }).filters).toEqual({ signals: ["refusal", "laziness"], intents: ["int_1"], properties: { plan: "pro" } });
 	});
 
 	it("describes a rule in one line", () => {

@@ -89,10 +89,11 @@ function KeysCard({ api }: { api: ApiClient }) {
 	);
 }
 
-const EMPTY_DRAFT: AlertRuleDraft = { name: "", kind: "new_issue", destinationType: "slack", url: "", signals: "", models: "", thresholdSignal: "refusal", metric: "percent_users", value: 5, windowMinutes: 60, minUsers: 5, throttleMinutes: "" };
+const EMPTY_DRAFT: AlertRuleDraft = { name: "", kind: "new_issue", destinationType: "slack", url: "", signals: "", models: "", intent: "", property: "", thresholdSignal: "refusal", metric: "percent_users", value: 5, windowMinutes: 60, minUsers: 5, throttleMinutes: "" };
 
 function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean }) {
 	const state = useAsync((signal) => api.alertRules(signal), [api]);
+	const intents = useAsync((signal) => api.intents(signal), [api]);
 	const [draft, setDraft] = useState<AlertRuleDraft>(EMPTY_DRAFT);
 	const [secret, setSecret] = useState<string | null>(null);
 	const [open, setOpen] = useState<string | null>(null);
@@ -149,6 +150,19 @@ function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean }) {
 					{draft.kind === "escalating" && <label>At least (users) <input type="number" min="1" value={draft.minUsers} onInput={(e) => set({ minUsers: Number(e.currentTarget.value) })} /></label>}
 					<label>Only signals <input value={draft.signals} placeholder="refusal, tool_failure" onInput={(e) => set({ signals: e.currentTarget.value })} /></label>
 					<label>Only models <input value={draft.models} placeholder="gpt-4o" onInput={(e) => set({ models: e.currentTarget.value })} /></label>
+					<label>
+						Only intent
+						<select value={draft.intent} onChange={(e) => set({ intent: e.currentTarget.value })}>
+							<option value="">any</option>
+							{intents.status === "ready" &&
+								intents.data.map((i) => (
+									<option key={i.id} value={i.id}>
+										{i.name}
+									</option>
+								))}
+						</select>
+					</label>
+					<label>Only where <input value={draft.property} placeholder="prompt_version=v12" onInput={(e) => set({ property: e.currentTarget.value })} /></label>
 					<label>Not again within (minutes) <input type="number" min="0" value={draft.throttleMinutes} placeholder="default" onInput={(e) => set({ throttleMinutes: e.currentTarget.value })} /></label>
 					<label>
 						Send to
