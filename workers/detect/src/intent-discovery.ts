@@ -128,3 +128,52 @@ export async function splitRequestedIntents(ports: GroupingPorts): Promise<numbe
 	}
 	return created;
 }
+
+/** Two intents whose centres are this close are one: the same bars as merging issues. */
+export const INTENT_MERGE: Record<string, number> = { "glove-6b-100d-sif": 0.85, "@cf/baai/bge-base-en-v1.5": 0.92 };
+
+/**
+ * Intents found in separate promotions can be the same request ("book a hotel" found twice): the
+ * maintenance pass refreshes each intent's centre from its latest inputs and folds near-duplicates
+ * into the larger one. An intent a person renamed is never folded away (it may take fragments in),
+ * and sub-intents from a split are left alone.
+ */
+export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: string): Promise<number> {
+	const { db, index, embedder } = ports;
+	const threshold = INTENT_MERGE[embedder.model] ?? 0.92;
+	const { results: intents } = await db
+		.prepare("SELECT i.id, i.named_by, i.parent_id, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events FROM intents i WHERE i.project_id = ? ORDER BY events DESC, i.created_at")
+		.bind(projectId)
+		.all<{ id: string; named_by: string | null; parent_id: string | null; events: number }>();
+	if (intents.length < 2) return 0;
+	const centres = new Map<string, Float32Array>();
+	for (const intent of intents) {
+		const { results } = await db
+			.prepare("SELECT e.input AS text FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id WHERE ei.intent_id = ? AND e.input IS NOT NULL ORDER BY ei.timestamp DESC LIMIT 50")
+			.bind(intent.id)
+			.all<{ text: string }>();
+		if (results.length === 0) continue;
+		centres.set(intent.id, unitMean(await embedder.embed(results.map((r) => r.text))));
+	}
+	await index.upsert([...centres].map(([id, values]) => ({ id, namespace: intentNamespace(projectId), values, metadata: { intent_id: id } })));
+	const byId = new Map(intents.map((i) => [i.id, i]));
+	const gone = new Set<string>();
+	let merged = 0;
+	for (const keep of intents) {
+		const centre = centres.get(keep.id);
+		if (gone.has(keep.id) || !centre || keep.parent_id) continue;
+		for (const match of await index.query(intentNamespace(projectId), centre, { topK: 10 })) {
+			const other = byId.get(match.id);
+			if (!other || other.id === keep.id || gone.has(other.id) || other.parent_id || other.named_by || match.score < threshold) continue;
+			await db.batch([
+				db.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ?").bind(keep.id, other.id),
+				db.prepare("UPDATE intents SET parent_id = ? WHERE parent_id = ?").bind(keep.id, other.id),
+				db.prepare("DELETE FROM intents WHERE id = ?").bind(other.id),
+			]);
+			await index.deleteByIds([other.id]);
+			gone.add(other.id);
+			merged++;
+		}
+	}
+	return merged;
+}

@@ -2,7 +2,7 @@ import { topicText } from "../../../core/detection/signal-vocabulary";
 import { unitMean } from "../../../core/embedding/embedder";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../shared/src/issue-event-text";
 import { newId } from "../../../core/ids";
-import { promoteIntentCandidates, splitRequestedIntents } from "./intent-discovery";
+import { mergeDuplicateIntents, promoteIntentCandidates, splitRequestedIntents } from "./intent-discovery";
 import { splitRequestedIssues } from "./issue-split";
 import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } from "./issue-grouping";
 
@@ -146,6 +146,9 @@ export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 		.prepare("SELECT project_id FROM intent_candidates GROUP BY project_id HAVING count(*) >= 3")
 		.all<{ project_id: string }>();
 	for (const p of waitingIntents) promoted += (await promoteIntentCandidates(ports, p.project_id)).length;
+	const { results: intentProjects } = await db.prepare("SELECT project_id FROM intents GROUP BY project_id HAVING count(*) > 1").all<{ project_id: string }>();
+	let intentsMerged = 0;
+	for (const p of intentProjects) intentsMerged += await mergeDuplicateIntents(ports, p.project_id);
 	const { results: issues } = await db
 		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events FROM issues i")
 		.all<IssueRow>();
@@ -157,5 +160,5 @@ export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, 0 AS events FROM issues i")
 		.all<IssueRow>();
 	const states = await updateStates(db, remaining, now);
-	return { exemplars, split, promoted, merged, states };
+	return { exemplars, split, promoted, merged, intentsMerged, states };
 }

@@ -73,3 +73,38 @@ describe("issue maintenance (cron)", () => {
 		expect(changes.results.map((c) => c.to_state)).toEqual(["new", "ongoing", "escalating"]);
 	});
 });
+
+describe("intent maintenance (cron)", () => {
+	const REFUND = ["I want a refund for my order", "how do I get a refund", "please refund my last payment", "can I get a refund for this purchase", "refund my order please", "I need a refund on this order"];
+	const intents = () =>
+		env.DB.prepare("SELECT i.id, i.name, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events FROM intents i WHERE project_id = ? ORDER BY events DESC")
+			.bind(PROJECT)
+			.all<{ id: string; name: string; events: number }>()
+			.then((r) => r.results);
+
+	/** The refund intent, then half its events moved to a second intent, as two separate promotions can leave them. */
+	async function duplicateIntents(namedBy: string | null) {
+		await worker.queue!(batchOf(REFUND.map((input, i) => eventMessage(PROJECT, `r${i}`, { user_id: `u${i}`, convo_id: `r${i}`, input, output: "Done." }))), env, createExecutionContext());
+		const [whole] = await intents();
+		expect(whole!.events).toBe(6);
+		await env.DB.prepare("INSERT INTO intents (id, project_id, name, description, model, named_by, created_at) VALUES (?, ?, 'refund · order (2)', 'x', ?, ?, ?)").bind(`int_dup_${PROJECT}`, PROJECT, defaultEmbedder().model, namedBy, Date.now()).run();
+		await env.DB.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ? AND event_id IN ('r0', 'r1', 'r2')").bind(`int_dup_${PROJECT}`, whole!.id).run();
+		return whole!.id;
+	}
+
+	it("folds an intent found twice into one, so counts and the heat map read as one request", async () => {
+		const keep = await duplicateIntents(null);
+		await cron();
+		expect((await intents()).map((i) => [i.id, i.events])).toEqual([[keep, 6]]);
+		// The merged intent's vector is gone from the index: new inputs can only find the kept one.
+		const index = new D1VectorIndex(env.DB, defaultEmbedder().model);
+		const [near] = await index.query(`${PROJECT}:intents`, (await defaultEmbedder().embed(["refund my order"]))[0]!, { topK: 3 });
+		expect(near!.id).toBe(keep);
+	});
+
+	it("never folds away an intent a person renamed: it keeps its name and takes the fragment in", async () => {
+		await duplicateIntents("key:someone");
+		await cron();
+		expect((await intents()).map((i) => [i.id, i.name, i.events])).toEqual([[`int_dup_${PROJECT}`, "refund · order (2)", 6]]);
+	});
+});
