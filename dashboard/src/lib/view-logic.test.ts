@@ -23,6 +23,7 @@ const issue = (id: string, over: Partial<IssueListItem> = {}): IssueListItem => 
 	priority_factors: { users: 1, negative_sentiment: 1, achievable_delta: 1, strategic_relevance: 1 },
 	daily_users: [0, 1],
 	trend: { direction: "flat", recent: 1, previous: 1 },
+	top_intent: null,
 	...over,
 });
 

@@ -18,6 +18,8 @@ export interface IssueListItem {
 	priority_factors: { users: number; negative_sentiment: number; achievable_delta: number; strategic_relevance: number };
 	daily_users: number[];
 	trend: { direction: "up" | "down" | "flat" | "new"; recent: number; previous: number };
+	/** The intent most of its events in the window were asking for: issues read as signal × intent. */
+	top_intent: { id: string; name: string } | null;
 }
 
 export type IssueState = "new" | "ongoing" | "escalating" | "regressed" | "resolved" | "ignored";
@@ -46,7 +48,7 @@ export interface BreakdownRow {
 	users: number;
 }
 
-export interface IssueDetail extends Omit<IssueListItem, "daily_users" | "trend"> {
+export interface IssueDetail extends Omit<IssueListItem, "daily_users" | "trend" | "top_intent"> {
 	series: { day: string; events: number; users: number }[];
 	hourly: { hour: string; events: number; users: number }[];
 	breakdowns: {

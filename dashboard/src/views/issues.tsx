@@ -152,7 +152,8 @@ export function IssuesView({ api, url, isAdmin }: { api: ApiClient; url: URL; is
 										<td class="issue-cell">
 											<Link href={`/issues/${encodeURIComponent(i.id)}`}>{i.title}</Link>
 											<div class="hint">
-												<StateBadge state={i.state} /> {i.signal.replaceAll("_", " ")} · {i.events} events
+												<StateBadge state={i.state} /> {i.signal.replaceAll("_", " ")}
+												{i.top_intent && <> while asking “{i.top_intent.name}”</>} · {i.events} events
 											</div>
 										</td>
 										<td class="num" data-col="users">{i.window_users}</td>

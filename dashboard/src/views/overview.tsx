@@ -96,7 +96,8 @@ function IssueMiniList({ issues, empty }: { issues: IssueListItem[]; empty: stri
 					<div class="issue-mini-main">
 						<Link href={`/issues/${encodeURIComponent(i.id)}`}>{i.title}</Link>
 						<div class="hint">
-							<StateBadge state={i.state} /> {i.signal.replaceAll("_", " ")} · {i.window_users} users ({i.pct_users}%) · last {relativeTime(i.last_seen)}
+							<StateBadge state={i.state} /> {i.signal.replaceAll("_", " ")}
+							{i.top_intent && <> while asking “{i.top_intent.name}”</>} · {i.window_users} users ({i.pct_users}%) · last {relativeTime(i.last_seen)}
 						</div>
 					</div>
 					<Sparkline values={i.daily_users} label={`${i.title}: users per day`} />

@@ -64,7 +64,7 @@ export async function listIssues(db: D1Database, projectId: string, opts: IssueL
 	if (eventConditions.length) {
 		where.push(`EXISTS (SELECT 1 FROM issue_events x JOIN events e ON e.project_id = x.project_id AND e.event_id = x.event_id WHERE x.issue_id = i.id AND x.day BETWEEN ?2 AND ?3 AND ${eventConditions.join(" AND ")})`);
 	}
-	const [rows, active, daily] = await db.batch([
+	const [rows, active, daily, intents] = await db.batch([
 		db
 			.prepare(
 				`SELECT i.id, i.signal, i.title, i.description, i.state, i.first_seen, i.last_seen, i.created_at, i.resolved_at, i.central_event_id, i.achievable_delta, i.strategic_relevance,
@@ -78,7 +78,19 @@ export async function listIssues(db: D1Database, projectId: string, opts: IssueL
 			.bind(...binds),
 		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, opts.fromDay, opts.toDay),
 		db.prepare("SELECT issue_id, day, count(DISTINCT user_id) AS users FROM issue_events WHERE project_id = ? AND day BETWEEN ? AND ? GROUP BY issue_id, day").bind(projectId, opts.fromDay, opts.toDay),
+		// Signal × intent: the intent most of each issue's events in the window were asking for.
+		db
+			.prepare(
+				`SELECT ie.issue_id, ei.intent_id, i.name, count(*) AS events FROM issue_events ie
+				 JOIN event_intents ei ON ei.project_id = ie.project_id AND ei.event_id = ie.event_id JOIN intents i ON i.id = ei.intent_id
+				 WHERE ie.project_id = ? AND ie.day BETWEEN ? AND ? GROUP BY ie.issue_id, ei.intent_id`,
+			)
+			.bind(projectId, opts.fromDay, opts.toDay),
 	]);
+	const topIntent = new Map<string, { id: string; name: string; events: number }>();
+	for (const r of intents!.results as { issue_id: string; intent_id: string; name: string; events: number }[]) {
+		if ((topIntent.get(r.issue_id)?.events ?? 0) < r.events) topIntent.set(r.issue_id, { id: r.intent_id, name: r.name, events: r.events });
+	}
 	const activeUsers = (active!.results[0] as { n: number } | undefined)?.n ?? 0;
 	const perDay = new Map<string, number[]>();
 	for (const r of daily!.results as { issue_id: string; day: number; users: number }[]) {
@@ -88,7 +100,8 @@ export async function listIssues(db: D1Database, projectId: string, opts: IssueL
 	}
 	const views = (rows!.results as unknown as IssueRow[]).map((r) => {
 		const series = perDay.get(r.id) ?? new Array<number>(opts.toDay - opts.fromDay + 1).fill(0);
-		return { ...issueView(r, activeUsers), daily_users: series, trend: trendOf(series) };
+		const intent = topIntent.get(r.id);
+		return { ...issueView(r, activeUsers), daily_users: series, trend: trendOf(series), top_intent: intent ? { id: intent.id, name: intent.name } : null };
 	});
 	views.sort((a, b) => b.priority - a.priority || (b.last_seen ?? "").localeCompare(a.last_seen ?? ""));
 	return { window: { from: dayIso(opts.fromDay), to: dayIso(opts.toDay), active_users: activeUsers }, data: views.slice(0, opts.limit) };

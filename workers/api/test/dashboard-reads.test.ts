@@ -27,8 +27,10 @@ const window = "from=2026-11-04&to=2026-11-13";
 
 describe("issue list for the dashboard", () => {
 	it("carries a daily users series per issue and a trend, and filters by model and property", async () => {
-		const { data } = await json<{ data: Array<{ daily_users: number[]; trend: { direction: string; recent: number } }> }>(call("GET", `/api/issues?${window}`));
+		const { data } = await json<{ data: Array<{ daily_users: number[]; trend: { direction: string; recent: number }; top_intent: { name: string } | null }> }>(call("GET", `/api/issues?${window}`));
 		expect(data).toHaveLength(1);
+		// Signal × intent: the refusals happened while users asked to export their contacts.
+		expect(data[0]!.top_intent?.name).toMatch(/contacts|export/);
 		expect(data[0]!.daily_users).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
 		expect(data[0]!.trend).toMatchObject({ direction: "new", recent: 4 });
 		expect((await json<{ data: unknown[] }>(call("GET", `/api/issues?${window}&model=model-b`))).data).toHaveLength(1);
