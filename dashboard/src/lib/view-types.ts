@@ -18,7 +18,7 @@ export interface IssueListItem {
 	priority_factors: { users: number; negative_sentiment: number; achievable_delta: number; strategic_relevance: number };
 	daily_users: number[];
 	trend: { direction: "up" | "down" | "flat" | "new"; recent: number; previous: number };
-	/** The intent most of its events in the window were asking for: issues read as signal × intent. */
+	/** What most of its users were trying to do (their conversation's intent): issues read as signal × intent. */
 	top_intent: { id: string; name: string } | null;
 }
 

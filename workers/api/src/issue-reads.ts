@@ -78,12 +78,22 @@ export async function listIssues(db: D1Database, projectId: string, opts: IssueL
 			.bind(...binds),
 		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, opts.fromDay, opts.toDay),
 		db.prepare("SELECT issue_id, day, count(DISTINCT user_id) AS users FROM issue_events WHERE project_id = ? AND day BETWEEN ? AND ? GROUP BY issue_id, day").bind(projectId, opts.fromDay, opts.toDay),
-		// Signal × intent: the intent most of each issue's events in the window were asking for.
+		// Signal × intent: what users were trying to do when the issue hit them. The conversation's
+		// intent (its opening request's) reads better than the turn's: a frustrated "still waiting…"
+		// belongs to the flight search it interrupts. Events without a conversation use their own.
 		db
 			.prepare(
-				`SELECT ie.issue_id, ei.intent_id, i.name, count(*) AS events FROM issue_events ie
-				 JOIN event_intents ei ON ei.project_id = ie.project_id AND ei.event_id = ie.event_id JOIN intents i ON i.id = ei.intent_id
-				 WHERE ie.project_id = ? AND ie.day BETWEEN ? AND ? GROUP BY ie.issue_id, ei.intent_id`,
+				`WITH firsts AS (
+					SELECT e.convo_id, ei.intent_id, row_number() OVER (PARTITION BY e.convo_id ORDER BY e.timestamp, e.event_id) AS rn
+					FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id
+					WHERE ei.project_id = ?1 AND e.convo_id IS NOT NULL AND e.convo_id IN (
+						SELECT e2.convo_id FROM issue_events x JOIN events e2 ON e2.project_id = x.project_id AND e2.event_id = x.event_id WHERE x.project_id = ?1 AND x.day BETWEEN ?2 AND ?3))
+				 SELECT ie.issue_id, coalesce(f.intent_id, own.intent_id) AS intent_id, i.name, count(*) AS events
+				 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
+				 LEFT JOIN firsts f ON f.convo_id = e.convo_id AND f.rn = 1
+				 LEFT JOIN event_intents own ON own.project_id = ie.project_id AND own.event_id = ie.event_id
+				 JOIN intents i ON i.id = coalesce(f.intent_id, own.intent_id)
+				 WHERE ie.project_id = ?1 AND ie.day BETWEEN ?2 AND ?3 GROUP BY ie.issue_id, i.id`,
 			)
 			.bind(projectId, opts.fromDay, opts.toDay),
 	]);

@@ -39,6 +39,20 @@ describe("issue list for the dashboard", () => {
 		expect((await json<{ data: unknown[] }>(call("GET", `/api/issues?${window}&property.prompt_version=v9`))).data).toHaveLength(0);
 	});
 
+	it("reads a follow-up complaint under the conversation's intent, not the complaint's own", async () => {
+		const p = project.projectId;
+		const t = D0 + 2 * DAY + 3_600_000;
+		await store(
+			[0, 1, 2, 3].flatMap((i) => [
+				ev(p, `open${i}`, t + i * 1000, { user_id: `f${i}`, convo_id: `conv${i}`, input: "Export my contacts", output: "Here is the CSV file with your contacts." }),
+				ev(p, `moan${i}`, t + i * 1000 + 500, { user_id: `f${i}`, convo_id: `conv${i}`, input: "That's not what I asked for, you are useless!", output: "Sorry about that." }),
+			]),
+		);
+		const { data } = await json<{ data: Array<{ signal: string; top_intent: { name: string } | null }> }>(call("GET", `/api/issues?${window}&signal=user_frustration`));
+		expect(data).toHaveLength(1);
+		expect(data[0]!.top_intent?.name).toMatch(/contacts|export/);
+	});
+
 	it("marks when a model or prompt version first appeared", async () => {
 		const { data } = await json<{ data: Array<{ kind: string; value: string; at: string }> }>(call("GET", `/api/project/markers?${window}`));
 		expect(data).toContainEqual({ kind: "model", value: "model-b", at: new Date(D0 + 2 * DAY).toISOString() });
