@@ -19,6 +19,8 @@ export const issues = sqliteTable(
 		lastSeen: integer("last_seen").notNull(),
 		createdAt: integer("created_at").notNull(),
 		resolvedAt: integer("resolved_at"),
+		/** Resolved in this release: events from it or a later one regress the issue, older releases' do not. */
+		resolvedInRelease: text("resolved_in_release"),
 		/** Priority factors a person sets (default 1): how much of it can be fixed, how much it matters. */
 		/** A person asked to split it; the maintenance pass does it and clears this. */
 		splitRequestedAt: integer("split_requested_at"),

@@ -91,7 +91,7 @@ export function createApiClient(opts: { baseUrl: string; key: string; fetch?: ty
 		signalRates: (q: { from?: string; to?: string } = {}, signal?: AbortSignal) => data(get<{ data: SignalRates }>(`/api/signals/rates${queryString(q)}`, signal)),
 		listIssues: (q: IssueQuery = {}, signal?: AbortSignal) => get<IssueList>(`/api/issues${queryString(q)}`, signal),
 		getIssue: (issueId: string, q: { from?: string; to?: string } = {}, signal?: AbortSignal) => data(get<{ data: IssueDetail }>(`/api/issues/${id(issueId)}${queryString(q)}`, signal)),
-		setIssueState: (issueId: string, body: { state: "resolved" | "ignored" | "ongoing"; reason?: string; until_more_users?: number }) => request("POST", `/api/issues/${id(issueId)}/state`, body),
+		setIssueState: (issueId: string, body: { state: "resolved" | "ignored" | "ongoing"; reason?: string; until_more_users?: number; in_release?: string }) => request("POST", `/api/issues/${id(issueId)}/state`, body),
 		setIssueFactors: (issueId: string, body: { achievable_delta?: number; strategic_relevance?: number }) => request("PATCH", `/api/issues/${id(issueId)}`, body),
 		mergeIssue: (issueId: string, into: string) => request("POST", `/api/issues/${id(issueId)}/merge`, { into }),
 		splitIssue: (issueId: string) => request("POST", `/api/issues/${id(issueId)}/split`, {}),

@@ -19,6 +19,7 @@ const issue = (id: string, over: Partial<IssueListItem> = {}): IssueListItem => 
 	last_seen: "2026-11-02T00:00:00.000Z",
 	created_at: null,
 	resolved_at: null,
+	resolved_in_release: null,
 	priority: 1,
 	priority_factors: { users: 1, negative_sentiment: 1, achievable_delta: 1, strategic_relevance: 1 },
 	daily_users: [0, 1],

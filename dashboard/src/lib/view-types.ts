@@ -14,6 +14,7 @@ export interface IssueListItem {
 	last_seen: string | null;
 	created_at: string | null;
 	resolved_at: string | null;
+	resolved_in_release: string | null;
 	priority: number;
 	priority_factors: { users: number; negative_sentiment: number; achievable_delta: number; strategic_relevance: number };
 	daily_users: number[];

@@ -29,6 +29,7 @@ export function IssueDetailView({ api, id, isAdmin }: { api: ApiClient; id: stri
 					<p class="muted">{issue.description}</p>
 					<p>
 						<StateBadge state={issue.state} /> <span class="pill pill-muted">{issue.signal.replaceAll("_", " ")}</span>
+						{issue.state === "resolved" && issue.resolved_in_release && <span class="hint"> in release {issue.resolved_in_release}</span>}
 					</p>
 				</div>
 				<AdminOnly isAdmin={isAdmin}>
@@ -139,6 +140,7 @@ function Breakdowns({ issue }: { issue: IssueDetail }) {
 function IssueActions({ api, issue, siblings, onChanged }: { api: ApiClient; issue: IssueDetail; siblings: { id: string; title: string }[]; onChanged: () => void }) {
 	const [into, setInto] = useState("");
 	const [untilUsers, setUntilUsers] = useState(10);
+	const [release, setRelease] = useState("");
 	const closed = issue.state === "resolved" || issue.state === "ignored";
 	const run = (p: Promise<unknown>) => p.then(onChanged);
 	return (
@@ -147,9 +149,10 @@ function IssueActions({ api, issue, siblings, onChanged }: { api: ApiClient; iss
 				<ActionButton onClick={() => run(api.setIssueState(issue.id, { state: "ongoing" }))}>Reopen</ActionButton>
 			) : (
 				<>
-					<ActionButton kind="primary" testId="resolve" onClick={() => run(api.setIssueState(issue.id, { state: "resolved" }))}>
+					<ActionButton kind="primary" testId="resolve" onClick={() => run(api.setIssueState(issue.id, release.trim() ? { state: "resolved", in_release: release.trim() } : { state: "resolved" }))}>
 						Resolve
 					</ActionButton>
+					<input class="release-input" value={release} placeholder="in release (optional)" aria-label="Resolved in release" title="Events from older releases will not regress it" onInput={(e) => setRelease(e.currentTarget.value)} />
 					<ActionButton onClick={() => run(api.setIssueState(issue.id, { state: "ignored" }))}>Ignore</ActionButton>
 					<span class="inline-form">
 						<ActionButton kind="quiet" onClick={() => run(api.setIssueState(issue.id, { state: "ignored", until_more_users: untilUsers }))}>

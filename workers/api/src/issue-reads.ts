@@ -15,6 +15,7 @@ interface IssueRow {
 	last_seen: number;
 	created_at: number;
 	resolved_at: number | null;
+	resolved_in_release?: string | null;
 	central_event_id: string | null;
 	achievable_delta: number;
 	strategic_relevance: number;
@@ -67,7 +68,7 @@ export async function listIssues(db: D1Database, projectId: string, opts: IssueL
 	const [rows, active, daily, intents] = await db.batch([
 		db
 			.prepare(
-				`SELECT i.id, i.signal, i.title, i.description, i.state, i.first_seen, i.last_seen, i.created_at, i.resolved_at, i.central_event_id, i.achievable_delta, i.strategic_relevance,
+				`SELECT i.id, i.signal, i.title, i.description, i.state, i.first_seen, i.last_seen, i.created_at, i.resolved_at, i.resolved_in_release, i.central_event_id, i.achievable_delta, i.strategic_relevance,
 					(SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events,
 					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id) AS users,
 					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id AND e.day BETWEEN ?2 AND ?3) AS window_users,
@@ -150,6 +151,7 @@ function issueView(r: IssueRow, activeUsers: number) {
 		last_seen: iso(r.last_seen),
 		created_at: iso(r.created_at),
 		resolved_at: iso(r.resolved_at),
+		resolved_in_release: r.resolved_in_release ?? null,
 		priority: Math.round(r.window_users * sentiment * r.achievable_delta * r.strategic_relevance * 100) / 100,
 		priority_factors: { users: r.window_users, negative_sentiment: Math.round(sentiment * 100) / 100, achievable_delta: r.achievable_delta, strategic_relevance: r.strategic_relevance },
 	};

@@ -70,6 +70,23 @@ describe("issues API", () => {
 		expect(data.history[1]!.reason).toBe("fixed the contacts tool");
 	});
 
+	it("resolved in a release: older releases' events do not regress it, the fix release's do", async () => {
+		const [issue] = ((await (await get(`/api/issues?${window}`)).json()) as { data: IssueListItem[] }).data;
+		const res = await SELF.fetch(`https://api.test/api/issues/${issue!.id}/state`, authed(admin, { state: "resolved", in_release: "2.10" }));
+		expect(res.status).toBe(200);
+		const refusal = (id: string, release: string) => ev(project.projectId, id, Date.now() + 1000, { user_id: id, input: "Export my contacts", output: "I can't access your contacts, sorry.", properties: { release } });
+		await store([refusal("old1", "2.9"), refusal("old2", "2.9.7")]);
+		type Detail = { state: string; events: number; resolved_in_release: string | null; history: { to: string; reason: string | null }[] };
+		const read = async () => ((await (await get(`/api/issues/${issue!.id}`)).json()) as { data: Detail }).data;
+		expect(await read()).toMatchObject({ state: "resolved", events: 6, resolved_in_release: "2.10" });
+		await store([refusal("new1", "2.10")]);
+		const after = await read();
+		expect(after.state).toBe("regressed");
+		expect(after.history.at(-1)!.reason).toBe("new events in release 2.10, at or after 2.10 where it was resolved");
+		const bad = await SELF.fetch(`https://api.test/api/issues/${issue!.id}/state`, authed(admin, { state: "ignored", in_release: "3" }));
+		expect(await bad.json()).toMatchObject({ error: { details: [{ field: "in_release" }] } });
+	});
+
 	it("answers 400 for a state a person cannot set, and 404 for another project's issue", async () => {
 		const [issue] = ((await (await get(`/api/issues?${window}`)).json()) as { data: IssueListItem[] }).data;
 		const bad = await SELF.fetch(`https://api.test/api/issues/${issue!.id}/state`, authed(admin, { state: "regressed" }));

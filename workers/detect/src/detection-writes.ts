@@ -143,9 +143,15 @@ export async function detectionWrites(
 			m,
 			detected
 				.filter((d) => d.negative)
-				.map((d) => ({ projectId: m.project_id, signal: d.signal, eventId: e.event_id, userId: e.user_id, timestamp: e.timestamp, text: issueText(e, d) }))
+				.map((d) => ({ projectId: m.project_id, signal: d.signal, eventId: e.event_id, userId: e.user_id, timestamp: e.timestamp, text: issueText(e, d), release: releaseOf(e.properties) }))
 				.filter((f) => f.text.trim()),
 		);
 	}
 	return { perMessage, shared, flagged };
+}
+
+/** The `release` property (string or number) an event was sent with, if any. */
+function releaseOf(properties: Record<string, unknown> | undefined): string | undefined {
+	const r = properties?.release;
+	return typeof r === "string" || typeof r === "number" ? String(r) : undefined;
 }

@@ -1,4 +1,5 @@
 import { issueDescription, issueTitle } from "../../../core/clustering/cluster-naming";
+import { compareReleases } from "../../../core/release-order";
 import { clusterTexts } from "../../../core/clustering/cluster-texts";
 import { signalVocabulary, topicText } from "../../../core/detection/signal-vocabulary";
 import { defaultEmbedder } from "../../../core/embedding/default-embedder";
@@ -14,6 +15,8 @@ export interface FlaggedEvent {
 	userId: string;
 	timestamp: number;
 	text: string;
+	/** The event's `release` property, when it has one. */
+	release?: string;
 }
 
 export interface GroupingPorts {
@@ -52,8 +55,9 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 	// Vectors may outlive their issue (merged or deleted by a person): such a match counts as none, and goes.
 	const target = (m: (typeof matches)[number]) => (m ? String(m.metadata.issue_id ?? m.id) : "");
 	const ids = [...new Set(matches.filter((m) => m && m.score >= threshold).map(target))];
-	const { results: alive } = await db.prepare("SELECT id FROM issues WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).all<{ id: string }>();
+	const { results: alive } = await db.prepare("SELECT id, resolved_in_release FROM issues WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).all<{ id: string; resolved_in_release: string | null }>();
 	const living = new Set(alive.map((r) => r.id));
+	const fixRelease = new Map(alive.map((r) => [r.id, r.resolved_in_release]));
 	const stale = matches.filter((m) => m && m.score >= threshold && !living.has(target(m))).map((m) => m!.id);
 	if (stale.length) await index.deleteByIds([...new Set(stale)]);
 	const statements: D1PreparedStatement[] = [];
@@ -69,14 +73,26 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 					.prepare("INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 					.bind(f.projectId, f.signal, f.eventId, issueId, f.userId, f.timestamp, Math.floor(f.timestamp / DAY_MS), best.score),
 				db.prepare("UPDATE issues SET first_seen = min(first_seen, ?1), last_seen = max(last_seen, ?1) WHERE id = ?2").bind(f.timestamp, issueId),
-				db
-					.prepare(
-						`INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at)
-						 SELECT ?, id, state, 'regressed', 'system', 'new events after it was resolved', ? FROM issues WHERE id = ? AND state = 'resolved' AND ? > coalesce(resolved_at, 0)`,
-					)
-					.bind(newId("isc"), Date.now(), issueId, f.timestamp),
-				db.prepare("UPDATE issues SET state = 'regressed' WHERE id = ? AND state = 'resolved' AND ? > coalesce(resolved_at, 0)").bind(issueId, f.timestamp),
 			);
+			// Resolved in a release: an event from that release or a later one regresses it, one from an
+			// older release (clients not updated yet) does not. Otherwise: any event after the resolution.
+			const fixedIn = fixRelease.get(issueId);
+			const byRelease = fixedIn && f.release !== undefined;
+			if (!byRelease || compareReleases(f.release!, fixedIn) >= 0) {
+				const when = byRelease ? "1" : "?4 > coalesce(resolved_at, 0)";
+				const reason = byRelease ? `new events in release ${f.release}, at or after ${fixedIn} where it was resolved` : "new events after it was resolved";
+				statements.push(
+					db
+						.prepare(
+							`INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at)
+							 SELECT ?1, id, state, 'regressed', 'system', ?5, ?2 FROM issues WHERE id = ?3 AND state = 'resolved' AND ${when}`,
+						)
+						.bind(newId("isc"), Date.now(), issueId, f.timestamp, reason),
+					byRelease
+						? db.prepare("UPDATE issues SET state = 'regressed' WHERE id = ? AND state = 'resolved'").bind(issueId)
+						: db.prepare("UPDATE issues SET state = 'regressed' WHERE id = ? AND state = 'resolved' AND ? > coalesce(resolved_at, 0)").bind(issueId, f.timestamp),
+				);
+			}
 		} else {
 			statements.push(
 				db

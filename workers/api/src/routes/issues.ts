@@ -22,8 +22,11 @@ const stateChangeSchema = z
 		reason: z.string().max(500).optional(),
 		/** With "ignored": come back once this many more users are affected (omit to ignore forever). */
 		until_more_users: z.number().int().min(1).max(1_000_000).optional(),
+		/** With "resolved": the release that fixes it; events from older releases do not regress it. */
+		in_release: z.string().trim().min(1).max(200).optional(),
 	})
-	.refine((v) => v.until_more_users === undefined || v.state === "ignored", { path: ["until_more_users"], message: "only goes with state ignored" });
+	.refine((v) => v.until_more_users === undefined || v.state === "ignored", { path: ["until_more_users"], message: "only goes with state ignored" })
+	.refine((v) => v.in_release === undefined || v.state === "resolved", { path: ["in_release"], message: "only goes with state resolved" });
 
 export const issueRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {
@@ -66,24 +69,24 @@ export const issueRoutes = new Hono<ApiContext>()
 	.post("/:id/state", requireAdmin, async (c) => {
 		const parsed = stateChangeSchema.safeParse(await readJsonBody(c, 10_000));
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The state change is not valid.", fieldErrors(parsed.error));
-		const { state, reason, until_more_users } = parsed.data;
+		const { state, reason, until_more_users, in_release } = parsed.data;
 		const id = c.req.param("id");
 		const current = await c.env.DB.prepare("SELECT state FROM issues WHERE id = ? AND project_id = ?").bind(id, c.get("projectId")).first<{ state: string }>();
 		if (!current) throw new ApiError(404, "issue_not_found", `No issue \`${id}\` in this project.`);
 		const now = Date.now();
 		await c.env.DB.batch([
 			c.env.DB.prepare(
-				`UPDATE issues SET state = ?1, resolved_at = CASE WHEN ?1 = 'resolved' THEN ?2 ELSE resolved_at END,
+				`UPDATE issues SET state = ?1, resolved_at = CASE WHEN ?1 = 'resolved' THEN ?2 ELSE resolved_at END, resolved_in_release = ?5,
 				 ignore_until_users = CASE WHEN ?4 IS NULL THEN NULL ELSE (SELECT count(DISTINCT user_id) FROM issue_events WHERE issue_id = ?3) + ?4 END
 				 WHERE id = ?3`,
-			).bind(state, now, id, until_more_users ?? null),
+			).bind(state, now, id, until_more_users ?? null, in_release ?? null),
 			c.env.DB.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(
 				newId("isc"),
 				id,
 				current.state,
 				state,
 				`key:${c.get("keyId")}`,
-				reason ?? (until_more_users ? `until ${until_more_users} more users` : null),
+				reason ?? (until_more_users ? `until ${until_more_users} more users` : in_release ? `in release ${in_release}` : null),
 				now,
 			),
 		]);

@@ -1,0 +1,1 @@
+ALTER TABLE `issues` ADD `resolved_in_release` text;
