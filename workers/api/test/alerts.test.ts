@@ -2,6 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, inject, it } from "vitest";
 import { verifyWebhook } from "../../../core/alerts/webhook-signature";
 import { seedAdminKey } from "../../shared/test/admin-key";
+import { dashboardUrl } from "../../shared/src/alert-delivery";
 import { received } from "../../shared/test/alert-rules";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 
@@ -53,6 +54,16 @@ describe("alert rules API", () => {
 		expect(await verifyWebhook(body.data.secret!, headers, got[0]!.body)).toBe(true);
 		const log = (await (await call("GET", `/api/alerts/rules/${body.data.id}/deliveries`, project.readKey)).json()) as { data: Array<{ status: string; status_code: number }> };
 		expect(log.data).toEqual([expect.objectContaining({ status: "sent", status_code: 200 })]);
+	});
+
+	it("in local development, links point where the dev gateway says the dashboard is served", async () => {
+		const { body } = await create(webhookRule());
+		const res = await SELF.fetch(`https://api.test/api/alerts/rules/${body.data.id}/test`, authed(admin, {}, { headers: { "x-dashboard-url": "http://localhost:9123" } }));
+		expect(((await res.json()) as { data: { message: { link: string } } }).data.message.link).toBe("http://localhost:9123");
+		const plain = await call("POST", `/api/alerts/rules/${body.data.id}/test`, admin, {});
+		expect(((await plain.json()) as { data: { message: { link: string } } }).data.message.link).toBe("http://localhost:8787");
+		// Outside local development the header is ignored.
+		expect(dashboardUrl({ DB: env.DB, DASHBOARD_URL: "https://dash.example.com/" }, "https://evil.example")).toBe("https://dash.example.com");
 	});
 
 	it("rotating the secret returns a new one once; later tests are signed with it", async () => {

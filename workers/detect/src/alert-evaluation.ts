@@ -2,7 +2,7 @@ import type { AlertMessage } from "../../../core/alerts/alert-message";
 import { DEFAULT_ESCALATION_MIN_USERS, type AlertFilters, type AlertRuleKind, type ThresholdParams } from "../../../core/alerts/alert-rule-input";
 import { NEGATIVE_SIGNAL_NAMES as NEGATIVE_SIGNALS } from "../../../core/detection/signal-catalog";
 import { newId } from "../../../core/ids";
-import { sendDueDeliveries, senderFor, type AlertEnv, type WebhookSender } from "../../shared/src/alert-delivery";
+import { dashboardUrl, sendDueDeliveries, senderFor, type AlertEnv, type WebhookSender } from "../../shared/src/alert-delivery";
 
 const DAY_MS = 86_400_000;
 /** Events can become visible a while after they arrived (queue retries): every-match rules look back this far, deduped. */
@@ -194,7 +194,7 @@ async function thresholdAlerts(env: AlertEnv, rule: Rule, now: number): Promise<
 	const shown = t.metric === "users" ? `${users} users` : `${observed.toFixed(1)}% of users (${users} of ${activeUsers})`;
 	const message: AlertMessage = {
 		...base(env, rule, now),
-		...("signal" in t.subject ? { signal: t.subject.signal, link: `${dashboardUrl(env)}/signals/${encodeURIComponent(t.subject.signal)}` } : { link: `${dashboardUrl(env)}/issues/${t.subject.issue_id}` }),
+		...("signal" in t.subject ? { signal: t.subject.signal, link: `${dashboardUrl(env)}/issues?signal=${encodeURIComponent(t.subject.signal)}` } : { link: `${dashboardUrl(env)}/issues/${t.subject.issue_id}` }),
 		title: `Threshold crossed: ${subjectLabel}`,
 		summary: `${subjectLabel} affected ${shown} in the last ${t.window_minutes} minutes (threshold ${t.metric === "users" ? `${t.value} users` : `${t.value}%`}).`,
 		threshold: { metric: t.metric, value: t.value, observed: Math.round(observed * 10) / 10, users, active_users: activeUsers, window_minutes: t.window_minutes },
@@ -236,7 +236,6 @@ async function everyMatchAlerts(env: AlertEnv, rule: Rule, now: number): Promise
 	return { alerts, complete: results.length < MATCHES_PER_RUN };
 }
 
-const dashboardUrl = (env: AlertEnv) => (env.DASHBOARD_URL ?? "http://localhost:8787").replace(/\/+$/, "");
 
 function base(env: AlertEnv, rule: Rule, now: number): Omit<AlertMessage, "title" | "summary"> {
 	return { kind: rule.kind, project_id: rule.project_id, rule: { id: rule.id, name: rule.name }, link: dashboardUrl(env), at: new Date(now).toISOString() };

@@ -1,3 +1,4 @@
+import { dashboardUrl } from "../../shared/src/alert-delivery";
 import { evaluateAlerts } from "./alert-evaluation";
 import { consumeBatch, issuePorts } from "./consume-batch";
 import { maintainIssues } from "./issue-maintenance";
@@ -19,7 +20,9 @@ const handler: ExportedHandler<DetectEnv> = {
 		}
 		if (request.method === "POST" && pathname === "/internal/cron") {
 			const issues = await maintainIssues(issuePorts(env));
-			return Response.json({ issues, alerts: await evaluateAlerts(env, Date.now()) });
+			// The dev gateway says where the dashboard is served locally, for links in alerts.
+			const local = dashboardUrl(env, request.headers.get("x-dashboard-url"));
+			return Response.json({ issues, alerts: await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now()) });
 		}
 		return new Response("barometer detect: queue consumer, no HTTP routes", { status: 404 });
 	},

@@ -151,3 +151,12 @@ export async function sendDueDeliveries(env: AlertEnv, sender: WebhookSender, no
 	}
 	return sent;
 }
+
+/**
+ * Where alert links point: DASHBOARD_URL, except in local development, where the dev gateway tells
+ * the workers the URL it is actually served at (`x-dashboard-url`). Never trusted in production.
+ */
+export function dashboardUrl(env: AlertEnv, forwardedUrl?: string | null): string {
+	const local = env.ALERT_DELIVERY_MODE === "local" && forwardedUrl && /^https?:\/\/[^/]+$/.test(forwardedUrl) ? forwardedUrl : undefined;
+	return (local ?? env.DASHBOARD_URL ?? "http://localhost:8787").replace(/\/+$/, "");
+}

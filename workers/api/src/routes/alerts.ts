@@ -5,7 +5,7 @@ import { seal, unseal } from "../../../../core/alerts/secret-box";
 import { displayWebhookUrl, webhookUrlProblem } from "../../../../core/alerts/webhook-url";
 import { fieldErrors } from "../../../../core/api-errors";
 import { newId, randomToken } from "../../../../core/ids";
-import { encryptionKey, sendDelivery, senderFor, urlPolicy, type SealedDestination } from "../../../shared/src/alert-delivery";
+import { dashboardUrl, encryptionKey, sendDelivery, senderFor, urlPolicy, type SealedDestination } from "../../../shared/src/alert-delivery";
 import { ApiError } from "../../../shared/src/api-error";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
@@ -217,7 +217,7 @@ export const alertRoutes = new Hono<ApiContext>()
 		const rule = await loadRule(c, c.req.param("id"));
 		requireKeyConfigured(c.env);
 		const now = Date.now();
-		const base = (c.env.DASHBOARD_URL ?? "http://localhost:8787").replace(/\/+$/, "");
+		const base = dashboardUrl(c.env, c.req.header("x-dashboard-url"));
 		const message: AlertMessage = {
 			kind: "test",
 			project_id: rule.project_id,
