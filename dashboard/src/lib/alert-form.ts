@@ -1,3 +1,4 @@
+import { parsePropertyFilter } from "./issue-table";
 import type { AlertRule } from "./view-types";
 
 /** What the new-rule form holds, as typed. */
@@ -30,8 +31,8 @@ export function alertRuleBody(d: AlertRuleDraft): Record<string, unknown> {
 	if (list(d.signals).length) filters.signals = list(d.signals);
 	if (list(d.models).length) filters.models = list(d.models);
 	if (d.intent) filters.intents = [d.intent];
-	const property = /^\s*([A-Za-z0-9_.$-]+)\s*=\s*(.+?)\s*$/.exec(d.property);
-	if (property) filters.properties = { [property[1]!]: property[2]! };
+	const property = parsePropertyFilter(d.property);
+	if (property) filters.properties = property;
 	return {
 		name: d.name.trim() || defaultName(d),
 		kind: d.kind,

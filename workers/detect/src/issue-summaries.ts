@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { IMPLICIT_SIGNALS } from "../../../core/detection/signal-catalog";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../shared/src/issue-event-text";
-import { JUDGE_MODEL } from "./llm-judge";
+import { JUDGE_MODEL, jsonAnswer } from "./llm-judge";
 
 export interface IssueSummary {
 	title: string;
@@ -15,19 +15,8 @@ export interface IssueSummarizer {
 
 const summarySchema = z.object({ title: z.string().trim().min(3).max(90), description: z.string().trim().min(3).max(300) });
 
-/** Workers AI returns the JSON parsed or as text, depending on the model. */
 export function parseSummary(response: unknown): IssueSummary | null {
-	let value = response;
-	if (typeof value === "string") {
-		const json = value.match(/\{[\s\S]*\}/)?.[0];
-		if (!json) return null;
-		try {
-			value = JSON.parse(json);
-		} catch {
-			return null;
-		}
-	}
-	const parsed = summarySchema.safeParse(value);
+	const parsed = summarySchema.safeParse(jsonAnswer(response));
 	return parsed.success ? parsed.data : null;
 }
 

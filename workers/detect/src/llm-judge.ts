@@ -48,18 +48,20 @@ export class WorkersAiJudge implements SignalJudge {
 	}
 }
 
-/** Workers AI returns the JSON either parsed or as text, depending on the model. */
-export function parseVerdict(response: unknown): Verdict | null {
-	let value = response;
-	if (typeof value === "string") {
-		const json = value.match(/\{[\s\S]*\}/)?.[0];
-		if (!json) return null;
-		try {
-			value = JSON.parse(json);
-		} catch {
-			return null;
-		}
+/** Workers AI returns the JSON either parsed or as text (sometimes wrapped in prose), depending on the model. */
+export function jsonAnswer(response: unknown): unknown {
+	if (typeof response !== "string") return response;
+	const json = response.match(/\{[\s\S]*\}/)?.[0];
+	if (!json) return null;
+	try {
+		return JSON.parse(json);
+	} catch {
+		return null;
 	}
+}
+
+export function parseVerdict(response: unknown): Verdict | null {
+	const value = jsonAnswer(response);
 	if (value && typeof value === "object" && typeof (value as Verdict).match === "boolean") {
 		return { match: (value as Verdict).match, reason: String((value as Verdict).reason ?? "").slice(0, 300) };
 	}

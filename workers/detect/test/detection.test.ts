@@ -5,6 +5,7 @@ import worker from "../src/index";
 import { JUDGE_MODEL } from "../src/llm-judge";
 import { createDetector } from "../../../core/detection/default-detector";
 import { uncertainRefusals } from "../../../core/detection/uncertain-examples";
+import { fakeAi } from "./fake-ai";
 import { batchOf, eventMessage } from "./messages";
 
 let PROJECT = "";
@@ -28,18 +29,6 @@ const detections = (where = "1 = 1", ...params: unknown[]) =>
 
 const T = Date.UTC(2026, 10, 20, 10);
 const DAY = Math.floor(T / 86_400_000);
-
-/** A Workers AI binding with the real `run(model, inputs)` shape, answering as configured and recording calls. */
-function fakeAi(answer: (inputs: Record<string, unknown>) => unknown) {
-	const calls: { model: string; inputs: Record<string, unknown> }[] = [];
-	const ai = {
-		async run(model: string, inputs: Record<string, unknown>) {
-			calls.push({ model, inputs });
-			return answer(inputs);
-		},
-	};
-	return { ai: ai as unknown as Ai, calls };
-}
 
 describe("detection in the consumer", () => {
 	it("stores a detected refusal with its stage and evidence, and counts the user for that day", async () => {

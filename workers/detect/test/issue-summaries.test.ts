@@ -2,6 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { parseSummary, summarizeIssues, WorkersAiSummarizer } from "../src/issue-summaries";
+import { fakeAi } from "./fake-ai";
 import { batchOf, eventMessage } from "./messages";
 
 const CALENDAR = ["I'm sorry, but I can't access your calendar.", "I don't have access to your calendar, so I can't schedule that.", "Unfortunately I'm not able to view or change your calendar events.", "I can't make changes to your calendar, sorry.", "Sorry, I cannot open your calendar.", "I am unable to see your calendar."];
@@ -10,12 +11,6 @@ let n = 0;
 beforeEach(() => {
 	PROJECT = `prj_sum_${++n}_${Date.now()}`;
 });
-
-/** A Workers AI binding with the real `run(model, inputs)` shape, answering as told and recording calls. */
-function fakeAi(answer: () => unknown) {
-	const calls: { model: string; inputs: { messages: { role: string; content: string }[] } }[] = [];
-	return { ai: { run: async (model: string, inputs: never) => (calls.push({ model, inputs }), answer()) } as unknown as Ai, calls };
-}
 
 async function calendarIssue(count: number) {
 	const ctx = createExecutionContext();
@@ -31,9 +26,9 @@ describe("Workers AI issue summaries", () => {
 		expect(await summarizeIssues(env.DB, new WorkersAiSummarizer(ai))).toBeGreaterThanOrEqual(1);
 		const after = (await env.DB.prepare("SELECT title, description, summarized_at FROM issues WHERE id = ?").bind(before.id).first<{ title: string; description: string; summarized_at: number }>())!;
 		expect(after).toMatchObject({ title: "Claims it cannot access the user's calendar", description: "Calendar requests get a refusal instead of the change." });
-		const mine = calls.find((c) => c.inputs.messages[1]!.content.includes("calendar"))!;
+		const mine = calls.find((c) => JSON.stringify(c.inputs).includes("calendar"))!;
 		expect(mine.model).toBe("@cf/meta/llama-3.1-8b-instruct");
-		expect(mine.inputs.messages[1]!.content).toMatch(/flagged "refusal"/);
+		expect((mine.inputs as { messages: { content: string }[] }).messages[1]!.content).toMatch(/flagged "refusal"/);
 		const again = calls.length;
 		await summarizeIssues(env.DB, new WorkersAiSummarizer(ai));
 		expect(calls).toHaveLength(again);
