@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
-import { clusterTexts } from "../core/clustering/cluster-texts";
+import { clusterTexts, OUTLIER } from "../core/clustering/cluster-texts";
 import { defaultEmbedder } from "../core/embedding/default-embedder";
 
 const lineSchema = z.object({
@@ -12,7 +12,8 @@ const lineSchema = z.object({
 /**
  * `barometer cluster FILE.jsonl [--field input|output] [-o OUT]`: `{ "id", "cluster", "title" }` per
  * line, in order, without being told the number of clusters. Lines are clustered on `input`
- * (or `output` when there is none, or with --field output). Invalid lines get `{ "id", "error" }`.
+ * (or `output` when there is none, or with --field output). A line like no other is an outlier:
+ * `"cluster": -1, "title": "unclustered"`. Invalid lines get `{ "id", "error" }`.
  */
 export async function clusterCommand(args: string[]): Promise<number> {
 	const flag = (name: string) => {
@@ -42,10 +43,14 @@ export async function clusterCommand(args: string[]): Promise<number> {
 	const ok = parsed.filter((p): p is { id: string | number; text: string } => "text" in p);
 	const { assignments, clusters } = clusterTexts(defaultEmbedder(), ok.map((p) => p.text));
 	let k = 0;
-	const result = parsed.map((p) => ("text" in p ? JSON.stringify({ id: p.id, cluster: assignments[k]!, title: clusters[assignments[k++]!]!.title }) : JSON.stringify(p)));
+	const result = parsed.map((p) => {
+		if (!("text" in p)) return JSON.stringify(p);
+		const cluster = assignments[k++]!;
+		return JSON.stringify({ id: p.id, cluster, title: cluster === OUTLIER ? "unclustered" : clusters[cluster]!.title });
+	});
 	const text = `${result.join("\n")}\n`;
 	if (out) writeFileSync(out, text);
 	else process.stdout.write(text);
-	console.error(`barometer cluster: ${ok.length} lines, ${clusters.length} clusters`);
+	console.error(`barometer cluster: ${ok.length} lines, ${clusters.length} clusters, ${assignments.filter((a) => a === OUTLIER).length} outliers`);
 	return ok.length === parsed.length ? 0 : 1;
 }

@@ -3,7 +3,7 @@
 // train split only; the rows below are clinc150 (all), banking77's test split and the
 // forbidden-questions set.
 import { ari, nmi, purity } from "../core/clustering/clustering-metrics";
-import { clusterTexts } from "../core/clustering/cluster-texts";
+import { clusterTexts, OUTLIER } from "../core/clustering/cluster-texts";
 import { defaultEmbedder } from "../core/embedding/default-embedder";
 import { readRows } from "./datasets";
 
@@ -13,7 +13,7 @@ export function clusteringTable(): string {
 		{ name: "banking77 (test split)", rows: readRows("banking77").filter((r) => r.split === "test") },
 		{ name: "jailbreak_llms_forbidden_questions", rows: readRows("jailbreak_llms_forbidden_questions") },
 	];
-	const lines = ["| data | rows | labels | clusters found | NMI | ARI | purity | seconds | target |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"];
+	const lines = ["| data | rows | labels | clusters found | outliers | NMI | ARI | purity | seconds | target |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"];
 	for (const set of sets) {
 		const texts = set.rows.map((r) => String(r.text));
 		const gold = set.rows.map((r) => String(r.label));
@@ -21,7 +21,7 @@ export function clusteringTable(): string {
 		const { assignments, clusters } = clusterTexts(defaultEmbedder(), texts);
 		const seconds = (performance.now() - start) / 1000;
 		lines.push(
-			`| ${set.name} | ${texts.length} | ${new Set(gold).size} | ${clusters.length} | ${nmi(assignments, gold).toFixed(3)} | ${ari(assignments, gold).toFixed(3)} | ${purity(assignments, gold).toFixed(3)} | ${seconds.toFixed(1)} | ${set.target ?? ""} |`,
+			`| ${set.name} | ${texts.length} | ${new Set(gold).size} | ${clusters.length} | ${assignments.filter((a) => a === OUTLIER).length} | ${nmi(assignments, gold).toFixed(3)} | ${ari(assignments, gold).toFixed(3)} | ${purity(assignments, gold).toFixed(3)} | ${seconds.toFixed(1)} | ${set.target ?? ""} |`,
 		);
 	}
 	return lines.join("\n");

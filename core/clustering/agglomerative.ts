@@ -4,12 +4,13 @@
  * Merging stops where no two clusters are on average at least `threshold` similar;
  * average linkage is reducible, so a cluster whose nearest neighbour is below the
  * threshold can never be merged later and is final.
+ * Items where `skip` is true take no part: each stays alone.
  * Returns, for each item, the index of its cluster's representative item.
  */
-export function averageLinkage(similarities: Float32Array, n: number, threshold: number): number[] {
+export function averageLinkage(similarities: Float32Array, n: number, threshold: number, skip?: (i: number) => boolean): number[] {
 	const S = similarities.slice();
 	const size = new Float64Array(n).fill(1);
-	const active = new Uint8Array(n).fill(1);
+	const active = Uint8Array.from({ length: n }, (_, i) => (skip?.(i) ? 0 : 1));
 	const final = new Uint8Array(n);
 	const parent = Array.from({ length: n }, (_, i) => i);
 	const root = (i: number): number => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultEmbedder } from "../embedding/default-embedder";
 import { averageLinkage } from "./agglomerative";
-import { clusterTexts } from "./cluster-texts";
+import { clusterTexts, OUTLIER } from "./cluster-texts";
 import { purity } from "./clustering-metrics";
 
 describe("averageLinkage", () => {
@@ -40,6 +40,24 @@ describe("clusterTexts", () => {
 		expect(titles).toMatch(/refund/);
 		expect(titles).toMatch(/password/);
 		for (const c of clusters) expect(assignments[c.central]).toBe(c.id);
+	});
+
+	it("leaves a text like no other out as an outlier instead of forcing it into a cluster", () => {
+		const groups = {
+			refund: [...REQUESTS.refund, "how long does a refund take", "the refund never reached my account", "I returned the item, where is my refund?", "request a refund for a cancelled order", "can you refund the shipping fee", "I still haven't received my refund"],
+			password: [...REQUESTS.password, "the reset password email never arrived", "how can I change my password", "locked out after too many wrong passwords", "I need a new password for my account", "password reset code expired", "set a new password for my login"],
+			shipping: [...REQUESTS.shipping, "my order still has not been delivered", "can I get the tracking number for my package", "delivery is three days late", "has my order shipped yet", "the courier says the package was delivered but it wasn't", "shipping status of my order"],
+			cancel: ["cancel my subscription", "how do I cancel my plan", "I want to stop my monthly subscription", "please cancel my account subscription", "end my subscription today", "cancel the premium plan", "stop charging me for the subscription", "how to unsubscribe from the paid plan", "I'd like to cancel my membership", "cancel auto renewal of my subscription", "turn off my subscription renewal", "close my subscription please"],
+		};
+		const offTopic = ["What is the capital of Mongolia?", "my cat sneezed twice this morning", "recommend a jazz album from the sixties"];
+		const texts = [...Object.values(groups).flat(), ...offTopic];
+		const { assignments, clusters } = clusterTexts(defaultEmbedder(), texts);
+		expect(assignments.slice(48)).toEqual([OUTLIER, OUTLIER, OUTLIER]);
+		expect(assignments.slice(0, 48).filter((a) => a === OUTLIER).length).toBeLessThanOrEqual(4);
+		expect(clusters.reduce((sum, c) => sum + c.size, 0)).toBe(assignments.filter((a) => a !== OUTLIER).length);
+		expect(clusterTexts(defaultEmbedder(), texts, { outliers: false }).assignments.every((a) => a >= 0)).toBe(true);
+		// A small batch is too small to call anything an outlier.
+		expect(clusterTexts(defaultEmbedder(), [...REQUESTS.refund, ...REQUESTS.password, ...offTopic]).assignments.every((a) => a >= 0)).toBe(true);
 	});
 
 	it("numbers clusters largest first and handles empty input", () => {

@@ -16,7 +16,24 @@ export interface ClusterOptions {
 	refineRounds?: number;
 	/** The n×n matrix is built for at most this many texts; later ones join their nearest cluster. */
 	maxMatrix?: number;
+	/**
+	 * Leave outliers out (default true): a text whose nearest neighbours are much less similar to
+	 * it than is usual in this batch belongs to no group. It gets cluster -1 instead of being
+	 * pulled into the nearest one. false: every text is placed.
+	 */
+	outliers?: boolean;
 }
+
+/**
+ * A text is an outlier when the mean similarity of its k nearest neighbours is below
+ * OUTLIER_RATIO × the batch's median of that, with k = twice the minimum cluster size
+ * (a group of the minimum size is half of each member's neighbourhood).
+ */
+export const OUTLIER_RATIO = 0.65;
+/** Below this many texts the density estimate is too noisy to call anything an outlier: every text is placed. */
+export const MIN_OUTLIER_BATCH = 50;
+/** Assignment of a text left out as an outlier. */
+export const OUTLIER = -1;
 
 export interface Cluster {
 	id: number;
@@ -28,7 +45,7 @@ export interface Cluster {
 }
 
 export interface Clustering {
-	/** Cluster id per input text, in input order. */
+	/** Cluster id per input text, in input order; OUTLIER (-1) for a text that belongs to no cluster. */
 	assignments: number[];
 	/** Largest first; ids are 0..k-1. */
 	clusters: Cluster[];
@@ -53,9 +70,51 @@ function centres(vectors: TextVector[], labels: number[], keep: (size: number) =
 }
 
 /**
- * Groups texts without being told how many groups there are: average-linkage merging up to
- * a similarity threshold, small clusters dissolved into their nearest neighbour, then a few
- * rounds of nearest-centre reassignment. Each cluster is named by its distinctive words.
+ * Density of each of the first m texts: the mean similarity of its k nearest neighbours
+ * in the m×m similarity matrix (HDBSCAN's core distance, as a similarity).
+ */
+function neighbourDensity(S: Float32Array, m: number, k: number): Float32Array {
+	const out = new Float32Array(m);
+	const top = new Float32Array(k);
+	for (let i = 0; i < m; i++) {
+		top.fill(-Infinity);
+		for (let j = 0; j < m; j++) {
+			if (j === i) continue;
+			const s = S[i * m + j]!;
+			if (s <= top[k - 1]!) continue;
+			let p = k - 1;
+			while (p > 0 && top[p - 1]! < s) {
+				top[p] = top[p - 1]!;
+				p--;
+			}
+			top[p] = s;
+		}
+		let sum = 0;
+		for (const s of top) sum += s;
+		out[i] = sum / k;
+	}
+	return out;
+}
+
+/**
+ * Which of the first m texts are outliers: their neighbourhood is much sparser than the
+ * batch's typical one. Relative to the batch's median, so it holds for short and long texts
+ * alike. Chosen on banking77's train split with out-of-scope texts mixed in (xstest prompts,
+ * Reddit comments); it leaves 2-3% of an all-in-scope batch out.
+ */
+function findOutliers(S: Float32Array, m: number, k: number): Uint8Array {
+	const out = new Uint8Array(m);
+	if (m < Math.max(MIN_OUTLIER_BATCH, 2 * k)) return out;
+	const density = neighbourDensity(S, m, k);
+	const median = Float32Array.from(density).sort()[Math.floor(m / 2)]!;
+	for (let i = 0; i < m; i++) if (density[i]! < OUTLIER_RATIO * median) out[i] = 1;
+	return out;
+}
+
+/**
+ * Groups texts without being told how many groups there are: outliers set aside, average-linkage
+ * merging up to a similarity threshold, small clusters dissolved into their nearest neighbour,
+ * then a few rounds of nearest-centre reassignment. Each cluster is named by its distinctive words.
  */
 export function clusterTexts(embedder: SifEmbedder, texts: string[], opts: ClusterOptions = {}): Clustering {
 	const n = texts.length;
@@ -74,18 +133,25 @@ export function clusterTexts(embedder: SifEmbedder, texts: string[], opts: Clust
 			S[j * m + i] = s;
 		}
 	}
-	let labels = averageLinkage(S, m, threshold);
-	for (let i = m; i < n; i++) labels.push(nearest(vectors[i]!, centres(vectors.slice(0, m), labels.slice(0, m), () => true)));
+	const outlier = opts.outliers === false ? new Uint8Array(m) : findOutliers(S, m, 2 * minSize);
+	let labels = averageLinkage(S, m, threshold, (i) => outlier[i] === 1).map((l, i) => (outlier[i] ? OUTLIER : l));
+	if (n > m) {
+		const placed = centres(vectors.slice(0, m), labels.slice(0, m), () => true);
+		placed.delete(OUTLIER);
+		for (let i = m; i < n; i++) labels.push(nearest(vectors[i]!, placed));
+	}
 
 	const absorb = opts.absorbSmall ?? true;
 	for (let round = 0; round <= (opts.refineRounds ?? 2); round++) {
 		const sizes = new Map<number, number>();
 		for (const l of labels) sizes.set(l, (sizes.get(l) ?? 0) + 1);
 		const big = centres(vectors, labels, (size) => size >= minSize);
+		big.delete(OUTLIER);
 		if (big.size === 0) break;
 		// The first pass only moves members of small clusters; later passes reassign everyone
 		// (or, without absorption, only the members of big clusters among big clusters).
 		labels = labels.map((l, i) => {
+			if (l === OUTLIER) return l;
 			const small = sizes.get(l)! < minSize;
 			if (small) return absorb ? nearest(vectors[i]!, big) : l;
 			return round === 0 ? l : nearest(vectors[i]!, big);
@@ -93,10 +159,12 @@ export function clusterTexts(embedder: SifEmbedder, texts: string[], opts: Clust
 	}
 
 	const members = new Map<number, number[]>();
-	labels.forEach((l, i) => members.set(l, [...(members.get(l) ?? []), i]));
+	labels.forEach((l, i) => {
+		if (l !== OUTLIER) members.set(l, [...(members.get(l) ?? []), i]);
+	});
 	const ordered = [...members.values()].sort((a, b) => b.length - a.length || a[0]! - b[0]!);
 	const keywords = clusterKeywords(ordered.map((idx) => idx.map((i) => texts[i]!)), 3, opts.ignoreWords);
-	const assignments = new Array<number>(n);
+	const assignments = new Array<number>(n).fill(OUTLIER);
 	const clusters = ordered.map((idx, id) => {
 		for (const i of idx) assignments[i] = id;
 		const centre = centroid(idx.map((i) => vectors[i]!));
