@@ -38,6 +38,19 @@ const CONTEXT_RULES: Partial<Record<ImplicitSignal, ((x: DetectionInput) => Evid
 	laziness: [shortList],
 };
 
+/**
+ * A persona or a long instruction is not a jailbreak by itself ("act as a Linux terminal").
+ * The jailbreak model's verdict stands only when the prompt also talks about the rules it wants
+ * out of the way, or asks for harmful content (the nsfw model's score on it reaches
+ * JAILBREAK_HARM_SCORE). Otherwise the event falls in the uncertain band, where the LLM check
+ * may decide in production.
+ */
+const JAILBREAK_INTENT =
+	/\b(?:restrict\w*|uncensor\w*|unfilter\w*|filter(?:s|ed)?|censor\w*|explicit|nsfw|rules?|polic(?:y|ies)|guidelines?|ethic\w*|moral\w*|illegal|harmful|offensive|inappropriate|immoral|amoral|limitations?|boundaries|consent|taboo|sex\w*|violen\w*|swear\w*|curse|profan\w*|refuse|decline|never (?:say|tell)|anything|whatever|forget everything|no longer|open ?ai|chat ?gpt|gpt-?4|developer[ _-]?mode|opposite|free will|sentien\w*|hack\w*|nazi\w*|kill\w*|drugs?|weapons?|deadly)\b/i;
+/** "DAN" ("do anything now") in capitals; "Dan" is a name. */
+const DAN = /\bDAN\b/;
+const JAILBREAK_HARM_SCORE = 0.5;
+
 /** Rephrasing: this user message says again what an earlier one said. */
 const REPHRASE_SIMILARITY = 0.9;
 const REPHRASE_MIN_WORDS = 4;
@@ -106,12 +119,21 @@ export class Detector {
 			const p = predict(model, features(text));
 			if (p > best) [best, bestField] = [p, field];
 		}
+		if (signal === "jailbreak" && best >= model.threshold && bestField && !this.jailbreakIntent(x[bestField]!, features)) {
+			return { signal, score: Math.round(Math.min(best, model.uncertainFrom + (model.threshold - model.uncertainFrom) / 2) * 1000) / 1000, detected: false, stage: "embedding", uncertain: true };
+		}
 		const score = Math.round(best * 1000) / 1000;
 		const detected = best >= model.threshold;
 		const result: SignalResult = { signal, score, detected, stage: "embedding" };
 		if (detected && bestField) result.evidence = { field: bestField, start: 0, end: x[bestField]!.length, text: x[bestField]!.slice(0, 200) };
 		if (!detected && best >= model.uncertainFrom) result.uncertain = true;
 		return result;
+	}
+
+	private jailbreakIntent(text: string, features: (text: string) => Features): boolean {
+		if (JAILBREAK_INTENT.test(text) || DAN.test(text)) return true;
+		const nsfw = this.models.nsfw;
+		return nsfw !== undefined && predict(nsfw, features(text)) >= JAILBREAK_HARM_SCORE;
 	}
 
 	private rephrased(x: DetectionInput): Evidence | null {

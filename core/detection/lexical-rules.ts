@@ -8,7 +8,7 @@ export interface LexicalRule {
 	signal: ImplicitSignal;
 	field: "input" | "output" | "both";
 	patterns: RegExp[];
-	/** Only the first N characters are read: a refusal is stated up front, not deep in an answer. */
+	/** Only the first N characters are read (a refusal is stated up front, not deep in an answer; a request states what it asks for early). */
 	within?: number;
 }
 
@@ -16,6 +16,11 @@ export interface LexicalRule {
 const NOT = String.raw`(?:can(?:no|')t|cannot|won'?t|am not able to|'m not able to|am unable to|'m unable to)`;
 /** What an assistant says it cannot do: the task verbs of a refusal or task failure. */
 const TASK = String.raw`(?:help|assist|provide|do|create|write|generate|fulfill|comply|support|complete|access|share|answer|engage|give|produce|offer|browse|open|view|see|make|read|send|book|process|find|retrieve|download|upload|run|execute|connect|save|edit|delete|change|call|search|check|look up|browse|place|order|schedule|cancel|refund|transfer|translate)`;
+
+/** Asking for a text or a performance: a story, a role, a description. */
+const ASK_FOR_TEXT = String.raw`(?:write|tell me|tell a|create|generate|describe|continue|role ?play|pretend|act as|you are|imagine|story|stories|fanfic|poem|scene|script)`;
+/** Sexual words that, in such a request, ask for sexual content. */
+const SEXUAL = String.raw`(?:\b(?:boobs?|breasts|tits|penis|dick|cock|pussy|dildo|vagina|genitals|bdsm|bondage|milf|slutty|sluts?|stripper|strip club|hookup|nsfw|fetish|vore|busty|sexy|seductive|sex|intimate|naughty|kinky|aroused|lingerie)\b|\b18\+)`;
 
 export const LEXICAL_RULES: LexicalRule[] = [
 	{
@@ -120,8 +125,22 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			/\b(?:kill myself|suicide (?:method|note)|end my life|want to die)\b/i,
 			/\b(?:porn|nude|naked|explicit sex|sexual(?:ly)? explicit|blowjob|orgasm|horny|erotic)\b/i,
 			/\b(?:n[i1]gg(?:er|a)s?|f[a@]gg?ots?|k[i1]kes?|ch[i1]nks?|retards?)\b/i,
-			/\b(?:how (?:do I|to|can I|would I)|teach me(?: how)? to|tell me how to|steps to|instructions (?:for|to)|recipe for)\b.{0,40}\b(?:make|build|cook|synthesi[sz]e|produce|manufacture|brew)\b.{0,30}\b(?:bombs?|explosives?|napalm|molotov|meth(?:amphetamine)?|lsd|cocaine|crack|heroin|fentanyl|ricin|sarin|nerve agents?)\b/i,
+			/\b(?:how (?:do I|do you|does one|to|can I|can you|would I|would you|could I)|teach me(?: how)? to|(?:tell|show) me how to|steps to|instructions (?:for|to)|recipe for|rundown for|guide (?:for|to))\b.{0,40}\b(?:make|build|craft|cook|synthesi[sz]e|synthesi[sz]ing|produce|manufacture|brew|grow|extract)\b.{0,30}\b(?:bombs?|pipe ?bombs?|explosives?|napalm|molotov|missiles?|grenades?|nitroglycerin|thermite|chloroform|meth(?:amphetamine)?|lsd|cocaine|crack|heroin|fentanyl|psilocybin|dmt|ghb|rohypnol|mdma|ricin|sarin|nerve agents?|poisons?)\b/i,
 			/\b(?:lewd|hentai|erotic|smutty?|porn(?:ographic)?|sexually explicit|x-rated)\b.{0,40}\b(?:story|stories|fanfic|fan fiction|role ?play|scene|poem|chat|script)\b|\b(?:story|fanfic|role ?play|scene)\b.{0,40}\b(?:lewd|hentai|erotic|smut|porn(?:ographic)?|sexually explicit)\b/i,
+		],
+	},
+	{
+		// Requests only: in a reply these words are often harmless ("you are right", "the sex of the kitten").
+		// The first 2,000 characters: the look-around costs up to the text's length per matched word.
+		signal: "nsfw",
+		field: "input",
+		within: 2000,
+		patterns: [
+			// Asking for sexual content: a request to write, play or describe, and sexual words in the same message.
+			// The sexual word first, then the look around it: the costly part runs only where a word matched.
+			new RegExp(String.raw`${SEXUAL}(?:(?<=\b${ASK_FOR_TEXT}\b[\s\S]*)|(?=[\s\S]*\b${ASK_FOR_TEXT}\b))`, "i"),
+			// Asking for hateful jokes or texts about a group.
+			/\b(?:racist|sexist|homophobic|transphobic|antisemitic|anti-semitic|offensive|bigoted)\s+(?:jokes?|poems?|stories|story|songs?|raps?|slurs?|insults?|comments?|tweets?)\b|\b(?:jew|jewish|muslim|black|gay|asian|mexican|arab|chinese|indian)\s+jokes?\b|\bjokes? about (?:jews|jewish people|muslims|islam|black people|blacks|gays|gay people|asians|mexicans|arabs|immigrants|trans people)\b/i,
 		],
 	},
 ];
