@@ -139,6 +139,8 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			// Asking for sexual content: a request to write, play or describe, and sexual words in the same message.
 			// The sexual word first, then the look around it: the costly part runs only where a word matched.
 			new RegExp(String.raw`${SEXUAL}(?:(?<=\b${ASK_FOR_TEXT}\b[\s\S]*)|(?=[\s\S]*\b${ASK_FOR_TEXT}\b))`, "i"),
+			// Asking how to commit a crime against someone, or how to take hard drugs.
+			/\b(?:how (?:do I|do you|does one|to|can I|can you|would I|would you|could I|should I)|teach me(?: how)? to|(?:tell|show) me how to|steps to|ways to|best way to|guide (?:for|to))\b.{0,30}\b(?:steal (?:a |an |someone|from|money|credit)|hot-?wire|hi(?:gh)?jack (?:a|an|someone)|shoplift|launder money|hack into|break into (?:a|an|someone)|forge (?:a|an)|counterfeit|make (?:a )?fake (?:id|passport|money)|hide (?:a body|malicious|malware)|poison (?:someone|a person|my)|stalk)\b|\b(?:smoke|snort|inject|shoot up|cook|buy|get high on|dose)\s+(?:some )?(?:meth|crack|heroin|cocaine|coke|fentanyl|lsd|mdma|ketamine)\b/i,
 			// Asking for hateful jokes or texts about a group.
 			/\b(?:racist|sexist|homophobic|transphobic|antisemitic|anti-semitic|offensive|bigoted)\s+(?:jokes?|poems?|stories|story|songs?|raps?|slurs?|insults?|comments?|tweets?)\b|\b(?:jew|jewish|muslim|black|gay|asian|mexican|arab|chinese|indian)\s+jokes?\b|\bjokes? about (?:jews|jewish people|muslims|islam|black people|blacks|gays|gay people|asians|mexicans|arabs|immigrants|trans people)\b/i,
 		],
