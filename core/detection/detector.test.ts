@@ -154,6 +154,12 @@ describe("detector: results", () => {
 		expect(result({ input: "Write a poem about my sister's wedding" }, "nsfw").detected).toBe(false);
 	});
 
+	it("reads a refusal wrapped in understanding as a refusal", () => {
+		const output = "I understand why you want a realistic phishing email for your training course. However, I must clarify that writing one that could be sent as is would not be responsible.";
+		expect(result({ output }, "refusal")).toMatchObject({ detected: true, stage: "rules" });
+		expect(result({ output: "I understand. However, I must say the second draft reads better; here it is." }, "refusal").detected).toBe(false);
+	});
+
 	it("reads a persona prompt as a jailbreak only when it is after the rules or harmful content", () => {
 		// The model alone scores this persona above its threshold; nothing in it is after the rules or harm.
 		const persona =

@@ -31,6 +31,8 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			new RegExp(String.raw`\bI\s+${NOT}\s+${TASK}\b`, "i"),
 			/\bI(?:'m| am) (?:sorry|afraid),? (?:but )?I (?:can(?:no|')t|cannot|won'?t|am unable|'m unable|am not able|'m not able)\b/i,
 			/\bI (?:must|have to|need to) (?:respectfully )?(?:decline|refuse)\b/i,
+			// A refusal wrapped in understanding: "I understand ... However, I must clarify that creating ...".
+			/\bhowever,? I must (?:clarify|respectfully|decline|point out that I)\b|\bI find myself (?:in a position|unable)\b/i,
 			/\b(?:I'm|I am) not (?:able|allowed|permitted|programmed) to\b/i,
 			/\bI (?:can(?:no|')t|cannot|won'?t) (?:and will not |or will not )?(?:fulfill|comply with|assist with|help with|provide) (?:this|that|your|these|such)\b/i,
 			/\bas an? (?:[a-z]+ ){0,3}AI(?: language model| assistant)?,? I (?:can(?:no|')t|cannot|don't|do not|am unable|'m unable|am not able|must (?:inform|remind|emphasi[sz]e|clarify|decline|point out))\b/i,
