@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { issueDescription, issueTitle } from "./cluster-naming";
+import { issueDescription, issueTitle, templateTitle } from "./cluster-naming";
 
 
 describe("issue titles", () => {
@@ -17,5 +17,18 @@ describe("issue titles", () => {
 
 	it("describe an issue by its keywords and its central example", () => {
 		expect(issueDescription(["flights", "504"], "search_flights: 504 Gateway Timeout")).toBe("flights, 504: search_flights: 504 Gateway Timeout");
+	});
+});
+
+describe("template titles", () => {
+	it("keep the words most members share and mark the ones that vary", () => {
+		const hotel = ["Book a hotel in Lisbon for 3 nights", "Book a hotel in Rome for 2 nights", "book a hotel in Kyoto for 4 nights please", "Book a hotel in Berlin for 5 nights", "I need a hotel in Porto for 6 nights"];
+		expect(templateTitle(["hotel", "book", "nights"], hotel[0]!, hotel)).toBe("Book a hotel in … for … nights");
+		const flights = ["Find me a flight to Lisbon next Friday?", "Find me a flight to Rome next Friday", "find a flight to Berlin on Monday", "Find me a flight to Oslo next Friday"];
+		expect(templateTitle(["flight", "friday"], flights[0]!, flights)).toBe("Find me a flight to … next Friday?");
+	});
+
+	it("name a cluster by its central sentence when its members share no word", () => {
+		expect(templateTitle(["lorem"], "Lorem ipsum dolor.", ["Lorem ipsum dolor.", "sit amet consectetur", "adipiscing elit sed"])).toBe("Lorem ipsum dolor.");
 	});
 });

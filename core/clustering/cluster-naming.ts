@@ -1,5 +1,6 @@
 import { tokenize } from "../embedding/tokenize";
-import { contentWords, stem } from "./text-vectors";
+import { isValueWord } from "./request-shape";
+import { contentWords, STOPWORDS, stem } from "./text-vectors";
 
 /**
  * Class-based TF-IDF (as in BERTopic): a word scores high for a cluster when it is frequent
@@ -35,6 +36,48 @@ function surfaceForm(stemmed: string, texts: string[]): string {
 export function clusterTitle(keywords: string[], centralExample: string): string {
 	if (keywords.length === 0) return centralExample.slice(0, 80);
 	return keywords.join(" · ");
+}
+
+/** A word of the central example stays in a template title when at least this share of the members use it. */
+const TEMPLATE_SHARE = 0.4;
+
+/**
+ * A cluster's name as a template of its most central example: the words most members share stay
+ * as written, the ones that vary (a city, a date, a name) become "…". "Book a hotel in Lisbon for
+ * 3 nights" among other hotel bookings reads "Book a hotel in … for … nights". When the template
+ * keeps no content word, the central example's key sentence is the name.
+ */
+export function templateTitle(keywords: string[], central: string, members: string[], max = 70): string {
+	const sentence = issueTitle(keywords, central, 400);
+	const sets = members.map((m) => new Set(tokenize(m).map(stem)));
+	const shared = (token: string) => sets.filter((s) => s.has(stem(token))).length >= TEMPLATE_SHARE * sets.length;
+	const out: string[] = [];
+	let content = 0;
+	let contentTotal = 0;
+	let gaps = 0;
+	let sentenceStart = true;
+	for (const raw of sentence.split(/\s+/)) {
+		const tokens = tokenize(raw).filter((t) => /^[a-z0-9]/.test(t));
+		// A value (a city, a date) that varies is what a template leaves open; it costs nothing.
+		const value = isValueWord(raw, sentenceStart);
+		sentenceStart = /[.!?]$/.test(raw);
+		const isContent = !value && tokens.some((t) => !STOPWORDS.has(t));
+		if (isContent) contentTotal++;
+		if (tokens.every(shared)) {
+			out.push(raw);
+			if (isContent) content++;
+		} else if (!out[out.length - 1]?.startsWith("…")) {
+			out.push(`…${/[?!.,:;]$/.test(raw) ? raw.slice(-1) : ""}`);
+			if (!value) gaps++;
+		}
+	}
+	// A template with most of its words gone says less than the example itself.
+	if (content === 0 || content < contentTotal / 2 || gaps > 2) return issueTitle(keywords, central, max);
+	while (out[0]?.startsWith("…")) out.shift();
+	const title = out.join(" ").replace(/^./, (c) => c.toUpperCase());
+	if (title.length <= max) return title;
+	const cut = title.slice(0, max - 1);
+	return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max / 2))}…`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { SifEmbedder } from "../embedding/sif-embedder";
 import { averageLinkage } from "./agglomerative";
-import { clusterKeywords, clusterTitle } from "./cluster-naming";
+import { clusterKeywords, templateTitle } from "./cluster-naming";
 import { centroid, similarity, type TextVector, textVectors } from "./text-vectors";
 
 export interface ClusterOptions {
@@ -10,6 +10,8 @@ export interface ClusterOptions {
 	minSize?: number;
 	/** false: small clusters stay as they are (issue candidates wait for more events instead of joining the wrong issue). */
 	absorbSmall?: boolean;
+	/** What is compared of each text (names and titles still come from the text itself), e.g. requestShape. */
+	compare?: (text: string) => string;
 	/** Words to leave out of the comparison, e.g. the words that define the signal being clustered. */
 	ignoreWords?: ReadonlySet<string>;
 	/** Rounds of nearest-centre reassignment after merging. */
@@ -38,6 +40,7 @@ export const OUTLIER = -1;
 export interface Cluster {
 	id: number;
 	size: number;
+	/** The central example as a template: the words most members share, "…" for the ones that vary. */
 	title: string;
 	keywords: string[];
 	/** Index of the member closest to the cluster's centre. */
@@ -122,7 +125,7 @@ export function clusterTexts(embedder: SifEmbedder, texts: string[], opts: Clust
 	const threshold = opts.threshold ?? 0.3;
 	const minSize = opts.minSize ?? Math.min(5, Math.max(2, Math.ceil(n / 200)));
 	const maxMatrix = opts.maxMatrix ?? 6000;
-	const vectors = textVectors(embedder, texts, opts.ignoreWords);
+	const vectors = textVectors(embedder, opts.compare ? texts.map(opts.compare) : texts, opts.ignoreWords);
 
 	const m = Math.min(n, maxMatrix);
 	const S = new Float32Array(m * m);
@@ -169,7 +172,7 @@ export function clusterTexts(embedder: SifEmbedder, texts: string[], opts: Clust
 		for (const i of idx) assignments[i] = id;
 		const centre = centroid(idx.map((i) => vectors[i]!));
 		const central = idx.reduce((best, i) => (similarity(vectors[i]!, centre) > similarity(vectors[best]!, centre) ? i : best), idx[0]!);
-		return { id, size: idx.length, keywords: keywords[id]!, title: clusterTitle(keywords[id]!, texts[central]!), central };
+		return { id, size: idx.length, keywords: keywords[id]!, title: templateTitle(keywords[id]!, texts[central]!, idx.map((i) => texts[i]!)), central };
 	});
 	return { assignments, clusters };
 }

@@ -1,4 +1,5 @@
 import { clusterTexts } from "../../../core/clustering/cluster-texts";
+import { requestShape } from "../../../core/clustering/request-shape";
 import { defaultEmbedder } from "../../../core/embedding/default-embedder";
 import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
@@ -32,7 +33,7 @@ export async function assignIntents(ports: GroupingPorts, inputs: InputEvent[]):
 	if (todo.length === 0) return;
 	const { db, index, embedder } = ports;
 	const threshold = INTENT_JOIN[embedder.model] ?? 0.85;
-	const vectors = await embedder.embed(todo.map((i) => i.text));
+	const vectors = await embedder.embed(todo.map((i) => requestShape(i.text)));
 	const matches = await index.nearest(todo.map((e, k) => ({ namespace: intentNamespace(e.projectId), vector: vectors[k]! })));
 	// A merged or deleted intent can leave its vector behind: such a match counts as none, and the vector goes.
 	const ids = [...new Set(matches.filter((m) => m && m.score >= threshold).map((m) => m!.id))];
@@ -69,20 +70,33 @@ export async function promoteIntentCandidates(ports: GroupingPorts, projectId: s
 		.bind(projectId, WINDOW)
 		.all<{ event_id: string; text: string; user_id: string; timestamp: number }>();
 	if (results.length < MIN_INTENT_SIZE) return [];
-	const { assignments, clusters } = clusterTexts(defaultEmbedder(), results.map((r) => r.text), { minSize: MIN_INTENT_SIZE, absorbSmall: false, threshold: INTENT_THRESHOLD });
+	const { assignments, clusters } = clusterTexts(defaultEmbedder(), results.map((r) => r.text), { minSize: MIN_INTENT_SIZE, absorbSmall: false, threshold: INTENT_THRESHOLD, compare: requestShape });
 	const created: string[] = [];
 	for (const cluster of clusters) {
 		if (cluster.size < MIN_INTENT_SIZE) continue;
 		const members = results.filter((_, i) => assignments[i] === cluster.id);
 		const id = newId("int");
+		const waiting = JSON.stringify(members.map((m) => m.event_id));
+		// Two promotions can run at once over the same candidates (queue batches in parallel). The batch
+		// is one transaction: the intent is created only while enough of its inputs are still waiting,
+		// and takes only the inputs no other promotion took first.
 		await db.batch([
-			db.prepare("INSERT INTO intents (id, project_id, name, description, model, created_at) VALUES (?, ?, ?, ?, ?, ?)").bind(id, projectId, cluster.title, results[cluster.central]!.text.slice(0, 300), embedder.model, Date.now()),
+			db
+				.prepare(
+					"INSERT INTO intents (id, project_id, name, description, model, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM intent_candidates WHERE project_id = ? AND event_id IN (SELECT value FROM json_each(?))) >= ?",
+				)
+				.bind(id, projectId, cluster.title, results[cluster.central]!.text.slice(0, 300), embedder.model, Date.now(), projectId, waiting, MIN_INTENT_SIZE),
 			...members.flatMap((m) => [
-				db.prepare("INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) VALUES (?, ?, ?, ?, ?, ?)").bind(projectId, m.event_id, id, m.user_id, m.timestamp, Math.floor(m.timestamp / DAY_MS)),
-				db.prepare("DELETE FROM intent_candidates WHERE project_id = ? AND event_id = ?").bind(projectId, m.event_id),
+				db
+					.prepare(
+						"INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM intents WHERE id = ?) AND EXISTS (SELECT 1 FROM intent_candidates WHERE project_id = ? AND event_id = ?)",
+					)
+					.bind(projectId, m.event_id, id, m.user_id, m.timestamp, Math.floor(m.timestamp / DAY_MS), id, projectId, m.event_id),
+				db.prepare("DELETE FROM intent_candidates WHERE project_id = ? AND event_id = ? AND EXISTS (SELECT 1 FROM intents WHERE id = ?)").bind(projectId, m.event_id, id),
 			]),
 		]);
-		const centre = unitMean(await embedder.embed(members.map((m) => m.text)));
+		if (!(await db.prepare("SELECT 1 AS ok FROM intents WHERE id = ?").bind(id).first())) continue;
+		const centre = unitMean(await embedder.embed(members.map((m) => requestShape(m.text))));
 		await index.upsert([{ id, namespace: intentNamespace(projectId), values: centre, metadata: { intent_id: id } }]);
 		created.push(id);
 	}
@@ -110,7 +124,7 @@ export async function splitRequestedIntents(ports: GroupingPorts): Promise<numbe
 			)
 			.bind(intent.id)
 			.all<{ event_id: string; text: string }>();
-		const { assignments, clusters } = clusterTexts(defaultEmbedder(), members.map((m) => m.text), { threshold: SUB_INTENT_THRESHOLD, minSize: MIN_INTENT_SIZE, absorbSmall: true });
+		const { assignments, clusters } = clusterTexts(defaultEmbedder(), members.map((m) => m.text), { threshold: SUB_INTENT_THRESHOLD, minSize: MIN_INTENT_SIZE, absorbSmall: true, compare: requestShape });
 		const statements: D1PreparedStatement[] = [db.prepare("UPDATE intents SET split_requested_at = NULL WHERE id = ?").bind(intent.id)];
 		for (const cluster of clusters.slice(1)) {
 			if (cluster.size < MIN_INTENT_SIZE) continue;
@@ -120,7 +134,7 @@ export async function splitRequestedIntents(ports: GroupingPorts): Promise<numbe
 				db.prepare("INSERT INTO intents (id, project_id, name, description, model, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(id, intent.project_id, cluster.title, members[cluster.central]!.text.slice(0, 300), embedder.model, intent.id, Date.now()),
 				db.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(id, intent.id, JSON.stringify(part.map((m) => m.event_id))),
 			);
-			const centre = unitMean(await embedder.embed(part.map((m) => m.text)));
+			const centre = unitMean(await embedder.embed(part.map((m) => requestShape(m.text))));
 			await index.upsert([{ id, namespace: intentNamespace(intent.project_id), values: centre, metadata: { intent_id: id } }]);
 			created++;
 		}
@@ -153,7 +167,7 @@ export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: str
 			.bind(intent.id)
 			.all<{ text: string }>();
 		if (results.length === 0) continue;
-		centres.set(intent.id, unitMean(await embedder.embed(results.map((r) => r.text))));
+		centres.set(intent.id, unitMean(await embedder.embed(results.map((r) => requestShape(r.text)))));
 	}
 	await index.upsert([...centres].map(([id, values]) => ({ id, namespace: intentNamespace(projectId), values, metadata: { intent_id: id } })));
 	const byId = new Map(intents.map((i) => [i.id, i]));

@@ -133,18 +133,29 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 		const now = Date.now();
 		const first = Math.min(...members.map((m) => m.timestamp));
 		const last = Math.max(...members.map((m) => m.timestamp));
+		const waiting = JSON.stringify(members.map((m) => m.event_id));
+		// Promotions can run at once over the same candidates (queue batches in parallel). The batch is
+		// one transaction: the issue is created only while enough of its events are still waiting, and
+		// takes only the events no other promotion took first.
 		await db.batch([
 			db
-				.prepare("INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)")
-				.bind(issueId, projectId, signal, issueTitle(cluster.keywords, central.text), issueDescription(cluster.keywords, central.text), embedder.model, central.event_id, first, last, now),
-			db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, NULL, 'new', 'system', ?, ?)").bind(newId("isc"), issueId, `${members.length} similar events`, now),
+				.prepare(
+					"INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) SELECT ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id IN (SELECT value FROM json_each(?))) >= ?",
+				)
+				.bind(issueId, projectId, signal, issueTitle(cluster.keywords, central.text), issueDescription(cluster.keywords, central.text), embedder.model, central.event_id, first, last, now, projectId, signal, waiting, MIN_ISSUE_SIZE),
+			db
+				.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) SELECT ?, ?, NULL, 'new', 'system', ?, ? WHERE EXISTS (SELECT 1 FROM issues WHERE id = ?)")
+				.bind(newId("isc"), issueId, `${members.length} similar events`, now, issueId),
 			...members.flatMap((m) => [
 				db
-					.prepare("INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)")
-					.bind(projectId, signal, m.event_id, issueId, m.user_id, m.timestamp, Math.floor(m.timestamp / DAY_MS)),
-				db.prepare("DELETE FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id = ?").bind(projectId, signal, m.event_id),
+					.prepare(
+						"INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) SELECT ?, ?, ?, ?, ?, ?, ?, NULL WHERE EXISTS (SELECT 1 FROM issues WHERE id = ?) AND EXISTS (SELECT 1 FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id = ?)",
+					)
+					.bind(projectId, signal, m.event_id, issueId, m.user_id, m.timestamp, Math.floor(m.timestamp / DAY_MS), issueId, projectId, signal, m.event_id),
+				db.prepare("DELETE FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id = ? AND EXISTS (SELECT 1 FROM issues WHERE id = ?)").bind(projectId, signal, m.event_id, issueId),
 			]),
 		]);
+		if (!(await db.prepare("SELECT 1 AS ok FROM issues WHERE id = ?").bind(issueId).first())) continue;
 		const centre = unitMean(await embedder.embed(members.map((m) => topicText(m.text, signal))));
 		await index.upsert([{ id: issueId, namespace: namespaceOf(projectId, signal), values: centre, metadata: { issue_id: issueId, signal } }]);
 		created.push(issueId);

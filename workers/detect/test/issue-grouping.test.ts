@@ -74,6 +74,28 @@ describe("flagged events become issues", () => {
 	});
 });
 
+describe("promotions running at once", () => {
+	// Two queue batches consumed in parallel both find the same waiting candidates and both try to
+	// promote them. One issue (and one intent) must come out, holding every event once, and no empty twin.
+	const CITY_ROOMS = ["I need a room in Berlin from the 12th to the 15th", "I need a room in Kyoto from the 3rd to the 5th", "I need a room in Lisbon from the 20th to the 22nd", "I need a room in Vancouver from the 1st to the 4th"];
+
+	it("creates one issue and one intent from candidates two batches promote together", async () => {
+		const message = (i: number) => eventMessage(PROJECT, `p${i}`, { timestamp: T + i, user_id: `u${i}`, input: CITY_ROOMS[i]!, output: CONTACTS[i]! });
+		await consume([message(0), message(1)]);
+		expect(await issues()).toEqual([]);
+		await Promise.all([consume([message(2)]), consume([message(3)]), consume([message(2), message(3)])]);
+		const list = await issues();
+		expect(list.map((i) => i.events)).toEqual([4]);
+		const intents = await env.DB.prepare("SELECT i.name, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events FROM intents i WHERE project_id = ?")
+			.bind(PROJECT)
+			.all<{ name: string; events: number }>();
+		// The cities differ, the request does not: one intent, named with the city left open.
+		expect(intents.results).toEqual([{ name: "I need a room in … from the … to the …", events: 4 }]);
+		expect(await countRows("issue_candidates", PROJECT)).toBe(0);
+		expect(await countRows("intent_candidates", PROJECT)).toBe(0);
+	});
+});
+
 describe("production path: Workers AI embeddings in Vectorize", () => {
 	it("embeds topic texts with bge and stores issue centres in the project's namespace", async () => {
 		const upserts: { id: string; namespace?: string; values: number[] }[] = [];

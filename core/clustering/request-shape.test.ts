@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { defaultEmbedder } from "../embedding/default-embedder";
+import { cosine } from "../embedding/embedder";
+import { requestShape } from "./request-shape";
+
+describe("requestShape", () => {
+	it("drops the values a request fills in: names inside a sentence, numbers, weekdays", () => {
+		expect(requestShape("I need a room in Cape Town from the 12th to the 15th")).toBe("I need a room in from the to the");
+		expect(requestShape("find me a flight next friday")).toBe("find me a flight next");
+		// Sentence-initial capitals, "I" and all-caps words stay: they are not names.
+		expect(requestShape("Export my contacts to a CSV file. I need it today.")).toBe("Export my contacts to a CSV file. I need it today.");
+		// A request made only of values stays as it is.
+		expect(requestShape("2026?")).toBe("2026?");
+	});
+
+	it("makes the same request about two cities read as one", () => {
+		const e = defaultEmbedder();
+		const [a, b] = ["I need a room in Vancouver from the 12th to the 15th", "I need a room in Berlin from the 3rd to the 5th"];
+		expect(cosine(e.embedOne(a!), e.embedOne(b!))).toBeLessThan(0.85);
+		expect(cosine(e.embedOne(requestShape(a!)), e.embedOne(requestShape(b!)))).toBeGreaterThan(0.99);
+	});
+});
