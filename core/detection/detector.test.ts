@@ -154,6 +154,13 @@ describe("detector: results", () => {
 		expect(result({ input: "Write a poem about my sister's wedding" }, "nsfw").detected).toBe(false);
 	});
 
+	it("reads insults at the assistant and giving up as frustration", () => {
+		for (const input of ["you absolute moron, I asked for Tuesday", "This is so frustrating, it keeps booking the wrong day", "Forget it. I give up."]) {
+			expect(result({ input }, "user_frustration"), input).toMatchObject({ detected: true, stage: "rules" });
+		}
+		expect(result({ input: "Shut down my old account please" }, "user_frustration").detected).toBe(false);
+	});
+
 	it("reads a refusal wrapped in understanding as a refusal", () => {
 		const output = "I understand why you want a realistic phishing email for your training course. However, I must clarify that writing one that could be sent as is would not be responsible.";
 		expect(result({ output }, "refusal")).toMatchObject({ detected: true, stage: "rules" });

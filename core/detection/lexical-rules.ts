@@ -93,6 +93,9 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			/\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time (?:I(?:'m| am|'ve| have) (?:asked|asking|told|said)|asking)\b/i,
 			/\b(?:not even close|still (?:wrong|not working|doesn't work|broken)|that didn't (?:help|work) either)\b/i,
 			/\b(?:how many times (?:do|must|should) I|for the last time)\b/i,
+			// Insults at the assistant, telling it off, giving up.
+			/\byou(?:'re| are)? (?:such an? |a |an |fucking |stupid |little |absolute |complete |total |utter |useless |dumb )*(?:idiot|moron|fool|imbecile|prick|jerk|piece of (?:shit|crap|junk)|clown)\b|\b(?:fuck off|shut up|shut your mouth|screw you|go to hell)\b/i,
+			/\b(?:this|that|it) (?:really )?(?:sucks|is ridiculous|is so annoying|is frustrating|is infuriating)\b|\b(?:so|really|very) (?:annoying|frustrating|infuriating)\b|\bI give up\b|\buseless (?:bot|ai|assistant|app|thing|piece of)\b/i,
 		],
 	},
 	{
