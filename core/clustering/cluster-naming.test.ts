@@ -8,6 +8,13 @@ describe("issue titles", () => {
 		expect(issueTitle(["calendar", "events"], central)).toBe("Unfortunately I'm not able to view or change your calendar events.");
 	});
 
+	it("prefer the sentence that shows the signal over one that only says what it was about", () => {
+		const central = "Day 1: arrive in Rome, walk the old town and have dinner by the river. Day 2: museums. You can fill in the rest of the days in the same way.";
+		const laziness = new Set(["rest", "fill", "same"]);
+		expect(issueTitle(["rome", "day", "river"], central, 80, laziness)).toBe("You can fill in the rest of the days in the same way.");
+		expect(issueTitle(["rome", "day", "river"], central)).toMatch(/^Day 1: arrive in Rome/);
+	});
+
 	it("trim long sentences at a word and fall back to the first sentence", () => {
 		const title = issueTitle(["zebra"], "Here is a very long answer that keeps going and going well past the length a title in a list can show comfortably.");
 		expect(title.length).toBeLessThanOrEqual(80);

@@ -81,15 +81,19 @@ export function templateTitle(keywords: string[], central: string, members: stri
 }
 
 /**
- * An issue's title: the sentence of its most central example that carries most of the cluster's
- * distinctive keywords, trimmed at a word. A person reads "I can't access your calendar" faster
+ * An issue's title: the sentence of its most central example that shows the signal and carries
+ * most of the cluster's distinctive keywords, trimmed at a word. A person reads "I can't access your calendar" faster
  * than "calendar · access"; the keywords go into the description.
  */
-export function issueTitle(keywords: string[], central: string, max = 80): string {
-	const sentences = central
+export function issueTitle(keywords: string[], central: string, max = 80, signalWords?: ReadonlySet<string>): string {
+	let sentences = central
 		.split(/(?<=[.!?])\s+|\n+/)
 		.map((s) => s.trim())
 		.filter(Boolean);
+	// The sentence that shows the signal ("You can fill in the rest", "I can't schedule that"), when
+	// there is one: the others say what the event was about but not what went wrong.
+	const showing = signalWords?.size ? sentences.filter((s) => tokenize(s).some((w) => signalWords.has(w))) : [];
+	if (showing.length) sentences = showing;
 	if (sentences.length === 0) return clusterTitle(keywords, central);
 	const words = (s: string) => new Set(tokenize(s).map(stem));
 	const wanted = keywords.map((k) => stem(k.toLowerCase()));

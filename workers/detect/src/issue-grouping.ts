@@ -142,7 +142,7 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 				.prepare(
 					"INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) SELECT ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id IN (SELECT value FROM json_each(?))) >= ?",
 				)
-				.bind(issueId, projectId, signal, issueTitle(cluster.keywords, central.text), issueDescription(cluster.keywords, central.text), embedder.model, central.event_id, first, last, now, projectId, signal, waiting, MIN_ISSUE_SIZE),
+				.bind(issueId, projectId, signal, issueTitle(cluster.keywords, central.text, undefined, signalVocabulary(signal)), issueDescription(cluster.keywords, central.text), embedder.model, central.event_id, first, last, now, projectId, signal, waiting, MIN_ISSUE_SIZE),
 			db
 				.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) SELECT ?, ?, NULL, 'new', 'system', ?, ? WHERE EXISTS (SELECT 1 FROM issues WHERE id = ?)")
 				.bind(newId("isc"), issueId, `${members.length} similar events`, now, issueId),

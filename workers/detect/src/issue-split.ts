@@ -48,7 +48,7 @@ export async function splitRequestedIssues(ports: GroupingPorts, now: number): P
 			statements.push(
 				db
 					.prepare("INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)")
-					.bind(id, issue.project_id, issue.signal, issueTitle(cluster.keywords, members[cluster.central]!.text), issueDescription(cluster.keywords, members[cluster.central]!.text), embedder.model, members[cluster.central]!.event_id, Math.min(...part.map((m) => m.timestamp)), Math.max(...part.map((m) => m.timestamp)), now),
+					.bind(id, issue.project_id, issue.signal, issueTitle(cluster.keywords, members[cluster.central]!.text, undefined, signalVocabulary(issue.signal)), issueDescription(cluster.keywords, members[cluster.central]!.text), embedder.model, members[cluster.central]!.event_id, Math.min(...part.map((m) => m.timestamp)), Math.max(...part.map((m) => m.timestamp)), now),
 				db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, NULL, 'new', 'system', ?, ?)").bind(newId("isc"), id, `split from ${issue.id}`, now),
 				db.prepare("UPDATE issue_events SET issue_id = ? WHERE issue_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(id, issue.id, JSON.stringify(part.map((m) => m.event_id))),
 			);
