@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { OFF_TOPIC, SUPPORT_REQUESTS } from "../core/clustering/support-requests.fixture";
 import { IMPLICIT_SIGNAL_NAMES } from "../core/detection/signal-catalog";
 
 const bin = "node_modules/.bin/barometer";
@@ -54,5 +55,15 @@ describe("barometer cluster", () => {
 		expect([...refund][0]).not.toBe([...password][0]);
 		expect(out[0].title).toMatch(/refund/);
 		expect(out[8].error).toMatch(/^line 9: id/);
+	});
+
+	it("marks a line like no other as an outlier: cluster -1, titled unclustered", () => {
+		const texts = [...Object.values(SUPPORT_REQUESTS).flat(), ...OFF_TOPIC];
+		const input = texts.map((text, i) => JSON.stringify({ id: i, input: text })).join("\n");
+		const result = spawnSync(bin, ["cluster", "-"], { input, encoding: "utf8" });
+		expect(result.status).toBe(0);
+		const out = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
+		expect(out.slice(48)).toEqual([48, 49, 50].map((id) => ({ id, cluster: -1, title: "unclustered" })));
+		expect(result.stderr).toMatch(/outliers/);
 	});
 });

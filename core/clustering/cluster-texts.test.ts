@@ -3,6 +3,7 @@ import { defaultEmbedder } from "../embedding/default-embedder";
 import { averageLinkage } from "./agglomerative";
 import { clusterTexts, OUTLIER } from "./cluster-texts";
 import { purity } from "./clustering-metrics";
+import { OFF_TOPIC, SUPPORT_REQUESTS } from "./support-requests.fixture";
 
 describe("averageLinkage", () => {
 	it("merges items while their average similarity reaches the threshold, and no further", () => {
@@ -21,9 +22,9 @@ describe("averageLinkage", () => {
 });
 
 const REQUESTS = {
-	refund: ["I want a refund for my order", "How do I get my money back?", "Please refund the charge on my card", "Can I get a refund for this purchase", "refund my last payment please", "I was charged twice and want a refund"],
-	password: ["I forgot my password", "How do I reset my password?", "password reset link is not working", "Can't log in, need to change my password", "reset my account password please", "my password doesn't work anymore"],
-	shipping: ["Where is my package?", "my delivery hasn't arrived yet", "When will my order be shipped?", "track my shipment please", "the package is late, where is it", "how long does shipping take"],
+	refund: SUPPORT_REQUESTS.refund.slice(0, 6),
+	password: SUPPORT_REQUESTS.password.slice(0, 6),
+	shipping: SUPPORT_REQUESTS.shipping.slice(0, 6),
 };
 
 describe("clusterTexts", () => {
@@ -43,21 +44,14 @@ describe("clusterTexts", () => {
 	});
 
 	it("leaves a text like no other out as an outlier instead of forcing it into a cluster", () => {
-		const groups = {
-			refund: [...REQUESTS.refund, "how long does a refund take", "the refund never reached my account", "I returned the item, where is my refund?", "request a refund for a cancelled order", "can you refund the shipping fee", "I still haven't received my refund"],
-			password: [...REQUESTS.password, "the reset password email never arrived", "how can I change my password", "locked out after too many wrong passwords", "I need a new password for my account", "password reset code expired", "set a new password for my login"],
-			shipping: [...REQUESTS.shipping, "my order still has not been delivered", "can I get the tracking number for my package", "delivery is three days late", "has my order shipped yet", "the courier says the package was delivered but it wasn't", "shipping status of my order"],
-			cancel: ["cancel my subscription", "how do I cancel my plan", "I want to stop my monthly subscription", "please cancel my account subscription", "end my subscription today", "cancel the premium plan", "stop charging me for the subscription", "how to unsubscribe from the paid plan", "I'd like to cancel my membership", "cancel auto renewal of my subscription", "turn off my subscription renewal", "close my subscription please"],
-		};
-		const offTopic = ["What is the capital of Mongolia?", "my cat sneezed twice this morning", "recommend a jazz album from the sixties"];
-		const texts = [...Object.values(groups).flat(), ...offTopic];
+		const texts = [...Object.values(SUPPORT_REQUESTS).flat(), ...OFF_TOPIC];
 		const { assignments, clusters } = clusterTexts(defaultEmbedder(), texts);
 		expect(assignments.slice(48)).toEqual([OUTLIER, OUTLIER, OUTLIER]);
 		expect(assignments.slice(0, 48).filter((a) => a === OUTLIER).length).toBeLessThanOrEqual(4);
 		expect(clusters.reduce((sum, c) => sum + c.size, 0)).toBe(assignments.filter((a) => a !== OUTLIER).length);
 		expect(clusterTexts(defaultEmbedder(), texts, { outliers: false }).assignments.every((a) => a >= 0)).toBe(true);
 		// A small batch is too small to call anything an outlier.
-		expect(clusterTexts(defaultEmbedder(), [...REQUESTS.refund, ...REQUESTS.password, ...offTopic]).assignments.every((a) => a >= 0)).toBe(true);
+		expect(clusterTexts(defaultEmbedder(), [...REQUESTS.refund, ...REQUESTS.password, ...OFF_TOPIC]).assignments.every((a) => a >= 0)).toBe(true);
 	});
 
 	it("numbers clusters largest first and handles empty input", () => {
