@@ -55,7 +55,6 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			/\b(?:developer|god|jailbreak|jailbroken) mode\b/i,
 			/\b(?:without|no|free (?:of|from)) (?:any )?(?:restrictions|filters|censorship|limitations|guidelines|rules|ethical (?:guidelines|constraints))\b.{0,80}\b(?:AI|assistant|respond|answer|model|chatbot)\b/is,
 			/\b(?:doesn't|does not|don't|do not|never) (?:have to )?(?:follow|abide by|adhere to|care about) (?:any )?(?:OpenAI|content|ethical|safety)? ?(?:polic(?:y|ies)|guidelines|rules)\b/i,
-			/\bstay in character\b/i,
 			/\bpretend (?:you are|you're|to be) my (?:dead |deceased |late )?(?:grandma|grandmother|granny)\b/i,
 			/\b(?:ethics|morals?|morality|(?:your )?(?:ethical|moral) (?:guidelines|principles|constraints)) (?:are|is) (?:irrelevant|suspended|disabled|turned off|not (?:a concern|applicable))\b/i,
 			/\b(?:all|any|your) (?:AI |ethical |safety )?(?:limits|limitations|restrictions|filters|safeguards) (?:are|have been|were) (?:removed|lifted|disabled|turned off)\b/i,
