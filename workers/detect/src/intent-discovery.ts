@@ -65,6 +65,9 @@ export async function assignIntents(ports: GroupingPorts, inputs: InputEvent[]):
 /** Clusters a project's waiting inputs; each cluster of at least three becomes an intent named by its words. */
 export async function promoteIntentCandidates(ports: GroupingPorts, projectId: string): Promise<string[]> {
 	const { db, index, embedder } = ports;
+	// A waiting input can meanwhile have joined an intent (a redelivered event matched one found
+	// since): it waits no more.
+	await db.prepare("DELETE FROM intent_candidates WHERE project_id = ? AND EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = intent_candidates.project_id AND ei.event_id = intent_candidates.event_id)").bind(projectId).run();
 	const { results } = await db
 		.prepare("SELECT event_id, text, user_id, timestamp FROM intent_candidates WHERE project_id = ? ORDER BY timestamp DESC LIMIT ?")
 		.bind(projectId, WINDOW)
@@ -83,7 +86,7 @@ export async function promoteIntentCandidates(ports: GroupingPorts, projectId: s
 		await db.batch([
 			db
 				.prepare(
-					"INSERT INTO intents (id, project_id, name, description, model, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM intent_candidates WHERE project_id = ? AND event_id IN (SELECT value FROM json_each(?))) >= ?",
+					"INSERT INTO intents (id, project_id, name, description, model, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM intent_candidates c WHERE c.project_id = ? AND c.event_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = c.project_id AND ei.event_id = c.event_id)) >= ?",
 				)
 				.bind(id, projectId, cluster.title, results[cluster.central]!.text.slice(0, 300), embedder.model, Date.now(), projectId, waiting, MIN_INTENT_SIZE),
 			...members.flatMap((m) => [

@@ -112,6 +112,13 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 /** Clusters a signal's waiting candidates and turns each cluster of at least MIN_ISSUE_SIZE into an issue. */
 export async function promoteCandidates(ports: GroupingPorts, projectId: string, signal: string): Promise<string[]> {
 	const { db, index, embedder } = ports;
+	// A waiting event can meanwhile have joined an issue (a redelivery matched one found since): it waits no more.
+	await db
+		.prepare(
+			"DELETE FROM issue_candidates WHERE project_id = ? AND signal = ? AND EXISTS (SELECT 1 FROM issue_events ie WHERE ie.project_id = issue_candidates.project_id AND ie.signal = issue_candidates.signal AND ie.event_id = issue_candidates.event_id)",
+		)
+		.bind(projectId, signal)
+		.run();
 	const { results } = await db
 		.prepare("SELECT event_id, text, user_id, timestamp FROM issue_candidates WHERE project_id = ? AND signal = ? ORDER BY timestamp DESC LIMIT ?")
 		.bind(projectId, signal, PROMOTION_WINDOW)
@@ -140,7 +147,7 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 		await db.batch([
 			db
 				.prepare(
-					"INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) SELECT ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id IN (SELECT value FROM json_each(?))) >= ?",
+					"INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) SELECT ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM issue_candidates c WHERE c.project_id = ? AND c.signal = ? AND c.event_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM issue_events ie WHERE ie.project_id = c.project_id AND ie.signal = c.signal AND ie.event_id = c.event_id)) >= ?",
 				)
 				.bind(issueId, projectId, signal, issueTitle(cluster.keywords, central.text, undefined, signalVocabulary(signal)), issueDescription(cluster.keywords, central.text), embedder.model, central.event_id, first, last, now, projectId, signal, waiting, MIN_ISSUE_SIZE),
 			db

@@ -3,6 +3,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { defaultEmbedder } from "../../../core/embedding/default-embedder";
 import { D1VectorIndex } from "../../shared/src/d1-vector-index";
 import worker from "../src/index";
+import { promoteIntentCandidates } from "../src/intent-discovery";
+import { promoteCandidates } from "../src/issue-grouping";
 import { batchOf, eventMessage } from "./messages";
 
 let PROJECT = "";
@@ -37,6 +39,30 @@ describe("issue maintenance (cron)", () => {
 		}
 		await cron();
 		expect((await issues()).map((i) => i.events)).toEqual([3]);
+	});
+
+	it("drops waiting candidates whose events have since joined an issue or intent, not promoting them into empty twins", async () => {
+		const asks = ["Open my contacts", "open my contacts please", "can you open my contacts", "please open my contacts"];
+		await worker.queue!(batchOf(refusals(Date.now() - HOUR, 4).map((m, i) => ({ ...m, event: { ...m.event, input: asks[i] } }))), env, createExecutionContext());
+		const [issue] = await issues();
+		const { results: intents } = await env.DB.prepare("SELECT intent_id, event_id FROM event_intents WHERE project_id = ?").bind(PROJECT).all<{ intent_id: string; event_id: string }>();
+		expect(intents).toHaveLength(4);
+		// As a redelivery racing a promotion can leave them: the same events waiting again.
+		for (const [i, text] of CONTACTS.slice(0, 4).entries()) {
+			await env.DB.prepare("INSERT INTO issue_candidates (project_id, signal, event_id, text, user_id, timestamp) VALUES (?, 'refusal', ?, ?, ?, ?)").bind(PROJECT, `c${i}`, text, `cu${i}`, Date.now()).run();
+		}
+		for (const row of intents) {
+			await env.DB.prepare("INSERT INTO intent_candidates (project_id, event_id, text, user_id, timestamp) VALUES (?, ?, 'Can you open my contacts?', 'u', ?)").bind(PROJECT, row.event_id, Date.now()).run();
+		}
+		// The promotion itself, not only the later merge pass, must leave no empty issue or intent behind.
+		const ports = { db: env.DB, index: new D1VectorIndex(env.DB, defaultEmbedder().model), embedder: defaultEmbedder() };
+		expect(await promoteCandidates(ports, PROJECT, "refusal")).toEqual([]);
+		expect(await promoteIntentCandidates(ports, PROJECT)).toEqual([]);
+		expect((await issues()).map((i) => [i.id, i.events])).toEqual([[issue!.id, 4]]);
+		const after = await env.DB.prepare("SELECT (SELECT count(*) FROM intents WHERE project_id = ?1) AS intents, (SELECT count(*) FROM issue_candidates WHERE project_id = ?1) AS issue_waiting, (SELECT count(*) FROM intent_candidates WHERE project_id = ?1) AS intent_waiting")
+			.bind(PROJECT)
+			.first<{ intents: number; issue_waiting: number; intent_waiting: number }>();
+		expect(after).toEqual({ intents: new Set(intents.map((r) => r.intent_id)).size, issue_waiting: 0, intent_waiting: 0 });
 	});
 
 	it("merges two issues about the same thing into the larger one, recording it", async () => {
