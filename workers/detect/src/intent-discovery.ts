@@ -152,16 +152,17 @@ export const INTENT_MERGE: Record<string, number> = { "glove-6b-100d-sif": 0.85,
 /**
  * Intents found in separate promotions can be the same request ("book a hotel" found twice): the
  * maintenance pass refreshes each intent's centre from its latest inputs and folds near-duplicates
- * into the larger one. An intent a person renamed is never folded away (it may take fragments in),
+ * into the larger one, as are intents of the same name. An intent a person renamed is never folded
+ * away (it may take fragments in),
  * and sub-intents from a split are left alone.
  */
 export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: string): Promise<number> {
 	const { db, index, embedder } = ports;
 	const threshold = INTENT_MERGE[embedder.model] ?? 0.92;
 	const { results: intents } = await db
-		.prepare("SELECT i.id, i.named_by, i.parent_id, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events FROM intents i WHERE i.project_id = ? ORDER BY events DESC, i.created_at")
+		.prepare("SELECT i.id, i.name, i.named_by, i.parent_id, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events FROM intents i WHERE i.project_id = ? ORDER BY events DESC, i.created_at")
 		.bind(projectId)
-		.all<{ id: string; named_by: string | null; parent_id: string | null; events: number }>();
+		.all<{ id: string; name: string; named_by: string | null; parent_id: string | null; events: number }>();
 	if (intents.length < 2) return 0;
 	const centres = new Map<string, Float32Array>();
 	for (const intent of intents) {
@@ -175,22 +176,34 @@ export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: str
 	await index.upsert([...centres].map(([id, values]) => ({ id, namespace: intentNamespace(projectId), values, metadata: { intent_id: id } })));
 	const byId = new Map(intents.map((i) => [i.id, i]));
 	const gone = new Set<string>();
-	let merged = 0;
+	const fold = async (keep: { id: string }, other: { id: string }) => {
+		await db.batch([
+			db.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ?").bind(keep.id, other.id),
+			db.prepare("UPDATE intents SET parent_id = ? WHERE parent_id = ?").bind(keep.id, other.id),
+			db.prepare("DELETE FROM intents WHERE id = ?").bind(other.id),
+		]);
+		await index.deleteByIds([other.id]);
+		gone.add(other.id);
+	};
+	const foldable = (i: (typeof intents)[number]) => !gone.has(i.id) && !i.parent_id && !i.named_by;
+	// The same name is the same request, even where the embedder knows none of its words
+	// (another language): such inputs embed to nothing and can never come close.
+	const byName = new Map<string, (typeof intents)[number]>();
+	for (const intent of intents) {
+		if (intent.parent_id) continue;
+		const key = intent.name.trim().toLowerCase();
+		const keep = byName.get(key);
+		if (!keep) byName.set(key, intent);
+		else if (foldable(intent)) await fold(keep, intent);
+	}
 	for (const keep of intents) {
 		const centre = centres.get(keep.id);
 		if (gone.has(keep.id) || !centre || keep.parent_id) continue;
 		for (const match of await index.query(intentNamespace(projectId), centre, { topK: 10 })) {
 			const other = byId.get(match.id);
-			if (!other || other.id === keep.id || gone.has(other.id) || other.parent_id || other.named_by || match.score < threshold) continue;
-			await db.batch([
-				db.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ?").bind(keep.id, other.id),
-				db.prepare("UPDATE intents SET parent_id = ? WHERE parent_id = ?").bind(keep.id, other.id),
-				db.prepare("DELETE FROM intents WHERE id = ?").bind(other.id),
-			]);
-			await index.deleteByIds([other.id]);
-			gone.add(other.id);
-			merged++;
+			if (!other || other.id === keep.id || !foldable(other) || match.score < threshold) continue;
+			await fold(keep, other);
 		}
 	}
-	return merged;
+	return gone.size;
 }

@@ -43,7 +43,8 @@ describe("issue maintenance (cron)", () => {
 
 	it("drops waiting candidates whose events have since joined an issue or intent, not promoting them into empty twins", async () => {
 		const asks = ["Open my contacts", "open my contacts please", "can you open my contacts", "please open my contacts"];
-		await worker.queue!(batchOf(refusals(Date.now() - HOUR, 4).map((m, i) => ({ ...m, event: { ...m.event, input: asks[i] } }))), env, createExecutionContext());
+		const t = Date.now() - HOUR;
+		await worker.queue!(batchOf(CONTACTS.slice(0, 4).map((output, i) => eventMessage(PROJECT, `c${i}`, { timestamp: t + i, convo_id: `c${i}`, user_id: `cu${i}`, input: asks[i], output }))), env, createExecutionContext());
 		const [issue] = await issues();
 		const { results: intents } = await env.DB.prepare("SELECT intent_id, event_id FROM event_intents WHERE project_id = ?").bind(PROJECT).all<{ intent_id: string; event_id: string }>();
 		expect(intents).toHaveLength(4);
@@ -126,6 +127,17 @@ describe("intent maintenance (cron)", () => {
 		const index = new D1VectorIndex(env.DB, defaultEmbedder().model);
 		const [near] = await index.query(`${PROJECT}:intents`, (await defaultEmbedder().embed(["refund my order"]))[0]!, { topK: 3 });
 		expect(near!.id).toBe(keep);
+	});
+
+	it("folds intents of the same name, even in words the embedder does not know", async () => {
+		const german = ["Finde einen Flug nach Rom", "Finde einen Flug nach Rom", "Finde einen Flug nach Rom"];
+		// Two separate promotions, as parallel batches or days apart produce them.
+		for (const round of [0, 1]) {
+			await worker.queue!(batchOf(german.map((input, i) => eventMessage(PROJECT, `g${round}${i}`, { user_id: `g${i}`, convo_id: `g${round}${i}`, input, output: "Ich suche…" }))), env, createExecutionContext());
+		}
+		expect((await intents()).map((i) => [i.name, i.events])).toEqual([["Finde einen Flug nach Rom", 3], ["Finde einen Flug nach Rom", 3]]);
+		await cron();
+		expect((await intents()).map((i) => [i.name, i.events])).toEqual([["Finde einen Flug nach Rom", 6]]);
 	});
 
 	it("never folds away an intent a person renamed: it keeps its name and takes the fragment in", async () => {
