@@ -2,10 +2,11 @@ import { SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { ev, store } from "./seed-events";
+import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 
 const DAY = 86_400_000;
 const D1 = Date.UTC(2026, 10, 16, 10);
-const REFUSALS = ["I'm sorry, but I can't access your contacts.", "I don't have access to your contact list.", "Unfortunately I cannot read your contacts on this device.", "I can't open your address book or contacts.", "I can't see your contacts.", "I am not able to access your contacts app."];
+const REFUSALS = CONTACT_REFUSALS;
 let project: TestProject;
 
 beforeEach(async () => {

@@ -5,10 +5,11 @@ import { maintainIssues } from "../../detect/src/issue-maintenance";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { ev, store } from "./seed-events";
+import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 
 const T = Date.now() - 3_600_000;
-const CONTACTS = ["I'm sorry, but I can't access your contacts.", "I don't have access to your contact list.", "Unfortunately I cannot read your contacts on this device.", "I can't open your address book or contacts."];
-const FILES = ["I'm unable to open files from your computer.", "I can't read the file you uploaded.", "Sorry, I cannot access attachments or files.", "I'm not able to open the file you attached."];
+const CONTACTS = CONTACT_REFUSALS.slice(0, 4);
+const FILES = FILE_REFUSALS;
 let project: TestProject;
 let admin: string;
 

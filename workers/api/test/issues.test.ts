@@ -3,10 +3,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { ev, sig, store } from "./seed-events";
+import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 
 const DAY = 86_400_000;
 const D0 = Date.UTC(2026, 10, 10, 12);
-const CONTACTS = ["I'm sorry, but I can't access your contacts.", "I don't have access to your contact list.", "Unfortunately I cannot read your contacts on this device.", "I can't open your address book or contacts."];
+const CONTACTS = CONTACT_REFUSALS.slice(0, 4);
 let project: TestProject;
 let admin: string;
 
@@ -100,7 +101,7 @@ describe("issues API", () => {
 });
 
 describe("issue breakdowns and priority", () => {
-	const FILES = ["I'm unable to open files from your computer.", "I can't read the file you uploaded.", "Sorry, I cannot access attachments or files."];
+	const FILES = FILE_REFUSALS.slice(0, 3);
 
 	async function seedTwoIssues() {
 		const seeded = await seedProject("Two issues");

@@ -4,18 +4,12 @@ import { verifyWebhook } from "../../../core/alerts/webhook-signature";
 import { deliveries, insertRule, received } from "../../shared/test/alert-rules";
 import worker from "../src/index";
 import { batchOf, eventMessage } from "./messages";
+import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 
 const RECEIVER = inject("receiverUrl");
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const CONTACTS = [
-	"I'm sorry, but I can't access your contacts.",
-	"I don't have access to your contact list.",
-	"Unfortunately I cannot read your contacts on this device.",
-	"I can't open your address book or contacts.",
-	"Sorry, I can't see your contacts.",
-	"I am not able to access your contacts app.",
-];
+const CONTACTS = CONTACT_REFUSALS;
 
 let PROJECT = "";
 let n = 0;

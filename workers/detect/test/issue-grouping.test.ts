@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { countRows } from "../../shared/test/seed-project";
 import worker from "../src/index";
 import { batchOf, eventMessage } from "./messages";
+import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 
 let PROJECT = "";
 let n = 0;
@@ -11,8 +12,8 @@ beforeEach(() => {
 });
 
 const T = Date.UTC(2026, 10, 20, 9);
-const CONTACTS = ["I'm sorry, but I can't access your contacts.", "I don't have access to your contact list.", "Unfortunately I cannot read your contacts on this device.", "I can't open your address book or contacts."];
-const FILES = ["I'm unable to open files from your computer.", "I can't read the file you uploaded.", "Sorry, I cannot access attachments or files.", "I'm not able to open the file you attached."];
+const CONTACTS = CONTACT_REFUSALS.slice(0, 4);
+const FILES = FILE_REFUSALS;
 
 async function consume(bodies: unknown[]) {
 	await worker.queue!(batchOf(bodies), env, createExecutionContext());

@@ -6,6 +6,7 @@ import worker from "../src/index";
 import { promoteIntentCandidates } from "../src/intent-discovery";
 import { promoteCandidates } from "../src/issue-grouping";
 import { batchOf, eventMessage } from "./messages";
+import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 
 let PROJECT = "";
 let n = 0;
@@ -15,7 +16,7 @@ beforeEach(() => {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const CONTACTS = ["I'm sorry, but I can't access your contacts.", "I don't have access to your contact list.", "Unfortunately I cannot read your contacts on this device.", "I can't open your address book or contacts.", "Sorry, I can't see your contacts.", "I am not able to access your contacts app."];
+const CONTACTS = CONTACT_REFUSALS;
 
 async function cron() {
 	const ctx = createExecutionContext();
