@@ -1,4 +1,5 @@
 /** Shapes of the API responses the dashboard's views read (see workers/api/src/routes). */
+import type { ProportionComparison } from "../../../core/two-proportion-test";
 
 export interface IssueListItem {
 	id: string;
@@ -100,15 +101,8 @@ export interface Intent {
 	pct_users: number;
 }
 
-export interface Comparison {
+export interface Comparison extends ProportionComparison {
 	kind: string;
-	a: { affected: number; total: number; rate: number };
-	b: { affected: number; total: number; rate: number };
-	/** b.rate - a.rate, in percentage points. */
-	difference_pp: number;
-	z: number | null;
-	p_value: number | null;
-	significant: boolean;
 }
 
 export interface AlertRule {
