@@ -65,13 +65,17 @@ export async function assignIntents(ports: GroupingPorts, inputs: InputEvent[]):
 /** Clusters a project's waiting inputs; each cluster of at least three becomes an intent named by its words. */
 export async function promoteIntentCandidates(ports: GroupingPorts, projectId: string): Promise<string[]> {
 	const { db, index, embedder } = ports;
+	const { results: read } = await db
+		.prepare(
+			"SELECT event_id, text, user_id, timestamp, EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = c.project_id AND ei.event_id = c.event_id) AS taken FROM intent_candidates c WHERE project_id = ? ORDER BY timestamp DESC LIMIT ?",
+		)
+		.bind(projectId, WINDOW)
+		.all<{ event_id: string; text: string; user_id: string; timestamp: number; taken: number }>();
 	// A waiting input can meanwhile have joined an intent (a redelivered event matched one found
 	// since): it waits no more.
-	await db.prepare("DELETE FROM intent_candidates WHERE project_id = ? AND EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = intent_candidates.project_id AND ei.event_id = intent_candidates.event_id)").bind(projectId).run();
-	const { results } = await db
-		.prepare("SELECT event_id, text, user_id, timestamp FROM intent_candidates WHERE project_id = ? ORDER BY timestamp DESC LIMIT ?")
-		.bind(projectId, WINDOW)
-		.all<{ event_id: string; text: string; user_id: string; timestamp: number }>();
+	const taken = read.filter((r) => r.taken).map((r) => r.event_id);
+	if (taken.length) await db.prepare("DELETE FROM intent_candidates WHERE project_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(projectId, JSON.stringify(taken)).run();
+	const results = read.filter((r) => !r.taken);
 	if (results.length < MIN_INTENT_SIZE) return [];
 	const { assignments, clusters } = clusterTexts(defaultEmbedder(), results.map((r) => r.text), { minSize: MIN_INTENT_SIZE, absorbSmall: false, threshold: INTENT_THRESHOLD, compare: requestShape });
 	const created: string[] = [];

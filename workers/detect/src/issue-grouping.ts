@@ -112,17 +112,18 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 /** Clusters a signal's waiting candidates and turns each cluster of at least MIN_ISSUE_SIZE into an issue. */
 export async function promoteCandidates(ports: GroupingPorts, projectId: string, signal: string): Promise<string[]> {
 	const { db, index, embedder } = ports;
-	// A waiting event can meanwhile have joined an issue (a redelivery matched one found since): it waits no more.
-	await db
+	const { results: read } = await db
 		.prepare(
-			"DELETE FROM issue_candidates WHERE project_id = ? AND signal = ? AND EXISTS (SELECT 1 FROM issue_events ie WHERE ie.project_id = issue_candidates.project_id AND ie.signal = issue_candidates.signal AND ie.event_id = issue_candidates.event_id)",
+			"SELECT event_id, text, user_id, timestamp, EXISTS (SELECT 1 FROM issue_events ie WHERE ie.project_id = c.project_id AND ie.signal = c.signal AND ie.event_id = c.event_id) AS taken FROM issue_candidates c WHERE project_id = ? AND signal = ? ORDER BY timestamp DESC LIMIT ?",
 		)
-		.bind(projectId, signal)
-		.run();
-	const { results } = await db
-		.prepare("SELECT event_id, text, user_id, timestamp FROM issue_candidates WHERE project_id = ? AND signal = ? ORDER BY timestamp DESC LIMIT ?")
 		.bind(projectId, signal, PROMOTION_WINDOW)
-		.all<{ event_id: string; text: string; user_id: string; timestamp: number }>();
+		.all<{ event_id: string; text: string; user_id: string; timestamp: number; taken: number }>();
+	// A waiting event can meanwhile have joined an issue (a redelivery matched one found since): it waits no more.
+	const taken = read.filter((r) => r.taken).map((r) => r.event_id);
+	if (taken.length) {
+		await db.prepare("DELETE FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id IN (SELECT value FROM json_each(?))").bind(projectId, signal, JSON.stringify(taken)).run();
+	}
+	const results = read.filter((r) => !r.taken);
 	if (results.length < MIN_ISSUE_SIZE) return [];
 	// Within one signal every text shares the signal's words, so they are ignored, the bar is lower
 	// than for intents (0.25, from hand-written refusal topics), and leftovers stay candidates.
