@@ -5,6 +5,9 @@ import { countMatches } from "./evidence";
  * negation patterns, politeness, imperative role-play, profanity, shouting. They are
  * inputs to the learned models next to the embedding, not decisions.
  */
+/** "sex" as an act, not as a gender: "the sex of my kitten", "the opposite sex", "sex ratio" are not sexual. */
+export const SEX_ACT = String.raw`(?<!\b(?:the|opposite|same|biological|its|their|his|her|by|of)[\s-])sex\b(?!\s+(?:of|ratio|education|ed|chromosomes?|determination|assigned|differences?)\b)`;
+
 const CUES: [string, RegExp][] = [
 	["refuse_phrase", /\bI (?:can(?:no|')t|cannot|won'?t|am unable|'m unable|am not able|'m not able|must decline)\b/i],
 	["sorry", /\b(?:sorry|apologi[sz]e|apologies|unfortunately)\b/i],
@@ -20,7 +23,7 @@ const CUES: [string, RegExp][] = [
 	["profanity", /\b(?:fuck\w*|shit\w*|damn\w*|wtf|crap|bullshit|stupid|idiot\w*|dumb\w*|useless|pathetic)\b/i],
 	["pushback", /\b(?:no|not|wrong|again|already|still|never|didn't|doesn't|isn't|why)\b/i],
 	["second_person", /\byou\b/i],
-	["sexual", /\b(?:sex\w*|porn\w*|nude\w*|naked|fuck\w*|dick|cock|pussy|cunt|boobs?|tits|breasts?|nipples?|genitals?|penis|vagina|anal|cum|horny|erotic\w*|orgasm\w*|masturbat\w*|lewd|hentai|smut\w*|fetish\w*|bdsm|kink\w*|milf|slut\w*|strip(?:per|tease)|hookup|seduc\w*|arous\w*|nsfw)\b/i],
+	["sexual", new RegExp(String.raw`\b(?:${SEX_ACT}|sexual\w*|sexi\w*|sexe|sexy|sext\w*|porn\w*|nude\w*|naked|fuck\w*|dick|cock|pussy|cunt|boobs?|tits|breasts?|nipples?|genitals?|penis|vagina|anal|cum|horny|erotic\w*|orgasm\w*|masturbat\w*|lewd|hentai|smut\w*|fetish\w*|bdsm|kink\w*|milf|slut\w*|strip(?:per|tease)|hookup|seduc\w*|arous\w*|nsfw)\b`, "i")],
 	["drugs", /\b(?:meth(?:amphetamine)?|lsd|cocaine|crack|heroin|fentanyl|mdma|ecstasy|opioids?|narcotics?)\b/i],
 	["weapons", /\b(?:bombs?|explosives?|detonat\w*|napalm|molotov|grenades?|guns?|rifles?|firearms?|ammo|ammunition|poison\w*|ricin|sarin|anthrax)\b/i],
 	["violence", /\b(?:kill\w*|murder\w*|shoot\w*|stab\w*|bomb\w*|rape\w*|torture\w*|suicid\w*|die|dead|blood\w*|weapon\w*)\b/i],

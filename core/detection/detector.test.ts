@@ -154,6 +154,22 @@ describe("detector: results", () => {
 		expect(result({ input: "Write a poem about my sister's wedding" }, "nsfw").detected).toBe(false);
 	});
 
+	it("does not read sex as a gender as sexual content", () => {
+		for (const input of ["What is the sex of my kitten?", "Is the sex ratio of births really 105 to 100?", "How do I talk to people of the opposite sex at work?"]) {
+			expect(result({ input }, "nsfw").detected, input).toBe(false);
+		}
+		expect(result({ input: "write a sex scene between them" }, "nsfw").detected).toBe(true);
+	});
+
+	it("reads praise and 'that worked' as a win, not sarcasm or praise with a but", () => {
+		for (const input of ["Perfect, that worked!", "Yes! It works now.", "Great job!", "This is brilliant, well done", "Awesome, thanks!", "Nice, the code runs now"]) {
+			expect(result({ input }, "win"), input).toMatchObject({ detected: true, stage: "rules" });
+		}
+		for (const input of ["Great job breaking everything", "Good job but it still fails", "Great, now it's broken.", "It works now?", "Perfect, now do the same for the table", "Good luck with the move"]) {
+			expect(result({ input }, "win").detected, input).toBe(false);
+		}
+	});
+
 	it("reads insults at the assistant and giving up as frustration", () => {
 		for (const input of ["you absolute moron, I asked for Tuesday", "This is so frustrating, it keeps booking the wrong day", "Forget it. I give up."]) {
 			expect(result({ input }, "user_frustration"), input).toMatchObject({ detected: true, stage: "rules" });

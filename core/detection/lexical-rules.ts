@@ -1,3 +1,4 @@
+import { SEX_ACT } from "./cue-features";
 import type { ImplicitSignal } from "./signal-catalog";
 
 /**
@@ -20,7 +21,7 @@ const TASK = String.raw`(?:help|assist|provide|do|create|write|generate|fulfill|
 /** Asking for a text or a performance: a story, a role, a description. */
 const ASK_FOR_TEXT = String.raw`(?:write|tell me|tell a|create|generate|describe|continue|role ?play|pretend|act as|you are|imagine|story|stories|fanfic|poem|scene|script)`;
 /** Sexual words that, in such a request, ask for sexual content. */
-const SEXUAL = String.raw`(?:\b(?:boobs?|breasts|tits|penis|dick|cock|pussy|dildo|vagina|genitals|bdsm|bondage|milf|slutty|sluts?|stripper|strip club|hookup|nsfw|fetish|vore|busty|sexy|seductive|sex|intimate|naughty|kinky|aroused|lingerie)\b|\b18\+)`;
+const SEXUAL = String.raw`(?:\b(?:boobs?|breasts|tits|penis|dick|cock|pussy|dildo|vagina|genitals|bdsm|bondage|milf|slutty|sluts?|stripper|strip club|hookup|nsfw|fetish|vore|busty|sexy|seductive|${SEX_ACT}|intimate|naughty|kinky|aroused|lingerie)\b|\b18\+)`;
 
 export const LEXICAL_RULES: LexicalRule[] = [
 	{
@@ -72,7 +73,16 @@ export const LEXICAL_RULES: LexicalRule[] = [
 		patterns: [
 			/(?<!\bno,? )\b(?:thanks?|thank you|thankful|thx|thnx|tysm|ty|gracias|merci|danke)\b(?! (?:but|for nothing))/i,
 			/\b(?:I|we) (?:really |truly |so |do )?appreciate (?:it|that|this|you|your (?:help|time|answer|reply|response|advice))\b|\bmuch appreciated\b|\bgrateful (?:for|to you)\b/i,
-			/(?:^|[.!?]\s+)(?:that|it|this) (?:worked|works now|did the trick|fixed it|solved it)\b/i,
+			// "That worked", also after an interjection: "Perfect, that worked!", "Yes! It works now".
+			/(?:^|[.!?]\s+)(?:(?:ok(?:ay)?|yes|yay|yep|yeah|wow|oh|perfect|great|awesome|nice|cool|amazing|excellent)[,!.]*\s+)*(?:that|it|this|the (?:code|script|app|fix|command|query|formula|test))(?: finally| now)? (?:worked|works(?: now| perfectly| great)|runs now|did the trick|fixed it|solved it)\b(?!\s*\?)/i,
+			// A short message that is praise and nothing else ("Great job!", "Perfect, well done.", "That's brilliant").
+			// Not with a "but", a negation, a question, or a sarcastic object ("great job breaking everything").
+			new RegExp(
+				String.raw`^(?=[^]{0,80}$)(?![^]*(?:\bbut\b|\bnot\b|n't\b|\?|\b(?:break|broke|ruin|mess|wrong|fail|worse|useless|sarcas)))\s*(?:(?:wow|oh|yes|yay|ok(?:ay)?|omg)[,!.]*\s+)?` +
+					String.raw`(?:(?:that's|that is|this is|it's|you're|you are)\s+)?(?:so |really |absolutely |just )?` +
+					String.raw`(?:(?:great|good|nice|excellent|amazing|awesome|brilliant|fantastic|superb|outstanding|impressive) (?:job|work|stuff)|well done|nailed it|spot on|love it|(?:perfect|awesome|amazing|brilliant|excellent|fantastic|wonderful|superb|impressive|exactly right)(?=[\s!.,:)]*(?:$|thanks?\b|thank you\b|ty\b|well done|you(?:'re| are)\b|great|love)))`,
+				"i",
+			),
 			/\byou(?:'re| are) (?:a lifesaver|amazing|awesome|the best|brilliant|a genius)\b/i,
 			/\b(?:exactly|just) what I (?:needed|wanted|was looking for)\b/i,
 			/\b(?:great|good|nice|excellent|perfect) (?:answer|response|explanation)\b/i,
