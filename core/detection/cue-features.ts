@@ -9,7 +9,8 @@ import { countMatches } from "./evidence";
 export const SEX_ACT = String.raw`(?<!\b(?:the|opposite|same|biological|its|their|his|her|by|of)[\s-])sex\b(?!\s+(?:of|ratio|education|ed|chromosomes?|determination|assigned|differences?)\b)`;
 
 const CUES: [string, RegExp][] = [
-	["refuse_phrase", /\bI (?:can(?:no|')t|cannot|won'?t|am unable|'m unable|am not able|'m not able|must decline)\b/i],
+	// Not the idioms: "I can't wait", "I can't stress this enough", "I can't help but notice".
+	["refuse_phrase", /\bI (?:can(?:no|')t|cannot|won'?t|am unable|'m unable|am not able|'m not able|must decline)\b(?! (?:wait|believe|imagine|stress|thank|recommend|agree|emphasi[sz]e|get enough|say enough|help but)\b)/i],
 	["sorry", /\b(?:sorry|apologi[sz]e|apologies|unfortunately)\b/i],
 	["as_ai", /\bas an AI\b|\blanguage model\b/i],
 	["policy", /\b(?:ethical|unethical|illegal|harmful|inappropriate|guidelines|policy|policies|against my)\b/i],

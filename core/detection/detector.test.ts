@@ -165,7 +165,7 @@ describe("detector: results", () => {
 		for (const input of ["Perfect, that worked!", "Yes! It works now.", "Great job!", "This is brilliant, well done", "Awesome, thanks!", "Nice, the code runs now"]) {
 			expect(result({ input }, "win"), input).toMatchObject({ detected: true, stage: "rules" });
 		}
-		for (const input of ["Great job breaking everything", "Good job but it still fails", "Great, now it's broken.", "It works now?", "Perfect, now do the same for the table", "Good luck with the move"]) {
+		for (const input of ["Great job breaking everything", "Good job but it still fails", "Great, now it's broken.", "It works now?", "Perfect, now do the same for the table", "Good luck with the move", "No thanks", "Thanks, but that didn't help", "Thanks anyway"]) {
 			expect(result({ input }, "win").detected, input).toBe(false);
 		}
 	});
@@ -174,7 +174,21 @@ describe("detector: results", () => {
 		for (const input of ["you absolute moron, I asked for Tuesday", "This is so frustrating, it keeps booking the wrong day", "Forget it. I give up."]) {
 			expect(result({ input }, "user_frustration"), input).toMatchObject({ detected: true, stage: "rules" });
 		}
+		for (const input of ["Why do you keep getting this wrong?", "This answer is garbage", "seriously?? again??", "can you please just do what I asked"]) {
+			expect(result({ input }, "user_frustration"), input).toMatchObject({ detected: true, stage: "rules" });
+		}
 		expect(result({ input: "Shut down my old account please" }, "user_frustration").detected).toBe(false);
+		expect(result({ input: "Why does the app keep a copy of my files?" }, "user_frustration").detected).toBe(false);
+	});
+
+	it("reads 'I can't' idioms as answers, not refusals", () => {
+		for (const output of ["I can't help but notice the loop never ends; here's a fix.", "I can't wait to help you plan this trip! Here are some ideas.", "I can't stress this enough: back up first. Here are the steps.", "I can't imagine a better place for a honeymoon. Here are three hotels."]) {
+			expect(result({ output }, "refusal").detected, output).toBe(false);
+		}
+		expect(result({ output: "That's not something I can assist with." }, "refusal")).toMatchObject({ detected: true, stage: "rules" });
+		const apology = "I apologize for the confusion. I'm so sorry for my mistake. My apologies again.";
+		expect(result({ output: apology }, "refusal").detected).toBe(false);
+		expect(result({ output: apology }, "excessive_apology").detected).toBe(true);
 	});
 
 	it("reads a refusal wrapped in understanding as a refusal", () => {

@@ -51,6 +51,20 @@ const JAILBREAK_INTENT =
 const DAN = /\bDAN\b/;
 const JAILBREAK_HARM_SCORE = 0.5;
 
+/**
+ * Thanks that decline or qualify ("no thanks", "thanks, but it still fails", "thanks anyway"): the
+ * thank-word weighs so much in the win model that it would call these wins.
+ */
+const DECLINED_THANKS = /\bno,? (?:thanks?|thank you)\b|\b(?:thanks?|thank you)[,.!]? (?:but|anyway|for nothing)\b/i;
+
+/**
+ * An assistant apologising for its own error ("Sorry for the confusion, here is the fixed
+ * version") weighs like a refusal in the refusal model (the apology words); without a "cannot"
+ * it is a correction, and the model's verdict goes to the uncertain band.
+ */
+const APOLOGY_FOR_ERROR = /\b(?:sorry|apologi[sz]e|apologies)\b.{0,30}\b(?:confusion|mistake|error|oversight|misunderstanding|mix-up|inconvenience)\b/i;
+const CANNOT = /\b(?:can(?:no|')t|cannot|won'?t|unable|not able|decline|refuse)\b/i;
+
 /** Rephrasing: this user message says again what an earlier one said. */
 const REPHRASE_SIMILARITY = 0.9;
 const REPHRASE_MIN_WORDS = 4;
@@ -119,7 +133,7 @@ export class Detector {
 			const p = predict(model, features(text));
 			if (p > best) [best, bestField] = [p, field];
 		}
-		if (signal === "jailbreak" && best >= model.threshold && bestField && !this.jailbreakIntent(x[bestField]!, features)) {
+		if (best >= model.threshold && bestField && !this.verdictStands(signal, x[bestField]!, features)) {
 			return { signal, score: Math.round(Math.min(best, model.uncertainFrom + (model.threshold - model.uncertainFrom) / 2) * 1000) / 1000, detected: false, stage: "embedding", uncertain: true };
 		}
 		const score = Math.round(best * 1000) / 1000;
@@ -128,6 +142,14 @@ export class Detector {
 		if (detected && bestField) result.evidence = { field: bestField, start: 0, end: x[bestField]!.length, text: x[bestField]!.slice(0, 200) };
 		if (!detected && best >= model.uncertainFrom) result.uncertain = true;
 		return result;
+	}
+
+	/** Whether the model's positive verdict on this text stands, or goes to the uncertain band. */
+	private verdictStands(signal: ImplicitSignal, text: string, features: (text: string) => Features): boolean {
+		if (signal === "jailbreak") return this.jailbreakIntent(text, features);
+		if (signal === "win") return !DECLINED_THANKS.test(text);
+		if (signal === "refusal") return !APOLOGY_FOR_ERROR.test(text) || CANNOT.test(text);
+		return true;
 	}
 
 	private jailbreakIntent(text: string, features: (text: string) => Features): boolean {

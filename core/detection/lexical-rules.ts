@@ -29,7 +29,8 @@ export const LEXICAL_RULES: LexicalRule[] = [
 		field: "output",
 		within: 300,
 		patterns: [
-			new RegExp(String.raw`\bI\s+${NOT}\s+${TASK}\b`, "i"),
+			// Not "I can't help but notice ...": an idiom, then the answer.
+			new RegExp(String.raw`\bI\s+${NOT}\s+${TASK}\b(?! but\b)`, "i"),
 			/\bI(?:'m| am) (?:sorry|afraid),? (?:but )?I (?:can(?:no|')t|cannot|won'?t|am unable|'m unable|am not able|'m not able)\b/i,
 			/\bI (?:must|have to|need to) (?:respectfully )?(?:decline|refuse)\b/i,
 			// A refusal wrapped in understanding: "I understand ... However, I must clarify that creating ...".
@@ -43,6 +44,7 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			/\bI(?:'m| am) not (?:comfortable|in a position) (?:helping|doing|providing|writing|with)\b|\b(?:not something|nothing) I(?:'m| am) (?:comfortable|able|allowed) (?:helping|doing|to help|to do|with)\b/i,
 			/\b(?:that's|that is|this is|it's|it is) (?:outside|beyond) (?:of )?(?:what (?:I|this assistant)|the scope of|my (?:capabilities|abilities|scope))\b/i,
 			/\bI(?:'m| am) (?:only able|only designed|designed only|programmed only) to\b/i,
+			/\b(?:that's|that is|this is|it's|it is) not something I(?:'m| am)? (?:can|able to|allowed to) (?:help|assist|do|provide|support)\b/i,
 		],
 	},
 	{
@@ -71,7 +73,7 @@ export const LEXICAL_RULES: LexicalRule[] = [
 		signal: "win",
 		field: "input",
 		patterns: [
-			/(?<!\bno,? )\b(?:thanks?|thank you|thankful|thx|thnx|tysm|ty|gracias|merci|danke)\b(?! (?:but|for nothing))/i,
+			/(?<!\bno,? )\b(?:thanks?|thank you|thankful|thx|thnx|tysm|ty|gracias|merci|danke)\b(?![,.!]? (?:but|for nothing|anyway))/i,
 			/\b(?:I|we) (?:really |truly |so |do )?appreciate (?:it|that|this|you|your (?:help|time|answer|reply|response|advice))\b|\bmuch appreciated\b|\bgrateful (?:for|to you)\b/i,
 			// "That worked", also after an interjection: "Perfect, that worked!", "Yes! It works now".
 			/(?:^|[.!?]\s+)(?:(?:ok(?:ay)?|yes|yay|yep|yeah|wow|oh|perfect|great|awesome|nice|cool|amazing|excellent)[,!.]*\s+)*(?:that|it|this|the (?:code|script|app|fix|command|query|formula|test))(?: finally| now)? (?:worked|works(?: now| perfectly| great)|runs now|did the trick|fixed it|solved it)\b(?!\s*\?)/i,
@@ -102,6 +104,9 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			/\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time (?:I(?:'m| am|'ve| have) (?:asked|asking|told|said)|asking)\b/i,
 			/\b(?:not even close|still (?:wrong|not working|doesn't work|broken)|that didn't (?:help|work) either)\b/i,
 			/\b(?:how many times (?:do|must|should) I|for the last time)\b/i,
+			/\b(?:seriously|again|still)\s*[?!]*\?[?!]+/i,
+			/\bwhy (?:do|does|are|is) (?:you|it) (?:keep|still|always) (?:\w+ing|getting|doing|making)\b|\bjust do what I (?:ask(?:ed)?|said|told you)\b/i,
+			/\b(?:this|that|your) (?:answer|response|reply|output|code|solution|suggestion|summary|translation) (?:is|was) (?:complete |total |utter )?(?:garbage|trash|useless|terrible|awful|crap|shit|nonsense|rubbish|worthless|wrong)\b/i,
 			// Insults at the assistant, telling it off, giving up.
 			/\byou(?:'re| are)? (?:such an? |a |an |fucking |stupid |little |absolute |complete |total |utter |useless |dumb )*(?:idiot|moron|fool|imbecile|prick|jerk|piece of (?:shit|crap|junk)|clown)\b|\b(?:fuck off|shut up|shut your mouth|screw you|go to hell)\b/i,
 			/\b(?:this|that|it) (?:really )?(?:sucks|is ridiculous|is so annoying|is frustrating|is infuriating)\b|\b(?:so|really|very) (?:annoying|frustrating|infuriating)\b|\bI give up\b|\buseless (?:bot|ai|assistant|app|thing|piece of)\b/i,
