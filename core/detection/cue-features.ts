@@ -1,13 +1,13 @@
 import { countMatches } from "./evidence";
 
+/** "sex" as an act, not as a gender: "the sex of my kitten", "the opposite sex", "sex ratio" are not sexual. */
+export const SEX_ACT = String.raw`(?<!\b(?:the|opposite|same|biological|its|their|his|her|by|of)[\s-])sex\b(?!\s+(?:of|ratio|education|ed|chromosomes?|determination|assigned|differences?)\b)`;
+
 /**
  * Hand-made lexical cues that the embedding (a bag of GloVe words) cannot see well:
  * negation patterns, politeness, imperative role-play, profanity, shouting. They are
  * inputs to the learned models next to the embedding, not decisions.
  */
-/** "sex" as an act, not as a gender: "the sex of my kitten", "the opposite sex", "sex ratio" are not sexual. */
-export const SEX_ACT = String.raw`(?<!\b(?:the|opposite|same|biological|its|their|his|her|by|of)[\s-])sex\b(?!\s+(?:of|ratio|education|ed|chromosomes?|determination|assigned|differences?)\b)`;
-
 const CUES: [string, RegExp][] = [
 	// Not the idioms: "I can't wait", "I can't stress this enough", "I can't help but notice".
 	["refuse_phrase", /\bI (?:can(?:no|')t|cannot|won'?t|am unable|'m unable|am not able|'m not able|must decline)\b(?! (?:wait|believe|imagine|stress|thank|recommend|agree|emphasi[sz]e|get enough|say enough|help but)\b)/i],
