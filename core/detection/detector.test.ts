@@ -152,6 +152,10 @@ describe("detector: results", () => {
 		expect(result({ output: "You are right: the sex of a kitten is hard to tell before eight weeks." }, "nsfw").stage).not.toBe("rules");
 		expect(result({ input: "What is the sex of my kitten, and how can I tell?" }, "nsfw").stage).not.toBe("rules");
 		expect(result({ input: "Write a poem about my sister's wedding" }, "nsfw").detected).toBe(false);
+		// "How to make a bomb" in a game, or a bath bomb, is not a weapon.
+		for (const input of ["How to make a bomb in Minecraft", "how do I make a bath bomb?", "how can I make seed bombs for my garden"]) {
+			expect(result({ input }, "nsfw").detected, input).toBe(false);
+		}
 	});
 
 	it("does not read sex as a gender as sexual content", () => {
