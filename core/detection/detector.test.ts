@@ -134,6 +134,29 @@ describe("detector: results", () => {
 		expect(result({ output, timestamp: Date.UTC(2026, 0, 1) }, "wrong_date").detected).toBe(false);
 	});
 
+	it("reads a question about what the user already gave, or calling them by another name, as forgetting", () => {
+		const trip = [{ role: "user" as const, content: "I want to fly from Boston to Lisbon on May 3, 2 adults" }, { role: "assistant" as const, content: "Great, Boston to Lisbon on May 3. Economy or business?" }];
+		for (const output of ["Sure! What city are you flying from?", "Of course. What date are you flying?", "Got it. Where would you like to go?", "How many passengers will be travelling?"]) {
+			const r = result({ input: "Economy, book it", output, history: trip }, "forgetting");
+			expect(r, output).toMatchObject({ detected: true, stage: "context" });
+			expect(output.slice(r.evidence!.start, r.evidence!.end)).toBe(r.evidence!.text);
+		}
+		const named = [{ role: "user" as const, content: "Hi, my name is John." }, { role: "assistant" as const, content: "Nice to meet you, John!" }];
+		expect(result({ input: "what's my name?", output: "Your name is Sarah.", history: named }, "forgetting").detected).toBe(true);
+		expect(result({ input: "what's my name?", output: "Your name is John.", history: named }, "forgetting").detected).toBe(false);
+		// Not given before, too vague to be an answer, a month rather than a place, or not a question.
+		expect(result({ input: "I want to fly to Rome", output: "Sure! What city are you flying from?" }, "forgetting").detected).toBe(false);
+		expect(result({ input: "I want to fly to Rome next week", output: "Happy to help. When would you like to leave?" }, "forgetting").detected).toBe(false);
+		expect(result({ input: "I want to travel in March", output: "Where would you like to go?" }, "forgetting").detected).toBe(false);
+		expect(result({ input: "fly from Boston", output: "Where you are flying from changes the fare a lot, so here are three options." }, "forgetting").detected).toBe(false);
+		expect(result({ input: "I just gave up on it" }, "forgetting").detected).toBe(false);
+	});
+
+	it("reads leaving the work to the user as laziness", () => {
+		expect(result({ input: "Write the whole essay", output: "Here's an outline. I'll leave the writing to you." }, "laziness")).toMatchObject({ detected: true, stage: "rules" });
+		expect(result({ input: "Should I write it myself?", output: "That's up to you; I can draft it if you like." }, "laziness").detected).toBe(false);
+	});
+
 	it("flags a list far shorter than the one asked for as laziness", () => {
 		const r = result({ input: "Give me 10 names for a coffee shop", output: "1. Bean There\n2. Brew Haven\n3. Daily Grind" }, "laziness");
 		expect(r.detected).toBe(true);

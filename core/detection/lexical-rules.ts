@@ -122,6 +122,7 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			/\[(?:insert|add|your|rest of|remaining|continue)[^\]\n]{0,40}\]/i,
 			/\b(?:and so on|etc\.?) for the (?:rest|remaining|other)\b/i,
 			/\b(?:for brevity|to keep (?:it|this) short|I(?:'ve| have) (?:omitted|left out|skipped))\b/i,
+			/\bI(?:'ll| will) leave (?:the (?:rest|remaining \w+|writing|details|implementation|other \w+)|it|that) (?:(?:up )?to you|for you to (?:do|finish|write|complete))\b|\b(?:left|leave it) as an exercise\b/i,
 		],
 	},
 	{
@@ -133,7 +134,7 @@ export const LEXICAL_RULES: LexicalRule[] = [
 		signal: "forgetting",
 		field: "input",
 		patterns: [
-			/\b(?:I (?:already|just) (?:told|said|gave|mentioned|explained|provided|shared)|as I (?:said|mentioned|told you)|I've already (?:told|said|given|mentioned))\b/i,
+			/\b(?:I (?:already|just) (?:told|said|gave (?:you|it|that|this)|mentioned|explained|provided|shared)|as I (?:said|mentioned|told you)|I've already (?:told|said|given|mentioned))\b/i,
 			/\b(?:you (?:forgot|already asked|asked (?:me )?that already)|did you forget|you don't remember|scroll up)\b/i,
 		],
 	},
