@@ -99,6 +99,10 @@ const ASKED_AGAIN: { question: RegExp; given: RegExp }[] = [
 		given: DATE_VALUE,
 	},
 	{
+		question: /\b(?:what|which) (?:city|town|country) (?:are|do) you (?:live |based |located )?in\b|\bwhere (?:do you live|are you (?:located|based))\b/i,
+		given: new RegExp(String.raw`\bI (?:live|am|'m|am based|'m based|am located|'m located) in ${PLACE}`),
+	},
+	{
 		question: new RegExp(String.raw`\bhow many ${HEADCOUNT}\b`, "i"),
 		given: new RegExp(String.raw`\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) (?:[a-z]+ )?${HEADCOUNT}\b|\bjust (?:me|myself)\b|\bfor (?:\d+|two|three|four|five|six)\b`, "i"),
 	},

@@ -150,10 +150,14 @@ describe("detector: results", () => {
 		expect(result({ input: "I want to travel in March", output: "Where would you like to go?" }, "forgetting").detected).toBe(false);
 		expect(result({ input: "fly from Boston", output: "Where you are flying from changes the fare a lot, so here are three options." }, "forgetting").detected).toBe(false);
 		expect(result({ input: "I just gave up on it" }, "forgetting").detected).toBe(false);
+		expect(result({ input: "I told you already, it's for my sister's wedding." }, "forgetting").detected).toBe(true);
+		const porto = [{ role: "user" as const, content: "I live in Porto, what's the weather this week?" }];
+		expect(result({ input: "Use my city", output: "Sure! What city are you in?", history: porto }, "forgetting").detected).toBe(true);
 	});
 
 	it("reads leaving the work to the user as laziness", () => {
 		expect(result({ input: "Write the whole essay", output: "Here's an outline. I'll leave the writing to you." }, "laziness")).toMatchObject({ detected: true, stage: "rules" });
+		expect(result({ input: "Summarize each of the 10 chapters.", output: "Chapter 1 introduces the heroine. The remaining chapters continue the story in a similar way." }, "laziness").detected).toBe(true);
 		expect(result({ input: "Should I write it myself?", output: "That's up to you; I can draft it if you like." }, "laziness").detected).toBe(false);
 	});
 

@@ -118,9 +118,10 @@ export const LEXICAL_RULES: LexicalRule[] = [
 		patterns: [
 			/\b(?:you can|feel free to|I'll leave it to you to) (?:fill in|complete|add|implement|write) (?:the )?(?:rest|remaining|remainder|other|details|missing|logic)\b/i,
 			/\b(?:rest|remainder) of the (?:code|implementation|list|function|file|document|table)\b.{0,40}\b(?:similar|same|yourself|here|follows the same)\b/i,
-			/(?:\/\/|#|<!--)\s*(?:\.\.\.|…)?\s*(?:rest of|remaining|other|add (?:your|the rest|more)|implement(?:ation)? (?:here|goes here|the rest)|TODO:? implement|your (?:code|logic) here)/i,
+			/(?:\/\/|#|<!--)\s*(?:\.\.\.|…)?\s*(?:rest of|remaining|other|add (?:your|the rest|more|(?:tests|code|cases) for the (?:other|remaining))|implement(?:ation)? (?:here|goes here|the rest)|TODO:? implement|your (?:code|logic) here)/i,
 			/\[(?:insert|add|your|rest of|remaining|continue)[^\]\n]{0,40}\]/i,
 			/\b(?:and so on|etc\.?) for the (?:rest|remaining|other)\b/i,
+			/\b(?:the )?(?:remaining|rest of the|other) \w+ (?:continue|follow|go on|work|are done)\b.{0,40}\b(?:similar(?:ly)?|the same|likewise)\b/i,
 			/\b(?:for brevity|to keep (?:it|this) short|I(?:'ve| have) (?:omitted|left out|skipped))\b/i,
 			/\bI(?:'ll| will) leave (?:the (?:rest|remaining \w+|writing|details|implementation|other \w+)|it|that) (?:(?:up )?to you|for you to (?:do|finish|write|complete))\b|\b(?:left|leave it) as an exercise\b/i,
 		],
@@ -134,7 +135,7 @@ export const LEXICAL_RULES: LexicalRule[] = [
 		signal: "forgetting",
 		field: "input",
 		patterns: [
-			/\b(?:I (?:already|just) (?:told|said|gave (?:you|it|that|this)|mentioned|explained|provided|shared)|as I (?:said|mentioned|told you)|I've already (?:told|said|given|mentioned))\b/i,
+			/\b(?:I (?:already|just) (?:told|said|gave (?:you|it|that|this)|mentioned|explained|provided|shared)|as I (?:said|mentioned|told you)|I (?:told|said to) you (?:already|before|earlier|twice|that already)|I've already (?:told|said|given|mentioned))\b/i,
 			/\b(?:you (?:forgot|already asked|asked (?:me )?that already)|did you forget|you don't remember|scroll up)\b/i,
 		],
 	},
