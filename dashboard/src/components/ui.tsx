@@ -79,3 +79,23 @@ export function BarList({ rows, total, label }: { rows: { value: string; users: 
 		</ul>
 	);
 }
+
+/** "merge into…": pick another issue or intent and merge this one into it. */
+export function MergeInto({ targets, onMerge }: { targets: { id: string; label: string }[]; onMerge: (into: string) => Promise<unknown> }) {
+	const [into, setInto] = useState("");
+	return (
+		<span class="inline-form">
+			<select value={into} onChange={(e) => setInto(e.currentTarget.value)} aria-label="Merge into">
+				<option value="">merge into…</option>
+				{targets.map((t) => (
+					<option key={t.id} value={t.id}>
+						{t.label}
+					</option>
+				))}
+			</select>
+			<ActionButton kind="quiet" disabled={!into} onClick={() => onMerge(into)}>
+				Merge
+			</ActionButton>
+		</span>
+	);
+}

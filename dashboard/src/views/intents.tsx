@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { Link } from "../components/navigation";
 import { Empty, ErrorState, Loading } from "../components/states";
-import { ActionButton, AdminOnly } from "../components/ui";
+import { ActionButton, AdminOnly, MergeInto } from "../components/ui";
 import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
 import { daysAgo } from "../lib/dates";
@@ -72,7 +72,6 @@ export function IntentsView({ api, isAdmin }: { api: ApiClient; isAdmin: boolean
 function IntentActions({ api, row, others, onChanged }: { api: ApiClient; row: MatrixRow; others: MatrixRow[]; onChanged: () => void }) {
 	const [open, setOpen] = useState(false);
 	const [name, setName] = useState(row.name);
-	const [into, setInto] = useState("");
 	const [delta, setDelta] = useState(row.achievable_delta);
 	const [relevance, setRelevance] = useState(row.strategic_relevance);
 	if (!open)
@@ -95,19 +94,7 @@ function IntentActions({ api, row, others, onChanged }: { api: ApiClient; row: M
 			<ActionButton kind="primary" onClick={() => api.updateIntent(row.intent_id, { name, achievable_delta: delta, strategic_relevance: relevance }).then(onChanged)}>
 				Save
 			</ActionButton>
-			<span class="inline-form">
-				<select value={into} onChange={(e) => setInto(e.currentTarget.value)} aria-label="Merge into">
-					<option value="">merge into…</option>
-					{others.map((o) => (
-						<option key={o.intent_id} value={o.intent_id}>
-							{o.name}
-						</option>
-					))}
-				</select>
-				<ActionButton kind="quiet" disabled={!into} onClick={() => api.mergeIntent(row.intent_id, into).then(onChanged)}>
-					Merge
-				</ActionButton>
-			</span>
+			<MergeInto targets={others.map((o) => ({ id: o.intent_id, label: o.name }))} onMerge={(into) => api.mergeIntent(row.intent_id, into).then(onChanged)} />
 			<ActionButton kind="quiet" title="Cluster its inputs into sub-intents on the next maintenance pass" onClick={() => api.splitIntent(row.intent_id).then(onChanged)}>
 				Split
 			</ActionButton>

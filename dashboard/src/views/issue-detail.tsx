@@ -3,7 +3,7 @@ import type { DetectionView } from "../../../core/api-types";
 import { TimeChart } from "../components/chart";
 import { Link } from "../components/navigation";
 import { ErrorState, Loading } from "../components/states";
-import { ActionButton, AdminOnly, BarList, Stat, StateBadge } from "../components/ui";
+import { ActionButton, AdminOnly, BarList, MergeInto, Stat, StateBadge } from "../components/ui";
 import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
 import { daySeconds, dailyMarkers, markerPoints } from "../lib/chart-data";
@@ -138,7 +138,6 @@ function Breakdowns({ issue }: { issue: IssueDetail }) {
 }
 
 function IssueActions({ api, issue, siblings, onChanged }: { api: ApiClient; issue: IssueDetail; siblings: { id: string; title: string }[]; onChanged: () => void }) {
-	const [into, setInto] = useState("");
 	const [untilUsers, setUntilUsers] = useState(10);
 	const [release, setRelease] = useState("");
 	const closed = issue.state === "resolved" || issue.state === "ignored";
@@ -166,19 +165,10 @@ function IssueActions({ api, issue, siblings, onChanged }: { api: ApiClient; iss
 				Split
 			</ActionButton>
 			{siblings.length > 0 && (
-				<span class="inline-form">
-					<select value={into} onChange={(e) => setInto(e.currentTarget.value)} aria-label="Merge into">
-						<option value="">merge into…</option>
-						{siblings.map((s) => (
-							<option key={s.id} value={s.id}>
-								{s.title}
-							</option>
-						))}
-					</select>
-					<ActionButton kind="quiet" disabled={!into} onClick={() => api.mergeIssue(issue.id, into).then(() => (location.href = `/issues/${encodeURIComponent(into)}`))}>
-						Merge
-					</ActionButton>
-				</span>
+				<MergeInto
+					targets={siblings.map((x) => ({ id: x.id, label: x.title }))}
+					onMerge={(into) => api.mergeIssue(issue.id, into).then(() => (location.href = `/issues/${encodeURIComponent(into)}`))}
+				/>
 			)}
 		</div>
 	);
@@ -210,18 +200,14 @@ function CompareForm({ api, issueId, models }: { api: ApiClient; issueId: string
 			<ActionButton onClick={async () => setResult(await api.compareIssue(issueId, query()))}>Compare</ActionButton>
 			{result && (
 				<dl class="props compare">
-					<div>
-						<dt>A</dt>
-						<dd>
-							{(result.a.rate * 100).toFixed(1)}% ({result.a.affected} of {result.a.total} users)
-						</dd>
-					</div>
-					<div>
-						<dt>B</dt>
-						<dd>
-							{(result.b.rate * 100).toFixed(1)}% ({result.b.affected} of {result.b.total} users)
-						</dd>
-					</div>
+					{([["A", result.a], ["B", result.b]] as const).map(([name, side]) => (
+						<div key={name}>
+							<dt>{name}</dt>
+							<dd>
+								{(side.rate * 100).toFixed(1)}% ({side.affected} of {side.total} users)
+							</dd>
+						</div>
+					))}
 					<div>
 						<dt>Change</dt>
 						<dd class={result.significant ? (result.difference_pp > 0 ? "trend-bad" : "trend-good") : ""}>
