@@ -92,6 +92,21 @@ describe("dashboard in a real browser, on the demo month", () => {
 		await shot(page, "intents");
 	});
 
+	it("intents: merge one into another from its row", async () => {
+		await page.goto(`${BASE}/intents`);
+		const row = page.locator(".heatmap tbody tr").last();
+		const source = new URL((await row.locator("th a").getAttribute("href"))!, BASE).searchParams.get("intent")!;
+		const ids = async () => (await api<{ data: { id: string }[] }>("/api/intents")).data.map((i) => i.id);
+		expect(await ids()).toContain(source);
+		await row.getByRole("button", { name: "Edit" }).click();
+		const select = row.getByLabel("Merge into");
+		const into = (await select.locator("option").nth(1).getAttribute("value"))!;
+		await select.selectOption(into);
+		await row.getByRole("button", { name: "Merge" }).click();
+		await expect.poll(ids).not.toContain(source);
+		expect(await ids()).toContain(into);
+	});
+
 	it("search: by meaning finds calendar refusals worded differently", async () => {
 		await page.goto(`${BASE}/search?q=${encodeURIComponent("assistant will not touch my schedule")}`);
 		await page.locator(".event-row").first().waitFor();
