@@ -18,29 +18,7 @@ export function apologyStreak(x: DetectionInput): Evidence | null {
 	return null;
 }
 
-const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
-const TODAY = new RegExp(
-	String.raw`\b(?:today(?:'s date)? is|today is|it(?:'s| is) (?:currently|now)|the (?:current|present) (?:date|year) is|(?:we are|we're) (?:currently )?in(?: the year)?|this year(?:,| is)|as of today,?)\s+(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?(?:(${MONTHS.join("|")})\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(${MONTHS.join("|")}),?\s+(\d{4})|(\d{4})-(\d{2})-(\d{2})|(\d{4}))\b`,
-	"i",
-);
-
-/** The assistant states today's date or year, and it disagrees with when the event happened. */
-export function wrongDate(x: DetectionInput): Evidence | null {
-	if (!x.output) return null;
-	const m = TODAY.exec(x.output);
-	if (!m) return null;
-	const at = new Date(x.timestamp ?? Date.now());
-	const evidence: Evidence = { field: "output", start: m.index, end: m.index + m[0].length, text: m[0] };
-	let stated: number | null = null;
-	if (m[1]) stated = Date.UTC(Number(m[3]), MONTHS.indexOf(m[1].toLowerCase()), Number(m[2]));
-	else if (m[5]) stated = Date.UTC(Number(m[6]), MONTHS.indexOf(m[5].toLowerCase()), Number(m[4]));
-	else if (m[7]) stated = Date.UTC(Number(m[7]), Number(m[8]) - 1, Number(m[9]));
-	if (stated !== null) return Math.abs(stated - at.getTime()) > 2 * 86_400_000 ? evidence : null;
-	const year = Number(m[10]);
-	// A year alone: wrong if it is not the event's year (a day's slack around New Year).
-	const slack = [new Date(at.getTime() - 86_400_000).getUTCFullYear(), new Date(at.getTime() + 86_400_000).getUTCFullYear()];
-	return slack.includes(year) ? null : evidence;
-}
+export { wrongDate } from "./wrong-date";
 
 export function toolFailure(x: DetectionInput): Evidence | null {
 	const failed = (x.tool_calls ?? []).find((t) => t.error);
