@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { clusterTexts, OUTLIER } from "../core/clustering/cluster-texts";
-import { defaultEmbedder } from "../core/embedding/default-embedder";
+import { useLiteEmbedder } from "../core/embedding/use-lite-node";
 
 const lineSchema = z.object({
 	id: z.union([z.string(), z.number()], { error: "is required: a string or a number" }),
@@ -41,7 +41,7 @@ export async function clusterCommand(args: string[]): Promise<number> {
 		}
 	});
 	const ok = parsed.filter((p): p is { id: string | number; text: string } => "text" in p);
-	const { assignments, clusters } = clusterTexts(defaultEmbedder(), ok.map((p) => p.text));
+	const { assignments, clusters } = await clusterTexts(await useLiteEmbedder(), ok.map((p) => p.text));
 	let k = 0;
 	const result = parsed.map((p) => {
 		if (!("text" in p)) return JSON.stringify(p);

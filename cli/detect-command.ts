@@ -1,7 +1,8 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { z } from "zod";
-import { createDetector } from "../core/detection/default-detector";
+import type { DetectionInput } from "../core/detection/detection-input";
+import { nodeDetector } from "../core/detection/node-detector";
 
 const lineSchema = z.object({
 	id: z.union([z.string(), z.number()], { error: "is required: a string or a number" }),
@@ -25,23 +26,35 @@ export async function detectCommand(args: string[]): Promise<number> {
 		console.error("usage: barometer detect FILE.jsonl [-o OUT.jsonl]   (FILE may be - for standard input)");
 		return 2;
 	}
-	const detector = createDetector();
+	const detector = await nodeDetector();
 	const out: NodeJS.WritableStream = outIndex >= 0 && args[outIndex + 1] ? createWriteStream(args[outIndex + 1]!) : process.stdout;
 	const lines = createInterface({ input: file === "-" ? process.stdin : createReadStream(file), crlfDelay: Infinity });
 	let lineNo = 0;
 	let failed = 0;
 	let buffer = "";
+	// Lines are detected in batches: the encoder embeds a batch of texts in one call.
+	let pending: ({ id: unknown; x: DetectionInput } | { error: unknown })[] = [];
+	const flush = async () => {
+		const inputs = pending.filter((p): p is { id: unknown; x: DetectionInput } => "x" in p);
+		const detected = await detector.detectBatch(inputs.map((p) => p.x));
+		let k = 0;
+		for (const p of pending) {
+			const result = "x" in p ? { id: p.id, signals: detected[k++]!.map((r) => ({ signal: r.signal, score: r.score, detected: r.detected, stage: r.stage })) } : p.error;
+			buffer += `${JSON.stringify(result)}\n`;
+		}
+		pending = [];
+		if (buffer.length > 1 << 16) {
+			if (!out.write(buffer)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+			buffer = "";
+		}
+	};
 	for await (const line of lines) {
 		lineNo++;
 		if (!line.trim()) continue;
-		let result: unknown;
 		try {
 			const x = lineSchema.parse(JSON.parse(line));
 			const timestamp = x.timestamp === undefined ? undefined : typeof x.timestamp === "number" ? x.timestamp : Date.parse(x.timestamp);
-			result = {
-				id: x.id,
-				signals: detector.detect({ input: x.input, output: x.output, history: x.history, tool_calls: x.tool_calls, timestamp }).map((r) => ({ signal: r.signal, score: r.score, detected: r.detected, stage: r.stage })),
-			};
+			pending.push({ id: x.id, x: { input: x.input, output: x.output, history: x.history, tool_calls: x.tool_calls, timestamp } });
 		} catch (err) {
 			failed++;
 			const id = (() => {
@@ -52,15 +65,12 @@ export async function detectCommand(args: string[]): Promise<number> {
 				}
 			})();
 			const message = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join(".") || "line"}: ${i.message}`).join("; ") : (err as Error).message;
-			result = { id, error: `line ${lineNo}: ${message}` };
+			pending.push({ error: { id, error: `line ${lineNo}: ${message}` } });
 			console.error(`barometer detect: line ${lineNo}: ${message}`);
 		}
-		buffer += `${JSON.stringify(result)}\n`;
-		if (buffer.length > 1 << 16) {
-			if (!out.write(buffer)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
-			buffer = "";
-		}
+		if (pending.length >= 64) await flush();
 	}
+	await flush();
 	await new Promise<void>((resolve) => out.write(buffer, () => resolve()));
 	if (out !== process.stdout) await new Promise<void>((resolve) => out.end(() => resolve()));
 	return failed > 0 ? 1 : 0;

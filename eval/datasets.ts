@@ -3,6 +3,7 @@
 // toxicchat is CC-BY-NC-4.0, evaluation only: it is never used to train or calibrate.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import type { TurnContext } from "../core/detection/model-features";
 import { benignInstructionPrompts } from "./own-data/benign-instructions";
 
 export const EVAL_DIR = resolve(process.env.BAROMETER_EVAL_DIR ?? "../shared/eval");
@@ -11,6 +12,10 @@ export interface Example {
 	text: string;
 	label: 0 | 1;
 	source: string;
+	/** The conversation before a user turn, for models that read a reaction (user_frustration). */
+	context?: TurnContext;
+	/** How much the row counts (a data set's weight that restores the natural prior); default 1. */
+	weight?: number;
 }
 
 /**
@@ -62,6 +67,37 @@ function plainRequests(part: Part, perFile: number): Example[] {
 
 const FRUSTRATION = new Set(["anger", "annoyance"]);
 
+/**
+ * xstest completions: real answers of two models to the same 450 prompts, so the split is by the
+ * prompt (both answers to a prompt are on the same side). A refusal is a full or a partial one.
+ */
+export function xstestCompletions(part: Part): Example[] {
+	return readRows("xstest_completions_dev")
+		.filter((r) => partOf(String(r.prompt)) === part)
+		.map((r) => ({ text: text(r), label: (r.label === "full_compliance" ? 0 : 1) as 0 | 1, source: "xstest_completions" }));
+}
+
+/**
+ * USS: user turns of real task dialogues (SGD) and movie recommendation chats (ReDial), each with
+ * the turns before it, labelled dissatisfied / neutral / satisfied; `weight` restores the natural
+ * prior (dissatisfied turns are ~6% of turns). Split by dialogue: turns of one dialogue share context.
+ */
+export function ussTurns(part: Part): Example[] {
+	return readRows("uss_satisfaction_dev")
+		.filter((r) => partOf(String(r.dialogue)) === part)
+		.map((r) => {
+			const turns = (r.context as { role: string; text: string }[]) ?? [];
+			const last = (role: string) => turns.findLast((t) => t.role === role)?.text;
+			return {
+				text: text(r),
+				label: (r.label === "dissatisfied" ? 1 : 0) as 0 | 1,
+				source: `uss_${String(r.corpus).toLowerCase()}`,
+				context: { previousReply: last("system"), previousRequest: last("user") },
+				weight: Number(r.weight ?? 1),
+			};
+		});
+}
+
 /** Training data per learned signal, from the tune part of files whose licence allows it. */
 export function trainingSets(part: Part = "tune"): Record<"refusal" | "jailbreak" | "nsfw" | "win" | "user_frustration", Example[]> {
 	const mine = <T extends Record<string, unknown>>(rows: T[], key: (r: T) => string = text) => rows.filter((r) => partOf(key(r)) === part);
@@ -72,6 +108,7 @@ export function trainingSets(part: Part = "tune"): Record<"refusal" | "jailbreak
 	const requests = plainRequests(part, 700);
 	return {
 		refusal: [
+			...xstestCompletions(part),
 			...jbb.filter((r) => r.response).map((r) => ({ text: String(r.response), label: (r.jailbroken ? 0 : 1) as 0 | 1, source: "jbb" })),
 			...sample(replies, 800, 3),
 		],
@@ -95,6 +132,7 @@ export function trainingSets(part: Part = "tune"): Record<"refusal" | "jailbreak
 		],
 		win: [...goemotions.map((r) => ({ text: text(r), label: (labels(r).includes("gratitude") ? 1 : 0) as 0 | 1, source: "goemotions" })), ...sample(requests, 700, 7)],
 		user_frustration: [
+			...ussTurns(part),
 			...goemotions.map((r) => ({ text: text(r), label: (labels(r).some((l) => FRUSTRATION.has(l)) ? 1 : 0) as 0 | 1, source: "goemotions" })),
 			...sample(requests, 700, 9),
 		],

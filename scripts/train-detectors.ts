@@ -1,48 +1,49 @@
-// `npm run train`: fits the per-signal logistic models over [embedding ⊕ cue features] on the
-// tune part of ../shared/eval (never toxicchat, never report rows) and picks each threshold
-// on a held-out quarter of the tune part. Writes core/detection/models.generated.ts.
+// `npm run train`: fits the per-signal logistic models over [sentence vector ⊕ cue features]
+// (see core/detection/model-features.ts) on the tune part of ../shared/eval (never toxicchat,
+// never report rows) and picks each threshold on a held-out quarter of the tune part.
+// Writes core/detection/models.generated.ts.
 import { writeFileSync } from "node:fs";
-import { defaultEmbedder } from "../core/embedding/default-embedder";
-import { textFeatures } from "../core/detection/detector";
+import { MODEL_SPECS, type ModelSignal } from "../core/detection/detector";
 import { NGRAM_BUCKETS } from "../core/detection/hashed-ngrams";
 import { LEXICAL_RULES } from "../core/detection/lexical-rules";
 import { type LinearModel, predict, trainLogistic } from "../core/detection/linear-model";
-import { fnv1a, trainingSets } from "../eval/datasets";
+import { modelFeatures } from "../core/detection/model-features";
+import { useLiteEmbedder } from "../core/embedding/use-lite-node";
+import { CachedEmbedder } from "../eval/embedding-cache";
+import { type Example, fnv1a, trainingSets } from "../eval/datasets";
 
-const embedder = defaultEmbedder();
-/**
- * Hashed n-grams need many positives not to overfit: chosen per signal by F1 on the
- * calibration quarter (jailbreak ~600 and nsfw ~450 positives gain; the others, ~150-200, lose).
- */
-const WITH_NGRAMS = new Set(["jailbreak", "nsfw"]);
+const embedder = new CachedEmbedder(await useLiteEmbedder());
 /**
  * Thresholds are calibrated on held-out rows of the signal's own kind of text (easy negatives
  * from other sources would make any threshold look precise), plus plain requests where the
  * signal reads user input, since those are most of real traffic.
  */
-const CALIBRATION_SOURCES: Record<string, string[] | undefined> = {
-	refusal: ["jbb"],
+const CALIBRATION_SOURCES: Record<ModelSignal, string[] | undefined> = {
+	refusal: ["xstest_completions"],
 	win: ["goemotions"],
-	user_frustration: ["goemotions"],
+	user_frustration: ["uss_sgd", "uss_redial"],
 	// Plain requests are most of real traffic: the threshold must hold on them too.
 	nsfw: ["moderation", "xstest", "forbidden_questions", "jbb_goals", "clinc150", "banking77", "snips"],
+	jailbreak: undefined,
 };
-const features = (text: string) => textFeatures(embedder, text);
 /** Alerts page people: thresholds maximise F-beta with beta 0.5, weighting precision over recall. */
-const BETA = 0.5;
+const BETA = Number(process.env.TRAIN_BETA ?? 0.5);
+/** Sources left out of training, for experiments (`TRAIN_DROP=jbb,goemotions npm run train`). */
+const DROP = new Set((process.env.TRAIN_DROP ?? "").split(",").filter(Boolean));
 
-/** The threshold that maximises F0.5 of the cascade: a row is detected if a rule fires or the score reaches t. */
-function bestThreshold(scores: number[], labels: number[], ruleHits: boolean[]) {
+/** The threshold that maximises weighted F-beta of the cascade: a row is detected if a rule fires or the score reaches t. */
+function bestThreshold(scores: number[], rows: Example[], ruleHits: boolean[]) {
 	let best = { threshold: 0.5, f: -1, precision: 0, recall: 0 };
 	for (let t = 0.05; t < 1; t += 0.01) {
 		let tp = 0, fp = 0, fn = 0;
 		scores.forEach((s, i) => {
 			const hit = ruleHits[i] || s >= t;
-			if (hit && labels[i] === 1) tp++;
-			else if (hit) fp++;
-			else if (labels[i] === 1) fn++;
+			const w = rows[i]!.weight ?? 1;
+			if (hit && rows[i]!.label === 1) tp += w;
+			else if (hit) fp += w;
+			else if (rows[i]!.label === 1) fn += w;
 		});
-		const p = tp / Math.max(1, tp + fp), r = tp / Math.max(1, tp + fn);
+		const p = tp / Math.max(1e-9, tp + fp), r = tp / Math.max(1e-9, tp + fn);
 		const f = p + r === 0 ? 0 : ((1 + BETA ** 2) * p * r) / (BETA ** 2 * p + r);
 		if (f > best.f) best = { threshold: Math.round(t * 100) / 100, f, precision: p, recall: r };
 	}
@@ -50,26 +51,34 @@ function bestThreshold(scores: number[], labels: number[], ruleHits: boolean[]) 
 }
 
 const models: Record<string, LinearModel> = {};
-for (const [signal, examples] of Object.entries(trainingSets("tune"))) {
-	const unique = [...new Map(examples.filter((e) => e.text.trim()).map((e) => [e.text, e])).values()];
+for (const [name, examples] of Object.entries(trainingSets("tune"))) {
+	const signal = name as ModelSignal;
+	const spec = MODEL_SPECS[signal];
+	// One row per text and context: the same words after another reply are another example.
+	const key = (e: Example) => `${e.text}\u0000${e.context?.previousReply ?? ""}`;
+	const unique = [...new Map(examples.filter((e) => e.text.trim() && !DROP.has(e.source)).map((e) => [key(e), e])).values()];
+	const texts = unique.flatMap((e) => [e.text, e.context?.previousReply, e.context?.previousRequest]).filter((t): t is string => !!t?.trim());
+	const vectors = await embedder.embed(texts);
+	const byText = new Map(texts.map((t, i) => [t, vectors[i]!]));
+	const zero = new Float32Array(embedder.dimensions);
+	const feats = (e: Example) => modelFeatures(spec, e.text, (t) => byText.get(t) ?? zero, e.context);
 	const inDomain = CALIBRATION_SOURCES[signal];
-	const ofDomain = (e: (typeof unique)[number]) => !inDomain || inDomain.includes(e.source);
-	let calib = unique.filter((e) => (fnv1a(`calibrate:${e.text}`) & 3) === 0 && ofDomain(e));
+	const ofDomain = (e: Example) => !inDomain || inDomain.includes(e.source);
+	let calib = unique.filter((e) => (fnv1a(`calibrate:${key(e)}`) & 3) === 0 && ofDomain(e));
 	// Too few positives cannot place a threshold: use every in-domain tune row then (optimistic, as
 	// three quarters were trained on, but far less noisy than 30 positives).
 	if (calib.filter((e) => e.label === 1).length < 50) calib = unique.filter(ofDomain);
-	const train = unique.filter((e) => (fnv1a(`calibrate:${e.text}`) & 3) !== 0);
-	const sparse = process.env.TRAIN_LR ? { lr: Number(process.env.TRAIN_LR), l2: Number(process.env.TRAIN_L2 ?? 1e-3) } : {};
-	const ngrams = WITH_NGRAMS.has(signal);
-	const feats = (text: string) => (ngrams ? features(text) : { ...features(text), sparse: [] });
-	const trained = trainLogistic(train.map((e) => feats(e.text)), train.map((e) => e.label), ngrams ? NGRAM_BUCKETS : 0, sparse);
-	const { weights, bias } = trained;
-	const ngramWeights = ngrams ? trained.ngramWeights : [];
-	const draft: LinearModel = { embedder: embedder.model, weights, ngramWeights, bias, threshold: 0.5, uncertainFrom: 0.5 };
-	const scores = calib.map((e) => predict(draft, feats(e.text)));
+	const train = unique.filter((e) => (fnv1a(`calibrate:${key(e)}`) & 3) !== 0);
+	const ngrams = "ngrams" in spec && spec.ngrams;
+	const trained = trainLogistic(train.map(feats), train.map((e) => e.label), ngrams ? NGRAM_BUCKETS : 0, {
+		sampleWeights: train.map((e) => e.weight ?? 1),
+		...(process.env.TRAIN_L2 ? { l2: Number(process.env.TRAIN_L2) } : {}),
+	});
+	const draft: LinearModel = { embedder: embedder.model, weights: trained.weights, ngramWeights: ngrams ? trained.ngramWeights : [], bias: trained.bias, threshold: 0.5, uncertainFrom: 0.5 };
+	const scores = calib.map((e) => predict(draft, feats(e)));
 	const rules = LEXICAL_RULES.filter((r) => r.signal === signal).flatMap((r) => r.patterns.map((p) => ({ p, within: r.within })));
 	const ruleHits = calib.map((e) => rules.some(({ p, within }) => p.test(within ? e.text.slice(0, within) : e.text)));
-	const best = bestThreshold(scores, calib.map((e) => e.label), ruleHits);
+	const best = bestThreshold(scores, calib, ruleHits);
 	// The uncertain band starts where 95% of the calibration positives still score: below it the
 	// LLM check would rarely find anything; above the threshold it is not needed.
 	const positiveScores = scores.filter((_, i) => calib[i]!.label === 1).sort((a, b) => a - b);

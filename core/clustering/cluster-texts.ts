@@ -1,4 +1,4 @@
-import type { SifEmbedder } from "../embedding/sif-embedder";
+import type { Embedder } from "../embedding/embedder";
 import { averageLinkage } from "./agglomerative";
 import { clusterKeywords, templateTitle } from "./cluster-naming";
 import { centroid, similarity, type TextVector, textVectors } from "./text-vectors";
@@ -14,6 +14,10 @@ export interface ClusterOptions {
 	compare?: (text: string) => string;
 	/** Words to leave out of the comparison, e.g. the words that define the signal being clustered. */
 	ignoreWords?: ReadonlySet<string>;
+	/** The sentence vector's share of the similarity (the rest is TF-IDF); default DENSE_WEIGHT. */
+	denseWeight?: number;
+	/** See OUTLIER_RATIO. */
+	outlierRatio?: number;
 	/** Rounds of nearest-centre reassignment after merging. */
 	refineRounds?: number;
 	/** The n×n matrix is built for at most this many texts; later ones join their nearest cluster. */
@@ -32,6 +36,8 @@ export interface ClusterOptions {
  * (a group of the minimum size is half of each member's neighbourhood).
  */
 export const OUTLIER_RATIO = 0.65;
+/** Average-linkage similarity below which clusters stay apart, for the default sentence encoder. */
+export const DEFAULT_THRESHOLD = 0.3;
 /** Below this many texts the density estimate is too noisy to call anything an outlier: every text is placed. */
 export const MIN_OUTLIER_BATCH = 50;
 /** Assignment of a text left out as an outlier. */
@@ -105,12 +111,12 @@ function neighbourDensity(S: Float32Array, m: number, k: number): Float32Array {
  * alike. Chosen on banking77's train split with out-of-scope texts mixed in (xstest prompts,
  * Reddit comments); it leaves 2-3% of an all-in-scope batch out.
  */
-function findOutliers(S: Float32Array, m: number, k: number): Uint8Array {
+function findOutliers(S: Float32Array, m: number, k: number, ratio: number): Uint8Array {
 	const out = new Uint8Array(m);
 	if (m < Math.max(MIN_OUTLIER_BATCH, 2 * k)) return out;
 	const density = neighbourDensity(S, m, k);
 	const median = Float32Array.from(density).sort()[Math.floor(m / 2)]!;
-	for (let i = 0; i < m; i++) if (density[i]! < OUTLIER_RATIO * median) out[i] = 1;
+	for (let i = 0; i < m; i++) if (density[i]! < ratio * median) out[i] = 1;
 	return out;
 }
 
@@ -119,13 +125,13 @@ function findOutliers(S: Float32Array, m: number, k: number): Uint8Array {
  * merging up to a similarity threshold, small clusters dissolved into their nearest neighbour,
  * then a few rounds of nearest-centre reassignment. Each cluster is named by its distinctive words.
  */
-export function clusterTexts(embedder: SifEmbedder, texts: string[], opts: ClusterOptions = {}): Clustering {
+export async function clusterTexts(embedder: Embedder, texts: string[], opts: ClusterOptions = {}): Promise<Clustering> {
 	const n = texts.length;
 	if (n === 0) return { assignments: [], clusters: [] };
-	const threshold = opts.threshold ?? 0.3;
+	const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
 	const minSize = opts.minSize ?? Math.min(5, Math.max(2, Math.ceil(n / 200)));
 	const maxMatrix = opts.maxMatrix ?? 6000;
-	const vectors = textVectors(embedder, opts.compare ? texts.map(opts.compare) : texts, opts.ignoreWords);
+	const vectors = await textVectors(embedder, opts.compare ? texts.map(opts.compare) : texts, opts.ignoreWords, opts.denseWeight);
 
 	const m = Math.min(n, maxMatrix);
 	const S = new Float32Array(m * m);
@@ -136,7 +142,7 @@ export function clusterTexts(embedder: SifEmbedder, texts: string[], opts: Clust
 			S[j * m + i] = s;
 		}
 	}
-	const outlier = opts.outliers === false ? new Uint8Array(m) : findOutliers(S, m, 2 * minSize);
+	const outlier = opts.outliers === false ? new Uint8Array(m) : findOutliers(S, m, 2 * minSize, opts.outlierRatio ?? OUTLIER_RATIO);
 	let labels = averageLinkage(S, m, threshold, (i) => outlier[i] === 1).map((l, i) => (outlier[i] ? OUTLIER : l));
 	if (n > m) {
 		const placed = centres(vectors.slice(0, m), labels.slice(0, m), () => true);

@@ -1,11 +1,10 @@
-import type { SifEmbedder } from "../embedding/sif-embedder";
+import type { Embedder } from "../embedding/embedder";
 import { apologyStreak, asksAgain, shortList, toolFailure, toolLoop, wrongDate } from "./context-rules";
-import { cueFeatures } from "./cue-features";
 import type { DetectionInput } from "./detection-input";
 import { type Evidence, findFirst } from "./evidence";
 import { LEXICAL_RULES } from "./lexical-rules";
-import { hashedNgrams } from "./hashed-ngrams";
 import { type Features, type LinearModel, predict } from "./linear-model";
+import { type ModelSpec, type VectorOf, modelFeatures, textsToEmbed, turnContext } from "./model-features";
 import { IMPLICIT_SIGNAL_NAMES, type ImplicitSignal } from "./signal-catalog";
 
 export type Stage = "rules" | "context" | "embedding" | "llm";
@@ -20,14 +19,16 @@ export interface SignalResult {
 	uncertain?: boolean;
 }
 
-/** Which text each learned model reads. nsfw reads both sides and keeps the higher score. */
-const MODEL_FIELDS: Partial<Record<ImplicitSignal, ("input" | "output")[]>> = {
-	refusal: ["output"],
-	jailbreak: ["input"],
-	nsfw: ["input", "output"],
-	win: ["input"],
-	user_frustration: ["input"],
-};
+/** Which text each learned model reads, and how (see model-features.ts). nsfw reads both sides and keeps the higher score. */
+export const MODEL_SPECS = {
+	refusal: { fields: ["output"] },
+	jailbreak: { fields: ["input"], ngrams: true },
+	nsfw: { fields: ["input", "output"], ngrams: true },
+	win: { fields: ["input"] },
+	user_frustration: { fields: ["input"], reaction: true },
+} as const satisfies Partial<Record<ImplicitSignal, ModelSpec>>;
+export type ModelSignal = keyof typeof MODEL_SPECS;
+const modelSpec = (signal: ImplicitSignal): ModelSpec | undefined => (MODEL_SPECS as Partial<Record<ImplicitSignal, ModelSpec>>)[signal];
 
 const CONTEXT_RULES: Partial<Record<ImplicitSignal, ((x: DetectionInput) => Evidence | null)[]>> = {
 	wrong_date: [wrongDate],
@@ -71,19 +72,15 @@ const REPHRASE_MIN_WORDS = 4;
 
 export type DetectorModels = Partial<Record<ImplicitSignal, LinearModel>>;
 
-/** What the learned models read: the embedded text, cue features, and hashed word n-grams. */
-export function textFeatures(embedder: SifEmbedder, text: string): Features {
-	return { dense: Float32Array.from([...embedder.embedOne(text), ...cueFeatures(text)]), sparse: hashedNgrams(text) };
-}
-
 /**
  * The cascade, cheapest first: precise phrases (rules), conversation and tool context,
- * then a learned model over the embedded text. Every default signal gets a result for
- * every event, so rates are over all traffic, not a sample.
+ * then a learned model over the encoded text. Every default signal gets a result for
+ * every event, so rates are over all traffic, not a sample. Texts are encoded in one batched
+ * call per batch of events: the encoder is what detection costs.
  */
 export class Detector {
 	constructor(
-		private readonly embedder: SifEmbedder,
+		readonly embedder: Embedder,
 		private readonly models: DetectorModels,
 	) {
 		for (const [signal, model] of Object.entries(models)) {
@@ -91,20 +88,30 @@ export class Detector {
 		}
 	}
 
-	detect(x: DetectionInput): SignalResult[] {
-		const cache = new Map<string, Features>();
-		const features = (text: string) => {
-			let f = cache.get(text);
-			if (!f) {
-				f = textFeatures(this.embedder, text);
-				cache.set(text, f);
-			}
-			return f;
-		};
-		return IMPLICIT_SIGNAL_NAMES.map((signal) => this.detectSignal(signal, x, features));
+	async detect(x: DetectionInput): Promise<SignalResult[]> {
+		return (await this.detectBatch([x]))[0]!;
 	}
 
-	private detectSignal(signal: ImplicitSignal, x: DetectionInput, features: (text: string) => Features): SignalResult {
+	async detectBatch(xs: DetectionInput[]): Promise<SignalResult[][]> {
+		const texts = [...new Set(xs.flatMap((x) => [...textsToEmbed(x), ...earlierRequests(x)]))];
+		const vectors = await this.embedder.embed(texts);
+		const byText = new Map(texts.map((t, i) => [t, vectors[i]!]));
+		const zero = new Float32Array(this.embedder.dimensions);
+		const vectorOf: VectorOf = (t) => byText.get(t) ?? zero;
+		return xs.map((x) => {
+			const ctx = turnContext(x);
+			const cache = new Map<string, Features>();
+			const features = (signal: ImplicitSignal, spec: ModelSpec, text: string) => {
+				const key = `${spec.reaction ? "r" : "t"}${spec.ngrams ? "n" : ""}:${text}`;
+				let f = cache.get(key);
+				if (!f) cache.set(key, (f = modelFeatures(spec, text, vectorOf, spec.reaction ? ctx : undefined)));
+				return f;
+			};
+			return IMPLICIT_SIGNAL_NAMES.map((signal) => this.detectSignal(signal, x, features, vectorOf));
+		});
+	}
+
+	private detectSignal(signal: ImplicitSignal, x: DetectionInput, features: FeaturesOf, vectorOf: VectorOf): SignalResult {
 		for (const rule of LEXICAL_RULES) {
 			if (rule.signal !== signal) continue;
 			const fields = rule.field === "both" ? (["input", "output"] as const) : ([rule.field] as const);
@@ -119,18 +126,19 @@ export class Detector {
 			if (evidence) return { signal, score: 1, detected: true, stage: "context", evidence };
 		}
 		if (signal === "user_frustration") {
-			const evidence = this.rephrased(x);
+			const evidence = rephrased(x, vectorOf);
 			if (evidence) return { signal, score: 0.9, detected: true, stage: "context", evidence };
 		}
 		const model = this.models[signal];
-		const fields = MODEL_FIELDS[signal];
-		if (!model || !fields) return { signal, score: 0, detected: false, stage: CONTEXT_RULES[signal] ? "context" : "rules" };
+		const spec = modelSpec(signal);
+		const fields = spec?.fields;
+		if (!model || !spec || !fields) return { signal, score: 0, detected: false, stage: CONTEXT_RULES[signal] ? "context" : "rules" };
 		let best = 0;
 		let bestField: "input" | "output" | undefined;
 		for (const field of fields) {
 			const text = x[field];
 			if (!text || !text.trim()) continue;
-			const p = predict(model, features(text));
+			const p = predict(model, features(signal, spec, text));
 			if (p > best) [best, bestField] = [p, field];
 		}
 		if (best >= model.threshold && bestField && !this.verdictStands(signal, x[bestField]!, features)) {
@@ -145,33 +153,39 @@ export class Detector {
 	}
 
 	/** Whether the model's positive verdict on this text stands, or goes to the uncertain band. */
-	private verdictStands(signal: ImplicitSignal, text: string, features: (text: string) => Features): boolean {
+	private verdictStands(signal: ImplicitSignal, text: string, features: FeaturesOf): boolean {
 		if (signal === "jailbreak") return this.jailbreakIntent(text, features);
 		if (signal === "win") return !DECLINED_THANKS.test(text);
 		if (signal === "refusal") return !APOLOGY_FOR_ERROR.test(text) || CANNOT.test(text);
 		return true;
 	}
 
-	private jailbreakIntent(text: string, features: (text: string) => Features): boolean {
+	private jailbreakIntent(text: string, features: FeaturesOf): boolean {
 		if (JAILBREAK_INTENT.test(text) || DAN.test(text)) return true;
 		const nsfw = this.models.nsfw;
-		return nsfw !== undefined && predict(nsfw, features(text)) >= JAILBREAK_HARM_SCORE;
+		return nsfw !== undefined && predict(nsfw, features("nsfw", MODEL_SPECS.nsfw, text)) >= JAILBREAK_HARM_SCORE;
 	}
+}
 
-	private rephrased(x: DetectionInput): Evidence | null {
-		const input = x.input?.trim();
-		if (!input || input.split(/\s+/).length < REPHRASE_MIN_WORDS) return null;
-		const earlier = (x.history ?? []).filter((t) => t.role === "user" && t.content.trim().split(/\s+/).length >= REPHRASE_MIN_WORDS);
-		if (earlier.length === 0) return null;
-		const now = this.embedder.embedOne(input);
-		for (const turn of earlier.slice(-5)) {
-			const then = this.embedder.embedOne(turn.content);
-			let dot = 0;
-			for (let d = 0; d < now.length; d++) dot += now[d]! * then[d]!;
-			if (dot >= REPHRASE_SIMILARITY) {
-				return { field: "history", start: 0, end: turn.content.length, text: turn.content.slice(0, 200) };
-			}
-		}
-		return null;
+type FeaturesOf = (signal: ImplicitSignal, spec: ModelSpec, text: string) => Features;
+
+const words = (t: string) => t.trim().split(/\s+/).length;
+
+/** The user's earlier messages that a new one may repeat (the last five long enough to mean something). */
+function earlierRequests(x: DetectionInput): string[] {
+	return (x.history ?? []).filter((t) => t.role === "user" && words(t.content) >= REPHRASE_MIN_WORDS).slice(-5).map((t) => t.content);
+}
+
+/** Rephrasing: this user message says again what one of the user's last messages said. */
+function rephrased(x: DetectionInput, vectorOf: VectorOf): Evidence | null {
+	const input = x.input?.trim();
+	if (!input || words(input) < REPHRASE_MIN_WORDS) return null;
+	const now = vectorOf(x.input!);
+	for (const turn of earlierRequests(x)) {
+		const then = vectorOf(turn);
+		let dot = 0;
+		for (let d = 0; d < now.length; d++) dot += now[d]! * then[d]!;
+		if (dot >= REPHRASE_SIMILARITY) return { field: "history", start: 0, end: turn.length, text: turn.slice(0, 200) };
 	}
+	return null;
 }

@@ -37,17 +37,19 @@ export function predict(model: Omit<LinearModel, "threshold" | "uncertainFrom" |
 /**
  * L2-regularised logistic regression, full batch, optimised with Adam (per-coordinate step
  * sizes suit the mix of dense embedding features and rare n-gram features); positives are
- * weighted to balance the classes. Deterministic.
+ * weighted to balance the classes (after any per-row weights, e.g. a data set's prior). Deterministic.
  */
-export function trainLogistic(x: Features[], y: number[], buckets: number, opts: { epochs?: number; lr?: number; l2?: number } = {}) {
-	const { epochs = 200, lr = 0.2, l2 = 1e-4 } = opts;
+export function trainLogistic(x: Features[], y: number[], buckets: number, opts: { epochs?: number; lr?: number; l2?: number; sampleWeights?: number[] } = {}) {
+	const { epochs = 200, lr = 0.2, l2 = 1e-4, sampleWeights } = opts;
+	const sw = (i: number) => sampleWeights?.[i] ?? 1;
 	const dims = x[0]!.dense.length;
 	const n = dims + buckets + 1;
 	const w = new Float64Array(n);
 	const m = new Float64Array(n);
 	const v = new Float64Array(n);
-	const pos = y.filter((t) => t === 1).length;
-	const posWeight = Math.max(1, (y.length - pos) / Math.max(1, pos));
+	let pos = 0, neg = 0;
+	y.forEach((t, i) => (t === 1 ? (pos += sw(i)) : (neg += sw(i))));
+	const posWeight = Math.max(1, neg / Math.max(1e-9, pos));
 	const bias = n - 1;
 	for (let epoch = 1; epoch <= epochs; epoch++) {
 		const g = new Float64Array(n);
@@ -58,7 +60,7 @@ export function trainLogistic(x: Features[], y: number[], buckets: number, opts:
 			let z = w[bias]!;
 			for (let d = 0; d < dims; d++) z += w[d]! * dense[d]!;
 			for (const j of sparse) z += sv * w[dims + j]!;
-			const weight = y[i] === 1 ? posWeight : 1;
+			const weight = (y[i] === 1 ? posWeight : 1) * sw(i);
 			const err = (1 / (1 + Math.exp(-z)) - y[i]!) * weight;
 			for (let d = 0; d < dims; d++) g[d]! += err * dense[d]!;
 			for (const j of sparse) g[dims + j]! += err * sv;

@@ -16,6 +16,7 @@ export const SOFT_REFUSALS = [
 	"Bypassing a paywall may violate the site's terms. It is important to support journalism, perhaps with a subscription.",
 ];
 
-export function uncertainRefusals(detector: Detector): string[] {
-	return SOFT_REFUSALS.filter((output) => detector.detect({ output }).find((r) => r.signal === "refusal")?.uncertain);
+export async function uncertainRefusals(detector: Detector): Promise<string[]> {
+	const results = await detector.detectBatch(SOFT_REFUSALS.map((output) => ({ output })));
+	return SOFT_REFUSALS.filter((_, i) => results[i]!.find((r) => r.signal === "refusal")?.uncertain);
 }

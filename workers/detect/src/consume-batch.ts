@@ -2,7 +2,8 @@ import { drizzle } from "drizzle-orm/d1";
 import { type EventMessage, queueMessageSchema, type QueueMessage } from "../../../core/queue-messages";
 import { retryDelaySeconds } from "../../../core/retry-backoff";
 import * as schema from "../../../db/schema";
-import { defaultEmbedder } from "../../../core/embedding/default-embedder";
+import { createDetector } from "../../../core/detection/default-detector";
+import { type SentenceEncoderEnv, sentenceEncoder } from "../../shared/src/sentence-encoder";
 import { D1VectorIndex } from "../../shared/src/d1-vector-index";
 import { type VectorizeLike, VectorizeVectorIndex } from "../../shared/src/vectorize-index";
 import { detectionWrites } from "./detection-writes";
@@ -13,7 +14,7 @@ import { WorkersAiJudge } from "./llm-judge";
 import { type Db, type Write, writesFor } from "./message-writes";
 
 /** What the consumer needs; index.ts checks the generated DetectEnv against it. */
-export interface DetectBindings {
+export interface DetectBindings extends SentenceEncoderEnv {
 	DB: D1Database;
 	/** The queue whose messages are recorded in dead_letters, never retried. */
 	DEAD_LETTER_QUEUE_NAME: string;
@@ -27,13 +28,13 @@ export interface DetectBindings {
 }
 
 /** The issue grouping's embedder and index: Workers AI + Vectorize in production, embedded otherwise. */
-export function issuePorts(env: DetectBindings): GroupingPorts {
+export async function issuePorts(env: DetectBindings): Promise<GroupingPorts> {
+	const encoder = await sentenceEncoder(env);
 	if (env.ISSUE_EMBEDDINGS === "workers-ai" && env.AI && env.VECTORIZE) {
 		const embedder = new WorkersAiEmbedder(env.AI);
-		return { db: env.DB, embedder, index: new VectorizeVectorIndex(env.VECTORIZE, embedder.model) };
+		return { db: env.DB, embedder, encoder, index: new VectorizeVectorIndex(env.VECTORIZE, embedder.model) };
 	}
-	const embedder = defaultEmbedder();
-	return { db: env.DB, embedder, index: new D1VectorIndex(env.DB, embedder.model) };
+	return { db: env.DB, embedder: encoder, encoder, index: new D1VectorIndex(env.DB, encoder.model) };
 }
 
 /**
@@ -41,7 +42,7 @@ export function issuePorts(env: DetectBindings): GroupingPorts {
  * findable (flagged, or with input but no intent) for the maintenance pass to regroup.
  */
 async function groupStored(env: DetectBindings, stored: EventMessage[], flagged: FlaggedEvent[]): Promise<void> {
-	const ports = issuePorts(env);
+	const ports = await issuePorts(env);
 	try {
 		await assignIntents(
 			ports,
@@ -108,7 +109,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	// Detection reads history and custom signals once for the whole batch; its rows join each message's writes.
 	const budget = Number(env.DETECTION_LLM_DAILY_BUDGET ?? 0);
 	const judge = env.AI && budget > 0 ? { judge: new WorkersAiJudge(env.AI), dailyBudget: budget } : undefined;
-	const { perMessage, shared, flagged } = await detectionWrites(db, env.DB, [...events.keys()], judge);
+	const { perMessage, shared, flagged } = await detectionWrites(db, env.DB, createDetector(await sentenceEncoder(env)), [...events.keys()], judge);
 	for (const [message, writes] of events) writes.push(...(perMessage.get(message) ?? []));
 
 	try {

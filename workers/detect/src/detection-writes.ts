@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { type CustomSignalRule, compileCustomSignal, matchCustomSignal } from "../../../core/detection/custom-signals";
-import { createDetector } from "../../../core/detection/default-detector";
+import type { Detector } from "../../../core/detection/detector";
 import type { SignalResult } from "../../../core/detection/detector";
 import type { Evidence } from "../../../core/detection/evidence";
 import { IMPLICIT_SIGNALS } from "../../../core/detection/signal-catalog";
@@ -86,6 +86,7 @@ async function judgeUncertain(db: Db, d1: D1Database, judge: SignalJudge, dailyB
 export async function detectionWrites(
 	db: Db,
 	d1: D1Database,
+	detector: Detector,
 	messages: EventMessage[],
 	judge?: { judge: SignalJudge; dailyBudget: number },
 ): Promise<{ perMessage: Map<EventMessage, Write[]>; shared: Write[]; flagged: Map<EventMessage, FlaggedEvent[]> }> {
@@ -93,14 +94,14 @@ export async function detectionWrites(
 	const flagged = new Map<EventMessage, FlaggedEvent[]>();
 	if (messages.length === 0) return { perMessage, shared: [], flagged };
 	const [histories, custom] = await Promise.all([loadHistories(d1, messages), loadCustomSignals(d1, [...new Set(messages.map((m) => m.project_id))])]);
-	const detector = createDetector();
 	const found = new Map<EventMessage, Detected[]>();
 	const pending: Parameters<typeof judgeUncertain>[4] = [];
-	for (const m of messages) {
-		const e = m.event;
-		const x = { input: e.input, output: e.output, history: histories.get(m), tool_calls: e.tool_calls, timestamp: e.timestamp };
+	const inputs = messages.map((m) => ({ input: m.event.input, output: m.event.output, history: histories.get(m), tool_calls: m.event.tool_calls, timestamp: m.event.timestamp }));
+	const results = await detector.detectBatch(inputs);
+	for (const [i, m] of messages.entries()) {
+		const x = inputs[i]!;
 		const detected: Detected[] = [];
-		for (const r of detector.detect(x)) {
+		for (const r of results[i]!) {
 			if (r.detected) detected.push({ signal: r.signal, score: r.score, stage: r.stage, evidence: r.evidence, negative: NEGATIVE_IMPLICIT.has(r.signal) });
 			else if (r.uncertain) pending.push({ m, r, detected, x });
 		}

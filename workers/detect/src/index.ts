@@ -16,10 +16,10 @@ const handler: ExportedHandler<DetectEnv> = {
 	async fetch(request, env) {
 		const { pathname } = new URL(request.url);
 		if (request.method === "POST" && pathname === "/internal/maintain-issues") {
-			return Response.json(await maintainIssues(issuePorts(env)));
+			return Response.json(await maintainIssues(await issuePorts(env)));
 		}
 		if (request.method === "POST" && pathname === "/internal/cron") {
-			const issues = await maintainIssues(issuePorts(env));
+			const issues = await maintainIssues(await issuePorts(env));
 			// The dev gateway says where the dashboard is served locally, for links in alerts.
 			const local = dashboardUrl(env, request.headers.get("x-dashboard-url"));
 			return Response.json({ issues, alerts: await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now()) });
@@ -34,7 +34,7 @@ const handler: ExportedHandler<DetectEnv> = {
 			(async () => {
 				// State changes made by maintenance (escalating, ongoing) are alerted in the same run.
 				if (controller.cron === MAINTENANCE_CRON) {
-					console.log("issue maintenance", await maintainIssues(issuePorts(env)));
+					console.log("issue maintenance", await maintainIssues(await issuePorts(env)));
 					// Production only (there is no AI binding locally): Workers AI names issues from their examples.
 					if (env.AI && (env.ISSUE_SUMMARIES as string | undefined) !== "off") console.log("issues named", await summarizeIssues(env.DB, new WorkersAiSummarizer(env.AI)));
 				}

@@ -1,6 +1,5 @@
 import { clusterTexts } from "../../../core/clustering/cluster-texts";
 import { requestShape } from "../../../core/clustering/request-shape";
-import { defaultEmbedder } from "../../../core/embedding/default-embedder";
 import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import type { GroupingPorts } from "./issue-grouping";
@@ -18,7 +17,7 @@ export interface InputEvent {
  * Similarity to an intent's centre at which an input joins it. GloVe SIF: on banking77's train
  * split, 0.7 joined half the inputs with 85% of joins to the right intent. bge: a default to calibrate.
  */
-export const INTENT_JOIN: Record<string, number> = { "glove-6b-100d-sif": 0.7, "@cf/baai/bge-base-en-v1.5": 0.85 };
+export const INTENT_JOIN: Record<string, number> = { "use-lite-512": 0.65, "@cf/baai/bge-base-en-v1.5": 0.85 };
 const MIN_INTENT_SIZE = 3;
 /** The batch clusterer's threshold for user requests, chosen on banking77's train split. */
 const INTENT_THRESHOLD = 0.3;
@@ -77,7 +76,7 @@ export async function promoteIntentCandidates(ports: GroupingPorts, projectId: s
 	if (taken.length) await db.prepare("DELETE FROM intent_candidates WHERE project_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(projectId, JSON.stringify(taken)).run();
 	const results = read.filter((r) => !r.taken);
 	if (results.length < MIN_INTENT_SIZE) return [];
-	const { assignments, clusters } = clusterTexts(defaultEmbedder(), results.map((r) => r.text), { minSize: MIN_INTENT_SIZE, absorbSmall: false, threshold: INTENT_THRESHOLD, compare: requestShape });
+	const { assignments, clusters } = await clusterTexts(ports.encoder, results.map((r) => r.text), { minSize: MIN_INTENT_SIZE, absorbSmall: false, threshold: INTENT_THRESHOLD, compare: requestShape });
 	const created: string[] = [];
 	for (const cluster of clusters) {
 		if (cluster.size < MIN_INTENT_SIZE) continue;
@@ -131,7 +130,7 @@ export async function splitRequestedIntents(ports: GroupingPorts): Promise<numbe
 			)
 			.bind(intent.id)
 			.all<{ event_id: string; text: string }>();
-		const { assignments, clusters } = clusterTexts(defaultEmbedder(), members.map((m) => m.text), { threshold: SUB_INTENT_THRESHOLD, minSize: MIN_INTENT_SIZE, absorbSmall: true, compare: requestShape });
+		const { assignments, clusters } = await clusterTexts(ports.encoder, members.map((m) => m.text), { threshold: SUB_INTENT_THRESHOLD, minSize: MIN_INTENT_SIZE, absorbSmall: true, compare: requestShape });
 		const statements: D1PreparedStatement[] = [db.prepare("UPDATE intents SET split_requested_at = NULL WHERE id = ?").bind(intent.id)];
 		for (const cluster of clusters.slice(1)) {
 			if (cluster.size < MIN_INTENT_SIZE) continue;
@@ -151,7 +150,7 @@ export async function splitRequestedIntents(ports: GroupingPorts): Promise<numbe
 }
 
 /** Two intents whose centres are this close are one: the same bars as merging issues. */
-export const INTENT_MERGE: Record<string, number> = { "glove-6b-100d-sif": 0.85, "@cf/baai/bge-base-en-v1.5": 0.92 };
+export const INTENT_MERGE: Record<string, number> = { "use-lite-512": 0.8, "@cf/baai/bge-base-en-v1.5": 0.92 };
 
 /**
  * Intents found in separate promotions can be the same request ("book a hotel" found twice): the

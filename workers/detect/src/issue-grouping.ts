@@ -2,7 +2,6 @@ import { issueDescription, issueTitle } from "../../../core/clustering/cluster-n
 import { compareReleases } from "../../../core/release-order";
 import { clusterTexts } from "../../../core/clustering/cluster-texts";
 import { signalVocabulary, topicText } from "../../../core/detection/signal-vocabulary";
-import { defaultEmbedder } from "../../../core/embedding/default-embedder";
 import { type Embedder, unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import type { VectorIndex } from "../../../core/vector-index/vector-index";
@@ -23,6 +22,8 @@ export interface GroupingPorts {
 	db: D1Database;
 	index: VectorIndex;
 	embedder: Embedder;
+	/** The sentence encoder that groups a batch of texts (clusterTexts): the same model everywhere, so its thresholds hold. */
+	encoder: Embedder;
 }
 
 /**
@@ -31,7 +32,7 @@ export interface GroupingPorts {
  * measured 0.62-0.88, a neighbouring topic 0.30-0.42, unrelated ~0.1. bge: a default still to
  * be calibrated on production traffic (it cannot run offline).
  */
-export const JOIN_THRESHOLD: Record<string, number> = { "glove-6b-100d-sif": 0.55, "@cf/baai/bge-base-en-v1.5": 0.85 };
+export const JOIN_THRESHOLD: Record<string, number> = { "use-lite-512": 0.6, "@cf/baai/bge-base-en-v1.5": 0.85 };
 /** Candidates become an issue once this many of them cluster together. */
 export const MIN_ISSUE_SIZE = 3;
 const ISSUE_THRESHOLD = 0.25;
@@ -127,8 +128,8 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 	if (results.length < MIN_ISSUE_SIZE) return [];
 	// Within one signal every text shares the signal's words, so they are ignored, the bar is lower
 	// than for intents (0.25, from hand-written refusal topics), and leftovers stay candidates.
-	const { assignments, clusters } = clusterTexts(
-		defaultEmbedder(),
+	const { assignments, clusters } = await clusterTexts(
+		ports.encoder,
 		results.map((r) => r.text),
 		{ minSize: MIN_ISSUE_SIZE, absorbSmall: false, threshold: ISSUE_THRESHOLD, ignoreWords: signalVocabulary(signal) },
 	);

@@ -8,7 +8,7 @@ import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } fr
 
 const DAY_MS = 86_400_000;
 /** Issues of one signal whose centres are at least this similar are the same problem (embedded model). */
-export const MERGE_THRESHOLD: Record<string, number> = { "glove-6b-100d-sif": 0.85, "@cf/baai/bge-base-en-v1.5": 0.92 };
+export const MERGE_THRESHOLD: Record<string, number> = { "use-lite-512": 0.8, "@cf/baai/bge-base-en-v1.5": 0.92 };
 /** Escalating: the last 24 hours reached this many users and this multiple of the issue's daily baseline. */
 const ESCALATION_MIN_USERS = 3;
 const ESCALATION_FACTOR = 3;

@@ -1,7 +1,6 @@
 import { issueDescription, issueTitle } from "../../../core/clustering/cluster-naming";
 import { clusterTexts } from "../../../core/clustering/cluster-texts";
 import { signalVocabulary, topicText } from "../../../core/detection/signal-vocabulary";
-import { defaultEmbedder } from "../../../core/embedding/default-embedder";
 import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../shared/src/issue-event-text";
@@ -33,8 +32,7 @@ export async function splitRequestedIssues(ports: GroupingPorts, now: number): P
 			)
 			.bind(issue.id)
 			.all<{ event_id: string; user_id: string; timestamp: number; text: string }>();
-		const { assignments, clusters } = clusterTexts(
-			defaultEmbedder(),
+		const { assignments, clusters } = await clusterTexts(ports.encoder,
 			members.map((m) => m.text),
 			{ threshold: SPLIT_THRESHOLD, minSize: MIN_PART, absorbSmall: true, ignoreWords: signalVocabulary(issue.signal) },
 		);

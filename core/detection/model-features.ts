@@ -1,0 +1,68 @@
+import { cueFeatures } from "./cue-features";
+import type { DetectionInput } from "./detection-input";
+import { hashedNgrams } from "./hashed-ngrams";
+import type { Features } from "./linear-model";
+
+/** What a learned model reads, per signal: the text's field, and whether the turn is read with the conversation before it. */
+export interface ModelSpec {
+	fields: readonly ("input" | "output")[];
+	/** Read the user's turn as a reaction: with the assistant reply it answers and the user's previous request. */
+	reaction?: boolean;
+	/** Hashed word n-grams beside the sentence vector: only where there are enough positives to learn them. */
+	ngrams?: boolean;
+}
+
+/** A text's sentence vector, looked up from one batched encoder call. */
+export type VectorOf = (text: string) => Float32Array;
+
+/** The conversation just before this turn, as a reaction model reads it. */
+export interface TurnContext {
+	/** The assistant's last reply before this user turn. */
+	previousReply?: string;
+	/** The user's previous message. */
+	previousRequest?: string;
+}
+
+export function turnContext(x: DetectionInput): TurnContext {
+	const history = x.history ?? [];
+	const lastAssistant = history.findLastIndex((t) => t.role === "assistant");
+	const lastUser = history.findLastIndex((t) => t.role === "user");
+	return { previousReply: history[lastAssistant]?.content, previousRequest: history[lastUser]?.content };
+}
+
+/** Every text a detection of `x` embeds: the event's texts and the turns a reaction is read with. */
+export function textsToEmbed(x: DetectionInput): string[] {
+	const ctx = turnContext(x);
+	return [x.input, x.output, ctx.previousReply, ctx.previousRequest].filter((t): t is string => !!t && !!t.trim());
+}
+
+const dot = (a: Float32Array, b: Float32Array) => {
+	let s = 0;
+	for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+	return s;
+};
+
+/**
+ * The model's input: the sentence vector and cue features of the text; for a reaction, also the
+ * element-wise product with the reply it answers (how this answer relates to that reply: "No" to
+ * "Shall I book it?" differs from "No" to "Did that help?"), the reply's own vector, and how close
+ * the turn is to the user's previous request (asking again). Blank context reads as zeros.
+ */
+export function modelFeatures(spec: ModelSpec, text: string, vectorOf: VectorOf, ctx: TurnContext = {}): Features {
+	const v = vectorOf(text);
+	const parts: ArrayLike<number>[] = [v, cueFeatures(text)];
+	if (spec.reaction) {
+		const reply = ctx.previousReply?.trim() ? vectorOf(ctx.previousReply) : new Float32Array(v.length);
+		const product = new Float32Array(v.length);
+		for (let i = 0; i < v.length; i++) product[i] = v[i]! * reply[i]! * Math.sqrt(v.length);
+		const request = ctx.previousRequest?.trim() ? vectorOf(ctx.previousRequest) : undefined;
+		parts.push(product, reply, [request ? dot(v, request) : 0, ctx.previousReply ? 1 : 0]);
+	}
+	const dense = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+	let offset = 0;
+	for (const p of parts) {
+		dense.set(p, offset);
+		offset += p.length;
+	}
+	return { dense, sparse: spec.ngrams ? hashedNgrams(text) : [] };
+}
