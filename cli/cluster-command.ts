@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
+import { nameIntents } from "../core/clustering/cluster-naming";
 import { clusterTexts, OUTLIER } from "../core/clustering/cluster-texts";
 import { useLiteEmbedder } from "../core/embedding/use-lite-node";
 
@@ -42,11 +43,14 @@ export async function clusterCommand(args: string[]): Promise<number> {
 	});
 	const ok = parsed.filter((p): p is { id: string | number; text: string } => "text" in p);
 	const { assignments, clusters } = await clusterTexts(await useLiteEmbedder(), ok.map((p) => p.text));
+	// Each cluster is named alone; named together, two that would read the same ("Book a hotel") are told apart.
+	const names = nameIntents(clusters.map((c) => ({ texts: ok.filter((_, i) => assignments[i] === c.id).map((p) => p.text), central: ok[c.central]?.text, keywords: c.keywords })));
+	const titles = clusters.map((c, i) => names[i] ?? c.title);
 	let k = 0;
 	const result = parsed.map((p) => {
 		if (!("text" in p)) return JSON.stringify(p);
 		const cluster = assignments[k++]!;
-		return JSON.stringify({ id: p.id, cluster, title: cluster === OUTLIER ? "unclustered" : clusters[cluster]!.title });
+		return JSON.stringify({ id: p.id, cluster, title: cluster === OUTLIER ? "unclustered" : titles[cluster]! });
 	});
 	const text = `${result.join("\n")}\n`;
 	if (out) writeFileSync(out, text);

@@ -1,4 +1,7 @@
+import { SIGNAL_VOCABULARY } from "../detection/signal-vocabulary";
 import { tokenize } from "../embedding/tokenize";
+import { intentName } from "./intent-names";
+import { guessSignal, nameIssue } from "./issue-names";
 import { isValueWord } from "./request-shape";
 import { contentWords, STOPWORDS, stem } from "./text-vectors";
 
@@ -42,13 +45,21 @@ export function clusterTitle(keywords: string[], centralExample: string): string
 const TEMPLATE_SHARE = 0.4;
 
 /**
- * A cluster's name as a template of its most central example: the words most members share stay
- * as written, the ones that vary (a city, a date, a name) become "…". "Book a hotel in Lisbon for
- * 3 nights" among other hotel bookings reads "Book a hotel in … for … nights". When the template
+ * A cluster's name. When most members read as requests, what they ask for as an imperative
+ * ("Book a hotel", "Get weather forecast": see intent-names.ts). Otherwise (another language,
+ * texts that are no requests) a template of its most central example: the words most members
+ * share stay as written, the ones that vary (a city, a date, a name) become "…"; when the template
  * keeps no content word, the central example's key sentence is the name.
  */
 export function templateTitle(keywords: string[], central: string, members: string[], max = 70): string {
-	const sentence = issueTitle(keywords, central, 400);
+	const named = intentName(members, central);
+	if (named) return named;
+	return textTemplate(keywords, central, members, max);
+}
+
+/** The template name alone: "Book a hotel in Lisbon for 3 nights" among other bookings → "Book a hotel in … for … nights". */
+export function textTemplate(keywords: string[], central: string, members: string[], max = 70): string {
+	const sentence = quotedSentence(keywords, central, 400);
 	const sets = members.map((m) => new Set(tokenize(m).map(stem)));
 	const shared = (token: string) => sets.filter((s) => s.has(stem(token))).length >= TEMPLATE_SHARE * sets.length;
 	const out: string[] = [];
@@ -72,7 +83,7 @@ export function templateTitle(keywords: string[], central: string, members: stri
 		}
 	}
 	// A template with most of its words gone says less than the example itself.
-	if (content === 0 || content < contentTotal / 2 || gaps > 2) return issueTitle(keywords, central, max);
+	if (content === 0 || content < contentTotal / 2 || gaps > 2) return quotedSentence(keywords, central, max);
 	while (out[0]?.startsWith("…")) out.shift();
 	const title = out.join(" ").replace(/^./, (c) => c.toUpperCase());
 	if (title.length <= max) return title;
@@ -80,12 +91,35 @@ export function templateTitle(keywords: string[], central: string, members: stri
 	return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max / 2))}…`;
 }
 
+/** Which signal a vocabulary belongs to (callers pass signalVocabulary(signal), not the signal). */
+function signalOf(signalWords: ReadonlySet<string> | undefined, central: string): string | undefined {
+	if (signalWords?.size) {
+		for (const [signal, words] of Object.entries(SIGNAL_VOCABULARY)) {
+			if (words.length && new Set(words).size === signalWords.size && words.every((w) => signalWords.has(w))) return signal;
+		}
+	}
+	return guessSignal(central);
+}
+
 /**
- * An issue's title: the sentence of its most central example that shows the signal and carries
- * most of the cluster's distinctive keywords, trimmed at a word. A person reads "I can't access your calendar" faster
- * than "calendar · access"; the keywords go into the description.
+ * An issue's title from its central example, as a person would write it: "Claims it cannot access
+ * the calendar", "Flight search tool times out", "Gives a 2024 date as today". The signal is taken
+ * from `signalWords` (signalVocabulary(signal)) or, when that is empty, from the text's shape.
+ * Prefer nameIssue/nameIssues (issue-names.ts): they use every member, the signal itself, and keep
+ * titles unique. A text of no known signal is quoted: its sentence that shows the signal and
+ * carries most of the cluster's keywords.
  */
 export function issueTitle(keywords: string[], central: string, max = 80, signalWords?: ReadonlySet<string>): string {
+	const signal = signalOf(signalWords, central);
+	if (signal) {
+		const { title } = nameIssue(signal, { texts: [central], central, keywords });
+		if (title) return title.length <= max ? title : `${title.slice(0, title.lastIndexOf(" ", max - 1) > max / 2 ? title.lastIndexOf(" ", max - 1) : max - 1)}…`;
+	}
+	return quotedSentence(keywords, central, max, signalWords);
+}
+
+/** The central example's sentence that shows the signal and carries most of the keywords, trimmed at a word. */
+export function quotedSentence(keywords: string[], central: string, max = 80, signalWords?: ReadonlySet<string>): string {
 	let sentences = central
 		.split(/(?<=[.!?])\s+|\n+/)
 		.map((s) => s.trim())
@@ -109,6 +143,16 @@ export function issueTitle(keywords: string[], central: string, max = 80, signal
 	return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max / 2))}…`;
 }
 
-export function issueDescription(keywords: string[], central: string): string {
+/**
+ * An issue's one-sentence description from its central example ("The assistant says it cannot
+ * access the user's calendar."). `signal`, `count` and `firstSeen` add what the caller knows
+ * ("…, in 42 replies since Nov 18."). A text of no known signal: its keywords and the example.
+ */
+export function issueDescription(keywords: string[], central: string, signal?: string, count?: number, firstSeen?: number): string {
+	const known = signal ?? guessSignal(central);
+	if (known) return nameIssue(known, { texts: [central], central, keywords, count, firstSeen }).description;
 	return `${keywords.length ? `${keywords.join(", ")}: ` : ""}${central}`.slice(0, 300);
 }
+
+export { type IntentCluster, intentDescription, intentName, nameIntents, requestCandidates } from "./intent-names";
+export { type IssueCluster, type IssueName, nameIssue, nameIssues, signalLabel, toolLabel } from "./issue-names";
