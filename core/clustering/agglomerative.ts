@@ -5,9 +5,11 @@
  * average linkage is reducible, so a cluster whose nearest neighbour is below the
  * threshold can never be merged later and is final.
  * Items where `skip` is true take no part: each stays alone.
+ * With `minSize`, clusters still smaller than that afterwards keep merging, smallest first, into
+ * the cluster they are on average most similar to, whatever the threshold.
  * Returns, for each item, the index of its cluster's representative item.
  */
-export function averageLinkage(similarities: Float32Array, n: number, threshold: number, skip?: (i: number) => boolean): number[] {
+export function averageLinkage(similarities: Float32Array, n: number, threshold: number, skip?: (i: number) => boolean, minSize = 0): number[] {
 	const S = similarities.slice();
 	const size = new Float64Array(n).fill(1);
 	const active = Uint8Array.from({ length: n }, (_, i) => (skip?.(i) ? 0 : 1));
@@ -58,6 +60,27 @@ export function averageLinkage(similarities: Float32Array, n: number, threshold:
 		size[a] = na + nb;
 		active[b] = 0;
 		parent[b] = a;
+	}
+	const merge = (a: number, b: number) => {
+		const na = size[a]!, nb = size[b]!;
+		for (let c = 0; c < n; c++) {
+			if (!active[c] || c === a || c === b) continue;
+			const s = (na * S[a * n + c]! + nb * S[b * n + c]!) / (na + nb);
+			S[a * n + c] = s;
+			S[c * n + a] = s;
+		}
+		size[a] = na + nb;
+		active[b] = 0;
+		parent[b] = a;
+	};
+	for (;;) {
+		let a = -1;
+		for (let i = 0; i < n; i++) if (active[i] && size[i]! < minSize && (a < 0 || size[i]! < size[a]!)) a = i;
+		if (a < 0) break;
+		let b = -1;
+		for (let c = 0; c < n; c++) if (c !== a && active[c] && (b < 0 || S[a * n + c]! > S[a * n + b]!)) b = c;
+		if (b < 0) break;
+		merge(b, a);
 	}
 	return Array.from({ length: n }, (_, i) => root(i));
 }

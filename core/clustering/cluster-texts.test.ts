@@ -34,9 +34,10 @@ describe("clusterTexts", () => {
 		const texts = Object.values(REQUESTS).flat();
 		const gold = Object.keys(REQUESTS).flatMap((k) => Array(6).fill(k));
 		const { assignments, clusters } = await clusterTexts(embedder, texts);
-		// Small inputs fragment where paraphrases share few words (package / delivery / shipment).
+		// Small inputs fragment where paraphrases share few words (package / delivery / shipment);
+		// the stricter threshold chosen for the sentence encoder (0.55) splits a group of 6 into pairs more often.
 		expect(clusters.length).toBeGreaterThanOrEqual(3);
-		expect(clusters.length).toBeLessThanOrEqual(5);
+		expect(clusters.length).toBeLessThanOrEqual(6);
 		expect(purity(assignments, gold)).toBeGreaterThanOrEqual(0.8);
 		expect(new Set(assignments.slice(6, 12)).size).toBe(1);
 		const titles = clusters.map((c) => c.title).join(" | ");

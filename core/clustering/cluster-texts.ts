@@ -4,9 +4,9 @@ import { clusterKeywords, templateTitle } from "./cluster-naming";
 import { centroid, similarity, type TextVector, textVectors } from "./text-vectors";
 
 export interface ClusterOptions {
-	/** Average-linkage similarity below which clusters stay apart. Chosen on banking77's train split. */
+	/** Average-linkage similarity below which clusters stay apart. Chosen on dev sets (eval/clustering-sweep.ts). */
 	threshold?: number;
-	/** Clusters smaller than this are dissolved into their nearest cluster; default grows with the input, up to 5. */
+	/** Clusters smaller than this merge into their nearest cluster; default grows with the input (n / 50), up to MAX_MIN_SIZE. */
 	minSize?: number;
 	/** false: small clusters stay as they are (issue candidates wait for more events instead of joining the wrong issue). */
 	absorbSmall?: boolean;
@@ -16,8 +16,14 @@ export interface ClusterOptions {
 	ignoreWords?: ReadonlySet<string>;
 	/** The sentence vector's share of the similarity (the rest is TF-IDF); default DENSE_WEIGHT. */
 	denseWeight?: number;
+	/** Share of the batch's mean sentence vector removed before comparing; default CENTRE. */
+	centre?: number;
 	/** See OUTLIER_RATIO. */
 	outlierRatio?: number;
+	/** See MERGE_SMALL (1 / 0). */
+	mergeSmall?: number;
+	/** See RELATIVE. */
+	relative?: number;
 	/** Rounds of nearest-centre reassignment after merging. */
 	refineRounds?: number;
 	/** The n×n matrix is built for at most this many texts; later ones join their nearest cluster. */
@@ -35,9 +41,22 @@ export interface ClusterOptions {
  * OUTLIER_RATIO × the batch's median of that, with k = twice the minimum cluster size
  * (a group of the minimum size is half of each member's neighbourhood).
  */
-export const OUTLIER_RATIO = 0.65;
-/** Average-linkage similarity below which clusters stay apart, for the default sentence encoder. */
-export const DEFAULT_THRESHOLD = 0.3;
+export const OUTLIER_RATIO = 0.75;
+/** Average-linkage similarity below which clusters stay apart, for the default sentence encoder (USE Lite) at DENSE_WEIGHT 0.7; chosen on dev sets, docs/quality.md. */
+export const DEFAULT_THRESHOLD = 0.55;
+/**
+ * How much the threshold follows the batch's own density: the threshold used is
+ * threshold × (median neighbour density / DENSITY_REF) ^ RELATIVE. 0: an absolute threshold.
+ */
+export const RELATIVE = 0;
+/**
+ * 1: clusters below minSize keep merging by average linkage (smallest first) before the
+ * nearest-centre refinement; 0: they are dissolved into the nearest big cluster's centre.
+ */
+export const MERGE_SMALL = 1;
+export const DENSITY_REF = 0.6;
+/** The default minimum cluster size grows with the batch (one per 50 texts) up to this. */
+export const MAX_MIN_SIZE = 8;
 /** Below this many texts the density estimate is too noisy to call anything an outlier: every text is placed. */
 export const MIN_OUTLIER_BATCH = 50;
 /** Assignment of a text left out as an outlier. */
@@ -111,11 +130,9 @@ function neighbourDensity(S: Float32Array, m: number, k: number): Float32Array {
  * alike. Chosen on banking77's train split with out-of-scope texts mixed in (xstest prompts,
  * Reddit comments); it leaves 2-3% of an all-in-scope batch out.
  */
-function findOutliers(S: Float32Array, m: number, k: number, ratio: number): Uint8Array {
+function findOutliers(density: Float32Array, median: number, m: number, k: number, ratio: number): Uint8Array {
 	const out = new Uint8Array(m);
 	if (m < Math.max(MIN_OUTLIER_BATCH, 2 * k)) return out;
-	const density = neighbourDensity(S, m, k);
-	const median = Float32Array.from(density).sort()[Math.floor(m / 2)]!;
 	for (let i = 0; i < m; i++) if (density[i]! < ratio * median) out[i] = 1;
 	return out;
 }
@@ -129,9 +146,9 @@ export async function clusterTexts(embedder: Embedder, texts: string[], opts: Cl
 	const n = texts.length;
 	if (n === 0) return { assignments: [], clusters: [] };
 	const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
-	const minSize = opts.minSize ?? Math.min(5, Math.max(2, Math.ceil(n / 200)));
+	const minSize = opts.minSize ?? Math.min(MAX_MIN_SIZE, Math.max(2, Math.ceil(n / 50)));
 	const maxMatrix = opts.maxMatrix ?? 6000;
-	const vectors = await textVectors(embedder, opts.compare ? texts.map(opts.compare) : texts, opts.ignoreWords, opts.denseWeight);
+	const vectors = await textVectors(embedder, opts.compare ? texts.map(opts.compare) : texts, opts.ignoreWords, opts.denseWeight, opts.centre);
 
 	const m = Math.min(n, maxMatrix);
 	const S = new Float32Array(m * m);
@@ -142,15 +159,21 @@ export async function clusterTexts(embedder: Embedder, texts: string[], opts: Cl
 			S[j * m + i] = s;
 		}
 	}
-	const outlier = opts.outliers === false ? new Uint8Array(m) : findOutliers(S, m, 2 * minSize, opts.outlierRatio ?? OUTLIER_RATIO);
-	let labels = averageLinkage(S, m, threshold, (i) => outlier[i] === 1).map((l, i) => (outlier[i] ? OUTLIER : l));
+	const k = Math.min(2 * minSize, m - 1);
+	const density = k > 0 ? neighbourDensity(S, m, k) : new Float32Array(m).fill(1);
+	const median = Float32Array.from(density).sort()[Math.floor(m / 2)]!;
+	const outlier = opts.outliers === false ? new Uint8Array(m) : findOutliers(density, median, m, 2 * minSize, opts.outlierRatio ?? OUTLIER_RATIO);
+	const rel = opts.relative ?? RELATIVE;
+	const cut = rel > 0 ? threshold * Math.pow(Math.max(median, 1e-3) / DENSITY_REF, rel) : threshold;
+	const absorb = opts.absorbSmall ?? true;
+	const mergeSmall = absorb && (opts.mergeSmall ?? MERGE_SMALL) > 0;
+	let labels = averageLinkage(S, m, cut, (i) => outlier[i] === 1, mergeSmall ? minSize : 0).map((l, i) => (outlier[i] ? OUTLIER : l));
 	if (n > m) {
 		const placed = centres(vectors.slice(0, m), labels.slice(0, m), () => true);
 		placed.delete(OUTLIER);
 		for (let i = m; i < n; i++) labels.push(nearest(vectors[i]!, placed));
 	}
 
-	const absorb = opts.absorbSmall ?? true;
 	for (let round = 0; round <= (opts.refineRounds ?? 2); round++) {
 		const sizes = new Map<number, number>();
 		for (const l of labels) sizes.set(l, (sizes.get(l) ?? 0) + 1);
