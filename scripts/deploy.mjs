@@ -24,6 +24,8 @@ function step(label, command, args) {
 }
 
 step("build the dashboard", process.execPath, ["dashboard/build.mjs"]);
+// Uploaded as the detect worker's static assets (workers/detect/wrangler.toml, [env.production.assets]).
+step("copy the sentence encoder's model files", process.execPath, ["scripts/sentence-encoder-assets.mjs"]);
 step("apply D1 migrations", "wrangler", ["d1", "migrations", "apply", "DB", "--remote", "--env", "production", "-c", "workers/api/wrangler.toml"]);
 // Alert destinations are sealed with ALERT_ENCRYPTION_KEY; api and detect need the same key.
 // It is set once (rotating it would make existing rules unreadable): put it yourself, or let

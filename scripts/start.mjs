@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localKeys, localProjectSql } from "./local-project.mjs";
+import { copySentenceEncoderAssets } from "./sentence-encoder-assets.mjs";
 
 const PORT = Number(process.env.PORT || 8787);
 // BAROMETER_STATE: another local database (the end-to-end tests use their own).
@@ -34,6 +35,8 @@ if (!devVars.every((f) => existsSync(f))) {
 const keys = localKeys();
 console.log("barometer: building the dashboard…");
 run(process.execPath, ["dashboard/build.mjs"]);
+// The detect worker reads the sentence encoder's model files through its assets binding.
+copySentenceEncoderAssets();
 console.log("barometer: applying D1 migrations to the local database…");
 run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE, "-c", "workers/api/wrangler.toml"]);
 const dir = mkdtempSync(join(tmpdir(), "barometer-"));

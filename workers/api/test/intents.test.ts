@@ -5,7 +5,7 @@ import { issuePorts } from "../../detect/src/consume-batch";
 import { maintainIssues } from "../../detect/src/issue-maintenance";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
-import { ev, sig, store } from "./seed-events";
+import { detectBindings, ev, sig, store } from "./seed-events";
 
 const T = Date.now() - 3_600_000;
 const REFUND = ["I want a refund for my order", "how do I get a refund", "please refund my last payment", "can I get a refund for this purchase"];
@@ -106,7 +106,7 @@ describe("conversation-level intents and sub-intents", () => {
 		await SELF.fetch(`https://api.test/api/intents/${b!.id}/merge`, authed(admin, { into: a!.id }));
 		const res = await SELF.fetch(`https://api.test/api/intents/${a!.id}/split`, authed(admin, {}));
 		expect(res.status).toBe(202);
-		expect((await maintainIssues(issuePorts({ DB: env.DB, DEAD_LETTER_QUEUE_NAME: "barometer-events-dlq" }))).split).toBe(1);
+		expect((await maintainIssues(await issuePorts(detectBindings()))).split).toBe(1);
 		const after = (await (await get("/api/intents")).json()) as { data: (Intent & { parent_id: string | null })[] };
 		expect(after.data.map((i) => i.events).sort()).toEqual([4, 4]);
 		expect(after.data.find((i) => i.id !== a!.id)!.parent_id).toBe(a!.id);

@@ -4,7 +4,7 @@ import { issuePorts } from "../../detect/src/consume-batch";
 import { maintainIssues } from "../../detect/src/issue-maintenance";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
-import { ev, store } from "./seed-events";
+import { detectBindings, ev, store } from "./seed-events";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 
 const T = Date.now() - 3_600_000;
@@ -20,7 +20,7 @@ beforeEach(async () => {
 	await store([...CONTACTS.map((output, i) => ev(p, `c${i}`, T + i, { user_id: `c${i}`, output })), ...FILES.map((output, i) => ev(p, `f${i}`, T + i, { user_id: `f${i}`, output }))]);
 });
 
-const maintain = () => maintainIssues(issuePorts({ DB: env.DB, DEAD_LETTER_QUEUE_NAME: "barometer-events-dlq" }));
+const maintain = async () => maintainIssues(await issuePorts(detectBindings()));
 const post = (path: string, body: unknown, key = admin) => SELF.fetch(`https://api.test${path}`, authed(key, body));
 async function refusalIssues() {
 	const { results } = await env.DB.prepare("SELECT id, title, (SELECT count(*) FROM issue_events e WHERE e.issue_id = issues.id) AS events FROM issues WHERE project_id = ? AND signal = 'refusal'").bind(project.projectId).all<{ id: string; title: string; events: number }>();

@@ -4,10 +4,16 @@ import { consumeBatch } from "../../detect/src/consume-batch";
 
 let seq = 0;
 
+/**
+ * The detect worker's bindings, for running its code inside the api's tests: the sentence
+ * encoder's files come from the assets the api test project is given (workers/api/vitest.config.ts).
+ */
+export const detectBindings = () => ({ DB: env.DB, DEAD_LETTER_QUEUE_NAME: "barometer-events-dlq", USE_LITE_ASSETS: env.USE_LITE_ASSETS });
+
 /** Stores messages through the detect worker's own write path, as production does. */
 export async function store(messages: QueueMessage[]): Promise<void> {
 	const batch = createMessageBatch("barometer-events", messages.map((body) => ({ id: `seed-${++seq}`, timestamp: new Date(), attempts: 1, body })));
-	await consumeBatch(batch, { DB: env.DB, DEAD_LETTER_QUEUE_NAME: "barometer-events-dlq" });
+	await consumeBatch(batch, detectBindings());
 }
 
 export function ev(projectId: string, eventId: string, timestamp: number, extra: Record<string, unknown> = {}): QueueMessage {

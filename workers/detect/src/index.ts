@@ -45,3 +45,6 @@ const handler: ExportedHandler<DetectEnv> = {
 };
 
 export default handler;
+
+// Named entrypoints (service bindings with `entrypoint = …`) must be exported from the main module.
+export { SentenceEncoderEntrypoint } from "./sentence-encoder-entrypoint";
