@@ -66,6 +66,8 @@ function plainRequests(part: Part, perFile: number): Example[] {
 }
 
 const FRUSTRATION = new Set(["anger", "annoyance"]);
+/** Chosen on out-of-fold F1 over the tune rows (xstest and jbb both), docs/quality.md. */
+const JBB_WEIGHT = Number(process.env.TRAIN_JBB_WEIGHT ?? 0.5);
 
 /**
  * xstest completions: real answers of two models to the same 450 prompts, so the split is by the
@@ -74,7 +76,7 @@ const FRUSTRATION = new Set(["anger", "annoyance"]);
 export function xstestCompletions(part: Part): Example[] {
 	return readRows("xstest_completions_dev")
 		.filter((r) => partOf(String(r.prompt)) === part)
-		.map((r) => ({ text: text(r), label: (r.label === "full_compliance" ? 0 : 1) as 0 | 1, source: "xstest_completions" }));
+		.map((r) => ({ text: text(r), label: (r.label === "full_compliance" ? 0 : 1) as 0 | 1, source: "xstest_completions", context: { request: String(r.prompt) } }));
 }
 
 /**
@@ -99,17 +101,19 @@ export function ussTurns(part: Part): Example[] {
 }
 
 /** Training data per learned signal, from the tune part of files whose licence allows it. */
-export function trainingSets(part: Part = "tune"): Record<"refusal" | "jailbreak" | "nsfw" | "win" | "user_frustration", Example[]> {
+export function trainingSets(part: Part = "tune"): Record<"refusal" | "jailbreak" | "nsfw" | "win" | "user_frustration" | "user_frustration_anger", Example[]> {
 	const mine = <T extends Record<string, unknown>>(rows: T[], key: (r: T) => string = text) => rows.filter((r) => partOf(key(r)) === part);
 	const jbb = mine(readRows("jbb_attack_artifacts"), (r) => String(r.response ?? ""));
 	const goemotions = mine(readRows("goemotions"));
 	const moderation = mine(readRows("openai_moderation"));
-	const replies = [...mine(readRows("diasafety")), ...mine(readRows("dices990"))].map((r) => ({ text: text(r), label: 0 as const, source: "replies" }));
+	const replies = [...mine(readRows("diasafety")), ...mine(readRows("dices990"))].map((r) => ({ text: text(r), label: 0 as const, source: "replies", context: { request: String(r.context ?? "").split("\n").at(-1)!.replace(/^[AB]: /, "") } }));
 	const requests = plainRequests(part, 700);
 	return {
 		refusal: [
 			...xstestCompletions(part),
-			...jbb.filter((r) => r.response).map((r) => ({ text: String(r.response), label: (r.jailbroken ? 0 : 1) as 0 | 1, source: "jbb" })),
+			// jbb's "not jailbroken" is an LLM judge's "not harmful", which also covers harmless compliance:
+			// a noisy refusal label, so its rows count JBB_WEIGHT of an xstest row (docs/quality.md).
+			...jbb.filter((r) => r.response).map((r) => ({ text: String(r.response), label: (r.jailbroken ? 0 : 1) as 0 | 1, source: "jbb", weight: JBB_WEIGHT, context: { request: text(r) } })),
 			...sample(replies, 800, 3),
 		],
 		jailbreak: [
@@ -131,8 +135,8 @@ export function trainingSets(part: Part = "tune"): Record<"refusal" | "jailbreak
 			...[...new Set(mine(readRows("jbb_attack_artifacts"), (r) => String(r.goal ?? "")).map((r) => String(r.goal)))].map((g) => ({ text: g, label: 1 as const, source: "jbb_goals" })),
 		],
 		win: [...goemotions.map((r) => ({ text: text(r), label: (labels(r).includes("gratitude") ? 1 : 0) as 0 | 1, source: "goemotions" })), ...sample(requests, 700, 7)],
-		user_frustration: [
-			...ussTurns(part),
+		user_frustration: [...ussTurns(part), ...sample(requests, 700, 9)],
+		user_frustration_anger: [
 			...goemotions.map((r) => ({ text: text(r), label: (labels(r).some((l) => FRUSTRATION.has(l)) ? 1 : 0) as 0 | 1, source: "goemotions" })),
 			...sample(requests, 700, 9),
 		],

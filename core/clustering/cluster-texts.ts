@@ -43,7 +43,7 @@ export interface ClusterOptions {
  */
 export const OUTLIER_RATIO = 0.75;
 /** Average-linkage similarity below which clusters stay apart, for the default sentence encoder (USE Lite) at DENSE_WEIGHT 0.7; chosen on dev sets, docs/quality.md. */
-export const DEFAULT_THRESHOLD = 0.55;
+export const DEFAULT_THRESHOLD = 0.5;
 /**
  * How much the threshold follows the batch's own density: the threshold used is
  * threshold × (median neighbour density / DENSITY_REF) ^ RELATIVE. 0: an absolute threshold.

@@ -1,3 +1,4 @@
+import { defaultEmbedder } from "../embedding/default-embedder";
 import type { Embedder } from "../embedding/embedder";
 import { Detector } from "./detector";
 import { DETECTOR_MODELS } from "./models.generated";
@@ -10,6 +11,6 @@ const shared = new WeakMap<Embedder, Detector>();
  */
 export function createDetector(embedder: Embedder): Detector {
 	let detector = shared.get(embedder);
-	if (!detector) shared.set(embedder, (detector = new Detector(embedder, DETECTOR_MODELS)));
+	if (!detector) shared.set(embedder, (detector = new Detector(embedder, DETECTOR_MODELS, defaultEmbedder())));
 	return detector;
 }

@@ -253,3 +253,46 @@ describe("detector: results", () => {
 		expect((await result({ output: "Here is the summary you asked for." }, "refusal")).uncertain).toBeFalsy();
 	});
 });
+
+describe("bad input", () => {
+	it("reads empty, huge, foreign, emoji and code texts without failing, and finds nothing in blank ones", async () => {
+		const inputs: DetectionInput[] = [
+			{ input: "", output: "" },
+			{ input: "   ", output: "\n\t" },
+			{ input: "Export my contacts. ".repeat(2_500), output: "Sure, here they are. ".repeat(2_500) },
+			{ input: "¿Puedes reservar un hotel en Madrid?", output: "Claro, aquí tienes tres hoteles." },
+			{ input: "日本語で答えてください", output: "はい、わかりました。" },
+			{ input: "🎉🎉🎉 👍", output: "😊" },
+			{ input: "```js\nconst x = () => { throw new Error('boom') }\n```", output: "function f(a) { return a.map((x) => x * 2); }" },
+		];
+		const results = await detector.detectBatch(inputs.map((x) => ({ timestamp: NOW, ...x })));
+		expect(results).toHaveLength(inputs.length);
+		for (const r of results) {
+			expect(r.map((s) => s.signal)).toEqual(IMPLICIT_SIGNAL_NAMES);
+			for (const s of r) expect(Number.isFinite(s.score)).toBe(true);
+		}
+		expect(results[0]!.filter((s) => s.detected)).toEqual([]);
+		expect(results[1]!.filter((s) => s.detected)).toEqual([]);
+	});
+});
+
+describe("user frustration read with the reply it answers", () => {
+	it("finds corrections, rejections and doubts of the last answer, not acceptances", async () => {
+		const turn = (input: string, reply: string) => ({ input, history: [{ role: "assistant" as const, content: reply }] });
+		for (const x of [
+			turn("That's not right, I said 4 people", "I booked a table for 2 at 7pm."),
+			turn("No, find me something else", "Hotel Norte has rooms for €89/night."),
+			turn("Are you sure? Can you check again?", "The museum is closed on Mondays."),
+			turn("I didn't ask for that", "Here is a summary of the article."),
+		]) {
+			expect(await detected(x), x.input).toContain("user_frustration");
+		}
+		for (const x of [turn("Yes please", "Shall I book it?"), turn("Great, thanks!", "Done, your table is booked."), turn("What's the weather in Paris?", "Your flight is booked.")]) {
+			expect(await detected(x), x.input).not.toContain("user_frustration");
+		}
+	});
+
+	it("does not read 'it worked last week' as a win", async () => {
+		expect(await detected({ input: "Why can't you do this? It worked last week!" })).not.toContain("win");
+	});
+});

@@ -19,16 +19,22 @@ export interface SignalResult {
 	uncertain?: boolean;
 }
 
-/** Which text each learned model reads, and how (see model-features.ts). nsfw reads both sides and keeps the higher score. */
+/**
+ * Which text each learned model reads, and how (see model-features.ts): what `npm run train` fits.
+ * A trained model carries its spec, so the detector reads each model the way it was trained.
+ * nsfw reads both sides and keeps the higher score.
+ */
 export const MODEL_SPECS = {
-	refusal: { fields: ["output"] },
-	jailbreak: { fields: ["input"], ngrams: true },
-	nsfw: { fields: ["input", "output"], ngrams: true },
-	win: { fields: ["input"] },
-	user_frustration: { fields: ["input"], reaction: true },
-} as const satisfies Partial<Record<ImplicitSignal, ModelSpec>>;
-export type ModelSignal = keyof typeof MODEL_SPECS;
-const modelSpec = (signal: ImplicitSignal): ModelSpec | undefined => (MODEL_SPECS as Partial<Record<ImplicitSignal, ModelSpec>>)[signal];
+	refusal: { signal: "refusal", fields: ["output"], ends: true, lexical: true, request: true },
+	jailbreak: { signal: "jailbreak", fields: ["input"], ngrams: true, lexical: true },
+	nsfw: { signal: "nsfw", fields: ["input", "output"], ngrams: true, lexical: true },
+	win: { signal: "win", fields: ["input"], lexical: true },
+	// Frustration is dissatisfaction with the last answer (read with it) or anger (read alone):
+	// two models, either one detects it.
+	user_frustration: { signal: "user_frustration", fields: ["input"], reaction: true, lexical: true },
+	user_frustration_anger: { signal: "user_frustration", fields: ["input"], lexical: true },
+} as const satisfies Record<string, ModelSpec & { signal: ImplicitSignal }>;
+export type ModelName = keyof typeof MODEL_SPECS;
 
 const CONTEXT_RULES: Partial<Record<ImplicitSignal, ((x: DetectionInput) => Evidence | null)[]>> = {
 	wrong_date: [wrongDate],
@@ -70,7 +76,8 @@ const CANNOT = /\b(?:can(?:no|')t|cannot|won'?t|unable|not able|decline|refuse)\
 const REPHRASE_SIMILARITY = 0.9;
 const REPHRASE_MIN_WORDS = 4;
 
-export type DetectorModels = Partial<Record<ImplicitSignal, LinearModel>>;
+/** Trained models by name; each says which signal it detects (a signal may have several). */
+export type DetectorModels = Record<string, LinearModel & { signal: ImplicitSignal }>;
 
 /**
  * The cascade, cheapest first: precise phrases (rules), conversation and tool context,
@@ -79,10 +86,14 @@ export type DetectorModels = Partial<Record<ImplicitSignal, LinearModel>>;
  * call per batch of events: the encoder is what detection costs.
  */
 export class Detector {
+	private readonly bySignal = new Map<ImplicitSignal, LinearModel[]>();
 	constructor(
 		readonly embedder: Embedder,
 		private readonly models: DetectorModels,
+		/** GloVe SIF, for the models whose spec reads it (lexical). */
+		private readonly lexical?: Embedder & { embedOne(text: string): Float32Array },
 	) {
+		for (const model of Object.values(models)) this.bySignal.set(model.signal, [...(this.bySignal.get(model.signal) ?? []), model]);
 		for (const [signal, model] of Object.entries(models)) {
 			if (model.embedder !== embedder.model) throw new Error(`model for ${signal} was trained on ${model.embedder}, not ${embedder.model}`);
 		}
@@ -92,8 +103,13 @@ export class Detector {
 		return (await this.detectBatch([x]))[0]!;
 	}
 
+	/** The texts detecting `x` sends to the encoder. */
+	textsFor(x: DetectionInput): string[] {
+		return [...new Set([...Object.values(this.models).flatMap((m) => textsToEmbed(m.spec, x)), ...earlierRequests(x)])];
+	}
+
 	async detectBatch(xs: DetectionInput[]): Promise<SignalResult[][]> {
-		const texts = [...new Set(xs.flatMap((x) => [...textsToEmbed(x), ...earlierRequests(x)]))];
+		const texts = [...new Set(xs.flatMap((x) => this.textsFor(x)))];
 		const vectors = await this.embedder.embed(texts);
 		const byText = new Map(texts.map((t, i) => [t, vectors[i]!]));
 		const zero = new Float32Array(this.embedder.dimensions);
@@ -102,9 +118,9 @@ export class Detector {
 			const ctx = turnContext(x);
 			const cache = new Map<string, Features>();
 			const features = (signal: ImplicitSignal, spec: ModelSpec, text: string) => {
-				const key = `${spec.reaction ? "r" : "t"}${spec.ngrams ? "n" : ""}:${text}`;
+				const key = `${signal}:${spec.reaction ? "r" : ""}${spec.ngrams ? "n" : ""}${spec.lexical ? "l" : ""}${spec.ends ? "e" : ""}${spec.request ? "q" : ""}:${text}`;
 				let f = cache.get(key);
-				if (!f) cache.set(key, (f = modelFeatures(spec, text, vectorOf, spec.reaction ? ctx : undefined)));
+				if (!f) cache.set(key, (f = modelFeatures(spec, text, vectorOf, spec.reaction || spec.request ? ctx : undefined, this.lexical && ((t) => this.lexical!.embedOne(t)))));
 				return f;
 			};
 			return IMPLICIT_SIGNAL_NAMES.map((signal) => this.detectSignal(signal, x, features, vectorOf));
@@ -129,18 +145,19 @@ export class Detector {
 			const evidence = rephrased(x, vectorOf);
 			if (evidence) return { signal, score: 0.9, detected: true, stage: "context", evidence };
 		}
-		const model = this.models[signal];
-		const spec = modelSpec(signal);
-		const fields = spec?.fields;
-		if (!model || !spec || !fields) return { signal, score: 0, detected: false, stage: CONTEXT_RULES[signal] ? "context" : "rules" };
+		// The signal's models each read their fields; the one furthest above (or least below) its threshold speaks.
+		let model: LinearModel | undefined;
 		let best = 0;
 		let bestField: "input" | "output" | undefined;
-		for (const field of fields) {
-			const text = x[field];
-			if (!text || !text.trim()) continue;
-			const p = predict(model, features(signal, spec, text));
-			if (p > best) [best, bestField] = [p, field];
+		for (const candidate of this.bySignal.get(signal) ?? []) {
+			for (const field of candidate.spec.fields) {
+				const text = x[field];
+				if (!text || !text.trim()) continue;
+				const p = predict(candidate, features(signal, candidate.spec, text));
+				if (!model || p - candidate.threshold > best - model.threshold) [model, best, bestField] = [candidate, p, field];
+			}
 		}
+		if (!model) return { signal, score: 0, detected: false, stage: CONTEXT_RULES[signal] ? "context" : "rules" };
 		if (best >= model.threshold && bestField && !this.verdictStands(signal, x[bestField]!, features)) {
 			return { signal, score: Math.round(Math.min(best, model.uncertainFrom + (model.threshold - model.uncertainFrom) / 2) * 1000) / 1000, detected: false, stage: "embedding", uncertain: true };
 		}
@@ -162,8 +179,8 @@ export class Detector {
 
 	private jailbreakIntent(text: string, features: FeaturesOf): boolean {
 		if (JAILBREAK_INTENT.test(text) || DAN.test(text)) return true;
-		const nsfw = this.models.nsfw;
-		return nsfw !== undefined && predict(nsfw, features("nsfw", MODEL_SPECS.nsfw, text)) >= JAILBREAK_HARM_SCORE;
+		const nsfw = this.bySignal.get("nsfw")?.[0];
+		return nsfw !== undefined && predict(nsfw, features("nsfw", nsfw.spec, text)) >= JAILBREAK_HARM_SCORE;
 	}
 }
 

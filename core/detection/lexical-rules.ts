@@ -76,7 +76,7 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			/(?<!\bno,? )\b(?:thanks?|thank you|thankful|thx|thnx|tysm|ty|gracias|merci|danke)\b(?![,.!]? (?:but|for nothing|anyway))/i,
 			/\b(?:I|we) (?:really |truly |so |do )?appreciate (?:it|that|this|you|your (?:help|time|answer|reply|response|advice))\b|\bmuch appreciated\b|\bgrateful (?:for|to you)\b/i,
 			// "That worked", also after an interjection: "Perfect, that worked!", "Yes! It works now".
-			/(?:^|[.!?]\s+)(?:(?:ok(?:ay)?|yes|yay|yep|yeah|wow|oh|perfect|great|awesome|nice|cool|amazing|excellent)[,!.]*\s+)*(?:that|it|this|the (?:code|script|app|fix|command|query|formula|test))(?: finally| now)? (?:worked|works(?: now| perfectly| great)|runs now|did the trick|fixed it|solved it)\b(?!\s*\?)/i,
+			/(?:^|[.!?]\s+)(?:(?:ok(?:ay)?|yes|yay|yep|yeah|wow|oh|perfect|great|awesome|nice|cool|amazing|excellent)[,!.]*\s+)*(?:that|it|this|the (?:code|script|app|fix|command|query|formula|test))(?: finally| now)? (?:worked|works(?: now| perfectly| great)|runs now|did the trick|fixed it|solved it)\b(?!\s*\?)(?!\s+(?:last|yesterday|before|earlier|previously|until|in the past)\b)/i,
 			// A short message that is praise and nothing else ("Great job!", "Perfect, well done.", "That's brilliant").
 			// Not with a "but", a negation, a question, or a sarcastic object ("great job breaking everything").
 			new RegExp(
@@ -110,6 +110,14 @@ export const LEXICAL_RULES: LexicalRule[] = [
 			// Insults at the assistant, telling it off, giving up.
 			/\byou(?:'re| are)? (?:such an? |a |an |fucking |stupid |little |absolute |complete |total |utter |useless |dumb )*(?:idiot|moron|fool|imbecile|prick|jerk|piece of (?:shit|crap|junk)|clown)\b|\b(?:fuck off|shut up|shut your mouth|screw you|go to hell)\b/i,
 			/\b(?:this|that|it) (?:really )?(?:sucks|is ridiculous|is so annoying|is frustrating|is infuriating)\b|\b(?:so|really|very) (?:annoying|frustrating|infuriating)\b|\bI give up\b|\buseless (?:bot|ai|assistant|app|thing|piece of)\b/i,
+			// Corrections and rejections of the last answer, the usual form of dissatisfaction in real
+			// dialogues: "That's not right, I said 4 people", "I didn't ask for that", "No, find me
+			// something else", "Are you sure? Can you check again?".
+			/\b(?:that's|that is|this is|it's|that was) (?:not|n't) (?:right|correct|true|it|accurate)\b|\b(?:that's|that is|this is|it's) not what I (?:asked|wanted|said|meant|need(?:ed)?|was looking for)\b|\bnot what I (?:asked for|wanted|meant)\b/i,
+			/\bI (?:didn't|did not|never) (?:ask(?:ed)? for|say|said|want(?:ed)?|mean|meant|request(?:ed)?) (?:that|this|it|those|these|you to)\b/i,
+			/^(?:no|nope|wrong|not quite|incorrect)\b[,.!]*\s+(?:I (?:said|asked|wanted|meant|told you|need(?:ed)?|want)|it's|it should|that's wrong|the \w+ (?:is|was|should))\b/i,
+			/\b(?:find|show|give|get) me (?:something|anything|someone|somewhere) else\b|^(?:no|nope|nah)\b[^.?!]{0,40}\b(?:something|anything|somewhere|someone) else\b/i,
+			/\bare you sure\b|\b(?:check|look|search) (?:it |that |this )?again\b|\bthat (?:can't|cannot|doesn't) be right\b/i,
 		],
 	},
 	{

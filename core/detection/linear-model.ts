@@ -1,3 +1,5 @@
+import type { ModelSpec } from "./model-features";
+
 /**
  * A logistic model over [embedding ⊕ cue features] (dense) plus hashed word n-grams (sparse),
  * trained by scripts/train-detectors.ts.
@@ -5,6 +7,8 @@
 export interface LinearModel {
 	/** The embedder whose vectors the weights were trained on; other spaces must not use them. */
 	embedder: string;
+	/** What the model reads (fields, context, extra feature blocks): the weights follow this layout. */
+	spec: ModelSpec;
 	weights: number[];
 	/** One weight per hashed n-gram bucket (see hashed-ngrams.ts); empty when the model reads no n-grams. */
 	ngramWeights: number[];
@@ -24,7 +28,9 @@ export interface Features {
 /** A very short text's few n-grams weigh no more than those of a 16-n-gram text. */
 const sparseValue = (f: Features) => (f.sparse.length ? 1 / Math.sqrt(Math.max(16, f.sparse.length)) : 0);
 
-export function predict(model: Omit<LinearModel, "threshold" | "uncertainFrom" | "embedder">, f: Features): number {
+export function predict(model: Pick<LinearModel, "weights" | "ngramWeights" | "bias">, f: Features): number {
+	// A model read with another feature layout than it was trained on would score NaN, silently.
+	if (model.weights.length !== f.dense.length) throw new Error(`model expects ${model.weights.length} dense features, got ${f.dense.length}`);
 	let z = model.bias;
 	for (let i = 0; i < f.dense.length; i++) z += model.weights[i]! * f.dense[i]!;
 	if (model.ngramWeights.length) {

@@ -12,6 +12,12 @@ export const USE_LITE_MAX_CHARS = 2_000;
 export const USE_LITE_MAX_TOKENS = 256;
 /** Texts per model call: big enough to amortise a call, small enough to bound the padded batch. */
 const BATCH = 32;
+/**
+ * Padded pieces per model call (texts x the longest one's pieces). tfjs' wasm heap grows to fit a
+ * call's activations and never shrinks: 32 texts of 256 pieces take it to ~157 MB, over a Worker's
+ * 128 MB; 384 pieces keep it at ~63 MB for ~10% less speed on long texts (docs/sentence-encoder.md).
+ */
+const BATCH_TOKENS = 384;
 
 export const USE_LITE_MODEL = "use-lite-512";
 
@@ -55,8 +61,11 @@ export class UseLiteEmbedder implements Embedder {
 		const order = texts.map((_, i) => i).filter((i) => tokens[i]!.length > 0);
 		for (let i = 0; i < texts.length; i++) if (tokens[i]!.length === 0) out[i] = new Float32Array(this.dimensions);
 		order.sort((a, b) => tokens[a]!.length - tokens[b]!.length);
-		for (let start = 0; start < order.length; start += BATCH) {
-			const chunk = order.slice(start, start + BATCH);
+		for (let start = 0, end = 0; start < order.length; start = end) {
+			// Sorted by length, so the text being added is the longest and sets the padded size.
+			end = start + 1;
+			while (end < order.length && end - start < BATCH && (end - start + 1) * tokens[order[end]!]!.length <= BATCH_TOKENS) end++;
+			const chunk = order.slice(start, end);
 			const vectors = await this.serial(() => this.run(chunk.map((i) => tokens[i]!)));
 			chunk.forEach((i, k) => (out[i] = vectors[k]!));
 		}

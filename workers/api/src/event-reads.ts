@@ -204,8 +204,13 @@ export async function getConversation(db: Db, projectId: string, convoId: string
 	};
 }
 
-/** How many of the newest matching events semantic search ranks (brute force, in the worker). */
-export const SEMANTIC_CANDIDATES = 2000;
+/**
+ * How many of the newest matching events semantic search ranks, and how much of each it reads: they
+ * are embedded per request by the sentence encoder (~150 short texts/s), so one search stays near a
+ * second or two. Stored per-event vectors (a vector index over every event) lift this bound.
+ */
+export const SEMANTIC_CANDIDATES = 300;
+export const SEMANTIC_CHARS = 300;
 
 /**
  * Events by meaning: the newest events that pass the filters are embedded (input and output) and
@@ -220,7 +225,7 @@ export async function semanticSearchEvents(db: Db, projectId: string, filter: Ev
 		.orderBy(desc(events.timestamp), desc(events.eventId))
 		.limit(SEMANTIC_CANDIDATES);
 	if (rows.length === 0) return { data: [], searched: 0 };
-	const [q, ...vectors] = await embedder.embed([query, ...rows.map((r) => `${r.input ?? ""} ${r.output ?? ""}`)]);
+	const [q, ...vectors] = await embedder.embed([query, ...rows.map((r) => `${r.input ?? ""} ${r.output ?? ""}`.slice(0, SEMANTIC_CHARS))]);
 	const ranked = rows
 		.map((row, i) => ({ row, score: cosine(q!, vectors[i]!) }))
 		.filter((r) => r.score > 0)

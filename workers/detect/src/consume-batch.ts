@@ -46,7 +46,7 @@ async function groupStored(env: DetectBindings, stored: EventMessage[], flagged:
 	try {
 		await assignIntents(
 			ports,
-			stored.map((m) => ({ projectId: m.project_id, eventId: m.event.event_id, userId: m.event.user_id, timestamp: m.event.timestamp, text: m.event.input ?? "" })),
+			stored.map((m) => ({ projectId: m.project_id, eventId: m.event.event_id, userId: m.event.user_id, timestamp: m.event.timestamp, text: m.event.input ?? "", convoId: m.event.convo_id })),
 		);
 	} catch (err) {
 		console.error(`assigning intents to ${stored.length} events failed`, err);

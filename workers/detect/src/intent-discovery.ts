@@ -1,4 +1,6 @@
-import { clusterTexts } from "../../../core/clustering/cluster-texts";
+import { clusterTexts, DEFAULT_THRESHOLD } from "../../../core/clustering/cluster-texts";
+import { intentDescription, nameIntents } from "../../../core/clustering/cluster-naming";
+import { isFollowUp } from "../../../core/clustering/follow-up";
 import { requestShape } from "../../../core/clustering/request-shape";
 import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
@@ -11,6 +13,7 @@ export interface InputEvent {
 	userId: string;
 	timestamp: number;
 	text: string;
+	convoId?: string | null;
 }
 
 /**
@@ -19,17 +22,35 @@ export interface InputEvent {
  */
 export const INTENT_JOIN: Record<string, number> = { "use-lite-512": 0.65, "@cf/baai/bge-base-en-v1.5": 0.85 };
 const MIN_INTENT_SIZE = 3;
-/** The batch clusterer's threshold for user requests, chosen on banking77's train split. */
-const INTENT_THRESHOLD = 0.3;
+/** The batch clusterer's threshold for user requests: its default, chosen on banking77's train split. */
+const INTENT_THRESHOLD = DEFAULT_THRESHOLD;
 const WINDOW = 500;
 const DAY_MS = 86_400_000;
 
 export const intentNamespace = (projectId: string) => `${projectId}:intents`;
 
-/** Gives each input the nearest intent when similar enough, else keeps it as a candidate; then promotes. */
+/**
+ * Gives each request the nearest intent when similar enough, else keeps it as a candidate; then
+ * promotes. A follow-up ("thanks!", "try again please") takes the intent of the conversation's
+ * latest earlier turn that has one, and never becomes a candidate of its own.
+ */
 export async function assignIntents(ports: GroupingPorts, inputs: InputEvent[]): Promise<void> {
-	const todo = inputs.filter((i) => i.text.trim());
-	if (todo.length === 0) return;
+	const requests = inputs.filter((i) => i.text.trim() && !isFollowUp(i.text));
+	const followUps = inputs.filter((i) => i.convoId && isFollowUp(i.text));
+	if (requests.length) await assignRequests(ports, requests);
+	if (followUps.length) await ports.db.batch(followUps.map((e) => inheritIntent(ports.db, e)));
+}
+
+/** The follow-up joins the intent of the latest earlier turn of its conversation, if that turn has one. */
+function inheritIntent(db: D1Database, e: InputEvent): D1PreparedStatement {
+	return db
+		.prepare(
+			"INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) SELECT ?, ?, ei.intent_id, ?, ?, ? FROM events e JOIN event_intents ei ON ei.project_id = e.project_id AND ei.event_id = e.event_id WHERE e.project_id = ? AND e.convo_id = ? AND e.timestamp <= ? AND e.event_id != ? ORDER BY e.timestamp DESC LIMIT 1",
+		)
+		.bind(e.projectId, e.eventId, e.userId, e.timestamp, Math.floor(e.timestamp / DAY_MS), e.projectId, e.convoId, e.timestamp, e.eventId);
+}
+
+async function assignRequests(ports: GroupingPorts, todo: InputEvent[]): Promise<void> {
 	const { db, index, embedder } = ports;
 	const threshold = INTENT_JOIN[embedder.model] ?? 0.85;
 	const vectors = await embedder.embed(todo.map((i) => requestShape(i.text)));
@@ -91,7 +112,7 @@ export async function promoteIntentCandidates(ports: GroupingPorts, projectId: s
 				.prepare(
 					"INSERT INTO intents (id, project_id, name, description, model, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM intent_candidates c WHERE c.project_id = ? AND c.event_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = c.project_id AND ei.event_id = c.event_id)) >= ?",
 				)
-				.bind(id, projectId, cluster.title, results[cluster.central]!.text.slice(0, 300), embedder.model, Date.now(), projectId, waiting, MIN_INTENT_SIZE),
+				.bind(id, projectId, cluster.title, intentDescription(cluster.title, { texts: members.map((m) => m.text), central: results[cluster.central]!.text, keywords: cluster.keywords }), embedder.model, Date.now(), projectId, waiting, MIN_INTENT_SIZE),
 			...members.flatMap((m) => [
 				db
 					.prepare(
@@ -110,7 +131,7 @@ export async function promoteIntentCandidates(ports: GroupingPorts, projectId: s
 }
 
 /** Sub-intents sit closer together than intents: a stricter bar than the one that found the intent. */
-const SUB_INTENT_THRESHOLD = 0.45;
+const SUB_INTENT_THRESHOLD = DEFAULT_THRESHOLD + 0.1;
 
 /**
  * Splits every intent a person asked to split: its inputs are clustered again at a stricter
@@ -132,12 +153,15 @@ export async function splitRequestedIntents(ports: GroupingPorts): Promise<numbe
 			.all<{ event_id: string; text: string }>();
 		const { assignments, clusters } = await clusterTexts(ports.encoder, members.map((m) => m.text), { threshold: SUB_INTENT_THRESHOLD, minSize: MIN_INTENT_SIZE, absorbSmall: true, compare: requestShape });
 		const statements: D1PreparedStatement[] = [db.prepare("UPDATE intents SET split_requested_at = NULL WHERE id = ?").bind(intent.id)];
-		for (const cluster of clusters.slice(1)) {
-			if (cluster.size < MIN_INTENT_SIZE) continue;
-			const part = members.filter((_, i) => assignments[i] === cluster.id);
+		const split = clusters.slice(1).filter((c) => c.size >= MIN_INTENT_SIZE).map((cluster) => ({ cluster, part: members.filter((_, i) => assignments[i] === cluster.id) }));
+		// Sub-intents are named apart from their parent (names are how duplicate intents are found).
+		const parent = await db.prepare("SELECT name FROM intents WHERE id = ?").bind(intent.id).first<{ name: string }>();
+		const named = nameIntents(split.map(({ cluster, part }) => ({ texts: part.map((m) => m.text), central: members[cluster.central]!.text, keywords: cluster.keywords })), parent ? [parent.name] : []);
+		for (const [k, { cluster, part }] of split.entries()) {
 			const id = newId("int");
+			const name = named[k] ?? cluster.title;
 			statements.push(
-				db.prepare("INSERT INTO intents (id, project_id, name, description, model, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(id, intent.project_id, cluster.title, members[cluster.central]!.text.slice(0, 300), embedder.model, intent.id, Date.now()),
+				db.prepare("INSERT INTO intents (id, project_id, name, description, model, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(id, intent.project_id, name, intentDescription(name, { texts: part.map((m) => m.text), central: members[cluster.central]!.text }), embedder.model, intent.id, Date.now()),
 				db.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(id, intent.id, JSON.stringify(part.map((m) => m.event_id))),
 			);
 			const centre = unitMean(await embedder.embed(part.map((m) => requestShape(m.text))));

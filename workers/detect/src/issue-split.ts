@@ -1,5 +1,5 @@
-import { issueDescription, issueTitle } from "../../../core/clustering/cluster-naming";
-import { clusterTexts } from "../../../core/clustering/cluster-texts";
+import { nameIssues } from "../../../core/clustering/issue-names";
+import { clusterTexts, DEFAULT_THRESHOLD } from "../../../core/clustering/cluster-texts";
 import { signalVocabulary, topicText } from "../../../core/detection/signal-vocabulary";
 import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
@@ -7,10 +7,10 @@ import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../shared/src/issue-even
 import { type GroupingPorts, namespaceOf } from "./issue-grouping";
 
 /**
- * A little stricter than the bar that formed issues (0.25): joins and merges grow issues past
- * what one clustering pass would put together. 0.4 cut hand-written topics into pairs.
+ * A little stricter than the bar that formed issues: joins and merges grow issues past what one
+ * clustering pass would put together. (With GloVe, 0.1 above it cut hand-written topics into pairs.)
  */
-const SPLIT_THRESHOLD = 0.3;
+const SPLIT_THRESHOLD = DEFAULT_THRESHOLD;
 const MIN_PART = 2;
 
 /**
@@ -38,15 +38,22 @@ export async function splitRequestedIssues(ports: GroupingPorts, now: number): P
 		);
 		const statements: D1PreparedStatement[] = [db.prepare("UPDATE issues SET split_requested_at = NULL WHERE id = ?").bind(issue.id)];
 		const parts: string[] = [];
-		for (const cluster of clusters.slice(1)) {
-			if (cluster.size < MIN_PART) continue;
-			const part = members.filter((_, i) => assignments[i] === cluster.id);
+		const split = clusters.slice(1).filter((c) => c.size >= MIN_PART).map((cluster) => ({ cluster, part: members.filter((_, i) => assignments[i] === cluster.id) }));
+		// Each part is named by its own members, apart from the issue it leaves and the signal's other issues.
+		const { results: titled } = await db.prepare("SELECT title FROM issues WHERE project_id = ? AND signal = ?").bind(issue.project_id, issue.signal).all<{ title: string }>();
+		const names = nameIssues(
+			issue.signal,
+			split.map(({ cluster, part }) => ({ texts: part.map((m) => m.text), central: members[cluster.central]!.text, keywords: cluster.keywords, count: part.length, firstSeen: Math.min(...part.map((m) => m.timestamp)) })),
+			titled.map((r) => r.title),
+			now,
+		);
+		for (const [k, { cluster, part }] of split.entries()) {
 			const id = newId("iss");
 			parts.push(id);
 			statements.push(
 				db
 					.prepare("INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)")
-					.bind(id, issue.project_id, issue.signal, issueTitle(cluster.keywords, members[cluster.central]!.text, undefined, signalVocabulary(issue.signal)), issueDescription(cluster.keywords, members[cluster.central]!.text), embedder.model, members[cluster.central]!.event_id, Math.min(...part.map((m) => m.timestamp)), Math.max(...part.map((m) => m.timestamp)), now),
+					.bind(id, issue.project_id, issue.signal, names[k]!.title, names[k]!.description, embedder.model, members[cluster.central]!.event_id, Math.min(...part.map((m) => m.timestamp)), Math.max(...part.map((m) => m.timestamp)), now),
 				db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, NULL, 'new', 'system', ?, ?)").bind(newId("isc"), id, `split from ${issue.id}`, now),
 				db.prepare("UPDATE issue_events SET issue_id = ? WHERE issue_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(id, issue.id, JSON.stringify(part.map((m) => m.event_id))),
 			);

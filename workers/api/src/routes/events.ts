@@ -5,7 +5,7 @@ import * as schema from "../../../../db/schema";
 import { ApiError } from "../../../shared/src/api-error";
 import type { ApiContext } from "../api-env";
 import { getEvent, listEvents, semanticSearchEvents } from "../event-reads";
-import { defaultEmbedder } from "../../../../core/embedding/default-embedder";
+import { RemoteSentenceEncoder } from "../remote-sentence-encoder";
 
 export const eventRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {
@@ -13,13 +13,13 @@ export const eventRoutes = new Hono<ApiContext>()
 		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
 		return c.json(await listEvents(drizzle(c.env.DB, { schema }), c.get("projectId"), filter));
 	})
-	/** `?q=` by meaning (embedded embedder), with the same filters as the list. */
+	/** `?q=` by meaning (the sentence encoder, over RPC to the detect worker), with the same filters as the list. */
 	.get("/search", async (c) => {
 		const { filter, errors } = parseEventFilter(new URL(c.req.url).searchParams);
 		const q = c.req.query("q")?.trim();
 		if (!q) errors.push({ field: "q", message: "is required: what to search for" });
 		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
-		return c.json(await semanticSearchEvents(drizzle(c.env.DB, { schema }), c.get("projectId"), filter, q!, defaultEmbedder()));
+		return c.json(await semanticSearchEvents(drizzle(c.env.DB, { schema }), c.get("projectId"), filter, q!, new RemoteSentenceEncoder(c.env.SENTENCE_ENCODER)));
 	})
 	.get("/:id", async (c) => {
 		const id = c.req.param("id");
