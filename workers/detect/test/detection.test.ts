@@ -1,10 +1,11 @@
 import { createExecutionContext, env, getQueueResult } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { countRows } from "../../shared/test/seed-project";
 import worker from "../src/index";
 import { JUDGE_MODEL } from "../src/llm-judge";
 import { createDetector } from "../../../core/detection/default-detector";
 import { uncertainRefusals } from "../../../core/detection/uncertain-examples";
+import { sentenceEncoder } from "../../shared/src/sentence-encoder";
 import { fakeAi } from "./fake-ai";
 import { batchOf, eventMessage } from "./messages";
 
@@ -82,8 +83,14 @@ describe("detection in the consumer", () => {
 });
 
 describe("production path: the LLM check of uncertain detections", () => {
-	// Replies the trained refusal model scores in its uncertain band (at least two, checked in core tests).
-	const [uncertain, uncertain2] = uncertainRefusals(createDetector()) as [string, string];
+	// Replies the trained refusal model scores in its uncertain band (at least two, checked in core tests),
+	// picked by the detector the consumer runs: the sentence encoder loaded inside workerd.
+	let uncertain = "";
+	let uncertain2 = "";
+	beforeAll(async () => {
+		[uncertain, uncertain2] = (await uncertainRefusals(createDetector(await sentenceEncoder(env)))) as [string, string];
+		expect(uncertain2, "the refusal model should find at least two soft refusals uncertain").toBeTruthy();
+	}, 60_000);
 
 	it("asks Workers AI for a yes/no JSON verdict and stores its reason, within the daily budget", async () => {
 		const { ai, calls } = fakeAi(() => ({ response: { match: true, reason: "It declines and lectures instead of answering." } }));

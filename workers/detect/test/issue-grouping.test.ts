@@ -81,7 +81,7 @@ describe("promotions running at once", () => {
 	const CITY_ROOMS = ["I need a room in Berlin from the 12th to the 15th", "I need a room in Kyoto from the 3rd to the 5th", "I need a room in Lisbon from the 20th to the 22nd", "I need a room in Vancouver from the 1st to the 4th"];
 
 	it("creates one issue and one intent from candidates two batches promote together", async () => {
-		const message = (i: number) => eventMessage(PROJECT, `p${i}`, { timestamp: T + i, user_id: `u${i}`, input: CITY_ROOMS[i]!, output: CONTACTS[i]! });
+		const message = (i: number) => eventMessage(PROJECT, `p${i}`, { timestamp: T + i, user_id: `u${i}`, convo_id: `p${i}`, input: CITY_ROOMS[i]!, output: CONTACTS[i]! });
 		await consume([message(0), message(1)]);
 		expect(await issues()).toEqual([]);
 		await Promise.all([consume([message(2)]), consume([message(3)]), consume([message(2), message(3)])]);
