@@ -3,7 +3,7 @@ import { isFollowUp } from "./follow-up";
 
 describe("isFollowUp", () => {
 	it("reads thanks, nudges, retries, yes/no and complaints about the last answer as follow-ups", () => {
-		for (const text of ["Perfect, thank you so much!", "Still waiting…", "Try again please", "Hello? Any news?", "Did you find anything?", "ok", "No, that's wrong.", "That's not what I asked for.", "Thanks, that worked perfectly!", "Ugh, this is useless.", "👍", "Great, exactly what I needed."]) {
+		for (const text of ["Perfect, thank you so much!", "Still waiting…", "Try again please", "Hello? Any news?", "Did you find anything?", "ok", "No, that's wrong.", "That's not what I asked for.", "Thanks, that worked perfectly!", "Ugh, this is useless.", "👍", "Great, exactly what I needed.", "You're a lifesaver, thanks!", "Why can't you do this? It worked last week!"]) {
 			expect(isFollowUp(text), text).toBe(true);
 		}
 	});

@@ -14,12 +14,14 @@ const FOLLOW_UP_WORDS = new Set(
 		// acknowledgements, thanks, praise
 		"ok okay k kk sure yes yeah yep yup no nope nah fine alright right cool great perfect awesome amazing nice good " +
 		"excellent brilliant wonderful fantastic super lovely thanks thank thx ty cheers appreciate appreciated much so very " +
-		"really lot lifesaver exactly perfectly well now needed what need helpful help helped works worked working work done got it that this " +
+		"really lot lifesaver legend star best exactly perfectly well now needed you're youre are what need helpful help " +
+		"helped works worked working work done got it that this " +
 		// nudges and retries
 		"still waiting wait hello hi hey anyone there any news update try again retry once more another one please pls " +
 		"find found anything something else did do does you can could would will me us is are was were be been it's that's " +
 		// complaints about the last answer
 		"not wrong right asked ask said told already why this useless ugh hmm um uh what's whats how come seriously again " +
+		"last week yesterday before earlier used " +
 		"didn't doesn't isn't wasn't don't can't won't i i'm im my the a an and or but to of for on in at with just all " +
 		"answer answers reply response"
 	).split(" "),

@@ -20,6 +20,11 @@ const BATCH = 32;
 const BATCH_TOKENS = 384;
 
 export const USE_LITE_MODEL = "use-lite-512";
+/**
+ * Vectors kept per isolate or process (2 KB each: ~8 MB at most). Detection reads a turn with the
+ * reply before it, embedded one event earlier; grouping embeds the texts detection just did.
+ */
+const CACHE_ENTRIES = 4_096;
 
 /** The tfjs namespace the encoder runs on: core ops only, passed in so Node and workerd each bring their own loading. */
 export type Tfjs = Pick<typeof tf, "tensor1d" | "tensor2d" | "tidy">;
@@ -34,6 +39,8 @@ export class UseLiteEmbedder implements Embedder {
 	readonly model = USE_LITE_MODEL;
 	readonly dimensions = 512;
 	private readonly tokenizer: SentencePieceTokenizer;
+	/** Recently encoded piece sequences and their vectors, most recent last. */
+	private readonly recent = new Map<string, Float32Array>();
 	/** Model calls run one at a time: tfjs' wasm backend is single-threaded and shares one heap. */
 	private queue: Promise<unknown> = Promise.resolve();
 
@@ -58,8 +65,19 @@ export class UseLiteEmbedder implements Embedder {
 	async embed(texts: string[]): Promise<Float32Array[]> {
 		const out: Float32Array[] = new Array(texts.length);
 		const tokens = texts.map((t) => this.tokens(t));
-		const order = texts.map((_, i) => i).filter((i) => tokens[i]!.length > 0);
-		for (let i = 0; i < texts.length; i++) if (tokens[i]!.length === 0) out[i] = new Float32Array(this.dimensions);
+		const keys = tokens.map((t) => t.join(","));
+		// Each distinct piece sequence is encoded once: repeats within the call and recent texts
+		// (a conversation's earlier turns, an app's stock replies) come from the cache.
+		const firstOf = new Map<string, number>();
+		const order: number[] = [];
+		for (let i = 0; i < texts.length; i++) {
+			if (tokens[i]!.length === 0) out[i] = new Float32Array(this.dimensions);
+			else if (this.recent.has(keys[i]!)) out[i] = this.remember(keys[i]!, this.recent.get(keys[i]!)!);
+			else if (!firstOf.has(keys[i]!)) {
+				firstOf.set(keys[i]!, i);
+				order.push(i);
+			}
+		}
 		order.sort((a, b) => tokens[a]!.length - tokens[b]!.length);
 		for (let start = 0, end = 0; start < order.length; start = end) {
 			// Sorted by length, so the text being added is the longest and sets the padded size.
@@ -67,9 +85,18 @@ export class UseLiteEmbedder implements Embedder {
 			while (end < order.length && end - start < BATCH && (end - start + 1) * tokens[order[end]!]!.length <= BATCH_TOKENS) end++;
 			const chunk = order.slice(start, end);
 			const vectors = await this.serial(() => this.run(chunk.map((i) => tokens[i]!)));
-			chunk.forEach((i, k) => (out[i] = vectors[k]!));
+			chunk.forEach((i, k) => (out[i] = this.remember(keys[i]!, vectors[k]!)));
 		}
+		for (let i = 0; i < texts.length; i++) out[i] ??= out[firstOf.get(keys[i]!)!]!;
 		return out;
+	}
+
+	/** Keeps the vector as the most recent entry of the bounded cache (a Map in insertion order is an LRU). */
+	private remember(key: string, vector: Float32Array): Float32Array {
+		this.recent.delete(key);
+		this.recent.set(key, vector);
+		if (this.recent.size > CACHE_ENTRIES) this.recent.delete(this.recent.keys().next().value!);
+		return vector;
 	}
 
 	private serial<T>(job: () => Promise<T>): Promise<T> {
