@@ -8,7 +8,7 @@
 //   jbcomm  in-the-wild jailbreak prompts that have a `community` (8; long texts);
 //   snips   1000 snips texts (7 intents, seeded sample): coarse sanity check.
 // Prints NMI, ARI and the cluster count per set and the mean over sets for each setting.
-// GRID="threshold=0.3,0.4;denseWeight=0.5;centre=0,1" sweeps any numeric ClusterOptions;
+// GRID="threshold=0.3,0.4;denseWeight=0.5;outlierRatio=0.65,0.75" sweeps any numeric ClusterOptions;
 // SETS=b77dev,xstest picks the sets.
 import { type ClusterOptions, clusterTexts, OUTLIER } from "../core/clustering/cluster-texts";
 import { ari, nmi } from "../core/clustering/clustering-metrics";

@@ -19,6 +19,19 @@ export function averageLinkage(similarities: Float32Array, n: number, threshold:
 		while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
 		return i;
 	};
+	/** Merges b into a; a's similarities become the size-weighted average (average linkage). */
+	const merge = (a: number, b: number) => {
+		const na = size[a]!, nb = size[b]!;
+		for (let c = 0; c < n; c++) {
+			if (!active[c] || c === a || c === b) continue;
+			const s = (na * S[a * n + c]! + nb * S[b * n + c]!) / (na + nb);
+			S[a * n + c] = s;
+			S[c * n + a] = s;
+		}
+		size[a] = na + nb;
+		active[b] = 0;
+		parent[b] = a;
+	};
 	const chain: number[] = [];
 	let next = 0;
 	for (;;) {
@@ -50,29 +63,8 @@ export function averageLinkage(similarities: Float32Array, n: number, threshold:
 		}
 		chain.pop();
 		chain.pop();
-		const na = size[a]!, nb = size[b]!;
-		for (let c = 0; c < n; c++) {
-			if (!active[c] || c === a || c === b) continue;
-			const s = (na * S[a * n + c]! + nb * S[b * n + c]!) / (na + nb);
-			S[a * n + c] = s;
-			S[c * n + a] = s;
-		}
-		size[a] = na + nb;
-		active[b] = 0;
-		parent[b] = a;
+		merge(a, b);
 	}
-	const merge = (a: number, b: number) => {
-		const na = size[a]!, nb = size[b]!;
-		for (let c = 0; c < n; c++) {
-			if (!active[c] || c === a || c === b) continue;
-			const s = (na * S[a * n + c]! + nb * S[b * n + c]!) / (na + nb);
-			S[a * n + c] = s;
-			S[c * n + a] = s;
-		}
-		size[a] = na + nb;
-		active[b] = 0;
-		parent[b] = a;
-	};
 	for (;;) {
 		let a = -1;
 		for (let i = 0; i < n; i++) if (active[i] && size[i]! < minSize && (a < 0 || size[i]! < size[a]!)) a = i;

@@ -16,14 +16,10 @@ export interface ClusterOptions {
 	ignoreWords?: ReadonlySet<string>;
 	/** The sentence vector's share of the similarity (the rest is TF-IDF); default DENSE_WEIGHT. */
 	denseWeight?: number;
-	/** Share of the batch's mean sentence vector removed before comparing; default CENTRE. */
-	centre?: number;
 	/** See OUTLIER_RATIO. */
 	outlierRatio?: number;
 	/** See MERGE_SMALL (1 / 0). */
 	mergeSmall?: number;
-	/** See RELATIVE. */
-	relative?: number;
 	/** Rounds of nearest-centre reassignment after merging. */
 	refineRounds?: number;
 	/** The n×n matrix is built for at most this many texts; later ones join their nearest cluster. */
@@ -45,16 +41,10 @@ export const OUTLIER_RATIO = 0.75;
 /** Average-linkage similarity below which clusters stay apart, for the default sentence encoder (USE Lite) at DENSE_WEIGHT 0.7; chosen on dev sets, docs/quality.md. */
 export const DEFAULT_THRESHOLD = 0.5;
 /**
- * How much the threshold follows the batch's own density: the threshold used is
- * threshold × (median neighbour density / DENSITY_REF) ^ RELATIVE. 0: an absolute threshold.
- */
-export const RELATIVE = 0;
-/**
  * 1: clusters below minSize keep merging by average linkage (smallest first) before the
  * nearest-centre refinement; 0: they are dissolved into the nearest big cluster's centre.
  */
 export const MERGE_SMALL = 1;
-export const DENSITY_REF = 0.6;
 /** The default minimum cluster size grows with the batch (one per 50 texts) up to this. */
 export const MAX_MIN_SIZE = 8;
 /** Below this many texts the density estimate is too noisy to call anything an outlier: every text is placed. */
@@ -148,7 +138,7 @@ export async function clusterTexts(embedder: Embedder, texts: string[], opts: Cl
 	const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
 	const minSize = opts.minSize ?? Math.min(MAX_MIN_SIZE, Math.max(2, Math.ceil(n / 50)));
 	const maxMatrix = opts.maxMatrix ?? 6000;
-	const vectors = await textVectors(embedder, opts.compare ? texts.map(opts.compare) : texts, opts.ignoreWords, opts.denseWeight, opts.centre);
+	const vectors = await textVectors(embedder, opts.compare ? texts.map(opts.compare) : texts, opts.ignoreWords, opts.denseWeight);
 
 	const m = Math.min(n, maxMatrix);
 	const S = new Float32Array(m * m);
@@ -163,11 +153,9 @@ export async function clusterTexts(embedder: Embedder, texts: string[], opts: Cl
 	const density = k > 0 ? neighbourDensity(S, m, k) : new Float32Array(m).fill(1);
 	const median = Float32Array.from(density).sort()[Math.floor(m / 2)]!;
 	const outlier = opts.outliers === false ? new Uint8Array(m) : findOutliers(density, median, m, 2 * minSize, opts.outlierRatio ?? OUTLIER_RATIO);
-	const rel = opts.relative ?? RELATIVE;
-	const cut = rel > 0 ? threshold * Math.pow(Math.max(median, 1e-3) / DENSITY_REF, rel) : threshold;
 	const absorb = opts.absorbSmall ?? true;
 	const mergeSmall = absorb && (opts.mergeSmall ?? MERGE_SMALL) > 0;
-	let labels = averageLinkage(S, m, cut, (i) => outlier[i] === 1, mergeSmall ? minSize : 0).map((l, i) => (outlier[i] ? OUTLIER : l));
+	let labels = averageLinkage(S, m, threshold, (i) => outlier[i] === 1, mergeSmall ? minSize : 0).map((l, i) => (outlier[i] ? OUTLIER : l));
 	if (n > m) {
 		const placed = centres(vectors.slice(0, m), labels.slice(0, m), () => true);
 		placed.delete(OUTLIER);

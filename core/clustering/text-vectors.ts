@@ -43,25 +43,16 @@ export function contentWords(text: string, ignore?: ReadonlySet<string>): string
  * from both halves: within one signal, the words that make the signal ("sorry", "can't",
  * "access") say nothing about which issue a text belongs to.
  */
-export async function textVectors(embedder: Embedder, texts: string[], ignore?: ReadonlySet<string>, denseWeight = DENSE_WEIGHT, centre = CENTRE): Promise<TextVector[]> {
+export async function textVectors(embedder: Embedder, texts: string[], ignore?: ReadonlySet<string>, denseWeight = DENSE_WEIGHT): Promise<TextVector[]> {
 	const words = texts.map((t) => contentWords(t, ignore));
 	const df = new Map<string, number>();
 	for (const ws of words) for (const w of new Set(ws)) df.set(w, (df.get(w) ?? 0) + 1);
 	const n = texts.length;
 	const embedded = await embedder.embed(ignore ? texts.map((t) => tokenize(t).filter((w) => !ignore.has(w)).join(" ")) : texts);
 	const a = Math.sqrt(denseWeight), b = Math.sqrt(1 - denseWeight);
-	const dim = embedded[0]?.length ?? 0;
-	const mean = new Float32Array(dim);
-	if (centre > 0) {
-		for (const e of embedded) for (let d = 0; d < dim; d++) mean[d]! += e[d]! / n;
-		for (let d = 0; d < dim; d++) mean[d]! *= centre;
-	}
 	return texts.map((_, i) => {
-		const dense = embedded[i]!.map((x, d) => x - mean[d]!);
-		let len = 0;
-		for (const x of dense) len += x * x;
-		len = Math.sqrt(len) || 1;
-		for (let d = 0; d < dim; d++) dense[d]! *= a / len;
+		// Unit vectors in, so scaling by √weight makes the dense half contribute weight × cosine.
+		const dense = embedded[i]!.map((x) => x * a);
 		const sparse = new Map<string, number>();
 		for (const w of words[i]!) sparse.set(w, (sparse.get(w) ?? 0) + Math.log((n + 1) / df.get(w)!));
 		let norm = 0;
@@ -75,11 +66,6 @@ export async function textVectors(embedder: Embedder, texts: string[], ignore?: 
 /** The sentence vector's share of a similarity. Chosen on dev sets for USE Lite (docs/quality.md). */
 export const DENSE_WEIGHT = 0.7;
 
-/**
- * How much of the batch's mean sentence vector is removed before comparing (0: none, 1: all).
- * Tried 0.5 and 1 for USE's anisotropy: worse on banking77 (docs/quality.md), so off.
- */
-export const CENTRE = 0;
 
 export function similarity(a: TextVector, b: TextVector): number {
 	let s = 0;

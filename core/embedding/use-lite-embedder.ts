@@ -91,6 +91,11 @@ export class UseLiteEmbedder implements Embedder {
 		return out;
 	}
 
+	/** Forgets the cached vectors (benchmarks time the encoder, not the cache). */
+	clearCache(): void {
+		this.recent.clear();
+	}
+
 	/** Keeps the vector as the most recent entry of the bounded cache (a Map in insertion order is an LRU). */
 	private remember(key: string, vector: Float32Array): Float32Array {
 		this.recent.delete(key);
