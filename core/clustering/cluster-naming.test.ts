@@ -233,3 +233,13 @@ describe("mixed complaints", () => {
 		expect(nameIssue("user_frustration", { texts: ["That's not what I asked for.", "not what I asked for!!", "this is not what I wanted", "Ugh, this is useless."] }).title).toBe("Users say it's not what they asked for");
 	});
 });
+
+describe("intentDescription in other languages", () => {
+	it("describes a cluster it cannot read as a request by its inputs, not as 'Users ask to …'", () => {
+		const texts = ["¿Qué tiempo hará mañana en Lisboa?", "¿Qué tiempo hará mañana en Madrid?", "¿Qué tiempo hará mañana en Roma?"];
+		const d = intentDescription(texts[0]!, { texts, central: texts[0] });
+		expect(d).toMatch(/^Requests like/);
+		expect(d).toContain("3 requests");
+		expect(intentDescription("Book a hotel", { texts: ["Book a hotel in Lisbon", "Book a hotel in Porto"] })).toMatch(/^Users ask to book a hotel/);
+	});
+});

@@ -304,6 +304,9 @@ export function intentDescription(name: string, cluster: IntentCluster & { count
 	const ask = name.charAt(0).toLowerCase() + name.slice(1);
 	const example = texts[0] ? `, e.g. ${quote(texts[0])}` : "";
 	const count = cluster.count ?? texts.length;
+	const requests = `${count} request${count === 1 ? "" : "s"}`;
+	// A name the namer could not read as a request (another language: the template of its inputs).
+	if (intentName(cluster.texts, cluster.central) === null) return `Requests like ${quote(texts[0] ?? name)} (${requests}).`.slice(0, 300);
 	const lead = /^(?:say|ask|call|complain) /i.test(name) ? `Users ${ask}` : `Users ask to ${ask}`;
-	return `${lead}${example} (${count} request${count === 1 ? "" : "s"}).`.slice(0, 300);
+	return `${lead}${example} (${requests}).`.slice(0, 300);
 }
