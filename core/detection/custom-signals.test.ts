@@ -25,6 +25,23 @@ describe("custom signals", () => {
 		expect(issues({ name: "a_b", field: "input" })).toEqual(["keywords"]);
 		expect(issues({ name: "a_b", field: "input", keywords: ["x"], regex: "x" })).toEqual(["keywords"]);
 		expect(issues({ name: "a_b", field: "input", regex: "(unclosed" })).toEqual(["regex"]);
-		expect(issues({ name: "a_b", field: "input", regex: "(a+)+$" })).toEqual(["regex"]);
+		// RE2 syntax: no backreferences, no lookahead.
+		expect(issues({ name: "a_b", field: "input", regex: String.raw`(\w+) \1` })).toEqual(["regex"]);
+		expect(issues({ name: "a_b", field: "input", regex: "refund(?!ed)" })).toEqual(["regex"]);
 	});
+
+	it("run patterns that backtrack exponentially elsewhere in linear time, so no tenant's regex can stall a worker", () => {
+		// With JavaScript's engine, ((a+))+$ on 30 "a"s and "!" took 12 s; a hang here fails the test by its timeout.
+		const evil = ["((a+))+$", "(a|a)+$", "(a|aa)+$", String.raw`(\d|\w)+$`, "^(a?){25}a{25}$"];
+		for (const regex of evil) expect(customSignalInputSchema.safeParse({ name: "a_b", field: "input", regex }).success, regex).toBe(true);
+		const inputs = [`${"a".repeat(30)}!`, `${"a".repeat(19_999)}!`, "a".repeat(50)];
+		for (const pattern of evil) {
+			const r = rule({ kind: "regex", field: "input", pattern });
+			const compiled = compileCustomSignal(r);
+			for (const input of inputs) matchCustomSignal(r, compiled, { input });
+		}
+		const r = rule({ kind: "regex", field: "input", pattern: "(a|aa)+$" });
+		expect(matchCustomSignal(r, compileCustomSignal(r), { input: `${"a".repeat(30)}!` })).toBeNull();
+		expect(matchCustomSignal(r, compileCustomSignal(r), { input: "say aaaa" })).toEqual({ field: "input", start: 4, end: 8, text: "aaaa" });
+	}, 20_000);
 });

@@ -1,3 +1,4 @@
+import { RE2JS } from "re2js";
 import { z } from "zod";
 import type { DetectionInput } from "./detection-input";
 import type { Evidence } from "./evidence";
@@ -7,10 +8,13 @@ import { EXPLICIT_SIGNALS } from "../ingest-schemas";
 const RESERVED = new Set<string>([...IMPLICIT_SIGNAL_NAMES, ...EXPLICIT_SIGNALS]);
 
 /**
- * Nested quantifiers like (a+)+ or (\w*)* backtrack exponentially; a worker has a CPU
- * budget per invocation, so such patterns are refused when the signal is created.
+ * Custom patterns run on RE2JS, the JavaScript port of RE2: matching takes time linear in the text
+ * whatever the pattern, so no tenant's regex ("((a+))+$", "(a|aa)+$") can stall a worker. The price
+ * is RE2's syntax: no backreferences and no lookahead, refused when the signal is created.
  */
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/;
+function compileRe2(source: string, caseSensitive: boolean): RE2JS {
+	return RE2JS.compile(source, caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE);
+}
 
 export const customSignalInputSchema = z
 	.object({
@@ -28,12 +32,15 @@ export const customSignalInputSchema = z
 		}
 		if (v.regex !== undefined) {
 			try {
-				new RegExp(v.regex);
+				compileRe2(v.regex, v.case_sensitive);
 			} catch (err) {
-				ctx.addIssue({ code: "custom", path: ["regex"], message: `is not a valid regular expression: ${(err as Error).message}` });
-				return;
+				const message = (err as Error).message;
+				ctx.addIssue({
+					code: "custom",
+					path: ["regex"],
+					message: `is not a regular expression the linear-time engine (RE2 syntax: no backreferences or lookaround) accepts: ${message}`,
+				});
 			}
-			if (NESTED_QUANTIFIER.test(v.regex)) ctx.addIssue({ code: "custom", path: ["regex"], message: "nested quantifiers such as (a+)+ are not allowed (catastrophic backtracking)" });
 		}
 	});
 
@@ -50,23 +57,22 @@ export interface CustomSignalRule {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-export function compileCustomSignal(rule: CustomSignalRule): RegExp {
-	const flags = rule.caseSensitive ? "" : "i";
-	if (rule.kind === "regex") return new RegExp(rule.pattern, flags);
+export function compileCustomSignal(rule: CustomSignalRule): RE2JS {
+	if (rule.kind === "regex") return compileRe2(rule.pattern, rule.caseSensitive);
 	const words = (JSON.parse(rule.pattern) as string[]).map((k) => `\\b${escape(k)}\\b`);
-	return new RegExp(words.join("|"), flags);
+	return compileRe2(words.join("|"), rule.caseSensitive);
 }
 
 /** Texts longer than this are matched on their first part only, bounding CPU per event. */
 const MAX_MATCH_CHARS = 20_000;
 
-export function matchCustomSignal(rule: CustomSignalRule, compiled: RegExp, x: DetectionInput): Evidence | null {
+export function matchCustomSignal(rule: CustomSignalRule, compiled: RE2JS, x: DetectionInput): Evidence | null {
 	const fields = rule.field === "both" ? (["input", "output"] as const) : [rule.field];
 	for (const field of fields) {
 		const text = x[field]?.slice(0, MAX_MATCH_CHARS);
 		if (!text) continue;
-		const m = compiled.exec(text);
-		if (m) return { field, start: m.index, end: m.index + m[0].length, text: m[0] };
+		const m = compiled.matcher(text);
+		if (m.find()) return { field, start: m.start(), end: m.end(), text: m.group() ?? "" };
 	}
 	return null;
 }

@@ -92,10 +92,12 @@ describe("custom signals API", () => {
 		expect((await create({ name: "x_y", field: "input", keywords: ["a"] }, project.writeKey)).status).toBe(403);
 	});
 
-	it("answers 400 naming the field for an invalid or dangerous pattern, and 409 for a taken name", async () => {
-		const bad = await create({ name: "slow", field: "output", regex: "(a+)+$" });
+	it("answers 400 naming the field for a pattern the linear-time engine refuses, takes one that backtracks elsewhere, and 409 for a taken name", async () => {
+		const bad = await create({ name: "backref", field: "output", regex: String.raw`(\w+) \1` });
 		expect(bad.status).toBe(400);
 		expect(await bad.json()).toMatchObject({ error: { details: [{ field: "regex" }] } });
+		// Exponential for a backtracking engine; RE2JS matches it in linear time.
+		expect((await create({ name: "slow", field: "output", regex: "(a+)+$" })).status).toBe(201);
 		expect((await create({ name: "dup_name", field: "input", keywords: ["a"] })).status).toBe(201);
 		expect((await create({ name: "dup_name", field: "input", keywords: ["b"] })).status).toBe(409);
 	});
