@@ -1,5 +1,5 @@
 import type { FieldError } from "./api-errors";
-import { parseTimeParam } from "./timestamps";
+import { parseTimeQuery } from "./timestamps";
 
 export interface EventFilter {
 	from?: number;
@@ -23,7 +23,12 @@ export interface EventCursor {
 }
 
 export const EVENT_PAGE = { defaultLimit: 50, maxLimit: 100 } as const;
-const PROPERTY_KEY = /^[A-Za-z0-9_.$-]{1,100}$/;
+/** Longest `q` (and user_id, convo_id, model, event) accepted; longer text is a 400 naming the parameter. */
+export const MAX_QUERY_TEXT = 500;
+/** Most `property.<key>` filters in one request (each binds up to four SQL parameters; D1 allows 100). */
+export const MAX_PROPERTY_FILTERS = 20;
+/** A property name usable in a filter (it is bound into a JSON path). */
+export const PROPERTY_KEY = /^[A-Za-z0-9_.$-]{1,100}$/;
 
 function toBase64Url(text: string): string {
 	const bytes = new TextEncoder().encode(text);
@@ -44,7 +49,7 @@ export function encodeCursor(cursor: EventCursor): string {
 export function decodeCursor(value: string): EventCursor | undefined {
 	try {
 		const parsed: unknown = JSON.parse(fromBase64Url(value));
-		if (Array.isArray(parsed) && typeof parsed[0] === "number" && typeof parsed[1] === "string") {
+		if (Array.isArray(parsed) && Number.isSafeInteger(parsed[0]) && typeof parsed[1] === "string" && parsed[1].length <= 500) {
 			return { timestamp: parsed[0], eventId: parsed[1] };
 		}
 	} catch {
@@ -60,23 +65,25 @@ export function parseEventFilter(params: URLSearchParams): { filter: EventFilter
 	for (const name of ["from", "to"] as const) {
 		const raw = params.get(name);
 		if (raw === null) continue;
-		const ms = parseTimeParam(raw);
-		if (ms === undefined) errors.push({ field: name, message: "must be an ISO 8601 date-time or epoch milliseconds" });
-		else filter[name] = ms;
+		const parsed = parseTimeQuery(raw);
+		if ("problem" in parsed) errors.push({ field: name, message: parsed.problem });
+		else filter[name] = parsed.ms;
 	}
 	const plain = { user_id: "userId", convo_id: "convoId", model: "model", event: "event", q: "text" } as const;
 	for (const [param, key] of Object.entries(plain) as [keyof typeof plain, (typeof plain)[keyof typeof plain]][]) {
 		const raw = params.get(param);
 		if (raw === null || raw === "") continue;
-		if (raw.length > 500) errors.push({ field: param, message: "must be at most 500 characters" });
+		if (raw.length > MAX_QUERY_TEXT) errors.push({ field: param, message: `must be at most ${MAX_QUERY_TEXT} characters` });
 		else filter[key] = raw;
 	}
 	for (const [param, value] of params) {
 		if (!param.startsWith("property.")) continue;
 		const key = param.slice("property.".length);
 		if (!PROPERTY_KEY.test(key)) errors.push({ field: param, message: "property names may hold letters, digits, _ . $ -" });
+		else if (value.length > MAX_QUERY_TEXT) errors.push({ field: param, message: `must be at most ${MAX_QUERY_TEXT} characters` });
 		else filter.properties.push({ key, value });
 	}
+	if (filter.properties.length > MAX_PROPERTY_FILTERS) errors.push({ field: "property", message: `at most ${MAX_PROPERTY_FILTERS} property filters per request` });
 	const limit = params.get("limit");
 	if (limit !== null) {
 		const n = Number(limit);

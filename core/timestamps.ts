@@ -26,8 +26,29 @@ export const timestampSchema = z
 		return Math.trunc(ms);
 	});
 
-/** Parses a query-string time bound (ISO or epoch ms); undefined when it is not one. */
+/** JavaScript's Date range: ±8.64e15 ms (100,000,000 days) either side of 1970-01-01. */
+export const MAX_DATE_MS = 8.64e15;
+const TIME_PARAM_MAX_CHARS = 64;
+const TIME_PARAM_FORMAT = "must be a date (2026-11-01), an ISO 8601 date-time or epoch milliseconds";
+
+/**
+ * The one parser of query-string time bounds (`from`, `to`, `a_from`, … on every read route):
+ * an ISO date / date-time or epoch milliseconds, inside JavaScript's Date range. Anything else is
+ * a problem to report as a 400 naming the parameter, never a value that fails later.
+ */
+export function parseTimeQuery(value: string): { ms: number } | { problem: string } {
+	if (value.length > TIME_PARAM_MAX_CHARS) return { problem: `${TIME_PARAM_FORMAT} (at most ${TIME_PARAM_MAX_CHARS} characters)` };
+	const trimmed = value.trim();
+	const ms = /^-?\d+$/.test(trimmed) ? Number(trimmed) : Date.parse(trimmed);
+	if (trimmed === "" || Number.isNaN(ms)) return { problem: TIME_PARAM_FORMAT };
+	if (!Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) {
+		return { problem: "is outside the representable date range (years -271821 to 275760; epoch milliseconds within ±8640000000000000)" };
+	}
+	return { ms: Math.trunc(ms) };
+}
+
+/** Parses a query-string time bound (ISO or epoch ms); undefined when it is not one or is out of range. */
 export function parseTimeParam(value: string): number | undefined {
-	const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-	return Number.isFinite(ms) ? ms : undefined;
+	const parsed = parseTimeQuery(value);
+	return "ms" in parsed ? parsed.ms : undefined;
 }

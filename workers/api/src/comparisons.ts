@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { FieldError } from "../../../core/api-errors";
-import { parseTimeParam } from "../../../core/timestamps";
+import { parseTimeQuery } from "../../../core/timestamps";
 import { compareProportions } from "../../../core/two-proportion-test";
 import { ApiError } from "../../shared/src/api-error";
 import { dayWindow } from "./day-window";
@@ -15,9 +15,16 @@ function ranges(c: Context): { a: [number, number]; b: [number, number] } | null
 	const errors: FieldError[] = [];
 	const days = names.map((n) => {
 		const raw = c.req.query(n);
-		const ms = raw === undefined ? undefined : parseTimeParam(raw);
-		if (ms === undefined) errors.push({ field: n, message: "is required: a date (2026-11-01), an ISO date-time or epoch milliseconds" });
-		return Math.floor((ms ?? 0) / DAY_MS);
+		if (raw === undefined) {
+			errors.push({ field: n, message: "is required: a date (2026-11-01), an ISO date-time or epoch milliseconds" });
+			return 0;
+		}
+		const parsed = parseTimeQuery(raw);
+		if ("problem" in parsed) {
+			errors.push({ field: n, message: parsed.problem });
+			return 0;
+		}
+		return Math.floor(parsed.ms / DAY_MS);
 	});
 	if (!errors.length && (days[0]! > days[1]! || days[2]! > days[3]!)) errors.push({ field: "a_from", message: "each range must start before it ends" });
 	if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);

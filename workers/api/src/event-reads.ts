@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, or, sql, type SQL } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { encodeCursor, propertyValueCandidates, type EventFilter } from "../../../core/event-query";
 import type { ConversationView, DetectionView, EventDetail, EventListItem, EventPage, EventView, SignalView, ToolCallView } from "../../../core/api-types";
@@ -45,8 +45,6 @@ function toolCallView(row: typeof toolCalls.$inferSelect): ToolCallView {
 	return { index: row.idx, name: row.name, input: row.input, output: row.output, error: row.error, duration_ms: row.durationMs };
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 function filterConditions(projectId: string, f: EventFilter): SQL[] {
 	const where: SQL[] = [eq(events.projectId, projectId)];
 	if (f.from !== undefined) where.push(gte(events.timestamp, f.from));
@@ -60,8 +58,9 @@ function filterConditions(projectId: string, f: EventFilter): SQL[] {
 		where.push(sql`json_extract(${events.properties}, ${`$."${key}"`}) in (${sql.join(candidates.map((v) => sql`${v}`), sql`, `)})`);
 	}
 	if (f.text) {
-		const pattern = `%${escapeLike(f.text)}%`;
-		where.push(sql`(${events.input} like ${pattern} escape '\\' or ${events.output} like ${pattern} escape '\\')`);
+		// instr, not LIKE: SQLite refuses LIKE patterns over 50 bytes ("pattern too complex"), and
+		// % and _ in the text are plain characters. lower() matches LIKE's ASCII case folding.
+		where.push(sql`(instr(lower(${events.input}), lower(${f.text})) > 0 or instr(lower(${events.output}), lower(${f.text})) > 0)`);
 	}
 	if (f.cursor) {
 		const c = f.cursor;

@@ -9,6 +9,7 @@ import { dashboardUrl, encryptionKey, sendDelivery, senderFor, urlPolicy, type S
 import { ApiError } from "../../../shared/src/api-error";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
+import { intQuery } from "../query-params";
 import { requireAdmin } from "../require-admin";
 
 interface RuleRow {
@@ -208,8 +209,8 @@ export const alertRoutes = new Hono<ApiContext>()
 	})
 	.get("/rules/:id/deliveries", async (c) => {
 		const rule = await loadRule(c, c.req.param("id"));
-		const limit = Math.min(200, Math.max(1, Number(c.req.query("limit")) || 50));
-		const before = Number(c.req.query("before")) || Number.MAX_SAFE_INTEGER;
+		const limit = intQuery(c, "limit", { min: 1, max: 200, fallback: 50 });
+		const before = intQuery(c, "before", { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: Number.MAX_SAFE_INTEGER });
 		const { results } = await c.env.DB.prepare("SELECT * FROM alert_deliveries WHERE rule_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?").bind(rule.id, before, limit).all<DeliveryRow>();
 		return c.json({ data: results.map(deliveryView), next_before: results.length === limit ? results.at(-1)!.created_at : null });
 	})

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { fieldErrors } from "../../../../core/api-errors";
+import { fieldErrors, type FieldError } from "../../../../core/api-errors";
+import { MAX_PROPERTY_FILTERS, MAX_QUERY_TEXT, PROPERTY_KEY } from "../../../../core/event-query";
 import { newId } from "../../../../core/ids";
 import { ISSUE_STATES } from "../../../../db/schema";
 import { ApiError } from "../../../shared/src/api-error";
@@ -9,6 +10,7 @@ import type { ApiContext } from "../api-env";
 import { compareIssue } from "../comparisons";
 import { dayWindow } from "../day-window";
 import { getIssue, listIssues } from "../issue-reads";
+import { intQuery } from "../query-params";
 import { requireAdmin } from "../require-admin";
 
 const priorityFactorsSchema = z
@@ -35,9 +37,22 @@ export const issueRoutes = new Hono<ApiContext>()
 		if (state && !(ISSUE_STATES as readonly string[]).includes(state)) {
 			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "state", message: `must be one of ${ISSUE_STATES.join(", ")}` }]);
 		}
-		const limit = Math.min(200, Math.max(1, Number(c.req.query("limit") ?? 50) || 50));
+		const limit = intQuery(c, "limit", { min: 1, max: 200, fallback: 50 });
 		const properties: Record<string, string> = {};
-		for (const [k, v] of Object.entries(c.req.queries())) if (k.startsWith("property.") && k.length > 9 && v[0]) properties[k.slice(9)] = v[0];
+		const errors: FieldError[] = [];
+		for (const [k, v] of Object.entries(c.req.queries())) {
+			if (!k.startsWith("property.") || !v[0]) continue;
+			const key = k.slice("property.".length);
+			if (!PROPERTY_KEY.test(key)) errors.push({ field: k, message: "property names may hold letters, digits, _ . $ -" });
+			else if (v[0].length > MAX_QUERY_TEXT) errors.push({ field: k, message: `must be at most ${MAX_QUERY_TEXT} characters` });
+			else properties[key] = v[0];
+		}
+		if (Object.keys(properties).length > MAX_PROPERTY_FILTERS) errors.push({ field: "property", message: `at most ${MAX_PROPERTY_FILTERS} property filters per request` });
+		for (const name of ["signal", "intent", "model"]) {
+			const value = c.req.query(name);
+			if (value !== undefined && value.length > MAX_QUERY_TEXT) errors.push({ field: name, message: `must be at most ${MAX_QUERY_TEXT} characters` });
+		}
+		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
 		return c.json(
 			await listIssues(c.env.DB, c.get("projectId"), { signal: c.req.query("signal"), state, intent: c.req.query("intent"), model: c.req.query("model"), properties, fromDay, toDay, limit }),
 		);
