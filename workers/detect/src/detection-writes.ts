@@ -39,7 +39,7 @@ async function loadCustomSignals(db: D1Database, projectIds: string[]) {
 		.prepare("SELECT project_id, name, polarity, field, kind, pattern, case_sensitive FROM custom_signals WHERE deleted_at IS NULL AND project_id IN (SELECT value FROM json_each(?))")
 		.bind(JSON.stringify(projectIds))
 		.all<{ project_id: string; name: string; polarity: string; field: CustomSignalRule["field"]; kind: CustomSignalRule["kind"]; pattern: string; case_sensitive: number }>();
-	const byProject = new Map<string, { rule: CustomSignalRule; re: RegExp; negative: boolean }[]>();
+	const byProject = new Map<string, { rule: CustomSignalRule; re: ReturnType<typeof compileCustomSignal>; negative: boolean }[]>();
 	for (const r of results) {
 		const rule: CustomSignalRule = { name: r.name, field: r.field, kind: r.kind, pattern: r.pattern, caseSensitive: r.case_sensitive === 1 };
 		const list = byProject.get(r.project_id) ?? [];
