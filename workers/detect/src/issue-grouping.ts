@@ -147,10 +147,11 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 	const kept = clusters.filter((c) => c.size >= MIN_ISSUE_SIZE).map((cluster) => ({ cluster, members: results.filter((_, i) => assignments[i] === cluster.id) }));
 	if (kept.length === 0) return created;
 	// Titles say what goes wrong, agreed by the members, and differ from the signal's other issues.
+	// The description says since when, not how many: counts grow, and the API reports them live.
 	const { results: titled } = await db.prepare("SELECT title FROM issues WHERE project_id = ? AND signal = ?").bind(projectId, signal).all<{ title: string }>();
 	const names = nameIssues(
 		signal,
-		kept.map(({ cluster, members }) => ({ texts: members.map((m) => m.text), central: results[cluster.central]!.text, keywords: cluster.keywords, count: members.length, firstSeen: Math.min(...members.map((m) => m.timestamp)) })),
+		kept.map(({ cluster, members }) => ({ texts: members.map((m) => m.text), central: results[cluster.central]!.text, keywords: cluster.keywords, firstSeen: Math.min(...members.map((m) => m.timestamp)) })),
 		titled.map((r) => r.title),
 	);
 	for (const [k, { cluster, members }] of kept.entries()) {

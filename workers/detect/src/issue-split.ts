@@ -43,7 +43,7 @@ export async function splitRequestedIssues(ports: GroupingPorts, now: number): P
 		const { results: titled } = await db.prepare("SELECT title FROM issues WHERE project_id = ? AND signal = ?").bind(issue.project_id, issue.signal).all<{ title: string }>();
 		const names = nameIssues(
 			issue.signal,
-			split.map(({ cluster, part }) => ({ texts: part.map((m) => m.text), central: members[cluster.central]!.text, keywords: cluster.keywords, count: part.length, firstSeen: Math.min(...part.map((m) => m.timestamp)) })),
+			split.map(({ cluster, part }) => ({ texts: part.map((m) => m.text), central: members[cluster.central]!.text, keywords: cluster.keywords, firstSeen: Math.min(...part.map((m) => m.timestamp)) })),
 			titled.map((r) => r.title),
 			now,
 		);
