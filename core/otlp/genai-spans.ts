@@ -33,8 +33,10 @@ export interface MappedEvent {
 
 export interface SpanMapping {
 	events: MappedEvent[];
-	/** GenAI spans that could not be mapped, with why. */
-	rejected: { spanId: string; reason: string }[];
+	/** Where each event came from: the path of its span (`resourceSpans[0].scopeSpans[0].spans[2]`). */
+	sources: string[];
+	/** GenAI spans that could not be mapped: the field at fault and why. */
+	rejected: { spanId: string; field: string; reason: string }[];
 	ignoredSpans: number;
 }
 
@@ -43,14 +45,32 @@ const STATUS_ERROR = 2;
 
 interface Span {
 	raw: OtlpSpan;
+	path: string;
 	attrs: Map<string, unknown>;
 	resource: Map<string, unknown>;
 	start: number;
 	end: number;
 }
 
-const ms = (nano: string | number | undefined) => (nano === undefined ? 0 : Math.floor(Number(BigInt(String(nano)) / 1_000_000n)));
-const str = (v: unknown) => (v === undefined || v === null ? undefined : typeof v === "string" ? v : JSON.stringify(v));
+/** Nanoseconds (validated: a whole number or its decimal string) → milliseconds; 0 when unreadable. */
+function ms(nano: string | number | undefined): number {
+	if (nano === undefined) return 0;
+	if (typeof nano === "number") return Number.isFinite(nano) && nano >= 0 ? Math.floor(nano / 1_000_000) : 0;
+	return /^\d{1,20}$/.test(nano) ? Number(BigInt(nano) / 1_000_000n) : 0;
+}
+
+function str(v: unknown): string | undefined {
+	if (v === undefined || v === null) return undefined;
+	if (typeof v === "string") return v;
+	try {
+		return JSON.stringify(v);
+	} catch {
+		return String(v); // nested too deep for JSON.stringify
+	}
+}
+
+/** Messages are parsed from attribute text: nesting is not bounded by the request's validation. */
+const MAX_MESSAGE_DEPTH = 8;
 
 function isLlm(s: Span): boolean {
 	const op = s.attrs.get("gen_ai.operation.name");
@@ -61,16 +81,19 @@ function isLlm(s: Span): boolean {
 const isTool = (s: Span) => s.attrs.get("gen_ai.operation.name") === "execute_tool" || s.attrs.has("gen_ai.tool.name");
 
 /** Text of a message in the current conventions ({ role, parts: [{ type: "text", content }] }) or older ({ role, content }). */
-function messageText(m: unknown): string | undefined {
+function messageText(m: unknown, depth = 0): string | undefined {
 	if (!m || typeof m !== "object") return typeof m === "string" ? m : undefined;
-	const msg = m as { content?: unknown; parts?: { type?: string; content?: unknown }[]; message?: unknown };
+	const msg = m as { content?: unknown; parts?: unknown; message?: unknown };
 	if (Array.isArray(msg.parts)) {
-		const text = msg.parts.filter((p) => p?.type === undefined || p.type === "text").map((p) => str(p.content) ?? "").join("");
+		const text = msg.parts
+			.filter((p): p is { type?: unknown; content?: unknown } => !!p && typeof p === "object" && ((p as { type?: unknown }).type === undefined || (p as { type?: unknown }).type === "text"))
+			.map((p) => str(p.content) ?? "")
+			.join("");
 		if (text) return text;
 	}
 	if (typeof msg.content === "string") return msg.content;
-	if (Array.isArray(msg.content)) return msg.content.map((c) => (typeof c === "string" ? c : str((c as { text?: unknown }).text) ?? "")).join("");
-	if (msg.message) return messageText(msg.message);
+	if (Array.isArray(msg.content)) return msg.content.map((c) => (typeof c === "string" ? c : c && typeof c === "object" ? (str((c as { text?: unknown }).text) ?? "") : "")).join("");
+	if (msg.message && depth < MAX_MESSAGE_DEPTH) return messageText(msg.message, depth + 1);
 	return undefined;
 }
 
@@ -82,7 +105,8 @@ function parseMessages(v: unknown): { role?: string }[] {
 			return [{ role: "user", content: v } as { role: string }];
 		}
 	}
-	return Array.isArray(v) ? (v as { role?: string }[]) : v && typeof v === "object" ? [v as { role?: string }] : [];
+	const list = Array.isArray(v) ? v : v && typeof v === "object" ? [v] : [];
+	return list.filter((m): m is { role?: string } => !!m && typeof m === "object");
 }
 
 function input(s: Span): string | undefined {
@@ -148,10 +172,12 @@ function properties(s: Span): Record<string, string | number | boolean> {
 	return p;
 }
 
+const toolName = (s: Span) => String(s.attrs.get("gen_ai.tool.name") ?? (s.raw.name ?? "").replace(/^execute_tool\s*/, "")).trim();
+
 function toolCall(s: Span): MappedToolCall {
 	const failed = s.raw.status?.code === STATUS_ERROR;
 	return {
-		name: String(s.attrs.get("gen_ai.tool.name") ?? s.raw.name.replace(/^execute_tool\s+/, "")),
+		name: toolName(s),
 		input: s.attrs.get("gen_ai.tool.call.arguments"),
 		output: s.attrs.get("gen_ai.tool.call.result"),
 		error: failed ? s.raw.status!.message || String(s.attrs.get("error.type") ?? "error") : (str(s.attrs.get("error.type")) ?? null),
@@ -159,20 +185,59 @@ function toolCall(s: Span): MappedToolCall {
 	};
 }
 
-export function mapGenAiSpans(request: ExportTraceRequest): SpanMapping {
+/**
+ * The nearest span at or above `start` (following parentSpanId) that satisfies `pred`, memoized so
+ * that all lookups together take time linear in the number of spans. A walk stops on a span it has
+ * already visited, so cycles and self-parents end the walk instead of looping.
+ */
+function nearestUp(parent: (s: Span) => Span | undefined, pred: (s: Span) => boolean) {
+	const memo = new Map<Span, Span | null>();
+	return (start: Span | undefined): Span | undefined => {
+		const path: Span[] = [];
+		const onPath = new Set<Span>();
+		let found: Span | null = null;
+		for (let p = start; p; p = parent(p)) {
+			const known = memo.get(p);
+			if (known !== undefined) {
+				found = known;
+				break;
+			}
+			if (onPath.has(p)) break; // a cycle without a match: nothing above
+			if (pred(p)) {
+				found = p;
+				break;
+			}
+			path.push(p);
+			onPath.add(p);
+		}
+		for (const q of path) memo.set(q, found);
+		return found ?? undefined;
+	};
+}
+
+/**
+ * Maps a request that passed checkTraceRequest. `pathOf` names a span's place in the original body
+ * (the checked request leaves malformed spans out, so its own indices may differ).
+ */
+export function mapGenAiSpans(request: ExportTraceRequest, pathOf?: (span: OtlpSpan) => string | undefined): SpanMapping {
 	const spans: Span[] = [];
-	for (const rs of request.resourceSpans ?? []) {
+	(request.resourceSpans ?? []).forEach((rs, i) => {
 		const resource = attributeMap(rs.resource?.attributes);
-		for (const ss of rs.scopeSpans ?? []) for (const raw of ss.spans ?? []) spans.push({ raw, attrs: attributeMap(raw.attributes), resource, start: ms(raw.startTimeUnixNano), end: ms(raw.endTimeUnixNano) });
-	}
+		(rs.scopeSpans ?? []).forEach((ss, j) =>
+			(ss.spans ?? []).forEach((raw, k) =>
+				spans.push({ raw, path: pathOf?.(raw) ?? `resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`, attrs: attributeMap(raw.attributes), resource, start: ms(raw.startTimeUnixNano), end: ms(raw.endTimeUnixNano) }),
+			),
+		);
+	});
 	const byId = new Map(spans.map((s) => [`${s.raw.traceId}:${s.raw.spanId}`, s]));
+	const parentOf = (s: Span) => (s.raw.parentSpanId ? byId.get(`${s.raw.traceId}:${s.raw.parentSpanId}`) : undefined);
 	const llm = spans.filter(isLlm);
 	const tools = spans.filter(isTool);
 	const events = new Map<Span, MappedEvent>();
 	const rejected: SpanMapping["rejected"] = [];
 	for (const s of llm) {
 		if (!s.raw.spanId || !s.raw.traceId) {
-			rejected.push({ spanId: s.raw.spanId ?? "", reason: "spanId and traceId are required" });
+			rejected.push({ spanId: s.raw.spanId ?? "", field: `${s.path}.${s.raw.traceId ? "spanId" : "traceId"}`, reason: "is required" });
 			continue;
 		}
 		const op = String(s.attrs.get("gen_ai.operation.name") ?? "chat");
@@ -189,25 +254,48 @@ export function mapGenAiSpans(request: ExportTraceRequest): SpanMapping {
 			tool_calls: [],
 		});
 	}
-	for (const t of tools) {
+	// LLM calls of each trace, latest start first (ties in export order), to find a tool's owner by time.
+	const llmByTrace = new Map<string, Span[]>();
+	for (const l of llm) if (events.has(l)) llmByTrace.set(l.raw.traceId, [...(llmByTrace.get(l.raw.traceId) ?? []), l]);
+	const byStartDesc = new Map([...llmByTrace].map(([trace, list]) => [trace, [...list].sort((a, b) => b.start - a.start)]));
+	const llmAtOrAbove = nearestUp(parentOf, (p) => events.has(p));
+
+	const valid = tools.filter((t) => {
+		if (!t.raw.spanId || !t.raw.traceId) rejected.push({ spanId: t.raw.spanId ?? "", field: `${t.path}.${t.raw.traceId ? "spanId" : "traceId"}`, reason: "is required" });
+		else if (!toolName(t)) rejected.push({ spanId: t.raw.spanId, field: `${t.path}.name`, reason: "is required for a tool span without a gen_ai.tool.name attribute" });
+		else return true;
+		return false;
+	});
+	const orphans: Span[] = [];
+	for (const t of valid) {
 		// The LLM call it belongs to: an LLM ancestor, else the latest LLM call of the trace that started before it.
-		let owner: Span | undefined;
-		for (let p = byId.get(`${t.raw.traceId}:${t.raw.parentSpanId}`); p && !owner; p = byId.get(`${p.raw.traceId}:${p.raw.parentSpanId}`)) if (events.has(p)) owner = p;
-		owner ??= llm.filter((l) => l.raw.traceId === t.raw.traceId && events.has(l) && l.start <= t.start).sort((a, b) => b.start - a.start)[0];
-		owner ??= llm.find((l) => l.raw.traceId === t.raw.traceId && events.has(l));
+		let owner = llmAtOrAbove(parentOf(t));
+		owner ??= byStartDesc.get(t.raw.traceId)?.find((l) => l.start <= t.start);
+		owner ??= llmByTrace.get(t.raw.traceId)?.[0];
 		if (owner) events.get(owner)!.tool_calls.push(toolCall(t));
-		else {
-			// A tool span whose LLM call is not in this export: an event of its own.
-			events.set(t, {
-				event_id: `otel_${t.raw.traceId.slice(0, 16)}_${t.raw.spanId}`,
-				timestamp: t.start || Date.now(),
-				user_id: first(t, ["barometer.user_id", "user.id", "enduser.id"]) ?? `anonymous:${first(t, ["gen_ai.conversation.id", "session.id"]) ?? t.raw.traceId}`,
-				convo_id: first(t, ["gen_ai.conversation.id", "session.id"]) ?? t.raw.traceId,
-				event: "gen_ai.execute_tool",
-				properties: properties(t),
-				tool_calls: [toolCall(t)],
-			});
-		}
+		else orphans.push(t);
 	}
-	return { events: [...events.values()], rejected, ignoredSpans: spans.length - llm.length - tools.length };
+	// A tool span whose LLM call is not in this export: an event of its own, holding the tool spans below it.
+	const orphanSet = new Set(orphans);
+	const orphanAbove = nearestUp(parentOf, (p) => orphanSet.has(p));
+	const topOrphan = nearestUp((s) => orphanAbove(parentOf(s)), (s) => orphanAbove(parentOf(s)) === undefined);
+	for (const t of orphans) {
+		const holder = topOrphan(t);
+		// Tool spans in a parent cycle have no top: each is an event of its own.
+		if (holder && holder !== t) continue;
+		events.set(t, {
+			event_id: `otel_${t.raw.traceId.slice(0, 16)}_${t.raw.spanId}`,
+			timestamp: t.start || Date.now(),
+			user_id: first(t, ["barometer.user_id", "user.id", "enduser.id"]) ?? `anonymous:${first(t, ["gen_ai.conversation.id", "session.id"]) ?? t.raw.traceId}`,
+			convo_id: first(t, ["gen_ai.conversation.id", "session.id"]) ?? t.raw.traceId,
+			event: "gen_ai.execute_tool",
+			properties: properties(t),
+			tool_calls: [],
+		});
+	}
+	for (const t of orphans) {
+		const holder = topOrphan(t) ?? t;
+		events.get(holder)!.tool_calls.push(toolCall(t));
+	}
+	return { events: [...events.values()], sources: [...events.keys()].map((s) => s.path), rejected, ignoredSpans: spans.length - llm.length - tools.length };
 }

@@ -3,68 +3,104 @@ import type { AnyValue, ExportTraceRequest, KeyValue, OtlpSpan } from "./otlp-ty
 /**
  * A decoder for the protobuf encoding of ExportTraceServiceRequest (opentelemetry-proto
  * trace/v1 and common/v1), only the fields Barometer reads. Wire format:
- * https://protobuf.dev/programming-guides/encoding/. Unknown fields are skipped.
+ * https://protobuf.dev/programming-guides/encoding/. Unknown fields are skipped; a known field with
+ * the wrong wire type, a length past the end, invalid UTF-8 or nesting deeper than MAX_DEPTH is an
+ * OtlpDecodeError naming the field (`resourceSpans[0].scopeSpans[0].spans[3].attributes[1]`).
+ * Every step consumes at least one byte, so decoding is linear in the body's size.
  */
+export class OtlpDecodeError extends Error {
+	constructor(
+		readonly field: string,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+/** Attribute values inside values inside values…: deeper than this is refused, not recursed into. */
+const MAX_DEPTH = 24;
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 class Reader {
 	pos = 0;
-	constructor(readonly buf: Uint8Array, readonly end = buf.length) {}
+	constructor(
+		readonly buf: Uint8Array,
+		readonly path: string,
+		readonly end = buf.length,
+	) {}
+
+	fail(message: string, path = this.path): never {
+		throw new OtlpDecodeError(path || "body", message);
+	}
 
 	varint(): bigint {
 		let result = 0n;
 		let shift = 0n;
 		for (;;) {
-			if (this.pos >= this.end) throw new Error("truncated varint");
+			if (this.pos >= this.end) this.fail("is truncated (a varint runs past the end)");
 			const b = this.buf[this.pos++]!;
 			result |= BigInt(b & 0x7f) << shift;
 			if (b < 0x80) return result;
 			shift += 7n;
-			if (shift > 63n) throw new Error("varint too long");
+			if (shift > 63n) this.fail("has a varint longer than 10 bytes");
 		}
 	}
 
 	/** A nested message, string or bytes: a reader over its bytes. */
-	sub(): Reader {
-		const len = Number(this.varint());
+	sub(path = this.path): Reader {
+		const len = this.varint();
 		const start = this.pos;
-		if (start + len > this.end) throw new Error("truncated field");
-		this.pos += len;
-		return new Reader(this.buf.subarray(start, start + len));
+		if (BigInt(start) + len > BigInt(this.end)) this.fail(`is truncated (a field of ${len} bytes runs past the end)`, path);
+		this.pos += Number(len);
+		return new Reader(this.buf.subarray(start, start + Number(len)), path);
+	}
+
+	private fixed(bytes: number): DataView {
+		if (this.pos + bytes > this.end) this.fail(`is truncated (a ${bytes}-byte field runs past the end)`);
+		const view = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, bytes);
+		this.pos += bytes;
+		return view;
 	}
 
 	fixed64(): bigint {
-		if (this.pos + 8 > this.end) throw new Error("truncated fixed64");
-		const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getBigUint64(0, true);
-		this.pos += 8;
-		return v;
+		return this.fixed(8).getBigUint64(0, true);
 	}
 
 	double(): number {
-		if (this.pos + 8 > this.end) throw new Error("truncated double");
-		const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getFloat64(0, true);
-		this.pos += 8;
-		return v;
+		return this.fixed(8).getFloat64(0, true);
 	}
 
 	skip(wire: number) {
 		if (wire === 0) this.varint();
-		else if (wire === 1) this.pos += 8;
+		else if (wire === 1) this.fixed(8);
 		else if (wire === 2) this.sub();
-		else if (wire === 5) this.pos += 4;
-		else throw new Error(`unsupported wire type ${wire}`);
+		else if (wire === 5) this.fixed(4);
+		else this.fail(`has an unsupported wire type ${wire}`);
 	}
 
-	/** Calls `field(number, wireType)` for each field; it returns false to skip the field. */
-	each(field: (no: number, wire: number) => boolean) {
+	/**
+	 * Calls `field(number, wireType)` for each field; it returns false to skip the field.
+	 * `known` gives the wire type of the fields read here: another wire type for them is malformed.
+	 */
+	each(known: Record<number, number>, field: (no: number, wire: number) => boolean) {
 		while (this.pos < this.end) {
-			const tag = Number(this.varint());
-			const no = tag >>> 3;
-			const wire = tag & 7;
+			const tag = this.varint();
+			if (tag > 0xffffffffn) this.fail("has a field tag out of range");
+			const no = Number(tag >> 3n);
+			const wire = Number(tag & 7n);
+			if (no === 0) this.fail("has a field numbered 0");
+			const expected = known[no];
+			if (expected !== undefined && expected !== wire) this.fail(`has field ${no} with wire type ${wire}, expected ${expected}`);
 			if (!field(no, wire)) this.skip(wire);
 		}
 	}
 
 	text(): string {
-		return new TextDecoder().decode(this.buf.subarray(this.pos, this.end));
+		try {
+			return utf8.decode(this.buf.subarray(this.pos, this.end));
+		} catch {
+			return this.fail("is not valid UTF-8");
+		}
 	}
 
 	hex(): string {
@@ -72,35 +108,36 @@ class Reader {
 	}
 }
 
-function anyValue(r: Reader): AnyValue {
+function anyValue(r: Reader, depth: number): AnyValue {
+	if (depth > MAX_DEPTH) r.fail(`is nested more than ${MAX_DEPTH} levels deep`);
 	const v: AnyValue = {};
-	r.each((no, wire) => {
-		if (no === 1 && wire === 2) v.stringValue = r.sub().text();
-		else if (no === 2 && wire === 0) v.boolValue = r.varint() !== 0n;
-		else if (no === 3 && wire === 0) v.intValue = BigInt.asIntN(64, r.varint()).toString();
-		else if (no === 4 && wire === 1) v.doubleValue = r.double();
-		else if (no === 5 && wire === 2) {
+	r.each({ 1: 2, 2: 0, 3: 0, 4: 1, 5: 2, 6: 2, 7: 2 }, (no) => {
+		if (no === 1) v.stringValue = r.sub(`${r.path}.stringValue`).text();
+		else if (no === 2) v.boolValue = r.varint() !== 0n;
+		else if (no === 3) v.intValue = BigInt.asIntN(64, r.varint()).toString();
+		else if (no === 4) v.doubleValue = r.double();
+		else if (no === 5) {
 			const values: AnyValue[] = [];
-			const list = r.sub();
-			list.each((n, w) => (n === 1 && w === 2 ? (values.push(anyValue(list.sub())), true) : false));
+			const list = r.sub(`${r.path}.arrayValue`);
+			list.each({ 1: 2 }, (n) => n === 1 && (values.push(anyValue(list.sub(`${list.path}.values[${values.length}]`), depth + 1)), true));
 			v.arrayValue = { values };
-		} else if (no === 6 && wire === 2) {
+		} else if (no === 6) {
 			const values: KeyValue[] = [];
-			const list = r.sub();
-			list.each((n, w) => (n === 1 && w === 2 ? (values.push(keyValue(list.sub())), true) : false));
+			const list = r.sub(`${r.path}.kvlistValue`);
+			list.each({ 1: 2 }, (n) => n === 1 && (values.push(keyValue(list.sub(`${list.path}.values[${values.length}]`), depth + 1)), true));
 			v.kvlistValue = { values };
-		} else if (no === 7 && wire === 2) v.bytesValue = r.sub().hex();
+		} else if (no === 7) v.bytesValue = r.sub(`${r.path}.bytesValue`).hex();
 		else return false;
 		return true;
 	});
 	return v;
 }
 
-function keyValue(r: Reader): KeyValue {
+function keyValue(r: Reader, depth = 0): KeyValue {
 	const kv: KeyValue = { key: "" };
-	r.each((no, wire) => {
-		if (no === 1 && wire === 2) kv.key = r.sub().text();
-		else if (no === 2 && wire === 2) kv.value = anyValue(r.sub());
+	r.each({ 1: 2, 2: 2 }, (no) => {
+		if (no === 1) kv.key = r.sub(`${r.path}.key`).text();
+		else if (no === 2) kv.value = anyValue(r.sub(`${r.path}.value`), depth);
 		else return false;
 		return true;
 	});
@@ -109,32 +146,33 @@ function keyValue(r: Reader): KeyValue {
 
 function span(r: Reader): OtlpSpan {
 	const s: OtlpSpan = { traceId: "", spanId: "", name: "", attributes: [], events: [] };
-	r.each((no, wire) => {
-		if (no === 1 && wire === 2) s.traceId = r.sub().hex();
-		else if (no === 2 && wire === 2) s.spanId = r.sub().hex();
-		else if (no === 4 && wire === 2) s.parentSpanId = r.sub().hex();
-		else if (no === 5 && wire === 2) s.name = r.sub().text();
-		else if (no === 6 && wire === 0) s.kind = Number(r.varint());
-		else if (no === 7 && wire === 1) s.startTimeUnixNano = r.fixed64().toString();
-		else if (no === 8 && wire === 1) s.endTimeUnixNano = r.fixed64().toString();
-		else if (no === 9 && wire === 2) s.attributes!.push(keyValue(r.sub()));
-		else if (no === 11 && wire === 2) {
+	const at = (field: string) => `${r.path}.${field}`;
+	r.each({ 1: 2, 2: 2, 4: 2, 5: 2, 6: 0, 7: 1, 8: 1, 9: 2, 11: 2, 15: 2 }, (no) => {
+		if (no === 1) s.traceId = r.sub(at("traceId")).hex();
+		else if (no === 2) s.spanId = r.sub(at("spanId")).hex();
+		else if (no === 4) s.parentSpanId = r.sub(at("parentSpanId")).hex();
+		else if (no === 5) s.name = r.sub(at("name")).text();
+		else if (no === 6) s.kind = Number(BigInt.asIntN(32, r.varint()));
+		else if (no === 7) s.startTimeUnixNano = r.fixed64().toString();
+		else if (no === 8) s.endTimeUnixNano = r.fixed64().toString();
+		else if (no === 9) s.attributes!.push(keyValue(r.sub(at(`attributes[${s.attributes!.length}]`))));
+		else if (no === 11) {
 			const ev = { name: "", timeUnixNano: undefined as string | undefined, attributes: [] as KeyValue[] };
-			const e = r.sub();
-			e.each((n, w) => {
-				if (n === 1 && w === 1) ev.timeUnixNano = e.fixed64().toString();
-				else if (n === 2 && w === 2) ev.name = e.sub().text();
-				else if (n === 3 && w === 2) ev.attributes.push(keyValue(e.sub()));
+			const e = r.sub(at(`events[${s.events!.length}]`));
+			e.each({ 1: 1, 2: 2, 3: 2 }, (n) => {
+				if (n === 1) ev.timeUnixNano = e.fixed64().toString();
+				else if (n === 2) ev.name = e.sub(`${e.path}.name`).text();
+				else if (n === 3) ev.attributes.push(keyValue(e.sub(`${e.path}.attributes[${ev.attributes.length}]`)));
 				else return false;
 				return true;
 			});
 			s.events!.push(ev);
-		} else if (no === 15 && wire === 2) {
+		} else if (no === 15) {
 			const st: { code?: number; message?: string } = {};
-			const m = r.sub();
-			m.each((n, w) => {
-				if (n === 2 && w === 2) st.message = m.sub().text();
-				else if (n === 3 && w === 0) st.code = Number(m.varint());
+			const m = r.sub(at("status"));
+			m.each({ 2: 2, 3: 0 }, (n) => {
+				if (n === 2) st.message = m.sub(`${m.path}.message`).text();
+				else if (n === 3) st.code = Number(BigInt.asIntN(32, m.varint()));
 				else return false;
 				return true;
 			});
@@ -147,30 +185,30 @@ function span(r: Reader): OtlpSpan {
 
 function attributesOf(r: Reader): KeyValue[] {
 	const out: KeyValue[] = [];
-	r.each((no, wire) => (no === 1 && wire === 2 ? (out.push(keyValue(r.sub())), true) : false));
+	r.each({ 1: 2 }, (no) => no === 1 && (out.push(keyValue(r.sub(`${r.path}.attributes[${out.length}]`))), true));
 	return out;
 }
 
-/** ExportTraceServiceRequest bytes → the OTLP/JSON shape. Throws on malformed input. */
+/** ExportTraceServiceRequest bytes → the OTLP/JSON shape. Throws OtlpDecodeError on malformed input. */
 export function decodeTraceRequest(bytes: Uint8Array): ExportTraceRequest {
 	const req: ExportTraceRequest = { resourceSpans: [] };
-	const top = new Reader(bytes);
-	top.each((no, wire) => {
-		if (no !== 1 || wire !== 2) return false;
+	const top = new Reader(bytes, "");
+	top.each({ 1: 2 }, (no) => {
+		if (no !== 1) return false;
 		const rs: NonNullable<ExportTraceRequest["resourceSpans"]>[number] = { scopeSpans: [] };
-		const r = top.sub();
-		r.each((n, w) => {
-			if (n === 1 && w === 2) rs.resource = { attributes: attributesOf(r.sub()) };
-			else if (n === 2 && w === 2) {
+		const r = top.sub(`resourceSpans[${req.resourceSpans!.length}]`);
+		r.each({ 1: 2, 2: 2 }, (n) => {
+			if (n === 1) rs.resource = { attributes: attributesOf(r.sub(`${r.path}.resource`)) };
+			else if (n === 2) {
 				const ss: { scope?: { name?: string }; spans: OtlpSpan[] } = { spans: [] };
-				const s = r.sub();
-				s.each((k, x) => {
-					if (k === 1 && x === 2) {
-						const scope = s.sub();
+				const s = r.sub(`${r.path}.scopeSpans[${rs.scopeSpans!.length}]`);
+				s.each({ 1: 2, 2: 2 }, (k) => {
+					if (k === 1) {
+						const scope = s.sub(`${s.path}.scope`);
 						const named: { name?: string } = {};
-						scope.each((q, y) => (q === 1 && y === 2 ? ((named.name = scope.sub().text()), true) : false));
+						scope.each({ 1: 2 }, (q) => q === 1 && ((named.name = scope.sub(`${scope.path}.name`).text()), true));
 						ss.scope = named;
-					} else if (k === 2 && x === 2) ss.spans.push(span(s.sub()));
+					} else if (k === 2) ss.spans.push(span(s.sub(`${s.path}.spans[${ss.spans.length}]`)));
 					else return false;
 					return true;
 				});

@@ -20,7 +20,11 @@ const chat = (spanId: string, extra: unknown[] = []) => ({
 	attributes: [attr("gen_ai.operation.name", "chat"), attr("gen_ai.request.model", "gpt-4o"), attr("user.id", "u1"), attr("gen_ai.input.messages", JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Export my contacts" }] }])), attr("gen_ai.output.messages", JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: "I'm sorry, but I can't access your contacts." }] }])), ...extra],
 });
 
-const post = (body: unknown, key = project.writeKey, type = "application/json") => SELF.fetch("https://ingest.test/v1/traces", authed(key, typeof body === "string" ? body : JSON.stringify(body), { headers: { "content-type": type } }));
+const post = (body: unknown, key = project.writeKey, type = "application/json") =>
+	SELF.fetch("https://ingest.test/v1/traces", {
+		...authed(key, typeof body === "string" ? body : JSON.stringify(body), { headers: { "content-type": type } }),
+		...(body instanceof Uint8Array ? { body } : {}),
+	});
 
 describe("POST /v1/traces (OTLP/HTTP JSON)", () => {
 	it("stores GenAI spans as events with their tool calls, detected like any event", async () => {
@@ -58,5 +62,57 @@ describe("POST /v1/traces (OTLP/HTTP JSON)", () => {
 		const res = await post(exportBody([chat("3333333333333333", [attr("gen_ai.completion", long)])].map((s) => ({ ...s, attributes: s.attributes.filter((a) => (a as { key: string }).key !== "gen_ai.output.messages") }))));
 		expect(((await res.json()) as { barometer: { events: number } }).barometer.events).toBe(1);
 		await vi.waitFor(async () => expect(await countRows("events", project.projectId)).toBe(1), { timeout: 5000, interval: 50 });
+	});
+});
+
+describe("POST /v1/traces: malformed and hostile bodies", () => {
+	type ErrorBody = { error: { code: string; message: string; details: { field: string; message: string }[] } };
+	const tool = (spanId: string, parentSpanId?: string) => ({ traceId: TRACE, spanId, ...(parentSpanId ? { parentSpanId } : {}), name: "execute_tool x", attributes: [attr("gen_ai.tool.name", "read_contacts")] });
+
+	it("a tool span that is its own parent is answered (it froze the instance)", async () => {
+		const res = await post(exportBody([tool("00f067aa0ba902b8", "00f067aa0ba902b8")]));
+		expect(res.status).toBe(200);
+		expect(await res.json()).toEqual({ barometer: { events: 1, ignoredSpans: 0 } });
+		const other = await post(exportBody([tool("aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"), tool("bbbbbbbbbbbbbbbb", "aaaaaaaaaaaaaaaa"), chat("cccccccccccccccc", [])]));
+		expect(other.status).toBe(200);
+	});
+
+	it.each([
+		[{ resourceSpans: [null] }, "resourceSpans[0]"],
+		[{ resourceSpans: [{ scopeSpans: 0 }] }, "resourceSpans[0].scopeSpans"],
+		[{ resourceSpans: [{ resource: { attributes: {} }, scopeSpans: [] }] }, "resourceSpans[0].resource.attributes"],
+		[exportBody([{ ...tool("1111111111111111"), traceId: undefined }]), "resourceSpans[0].scopeSpans[0].spans[0].traceId"],
+		[exportBody([{ ...chat("1111111111111111"), startTimeUnixNano: "1.5" }]), "resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano"],
+		[exportBody([{ ...chat("1111111111111111"), events: {} }]), "resourceSpans[0].scopeSpans[0].spans[0].events"],
+		[exportBody([{ ...chat("1111111111111111"), attributes: [null] }]), "resourceSpans[0].scopeSpans[0].spans[0].attributes[0]"],
+		[exportBody([{ traceId: TRACE, spanId: "1111111111111111", attributes: [attr("gen_ai.operation.name", "execute_tool")] }]), "resourceSpans[0].scopeSpans[0].spans[0].name"],
+	])("answers 400 naming the field for %j", async (body, field) => {
+		const res = await post(body);
+		expect(res.status).toBe(400);
+		const { error } = (await res.json()) as ErrorBody;
+		expect(error.code).toBe("invalid_otlp");
+		expect(error.details.map((d) => d.field)).toContain(field);
+		expect(error.message).toContain(field);
+	});
+
+	it("a malformed span does not cost its valid sibling: 200 with partialSuccess naming the field", async () => {
+		const res = await post(exportBody([{ ...chat("1111111111111111"), attributes: [null] }, chat("2222222222222222")]));
+		expect(res.status).toBe(200);
+		const body = (await res.json()) as { partialSuccess: { rejectedSpans: number; errorMessage: string }; barometer: { events: number } };
+		expect(body.partialSuccess.rejectedSpans).toBe(1);
+		expect(body.partialSuccess.errorMessage).toContain("resourceSpans[0].scopeSpans[0].spans[0].attributes[0]");
+		expect(body.barometer.events).toBe(1);
+		await vi.waitFor(async () => expect(await countRows("events", project.projectId)).toBe(1), { timeout: 5000, interval: 50 });
+	});
+
+	it("answers 400 for truncated or garbage protobuf, naming where it broke", async () => {
+		// resourceSpans[0].scopeSpans[0].spans[0] whose startTimeUnixNano (fixed64) is cut to 3 bytes
+		const truncated = await post(new Uint8Array([0x0a, 8, 0x12, 6, 0x12, 4, 0x39, 1, 2, 3]), project.writeKey, "application/x-protobuf");
+		expect(truncated.status).toBe(400);
+		expect(((await truncated.json()) as ErrorBody).error.details[0]!.field).toBe("resourceSpans[0].scopeSpans[0].spans[0]");
+		const garbage = await post(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x00]), project.writeKey, "application/x-protobuf");
+		expect(garbage.status).toBe(400);
+		const wrongType = await post(new Uint8Array([0x08, 0x01]), project.writeKey, "application/x-protobuf");
+		expect(wrongType.status).toBe(400);
 	});
 });

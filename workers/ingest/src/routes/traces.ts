@@ -2,9 +2,10 @@ import { Hono } from "hono";
 import { validateBatchItems } from "../../../../core/batch-validation";
 import { aiEventSchema } from "../../../../core/ingest-schemas";
 import { LIMITS } from "../../../../core/limits";
-import { mapGenAiSpans, type MappedEvent } from "../../../../core/otlp/genai-spans";
-import { decodeTraceRequest, encodeTraceResponse } from "../../../../core/otlp/otlp-protobuf";
-import type { ExportTraceRequest } from "../../../../core/otlp/otlp-types";
+import type { MappedEvent, SpanMapping } from "../../../../core/otlp/genai-spans";
+import { decodeTraceRequest, encodeTraceResponse, OtlpDecodeError } from "../../../../core/otlp/otlp-protobuf";
+import { readTraceExport, type SpanProblem } from "../../../../core/otlp/otlp-validate";
+import type { FieldError } from "../../../../core/api-errors";
 import type { QueueMessage } from "../../../../core/queue-messages";
 import { ApiError } from "../../../shared/src/api-error";
 import { enqueue } from "../enqueue";
@@ -31,10 +32,33 @@ function fitLimits(e: MappedEvent): MappedEvent {
 	};
 }
 
+const MAX_DETAILS = 20;
+const summary = (details: FieldError[]) => details.slice(0, 5).map((d) => `${d.field} ${d.message}`).join("; ");
+
+/**
+ * The body → checked spans → events. A body that cannot be read, or whose envelope
+ * (resourceSpans / resource / scopeSpans) is malformed, is a 400 naming the field; a malformed span
+ * is set aside (and reported) without costing the valid ones.
+ */
+function readExport(bytes: Uint8Array, protobuf: boolean): { mapped: SpanMapping; spanProblems: SpanProblem[] } {
+	let body: unknown;
+	try {
+		body = protobuf ? decodeTraceRequest(bytes) : JSON.parse(new TextDecoder().decode(bytes));
+	} catch (err) {
+		if (err instanceof OtlpDecodeError) throw new ApiError(400, "invalid_otlp", `The body is not an OTLP protobuf trace export: ${err.field} ${err.message}.`, [{ field: err.field, message: err.message }]);
+		const what = protobuf ? "an OTLP protobuf trace export" : "JSON";
+		throw new ApiError(400, "invalid_otlp", `The body is not ${what}: ${(err as Error).message}`, [{ field: "resourceSpans", message: "could not be read" }]);
+	}
+	const read = readTraceExport(body);
+	if (!read.ok) throw new ApiError(400, "invalid_otlp", `The body is not an OTLP trace export: ${summary(read.errors)}`, read.errors.slice(0, MAX_DETAILS));
+	return { mapped: read.mapping, spanProblems: read.spanProblems };
+}
+
 /**
  * OTLP/HTTP trace export (JSON or protobuf): GenAI spans become events and tool calls, so an app
  * instrumented with OpenTelemetry needs no Barometer SDK. The answer follows OTLP: 200 with
- * partial_success naming how many spans were rejected, in the request's encoding.
+ * partial_success naming how many spans were rejected (and which fields), in the request's encoding;
+ * 400 with the one error shape when nothing could be taken.
  */
 export const traceRoutes = new Hono<IngestContext>().post("/", async (c) => {
 	const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
@@ -46,24 +70,26 @@ export const traceRoutes = new Hono<IngestContext>().post("/", async (c) => {
 	if (Number.isFinite(declared) && declared > MAX_TRACE_BODY) throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
 	const bytes = new Uint8Array(await c.req.arrayBuffer());
 	if (bytes.byteLength > MAX_TRACE_BODY) throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
-	let request: ExportTraceRequest;
-	try {
-		request = protobuf ? decodeTraceRequest(bytes) : (JSON.parse(new TextDecoder().decode(bytes)) as ExportTraceRequest);
-		if (!request || typeof request !== "object" || (request.resourceSpans !== undefined && !Array.isArray(request.resourceSpans))) throw new Error("resourceSpans must be an array");
-	} catch (err) {
-		throw new ApiError(400, "invalid_otlp", `The body is not an OTLP trace export: ${(err as Error).message}`, [{ field: "resourceSpans", message: "could not be read" }]);
-	}
-	const mapped = mapGenAiSpans(request);
+	const { mapped, spanProblems } = readExport(bytes, protobuf);
 	const { accepted, results } = validateBatchItems(mapped.events.map(fitLimits), aiEventSchema, { listName: "spans", idField: "event_id", maxItemBytes: LIMITS.eventBytes });
+	const details: FieldError[] = [
+		...spanProblems.flatMap((p) => p.errors),
+		...mapped.rejected.map((r) => ({ field: r.field, message: r.reason })),
+		// An event that fails the event schema is named by the span it came from.
+		...results.flatMap((r) => (r.status === "rejected" ? r.errors.map((e) => ({ field: mapped.sources[r.index] ?? e.field, message: `${e.field.replace(/^spans\[\d+\]\.?/, "") || "the event"} ${e.message}` })) : [])),
+	];
+	const rejectedSpans = spanProblems.length + mapped.rejected.length + (results.length - accepted.length);
+	// No span could be taken (stored or knowingly ignored) and some were malformed: the export is invalid (OTLP: 400, not retried).
+	if (accepted.length === 0 && mapped.ignoredSpans === 0 && rejectedSpans > 0) {
+		throw new ApiError(400, "invalid_otlp", `None of the spans could be taken: ${summary(details)}`, details.slice(0, MAX_DETAILS));
+	}
 	const receivedAt = Date.now();
 	const projectId = c.get("projectId");
 	await enqueue(
 		c.env.EVENTS_QUEUE,
 		accepted.map((item): QueueMessage => ({ v: 1, type: "event", project_id: projectId, received_at: receivedAt, event: { ...item.value, timestamp: item.value.timestamp ?? receivedAt } })),
 	);
-	const problems = [...mapped.rejected.map((r) => `span ${r.spanId}: ${r.reason}`), ...results.flatMap((r) => (r.status === "rejected" ? r.errors.map((e) => `${r.id}: ${e.field} ${e.message}`) : []))];
-	const rejectedSpans = mapped.rejected.length + (results.length - accepted.length);
-	const message = problems.slice(0, 5).join("; ");
+	const message = summary(details);
 	if (protobuf) return new Response(encodeTraceResponse(rejectedSpans, message), { status: 200, headers: { "content-type": "application/x-protobuf" } });
 	return c.json({ ...(rejectedSpans || message ? { partialSuccess: { rejectedSpans, errorMessage: message } } : {}), barometer: { events: accepted.length, ignoredSpans: mapped.ignoredSpans } });
 });
