@@ -26,3 +26,9 @@ export const LIMITS = {
 
 /** Limits of one Queue sendBatch call, with headroom for per-message overhead. */
 export const QUEUE_SEND_LIMITS = { messages: 100, bytes: 230_000 } as const;
+
+/**
+ * A Queue message is at most 128 KB, counted two bytes per character of its JSON. A body larger than this
+ * is parked in D1 and the message carries a reference (db/schema/queued-payloads.ts).
+ */
+export const QUEUE_MESSAGE_BYTES = 120_000;

@@ -17,6 +17,20 @@ export const queueMessageSchema = z.discriminatedUnion("type", [
 ]);
 
 export type QueueMessage = z.infer<typeof queueMessageSchema>;
+
+/** A message whose body was too large for the queue: the body waits in queued_payloads under this id. */
+export const payloadRefSchema = z.object({ ...envelope, type: z.literal("payload_ref"), payload_id: z.string().min(1), kind: z.enum(["event", "signal", "identify"]), id: z.string() });
+export type PayloadRef = z.infer<typeof payloadRefSchema>;
+
+/** The id a parked body is stored under: a retried request overwrites its own row. */
+export function payloadIdOf(message: QueueMessage): string {
+	return `${message.project_id}/${message.type}/${messageIdOf(message)}`;
+}
+
+/** The client's id of what a message carries: the event, signal or user. */
+export function messageIdOf(message: QueueMessage): string {
+	return message.type === "event" ? message.event.event_id : message.type === "signal" ? message.signal.signal_id : message.identify.user_id;
+}
 export type EventMessage = Extract<QueueMessage, { type: "event" }>;
 export type SignalMessage = Extract<QueueMessage, { type: "signal" }>;
 export type IdentifyMessage = Extract<QueueMessage, { type: "identify" }>;

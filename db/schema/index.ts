@@ -9,3 +9,4 @@ export * from "./issues";
 export * from "./intents";
 export * from "./issue-exemplars";
 export * from "./alerts";
+export * from "./queued-payloads";

@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type EventMessage, queueMessageSchema, type QueueMessage } from "../../../core/queue-messages";
 import { retryDelaySeconds } from "../../../core/retry-backoff";
@@ -7,6 +8,7 @@ import { type SentenceEncoderEnv, sentenceEncoder } from "../../shared/src/sente
 import { D1VectorIndex } from "../../shared/src/d1-vector-index";
 import { type VectorizeLike, VectorizeVectorIndex } from "../../shared/src/vectorize-index";
 import { detectionWrites } from "./detection-writes";
+import { resolvePayloadRefs } from "./queued-payloads";
 import { assignIntents } from "./intent-discovery";
 import { type FlaggedEvent, type GroupingPorts, groupFlaggedEvents } from "./issue-grouping";
 import { WorkersAiEmbedder } from "./workers-ai-embedder";
@@ -96,11 +98,19 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 
 	const planned: { msg: Message<unknown>; writes: Write[]; event?: EventMessage }[] = [];
 	const events = new Map<EventMessage, Write[]>();
+	const resolved = await resolvePayloadRefs(env.DB, batch.messages);
 	for (const msg of batch.messages) {
-		const parsed = queueMessageSchema.safeParse(msg.body);
+		const { body, payloadId, done } = resolved.get(msg)!;
+		if (done) {
+			planned.push({ msg, writes: [] });
+			continue;
+		}
+		const parsed = queueMessageSchema.safeParse(body);
 		const writes = parsed.success
 			? writesFor(db, parsed.data as QueueMessage)
-			: [deadLetterWrite(db, batch.queue, msg, `invalid message: ${parsed.error.message}`)];
+			: [deadLetterWrite(db, batch.queue, msg, (body as { missing_payload?: string })?.missing_payload ? `its parked body ${(body as { missing_payload: string }).missing_payload} is missing` : `invalid message: ${parsed.error.message}`)];
+		// A parked body is deleted in the same D1 batch that stores it.
+		if (payloadId) writes.push(db.delete(schema.queuedPayloads).where(eq(schema.queuedPayloads.id, payloadId)));
 		const event = parsed.success && parsed.data.type === "event" ? parsed.data : undefined;
 		if (event) events.set(event, writes);
 		planned.push({ msg, writes, event });

@@ -29,6 +29,35 @@ async function waitForRows(table: string, n: number, where?: string, ...params: 
 }
 
 describe("POST /v1/events: accepted batches", () => {
+	it("delivers a valid event whose queue message would exceed the queue's 128 KB (escaping doubles it), and stores it whole", async () => {
+		// 7 tool calls of 4,900 quotes: a 68,839-byte event (under the 100,000 limit), a ~138 KB JSON message.
+		const quotes = '"'.repeat(4_900);
+		const big = event("big", { tool_calls: Array.from({ length: 7 }, (_, i) => ({ name: `tool_${i}`, input: quotes })) });
+		expect(new TextEncoder().encode(JSON.stringify(big)).byteLength).toBeLessThan(LIMITS.eventBytes);
+		let parkedSeen = false;
+		const watch = setInterval(async () => {
+			if (Number(await env.DB.prepare("SELECT count(*) AS n FROM queued_payloads").first("n")) > 0) parkedSeen = true;
+		}, 5);
+		const res = await post({ events: [big, event("small")] });
+		expect(res.status).toBe(202);
+		if (Number(await env.DB.prepare("SELECT count(*) AS n FROM queued_payloads").first("n")) > 0) parkedSeen = true;
+		await waitForRows("events", 2);
+		clearInterval(watch);
+		await waitForRows("tool_calls", 7, "event_id = 'big' AND length(input) = 4900");
+		// It went through D1 (parked, then read back), and the parked body is gone once the event is stored.
+		expect(parkedSeen).toBe(true);
+		await vi.waitFor(async () => expect(await env.DB.prepare("SELECT count(*) AS n FROM queued_payloads").first("n")).toBe(0), { timeout: 5000, interval: 50 });
+	}, 30_000);
+
+	it("sends the same large event again as one event, overwriting its own parked body", async () => {
+		const big = event("big2", { tool_calls: Array.from({ length: 7 }, (_, i) => ({ name: `tool_${i}`, input: '"'.repeat(4_900) })) });
+		expect((await post({ events: [big] })).status).toBe(202);
+		expect((await post({ events: [big] })).status).toBe(202);
+		await waitForRows("events", 1, "event_id = 'big2'");
+		await waitForRows("tool_calls", 7, "event_id = 'big2'");
+		await vi.waitFor(async () => expect(await env.DB.prepare("SELECT count(*) AS n FROM queued_payloads").first("n")).toBe(0), { timeout: 5000, interval: 50 });
+	}, 30_000);
+
 	it("answers 202 with a result per item and stores events through the queue", async () => {
 		const res = await post({ events: [event("e1"), event("e2", { tool_calls: [{ name: "search", input: { q: "x" }, error: "timeout", duration_ms: 3000 }] })] });
 		expect(res.status).toBe(202);

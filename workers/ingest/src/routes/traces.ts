@@ -87,6 +87,7 @@ export const traceRoutes = new Hono<IngestContext>().post("/", async (c) => {
 	const projectId = c.get("projectId");
 	await enqueue(
 		c.env.EVENTS_QUEUE,
+		c.env.DB,
 		accepted.map((item): QueueMessage => ({ v: 1, type: "event", project_id: projectId, received_at: receivedAt, event: { ...item.value, timestamp: item.value.timestamp ?? receivedAt } })),
 	);
 	const message = summary(details);

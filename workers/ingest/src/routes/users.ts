@@ -11,6 +11,6 @@ export const userRoutes = new Hono<IngestContext>().post("/identify", async (c) 
 	if (!parsed.success) throw new ApiError(400, "invalid_body", "The user is not valid.", fieldErrors(parsed.error));
 	const receivedAt = Date.now();
 	const identify = { ...parsed.data, timestamp: parsed.data.timestamp ?? receivedAt };
-	await enqueue(c.env.EVENTS_QUEUE, [{ v: 1, type: "identify", project_id: c.get("projectId"), received_at: receivedAt, identify }]);
+	await enqueue(c.env.EVENTS_QUEUE, c.env.DB, [{ v: 1, type: "identify", project_id: c.get("projectId"), received_at: receivedAt, identify }]);
 	return c.json({ accepted: 1, user_id: identify.user_id }, 202);
 });
