@@ -1,4 +1,5 @@
 import { clusterCommand } from "./cluster-command";
+import { deadLettersCommand } from "./dead-letters-command";
 import { detectCommand } from "./detect-command";
 import { importCommand } from "./import-command";
 import { keysCommand } from "./keys-command";
@@ -12,9 +13,11 @@ const HELP = `barometer: production monitoring for AI products
                                         backfill events (and feedback) to an instance; resumable
   barometer keys list|create|revoke [--url URL] [--key ADMIN_KEY]
                                         manage the project's API keys
+  barometer dead-letters list|replay (--all | ID...) [--url URL] [--key ADMIN_KEY]
+                                        see messages that could not be stored; re-send them
 
-detect and cluster run the workers' code offline, with the embedded embedder. import and keys
-talk to an instance: --url (or BAROMETER_URL, default http://localhost:8787) and a key (or
+detect and cluster run the workers' code offline, with the embedded embedder. import, keys and
+dead-letters talk to an instance: --url (or BAROMETER_URL, default http://localhost:8787) and a key (or
 BAROMETER_WRITE_KEY / BAROMETER_ADMIN_KEY; the local instance's keys by default).`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -28,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
 			return importCommand(args);
 		case "keys":
 			return keysCommand(args);
+		case "dead-letters":
+			return deadLettersCommand(args);
 		case undefined:
 		case "help":
 		case "--help":

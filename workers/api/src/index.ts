@@ -10,6 +10,7 @@ import { intentRoutes } from "./routes/intents";
 import { issueTeachingRoutes } from "./routes/issue-teaching";
 import { issueRoutes } from "./routes/issues";
 import { customSignalRoutes } from "./routes/custom-signals";
+import { deadLetterRoutes } from "./routes/dead-letters";
 import { projectRoutes } from "./routes/project";
 import { signalRoutes } from "./routes/signals";
 
@@ -29,6 +30,7 @@ app.route("/api/issues", issueRoutes);
 app.route("/api/issues", issueTeachingRoutes);
 app.route("/api/intents", intentRoutes);
 app.route("/api/alerts", alertRoutes);
+app.route("/api/dead-letters", deadLetterRoutes);
 app.onError(onApiError);
 app.notFound(onNotFound);
 
