@@ -1,4 +1,4 @@
-import { flag, instance, positional } from "./instance";
+import { apiCaller, flag, instance, positional } from "./instance";
 
 const USAGE = `usage: barometer dead-letters list [--limit N] [--url URL] [--key ADMIN_KEY]
        barometer dead-letters replay (--all | ID...) [--url URL] [--key ADMIN_KEY]`;
@@ -19,12 +19,7 @@ export async function deadLettersCommand(args: string[], out: (s: string) => voi
 		err("barometer dead-letters: give an admin key with --key or BAROMETER_ADMIN_KEY\n");
 		return 2;
 	}
-	const call = async (method: string, path: string, body?: unknown) => {
-		const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-		const parsed = (await res.json().catch(() => ({}))) as { error?: { message: string } };
-		if (!res.ok) throw new Error(`HTTP ${res.status}: ${parsed.error?.message ?? ""}`);
-		return parsed;
-	};
+	const call = apiCaller(url, key);
 	try {
 		if (action === "list") {
 			const limit = flag(args, "--limit");

@@ -1,4 +1,4 @@
-import { flag, instance, positional } from "./instance";
+import { apiCaller, flag, instance, positional } from "./instance";
 
 const USAGE = `usage: barometer keys list [--url URL] [--key ADMIN_KEY]
        barometer keys create --kind write|read|admin [--name NAME] [--url URL] [--key ADMIN_KEY]
@@ -12,12 +12,7 @@ export async function keysCommand(args: string[], out: (s: string) => void = (s)
 		err("barometer keys: give an admin key with --key or BAROMETER_ADMIN_KEY\n");
 		return 2;
 	}
-	const call = async (method: string, path: string, body?: unknown) => {
-		const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-		const parsed = res.status === 204 ? {} : ((await res.json().catch(() => ({}))) as { data?: unknown; error?: { message: string } });
-		if (!res.ok) throw new Error(`HTTP ${res.status}: ${(parsed as { error?: { message: string } }).error?.message ?? ""}`);
-		return parsed as { data: unknown };
-	};
+	const call = apiCaller(url, key);
 	try {
 		if (action === "list") {
 			const { data } = (await call("GET", "/api/project/keys")) as { data: { id: string; kind: string; prefix: string; name: string; created_at: string; revoked_at: string | null }[] };

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { chunkForSendBatch } from "./queue-batching";
+import { chunkForSendBatch, queueBytes } from "./queue-batching";
 import { retryDelaySeconds } from "./retry-backoff";
 
 describe("chunkForSendBatch", () => {
-	it("keeps every chunk within the message and byte limits, in order, losing nothing", () => {
+	it("keeps every chunk within the message and byte limits (as the queue counts bytes), in order, losing nothing", () => {
 		const bodies = Array.from({ length: 250 }, (_, i) => ({ i, pad: "x".repeat(i % 7 === 0 ? 40_000 : 100) }));
 		const chunks = chunkForSendBatch(bodies, { messages: 100, bytes: 230_000 });
 		for (const chunk of chunks) {
 			expect(chunk.length).toBeLessThanOrEqual(100);
-			const bytes = chunk.reduce((n, b) => n + JSON.stringify(b).length, 0);
+			const bytes = chunk.reduce((n, b) => n + queueBytes(JSON.stringify(b)), 0);
 			expect(bytes).toBeLessThanOrEqual(230_000);
 		}
 		expect(chunks.flat()).toEqual(bodies);

@@ -1,6 +1,11 @@
 import { QUEUE_SEND_LIMITS } from "./limits";
 
-const encoder = new TextEncoder();
+/**
+ * A message's size as the queue counts it: two bytes per character of its JSON (the local queue
+ * counted a 68,839-byte JSON body as 137,822 bytes). One measure for parking a message that is too
+ * large (enqueue) and for cutting batches.
+ */
+export const queueBytes = (json: string) => json.length * 2;
 
 /**
  * Splits messages into groups that each fit one Queue sendBatch call
@@ -11,7 +16,7 @@ export function chunkForSendBatch<T>(bodies: T[], limits: { messages: number; by
 	let current: T[] = [];
 	let bytes = 0;
 	for (const body of bodies) {
-		const size = encoder.encode(JSON.stringify(body)).byteLength;
+		const size = queueBytes(JSON.stringify(body));
 		if (current.length > 0 && (current.length >= limits.messages || bytes + size > limits.bytes)) {
 			chunks.push(current);
 			current = [];

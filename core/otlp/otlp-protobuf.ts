@@ -222,19 +222,21 @@ export function decodeTraceRequest(bytes: Uint8Array): ExportTraceRequest {
 	return req;
 }
 
+/** A protobuf base-128 varint of a non-negative integer. */
+export function varint(n: number): number[] {
+	const out: number[] = [];
+	while (n > 0x7f) {
+		out.push((n & 0x7f) | 0x80);
+		n = Math.floor(n / 128);
+	}
+	out.push(n);
+	return out;
+}
+
 /** ExportTraceServiceResponse: partial_success { rejected_spans, error_message } (empty when all were taken). */
 export function encodeTraceResponse(rejectedSpans: number, errorMessage: string): Uint8Array {
 	if (rejectedSpans === 0 && !errorMessage) return new Uint8Array(0);
 	const msg = new TextEncoder().encode(errorMessage);
-	const varint = (n: number) => {
-		const out: number[] = [];
-		while (n > 0x7f) {
-			out.push((n & 0x7f) | 0x80);
-			n = Math.floor(n / 128);
-		}
-		out.push(n);
-		return out;
-	};
 	const inner = [0x08, ...varint(rejectedSpans), 0x12, ...varint(msg.length), ...msg];
 	return new Uint8Array([0x0a, ...varint(inner.length), ...inner]);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mapGenAiSpans } from "./genai-spans";
-import { decodeTraceRequest, OtlpDecodeError } from "./otlp-protobuf";
+import { decodeTraceRequest, OtlpDecodeError, varint } from "./otlp-protobuf";
 import type { ExportTraceRequest } from "./otlp-types";
 import { readTraceExport, type TraceExportResult } from "./otlp-validate";
 
@@ -290,15 +290,6 @@ function mulberry32(seed: number) {
 	};
 }
 
-function varint(n: number): number[] {
-	const out: number[] = [];
-	while (n > 0x7f) {
-		out.push((n & 0x7f) | 0x80);
-		n = Math.floor(n / 128);
-	}
-	out.push(n);
-	return out;
-}
 
 /** A protobuf encoder of the JSON shape (the fields used here), to corrupt. */
 function encodeRequest(req: ExportTraceRequest): Uint8Array {

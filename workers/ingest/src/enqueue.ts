@@ -1,5 +1,5 @@
 import { QUEUE_MESSAGE_BYTES } from "../../../core/limits";
-import { chunkForSendBatch } from "../../../core/queue-batching";
+import { chunkForSendBatch, queueBytes } from "../../../core/queue-batching";
 import { messageIdOf, type PayloadRef, payloadIdOf, type QueueMessage } from "../../../core/queue-messages";
 import { ApiError } from "../../shared/src/api-error";
 
@@ -11,9 +11,7 @@ import { ApiError } from "../../shared/src/api-error";
  */
 export async function enqueue(queue: Queue<QueueMessage | PayloadRef>, db: D1Database, messages: QueueMessage[]): Promise<void> {
 	const sized = messages.map((body) => ({ body, json: JSON.stringify(body) }));
-	// Measured as the runtime does: the local queue counted a 68,839-byte JSON body as 137,822 bytes,
-	// two bytes per character, so the check is on UTF-16 size, not UTF-8.
-	const large = sized.filter((m) => m.json.length * 2 > QUEUE_MESSAGE_BYTES);
+	const large = sized.filter((m) => queueBytes(m.json) > QUEUE_MESSAGE_BYTES);
 	if (large.length) {
 		try {
 			await db.batch(
