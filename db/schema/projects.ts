@@ -4,6 +4,15 @@ export const projects = sqliteTable("projects", {
 	id: text("id").primaryKey(),
 	name: text("name").notNull(),
 	createdAt: integer("created_at").notNull(),
+	/**
+	 * Personal-data redaction at ingest, as JSON `{ mode, kinds }` (core/privacy/pii.ts); null is
+	 * the default: every kind replaced by a placeholder before anything is queued or stored.
+	 */
+	privacy: text("privacy"),
+	/** Random per project; keyed hashes of redacted values ("hash" mode) use it, so they cannot be joined across projects. */
+	piiSalt: text("pii_salt"),
+	/** Events (and all that derives from them) older than this many days are purged; null keeps them. */
+	retentionDays: integer("retention_days"),
 });
 
 /**
