@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, createReadStream, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, createReadStream, existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { retryDelayMs } from "../sdk/src/client";
 import { progressLine, RateLimiter, resumeFrom, type ImportState } from "./import-progress";
@@ -47,6 +47,12 @@ async function countLines(file: string): Promise<number> {
 	let n = 0;
 	for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) if (line.trim()) n++;
 	return n;
+}
+
+/** Written whole or not at all: a run killed mid-write leaves the previous state, never a torn file. */
+function saveState(file: string, state: ImportState): void {
+	writeFileSync(`${file}.tmp`, JSON.stringify(state));
+	renameSync(`${file}.tmp`, file);
 }
 
 /**
@@ -99,9 +105,9 @@ export async function importCommand(args: string[], io: { err: (s: string) => vo
 			state.accepted += result.accepted;
 			for (const r of result.rejected) reject(lines[r.index]!.no, r.errors, lines[r.index]!.item);
 		}
-		// Acknowledged: a resumed run starts after these lines.
+		// Answered (202/207, or 400 with every line rejected): only now does a resumed run start after these lines.
 		state.lines_done = pending.at(-1)!.no;
-		writeFileSync(stateFile, JSON.stringify(state));
+		saveState(stateFile, state);
 		pending = [];
 		print();
 	};
@@ -131,7 +137,7 @@ export async function importCommand(args: string[], io: { err: (s: string) => vo
 			if (pending.length >= BATCH) await flush();
 		}
 		if (pending.length) await flush();
-		writeFileSync(stateFile, JSON.stringify(state));
+		saveState(stateFile, state);
 	} catch (err) {
 		print(true);
 		io.err(`\nbarometer import: stopped at line ${state.lines_done}: ${(err as Error).message}\nRun the same command again to resume.\n`);
