@@ -27,6 +27,11 @@ export function payloadIdOf(message: QueueMessage): string {
 	return `${message.project_id}/${message.type}/${messageIdOf(message)}`;
 }
 
+/** The small message sent in place of a body waiting in queued_payloads. */
+export function payloadRefOf(message: QueueMessage): PayloadRef {
+	return { v: 1, type: "payload_ref", project_id: message.project_id, received_at: message.received_at, payload_id: payloadIdOf(message), kind: message.type, id: messageIdOf(message) };
+}
+
 /** The client's id of what a message carries: the event, signal or user. */
 export function messageIdOf(message: QueueMessage): string {
 	return message.type === "event" ? message.event.event_id : message.type === "signal" ? message.signal.signal_id : message.identify.user_id;

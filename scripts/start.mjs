@@ -14,7 +14,9 @@ const PORT = Number(process.env.PORT || 8787);
 const STATE = process.env.BAROMETER_STATE || ".wrangler/state";
 const INSPECTOR_PORT = Number(process.env.INSPECTOR_PORT || PORT + 1442);
 const CONFIGS = ["dev-gateway", "ingest", "api", "detect"].map((w) => `workers/${w}/wrangler.toml`);
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
+// Each instance gets its own dev registry, so a second `npm start` (or a test run) on this machine
+// never binds to this one's workers or consumes its queue.
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true", WRANGLER_REGISTRY_PATH: join(STATE, "dev-registry") };
 
 function run(command, args) {
 	const result = spawnSync(command, args, { stdio: ["ignore", "pipe", "pipe"], env, encoding: "utf8" });
@@ -64,6 +66,9 @@ for (let i = 0; i < 240; i++) {
 	await new Promise((r) => setTimeout(r, 500));
 	const ok = await Promise.all(["/v1/health", "/api/health"].map((p) => fetch(base + p).then((r) => r.ok, () => false)));
 	if (ok.every(Boolean)) {
+		// What the last run acknowledged but never stored (killed with messages in the local queue) goes again.
+		const recovered = await fetch(`${base}/__recover-queue`, { method: "POST" }).then((r) => r.json(), () => null);
+		if (recovered?.resent) console.log(`barometer: re-queued ${recovered.resent} acknowledged messages the last run had not stored`);
 		console.log(`
 Barometer is running at ${base}
   Dashboard   ${base}/#key=${keys.admin}

@@ -38,7 +38,7 @@ export async function resolvePayloadRefs(d1: D1Database, messages: readonly Mess
 				? await d1.prepare("SELECT 1 AS ok FROM events WHERE project_id = ? AND event_id = ?").bind(ref.project_id, ref.id).first()
 				: ref.kind === "signal"
 					? await d1.prepare("SELECT 1 AS ok FROM signals WHERE project_id = ? AND signal_id = ?").bind(ref.project_id, ref.id).first()
-					: null;
+					: await d1.prepare("SELECT 1 AS ok FROM users WHERE project_id = ? AND user_id = ?").bind(ref.project_id, ref.id).first();
 		// Not stored and nothing parked: the body is what failed; the consumer dead-letters it.
 		out.set(m, stored ? { body: m.body, done: true } : { body: { missing_payload: ref.payload_id, ...ref } });
 	}

@@ -4,7 +4,7 @@ import { validateBatchItems } from "../../../core/batch-validation";
 import type { QueueMessage } from "../../../core/queue-messages";
 import { ApiError } from "../../shared/src/api-error";
 import { readJsonBody } from "../../shared/src/json-body";
-import { enqueue } from "./enqueue";
+import { acceptMessages } from "./accept-messages";
 import type { IngestContext } from "./ingest-env";
 
 interface BatchRoute<S extends z.ZodType> {
@@ -43,7 +43,7 @@ export async function ingestBatch<S extends z.ZodType>(c: Context<IngestContext>
 		throw new ApiError(400, "invalid_batch", `None of the ${list.length} ${route.listName} is valid.`, details);
 	}
 	const meta = { projectId: c.get("projectId"), receivedAt: Date.now() };
-	await enqueue(c.env.EVENTS_QUEUE, c.env.DB, accepted.map((item) => route.toMessage(item.value, meta)));
+	await acceptMessages(c.env, meta.projectId, accepted.map((item) => route.toMessage(item.value, meta)));
 	const rejected = results.length - accepted.length;
 	return c.json({ accepted: accepted.length, rejected, results }, rejected === 0 ? 202 : 207);
 }

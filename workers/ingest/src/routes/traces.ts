@@ -8,7 +8,7 @@ import { readTraceExport, type SpanProblem } from "../../../../core/otlp/otlp-va
 import type { FieldError } from "../../../../core/api-errors";
 import type { QueueMessage } from "../../../../core/queue-messages";
 import { ApiError } from "../../../shared/src/api-error";
-import { enqueue } from "../enqueue";
+import { acceptMessages } from "../accept-messages";
 import type { IngestContext } from "../ingest-env";
 
 /** OTLP exporters batch up to 512 spans; their bodies are larger than an events batch. */
@@ -85,9 +85,9 @@ export const traceRoutes = new Hono<IngestContext>().post("/", async (c) => {
 	}
 	const receivedAt = Date.now();
 	const projectId = c.get("projectId");
-	await enqueue(
-		c.env.EVENTS_QUEUE,
-		c.env.DB,
+	await acceptMessages(
+		c.env,
+		projectId,
 		accepted.map((item): QueueMessage => ({ v: 1, type: "event", project_id: projectId, received_at: receivedAt, event: { ...item.value, timestamp: item.value.timestamp ?? receivedAt } })),
 	);
 	const message = summary(details);
