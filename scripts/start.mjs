@@ -67,8 +67,9 @@ for (let i = 0; i < 240; i++) {
 	const ok = await Promise.all(["/v1/health", "/api/health"].map((p) => fetch(base + p).then((r) => r.ok, () => false)));
 	if (ok.every(Boolean)) {
 		// What the last run acknowledged but never stored (killed with messages in the local queue) goes again.
-		const recovered = await fetch(`${base}/__recover-queue`, { method: "POST" }).then((r) => r.json(), () => null);
-		if (recovered?.resent) console.log(`barometer: re-queued ${recovered.resent} acknowledged messages the last run had not stored`);
+		const recovery = await fetch(`${base}/__recover-queue`, { method: "POST" }).then(async (r) => (r.ok ? r.json() : { error: `HTTP ${r.status}: ${await r.text()}` })).catch((err) => ({ error: String(err) }));
+		if (recovery.error) console.error(`barometer: could not re-queue what the last run left unstored (${recovery.error}); the minute pass will retry`);
+		else if (recovery.resent) console.log(`barometer: re-queued ${recovery.resent} acknowledged messages the last run had not stored`);
 		console.log(`
 Barometer is running at ${base}
   Dashboard   ${base}/#key=${keys.admin}
