@@ -13,7 +13,7 @@ declare module "vitest" {
 
 const STATE = ".wrangler/e2e-state";
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
 		server.once("error", reject);
@@ -24,23 +24,26 @@ function freePort(): Promise<number> {
 	});
 }
 
-/**
- * Starts the whole system the way a newcomer does (`npm start`), on free ports with a fresh local
- * database, and loads the demo month into it (fewer users, to keep the run short).
- */
-export default async function setup(project: TestProject) {
-	rmSync(STATE, { recursive: true, force: true });
-	const port = await freePort();
+export interface RunningSystem {
+	base: string;
+	/** Signals the whole process group: start.mjs, the wrangler dev it spawned and workerd. */
+	kill: (signal: NodeJS.Signals) => void;
+	exited: Promise<void>;
+}
+
+/** `npm start` on free ports with the given local database directory; resolves once it serves. */
+export async function startSystem(state: string, port?: number): Promise<RunningSystem> {
+	port ??= await freePort();
 	const inspector = await freePort();
 	const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs"], {
-		env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(inspector), BAROMETER_STATE: STATE },
+		env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(inspector), BAROMETER_STATE: state },
 		stdio: ["ignore", "pipe", "pipe"],
 		detached: true,
 	});
 	let output = "";
 	child.stdout!.on("data", (d) => (output += d));
 	child.stderr!.on("data", (d) => (output += d));
-	const base = `http://localhost:${port}`;
+	const exited = new Promise<void>((r) => child.on("exit", () => r()));
 	await new Promise<void>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`npm start did not come up in 180 s:\n${output.slice(-3000)}`)), 180_000);
 		child.on("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output.slice(-3000)}`)));
@@ -52,15 +55,30 @@ export default async function setup(project: TestProject) {
 			}
 		}, 250);
 	});
-	await loadDemo({ url: base, writeKey: "bm_write_localdev00000000000000000000", adminKey: "bm_admin_localdev00000000000000000000", seed: 42, users: 100, days: 30 });
-	project.provide("e2eBaseUrl", base);
+	return {
+		base: `http://localhost:${port}`,
+		exited,
+		kill: (signal) => {
+			try {
+				process.kill(-child.pid!, signal);
+			} catch {
+				// already gone
+			}
+		},
+	};
+}
+
+/**
+ * Starts the whole system the way a newcomer does (`npm start`), on free ports with a fresh local
+ * database, and loads the demo month into it (fewer users, to keep the run short).
+ */
+export default async function setup(project: TestProject) {
+	rmSync(STATE, { recursive: true, force: true });
+	const system = await startSystem(STATE);
+	await loadDemo({ url: system.base, writeKey: "bm_write_localdev00000000000000000000", adminKey: "bm_admin_localdev00000000000000000000", seed: 42, users: 100, days: 30 });
+	project.provide("e2eBaseUrl", system.base);
 	return () => {
-		// The whole process group: start.mjs and the wrangler dev it spawned.
-		try {
-			process.kill(-child.pid!, "SIGTERM");
-		} catch {
-			// already gone
-		}
+		system.kill("SIGTERM");
 		rmSync(STATE, { recursive: true, force: true });
 	};
 }
