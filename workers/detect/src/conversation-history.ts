@@ -14,6 +14,19 @@ interface StoredTurn {
 	tools: string;
 }
 
+/**
+ * The last TURNS events of each conversation in the batch: for each conversation a seek on
+ * events_project_convo_time_idx that reads backwards and stops after TURNS rows, so the rows read
+ * grow with the batch, never with what is stored (workers/detect/test/conversation-history.test.ts
+ * checks the plan).
+ */
+export const HISTORY_SQL = `SELECT e.project_id, e.convo_id, e.event_id, e.timestamp, e.input, e.output,
+		(SELECT json_group_array(json_object('name', t.name, 'error', t.error)) FROM tool_calls t
+		 WHERE t.project_id = e.project_id AND t.event_id = e.event_id) AS tools
+	FROM json_each(?) c JOIN events e ON e.rowid IN (
+		SELECT rowid FROM events WHERE project_id = json_extract(c.value, '$[0]') AND convo_id = json_extract(c.value, '$[1]')
+		ORDER BY timestamp DESC LIMIT ${TURNS})`;
+
 const key = (projectId: string, convoId: string) => `${projectId}\u0000${convoId}`;
 
 /**
@@ -32,15 +45,7 @@ export async function loadHistories(db: D1Database, messages: EventMessage[]): P
 		byConvo.set(k, list);
 	};
 	if (convos.length > 0) {
-		const { results } = await db
-			.prepare(
-				`SELECT project_id, convo_id, event_id, timestamp, input, output,
-					(SELECT json_group_array(json_object('name', t.name, 'error', t.error)) FROM tool_calls t
-					 WHERE t.project_id = e.project_id AND t.event_id = e.event_id) AS tools
-				 FROM (SELECT *, row_number() OVER (PARTITION BY project_id, convo_id ORDER BY timestamp DESC) AS rn FROM events
-				       WHERE (project_id, convo_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))) e
-				 WHERE rn <= ${TURNS}`,
-			)
+		const { results } = await db.prepare(HISTORY_SQL)
 			.bind(JSON.stringify(convos.map((c) => JSON.parse(c) as [string, string])))
 			.all<StoredTurn>();
 		for (const r of results) add(key(r.project_id, r.convo_id), r.event_id, r.timestamp, r.input, r.output, JSON.parse(r.tools) as HistoryTurn["tool_calls"]);
