@@ -3,6 +3,7 @@ import { deadLettersCommand } from "./dead-letters-command";
 import { detectCommand } from "./detect-command";
 import { importCommand } from "./import-command";
 import { keysCommand } from "./keys-command";
+import { usersCommand } from "./users-command";
 
 const HELP = `barometer: production monitoring for AI products
 
@@ -15,9 +16,11 @@ const HELP = `barometer: production monitoring for AI products
                                         manage the project's API keys
   barometer dead-letters list|replay (--all | ID...) [--url URL] [--key ADMIN_KEY]
                                         see messages that could not be stored; re-send them
+  barometer users delete USER_ID [--url URL] [--key ADMIN_KEY]
+                                        delete a user's data (events and all derived from them)
 
-detect and cluster run the workers' code offline, with the embedded embedder. import, keys and
-dead-letters talk to an instance: --url (or BAROMETER_URL, default http://localhost:8787) and a key (or
+detect and cluster run the workers' code offline, with the embedded embedder. import, keys,
+dead-letters and users talk to an instance: --url (or BAROMETER_URL, default http://localhost:8787) and a key (or
 BAROMETER_WRITE_KEY / BAROMETER_ADMIN_KEY; the local instance's keys by default).`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -33,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
 			return keysCommand(args);
 		case "dead-letters":
 			return deadLettersCommand(args);
+		case "users":
+			return usersCommand(args);
 		case undefined:
 		case "help":
 		case "--help":

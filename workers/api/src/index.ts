@@ -13,6 +13,7 @@ import { customSignalRoutes } from "./routes/custom-signals";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { projectRoutes } from "./routes/project";
 import { signalRoutes } from "./routes/signals";
+import { userRoutes } from "./routes/users";
 
 const app = new Hono<ApiContext>();
 
@@ -31,6 +32,7 @@ app.route("/api/issues", issueTeachingRoutes);
 app.route("/api/intents", intentRoutes);
 app.route("/api/alerts", alertRoutes);
 app.route("/api/dead-letters", deadLetterRoutes);
+app.route("/api/users", userRoutes);
 app.onError(onApiError);
 app.notFound(onNotFound);
 

@@ -3,8 +3,9 @@ import { evaluateAlerts } from "./alert-evaluation";
 import { consumeBatch, issuePorts } from "./consume-batch";
 import { maintainIssues } from "./issue-maintenance";
 import { summarizeIssues, WorkersAiSummarizer } from "./issue-summaries";
+import { purgeExpiredData } from "./retention";
 
-/** Issue maintenance runs on this cron; alerts on every cron (each minute in production). */
+/** Retention and issue maintenance run on this cron; alerts on every cron (each minute in production). */
 const MAINTENANCE_CRON = "*/5 * * * *";
 
 /**
@@ -19,10 +20,12 @@ const handler: ExportedHandler<DetectEnv> = {
 			return Response.json(await maintainIssues(await issuePorts(env)));
 		}
 		if (request.method === "POST" && pathname === "/internal/cron") {
-			const issues = await maintainIssues(await issuePorts(env));
+			const ports = await issuePorts(env);
+			const retention = await purgeExpiredData(ports);
+			const issues = await maintainIssues(ports);
 			// The dev gateway says where the dashboard is served locally, for links in alerts.
 			const local = dashboardUrl(env, request.headers.get("x-dashboard-url"));
-			return Response.json({ issues, alerts: await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now()) });
+			return Response.json({ retention, issues, alerts: await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now()) });
 		}
 		return new Response("barometer detect: queue consumer, no HTTP routes", { status: 404 });
 	},
@@ -34,7 +37,10 @@ const handler: ExportedHandler<DetectEnv> = {
 			(async () => {
 				// State changes made by maintenance (escalating, ongoing) are alerted in the same run.
 				if (controller.cron === MAINTENANCE_CRON) {
-					console.log("issue maintenance", await maintainIssues(await issuePorts(env)));
+					const ports = await issuePorts(env);
+					// Expired data goes first, so maintenance does not regroup what is about to be deleted.
+					console.log("retention", await purgeExpiredData(ports, controller.scheduledTime));
+					console.log("issue maintenance", await maintainIssues(ports));
 					// Production only (there is no AI binding locally): Workers AI names issues from their examples.
 					if (env.AI && (env.ISSUE_SUMMARIES as string | undefined) !== "off") console.log("issues named", await summarizeIssues(env.DB, new WorkersAiSummarizer(env.AI)));
 				}

@@ -1,0 +1,31 @@
+import { Hono } from "hono";
+import { ApiError } from "../../../shared/src/api-error";
+import { type DeletionCounts, deleteUserData, deletionIndex, userExists } from "../../../shared/src/event-data-deletion";
+import type { ApiContext } from "../api-env";
+import { requireAdmin } from "../require-admin";
+
+/**
+ * Rounds of events one request deletes (2,000 events, a few dozen D1 queries): well inside a
+ * request's time and D1's queries per invocation. A larger user answers 202 with what remains;
+ * calling again continues (nothing is redone), as `barometer users delete` does until 200.
+ */
+export const USER_DELETION_ROUNDS = 10;
+
+export interface UserDeletion {
+	user_id: string;
+	/** Rows deleted by this request, per table; `vectors` counts ids removed from the vector index. */
+	deleted: DeletionCounts;
+	done: boolean;
+	remaining_events: number;
+}
+
+export const userRoutes = new Hono<ApiContext>().delete("/:id", requireAdmin, async (c) => {
+	const projectId = c.get("projectId");
+	const userId = c.req.param("id");
+	if (!(await userExists(c.env.DB, projectId, userId))) throw new ApiError(404, "user_not_found", `No user \`${userId}\` in this project.`);
+	// Production needs the api bound to Vectorize (as detect is) for this: see deletionIndex.
+	const index = deletionIndex(c.env);
+	const progress = await deleteUserData({ db: c.env.DB, index }, projectId, userId, USER_DELETION_ROUNDS);
+	const body: { data: UserDeletion } = { data: { user_id: userId, deleted: progress.deleted, done: progress.done, remaining_events: progress.remainingEvents } };
+	return c.json(body, progress.done ? 200 : 202);
+});
