@@ -32,3 +32,18 @@ export const QUEUE_SEND_LIMITS = { messages: 100, bytes: 230_000 } as const;
  * is parked in D1 and the message carries a reference (db/schema/queued-payloads.ts).
  */
 export const QUEUE_MESSAGE_BYTES = 120_000;
+
+/**
+ * Request rate limits, documented in the README ("Rate limits"). Enforced by Cloudflare's rate limiting
+ * binding, whose `[[ratelimits]]` entries in workers/ingest/wrangler.toml and workers/api/wrangler.toml
+ * must carry the same numbers; `periodSeconds` is also the Retry-After a refused client is sent, since the
+ * binding answers only yes or no. Cloudflare accepts a period of 10 or 60 seconds only.
+ */
+export const RATE_LIMITS = {
+	/** Ingest (/v1/*) per write key; a request may carry a batch of 100 events. */
+	writes: { limit: 1000, periodSeconds: 10 },
+	/** The API (/api/*) per read or admin key: a dashboard page makes about ten reads. */
+	reads: { limit: 300, periodSeconds: 10 },
+	/** Missing, malformed, unknown or revoked keys per client IP, ingest and API together. */
+	failedAuth: { limit: 20, periodSeconds: 60 },
+} as const;

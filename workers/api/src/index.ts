@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { RATE_LIMITS } from "../../../core/limits";
 import { onApiError, onNotFound } from "../../shared/src/api-error";
 import { requireKey } from "../../shared/src/api-key-auth";
+import { limitPerKey } from "../../shared/src/rate-limit";
 import type { ApiContext } from "./api-env";
 import { alertRoutes } from "./routes/alerts";
 import { conversationRoutes } from "./routes/conversations";
@@ -18,10 +20,11 @@ import { userRoutes } from "./routes/users";
 const app = new Hono<ApiContext>();
 
 // The dashboard may be served from another origin (Pages); keys are bearer headers, not cookies.
-app.use("/api/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"], maxAge: 86400 }));
+app.use("/api/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"], exposeHeaders: ["Retry-After"], maxAge: 86400 }));
 app.get("/api/health", (c) => c.json({ ok: true, service: "api" }));
 // Reads accept read and admin keys; routes that change settings also check for admin.
 app.use("/api/*", requireKey("read", "admin"));
+app.use("/api/*", limitPerKey("READ_RATE_LIMITER", RATE_LIMITS.reads));
 app.route("/api/project", projectRoutes);
 app.route("/api/events", eventRoutes);
 app.route("/api/conversations", conversationRoutes);

@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { RATE_LIMITS } from "../../../core/limits";
 import { onApiError, onNotFound } from "../../shared/src/api-error";
 import { requireKey } from "../../shared/src/api-key-auth";
+import { limitPerKey } from "../../shared/src/rate-limit";
 import type { IngestContext } from "./ingest-env";
 import { eventRoutes } from "./routes/events";
 import { signalRoutes } from "./routes/signals";
@@ -11,9 +13,11 @@ import { userRoutes } from "./routes/users";
 const app = new Hono<IngestContext>();
 
 // Browser apps send events directly; keys travel in a header, never a cookie, so any origin may call.
-app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["POST", "OPTIONS"], maxAge: 86400 }));
+app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["POST", "OPTIONS"], exposeHeaders: ["Retry-After"], maxAge: 86400 }));
 app.get("/v1/health", (c) => c.json({ ok: true, service: "ingest" }));
 app.use("/v1/*", requireKey("write"));
+// Before any route reads the body, so a refused request enqueues nothing.
+app.use("/v1/*", limitPerKey("WRITE_RATE_LIMITER", RATE_LIMITS.writes));
 app.route("/v1/events", eventRoutes);
 app.route("/v1/signals", signalRoutes);
 app.route("/v1/users", userRoutes);

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { hashApiKey, type KeyKind } from "../../../core/api-keys";
 import { ApiError } from "./api-error";
+import { countFailedAuth, failedAuthWait, requestSource, tooManyFailedAuth } from "./rate-limit";
 
 export interface AuthVariables {
 	projectId: string;
@@ -43,17 +44,28 @@ const WHAT_IS_NEEDED: Record<KeyKind, string> = {
 	admin: "Changing project settings needs the project's admin key.",
 };
 
-/** Resolves `Authorization: Bearer <key>` to a project, and refuses keys of other kinds. */
+/**
+ * Resolves `Authorization: Bearer <key>` to a project, and refuses keys of other kinds. A missing,
+ * malformed, unknown or revoked key counts as a failed authentication of the client IP; a source over
+ * that limit is refused with 429 before its key is looked up (rate-limit.ts). A valid key of the wrong
+ * kind is not a failed authentication.
+ */
 export function requireKey(...kinds: KeyKind[]) {
-	return createMiddleware<{ Bindings: { DB: D1Database }; Variables: AuthVariables }>(async (c, next) => {
+	return createMiddleware<{ Bindings: { DB: D1Database; FAILED_AUTH_RATE_LIMITER: RateLimit }; Variables: AuthVariables }>(async (c, next) => {
+		const source = requestSource(c.req.raw);
+		const wait = failedAuthWait(source);
+		if (wait !== null) return tooManyFailedAuth(c, wait);
+		const refuse = async (code: string, message: string) => {
+			const retryAfter = await countFailedAuth(c.env.FAILED_AUTH_RATE_LIMITER, source);
+			if (retryAfter !== null) return tooManyFailedAuth(c, retryAfter);
+			throw new ApiError(401, code, message);
+		};
 		const header = c.req.header("authorization");
-		if (!header) throw new ApiError(401, "missing_api_key", "Send the project key as `Authorization: Bearer <key>`.");
+		if (!header) return refuse("missing_api_key", "Send the project key as `Authorization: Bearer <key>`.");
 		const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-		if (!match) throw new ApiError(401, "invalid_api_key", "The Authorization header must be `Bearer <key>`.");
+		if (!match) return refuse("invalid_api_key", "The Authorization header must be `Bearer <key>`.");
 		const record = await findKey(c.env.DB, await hashApiKey(match[1]!));
-		if (!record || record.revoked_at !== null) {
-			throw new ApiError(401, "invalid_api_key", "This key is not valid: unknown or revoked.");
-		}
+		if (!record || record.revoked_at !== null) return refuse("invalid_api_key", "This key is not valid: unknown or revoked.");
 		if (!kinds.includes(record.kind)) throw new ApiError(403, "wrong_key_kind", `This is a ${record.kind} key. ${WHAT_IS_NEEDED[kinds[0]!]}`);
 		c.set("keyKind", record.kind);
 		c.set("projectId", record.project_id);
