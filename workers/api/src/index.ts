@@ -14,6 +14,7 @@ import { issueRoutes } from "./routes/issues";
 import { customSignalRoutes } from "./routes/custom-signals";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { projectRoutes } from "./routes/project";
+import { projectSettingsRoutes } from "./routes/project-settings";
 import { signalRoutes } from "./routes/signals";
 import { userRoutes } from "./routes/users";
 
@@ -25,6 +26,7 @@ app.get("/api/health", (c) => c.json({ ok: true, service: "api" }));
 // Reads accept read and admin keys; routes that change settings also check for admin.
 app.use("/api/*", requireKey("read", "admin"));
 app.use("/api/*", limitPerKey("READ_RATE_LIMITER", RATE_LIMITS.reads));
+app.route("/api/project/settings", projectSettingsRoutes);
 app.route("/api/project", projectRoutes);
 app.route("/api/events", eventRoutes);
 app.route("/api/conversations", conversationRoutes);

@@ -2,6 +2,7 @@ import { dashboardUrl } from "../../shared/src/alert-delivery";
 import { evaluateAlerts } from "./alert-evaluation";
 import { consumeBatch, issuePorts } from "./consume-batch";
 import { maintainIssues } from "./issue-maintenance";
+import { resendJournal } from "./queue-journal";
 import { summarizeIssues, WorkersAiSummarizer } from "./issue-summaries";
 import { purgeExpiredData } from "./retention";
 
@@ -19,13 +20,18 @@ const handler: ExportedHandler<DetectEnv> = {
 		if (request.method === "POST" && pathname === "/internal/maintain-issues") {
 			return Response.json(await maintainIssues(await issuePorts(env)));
 		}
+		// npm start, once the workers are up: whatever the last run acknowledged and never stored is queued again.
+		if (request.method === "POST" && pathname === "/internal/recover-queue") {
+			return Response.json(await resendJournal(env, Date.now(), 0));
+		}
 		if (request.method === "POST" && pathname === "/internal/cron") {
+			const journal = await resendJournal(env, Date.now());
 			const ports = await issuePorts(env);
 			const retention = await purgeExpiredData(ports);
 			const issues = await maintainIssues(ports);
 			// The dev gateway says where the dashboard is served locally, for links in alerts.
 			const local = dashboardUrl(env, request.headers.get("x-dashboard-url"));
-			return Response.json({ retention, issues, alerts: await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now()) });
+			return Response.json({ journal, retention, issues, alerts: await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now()) });
 		}
 		return new Response("barometer detect: queue consumer, no HTTP routes", { status: 404 });
 	},
@@ -35,6 +41,8 @@ const handler: ExportedHandler<DetectEnv> = {
 	async scheduled(controller, env, ctx) {
 		ctx.waitUntil(
 			(async () => {
+				const journal = await resendJournal(env, controller.scheduledTime);
+				if (journal.resent || journal.unreadable) console.log("queue journal", journal);
 				// State changes made by maintenance (escalating, ongoing) are alerted in the same run.
 				if (controller.cron === MAINTENANCE_CRON) {
 					const ports = await issuePorts(env);

@@ -2,7 +2,7 @@ import { redactMessage } from "../../../core/privacy/redact-message";
 import type { QueueMessage } from "../../../core/queue-messages";
 import { enqueue, enqueueOptions } from "./enqueue";
 import type { IngestBindings } from "./ingest-env";
-import { redactorFor } from "./project-privacy";
+import { redactorFor } from "../../shared/src/project-privacy";
 
 /**
  * The one way into the pipeline for every ingest route: personal data redacted by the project's

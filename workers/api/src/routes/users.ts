@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { ApiError } from "../../../shared/src/api-error";
 import { type DeletionCounts, deleteUserData, deletionIndex, userExists } from "../../../shared/src/event-data-deletion";
+import { redactorFor } from "../../../shared/src/project-privacy";
 import type { ApiContext } from "../api-env";
 import { requireAdmin } from "../require-admin";
 
@@ -21,8 +22,12 @@ export interface UserDeletion {
 
 export const userRoutes = new Hono<ApiContext>().delete("/:id", requireAdmin, async (c) => {
 	const projectId = c.get("projectId");
-	const userId = c.req.param("id");
-	if (!(await userExists(c.env.DB, projectId, userId))) throw new ApiError(404, "user_not_found", `No user \`${userId}\` in this project.`);
+	const given = c.req.param("id");
+	// An id with personal data (an e-mail as user id) was stored as its keyed hash: the caller gives
+	// the id their app knows, and the hash is found from it.
+	const hashed = (await redactorFor(c.env.DB, projectId)).identifier(given);
+	const userId = hashed !== given && (await userExists(c.env.DB, projectId, hashed)) ? hashed : given;
+	if (!(await userExists(c.env.DB, projectId, userId))) throw new ApiError(404, "user_not_found", `No user \`${given}\` in this project.`);
 	// Production needs the api bound to Vectorize (as detect is) for this: see deletionIndex.
 	const index = deletionIndex(c.env);
 	const progress = await deleteUserData({ db: c.env.DB, index }, projectId, userId, USER_DELETION_ROUNDS);
