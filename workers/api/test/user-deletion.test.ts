@@ -5,6 +5,7 @@ import { issuePorts } from "../../detect/src/consume-batch";
 import { maintainIssues } from "../../detect/src/issue-maintenance";
 import { D1VectorIndex } from "../../shared/src/d1-vector-index";
 import { deleteUserData } from "../../shared/src/event-data-deletion";
+import { redactorFor } from "../../shared/src/project-privacy";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
@@ -167,6 +168,18 @@ describe("DELETE /api/users/:id", () => {
 		await store([ev(other.projectId, "solo", T, { user_id: "only-there" })]);
 		expect((await del("only-there")).status).toBe(404);
 		expect((await del("only-there", otherAdmin)).status).toBe(200);
+		expect((await rowsOf(project.projectId, "alice")).events).toBe(7);
+	});
+
+	it("finds a user stored under a keyed hash (an e-mail as user id) from the id the app knows", async () => {
+		const email = "carol@example.com";
+		const stored = (await redactorFor(env.DB, project.projectId)).identifier(email);
+		expect(stored).toMatch(/^user:[0-9a-f]{16}$/);
+		await store([ev(project.projectId, "carol_1", T, { user_id: stored, convo_id: "cc", input: "hello", output: "hi" })]);
+		const res = await del(email);
+		expect(res.status).toBe(200);
+		expect(((await res.json()) as { data: { user_id: string } }).data.user_id).toBe(stored);
+		expect((await rowsOf(project.projectId, stored)).events).toBe(0);
 		expect((await rowsOf(project.projectId, "alice")).events).toBe(7);
 	});
 });
