@@ -73,6 +73,8 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 	if (stale.length) await index.deleteByIds([...new Set(stale)]);
 	const statements: D1PreparedStatement[] = [];
 	const touched = new Set<string>();
+	// One times update per issue and batch, and none when its times do not move (D1 bills it as a row written).
+	const span = new Map<string, { first: number; last: number }>();
 	for (const [i, f] of flagged.entries()) {
 		const best = matches[i];
 		// A cannot-link exemplar nearest means: like an event a person moved out of that issue.
@@ -83,8 +85,9 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 				db
 					.prepare("INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 					.bind(f.projectId, f.signal, f.eventId, issueId, f.userId, f.timestamp, Math.floor(f.timestamp / DAY_MS), best.score),
-				db.prepare("UPDATE issues SET first_seen = min(first_seen, ?1), last_seen = max(last_seen, ?1) WHERE id = ?2").bind(f.timestamp, issueId),
 			);
+			const seen = span.get(issueId);
+			span.set(issueId, { first: Math.min(seen?.first ?? f.timestamp, f.timestamp), last: Math.max(seen?.last ?? f.timestamp, f.timestamp) });
 			// Resolved in a release: an event from that release or a later one regresses it, one from an
 			// older release (clients not updated yet) does not. Otherwise: any event after the resolution.
 			const fixedIn = fixRelease.get(issueId);
@@ -112,6 +115,9 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 			);
 			touched.add(JSON.stringify([f.projectId, f.signal]));
 		}
+	}
+	for (const [issueId, { first, last }] of span) {
+		statements.push(db.prepare("UPDATE issues SET first_seen = min(first_seen, ?1), last_seen = max(last_seen, ?2) WHERE id = ?3 AND (first_seen > ?1 OR last_seen < ?2)").bind(first, last, issueId));
 	}
 	await db.batch(statements);
 	for (const key of touched) {

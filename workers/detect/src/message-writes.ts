@@ -55,6 +55,8 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 					firstSeen: sql`min(coalesce(${schema.users.firstSeen}, excluded.first_seen), excluded.first_seen)`,
 					lastSeen: sql`max(coalesce(${schema.users.lastSeen}, excluded.last_seen), excluded.last_seen)`,
 				},
+				// Only when a time moves: D1 bills an update that changes nothing as a row written.
+				setWhere: sql`${schema.users.firstSeen} is null or ${schema.users.lastSeen} is null or excluded.first_seen < ${schema.users.firstSeen} or excluded.last_seen > ${schema.users.lastSeen}`,
 			}),
 		// Signals that arrived before this event now learn whose they are, and count for that user.
 		db
@@ -94,6 +96,7 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 						firstSeen: sql`min(${schema.conversations.firstSeen}, excluded.first_seen)`,
 						lastSeen: sql`max(${schema.conversations.lastSeen}, excluded.last_seen)`,
 					},
+					setWhere: sql`excluded.first_seen < ${schema.conversations.firstSeen} or excluded.last_seen > ${schema.conversations.lastSeen}`,
 				}),
 		);
 	}

@@ -1,0 +1,150 @@
+import { createExecutionContext, env, getQueueResult } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import worker from "../src/index";
+import { countRows } from "../../shared/test/seed-project";
+import { batchOf, eventMessage } from "./messages";
+
+/**
+ * Rows written per event, as D1 reports them (`meta.rows_written` of every statement the
+ * consumer runs, in batches or alone, grouping phase included). D1 counts each index entry a
+ * statement changes as a row written (https://developers.cloudflare.com/d1/platform/pricing/).
+ * Per table for a new conversation: events 7 (the row and 6 index entries), users 2,
+ * conversations 2, user_days 2 (a rowid table with a composite primary key also writes its
+ * primary-key index), event_intents 3. Those 16 are the floor the schema sets: fewer need fewer
+ * indexes or WITHOUT ROWID tables (db/schema). Before issue 21's cuts a redelivered event still
+ * wrote 3 rows (users, conversations, issues times rewritten unchanged); now none.
+ */
+function countingDb() {
+	const tally = { statements: 0, rowsWritten: 0, byTable: {} as Record<string, number> };
+	const record = (r: D1Result | undefined, sql = "") => {
+		tally.statements++;
+		const rows = r?.meta?.rows_written ?? 0;
+		tally.rowsWritten += rows;
+		const table = /^\s*(?:insert(?: or ignore)? into|update|delete from)\s+"?(\w+)/i.exec(sql)?.[1] ?? "?";
+		if (rows) tally.byTable[table] = (tally.byTable[table] ?? 0) + rows;
+	};
+	const instrument = (stmt: D1PreparedStatement): D1PreparedStatement => {
+		const { bind, run, all, raw } = stmt;
+		return Object.assign(stmt, {
+			bind: (...values: unknown[]) => instrument(bind.apply(stmt, values)),
+			run: async () => {
+				const r = await run.apply(stmt);
+				record(r, (stmt as unknown as { statement?: string }).statement);
+				return r;
+			},
+			all: async () => {
+				const r = await all.apply(stmt);
+				record(r as D1Result, (stmt as unknown as { statement?: string }).statement);
+				return r;
+			},
+			raw: raw.bind(stmt),
+		});
+	};
+	const db = new Proxy(env.DB, {
+		get(target, prop) {
+			const value = Reflect.get(target, prop) as unknown;
+			if (prop === "batch")
+				return async (statements: D1PreparedStatement[]) => {
+					const results = await target.batch(statements);
+					results.forEach((r, i) => record(r, (statements[i] as unknown as { statement?: string }).statement));
+					return results;
+				};
+			if (prop === "prepare") return (query: string) => instrument(target.prepare(query));
+			return typeof value === "function" ? value.bind(target) : value;
+		},
+	});
+	return { bindings: { ...env, DB: db }, tally };
+}
+
+let PROJECT = "";
+let n = 0;
+beforeEach(() => {
+	PROJECT = `prj_writes_${++n}`;
+});
+
+const T = Date.UTC(2026, 10, 20, 10);
+const CITIES = ["Lisbon", "Berlin", "Oslo", "Madrid", "Rome", "Vienna", "Prague", "Dublin", "Paris", "Warsaw"];
+const ASKS = [
+	(c: string) => `Find me a flight to ${c} next Friday`,
+	(c: string) => `What is the weather like in ${c} this weekend?`,
+	(c: string) => `Book a hotel in ${c} near the old town`,
+	(c: string) => `Cancel my subscription, I am moving to ${c}`,
+	(c: string) => `Translate "good morning" for my trip to ${c}`,
+];
+const FOLLOW = ["Anything cheaper?", "And on Saturday?", "Show me more options please", "What about the week after?", "Can you compare the first two?"];
+
+interface Turn {
+	users: number;
+	/** The first user's number: later batches bring new users and conversations. */
+	from?: number;
+	turn: number;
+	refusals?: boolean;
+	tools?: boolean;
+}
+
+/** One event per conversation: user `u{i}` in conversation `c{i}`, all on one day. */
+function turns({ users, from = 0, turn, refusals = false, tools = false }: Turn) {
+	return Array.from({ length: users }, (_, k) => k + from).map((i) =>
+		eventMessage(PROJECT, `e${i}_${turn}`, {
+			timestamp: T + turn * 60_000 + i,
+			user_id: `u${i}`,
+			convo_id: `c${i}`,
+			input: turn === 0 ? ASKS[i % ASKS.length]!(CITIES[i % CITIES.length]!) : FOLLOW[(i + turn) % FOLLOW.length]!,
+			output: refusals && i % 2 === 0 ? "I'm sorry, but I can't help with that request." : "Here are a few options that match what you asked for.",
+			tool_calls: tools ? [{ name: "search", input: "{}", output: "[]", error: null, duration_ms: 40 }] : [],
+		}),
+	);
+}
+
+async function rowsPerEvent(batch: Turn) {
+	const { bindings, tally } = countingDb();
+	const ctx = createExecutionContext();
+	const delivered = batchOf(turns(batch));
+	await worker.queue!(delivered, bindings, ctx);
+	expect((await getQueueResult(delivered, ctx)).ackAll).toBe(true);
+	const perEvent = (x: number) => Math.round((x / batch.users) * 100) / 100;
+	return {
+		rows: perEvent(tally.rowsWritten),
+		statements: perEvent(tally.statements),
+		byTable: Object.fromEntries(Object.entries(tally.byTable).map(([t, r]) => [t, perEvent(r)])),
+	};
+}
+
+describe("rows written per event (D1 meta.rows_written, whole consumer)", () => {
+	it("a project's first requests: 20.75 rows per new conversation, 16.75 per later turn (a request waiting as an intent candidate, then promoted, adds 4.75)", async () => {
+		const first = await rowsPerEvent({ users: 40, turn: 0 });
+		const next = await rowsPerEvent({ users: 40, turn: 1 });
+		console.log("cold project: new conversation", first, "continuing turn", next);
+		expect(await countRows("events", PROJECT)).toBe(80);
+		expect(first.rows).toBeLessThanOrEqual(20.75);
+		expect(next.rows).toBeLessThanOrEqual(16.75);
+	});
+
+	it("once the project's intents exist: 16 rows per new conversation; a later turn moves its user's and conversation's times with 1 row each and adds no active-user day", async () => {
+		await rowsPerEvent({ users: 40, turn: 0 });
+		const fresh = await rowsPerEvent({ users: 40, from: 40, turn: 0 });
+		const next = await rowsPerEvent({ users: 40, from: 40, turn: 1 });
+		console.log("warm project: new conversation", fresh, "continuing turn", next);
+		expect(fresh.rows).toBeLessThanOrEqual(16);
+		expect(fresh.byTable).toMatchObject({ events: 7, users: 2, conversations: 2, user_days: 2 });
+		expect(next.byTable.users).toBe(1);
+		expect(next.byTable.conversations).toBe(1);
+		expect(next.byTable.user_days).toBeUndefined();
+	});
+
+	it("with a refusal on every other event and a tool call on each: 30.5 rows per new conversation, 22.8 per later turn (issue times: one update per issue and batch, 1 per joining event before)", async () => {
+		const first = await rowsPerEvent({ users: 40, turn: 0, refusals: true, tools: true });
+		const next = await rowsPerEvent({ users: 40, turn: 1, refusals: true, tools: true });
+		console.log("refusals+tools: new conversation", first, "continuing turn", next);
+		expect(await countRows("detections", PROJECT)).toBe(40);
+		expect(first.rows).toBeLessThanOrEqual(30.5);
+		expect(next.rows).toBeLessThanOrEqual(22.8);
+		expect(next.byTable.issues ?? 0).toBeLessThanOrEqual(0.05);
+	});
+
+	it("a redelivered batch writes no row (3 per event before: unchanged times rewritten)", async () => {
+		await rowsPerEvent({ users: 20, turn: 0, refusals: true, tools: true });
+		const again = await rowsPerEvent({ users: 20, turn: 0, refusals: true, tools: true });
+		expect(again.rows).toBe(0);
+	});
+});
