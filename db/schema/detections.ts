@@ -22,6 +22,8 @@ export const detections = sqliteTable(
 	(t) => [
 		primaryKey({ columns: [t.projectId, t.eventId, t.signal] }),
 		index("detections_project_signal_time_idx").on(t.projectId, t.signal, t.timestamp),
+		// "Frustration later in the same conversation" (an issue's negative events) is one seek per event.
+		index("detections_project_convo_idx").on(t.projectId, t.convoId, t.signal, t.timestamp),
 	],
 );
 

@@ -10,3 +10,6 @@ export * from "./intents";
 export * from "./issue-exemplars";
 export * from "./alerts";
 export * from "./queued-payloads";
+export * from "./first-seen-values";
+export * from "./event-days";
+export * from "./aggregate-backfills";

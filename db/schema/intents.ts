@@ -35,7 +35,13 @@ export const eventIntents = sqliteTable(
 		timestamp: integer("timestamp").notNull(),
 		day: integer("day").notNull(),
 	},
-	(t) => [primaryKey({ columns: [t.projectId, t.eventId] }), index("event_intents_intent_idx").on(t.intentId, t.day)],
+	(t) => [
+		primaryKey({ columns: [t.projectId, t.eventId] }),
+		// Covering: an intent's events and distinct users in a window from the index alone.
+		index("event_intents_intent_idx").on(t.intentId, t.day, t.userId),
+		// Covering: the intent matrix reads only the window's rows of the project, from the index alone.
+		index("event_intents_project_day_idx").on(t.projectId, t.day, t.eventId, t.intentId, t.userId),
+	],
 );
 
 /** Inputs not close to any intent yet. */

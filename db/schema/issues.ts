@@ -47,7 +47,14 @@ export const issueEvents = sqliteTable(
 		day: integer("day").notNull(),
 		similarity: real("similarity"),
 	},
-	(t) => [primaryKey({ columns: [t.projectId, t.signal, t.eventId] }), index("issue_events_issue_time_idx").on(t.issueId, t.timestamp)],
+	(t) => [
+		primaryKey({ columns: [t.projectId, t.signal, t.eventId] }),
+		index("issue_events_issue_time_idx").on(t.issueId, t.timestamp),
+		// Covering: an issue's events and distinct users, overall, per day or in a window, read from the index alone.
+		index("issue_events_issue_day_user_idx").on(t.issueId, t.day, t.userId),
+		// The issue list's per-day series and top intents read only the window's rows of the project.
+		index("issue_events_project_day_idx").on(t.projectId, t.day, t.issueId, t.userId),
+	],
 );
 
 /** Flagged events not close to any issue yet; promoted to issues once enough of them cluster together. */

@@ -27,12 +27,18 @@ interface IssueRow {
 
 /**
  * Events of the issue that also drew negative feedback: an explicit thumbs down, regenerate,
- * edit or code error on the event, or user frustration later in the same conversation.
+ * edit or code error on the event, or user frustration later in the same conversation. Each is
+ * an index seek per event of the issue (signals by event, detections by conversation), never a
+ * range of the project's detections.
  */
 const NEGATIVE_EVENTS = `(SELECT count(*) FROM issue_events x JOIN events ev ON ev.project_id = x.project_id AND ev.event_id = x.event_id
 	WHERE x.issue_id = i.id AND (
 		EXISTS (SELECT 1 FROM signals s WHERE s.project_id = x.project_id AND s.event_id = x.event_id AND s.signal IN ('thumbs_down', 'regenerate', 'edit', 'code_error'))
-		OR EXISTS (SELECT 1 FROM detections d WHERE d.project_id = x.project_id AND d.convo_id = ev.convo_id AND d.signal = 'user_frustration' AND d.timestamp >= x.timestamp)))`;
+		OR EXISTS (SELECT 1 FROM detections d INDEXED BY detections_project_convo_idx WHERE d.project_id = x.project_id AND d.convo_id = ev.convo_id AND d.signal = 'user_frustration' AND d.timestamp >= x.timestamp)))`;
+
+/** An issue's counts, each from the covering (issue, day, user) index of issue_events. */
+const ISSUE_COUNTS = `(SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events,
+					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id) AS users`;
 
 /**
  * Issues with their counts: events and distinct users overall, and users in the window as a
@@ -50,7 +56,11 @@ export interface IssueListOptions {
 	limit: number;
 }
 
-export async function listIssues(db: D1Database, projectId: string, opts: IssueListOptions) {
+/**
+ * The issue list's four statements, as SQL and binds (tests run EXPLAIN QUERY PLAN on them).
+ * Every read is an index range of the window's rows or a seek per issue: none scans the project.
+ */
+export function issueListQueries(projectId: string, opts: IssueListOptions) {
 	const where = ["i.project_id = ?1"];
 	const binds: unknown[] = [projectId, opts.fromDay, opts.toDay];
 	if (opts.signal) where.push(`i.signal = ?${binds.push(opts.signal)}`);
@@ -65,39 +75,41 @@ export async function listIssues(db: D1Database, projectId: string, opts: IssueL
 	if (eventConditions.length) {
 		where.push(`EXISTS (SELECT 1 FROM issue_events x JOIN events e ON e.project_id = x.project_id AND e.event_id = x.event_id WHERE x.issue_id = i.id AND x.day BETWEEN ?2 AND ?3 AND ${eventConditions.join(" AND ")})`);
 	}
-	const [rows, active, daily, intents] = await db.batch([
-		db
-			.prepare(
-				`SELECT i.id, i.signal, i.title, i.description, i.state, i.first_seen, i.last_seen, i.created_at, i.resolved_at, i.resolved_in_release, i.central_event_id, i.achievable_delta, i.strategic_relevance,
-					(SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events,
-					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id) AS users,
+	const window = [projectId, opts.fromDay, opts.toDay];
+	return {
+		rows: {
+			sql: `SELECT i.id, i.signal, i.title, i.description, i.state, i.first_seen, i.last_seen, i.created_at, i.resolved_at, i.resolved_in_release, i.central_event_id, i.achievable_delta, i.strategic_relevance,
+					${ISSUE_COUNTS},
 					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id AND e.day BETWEEN ?2 AND ?3) AS window_users,
 					${NEGATIVE_EVENTS} AS negative_events
 				 FROM issues i WHERE ${where.join(" AND ")}
 				 ORDER BY i.last_seen DESC LIMIT 1000`,
-			)
-			.bind(...binds),
-		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, opts.fromDay, opts.toDay),
-		db.prepare("SELECT issue_id, day, count(DISTINCT user_id) AS users FROM issue_events WHERE project_id = ? AND day BETWEEN ? AND ? GROUP BY issue_id, day").bind(projectId, opts.fromDay, opts.toDay),
+			binds,
+		},
+		active: { sql: "SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3", binds: window },
+		daily: { sql: "SELECT issue_id, day, count(DISTINCT user_id) AS users FROM issue_events WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY issue_id, day", binds: window },
 		// Signal × intent: what users were trying to do when the issue hit them. The conversation's
 		// intent (its opening request's) reads better than the turn's: a frustrated "still waiting…"
 		// belongs to the flight search it interrupts. Events without a conversation use their own.
-		db
-			.prepare(
-				`WITH firsts AS (
-					SELECT e.convo_id, ei.intent_id, row_number() OVER (PARTITION BY e.convo_id ORDER BY e.timestamp, e.event_id) AS rn
-					FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id
-					WHERE ei.project_id = ?1 AND e.convo_id IS NOT NULL AND e.convo_id IN (
-						SELECT e2.convo_id FROM issue_events x JOIN events e2 ON e2.project_id = x.project_id AND e2.event_id = x.event_id WHERE x.project_id = ?1 AND x.day BETWEEN ?2 AND ?3))
-				 SELECT ie.issue_id, coalesce(f.intent_id, own.intent_id) AS intent_id, i.name, count(*) AS events
-				 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
-				 LEFT JOIN firsts f ON f.convo_id = e.convo_id AND f.rn = 1
-				 LEFT JOIN event_intents own ON own.project_id = ie.project_id AND own.event_id = ie.event_id
-				 JOIN intents i ON i.id = coalesce(f.intent_id, own.intent_id)
-				 WHERE ie.project_id = ?1 AND ie.day BETWEEN ?2 AND ?3 GROUP BY ie.issue_id, i.id`,
-			)
-			.bind(projectId, opts.fromDay, opts.toDay),
-	]);
+		// The opening request is found per issue event by walking its conversation's events in time
+		// order through the (project, convo, time) index until one has an intent: a few rows each.
+		intents: {
+			sql: `WITH turns AS MATERIALIZED (
+					SELECT ie.issue_id, coalesce(
+						(SELECT ei.intent_id FROM events c JOIN event_intents ei ON ei.project_id = c.project_id AND ei.event_id = c.event_id
+						 WHERE c.project_id = e.project_id AND c.convo_id = e.convo_id ORDER BY c.timestamp, c.event_id LIMIT 1),
+						(SELECT own.intent_id FROM event_intents own WHERE own.project_id = ie.project_id AND own.event_id = ie.event_id)) AS intent_id
+					FROM issue_events ie INDEXED BY issue_events_project_day_idx JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
+					WHERE ie.project_id = ?1 AND ie.day BETWEEN ?2 AND ?3)
+				 SELECT t.issue_id, t.intent_id, i.name, count(*) AS events FROM turns t JOIN intents i ON i.id = t.intent_id GROUP BY t.issue_id, i.id`,
+			binds: window,
+		},
+	};
+}
+
+export async function listIssues(db: D1Database, projectId: string, opts: IssueListOptions) {
+	const q = issueListQueries(projectId, opts);
+	const [rows, active, daily, intents] = await db.batch([q.rows, q.active, q.daily, q.intents].map(({ sql, binds }) => db.prepare(sql).bind(...binds)));
 	const topIntent = new Map<string, { id: string; name: string; events: number }>();
 	for (const r of intents!.results as { issue_id: string; intent_id: string; name: string; events: number }[]) {
 		if ((topIntent.get(r.issue_id)?.events ?? 0) < r.events) topIntent.set(r.issue_id, { id: r.intent_id, name: r.name, events: r.events });
@@ -157,6 +169,19 @@ function issueView(r: IssueRow, activeUsers: number) {
 	};
 }
 
+/**
+ * An issue's examples: the central event, then the most similar. The five are chosen from the
+ * issue's issue_events rows alone (small rows), and only they are joined to their events (an
+ * event is stored before it joins an issue, and deleted with its issue_events rows).
+ */
+export const ISSUE_EXAMPLES_SQL = `WITH top AS MATERIALIZED (
+					SELECT project_id, signal, event_id, similarity, timestamp FROM issue_events WHERE issue_id = ?1
+					ORDER BY (event_id = ?2) DESC, similarity DESC, timestamp DESC LIMIT 5)
+				 SELECT e.event_id, e.timestamp, e.user_id, e.convo_id, e.model, e.input, e.output, d.evidence_field, d.evidence_start, d.evidence_end, d.evidence_text
+				 FROM top ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
+				 LEFT JOIN detections d ON d.project_id = ie.project_id AND d.event_id = ie.event_id AND d.signal = ie.signal
+				 ORDER BY (e.event_id = ?2) DESC, ie.similarity DESC, e.timestamp DESC`;
+
 /** One issue: counts, a daily series over the window, example events, and its state history. */
 export async function getIssue(db: D1Database, projectId: string, issueId: string, fromDay: number, toDay: number) {
 	const { data } = await listIssuesById(db, projectId, issueId, fromDay, toDay);
@@ -165,14 +190,7 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 	const [series, hourly, examples, history] = await db.batch([
 		db.prepare("SELECT day, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ? AND day BETWEEN ? AND ? GROUP BY day").bind(issueId, fromDay, toDay),
 		db.prepare("SELECT timestamp / 3600000 AS hour, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ? AND timestamp >= ? GROUP BY hour").bind(issueId, hourStart * 3_600_000),
-		db
-			.prepare(
-				`SELECT e.event_id, e.timestamp, e.user_id, e.convo_id, e.model, e.input, e.output, d.evidence_field, d.evidence_start, d.evidence_end, d.evidence_text
-				 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
-				 LEFT JOIN detections d ON d.project_id = ie.project_id AND d.event_id = ie.event_id AND d.signal = ie.signal
-				 WHERE ie.issue_id = ? ORDER BY (e.event_id = ?) DESC, ie.similarity DESC, e.timestamp DESC LIMIT 5`,
-			)
-			.bind(issueId, data.central_event_id ?? ""),
+		db.prepare(ISSUE_EXAMPLES_SQL).bind(issueId, data.central_event_id ?? ""),
 		db.prepare("SELECT from_state, to_state, changed_by, reason, at FROM issue_state_changes WHERE issue_id = ? ORDER BY at").bind(issueId),
 	]);
 	const byDay = new Map((series!.results as { day: number; events: number; users: number }[]).map((r) => [r.day, r]));
@@ -211,17 +229,15 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 	};
 }
 
-async function listIssuesById(db: D1Database, projectId: string, issueId: string, fromDay: number, toDay: number) {
-	const [rows, active] = await db.batch([
-		db
-			.prepare(
-				`SELECT i.*, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events,
-					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id) AS users,
+/** One issue's counts, as the list computes them. */
+export const ISSUE_BY_ID_SQL = `SELECT i.*, ${ISSUE_COUNTS},
 					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id AND e.day BETWEEN ?3 AND ?4) AS window_users,
 					${NEGATIVE_EVENTS} AS negative_events
-				 FROM issues i WHERE i.project_id = ?1 AND i.id = ?2`,
-			)
-			.bind(projectId, issueId, fromDay, toDay),
+				 FROM issues i WHERE i.project_id = ?1 AND i.id = ?2`;
+
+async function listIssuesById(db: D1Database, projectId: string, issueId: string, fromDay: number, toDay: number) {
+	const [rows, active] = await db.batch([
+		db.prepare(ISSUE_BY_ID_SQL).bind(projectId, issueId, fromDay, toDay),
 		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, fromDay, toDay),
 	]);
 	const row = rows!.results[0] as unknown as IssueRow | undefined;

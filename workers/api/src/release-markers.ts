@@ -9,19 +9,14 @@ export interface ReleaseMarker {
 
 /**
  * Changes a chart marks: the first event of each model, `prompt_version` and `release` property
- * value, kept when that first sighting falls inside the window.
+ * value, kept when that first sighting falls inside the window. Read from first_seen_values (kept
+ * on write by the detect worker): a range of that small table, never a scan of events.
  */
+export const RELEASE_MARKERS_SQL = "SELECT kind, value, first_seen AS at FROM first_seen_values WHERE project_id = ?1 AND first_seen >= ?2 AND first_seen < ?3 ORDER BY first_seen LIMIT 50";
+
 export async function releaseMarkers(db: D1Database, projectId: string, fromDay: number, toDay: number): Promise<ReleaseMarker[]> {
 	const { results } = await db
-		.prepare(
-			`SELECT kind, value, at FROM (
-				SELECT 'model' AS kind, model AS value, min(timestamp) AS at FROM events WHERE project_id = ?1 AND model IS NOT NULL GROUP BY model
-				UNION ALL
-				SELECT 'prompt_version', CAST(json_extract(properties, '$.prompt_version') AS TEXT), min(timestamp) FROM events WHERE project_id = ?1 AND json_extract(properties, '$.prompt_version') IS NOT NULL GROUP BY 2
-				UNION ALL
-				SELECT 'release', CAST(json_extract(properties, '$.release') AS TEXT), min(timestamp) FROM events WHERE project_id = ?1 AND json_extract(properties, '$.release') IS NOT NULL GROUP BY 2
-			) WHERE at >= ?2 AND at < ?3 ORDER BY at LIMIT 50`,
-		)
+		.prepare(RELEASE_MARKERS_SQL)
 		.bind(projectId, fromDay * DAY_MS, (toDay + 1) * DAY_MS)
 		.all<{ kind: ReleaseMarker["kind"]; value: string; at: number }>();
 	return results.map((r) => ({ kind: r.kind, value: r.value, at: new Date(r.at).toISOString() }));

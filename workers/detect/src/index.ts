@@ -1,5 +1,6 @@
 import { dashboardUrl } from "../../shared/src/alert-delivery";
 import { evaluateAlerts } from "./alert-evaluation";
+import { backfillAggregates } from "./aggregate-backfill";
 import { consumeBatch, issuePorts } from "./consume-batch";
 import { maintainIssues } from "./issue-maintenance";
 import { resendJournal } from "./queue-journal";
@@ -28,10 +29,11 @@ const handler: ExportedHandler<DetectEnv> = {
 			const journal = await resendJournal(env, Date.now());
 			const ports = await issuePorts(env);
 			const retention = await purgeExpiredData(ports);
+			const backfill = await backfillAggregates(env.DB);
 			const issues = await maintainIssues(ports);
 			// The dev gateway says where the dashboard is served locally, for links in alerts.
 			const local = dashboardUrl(env, request.headers.get("x-dashboard-url"));
-			return Response.json({ journal, retention, issues, alerts: await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now()) });
+			return Response.json({ journal, retention, backfill, issues, alerts: await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now()) });
 		}
 		return new Response("barometer detect: queue consumer, no HTTP routes", { status: 404 });
 	},
@@ -48,6 +50,9 @@ const handler: ExportedHandler<DetectEnv> = {
 					const ports = await issuePorts(env);
 					// Expired data goes first, so maintenance does not regroup what is about to be deleted.
 					console.log("retention", await purgeExpiredData(ports, controller.scheduledTime));
+					// Aggregates for events stored before they existed (migration 0016): a bounded step per run.
+					const backfill = (await backfillAggregates(env.DB, controller.scheduledTime)).filter((b) => b.read > 0);
+					if (backfill.length) console.log("aggregate backfill", backfill);
 					console.log("issue maintenance", await maintainIssues(ports));
 					// Production only (there is no AI binding locally): Workers AI names issues from their examples.
 					if (env.AI && (env.ISSUE_SUMMARIES as string | undefined) !== "off") console.log("issues named", await summarizeIssues(env.DB, new WorkersAiSummarizer(env.AI)));

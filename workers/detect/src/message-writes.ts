@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "../../../db/schema";
 import type { EventMessage, IdentifyMessage, QueueMessage, SignalMessage } from "../../../core/queue-messages";
+import { firstSeenWrites } from "./first-seen-writes";
 
 export type Db = DrizzleD1Database<typeof schema>;
 export type Write = BatchItem<"sqlite">;
@@ -28,6 +29,11 @@ function signalUsersWrite(db: Db, which: SQL): Write {
 function eventWrites(db: Db, { project_id: projectId, received_at, event }: EventMessage): Write[] {
 	const ts = event.timestamp;
 	const writes: Write[] = [
+		// Counted before the insert, and 0 once the event is stored: a replay adds nothing.
+		db
+			.insert(schema.eventDays)
+			.values({ projectId, day: Math.floor(ts / 86_400_000), events: sql`1 - EXISTS (SELECT 1 FROM events WHERE project_id = ${projectId} AND event_id = ${event.event_id})` })
+			.onConflictDoUpdate({ target: [schema.eventDays.projectId, schema.eventDays.day], set: { events: sql`${schema.eventDays.events} + excluded.events` } }),
 		db
 			.insert(schema.events)
 			.values({
@@ -64,6 +70,7 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 			.set({ userId: event.user_id, convoId: event.convo_id ?? null })
 			.where(and(eq(schema.signals.projectId, projectId), eq(schema.signals.eventId, event.event_id), isNull(schema.signals.userId))),
 		signalUsersWrite(db, and(eq(schema.signals.projectId, projectId), eq(schema.signals.eventId, event.event_id))!),
+		...firstSeenWrites(db, projectId, event),
 	];
 	event.tool_calls.forEach((call, idx) => {
 		writes.push(
