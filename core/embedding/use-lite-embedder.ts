@@ -1,5 +1,6 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import type { GraphModel } from "@tensorflow/tfjs-converter";
+import { yieldToLoop } from "../yield-to-loop";
 import { type Embedder, normalize } from "./embedder";
 import { SentencePieceTokenizer, type Vocabulary } from "./sentencepiece-tokenizer";
 
@@ -84,6 +85,8 @@ export class UseLiteEmbedder implements Embedder {
 			end = start + 1;
 			while (end < order.length && end - start < BATCH && (end - start + 1) * tokens[order[end]!]!.length <= BATCH_TOKENS) end++;
 			const chunk = order.slice(start, end);
+			// One model run at a time holds the thread (tens of ms); other work gets a turn between runs.
+			if (start > 0) await yieldToLoop();
 			const vectors = await this.serial(() => this.run(chunk.map((i) => tokens[i]!)));
 			chunk.forEach((i, k) => (out[i] = this.remember(keys[i]!, vectors[k]!)));
 		}

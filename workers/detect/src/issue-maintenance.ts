@@ -12,6 +12,23 @@ export const MERGE_THRESHOLD: Record<string, number> = { "use-lite-512": 0.8, "@
 /** Escalating: the last 24 hours reached this many users and this multiple of the issue's daily baseline. */
 const ESCALATION_MIN_USERS = 3;
 const ESCALATION_FACTOR = 3;
+/**
+ * Groups of waiting candidates (a project's signal, a project's requests) clustered per pass, and
+ * projects whose intents are merged per pass: each is seconds of embedding and clustering, so one
+ * pass does a bounded share and the next goes on after the last one done (a cursor per isolate,
+ * in memory: a new isolate starts from the beginning, which only repeats idempotent work).
+ */
+export const GROUPS_PER_PASS = 20;
+const cursors = { issues: "", intents: "", merges: "" };
+
+/** Up to `limit` of `rows`, in key order, starting after `cursor` and wrapping around; moves the cursor. */
+export function nextShare<T>(rows: T[], key: (row: T) => string, which: keyof typeof cursors, limit = GROUPS_PER_PASS): { share: T[]; deferred: number } {
+	const sorted = [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+	const start = sorted.findIndex((r) => key(r) > cursors[which]);
+	const share = (start <= 0 ? sorted : [...sorted.slice(start), ...sorted.slice(0, start)]).slice(0, limit);
+	cursors[which] = share.length < sorted.length ? key(share[share.length - 1]!) : "";
+	return { share, deferred: sorted.length - share.length };
+}
 
 interface IssueRow {
 	id: string;
@@ -141,14 +158,18 @@ export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 		.bind(MIN_ISSUE_SIZE)
 		.all<{ project_id: string; signal: string }>();
 	let promoted = 0;
-	for (const p of pending) promoted += (await promoteCandidates(ports, p.project_id, p.signal)).length;
+	const issueGroups = nextShare(pending, (p) => `${p.project_id}\u0000${p.signal}`, "issues");
+	for (const p of issueGroups.share) promoted += (await promoteCandidates(ports, p.project_id, p.signal)).length;
 	const { results: waitingIntents } = await db
 		.prepare("SELECT project_id FROM intent_candidates GROUP BY project_id HAVING count(*) >= 3")
 		.all<{ project_id: string }>();
-	for (const p of waitingIntents) promoted += (await promoteIntentCandidates(ports, p.project_id)).length;
+	const intentGroups = nextShare(waitingIntents, (p) => p.project_id, "intents");
+	for (const p of intentGroups.share) promoted += (await promoteIntentCandidates(ports, p.project_id)).length;
 	const { results: intentProjects } = await db.prepare("SELECT project_id FROM intents GROUP BY project_id HAVING count(*) > 1").all<{ project_id: string }>();
 	let intentsMerged = 0;
-	for (const p of intentProjects) intentsMerged += await mergeDuplicateIntents(ports, p.project_id);
+	const mergeProjects = nextShare(intentProjects, (p) => p.project_id, "merges");
+	for (const p of mergeProjects.share) intentsMerged += await mergeDuplicateIntents(ports, p.project_id);
+	const deferred = issueGroups.deferred + intentGroups.deferred + mergeProjects.deferred;
 	const { results: issues } = await db
 		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events FROM issues i")
 		.all<IssueRow>();
@@ -160,5 +181,5 @@ export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, 0 AS events FROM issues i")
 		.all<IssueRow>();
 	const states = await updateStates(db, remaining, now);
-	return { exemplars, split, promoted, merged, intentsMerged, states };
+	return { exemplars, split, promoted, merged, intentsMerged, states, deferred };
 }
