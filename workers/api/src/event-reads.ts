@@ -112,13 +112,17 @@ const signalsByEvent = (db: Db, projectId: string, ids: string[]) =>
 const toolCallsByEvent = (db: Db, projectId: string, ids: string[]) =>
 	groupByEvent(db.select().from(toolCalls).where(ofEvents(toolCalls, projectId, ids)).orderBy(asc(toolCalls.eventId), asc(toolCalls.idx)), toolCallView);
 
-export async function listEvents(db: Db, projectId: string, filter: EventFilter): Promise<EventPage> {
-	const rows = await db
+/** The event list's page query, newest first (tests read its SQL to check the plan). */
+export const eventListQuery = (db: Db, projectId: string, filter: EventFilter) =>
+	db
 		.select()
 		.from(events)
 		.where(and(...filterConditions(projectId, filter)))
 		.orderBy(desc(events.timestamp), desc(events.eventId))
 		.limit(filter.limit + 1);
+
+export async function listEvents(db: Db, projectId: string, filter: EventFilter): Promise<EventPage> {
+	const rows = await eventListQuery(db, projectId, filter);
 	const page = rows.slice(0, filter.limit);
 	const last = page.at(-1);
 	const ids = page.map((r) => r.eventId);

@@ -96,7 +96,7 @@ export function issueListQueries(projectId: string, opts: IssueListOptions) {
 		intents: {
 			sql: `WITH turns AS MATERIALIZED (
 					SELECT ie.issue_id, coalesce(
-						(SELECT ei.intent_id FROM events c JOIN event_intents ei ON ei.project_id = c.project_id AND ei.event_id = c.event_id
+						(SELECT ei.intent_id FROM events c INDEXED BY events_project_convo_time_idx JOIN event_intents ei ON ei.project_id = c.project_id AND ei.event_id = c.event_id
 						 WHERE c.project_id = e.project_id AND c.convo_id = e.convo_id ORDER BY c.timestamp, c.event_id LIMIT 1),
 						(SELECT own.intent_id FROM event_intents own WHERE own.project_id = ie.project_id AND own.event_id = ie.event_id)) AS intent_id
 					FROM issue_events ie INDEXED BY issue_events_project_day_idx JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
@@ -169,6 +169,12 @@ function issueView(r: IssueRow, activeUsers: number) {
 	};
 }
 
+/** An issue's daily series over the window (covering index) and its last 48 hours (time index). */
+export const ISSUE_SERIES_SQL = {
+	daily: "SELECT day, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day",
+	hourly: "SELECT timestamp / 3600000 AS hour, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ?1 AND timestamp >= ?2 GROUP BY hour",
+};
+
 /**
  * An issue's examples: the central event, then the most similar. The five are chosen from the
  * issue's issue_events rows alone (small rows), and only they are joined to their events (an
@@ -178,9 +184,9 @@ export const ISSUE_EXAMPLES_SQL = `WITH top AS MATERIALIZED (
 					SELECT project_id, signal, event_id, similarity, timestamp FROM issue_events WHERE issue_id = ?1
 					ORDER BY (event_id = ?2) DESC, similarity DESC, timestamp DESC LIMIT 5)
 				 SELECT e.event_id, e.timestamp, e.user_id, e.convo_id, e.model, e.input, e.output, d.evidence_field, d.evidence_start, d.evidence_end, d.evidence_text
-				 FROM top ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
-				 LEFT JOIN detections d ON d.project_id = ie.project_id AND d.event_id = ie.event_id AND d.signal = ie.signal
-				 ORDER BY (e.event_id = ?2) DESC, ie.similarity DESC, e.timestamp DESC`;
+				 FROM top t JOIN events e ON e.project_id = t.project_id AND e.event_id = t.event_id
+				 LEFT JOIN detections d ON d.project_id = t.project_id AND d.event_id = t.event_id AND d.signal = t.signal
+				 ORDER BY (e.event_id = ?2) DESC, t.similarity DESC, e.timestamp DESC`;
 
 /** One issue: counts, a daily series over the window, example events, and its state history. */
 export async function getIssue(db: D1Database, projectId: string, issueId: string, fromDay: number, toDay: number) {
@@ -188,8 +194,8 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 	if (!data) return null;
 	const hourStart = Math.floor(Date.now() / 3_600_000) - 47;
 	const [series, hourly, examples, history] = await db.batch([
-		db.prepare("SELECT day, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ? AND day BETWEEN ? AND ? GROUP BY day").bind(issueId, fromDay, toDay),
-		db.prepare("SELECT timestamp / 3600000 AS hour, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ? AND timestamp >= ? GROUP BY hour").bind(issueId, hourStart * 3_600_000),
+		db.prepare(ISSUE_SERIES_SQL.daily).bind(issueId, fromDay, toDay),
+		db.prepare(ISSUE_SERIES_SQL.hourly).bind(issueId, hourStart * 3_600_000),
 		db.prepare(ISSUE_EXAMPLES_SQL).bind(issueId, data.central_event_id ?? ""),
 		db.prepare("SELECT from_state, to_state, changed_by, reason, at FROM issue_state_changes WHERE issue_id = ? ORDER BY at").bind(issueId),
 	]);

@@ -33,8 +33,16 @@ export interface RateCell {
 
 const pct = (users: number, active: number) => (active === 0 ? 0 : Math.round((users / active) * 10000) / 100);
 
-/** The statement of signal rates that used to read events (tests run EXPLAIN QUERY PLAN on it). */
+/**
+ * Signal rates' statements (tests run EXPLAIN QUERY PLAN on them): distinct users from
+ * user_signal_days and user_days, events per day from event_days; none reads events.
+ * A filter placeholder comment in two of them takes the optional signal filter.
+ */
 export const SIGNAL_RATES_SQL = {
+	perDay: "SELECT day, signal, count(*) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 /*filter*/ GROUP BY day, signal",
+	activePerDay: "SELECT day, count(*) AS users FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day",
+	windowSignals: "SELECT signal, count(DISTINCT user_id) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 /*filter*/ GROUP BY signal",
+	windowActive: "SELECT count(DISTINCT user_id) AS users FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
 	/** Events per day, from the counts the detect worker keeps on write. */
 	volume: "SELECT day, events FROM event_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
 };
@@ -46,12 +54,13 @@ export const SIGNAL_RATES_SQL = {
 export async function signalRates(db: D1Database, projectId: string, fromDay: number, toDay: number, only: string[]) {
 	const filter = only.length ? "AND signal IN (SELECT value FROM json_each(?4))" : "";
 	const bind = (stmt: D1PreparedStatement) => (only.length ? stmt.bind(projectId, fromDay, toDay, JSON.stringify(only)) : stmt.bind(projectId, fromDay, toDay));
+	const q = SIGNAL_RATES_SQL;
 	const [perDay, active, windowSignals, windowActive, volume] = await db.batch([
-		bind(db.prepare(`SELECT day, signal, count(*) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 ${filter} GROUP BY day, signal`)),
-		db.prepare("SELECT day, count(*) AS users FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day").bind(projectId, fromDay, toDay),
-		bind(db.prepare(`SELECT signal, count(DISTINCT user_id) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 ${filter} GROUP BY signal`)),
-		db.prepare("SELECT count(DISTINCT user_id) AS users FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3").bind(projectId, fromDay, toDay),
-		db.prepare(SIGNAL_RATES_SQL.volume).bind(projectId, fromDay, toDay),
+		bind(db.prepare(q.perDay.replace("/*filter*/", filter))),
+		db.prepare(q.activePerDay).bind(projectId, fromDay, toDay),
+		bind(db.prepare(q.windowSignals.replace("/*filter*/", filter))),
+		db.prepare(q.windowActive).bind(projectId, fromDay, toDay),
+		db.prepare(q.volume).bind(projectId, fromDay, toDay),
 	]);
 	const eventsByDay = new Map((volume!.results as { day: number; events: number }[]).map((r) => [r.day, r.events]));
 	const activeByDay = new Map((active!.results as { day: number; users: number }[]).map((r) => [r.day, r.users]));

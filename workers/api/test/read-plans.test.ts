@@ -1,0 +1,135 @@
+import { env } from "cloudflare:test";
+import { drizzle } from "drizzle-orm/d1";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as schema from "../../../db/schema";
+import { eventListQuery } from "../src/event-reads";
+import { INTENT_MATRIX_SQL } from "../src/intent-reads";
+import { ISSUE_BREAKDOWN_SQL } from "../src/issue-breakdowns";
+import { ISSUE_BY_ID_SQL, ISSUE_EXAMPLES_SQL, ISSUE_SERIES_SQL, issueListQueries } from "../src/issue-reads";
+import { RELEASE_MARKERS_SQL } from "../src/release-markers";
+import { SIGNAL_RATES_SQL } from "../src/signal-reads";
+
+const DAY = 86_400_000;
+const TODAY = 20_400;
+const WINDOW = { fromDay: TODAY - 13, toDay: TODAY, limit: 50 };
+
+async function plan(sql: string, binds: unknown[]): Promise<string> {
+	const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...binds).all<{ detail: string }>();
+	return results.map((r) => r.detail).join("\n");
+}
+
+/** A full scan of a table that grows with events (an alias or the table's name), as opposed to a SEARCH by index. */
+const TABLE_SCAN = /^SCAN (events|detections|issue_events|event_intents|signals|user_days|user_signal_days|e|ev|x|ie|ei|d|s|c|own)\b/m;
+
+function hotQueries(): Record<string, { sql: string; binds: unknown[] }> {
+	const list = issueListQueries("p", WINDOW);
+	const filtered = issueListQueries("p", { ...WINDOW, model: "m", intent: "int_1", properties: { plan: "pro" } });
+	const rates = Object.fromEntries(Object.entries(SIGNAL_RATES_SQL).map(([k, sql]) => [`rates.${k}`, { sql: sql.replace("/*filter*/", ""), binds: ["p", 1, 2] }]));
+	const q = eventListQuery(drizzle(env.DB, { schema }), "p", { limit: 50, properties: [], from: 1, to: 2 } as never).toSQL();
+	return {
+		"issues.rows": list.rows,
+		"issues.rows filtered": filtered.rows,
+		"issues.daily": list.daily,
+		"issues.intents": list.intents,
+		"issues.active": list.active,
+		"issue.counts": { sql: ISSUE_BY_ID_SQL, binds: ["p", "iss", 1, 2] },
+		"issue.examples": { sql: ISSUE_EXAMPLES_SQL, binds: ["iss", "e1"] },
+		"issue.daily": { sql: ISSUE_SERIES_SQL.daily, binds: ["iss", 1, 2] },
+		"issue.hourly": { sql: ISSUE_SERIES_SQL.hourly, binds: ["iss", 1] },
+		"issue.markers": { sql: RELEASE_MARKERS_SQL, binds: ["p", 1, 2] },
+		...Object.fromEntries(Object.entries(ISSUE_BREAKDOWN_SQL).map(([k, sql]) => [`issue.breakdown.${k}`, { sql, binds: ["iss"] }])),
+		...Object.fromEntries(Object.entries(INTENT_MATRIX_SQL).map(([k, sql]) => [`matrix.${k}`, { sql, binds: k === "negativeUsers" ? ["p", 1, 2, "[]"] : ["p", 1, 2] }])),
+		...rates,
+		"events.list": { sql: q.sql, binds: q.params },
+	};
+}
+
+describe("API read plans: index seeks and ranges, no scan of what grows with events", () => {
+	it("no hot query scans events, detections, issue_events, event_intents or signals", async () => {
+		for (const [name, { sql, binds }] of Object.entries(hotQueries())) {
+			const p = await plan(sql, binds);
+			expect(p, `${name}:\n${p}`).not.toMatch(TABLE_SCAN);
+		}
+	});
+
+	it("uses the index each query was written for", async () => {
+		const q = hotQueries();
+		const uses = async (name: string, pattern: RegExp) => expect(await plan(q[name]!.sql, q[name]!.binds), name).toMatch(pattern);
+		await uses("issues.rows", /SEARCH e USING COVERING INDEX issue_events_issue_day_user_idx \(issue_id=\? AND day>\? AND day<\?\)/);
+		await uses("issues.rows", /SEARCH d USING COVERING INDEX detections_project_convo_idx \(project_id=\? AND convo_id=\? AND signal=\? AND timestamp>\?\)/);
+		await uses("issues.daily", /SEARCH issue_events USING COVERING INDEX issue_events_project_day_idx \(project_id=\? AND day>\? AND day<\?\)/);
+		// The conversation's opening intent: a seek on the conversation, not a walk of the project's events by time.
+		await uses("issues.intents", /SEARCH c USING INDEX events_project_convo_time_idx \(project_id=\? AND convo_id=\?\)/);
+		await uses("issue.daily", /COVERING INDEX issue_events_issue_day_user_idx \(issue_id=\? AND day>\? AND day<\?\)/);
+		await uses("issue.hourly", /issue_events_issue_time_idx \(issue_id=\? AND timestamp>\?\)/);
+		await uses("issue.markers", /SEARCH first_seen_values USING INDEX first_seen_values_time_idx \(project_id=\? AND first_seen>\? AND first_seen<\?\)/);
+		await uses("matrix.intentUsers", /COVERING INDEX event_intents_intent_idx \(intent_id=\? AND day>\? AND day<\?\)/);
+		await uses("matrix.implicit", /COVERING INDEX event_intents_project_day_idx \(project_id=\? AND day>\? AND day<\?\)/);
+		await uses("rates.volume", /SEARCH event_days USING .*\(project_id=\? AND day>\? AND day<\?\)/);
+		await uses("events.list", /SEARCH events USING INDEX events_project_time_idx \(project_id=\? AND timestamp>\? AND timestamp<\?\)/);
+		for (const name of ["rates.volume", "issue.markers"]) expect(await plan(q[name]!.sql, q[name]!.binds)).not.toMatch(/\bevents\b(?!_)/);
+	});
+});
+
+/** `n` events of one project over `days` days before TODAY: users, conversations of 4 turns, every 6th event flagged into one of `issues` issues. */
+async function seed(project: string, n: number, opts: { days: number; issues: number; endDay?: number }) {
+	const end = opts.endDay ?? TODAY;
+	const stmts: D1PreparedStatement[] = [];
+	const p = (sql: string, ...b: unknown[]) => stmts.push(env.DB.prepare(sql).bind(...b));
+	for (let k = 0; k < opts.issues; k++) {
+		p("INSERT OR IGNORE INTO issues (id, project_id, signal, title, description, model, first_seen, last_seen, created_at) VALUES (?, ?, 'refusal', ?, '', 'm', 0, ?, 0)", `${project}_iss${k}`, project, `issue ${k}`, end * DAY);
+		p("INSERT OR IGNORE INTO intents (id, project_id, name, description, model, created_at) VALUES (?, ?, ?, '', 'm', 0)", `${project}_int${k}`, project, `intent ${k}`);
+	}
+	for (let i = 0; i < n; i++) {
+		const ts = (end - (i % opts.days)) * DAY + (i % 1000) * 1000;
+		const day = Math.floor(ts / DAY);
+		const [id, user, convo] = [`${project}_e${i}`, `u${i % 200}`, `${project}_c${Math.floor(i / 4)}`];
+		p("INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, convo_id, event, model, input, output) VALUES (?, ?, ?, ?, ?, ?, 'chat', 'm', 'question', 'answer')", project, id, ts, ts, user, convo);
+		p("INSERT OR IGNORE INTO user_days (project_id, day, user_id) VALUES (?, ?, ?)", project, day, user);
+		p("INSERT INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) VALUES (?, ?, ?, ?, ?, ?)", project, id, `${project}_int${i % opts.issues}`, user, ts, day);
+		if (i % 6 === 0) {
+			p("INSERT INTO detections (project_id, event_id, signal, score, stage, user_id, convo_id, timestamp) VALUES (?, ?, 'refusal', 1, 'rules', ?, ?, ?)", project, id, user, convo, ts);
+			p("INSERT INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day) VALUES (?, 'refusal', ?, ?, ?, ?, ?)", project, id, `${project}_iss${i % opts.issues}`, user, ts, day);
+		}
+	}
+	for (let i = 0; i < stmts.length; i += 400) await env.DB.batch(stmts.slice(i, i + 400));
+}
+
+async function rowsRead(): Promise<Record<string, number>> {
+	const list = issueListQueries("pa", WINDOW);
+	const statements: Record<string, [string, unknown[]]> = {
+		"issues.rows": [list.rows.sql, list.rows.binds],
+		"issues.daily": [list.daily.sql, list.daily.binds],
+		"issues.intents": [list.intents.sql, list.intents.binds],
+		"issue.counts": [ISSUE_BY_ID_SQL, ["pa", "pa_iss0", WINDOW.fromDay, WINDOW.toDay]],
+		"issue.examples": [ISSUE_EXAMPLES_SQL, ["pa_iss0", "pa_e0"]],
+		"issue.markers": [RELEASE_MARKERS_SQL, ["pa", WINDOW.fromDay * DAY, (WINDOW.toDay + 1) * DAY]],
+		...Object.fromEntries(Object.entries(INTENT_MATRIX_SQL).map(([k, sql]) => [`matrix.${k}`, [sql, k === "negativeUsers" ? ["pa", WINDOW.fromDay, WINDOW.toDay, '["refusal"]'] : ["pa", WINDOW.fromDay, WINDOW.toDay]]])),
+		"rates.volume": [SIGNAL_RATES_SQL.volume, ["pa", WINDOW.fromDay, WINDOW.toDay]],
+	};
+	const out: Record<string, number> = {};
+	for (const [name, [sql, binds]] of Object.entries(statements)) out[name] = (await env.DB.prepare(sql).bind(...binds).all()).meta.rows_read ?? 0;
+	return out;
+}
+
+describe("API reads at scale: rows read depend on the window and the issues shown, not on what else is stored", () => {
+	beforeAll(async () => {
+		await seed("pa", 1_200, { days: 14, issues: 10 });
+	});
+
+	it("rows read stay the same after 4,000 unrelated events: another project's and this project's older ones", async () => {
+		const before = await rowsRead();
+		// The issue list with its counts, negative events and intents reads about ten rows per issue event, here 200.
+		expect(before["issues.rows"]).toBeLessThanOrEqual(200 * 10);
+		expect(before["issues.intents"]).toBeLessThanOrEqual(200 * 10);
+		expect(before["issue.markers"]).toBeLessThan(5);
+		await seed("pb", 3_000, { days: 30, issues: 10 });
+		// Older events of the same project, in their own conversations, with no issue.
+		await seed("pa_old", 1_000, { days: 30, issues: 1, endDay: TODAY - 20 });
+		await env.DB.prepare("UPDATE events SET project_id = 'pa' WHERE project_id = 'pa_old'").run();
+		await env.DB.prepare("UPDATE event_intents SET project_id = 'pa', day = day WHERE project_id = 'pa_old'").run();
+		const after = await rowsRead();
+		// Only the row that ends each index range can change: it may now belong to another project or day.
+		for (const [name, n] of Object.entries(after)) expect(n, name).toBeLessThanOrEqual(before[name]! + 5);
+	});
+});
