@@ -8,7 +8,7 @@ import { IMPLICIT_SIGNAL_NAMES } from "../core/detection/signal-catalog";
 
 const bin = "node_modules/.bin/barometer";
 
-describe("barometer detect", () => {
+describe("barometer detect", { timeout: 60_000 }, () => {
 	it("writes one line per input line, in order, listing every default signal", () => {
 		const dir = mkdtempSync(join(tmpdir(), "cli-"));
 		const file = join(dir, "in.jsonl");
@@ -37,7 +37,7 @@ describe("barometer detect", () => {
 	});
 });
 
-describe("barometer cluster", () => {
+describe("barometer cluster", { timeout: 60_000 }, () => {
 	it("writes { id, cluster, title } per line in order, with an error line for a bad one", () => {
 		const lines = [
 			...["I want a refund", "refund my order please", "how do I get a refund", "give me a refund now"].map((input, i) => ({ id: `r${i}`, input })),

@@ -60,8 +60,8 @@ async function groupStored(env: DetectBindings, stored: EventMessage[], flagged:
 	}
 }
 
-function deadLetterWrite(db: Db, queue: string, msg: Message<unknown>, reason: string): Write {
-	const body = msg.body as { project_id?: unknown } | null;
+function deadLetterWrite(db: Db, queue: string, msg: Message<unknown>, reason: string, resolvedBody: unknown = msg.body): Write {
+	const body = resolvedBody as { project_id?: unknown } | null;
 	return db
 		.insert(schema.deadLetters)
 		.values({
@@ -69,7 +69,7 @@ function deadLetterWrite(db: Db, queue: string, msg: Message<unknown>, reason: s
 			id: `dlq_${msg.id}`,
 			projectId: typeof body?.project_id === "string" ? body.project_id : null,
 			queue,
-			body: JSON.stringify(msg.body) ?? "null",
+			body: JSON.stringify(resolvedBody) ?? "null",
 			reason: reason.slice(0, 2000),
 			attempts: msg.attempts,
 			receivedAt: Date.now(),
@@ -91,7 +91,17 @@ async function runBatch(db: Db, writes: Write[]): Promise<void> {
 export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBindings): Promise<void> {
 	const db = drizzle(env.DB, { schema });
 	if (batch.queue === env.DEAD_LETTER_QUEUE_NAME) {
-		await runBatch(db, batch.messages.map((msg) => deadLetterWrite(db, batch.queue, msg, "retries exhausted")));
+		// A reference is recorded with the body it points at, and its parked row leaves in the same
+		// batch: the journal would otherwise send it again every minute, and replay re-parks it.
+		// A reference whose message was stored after all is no dead letter.
+		const resolved = await resolvePayloadRefs(env.DB, batch.messages);
+		const writes = batch.messages.flatMap((msg) => {
+			const { body, payloadId, done } = resolved.get(msg)!;
+			if (done) return [];
+			const letter = deadLetterWrite(db, batch.queue, msg, "retries exhausted", body);
+			return payloadId ? [letter, db.delete(schema.queuedPayloads).where(eq(schema.queuedPayloads.id, payloadId))] : [letter];
+		});
+		await runBatch(db, writes);
 		batch.ackAll();
 		return;
 	}

@@ -1,6 +1,6 @@
 import { redactMessage } from "../../../core/privacy/redact-message";
 import type { QueueMessage } from "../../../core/queue-messages";
-import { enqueue, enqueueOptions } from "./enqueue";
+import { enqueue, enqueueOptions } from "../../shared/src/enqueue";
 import type { IngestBindings } from "./ingest-env";
 import { redactorFor } from "../../shared/src/project-privacy";
 

@@ -17,4 +17,6 @@ it("retries an event D1 keeps refusing, then records it as a dead letter instead
 	const letter = await env.DB.prepare("SELECT body FROM dead_letters WHERE project_id = ?").bind(project.projectId).first<{ body: string }>();
 	expect(JSON.parse(letter!.body)).toMatchObject({ type: "event", event: { event_id: "doomed" } });
 	expect(await countRows("events", project.projectId, "event_id = 'doomed'")).toBe(0);
+	// Its journal row left with it: the minute pass does not send a dead letter round again.
+	expect(await countRows("queued_payloads", project.projectId)).toBe(0);
 }, 30_000);

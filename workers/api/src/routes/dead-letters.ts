@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { decodeCursor, encodeCursor } from "../../../../core/event-query";
 import { chunkForSendBatch } from "../../../../core/queue-batching";
+import { queueMessageSchema } from "../../../../core/queue-messages";
+import { enqueue, enqueueOptions } from "../../../shared/src/enqueue";
 import { ApiError } from "../../../shared/src/api-error";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
@@ -57,8 +59,16 @@ function parseReplay(body: unknown): { ids: string[] } | { all: true } {
 async function replayRows(env: ApiContext["Bindings"], projectId: string, rows: Pick<Row, "id" | "body">[]): Promise<number> {
 	let replayed = 0;
 	for (const chunk of chunkForSendBatch(rows.map((r) => ({ id: r.id, body: parseBody(r.body) })))) {
+		// Valid messages go the way ingest sends them (a large one parked in D1 and sent as a
+		// reference); a body that never parsed is sent as it is, to be dead-lettered again.
+		const valid = chunk.flatMap((r) => {
+			const parsed = queueMessageSchema.safeParse(r.body);
+			return parsed.success ? [parsed.data] : [];
+		});
+		const invalid = chunk.filter((r) => !queueMessageSchema.safeParse(r.body).success);
 		try {
-			await env.EVENTS_QUEUE.sendBatch(chunk.map((r) => ({ body: r.body, contentType: "json" as const })));
+			if (valid.length) await enqueue(env.EVENTS_QUEUE, env.DB, valid, enqueueOptions(env));
+			if (invalid.length) await env.EVENTS_QUEUE.sendBatch(invalid.map((r) => ({ body: r.body, contentType: "json" as const })));
 		} catch (err) {
 			console.error("dead letter replay: queue send failed", err);
 			throw new ApiError(503, "queue_unavailable", `Could not re-send to the queue after replaying ${replayed}; the rest are kept. Retry (replays are safe).`);

@@ -1,7 +1,7 @@
 import { QUEUE_MESSAGE_BYTES } from "../../../core/limits";
 import { chunkForSendBatch, queueBytes } from "../../../core/queue-batching";
 import { type PayloadRef, payloadIdOf, payloadRefOf, type QueueMessage } from "../../../core/queue-messages";
-import { ApiError } from "../../shared/src/api-error";
+import { ApiError } from "./api-error";
 
 export interface EnqueueOptions {
 	/**
