@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { countEvents } from "./event-counts";
 import { describe, expect, inject, it, vi } from "vitest";
 import { importCommand } from "../cli/import-command";
 import { keysCommand } from "../cli/keys-command";
@@ -8,17 +9,7 @@ import { keysCommand } from "../cli/keys-command";
 const BASE = inject("e2eBaseUrl");
 const ADMIN = "bm_admin_localdev00000000000000000000";
 
-const count = async (user: string) => {
-	let n = 0;
-	let cursor: string | null = null;
-	do {
-		const res = await fetch(`${BASE}/api/events?user_id=${user}&limit=100${cursor ? `&cursor=${cursor}` : ""}`, { headers: { authorization: `Bearer ${ADMIN}` } });
-		const body = (await res.json()) as { data: unknown[]; next_cursor: string | null };
-		n += body.data.length;
-		cursor = body.next_cursor;
-	} while (cursor);
-	return n;
-};
+const count = (user: string) => countEvents(BASE, ADMIN, user);
 
 describe("barometer CLI against the running system", () => {
 	it("import: backfills in batches, stops and resumes where it left off, reports bad lines", async () => {

@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { countEvents } from "./event-counts";
 import { type RunningSystem, startSystem } from "./start-system";
 
 // Its own instance and database (the shared one must not be killed under the other tests).
@@ -13,17 +14,7 @@ afterAll(() => {
 	rmSync(STATE, { recursive: true, force: true });
 });
 
-async function count(base: string, user: string): Promise<number> {
-	let n = 0;
-	let cursor: string | null = null;
-	do {
-		const res = await fetch(`${base}/api/events?user_id=${user}&limit=100${cursor ? `&cursor=${cursor}` : ""}`, { headers: { authorization: `Bearer ${ADMIN}` } });
-		const body = (await res.json()) as { data: unknown[]; next_cursor: string | null };
-		n += body.data.length;
-		cursor = body.next_cursor;
-	} while (cursor);
-	return n;
-}
+const count = (base: string, user: string) => countEvents(base, ADMIN, user);
 
 describe("npm start keeps what it acknowledged", () => {
 	it("100 events answered 202, the process group killed at once (SIGKILL): all 100 stored after a restart", { timeout: 480_000 }, async () => {
