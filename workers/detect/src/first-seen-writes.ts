@@ -7,7 +7,8 @@ const MARKED_PROPERTIES = ["prompt_version", "release"] as const;
 
 /**
  * The event's model, `prompt_version` and `release` values, each kept with the earliest time it
- * was seen (min: a replayed or late event never moves a marker later). Property values are cast
+ * was seen (min: a replayed or late event never moves a marker later, and, the row left as it is,
+ * costs no row written: most events repeat a model already seen). Property values are cast
  * to text in SQL, as the markers were read before (a number 2 is "2", true is "1").
  */
 export function firstSeenWrites(db: Db, projectId: string, event: { timestamp: number; model?: string | null; properties: Record<string, unknown> }): Write[] {
@@ -16,7 +17,7 @@ export function firstSeenWrites(db: Db, projectId: string, event: { timestamp: n
 		db
 			.insert(t)
 			.values({ projectId, kind, value, firstSeen: event.timestamp })
-			.onConflictDoUpdate({ target: [t.projectId, t.kind, t.value], set: { firstSeen: sql`min(${t.firstSeen}, excluded.first_seen)` } });
+			.onConflictDoUpdate({ target: [t.projectId, t.kind, t.value], set: { firstSeen: sql`min(${t.firstSeen}, excluded.first_seen)` }, setWhere: sql`excluded.first_seen < ${t.firstSeen}` });
 	const writes: Write[] = [];
 	if (event.model) writes.push(upsert("model", event.model));
 	const properties = JSON.stringify(event.properties);

@@ -33,7 +33,7 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 		db
 			.insert(schema.eventDays)
 			.values({ projectId, day: Math.floor(ts / 86_400_000), events: sql`1 - EXISTS (SELECT 1 FROM events WHERE project_id = ${projectId} AND event_id = ${event.event_id})` })
-			.onConflictDoUpdate({ target: [schema.eventDays.projectId, schema.eventDays.day], set: { events: sql`${schema.eventDays.events} + excluded.events` } }),
+			.onConflictDoUpdate({ target: [schema.eventDays.projectId, schema.eventDays.day], set: { events: sql`${schema.eventDays.events} + excluded.events` }, setWhere: sql`excluded.events > 0` }),
 		db
 			.insert(schema.events)
 			.values({
