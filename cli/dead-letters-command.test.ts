@@ -1,23 +1,15 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { deadLettersCommand } from "./dead-letters-command";
+import { fakeInstance } from "./fake-instance";
 
 let server: Server | undefined;
 afterEach(() => server?.close());
 
-/** A stand-in instance that records requests and answers from `reply`. */
 async function instance(reply: (req: IncomingMessage, body: string) => [number, unknown]) {
-	const seen: { method: string; url: string; auth: string; body: string }[] = [];
-	server = createServer(async (req, res) => {
-		let body = "";
-		for await (const chunk of req) body += chunk;
-		seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization ?? "", body });
-		const [status, json] = reply(req, body);
-		res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
-	});
-	await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
-	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+	const fake = await fakeInstance(reply);
+	server = fake.server;
+	return fake;
 }
 
 const run = async (args: string[]) => {

@@ -1,21 +1,16 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { fakeInstance } from "./fake-instance";
 import { usersCommand } from "./users-command";
 
 let server: Server | undefined;
 afterEach(() => server?.close());
 
-/** A stand-in instance answering each request in turn from `replies`. */
+/** Answers each request in turn from `replies` (the last one repeats). */
 async function instance(replies: [number, unknown][]) {
-	const seen: { method: string; url: string; auth: string }[] = [];
-	server = createServer((req, res) => {
-		seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization ?? "" });
-		const [status, json] = replies[Math.min(seen.length - 1, replies.length - 1)]!;
-		res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
-	});
-	await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
-	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+	const fake = await fakeInstance((_req, _body, seen) => replies[Math.min(seen.length - 1, replies.length - 1)]!);
+	server = fake.server;
+	return fake;
 }
 
 const run = async (args: string[]) => {
@@ -37,8 +32,8 @@ describe("barometer users delete", () => {
 		expect(r.code).toBe(0);
 		expect(r.out).toBe("events\t2500\nusers\t1\n");
 		expect(seen).toEqual([
-			{ method: "DELETE", url: "/api/users/u%201", auth: "Bearer bm_admin_x" },
-			{ method: "DELETE", url: "/api/users/u%201", auth: "Bearer bm_admin_x" },
+			{ method: "DELETE", url: "/api/users/u%201", auth: "Bearer bm_admin_x", body: "" },
+			{ method: "DELETE", url: "/api/users/u%201", auth: "Bearer bm_admin_x", body: "" },
 		]);
 	});
 
