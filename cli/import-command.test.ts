@@ -72,4 +72,22 @@ describe("barometer import: state advances only past answered batches", () => {
 		expect(received).toHaveLength(150);
 		expect(JSON.parse(readFileSync(`${file}.import-state.json`, "utf8"))).toMatchObject({ lines_done: 250, accepted: 250 });
 	});
+
+	it("waits out Retry-After answers (a backlog draining) without spending its failed attempts", { timeout: 30_000 }, async () => {
+		const dir = mkdtempSync(join(tmpdir(), "bm-import-wait-"));
+		const file = join(dir, "events.jsonl");
+		writeFileSync(file, JSON.stringify({ event_id: "only", user_id: "u" }) + "\n");
+		let posts = 0;
+		const busy = await fakeIngest((items, res) => {
+			// More refusals than the 8 attempts a failing instance gets.
+			if (++posts <= 9) {
+				res.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
+				return res.end(JSON.stringify({ error: { code: "queue_backlog", message: "busy" } }));
+			}
+			accept(items, res);
+		});
+		open.push(busy);
+		expect(await importCommand([file, "--url", busy.url, "--key", "bm_write_x"], { err: () => {}, tty: false })).toBe(0);
+		expect(posts).toBe(10);
+	});
 });

@@ -13,6 +13,8 @@ const USAGE = `usage: barometer import FILE.jsonl [--url URL] [--key WRITE_KEY] 
 
 const BATCH = 100;
 const MAX_ATTEMPTS = 8;
+/** How long one batch may wait on Retry-After answers before the import stops (and can be resumed). */
+const MAX_WAIT_MS = 15 * 60_000;
 
 interface Line {
 	no: number;
@@ -21,6 +23,7 @@ interface Line {
 }
 
 async function send(url: string, key: string, kind: Line["kind"], items: Record<string, unknown>[]): Promise<{ accepted: number; rejected: { index: number; errors: unknown }[] }> {
+	let waitedMs = 0;
 	for (let attempt = 1; ; attempt++) {
 		let problem: string;
 		try {
@@ -31,8 +34,15 @@ async function send(url: string, key: string, kind: Line["kind"], items: Record<
 			problem = `HTTP ${res.status}${body.error ? `: ${body.error.message}` : ""}`;
 			if (res.status === 401 || res.status === 403 || res.status === 413) throw new Error(problem);
 			const retryAfter = Number(res.headers.get("retry-after"));
+			// The instance is up and asks to wait (rate limit, backlog draining): that is no failed attempt.
+			if (retryAfter > 0 && waitedMs + retryAfter * 1000 <= MAX_WAIT_MS) {
+				waitedMs += retryAfter * 1000;
+				attempt--;
+				await new Promise((r) => setTimeout(r, retryAfter * 1000));
+				continue;
+			}
 			if (attempt >= MAX_ATTEMPTS) throw new Error(`${problem} (gave up after ${attempt} attempts)`);
-			await new Promise((r) => setTimeout(r, retryAfter > 0 ? retryAfter * 1000 : retryDelayMs(attempt)));
+			await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
 			continue;
 		} catch (err) {
 			if ((err as Error).message.startsWith("HTTP")) throw err;

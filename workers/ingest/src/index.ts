@@ -5,6 +5,7 @@ import { onApiError, onNotFound } from "../../shared/src/api-error";
 import { requireKey } from "../../shared/src/api-key-auth";
 import { limitPerKey } from "../../shared/src/rate-limit";
 import type { IngestContext } from "./ingest-env";
+import { limitQueueBacklog } from "./queue-backlog";
 import { eventRoutes } from "./routes/events";
 import { signalRoutes } from "./routes/signals";
 import { traceRoutes } from "./routes/traces";
@@ -18,6 +19,7 @@ app.get("/v1/health", (c) => c.json({ ok: true, service: "ingest" }));
 app.use("/v1/*", requireKey("write"));
 // Before any route reads the body, so a refused request enqueues nothing.
 app.use("/v1/*", limitPerKey("WRITE_RATE_LIMITER", RATE_LIMITS.writes));
+app.use("/v1/*", limitQueueBacklog);
 app.route("/v1/events", eventRoutes);
 app.route("/v1/signals", signalRoutes);
 app.route("/v1/users", userRoutes);
