@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { hashApiKey, type KeyKind } from "../../../core/api-keys";
 import { ApiError } from "./api-error";
+import { IsolateCache } from "./isolate-cache";
 import { countFailedAuth, failedAuthWait, requestSource, tooManyFailedAuth } from "./rate-limit";
 
 export interface AuthVariables {
@@ -21,20 +22,16 @@ interface KeyRecord {
  * request; a revoked key therefore stops working within that minute. Unknown keys are
  * not cached, so a key created a moment ago works at once.
  */
-const CACHE_TTL_MS = 60_000;
-const cache = new Map<string, { record: KeyRecord; until: number }>();
+const cache = new IsolateCache<KeyRecord>(60_000);
 
 async function findKey(db: D1Database, hash: string): Promise<KeyRecord | null> {
 	const hit = cache.get(hash);
-	if (hit && hit.until > Date.now()) return hit.record;
+	if (hit) return hit;
 	const record = await db
 		.prepare("SELECT id, project_id, kind, revoked_at FROM api_keys WHERE key_hash = ?")
 		.bind(hash)
 		.first<KeyRecord>();
-	if (record && record.revoked_at === null) {
-		if (cache.size > 1000) cache.clear();
-		cache.set(hash, { record, until: Date.now() + CACHE_TTL_MS });
-	}
+	if (record && record.revoked_at === null) cache.set(hash, record);
 	return record;
 }
 

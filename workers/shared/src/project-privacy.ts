@@ -1,5 +1,6 @@
 import { createRedactor, type PrivacyConfig, type Redactor } from "../../../core/privacy/pii";
 import { parsePrivacy } from "../../../core/privacy/privacy-settings";
+import { IsolateCache } from "./isolate-cache";
 
 interface ProjectPrivacy {
 	config: PrivacyConfig;
@@ -10,8 +11,7 @@ interface ProjectPrivacy {
  * Privacy settings are cached per isolate for a minute, like keys (api-key-auth.ts): a changed
  * setting applies to what arrives from then on, within that minute.
  */
-const CACHE_TTL_MS = 60_000;
-const cache = new Map<string, { value: ProjectPrivacy; until: number }>();
+const cache = new IsolateCache<ProjectPrivacy>(60_000);
 
 function randomSalt(): string {
 	const bytes = crypto.getRandomValues(new Uint8Array(32));
@@ -32,12 +32,10 @@ async function load(db: D1Database, projectId: string): Promise<ProjectPrivacy> 
 
 /** A fresh redactor (its counts start at zero) for one request to this project. */
 export async function redactorFor(db: D1Database, projectId: string): Promise<Redactor> {
-	const hit = cache.get(projectId);
-	let value = hit && hit.until > Date.now() ? hit.value : null;
+	let value = cache.get(projectId);
 	if (!value) {
 		value = await load(db, projectId);
-		if (cache.size > 1000) cache.clear();
-		cache.set(projectId, { value, until: Date.now() + CACHE_TTL_MS });
+		cache.set(projectId, value);
 	}
 	return createRedactor(value.config, value.salt);
 }
