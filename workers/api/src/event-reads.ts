@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { encodeCursor, propertyValueCandidates, type EventFilter } from "../../../core/event-query";
 import type { ConversationView, DetectionView, EventDetail, EventListItem, EventPage, EventView, SignalView, ToolCallView } from "../../../core/api-types";
@@ -64,7 +64,8 @@ function filterConditions(projectId: string, f: EventFilter): SQL[] {
 	}
 	if (f.cursor) {
 		const c = f.cursor;
-		where.push(or(lt(events.timestamp, c.timestamp), and(eq(events.timestamp, c.timestamp), lt(events.eventId, c.eventId)))!);
+		// The plain `<=` bounds the index range; the OR alone would be checked row by row.
+		where.push(lte(events.timestamp, c.timestamp), or(lt(events.timestamp, c.timestamp), and(eq(events.timestamp, c.timestamp), lt(events.eventId, c.eventId)))!);
 	}
 	return where;
 }
@@ -112,14 +113,37 @@ const signalsByEvent = (db: Db, projectId: string, ids: string[]) =>
 const toolCallsByEvent = (db: Db, projectId: string, ids: string[]) =>
 	groupByEvent(db.select().from(toolCalls).where(ofEvents(toolCalls, projectId, ids)).orderBy(asc(toolCalls.eventId), asc(toolCalls.idx)), toolCallView);
 
+/**
+ * The index a filter by conversation, user or model seeks. Left to itself, workerd's SQLite walks
+ * events_project_time_idx, which gives the order without a sort, and reads every event of the window
+ * to find a rare user's few; the named index reads only that value's events, newest first, and sorts
+ * just the ties of one timestamp by event_id.
+ */
+function eventListIndex(filter: Pick<EventFilter, "convoId" | "userId" | "model">): string | undefined {
+	if (filter.convoId) return "events_project_convo_time_idx";
+	if (filter.userId) return "events_project_user_time_idx";
+	if (filter.model) return "events_project_model_time_idx";
+	return undefined;
+}
+
+/**
+ * Every column of events by its name, read back as drizzle reads the column: drizzle refuses the table's
+ * own columns over a `sql` source such as `events INDEXED BY …`.
+ */
+const eventColumnsByName = Object.fromEntries(Object.entries(getTableColumns(events)).map(([key, column]) => [key, sql`${sql.identifier(column.name)}`.mapWith(column)])) as {
+	[K in keyof EventRow]: SQL<EventRow[K]>;
+};
+
 /** The event list's page query, newest first (tests read its SQL to check the plan). */
-export const eventListQuery = (db: Db, projectId: string, filter: EventFilter) =>
-	db
-		.select()
-		.from(events)
+export const eventListQuery = (db: Db, projectId: string, filter: EventFilter) => {
+	const index = eventListIndex(filter);
+	return db
+		.select(eventColumnsByName)
+		.from(index ? sql`${events} INDEXED BY ${sql.identifier(index)}` : events)
 		.where(and(...filterConditions(projectId, filter)))
 		.orderBy(desc(events.timestamp), desc(events.eventId))
 		.limit(filter.limit + 1);
+};
 
 export async function listEvents(db: Db, projectId: string, filter: EventFilter): Promise<EventPage> {
 	const rows = await eventListQuery(db, projectId, filter);
@@ -221,12 +245,8 @@ export const SEMANTIC_CHARS = 300;
  * within a Worker's CPU budget; narrow the time range to reach further back.
  */
 export async function semanticSearchEvents(db: Db, projectId: string, filter: EventFilter, query: string, embedder: Embedder): Promise<{ data: Array<EventListItem & { score: number }>; searched: number }> {
-	const rows = await db
-		.select()
-		.from(events)
-		.where(and(...filterConditions(projectId, { ...filter, text: undefined, cursor: undefined })))
-		.orderBy(desc(events.timestamp), desc(events.eventId))
-		.limit(SEMANTIC_CANDIDATES);
+	// The list's query, so a filter by user, conversation or model seeks its index here too (it reads limit + 1 rows).
+	const rows = await eventListQuery(db, projectId, { ...filter, text: undefined, cursor: undefined, limit: SEMANTIC_CANDIDATES - 1 });
 	if (rows.length === 0) return { data: [], searched: 0 };
 	const [q, ...vectors] = await embedder.embed([query, ...rows.map((r) => `${r.input ?? ""} ${r.output ?? ""}`.slice(0, SEMANTIC_CHARS))]);
 	const ranked = rows
