@@ -2,6 +2,7 @@ import { dashboardUrl } from "../../shared/src/alert-delivery";
 import { evaluateAlerts } from "./alert-evaluation";
 import { backfillAggregates } from "./aggregate-backfill";
 import { consumeBatch, issuePorts } from "./consume-batch";
+import { countD1 } from "./d1-counters";
 import { maintainIssues } from "./issue-maintenance";
 import { resendJournal } from "./queue-journal";
 import { summarizeIssues, WorkersAiSummarizer } from "./issue-summaries";
@@ -38,7 +39,11 @@ const handler: ExportedHandler<DetectEnv> = {
 		return new Response("barometer detect: queue consumer, no HTTP routes", { status: 404 });
 	},
 	async queue(batch, env) {
+		// bench/drain-scale.ts sets D1_COUNTERS=log to read D1's rows read and written per batch.
+		if ((env as { D1_COUNTERS?: string }).D1_COUNTERS !== "log") return consumeBatch(batch, env);
+		const counts = countD1(env.DB);
 		await consumeBatch(batch, env);
+		console.log(`d1-counters ${JSON.stringify({ queue: batch.queue, messages: batch.messages.length, ...counts() })}`);
 	},
 	async scheduled(controller, env, ctx) {
 		ctx.waitUntil(
