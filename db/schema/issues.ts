@@ -46,16 +46,65 @@ export const issueEvents = sqliteTable(
 		timestamp: integer("timestamp").notNull(),
 		day: integer("day").notNull(),
 		similarity: real("similarity"),
+		/**
+		 * 1 once the event drew negative feedback: an explicit thumbs down, regenerate, edit or code
+		 * error on it, or user frustration later in its conversation. Set by triggers (migration
+		 * 0017) when the row is inserted and when such a signal or detection arrives later.
+		 */
+		negative: integer("negative").notNull().default(0),
 	},
 	(t) => [
 		primaryKey({ columns: [t.projectId, t.signal, t.eventId] }),
+		// An issue's events in time order (examples, the last 48 hours, the top intent's recent sample).
+		// Counts per day and user are read from issue_days and issue_user_days, not from here.
 		index("issue_events_issue_time_idx").on(t.issueId, t.timestamp),
-		// Covering: an issue's events and distinct users, overall, per day or in a window, read from the index alone.
-		index("issue_events_issue_day_user_idx").on(t.issueId, t.day, t.userId),
-		// The issue list's per-day series and top intents read only the window's rows of the project.
-		index("issue_events_project_day_idx").on(t.projectId, t.day, t.issueId, t.userId),
 	],
 );
+
+/**
+ * An issue's counts per UTC day: events, distinct users and events with negative feedback. Kept
+ * by SQLite triggers on issue_events (migration 0017), so every insert, move (merge, split, teach),
+ * negative flag and deletion updates them in the same transaction, wherever the SQL is written.
+ * The issue list and detail read these rows, not the events: O(issues x days). Retention's purge
+ * leaves the counts (aggregates outlive raw events; they hold no user); a user's deletion takes
+ * their events out. WITHOUT ROWID in the migration: one b-tree, one row written per change.
+ */
+export const issueDays = sqliteTable(
+	"issue_days",
+	{
+		issueId: text("issue_id").notNull(),
+		day: integer("day").notNull(),
+		projectId: text("project_id").notNull(),
+		events: integer("events").notNull().default(0),
+		users: integer("users").notNull().default(0),
+		negativeEvents: integer("negative_events").notNull().default(0),
+	},
+	(t) => [primaryKey({ columns: [t.issueId, t.day] })],
+);
+
+/**
+ * Which users an issue reached on which day, with their event count: distinct users overall and in
+ * a window are read here (one row per issue, user and day however many events). Kept by the same
+ * triggers; holds user ids, so it goes with the user's events and with retention. WITHOUT ROWID.
+ */
+export const issueUserDays = sqliteTable(
+	"issue_user_days",
+	{
+		issueId: text("issue_id").notNull(),
+		userId: text("user_id").notNull(),
+		day: integer("day").notNull(),
+		events: integer("events").notNull().default(0),
+	},
+	(t) => [primaryKey({ columns: [t.issueId, t.userId, t.day] })],
+);
+
+/**
+ * While a row is here (inside one D1 batch: retention inserts it first and deletes it last), deleting
+ * issue_events leaves issue_days' counts as they were: expired events leave, their counts stay.
+ */
+export const aggregateHolds = sqliteTable("aggregate_holds", {
+	id: integer("id").primaryKey(),
+});
 
 /** Flagged events not close to any issue yet; promoted to issues once enough of them cluster together. */
 export const issueCandidates = sqliteTable(

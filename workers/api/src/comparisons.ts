@@ -61,7 +61,7 @@ export async function compareIssue(c: Context, db: D1Database, projectId: string
 	if (r) {
 		const side = (range: [number, number]) =>
 			db.batch([
-				db.prepare("SELECT count(DISTINCT user_id) AS n FROM issue_events WHERE issue_id = ? AND day BETWEEN ? AND ?").bind(issueId, ...range),
+				db.prepare("SELECT count(DISTINCT user_id) AS n FROM issue_user_days WHERE issue_id = ? AND day BETWEEN ? AND ?").bind(issueId, ...range),
 				db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, ...range),
 			]);
 		const [[ia, ta], [ib, tb]] = await Promise.all([side(r.a), side(r.b)]);

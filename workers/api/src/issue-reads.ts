@@ -26,19 +26,19 @@ interface IssueRow {
 }
 
 /**
- * Events of the issue that also drew negative feedback: an explicit thumbs down, regenerate,
- * edit or code error on the event, or user frustration later in the same conversation. Each is
- * an index seek per event of the issue (signals by event, detections by conversation), never a
- * range of the project's detections.
+ * An issue's counts from its per-day rows (kept by triggers on issue_events, migration 0017): events
+ * and events that drew negative feedback (a thumbs down, regenerate, edit or code error on the
+ * event, or user frustration later in its conversation) from issue_days, distinct users from
+ * issue_user_days (one row per user and day). Bounded by days and users, never by events.
+ * `?2`/`?3` (or the given binds) are the window's first and last day.
  */
-const NEGATIVE_EVENTS = `(SELECT count(*) FROM issue_events x JOIN events ev ON ev.project_id = x.project_id AND ev.event_id = x.event_id
-	WHERE x.issue_id = i.id AND (
-		EXISTS (SELECT 1 FROM signals s WHERE s.project_id = x.project_id AND s.event_id = x.event_id AND s.signal IN ('thumbs_down', 'regenerate', 'edit', 'code_error'))
-		OR EXISTS (SELECT 1 FROM detections d INDEXED BY detections_project_convo_idx WHERE d.project_id = x.project_id AND d.convo_id = ev.convo_id AND d.signal = 'user_frustration' AND d.timestamp >= x.timestamp)))`;
+const issueCounts = (from: string, to: string) => `(SELECT coalesce(sum(d.events), 0) FROM issue_days d WHERE d.issue_id = i.id) AS events,
+					(SELECT coalesce(sum(d.negative_events), 0) FROM issue_days d WHERE d.issue_id = i.id) AS negative_events,
+					(SELECT count(DISTINCT u.user_id) FROM issue_user_days u WHERE u.issue_id = i.id) AS users,
+					(SELECT count(DISTINCT u.user_id) FROM issue_user_days u WHERE u.issue_id = i.id AND u.day BETWEEN ${from} AND ${to}) AS window_users`;
 
-/** An issue's counts, each from the covering (issue, day, user) index of issue_events. */
-const ISSUE_COUNTS = `(SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events,
-					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id) AS users`;
+/** How many of an issue's most recent events in the window name its top intent. */
+export const TOP_INTENT_SAMPLE = 50;
 
 /**
  * Issues with their counts: events and distinct users overall, and users in the window as a
@@ -79,28 +79,31 @@ export function issueListQueries(projectId: string, opts: IssueListOptions) {
 	return {
 		rows: {
 			sql: `SELECT i.id, i.signal, i.title, i.description, i.state, i.first_seen, i.last_seen, i.created_at, i.resolved_at, i.resolved_in_release, i.central_event_id, i.achievable_delta, i.strategic_relevance,
-					${ISSUE_COUNTS},
-					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id AND e.day BETWEEN ?2 AND ?3) AS window_users,
-					${NEGATIVE_EVENTS} AS negative_events
+					${issueCounts("?2", "?3")}
 				 FROM issues i WHERE ${where.join(" AND ")}
 				 ORDER BY i.last_seen DESC LIMIT 1000`,
 			binds,
 		},
 		active: { sql: "SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3", binds: window },
-		daily: { sql: "SELECT issue_id, day, count(DISTINCT user_id) AS users FROM issue_events WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY issue_id, day", binds: window },
+		daily: { sql: "SELECT d.issue_id, d.day, d.users FROM issues i JOIN issue_days d ON d.issue_id = i.id AND d.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1", binds: window },
 		// Signal × intent: what users were trying to do when the issue hit them. The conversation's
 		// intent (its opening request's) reads better than the turn's: a frustrated "still waiting…"
 		// belongs to the flight search it interrupts. Events without a conversation use their own.
-		// The opening request is found per issue event by walking its conversation's events in time
-		// order through the (project, convo, time) index until one has an intent: a few rows each.
+		// Read from each issue's TOP_INTENT_SAMPLE most recent events in the window (a seek on its
+		// (issue, time) index), so the cost is bounded by the issues, not by their events. The opening
+		// request is found per event by walking its conversation's events in time order through the
+		// (project, convo, time) index until one has an intent: a few rows each.
 		intents: {
 			sql: `WITH turns AS MATERIALIZED (
 					SELECT ie.issue_id, coalesce(
 						(SELECT ei.intent_id FROM events c INDEXED BY events_project_convo_time_idx JOIN event_intents ei ON ei.project_id = c.project_id AND ei.event_id = c.event_id
 						 WHERE c.project_id = e.project_id AND c.convo_id = e.convo_id ORDER BY c.timestamp, c.event_id LIMIT 1),
 						(SELECT own.intent_id FROM event_intents own WHERE own.project_id = ie.project_id AND own.event_id = ie.event_id)) AS intent_id
-					FROM issue_events ie INDEXED BY issue_events_project_day_idx JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
-					WHERE ie.project_id = ?1 AND ie.day BETWEEN ?2 AND ?3)
+					FROM issues i JOIN issue_events ie ON ie.rowid IN (
+						SELECT r.rowid FROM issue_events r INDEXED BY issue_events_issue_time_idx WHERE r.issue_id = i.id AND r.timestamp >= ?2 * 86400000 AND r.timestamp < (?3 + 1) * 86400000
+						ORDER BY r.timestamp DESC LIMIT ${TOP_INTENT_SAMPLE})
+					JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
+					WHERE i.project_id = ?1)
 				 SELECT t.issue_id, t.intent_id, i.name, count(*) AS events FROM turns t JOIN intents i ON i.id = t.intent_id GROUP BY t.issue_id, i.id`,
 			binds: window,
 		},
@@ -169,9 +172,9 @@ function issueView(r: IssueRow, activeUsers: number) {
 	};
 }
 
-/** An issue's daily series over the window (covering index) and its last 48 hours (time index). */
+/** An issue's daily series over the window (its issue_days rows) and its last 48 hours (time index). */
 export const ISSUE_SERIES_SQL = {
-	daily: "SELECT day, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day",
+	daily: "SELECT day, events, users FROM issue_days WHERE issue_id = ?1 AND day BETWEEN ?2 AND ?3",
 	hourly: "SELECT timestamp / 3600000 AS hour, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ?1 AND timestamp >= ?2 GROUP BY hour",
 };
 
@@ -236,9 +239,7 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 }
 
 /** One issue's counts, as the list computes them. */
-export const ISSUE_BY_ID_SQL = `SELECT i.*, ${ISSUE_COUNTS},
-					(SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id AND e.day BETWEEN ?3 AND ?4) AS window_users,
-					${NEGATIVE_EVENTS} AS negative_events
+export const ISSUE_BY_ID_SQL = `SELECT i.*, ${issueCounts("?3", "?4")}
 				 FROM issues i WHERE i.project_id = ?1 AND i.id = ?2`;
 
 async function listIssuesById(db: D1Database, projectId: string, issueId: string, fromDay: number, toDay: number) {

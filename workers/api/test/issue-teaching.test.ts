@@ -1,11 +1,17 @@
 import { SELF, env } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { expectIssueAggregatesMatch } from "../../shared/test/issue-aggregates";
 import { issuePorts } from "../../detect/src/consume-batch";
 import { maintainIssues } from "../../detect/src/issue-maintenance";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { detectBindings, ev, store } from "./seed-events";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
+
+// Every test here ends with the issues' per-day aggregates equal to a recount of issue_events (migration 0017's triggers).
+afterEach(async () => {
+	await expectIssueAggregatesMatch();
+});
 
 const T = Date.now() - 3_600_000;
 const CONTACTS = CONTACT_REFUSALS.slice(0, 4);

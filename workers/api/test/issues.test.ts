@@ -1,9 +1,15 @@
 import { SELF } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { expectIssueAggregatesMatch } from "../../shared/test/issue-aggregates";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { ev, sig, store } from "./seed-events";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
+
+// Every test here ends with the issues' per-day aggregates equal to a recount of issue_events (migration 0017's triggers).
+afterEach(async () => {
+	await expectIssueAggregatesMatch();
+});
 
 const DAY = 86_400_000;
 const D0 = Date.UTC(2026, 10, 10, 12);

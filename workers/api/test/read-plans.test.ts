@@ -5,7 +5,7 @@ import * as schema from "../../../db/schema";
 import { eventListQuery } from "../src/event-reads";
 import { INTENT_MATRIX_SQL } from "../src/intent-reads";
 import { ISSUE_BREAKDOWN_SQL } from "../src/issue-breakdowns";
-import { ISSUE_BY_ID_SQL, ISSUE_EXAMPLES_SQL, ISSUE_SERIES_SQL, issueListQueries } from "../src/issue-reads";
+import { ISSUE_BY_ID_SQL, ISSUE_EXAMPLES_SQL, ISSUE_SERIES_SQL, issueListQueries, TOP_INTENT_SAMPLE } from "../src/issue-reads";
 import { RELEASE_MARKERS_SQL } from "../src/release-markers";
 import { SIGNAL_RATES_SQL } from "../src/signal-reads";
 
@@ -55,12 +55,17 @@ describe("API read plans: index seeks and ranges, no scan of what grows with eve
 	it("uses the index each query was written for", async () => {
 		const q = hotQueries();
 		const uses = async (name: string, pattern: RegExp) => expect(await plan(q[name]!.sql, q[name]!.binds), name).toMatch(pattern);
-		await uses("issues.rows", /SEARCH e USING COVERING INDEX issue_events_issue_day_user_idx \(issue_id=\? AND day>\? AND day<\?\)/);
-		await uses("issues.rows", /SEARCH d USING COVERING INDEX detections_project_convo_idx \(project_id=\? AND convo_id=\? AND signal=\? AND timestamp>\?\)/);
-		await uses("issues.daily", /SEARCH issue_events USING COVERING INDEX issue_events_project_day_idx \(project_id=\? AND day>\? AND day<\?\)/);
-		// The conversation's opening intent: a seek on the conversation, not a walk of the project's events by time.
+		// Counts from the per-day aggregates only: no issue_events, events, signals or detections.
+		await uses("issues.rows", /SEARCH d USING PRIMARY KEY \(issue_id=\?\)/);
+		await uses("issues.rows", /SEARCH u USING PRIMARY KEY \(issue_id=\?\)/);
+		await uses("issue.counts", /SEARCH u USING PRIMARY KEY \(issue_id=\?\)/);
+		for (const name of ["issues.rows", "issue.counts"]) expect(await plan(q[name]!.sql, q[name]!.binds), name).not.toMatch(/issue_events|\bevents\b|signals|detections/);
+		await uses("issues.daily", /SEARCH d USING PRIMARY KEY \(issue_id=\? AND day>\? AND day<\?\)/);
+		// The top intent: each issue's recent events in the window by its (issue, time) index, each
+		// conversation's opening intent by a seek on the conversation.
+		await uses("issues.intents", /issue_events_issue_time_idx \(issue_id=\? AND timestamp>\? AND timestamp<\?\)/);
 		await uses("issues.intents", /SEARCH c USING INDEX events_project_convo_time_idx \(project_id=\? AND convo_id=\?\)/);
-		await uses("issue.daily", /COVERING INDEX issue_events_issue_day_user_idx \(issue_id=\? AND day>\? AND day<\?\)/);
+		await uses("issue.daily", /SEARCH issue_days USING PRIMARY KEY \(issue_id=\? AND day>\? AND day<\?\)/);
 		await uses("issue.hourly", /issue_events_issue_time_idx \(issue_id=\? AND timestamp>\?\)/);
 		await uses("issue.markers", /SEARCH first_seen_values USING INDEX first_seen_values_time_idx \(project_id=\? AND first_seen>\? AND first_seen<\?\)/);
 		await uses("matrix.intentUsers", /COVERING INDEX event_intents_intent_idx \(intent_id=\? AND day>\? AND day<\?\)/);
@@ -119,9 +124,11 @@ describe("API reads at scale: rows read depend on the window and the issues show
 
 	it("rows read stay the same after 4,000 unrelated events: another project's and this project's older ones", async () => {
 		const before = await rowsRead();
-		// The issue list with its counts, negative events and intents reads about ten rows per issue event, here 200.
-		expect(before["issues.rows"]).toBeLessThanOrEqual(200 * 10);
-		expect(before["issues.intents"]).toBeLessThanOrEqual(200 * 10);
+		// The issue list's counts read issue_days (10 issues x 14 days) and issue_user_days (one row
+		// per issue, user and day: here each of the 200 issue events has its own) twice.
+		expect(before["issues.rows"]).toBeLessThanOrEqual(2 * 140 + 2 * 200 + 20);
+		// The top intent: about 12 rows per sampled issue event (here all 200: 20 per issue, under the sample of 50).
+		expect(before["issues.intents"]).toBeLessThanOrEqual(200 * 13);
 		expect(before["issue.markers"]).toBeLessThan(5);
 		await seed("pb", 3_000, { days: 30, issues: 10 });
 		// Older events of the same project, in their own conversations, with no issue.
@@ -131,5 +138,43 @@ describe("API reads at scale: rows read depend on the window and the issues show
 		const after = await rowsRead();
 		// Only the row that ends each index range can change: it may now belong to another project or day.
 		for (const [name, n] of Object.entries(after)) expect(n, name).toBeLessThanOrEqual(before[name]! + 5);
+	});
+});
+
+describe("issue counts are bounded by issues, users and days, not by events", () => {
+	beforeAll(async () => {
+		await seed("pc", 600, { days: 14, issues: 5 });
+	});
+
+	it("the issue list and one issue read the same rows after 10x more events of the same users on the same days", async () => {
+		const list = issueListQueries("pc", WINDOW);
+		const read = async () => ({
+			list: (await env.DB.prepare(list.rows.sql).bind(...list.rows.binds).all()).meta.rows_read,
+			daily: (await env.DB.prepare(list.daily.sql).bind(...list.daily.binds).all()).meta.rows_read,
+			issue: (await env.DB.prepare(ISSUE_BY_ID_SQL).bind("pc", "pc_iss0", WINDOW.fromDay, WINDOW.toDay).all()).meta.rows_read,
+			intents: (await env.DB.prepare(list.intents.sql).bind(...list.intents.binds).all()).meta.rows_read,
+		});
+		const before = await read();
+		const countsBefore = (await env.DB.prepare(list.rows.sql).bind(...list.rows.binds).all<{ id: string; events: number; users: number }>()).results;
+		// 9 more flagged events for each of the 100 issue events: same issue, user and day.
+		const extra: D1PreparedStatement[] = [];
+		const { results: rows } = await env.DB.prepare("SELECT issue_id, user_id, day, timestamp FROM issue_events WHERE project_id = 'pc'").all<{ issue_id: string; user_id: string; day: number; timestamp: number }>();
+		rows.forEach((r, k) => {
+			for (let j = 1; j <= 9; j++) {
+				const id = `pc_more${k}_${j}`;
+				extra.push(env.DB.prepare("INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, convo_id, event, model, input, output) VALUES ('pc', ?, ?, ?, ?, ?, 'chat', 'm', 'q', 'a')").bind(id, r.timestamp + j, r.timestamp + j, r.user_id, `${id}_c`));
+				extra.push(env.DB.prepare("INSERT INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day) VALUES ('pc', 'refusal', ?, ?, ?, ?, ?)").bind(id, r.issue_id, r.user_id, r.timestamp + j, r.day));
+			}
+		});
+		for (let i = 0; i < extra.length; i += 400) await env.DB.batch(extra.slice(i, i + 400));
+		const after = await read();
+		expect(after.list).toBe(before.list);
+		expect(after.daily).toBe(before.daily);
+		expect(after.issue).toBe(before.issue);
+		// The top intent reads at most TOP_INTENT_SAMPLE recent events per issue, whatever the issue holds.
+		expect(after.intents).toBeLessThanOrEqual(5 * TOP_INTENT_SAMPLE * 12);
+		// ...and the counts took the new events in: 10x the events, the same users.
+		const countsAfter = (await env.DB.prepare(list.rows.sql).bind(...list.rows.binds).all<{ id: string; events: number; users: number }>()).results;
+		for (const c of countsBefore) expect(countsAfter.find((a) => a.id === c.id), c.id).toMatchObject({ events: c.events * 10, users: c.users });
 	});
 });

@@ -1,5 +1,6 @@
 import { SELF, env } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { expectIssueAggregatesMatch } from "../../shared/test/issue-aggregates";
 import type { QueueMessage } from "../../../core/queue-messages";
 import { issuePorts } from "../../detect/src/consume-batch";
 import { maintainIssues } from "../../detect/src/issue-maintenance";
@@ -10,6 +11,11 @@ import { seedAdminKey } from "../../shared/test/admin-key";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { detectBindings, ev, sig, store } from "./seed-events";
+
+// Every test here ends with the issues' per-day aggregates equal to a recount of issue_events (migration 0017's triggers).
+afterEach(async () => {
+	await expectIssueAggregatesMatch();
+});
 
 const T = Date.now() - 3_600_000;
 const REFUND = ["I want a refund for my order", "how do I get a refund", "please refund my last payment", "can I get a refund for this purchase"];

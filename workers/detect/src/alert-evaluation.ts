@@ -252,9 +252,9 @@ async function issueMessage(env: AlertEnv, rule: Rule, issueId: string, now: num
 	const today = Math.floor(now / DAY_MS);
 	const r = (await env.DB.prepare(
 		`SELECT i.id, i.title, i.description, i.signal, i.state,
-			(SELECT count(*) FROM issue_events x WHERE x.issue_id = i.id) AS events,
-			(SELECT count(DISTINCT user_id) FROM issue_events x WHERE x.issue_id = i.id) AS users,
-			(SELECT count(DISTINCT user_id) FROM issue_events x WHERE x.issue_id = i.id AND x.day BETWEEN ?2 AND ?3) AS week_users,
+			(SELECT coalesce(sum(events), 0) FROM issue_days d WHERE d.issue_id = i.id) AS events,
+			(SELECT count(DISTINCT user_id) FROM issue_user_days u WHERE u.issue_id = i.id) AS users,
+			(SELECT count(DISTINCT user_id) FROM issue_user_days u WHERE u.issue_id = i.id AND u.day BETWEEN ?2 AND ?3) AS week_users,
 			(SELECT count(DISTINCT user_id) FROM user_days u WHERE u.project_id = i.project_id AND u.day BETWEEN ?2 AND ?3) AS active,
 			(SELECT count(DISTINCT user_id) FROM issue_events x WHERE x.issue_id = i.id AND x.timestamp > ?4 AND x.timestamp <= ?5) AS users_24h,
 			(SELECT count(DISTINCT user_id) FROM issue_events x WHERE x.issue_id = i.id AND x.timestamp > ?6 AND x.timestamp <= ?4) AS users_prev_24h

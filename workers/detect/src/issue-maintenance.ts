@@ -97,7 +97,7 @@ async function updateStates(db: D1Database, issues: IssueRow[], now: number): Pr
 	const today = Math.floor(now / DAY_MS);
 	// Ignored until N more users: back to ongoing once the issue reached that many users.
 	const { results: woken } = await db
-		.prepare("SELECT id FROM issues i WHERE state = 'ignored' AND ignore_until_users IS NOT NULL AND (SELECT count(DISTINCT user_id) FROM issue_events e WHERE e.issue_id = i.id) >= ignore_until_users")
+		.prepare("SELECT id FROM issues i WHERE state = 'ignored' AND ignore_until_users IS NOT NULL AND (SELECT count(DISTINCT user_id) FROM issue_user_days u WHERE u.issue_id = i.id) >= ignore_until_users")
 		.all<{ id: string }>();
 	for (const { id } of woken) {
 		await db.prepare("UPDATE issues SET ignore_until_users = NULL WHERE id = ?").bind(id).run();
@@ -109,7 +109,7 @@ async function updateStates(db: D1Database, issues: IssueRow[], now: number): Pr
 		const row = await db
 			.prepare(
 				`SELECT (SELECT count(DISTINCT user_id) FROM issue_events WHERE issue_id = ?1 AND timestamp > ?2) AS recent,
-					(SELECT count(DISTINCT user_id || ':' || day) FROM issue_events WHERE issue_id = ?1 AND day BETWEEN ?3 AND ?4) AS baseline`,
+					(SELECT coalesce(sum(users), 0) FROM issue_days WHERE issue_id = ?1 AND day BETWEEN ?3 AND ?4) AS baseline`,
 			)
 			.bind(issue.id, now - DAY_MS, today - 8, today - 2)
 			.first<{ recent: number; baseline: number }>();

@@ -1,8 +1,14 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { expectIssueAggregatesMatch } from "../../shared/test/issue-aggregates";
 import worker from "../src/index";
 import { countRows } from "../../shared/test/seed-project";
 import { batchOf, delivery, eventMessage, recordingBatch } from "./messages";
+
+// Every test here ends with the issues' per-day aggregates equal to a recount of issue_events (migration 0017's triggers).
+afterEach(async () => {
+	await expectIssueAggregatesMatch();
+});
 
 // Storage is shared by the tests of a file, so each test writes under its own project.
 let PROJECT = "";

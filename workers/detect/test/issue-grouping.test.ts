@@ -1,9 +1,15 @@
 import { createExecutionContext, env } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { expectIssueAggregatesMatch } from "../../shared/test/issue-aggregates";
 import { countRows } from "../../shared/test/seed-project";
 import worker from "../src/index";
 import { batchOf, eventMessage } from "./messages";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
+
+// Every test here ends with the issues' per-day aggregates equal to a recount of issue_events (migration 0017's triggers).
+afterEach(async () => {
+	await expectIssueAggregatesMatch();
+});
 
 let PROJECT = "";
 let n = 0;

@@ -1,5 +1,6 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { expectIssueAggregatesMatch } from "../../shared/test/issue-aggregates";
 import { topicText } from "../../../core/detection/signal-vocabulary";
 import { unitMean } from "../../../core/embedding/embedder";
 import { sentenceEncoder } from "../../shared/src/sentence-encoder";
@@ -10,6 +11,11 @@ import { promoteIntentCandidates } from "../src/intent-discovery";
 import { promoteCandidates } from "../src/issue-grouping";
 import { batchOf, eventMessage } from "./messages";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
+
+// Every test here ends with the issues' per-day aggregates equal to a recount of issue_events (migration 0017's triggers).
+afterEach(async () => {
+	await expectIssueAggregatesMatch();
+});
 
 let PROJECT = "";
 let n = 0;

@@ -61,6 +61,9 @@ describe("retention purge", () => {
 		const kept = await snapshot(KEPT);
 		const contacts = (await issues(PURGED)).find((i) => /contact/.test(i.title))!;
 		expect(contacts.events).toBe(6);
+		const issueDays = (id: string) => env.DB.prepare("SELECT day, events, users FROM issue_days WHERE issue_id = ? ORDER BY day").bind(id).all().then((r) => r.results);
+		const countsBefore = await issueDays(contacts.id);
+		expect(countsBefore.reduce((n, r) => n + (r.events as number), 0)).toBe(6);
 		const refund = (await env.DB.prepare("SELECT intent_id FROM event_intents WHERE project_id = ? LIMIT 1").bind(PURGED).first<{ intent_id: string }>())!.intent_id;
 		const ports = await issuePorts(env);
 
@@ -84,6 +87,11 @@ describe("retention purge", () => {
 		const still = after.find((i) => i.id === contacts.id)!;
 		expect(still).toMatchObject({ events: 2, first_seen: NOW - HOUR });
 		expect(still.central_event_id).toMatch(/^n/);
+		// Old raw events left; the issue's daily counts stay (6 events, 40 days ago included), while
+		// its per-user rows (user ids) went with the events.
+		expect(await issueDays(contacts.id)).toEqual(countsBefore);
+		expect((await env.DB.prepare("SELECT count(*) AS n FROM issue_user_days WHERE issue_id = ? AND day < ?").bind(contacts.id, Math.floor((NOW - 30 * DAY) / DAY)).first<{ n: number }>())!.n).toBe(0);
+		expect((await env.DB.prepare("SELECT count(*) AS n FROM aggregate_holds").first<{ n: number }>())!.n).toBe(0);
 		expect(after).toHaveLength(1);
 		// The intent had only old inputs: gone, with its centre.
 		expect(await count("intents", PURGED)).toBe(0);

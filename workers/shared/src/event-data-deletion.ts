@@ -80,7 +80,7 @@ const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
  * first/last seen from them, a new central event if its own went, a new name when its name quoted
  * a deleted text, and is summarized again by Workers AI (summarized_at cleared), whose summary may too.
  */
-export async function deleteEventRound(ports: DeletionPorts, projectId: string, eventIds: string[], counts: DeletionCounts): Promise<void> {
+export async function deleteEventRound(ports: DeletionPorts, projectId: string, eventIds: string[], counts: DeletionCounts, opts: { keepAggregates?: boolean } = {}): Promise<void> {
 	if (eventIds.length === 0) return;
 	const { db, index } = ports;
 	const events = JSON.stringify(eventIds);
@@ -141,10 +141,16 @@ export async function deleteEventRound(ports: DeletionPorts, projectId: string, 
 		db.prepare(`UPDATE intents SET parent_id = NULL WHERE parent_id IN (${emptyIntents})`).bind(projectId, intents),
 		db.prepare(`DELETE FROM intents WHERE id IN (${emptyIntents})`).bind(projectId, intents),
 	];
-	const results = await db.batch([...deletes.map(([, s]) => s), ...settle]);
+	// Retention keeps the issues' per-day counts (issue_days): a hold row, inside this batch's
+	// transaction only, tells the issue_events delete trigger to leave them (migration 0017).
+	// A user's deletion takes their events out of the counts.
+	const hold = opts.keepAggregates ? [db.prepare("INSERT OR IGNORE INTO aggregate_holds (id) VALUES (1)")] : [];
+	const release = opts.keepAggregates ? [db.prepare("DELETE FROM aggregate_holds")] : [];
+	const results = (await db.batch([...hold, ...deletes.map(([, s]) => s), ...release, ...settle])).slice(hold.length);
 	deletes.forEach(([table], i) => (counts[table] += results[i]!.meta.changes));
-	const gone = ids((results[deletes.length]!.results ?? []) as { id: string }[]);
-	counts.issues += results[deletes.length + 3]!.meta.changes;
+	const settled = results.slice(deletes.length + release.length);
+	const gone = ids((settled[0]!.results ?? []) as { id: string }[]);
+	counts.issues += settled[3]!.meta.changes;
 	counts.intents += results.at(-1)!.meta.changes;
 	// A centre left behind is also dropped by the grouper when it next matches it (its issue is gone).
 	if (gone.length) await index.deleteByIds(gone);
@@ -295,7 +301,8 @@ export async function purgeOlderThan(ports: DeletionPorts, projectId: string, cu
 			.bind(projectId, cutoff)
 			.all<{ id: string }>();
 		if (results.length === 0) break;
-		await deleteEventRound(ports, projectId, ids(results), deleted);
+		// Old raw events leave; the issues' daily counts stay.
+		await deleteEventRound(ports, projectId, ids(results), deleted, { keepAggregates: true });
 	}
 	const remainingEvents = await countEvents(db, "timestamp < ?", projectId, cutoff);
 	// Feedback that old whose event was never stored (or is inside the window): the rows only.

@@ -92,7 +92,7 @@ export const issueRoutes = new Hono<ApiContext>()
 		await c.env.DB.batch([
 			c.env.DB.prepare(
 				`UPDATE issues SET state = ?1, resolved_at = CASE WHEN ?1 = 'resolved' THEN ?2 ELSE resolved_at END, resolved_in_release = ?5,
-				 ignore_until_users = CASE WHEN ?4 IS NULL THEN NULL ELSE (SELECT count(DISTINCT user_id) FROM issue_events WHERE issue_id = ?3) + ?4 END
+				 ignore_until_users = CASE WHEN ?4 IS NULL THEN NULL ELSE (SELECT count(DISTINCT user_id) FROM issue_user_days WHERE issue_id = ?3) + ?4 END
 				 WHERE id = ?3`,
 			).bind(state, now, id, until_more_users ?? null, in_release ?? null),
 			c.env.DB.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(
