@@ -29,7 +29,7 @@ export const detections = sqliteTable(
 
 /**
  * One row per (project, UTC day, signal, user) that had the signal: distinct users are
- * exact counts of rows, and a redelivered message inserts nothing new.
+ * exact counts of rows, and a redelivered message inserts nothing new. WITHOUT ROWID (migration 0018).
  */
 export const userSignalDays = sqliteTable(
 	"user_signal_days",
@@ -42,7 +42,7 @@ export const userSignalDays = sqliteTable(
 	(t) => [primaryKey({ columns: [t.projectId, t.signal, t.day, t.userId] }), index("user_signal_days_day_idx").on(t.projectId, t.day)],
 );
 
-/** Active users per UTC day: the denominator of "% of users affected". */
+/** Active users per UTC day: the denominator of "% of users affected". WITHOUT ROWID (migration 0018). */
 export const userDays = sqliteTable(
 	"user_days",
 	{

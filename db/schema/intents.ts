@@ -24,7 +24,7 @@ export const intents = sqliteTable(
 	(t) => [index("intents_project_idx").on(t.projectId)],
 );
 
-/** The turn-level intent of each event with user input. */
+/** The turn-level intent of each event with user input. WITHOUT ROWID (migration 0018): the row and its two indexes. */
 export const eventIntents = sqliteTable(
 	"event_intents",
 	{

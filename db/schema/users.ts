@@ -1,6 +1,9 @@
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-/** Users seen in events or identified with traits. first/last seen are min/max, so replays change nothing. */
+/**
+ * Users seen in events or identified with traits. first/last seen are min/max, so replays change nothing.
+ * WITHOUT ROWID in migration 0018 (as conversations): one b-tree, one row written per change.
+ */
 export const users = sqliteTable(
 	"users",
 	{
@@ -14,7 +17,7 @@ export const users = sqliteTable(
 	(t) => [primaryKey({ columns: [t.projectId, t.userId] })],
 );
 
-/** Event counts are read from events, not kept here: a counter would double on a redelivered message. */
+/** Event counts are read from events, not kept here: a counter would double on a redelivered message. WITHOUT ROWID. */
 export const conversations = sqliteTable(
 	"conversations",
 	{

@@ -206,10 +206,25 @@ async function renameQuotingIntents(db: D1Database, projectId: string, deletedTe
 	}
 }
 
-/** Deletes up to `limit` rows a statement selects by rowid (tables not keyed by event), counting them. */
-async function deleteRows(db: D1Database, counts: DeletionCounts, table: DeletionTable, where: string, ...params: unknown[]): Promise<number> {
+/**
+ * How deleteRows names a row: the primary key of the WITHOUT ROWID tables (migration 0018; they have
+ * no rowid), the rowid of the others.
+ */
+const ROW_KEYS = {
+	signals: "rowid",
+	dead_letters: "rowid",
+	queued_payloads: "rowid",
+	user_signal_days: "(project_id, signal, day, user_id)",
+	user_days: "(project_id, day, user_id)",
+	conversations: "(project_id, convo_id)",
+	users: "(project_id, user_id)",
+} satisfies Partial<Record<DeletionTable, string>>;
+
+/** Deletes up to ROWS_PER_STATEMENT rows a statement selects by key (tables not keyed by event), counting them. */
+async function deleteRows(db: D1Database, counts: DeletionCounts, table: keyof typeof ROW_KEYS, where: string, ...params: unknown[]): Promise<number> {
+	const key = ROW_KEYS[table];
 	const { meta } = await db
-		.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT ${ROWS_PER_STATEMENT})`)
+		.prepare(`DELETE FROM ${table} WHERE ${key} IN (SELECT ${key.replace(/[()]/g, "")} FROM ${table} WHERE ${where} LIMIT ${ROWS_PER_STATEMENT})`)
 		.bind(...params)
 		.run();
 	counts[table] += meta.changes;
