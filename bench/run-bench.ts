@@ -1,7 +1,10 @@
 // `npm run bench`: the sentence encoder alone and the whole in-process detect path on the same
 // texts, side by side in one run (the path must keep >= 80% of the encoder's rate: the rest of
-// detection costs little beside it), the CLI end to end, peak memory, and `npm run demo`'s load
-// time when an instance is running (BENCH_DEMO_URL). Prints a table, writes docs/benchmarks.md.
+// detection costs little beside it), the CLI end to end, peak memory, `npm run demo`'s load
+// time when an instance is running (BENCH_DEMO_URL), and the detect worker's drain rate, D1 rows
+// read and written per event and memory under a 10x burst at 10k and 100k stored events
+// (bench/drain-scale.ts; BENCH_SCALE_EVENTS=1000000 adds 1M stored, BENCH_DRAIN=0 skips it).
+// Prints the tables, writes docs/benchmarks.md.
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -9,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nodeDetector } from "../core/detection/node-detector";
 import { useLiteEmbedder } from "../core/embedding/use-lite-node";
+import { drainScale } from "./drain-scale";
 import { syntheticEvents } from "./synthetic-events";
 
 const N = Number(process.env.BENCH_EVENTS ?? 1_000);
@@ -85,9 +89,18 @@ if (process.env.BENCH_DEMO_URL) {
 
 const table = ["| measure | result |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join("\n");
 console.log(table);
+
+// The queue consumer in workerd on a growing database (issue 21): one fresh local D1 per size.
+let drain = "";
+if (process.env.BENCH_DRAIN !== "0") {
+	const sizes = [10_000, 100_000, ...(process.env.BENCH_SCALE_EVENTS ?? "").split(",").filter(Boolean).map(Number)];
+	const { table: drainTable } = await drainScale({ sizes, send: 3000, steadySeconds: 15, burstSeconds: 5, memoryAt: 10_000 });
+	console.log(drainTable);
+	drain = `\n## Detect drain rate, D1 rows per event and memory at scale\n\nbench/drain-scale.ts: the whole system in \`wrangler dev\` on a fresh local D1 holding N stored events, 3,000 new events posted to ingest, timed until the consumer stored them; rows from D1's meta.rows_read / rows_written of every statement the consumer ran.\n\n${drainTable}\n`;
+}
 mkdirSync("docs", { recursive: true });
 writeFileSync(
 	"docs/benchmarks.md",
 	`# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, one process on one core of ${cpus()[0]?.model ?? "an unknown CPU"} (${cpus().length} cores), ` +
-		`the Universal Sentence Encoder Lite on tfjs 4.22's wasm backend (SIMD, one thread). Events are the seeded synthetic chat events of bench/synthetic-events.ts (1-3 earlier turns each), in batches of ${BATCH} as the queue consumer reads them.\n\n${table}\n`,
+		`the Universal Sentence Encoder Lite on tfjs 4.22's wasm backend (SIMD, one thread). Events are the seeded synthetic chat events of bench/synthetic-events.ts (1-3 earlier turns each), in batches of ${BATCH} as the queue consumer reads them.\n\n${table}\n${drain}`,
 );

@@ -1,0 +1,391 @@
+// `npx tsx bench/drain-scale.ts [--stored 10000,100000] [--send 3000] [--steady-s 15] [--burst-s 5] [--memory-at 10000] [--out file.md] [--keep]`
+//
+// The detect worker's drain rate as the database grows (issue 21: rate at 1M stored >= 90% of the
+// rate at 10k; reads per event O(batch), not O(stored)). For each size in `--stored`: a fresh local
+// D1 with that many stored events (bench/seed-d1.ts), the whole system started on it as `npm start`
+// runs it (gateway, ingest, api, detect in one `wrangler dev`, own dev registry, free ports), a
+// warm-up of 200 events, then `--send` new events (bench/synthetic-events.ts's texts; half continue
+// stored conversations, half start new ones) posted to ingest's POST /v1/events in batches of 100
+// with a write key. Drain rate: events / (first post -> the consumer's last batch done).
+// Rows read and written per event: D1's own meta.rows_read / rows_written of every statement the
+// consumer runs, logged per batch by the detect worker when its var D1_COUNTERS is "log" (only this
+// bench sets it, in a copy of workers/detect/wrangler.toml; workers/detect/src/d1-counters.ts).
+// Memory (at `--memory-at`): peak RSS of the workerd process while events arrive at the measured
+// rate for `--steady-s`, then at 10x that rate for `--burst-s` (open loop) and drain.
+// `npm run bench` runs it at 10,000 and 100,000 stored (about 7 minutes on 2 cores);
+// `BENCH_SCALE_EVENTS=1000000 npm run bench` adds that size (seeding 1M events takes about 3 minutes),
+// BENCH_DRAIN=0 leaves it out. Prints the tables, and with --out writes them to a file.
+// Run it in a checkout nobody edits meanwhile (a `git worktree` with node_modules linked): wrangler
+// dev restarts workerd when a worker's source changes, which empties the local queue mid-run.
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { copySentenceEncoderAssets } from "../scripts/sentence-encoder-assets.mjs";
+import { SEED_USERS, seedD1 } from "./seed-d1";
+import { syntheticEvents } from "./synthetic-events";
+
+export interface DrainScaleOptions {
+	/** Stored events before each measurement, one fresh database per size. */
+	sizes: number[];
+	/** New events sent and timed per size. */
+	send: number;
+	steadySeconds: number;
+	burstSeconds: number;
+	/** The size at which memory under a burst is measured. */
+	memoryAt: number;
+}
+
+const REPO = resolve(".");
+const WRITE_KEY = "bm_write_bench00000000000000000000000000";
+const BATCH = 100;
+const WARM_UP = 200;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function freePort(): Promise<number> {
+	return new Promise((res, rej) => {
+		const server = createServer();
+		server.once("error", rej);
+		server.listen(0, "127.0.0.1", () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => res(port));
+		});
+	});
+}
+
+/** workers/detect/wrangler.toml with absolute paths and D1_COUNTERS = "log", in the state directory. */
+function detectConfig(state: string): string {
+	const dir = join(REPO, "workers/detect");
+	const toml = readFileSync(join(dir, "wrangler.toml"), "utf8")
+		.replace(/^main = "(.+)"$/m, (_, p: string) => `main = "${resolve(dir, p)}"`)
+		.replace(/^(directory|migrations_dir) = "(.+)"$/gm, (_, k: string, p: string) => `${k} = "${resolve(dir, p)}"`)
+		.replace(/^\[vars\]$/m, '[vars]\nD1_COUNTERS = "log"');
+	if (!toml.includes('D1_COUNTERS = "log"')) throw new Error("workers/detect/wrangler.toml has no [vars] table to add D1_COUNTERS to");
+	const file = join(state, "detect", "wrangler.toml");
+	mkdirSync(join(state, "detect"), { recursive: true });
+	writeFileSync(file, toml);
+	// The alert key the worker expects (npm start and the tests write workers/detect/.dev.vars).
+	if (existsSync(join(dir, ".dev.vars"))) copyFileSync(join(dir, ".dev.vars"), join(state, "detect", ".dev.vars"));
+	else writeFileSync(join(state, "detect", ".dev.vars"), `ALERT_ENCRYPTION_KEY="${Buffer.alloc(32, 7).toString("base64")}"\n`);
+	return file;
+}
+
+interface BatchLog {
+	at: number;
+	queue: string;
+	messages: number;
+	counted: boolean;
+	statements: number;
+	rowsRead: number;
+	rowsWritten: number;
+	byStatement: { sql: string; calls: number; rowsRead: number; rowsWritten: number }[];
+}
+
+interface System {
+	base: string;
+	batches: BatchLog[];
+	/** Resident memory of the workerd processes of this system, in bytes. */
+	rss: () => number;
+	stop: () => Promise<void>;
+}
+
+async function startSystem(state: string): Promise<System> {
+	if (!existsSync(join(REPO, "dashboard/dist/index.html"))) spawnSync(process.execPath, ["dashboard/build.mjs"], { stdio: "inherit" });
+	copySentenceEncoderAssets();
+	const [port, inspector] = [await freePort(), await freePort()];
+	const configs = ["workers/dev-gateway/wrangler.toml", "workers/ingest/wrangler.toml", "workers/api/wrangler.toml", detectConfig(state)];
+	const dev = spawn("npx", ["wrangler", "dev", ...configs.flatMap((c) => ["-c", c]), "--persist-to", state, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector), "--show-interactive-dev-session=false"], {
+		cwd: REPO,
+		env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true", WRANGLER_REGISTRY_PATH: join(state, "dev-registry") },
+		stdio: ["ignore", "pipe", "pipe"],
+		detached: true,
+	});
+	const batches: BatchLog[] = [];
+	let tail = "";
+	let pending = "";
+	const onData = (d: Buffer) => {
+		tail = (tail + d).slice(-4000);
+		pending += d;
+		const lines = pending.split("\n");
+		pending = lines.pop()!;
+		for (const line of lines) {
+			const at = line.indexOf("d1-counters {");
+			if (at >= 0) batches.push({ at: performance.now(), ...(JSON.parse(line.slice(at + "d1-counters ".length)) as Omit<BatchLog, "at">) });
+		}
+	};
+	dev.stdout.on("data", onData);
+	dev.stderr.on("data", (d: Buffer) => (tail = (tail + d).slice(-4000)));
+	const exited = new Promise<void>((r) => dev.on("exit", () => r()));
+	const base = `http://127.0.0.1:${port}`;
+	const until = Date.now() + 180_000;
+	for (;;) {
+		const ok = await Promise.all(["/v1/health", "/api/health"].map((p) => fetch(base + p).then((r) => r.ok, () => false)));
+		if (ok.every(Boolean)) break;
+		if (Date.now() > until || dev.exitCode !== null) throw new Error(`the system did not come up:\n${tail}`);
+		await sleep(500);
+	}
+	const rss = () => {
+		let total = 0;
+		for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+			try {
+				const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+				const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+				if (Number(fields[2]) !== dev.pid || !stat.includes("(workerd)")) continue;
+				total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+			} catch {
+				// gone meanwhile
+			}
+		}
+		return total;
+	};
+	return {
+		base,
+		batches,
+		rss,
+		stop: async () => {
+			try {
+				process.kill(-dev.pid!, "SIGTERM");
+			} catch {
+				// already gone
+			}
+			await Promise.race([exited, sleep(10_000)]);
+		},
+	};
+}
+
+/** Events as an app sends them: half continue stored conversations (u/c ids of bench/seed-d1.ts), half start new ones. */
+function newEvents(prefix: string, n: number, stored: number) {
+	const texts = syntheticEvents(n, prefix.length * 7919 + n);
+	const storedConvos = Math.max(1, Math.floor(stored / 4));
+	return texts.map((t, i) => {
+		const existing = i % 2 === 0;
+		const convo = existing ? `c${(i * 7919) % storedConvos}` : `${prefix}_c${Math.floor(i / 6)}`;
+		return {
+			event_id: `${prefix}_${i}`,
+			user_id: `u${(i * 104729) % SEED_USERS}`,
+			convo_id: convo,
+			event: "chat_message",
+			model: i % 3 ? "gpt-4o" : "gpt-4o-mini",
+			input: `${t.input} (${prefix} ${i})`,
+			output: t.output,
+			properties: { plan: i % 4 ? "free" : "pro", release: "2.0.0", prompt_version: "v7" },
+			...(i % 5 === 0 ? { tool_calls: [{ name: "search_docs", input: { q: t.input.slice(0, 40) }, output: "[]", error: null, duration_ms: 120 }] } : {}),
+		};
+	});
+}
+
+async function post(base: string, events: unknown[]): Promise<number> {
+	for (let attempt = 0; ; attempt++) {
+		const res = await fetch(`${base}/v1/events`, { method: "POST", headers: { authorization: `Bearer ${WRITE_KEY}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
+		await res.arrayBuffer();
+		if (res.status === 202) return events.length;
+		if ((res.status === 503 || res.status === 429) && attempt < 30) {
+			await sleep(Number(res.headers.get("retry-after") ?? 1) * 1000);
+			continue;
+		}
+		throw new Error(`POST /v1/events -> ${res.status}`);
+	}
+}
+
+/** Posts in batches of 100, four requests at a time. */
+async function sendAll(base: string, events: unknown[]) {
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: 4 }, async () => {
+			while (next * BATCH < events.length) {
+				const b = next++;
+				await post(base, events.slice(b * BATCH, (b + 1) * BATCH));
+			}
+		}),
+	);
+}
+
+const eventsQueue = (b: BatchLog) => b.queue === "barometer-events";
+const storedSince = (sys: System, from: number) => sys.batches.slice(from).filter(eventsQueue).reduce((n, b) => n + b.messages, 0);
+
+/** Waits until the consumer has finished batches holding `n` messages since batch index `from`; returns when the last one ended. */
+async function drained(sys: System, from: number, n: number, timeoutMs = 1_800_000): Promise<number> {
+	const until = Date.now() + timeoutMs;
+	while (storedSince(sys, from) < n) {
+		if (Date.now() > until) throw new Error(`only ${storedSince(sys, from)} of ${n} events stored after ${timeoutMs / 1000} s`);
+		await sleep(100);
+	}
+	return sys.batches.filter(eventsQueue).at(-1)!.at;
+}
+
+interface SizeResult {
+	stored: number;
+	seedSeconds: number;
+	megabytes: number;
+	eventsPerSecond: number;
+	drainSeconds: number;
+	/** The machine's 1-minute load average when the drain ended (2 cores: above 2, others were running). */
+	load: number;
+	batches: number;
+	rowsReadPerEvent: number;
+	rowsWrittenPerEvent: number;
+	statementsPerEvent: number;
+	top: { sql: string; calls: number; rowsReadPerEvent: number; rowsWrittenPerEvent: number }[];
+	memory?: MemoryResult;
+}
+
+interface MemoryResult {
+	idleMb: number;
+	steadySeconds: number;
+	burstSeconds: number;
+	steadyRate: number;
+	steadyPeakMb: number;
+	burstRate: number;
+	burstEvents: number;
+	burstPeakMb: number;
+	burstDrainSeconds: number;
+	afterMb: number;
+}
+
+/** Steady arrivals at `rate`, then 10x for a few seconds, both open loop; peak RSS of workerd in each phase. */
+async function memoryUnderBurst(sys: System, rate: number, stored: number, opts: DrainScaleOptions): Promise<MemoryResult> {
+	const mb = (b: number) => Math.round(b / 2 ** 20);
+	const idle = sys.rss();
+	let peak = idle;
+	const sampler = setInterval(() => (peak = Math.max(peak, sys.rss())), 200);
+	const openLoop = async (prefix: string, perSecond: number, seconds: number) => {
+		const requests = Math.max(1, Math.round((perSecond * seconds) / BATCH));
+		const events = newEvents(prefix, requests * BATCH, stored);
+		const start = performance.now();
+		await Promise.all(
+			Array.from({ length: requests }, async (_, r) => {
+				await sleep(Math.max(0, start + (r * BATCH * 1000) / perSecond - performance.now()));
+				await post(sys.base, events.slice(r * BATCH, (r + 1) * BATCH));
+			}),
+		);
+		return requests * BATCH;
+	};
+	try {
+		let from = sys.batches.length;
+		const steadyEvents = await openLoop("steady", rate, opts.steadySeconds);
+		await drained(sys, from, steadyEvents);
+		const steadyPeak = peak;
+		from = sys.batches.length;
+		const burstStart = performance.now();
+		const burstEvents = await openLoop("burst", rate * 10, opts.burstSeconds);
+		const end = await drained(sys, from, burstEvents);
+		return {
+			idleMb: mb(idle),
+			steadySeconds: opts.steadySeconds,
+			burstSeconds: opts.burstSeconds,
+			steadyRate: Math.round(rate),
+			steadyPeakMb: mb(steadyPeak),
+			burstRate: Math.round(rate * 10),
+			burstEvents,
+			burstPeakMb: mb(peak),
+			burstDrainSeconds: Math.round((end - burstStart) / 100) / 10,
+			afterMb: mb(sys.rss()),
+		};
+	} finally {
+		clearInterval(sampler);
+	}
+}
+
+async function measure(stored: number, opts: DrainScaleOptions): Promise<SizeResult> {
+	const state = mkdtempSync(join(tmpdir(), "barometer-drain-scale-"));
+	console.error(`[${stored}] state ${state}: seeding`);
+	const seeded = await seedD1({ repo: REPO, state, events: stored, keys: [{ kind: "write", key: WRITE_KEY }] });
+	console.error(`[${stored}] seeded in ${seeded.seconds.toFixed(1)} s (${seeded.megabytes.toFixed(0)} MB); starting the system`);
+	const sys = await startSystem(state);
+	try {
+		// Warm-up: the isolate, the sentence encoder's weights and the first batch's costs stay out of the rate.
+		let from = sys.batches.length;
+		await sendAll(sys.base, newEvents("warm", WARM_UP, stored));
+		await drained(sys, from, WARM_UP);
+		if (!sys.batches.some((b) => b.counted)) throw new Error("the detect worker logged no D1 counters: workerd's D1 binding changed shape (workers/detect/src/d1-counters.ts)");
+		from = sys.batches.length;
+		const start = performance.now();
+		await sendAll(sys.base, newEvents(`new${stored}`, opts.send, stored));
+		const end = await drained(sys, from, opts.send);
+		const measured = sys.batches.slice(from).filter(eventsQueue);
+		const events = measured.reduce((n, b) => n + b.messages, 0);
+		const byStatement = new Map<string, { calls: number; rowsRead: number; rowsWritten: number }>();
+		for (const b of measured)
+			for (const s of b.byStatement) {
+				const t = byStatement.get(s.sql) ?? { calls: 0, rowsRead: 0, rowsWritten: 0 };
+				byStatement.set(s.sql, { calls: t.calls + s.calls, rowsRead: t.rowsRead + s.rowsRead, rowsWritten: t.rowsWritten + s.rowsWritten });
+			}
+		const per = (x: number) => Math.round((x / events) * 100) / 100;
+		const result: SizeResult = {
+			stored,
+			seedSeconds: Math.round(seeded.seconds),
+			megabytes: Math.round(seeded.megabytes),
+			eventsPerSecond: Math.round(opts.send / ((end - start) / 1000)),
+			drainSeconds: Math.round((end - start) / 100) / 10,
+			load: Math.round(loadavg()[0]! * 10) / 10,
+			batches: measured.length,
+			rowsReadPerEvent: per(measured.reduce((n, b) => n + b.rowsRead, 0)),
+			rowsWrittenPerEvent: per(measured.reduce((n, b) => n + b.rowsWritten, 0)),
+			statementsPerEvent: per(measured.reduce((n, b) => n + b.statements, 0)),
+			top: [...byStatement]
+				.sort((a, b) => b[1].rowsRead - a[1].rowsRead)
+				.slice(0, 8)
+				.map(([sql, s]) => ({ sql, calls: s.calls, rowsReadPerEvent: per(s.rowsRead), rowsWrittenPerEvent: per(s.rowsWritten) })),
+		};
+		console.error(`[${stored}] ${JSON.stringify(result)}`);
+		if (stored === opts.memoryAt) {
+			result.memory = await memoryUnderBurst(sys, result.eventsPerSecond, stored, opts);
+			console.error(`[${stored}] memory ${JSON.stringify(result.memory)}`);
+		}
+		return result;
+	} finally {
+		await sys.stop();
+		if (!process.argv.includes("--keep")) rmSync(state, { recursive: true, force: true });
+	}
+}
+
+export function drainTables(results: SizeResult[]): string {
+	const base = results[0]!;
+	const lines = [
+		"| stored events | drain rate (events/s) | vs first size | rows read / event | rows written / event | statements / event | batches | load average |",
+		"|---|---|---|---|---|---|---|---|",
+		...results.map((r) => `| ${r.stored.toLocaleString("en")} | ${r.eventsPerSecond} | ${((r.eventsPerSecond / base.eventsPerSecond) * 100).toFixed(0)}% | ${r.rowsReadPerEvent} | ${r.rowsWrittenPerEvent} | ${r.statementsPerEvent} | ${r.batches} | ${r.load} |`),
+		"",
+		"Rows read per event by statement (largest first), per size:",
+		"",
+		"| statement (first 160 characters) | " + results.map((r) => `${r.stored.toLocaleString("en")} stored`).join(" | ") + " |",
+		"|---|" + results.map(() => "---|").join(""),
+	];
+	const sqls = [...new Set(results.flatMap((r) => r.top.map((t) => t.sql)))];
+	for (const sql of sqls) lines.push(`| \`${sql.replace(/\|/g, "\\|")}\` | ${results.map((r) => r.top.find((t) => t.sql === sql)?.rowsReadPerEvent ?? "-").join(" | ")} |`);
+	for (const r of results.filter((x) => x.memory)) {
+		const m = r.memory!;
+		lines.push(
+			"",
+			`Memory at ${r.stored.toLocaleString("en")} stored (RSS of workerd): idle ${m.idleMb} MB; steady ${m.steadyRate} events/s for ${m.steadySeconds} s: peak ${m.steadyPeakMb} MB; ` +
+				`burst ${m.burstRate} events/s for ${m.burstSeconds} s (${m.burstEvents} events): peak ${m.burstPeakMb} MB, drained ${m.burstDrainSeconds} s after the burst began; after: ${m.afterMb} MB.`,
+		);
+	}
+	return lines.join("\n");
+}
+
+export async function drainScale(opts: DrainScaleOptions): Promise<{ results: SizeResult[]; table: string }> {
+	const results: SizeResult[] = [];
+	for (const size of opts.sizes) results.push(await measure(size, opts));
+	return { results, table: drainTables(results) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	const arg = (name: string, fallback: string) => {
+		const i = process.argv.indexOf(`--${name}`);
+		return i > 0 ? process.argv[i + 1]! : fallback;
+	};
+	const sizes = arg("stored", "10000,100000").split(",").map(Number);
+	const out = arg("out", "");
+	drainScale({ sizes, send: Number(arg("send", "3000")), steadySeconds: Number(arg("steady-s", "15")), burstSeconds: Number(arg("burst-s", "5")), memoryAt: Number(arg("memory-at", String(sizes[0]))) })
+		.then(({ table }) => {
+			console.log(table);
+			if (out) writeFileSync(out, table + "\n");
+		})
+		.catch((err) => {
+			console.error(err);
+			process.exit(1);
+		});
+}
