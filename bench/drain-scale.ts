@@ -151,6 +151,15 @@ async function startSystem(state: string): Promise<System> {
 				// already gone
 			}
 			await Promise.race([exited, sleep(10_000)]);
+			// workerd outlives npx for a moment and writes into the state: wait for the whole group to go.
+			for (let i = 0; i < 100; i++) {
+				try {
+					process.kill(-dev.pid!, 0);
+				} catch {
+					return;
+				}
+				await sleep(100);
+			}
 		},
 	};
 }
