@@ -54,6 +54,8 @@ export interface IssueDetail extends Omit<IssueListItem, "daily_users" | "trend"
 	series: { day: string; events: number; users: number }[];
 	hourly: { hour: string; events: number; users: number }[];
 	breakdowns: {
+		/** The events the breakdowns are read from: the issue's most recent, at most 1,000. */
+		sample: { events: number; users: number };
 		model: BreakdownRow[];
 		intent: BreakdownRow[];
 		properties: Record<string, BreakdownRow[]>;

@@ -123,14 +123,16 @@ function Breakdowns({ issue }: { issue: IssueDetail }) {
 		["Tool", b.tools.map((t) => ({ value: t.error ? `${t.name}: ${t.error}` : t.name, users: t.users, events: t.events }))],
 		...Object.entries(b.traits).map(([k, v]) => [`user ${k}`, rows(v)] as [string, ReturnType<typeof rows>]),
 	];
+	const sampled = b.sample.events < issue.events;
 	return (
 		<div class="breakdowns">
+			{sampled && <p class="muted">From the latest {b.sample.events.toLocaleString("en")} of {issue.events.toLocaleString("en")} events.</p>}
 			{sections
 				.filter(([, r]) => r.length > 0)
 				.map(([title, r]) => (
 					<div key={title}>
 						<h3>{title}</h3>
-						<BarList rows={r} total={issue.users} label={`Users by ${title}`} />
+						<BarList rows={r} total={sampled ? b.sample.users : issue.users} label={`Users by ${title}`} />
 					</div>
 				))}
 		</div>

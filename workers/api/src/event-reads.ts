@@ -104,8 +104,16 @@ const intentsByEvent = (db: Db, projectId: string, ids: string[]) =>
 		(r) => ({ id: r.id, name: r.name }),
 	);
 
-const detectionsByEvent = (db: Db, projectId: string, ids: string[]) =>
-	groupByEvent(db.select().from(schema.detections).where(ofEvents(schema.detections, projectId, ids)).orderBy(asc(schema.detections.signal)), detectionView);
+/**
+ * Detections of a page of events, by their primary key (project, event, signal), then ordered by
+ * signal here: an ORDER BY signal in SQL made the planner walk the project's (project, signal,
+ * time) index instead, every detection of the project (0.9 s at 1M events).
+ */
+export const detectionsOfEvents = (db: Db, projectId: string, ids: string[]) => db.select().from(schema.detections).where(ofEvents(schema.detections, projectId, ids));
+const detectionsByEvent = async (db: Db, projectId: string, ids: string[]) => {
+	const rows = await detectionsOfEvents(db, projectId, ids);
+	return groupByEvent(Promise.resolve(rows.sort((a, b) => (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0))), detectionView);
+};
 
 const signalsByEvent = (db: Db, projectId: string, ids: string[]) =>
 	groupByEvent(db.select().from(signals).where(ofEvents(signals, projectId, ids)).orderBy(asc(signals.timestamp)), signalView);

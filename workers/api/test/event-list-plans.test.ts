@@ -5,7 +5,7 @@ import type { EventPage } from "../../../core/api-types";
 import type { EventFilter } from "../../../core/event-query";
 import * as schema from "../../../db/schema";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
-import { eventListQuery } from "../src/event-reads";
+import { detectionsOfEvents, eventListQuery } from "../src/event-reads";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 9, 1);
@@ -45,6 +45,16 @@ async function insertEvents(rows: { project: string; id: string; ts: number; use
 /** `n` events of many users (u0..u99), one conversation per 4, over the 14 days before T0. */
 const crowd = (project: string, n: number, prefix = "c") =>
 	Array.from({ length: n }, (_, i) => ({ project, id: `${prefix}${i}`, ts: T0 - (i % 14) * DAY - (i % 997) * 1000, user: `u${i % 100}`, convo: `${prefix}_convo${Math.floor(i / 4)}` }));
+
+describe("a page's detections", () => {
+	it("are read by their primary key (project, event), not by walking the project's detections", async () => {
+		const { sql, params } = detectionsOfEvents(drizzle(env.DB, { schema }), "p", ["e1", "e2"]).toSQL();
+		const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+		const p = results.map((r) => r.detail).join("\n");
+		expect(p).toMatch(/SEARCH detections USING (PRIMARY KEY|INDEX sqlite_autoindex_detections_1) \(project_id=\? AND event_id=\?\)/);
+		expect(p).not.toMatch(/detections_project_signal_time_idx/);
+	});
+});
 
 describe("event list plans: a filter by conversation, user or model seeks its own index", () => {
 	const cases = [

@@ -132,8 +132,10 @@ describe("issue breakdowns and priority", () => {
 		// The failing tool on those events is an issue of its own, titled by what goes wrong (a 403: refused access).
 		expect(list.find((i) => i.signal === "tool_failure")?.title).toBe("Contacts API tool is refused access");
 		const { data } = (await (await get(`/api/issues/${contacts.id}`, read)).json()) as {
-			data: { breakdowns: { model: { value: string; events: number }[]; properties: Record<string, { value: string; events: number }[]>; traits: Record<string, { value: string }[]>; tools: { name: string; error: string; events: number }[] } };
+			data: { breakdowns: { sample: { events: number; users: number }; model: { value: string; events: number }[]; properties: Record<string, { value: string; events: number }[]>; traits: Record<string, { value: string }[]>; tools: { name: string; error: string; events: number }[] } };
 		};
+		// Read from the issue's latest events (at most 1,000): here all 4, the base of every share.
+		expect(data.breakdowns.sample).toEqual({ events: 4, users: 4 });
 		expect(data.breakdowns.model.map((m) => [m.value, m.events]).sort()).toEqual([["claude-3", 2], ["gpt-4o", 2]]);
 		expect(data.breakdowns.properties.prompt_version!.map((v) => [v.value, v.events])).toEqual([["v7", 3], ["v8", 1]]);
 		expect(data.breakdowns.traits.plan!.map((v) => v.value)).toEqual(["pro"]);
