@@ -1,4 +1,4 @@
-// `npx tsx bench/api-scale.ts [--events 100000] [--repo .] [--port 8911] [--calls 20] [--budget-s 90] [--seed-only] [--keep]`
+// `npx tsx bench/api-scale.ts [--events 100000] [--repo .] [--port 8911] [--calls 20] [--budget-s 90] [--seed-only] [--keep] [--state <dir>]`
 //
 // API reads at scale: seeds a fresh local D1 with N events shaped like production traffic (2,000
 // users over 30 days, conversations of 2-6 turns, ~15% flagged into issues, every input under an
@@ -8,8 +8,9 @@
 // for a before / after. Rows go straight into the SQLite file behind local D1 (bench/seed-d1.ts),
 // after `wrangler d1 migrations apply`: loading 100k events through the queue takes hours.
 // `--seed-only` prints the SQLite file's path and keeps it (for EXPLAIN / .timer in sqlite3); `--keep` keeps the state.
+// `--state <dir>` reuses a state kept by `--seed-only` or `--keep` (pending migrations applied, no seeding; kept after).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runIn, seedD1 } from "./seed-d1";
@@ -18,16 +19,21 @@ const arg = (name: string, fallback: string) => {
 	const i = process.argv.indexOf(`--${name}`);
 	return i > 0 ? process.argv[i + 1]! : fallback;
 };
-const N = Number(arg("events", "100000"));
-const REPO = resolve(arg("repo", "."));
-const PORT = Number(arg("port", "8911"));
-const CALLS = Number(arg("calls", "20"));
-const BUDGET_MS = Number(arg("budget-s", "90")) * 1000;
+export interface ApiScaleOptions {
+	events: number;
+	/** The checkout whose api worker is measured. */
+	repo?: string;
+	port?: number;
+	calls?: number;
+	budgetSeconds?: number;
+	/** A state kept by an earlier run (`--seed-only`, `--keep`): pending migrations applied, no seeding, kept after. */
+	reuse?: string;
+	seedOnly?: boolean;
+	keep?: boolean;
+}
 const READ_KEY = "bm_read_bench000000000000000000000000000";
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
-const state = mkdtempSync(join(tmpdir(), "barometer-api-scale-"));
-const run = (cmd: string, args: string[]) => runIn(REPO, state, cmd, args);
 
 async function waitFor(url: string, ms: number) {
 	const until = Date.now() + ms;
@@ -44,14 +50,31 @@ async function waitFor(url: string, ms: number) {
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
-async function main() {
+/** Seeds (or reuses) a local D1 of `events` events, serves it with the api worker, times each read route. Returns the table rows. */
+export async function apiScale(opts: ApiScaleOptions): Promise<string[]> {
+	const N = opts.events;
+	const REPO = resolve(opts.repo ?? ".");
+	const PORT = opts.port ?? 8911;
+	const CALLS = opts.calls ?? 20;
+	const BUDGET_MS = (opts.budgetSeconds ?? 90) * 1000;
+	const reused = opts.reuse ?? "";
+	const state = reused ? resolve(reused) : mkdtempSync(join(tmpdir(), "barometer-api-scale-"));
+	const run = (cmd: string, args: string[]) => runIn(REPO, state, cmd, args);
 	console.error(`state ${state}; migrating ${REPO}`);
-	const { file, seconds, megabytes } = await seedD1({ repo: REPO, state, events: N, keys: [{ kind: "read", key: READ_KEY }] });
-	console.error(`seeded ${N} events in ${seconds.toFixed(1)} s (${megabytes.toFixed(0)} MB)`);
+	let file: string;
+	if (reused) {
+		run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state, "-c", "workers/api/wrangler.toml"]);
+		const dir = join(state, "v3", "d1", "miniflare-D1DatabaseObject");
+		file = join(dir, readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite")!);
+	} else {
+		const seeded = await seedD1({ repo: REPO, state, events: N, keys: [{ kind: "read", key: READ_KEY }] });
+		file = seeded.file;
+		console.error(`seeded ${N} events in ${seeded.seconds.toFixed(1)} s (${seeded.megabytes.toFixed(0)} MB)`);
+	}
 
-	if (process.argv.includes("--seed-only")) {
+	if (opts.seedOnly) {
 		console.log(file);
-		return;
+		return [];
 	}
 	const dev = spawn("npx", ["wrangler", "dev", "-c", "workers/api/wrangler.toml", "--persist-to", state, "--port", String(PORT), "--ip", "127.0.0.1", "--inspector-port", String(PORT + 1), "--show-interactive-dev-session=false"], {
 		cwd: REPO,
@@ -91,13 +114,25 @@ async function main() {
 			rows.push(line);
 		}
 		writeFileSync(join(state, "results.md"), rows.join("\n"));
+		return rows;
 	} finally {
 		process.kill(-dev.pid!, "SIGTERM");
-		if (!process.argv.includes("--keep")) rmSync(state, { recursive: true, force: true });
+		if (!opts.keep && !reused) rmSync(state, { recursive: true, force: true });
 	}
 }
 
-main().catch((err) => {
-	console.error(err);
-	process.exit(1);
-});
+if (import.meta.url === `file://${process.argv[1]}`) {
+	apiScale({
+		events: Number(arg("events", "100000")),
+		repo: arg("repo", "."),
+		port: Number(arg("port", "8911")),
+		calls: Number(arg("calls", "20")),
+		budgetSeconds: Number(arg("budget-s", "90")),
+		reuse: arg("state", "") || undefined,
+		seedOnly: process.argv.includes("--seed-only"),
+		keep: process.argv.includes("--keep"),
+	}).catch((err) => {
+		console.error(err);
+		process.exit(1);
+	});
+}

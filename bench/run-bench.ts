@@ -3,8 +3,9 @@
 // detection costs little beside it), the CLI end to end, peak memory, `npm run demo`'s load
 // time when an instance is running (BENCH_DEMO_URL), and the detect worker's drain rate, D1 rows
 // read and written per event and memory under a 10x burst at 10k and 100k stored events
-// (bench/drain-scale.ts; BENCH_SCALE_EVENTS=1000000 adds 1M stored, BENCH_DRAIN=0 skips it).
-// Prints the tables, writes docs/benchmarks.md.
+// (bench/drain-scale.ts; BENCH_SCALE_EVENTS=1000000 adds 1M stored, BENCH_DRAIN=0 skips it), and
+// each API read route's p50 / p95 at 100k stored events (bench/api-scale.ts; BENCH_SCALE_EVENTS
+// adds its sizes there too, BENCH_API=0 skips it). Prints the tables, writes docs/benchmarks.md.
 import { execFileSync } from "node:child_process";
 import { cpus } from "node:os";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nodeDetector } from "../core/detection/node-detector";
 import { useLiteEmbedder } from "../core/embedding/use-lite-node";
+import { apiScale } from "./api-scale";
 import { drainScale } from "./drain-scale";
 import { syntheticEvents } from "./synthetic-events";
 
@@ -98,9 +100,21 @@ if (process.env.BENCH_DRAIN !== "0") {
 	console.log(drainTable);
 	drain = `\n## Detect drain rate, D1 rows per event and memory at scale\n\nbench/drain-scale.ts: the whole system in \`wrangler dev\` on a fresh local D1 holding N stored events, 3,000 new events posted to ingest, timed until the consumer stored them; rows from D1's meta.rows_read / rows_written of every statement the consumer ran.\n\n${drainTable}\n`;
 }
+// API read routes on a seeded local D1 (issue 21): 100k events, and each BENCH_SCALE_EVENTS size (1M: seeding takes minutes).
+let api = "";
+if (process.env.BENCH_API !== "0") {
+	const sizes = [100_000, ...(process.env.BENCH_SCALE_EVENTS ?? "").split(",").filter(Boolean).map(Number)];
+	const sections: string[] = [];
+	for (const events of sizes) {
+		const rows = await apiScale({ events, calls: 20, budgetSeconds: 90 });
+		sections.push(`### ${events.toLocaleString("en")} stored events\n\n| route | status | calls | p50 ms | p95 ms |\n|---|---|---|---|---|\n${rows.join("\n")}`);
+	}
+	api = `\n## API read routes at scale\n\nbench/api-scale.ts: a local D1 seeded with N events (2,000 users over 30 days, ~15% flagged into 60 issues, 40 intents), the api worker in \`wrangler dev\`, each route called over HTTP (p50 / p95 client side).\n\n${sections.join("\n\n")}\n`;
+	console.log(api);
+}
 mkdirSync("docs", { recursive: true });
 writeFileSync(
 	"docs/benchmarks.md",
 	`# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, one process on one core of ${cpus()[0]?.model ?? "an unknown CPU"} (${cpus().length} cores), ` +
-		`the Universal Sentence Encoder Lite on tfjs 4.22's wasm backend (SIMD, one thread). Events are the seeded synthetic chat events of bench/synthetic-events.ts (1-3 earlier turns each), in batches of ${BATCH} as the queue consumer reads them.\n\n${table}\n${drain}`,
+		`the Universal Sentence Encoder Lite on tfjs 4.22's wasm backend (SIMD, one thread). Events are the seeded synthetic chat events of bench/synthetic-events.ts (1-3 earlier turns each), in batches of ${BATCH} as the queue consumer reads them.\n\n${table}\n${drain}${api}`,
 );

@@ -178,13 +178,24 @@ export const ISSUE_SERIES_SQL = {
 	hourly: "SELECT timestamp / 3600000 AS hour, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ?1 AND timestamp >= ?2 GROUP BY hour",
 };
 
+/** An issue's examples are the most similar of its this many most recent events (and its central event). */
+export const EXAMPLE_CANDIDATES = 500;
+
 /**
- * An issue's examples: the central event, then the most similar. The five are chosen from the
- * issue's issue_events rows alone (small rows), and only they are joined to their events (an
- * event is stored before it joins an issue, and deleted with its issue_events rows).
+ * An issue's examples: the central event, then the most similar of its EXAMPLE_CANDIDATES most
+ * recent events (a range of its (issue, time) index; the central event by primary key), so the
+ * cost does not grow with the issue. The five are chosen from issue_events rows alone (small
+ * rows), and only they are joined to their events (an event is stored before it joins an issue,
+ * and deleted with its issue_events rows).
  */
-export const ISSUE_EXAMPLES_SQL = `WITH top AS MATERIALIZED (
-					SELECT project_id, signal, event_id, similarity, timestamp FROM issue_events WHERE issue_id = ?1
+export const ISSUE_EXAMPLES_SQL = `WITH candidates AS MATERIALIZED (
+					SELECT project_id, signal, event_id, similarity, timestamp FROM issue_events INDEXED BY issue_events_issue_time_idx WHERE issue_id = ?1
+					ORDER BY timestamp DESC LIMIT ${EXAMPLE_CANDIDATES}),
+				central AS MATERIALIZED (
+					SELECT x.project_id, x.signal, x.event_id, x.similarity, x.timestamp FROM issues i JOIN issue_events x ON x.project_id = i.project_id AND x.signal = i.signal AND x.event_id = ?2
+					WHERE i.id = ?1 AND x.issue_id = ?1),
+				top AS MATERIALIZED (
+					SELECT * FROM (SELECT * FROM central UNION SELECT * FROM candidates)
 					ORDER BY (event_id = ?2) DESC, similarity DESC, timestamp DESC LIMIT 5)
 				 SELECT e.event_id, e.timestamp, e.user_id, e.convo_id, e.model, e.input, e.output, d.evidence_field, d.evidence_start, d.evidence_end, d.evidence_text
 				 FROM top t JOIN events e ON e.project_id = t.project_id AND e.event_id = t.event_id

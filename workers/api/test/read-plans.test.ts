@@ -67,6 +67,9 @@ describe("API read plans: index seeks and ranges, no scan of what grows with eve
 		await uses("issues.intents", /SEARCH c USING INDEX events_project_convo_time_idx \(project_id=\? AND convo_id=\?\)/);
 		await uses("issue.daily", /SEARCH issue_days USING PRIMARY KEY \(issue_id=\? AND day>\? AND day<\?\)/);
 		await uses("issue.hourly", /issue_events_issue_time_idx \(issue_id=\? AND timestamp>\?\)/);
+		// Examples: the issue's most recent events by time (a bounded range) and its central event by primary key.
+		await uses("issue.examples", /SEARCH issue_events USING INDEX issue_events_issue_time_idx \(issue_id=\?\)/);
+		await uses("issue.examples", /SEARCH x USING (PRIMARY KEY|INDEX sqlite_autoindex_issue_events_1) \(project_id=\? AND signal=\? AND event_id=\?\)/);
 		await uses("issue.markers", /SEARCH first_seen_values USING INDEX first_seen_values_time_idx \(project_id=\? AND first_seen>\? AND first_seen<\?\)/);
 		await uses("matrix.intentUsers", /COVERING INDEX event_intents_intent_idx \(intent_id=\? AND day>\? AND day<\?\)/);
 		await uses("matrix.implicit", /COVERING INDEX event_intents_project_day_idx \(project_id=\? AND day>\? AND day<\?\)/);
