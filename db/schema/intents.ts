@@ -44,6 +44,28 @@ export const eventIntents = sqliteTable(
 	],
 );
 
+/**
+ * The intent x signal matrix's rows: per project, UTC day, intent, signal and user, how many of
+ * the user's events of that intent had that signal (a detection, or explicit feedback on the
+ * event). Kept by SQLite triggers (migration 0019) on detections, signals and event_intents: a
+ * signal or detection adds to its event's intent, an intent assigned later adds its event's
+ * signals, an intent moved (merge, split) moves them, a deletion takes them out. The matrix reads
+ * the window's rows, one per (intent, signal, user, day) however many events: bounded by the
+ * flagged users and days, never by all events. WITHOUT ROWID in the migration.
+ */
+export const intentSignalDays = sqliteTable(
+	"intent_signal_days",
+	{
+		projectId: text("project_id").notNull(),
+		day: integer("day").notNull(),
+		intentId: text("intent_id").notNull(),
+		signal: text("signal").notNull(),
+		userId: text("user_id").notNull(),
+		events: integer("events").notNull().default(0),
+	},
+	(t) => [primaryKey({ columns: [t.projectId, t.day, t.intentId, t.signal, t.userId] })],
+);
+
 /** Inputs not close to any intent yet. */
 export const intentCandidates = sqliteTable(
 	"intent_candidates",

@@ -33,24 +33,17 @@ export async function listIntents(db: D1Database, projectId: string, fromDay: nu
 
 /**
  * The intent matrix's statements (tests run EXPLAIN QUERY PLAN on them): the intents' users from
- * the covering (intent, day, user) index, and the window's event_intents rows from the covering
- * (project, day, …) index, each probing its event's detections and signals by primary key.
+ * the covering (intent, day, user) index of event_intents; the signal cells and each intent's users
+ * with a negative signal from intent_signal_days (one row per day, intent, signal and user, kept by
+ * triggers: migration 0019), the window's rows by its primary key.
  */
 export const INTENT_MATRIX_SQL = {
 	intentUsers:
 		"SELECT i.id, i.name, i.achievable_delta, i.strategic_relevance, count(DISTINCT e.user_id) AS users FROM intents i LEFT JOIN event_intents e ON e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1 GROUP BY i.id",
-	implicit: `SELECT e.intent_id, d.signal, count(DISTINCT e.user_id) AS users FROM event_intents e INDEXED BY event_intents_project_day_idx
-				 JOIN detections d ON d.project_id = e.project_id AND d.event_id = e.event_id
-				 WHERE e.project_id = ?1 AND e.day BETWEEN ?2 AND ?3 GROUP BY e.intent_id, d.signal`,
-	explicit: `SELECT e.intent_id, s.signal, count(DISTINCT e.user_id) AS users FROM event_intents e INDEXED BY event_intents_project_day_idx
-				 JOIN signals s ON s.project_id = e.project_id AND s.event_id = e.event_id
-				 WHERE e.project_id = ?1 AND e.day BETWEEN ?2 AND ?3 GROUP BY e.intent_id, s.signal`,
+	cells: "SELECT intent_id, signal, count(DISTINCT user_id) AS users FROM intent_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY intent_id, signal",
 	// Users of the intent with any negative signal, implicit or explicit: the volume in its priority.
-	negativeUsers: `SELECT e.intent_id, count(DISTINCT e.user_id) AS users FROM event_intents e INDEXED BY event_intents_project_day_idx
-				 WHERE e.project_id = ?1 AND e.day BETWEEN ?2 AND ?3 AND (
-					EXISTS (SELECT 1 FROM detections d WHERE d.project_id = e.project_id AND d.event_id = e.event_id AND d.signal IN (SELECT value FROM json_each(?4)))
-					OR EXISTS (SELECT 1 FROM signals s WHERE s.project_id = e.project_id AND s.event_id = e.event_id AND s.signal IN (SELECT value FROM json_each(?4))))
-				 GROUP BY e.intent_id`,
+	negativeUsers: `SELECT intent_id, count(DISTINCT user_id) AS users FROM intent_signal_days
+				 WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 AND signal IN (SELECT value FROM json_each(?4)) GROUP BY intent_id`,
 };
 
 /**
@@ -60,17 +53,16 @@ export const INTENT_MATRIX_SQL = {
 export async function intentSignalMatrix(db: D1Database, projectId: string, fromDay: number, toDay: number) {
 	const negative = JSON.stringify(NEGATIVE_SIGNAL_NAMES);
 	const q = INTENT_MATRIX_SQL;
-	const [intentUsers, implicit, explicit, negativeUsers] = await db.batch([
+	const [intentUsers, signalCells, negativeUsers] = await db.batch([
 		db.prepare(q.intentUsers).bind(projectId, fromDay, toDay),
-		db.prepare(q.implicit).bind(projectId, fromDay, toDay),
-		db.prepare(q.explicit).bind(projectId, fromDay, toDay),
+		db.prepare(q.cells).bind(projectId, fromDay, toDay),
 		db.prepare(q.negativeUsers).bind(projectId, fromDay, toDay, negative),
 	]);
 	const negativeByIntent = new Map((negativeUsers!.results as { intent_id: string; users: number }[]).map((r) => [r.intent_id, r.users]));
 	const cells = new Map<string, Record<string, number>>();
-	for (const r of [...(implicit!.results as { intent_id: string; signal: string; users: number }[]), ...(explicit!.results as { intent_id: string; signal: string; users: number }[])]) {
+	for (const r of signalCells!.results as { intent_id: string; signal: string; users: number }[]) {
 		const row = cells.get(r.intent_id) ?? {};
-		row[r.signal] = Math.max(row[r.signal] ?? 0, r.users);
+		row[r.signal] = r.users;
 		cells.set(r.intent_id, row);
 	}
 	type IntentRow = { id: string; name: string; users: number; achievable_delta: number; strategic_relevance: number };

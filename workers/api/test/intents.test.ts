@@ -1,11 +1,17 @@
 import { SELF, env } from "cloudflare:test";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import type { EventDetail } from "../../../core/api-types";
 import { issuePorts } from "../../detect/src/consume-batch";
 import { maintainIssues } from "../../detect/src/issue-maintenance";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { detectBindings, ev, sig, store } from "./seed-events";
+
+// Every test here ends with the trigger-kept aggregates (issue_days, issue_user_days, intent_signal_days) equal to a recount.
+afterEach(async () => {
+	await expectAggregatesMatch();
+});
 
 const T = Date.now() - 3_600_000;
 const REFUND = ["I want a refund for my order", "how do I get a refund", "please refund my last payment", "can I get a refund for this purchase"];

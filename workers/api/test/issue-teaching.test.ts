@@ -1,6 +1,6 @@
 import { SELF, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectIssueAggregatesMatch } from "../../shared/test/issue-aggregates";
+import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { issuePorts } from "../../detect/src/consume-batch";
 import { maintainIssues } from "../../detect/src/issue-maintenance";
 import { seedAdminKey } from "../../shared/test/admin-key";
@@ -8,9 +8,9 @@ import { authed, seedProject, type TestProject } from "../../shared/test/seed-pr
 import { detectBindings, ev, store } from "./seed-events";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 
-// Every test here ends with the issues' per-day aggregates equal to a recount of issue_events (migration 0017's triggers).
+// Every test here ends with the trigger-kept aggregates (issue_days, issue_user_days, intent_signal_days) equal to a recount.
 afterEach(async () => {
-	await expectIssueAggregatesMatch();
+	await expectAggregatesMatch();
 });
 
 const T = Date.now() - 3_600_000;

@@ -1,14 +1,14 @@
 import { SELF } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectIssueAggregatesMatch } from "../../shared/test/issue-aggregates";
+import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { ev, sig, store } from "./seed-events";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 
-// Every test here ends with the issues' per-day aggregates equal to a recount of issue_events (migration 0017's triggers).
+// Every test here ends with the trigger-kept aggregates (issue_days, issue_user_days, intent_signal_days) equal to a recount.
 afterEach(async () => {
-	await expectIssueAggregatesMatch();
+	await expectAggregatesMatch();
 });
 
 const DAY = 86_400_000;

@@ -72,7 +72,8 @@ describe("API read plans: index seeks and ranges, no scan of what grows with eve
 		await uses("issue.examples", /SEARCH x USING (PRIMARY KEY|INDEX sqlite_autoindex_issue_events_1) \(project_id=\? AND signal=\? AND event_id=\?\)/);
 		await uses("issue.markers", /SEARCH first_seen_values USING INDEX first_seen_values_time_idx \(project_id=\? AND first_seen>\? AND first_seen<\?\)/);
 		await uses("matrix.intentUsers", /COVERING INDEX event_intents_intent_idx \(intent_id=\? AND day>\? AND day<\?\)/);
-		await uses("matrix.implicit", /COVERING INDEX event_intents_project_day_idx \(project_id=\? AND day>\? AND day<\?\)/);
+		await uses("matrix.cells", /SEARCH intent_signal_days USING PRIMARY KEY \(project_id=\? AND day>\? AND day<\?\)/);
+		await uses("matrix.negativeUsers", /SEARCH intent_signal_days USING PRIMARY KEY \(project_id=\? AND day>\? AND day<\?\)/);
 		await uses("rates.volume", /SEARCH event_days USING .*\(project_id=\? AND day>\? AND day<\?\)/);
 		await uses("events.list", /SEARCH events USING INDEX events_project_time_idx \(project_id=\? AND timestamp>\? AND timestamp<\?\)/);
 		for (const name of ["rates.volume", "issue.markers"]) expect(await plan(q[name]!.sql, q[name]!.binds)).not.toMatch(/\bevents\b(?!_)/);

@@ -1,6 +1,6 @@
 import { SELF, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectIssueAggregatesMatch } from "../../shared/test/issue-aggregates";
+import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import type { QueueMessage } from "../../../core/queue-messages";
 import { issuePorts } from "../../detect/src/consume-batch";
 import { maintainIssues } from "../../detect/src/issue-maintenance";
@@ -12,9 +12,9 @@ import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { detectBindings, ev, sig, store } from "./seed-events";
 
-// Every test here ends with the issues' per-day aggregates equal to a recount of issue_events (migration 0017's triggers).
+// Every test here ends with the trigger-kept aggregates (issue_days, issue_user_days, intent_signal_days) equal to a recount.
 afterEach(async () => {
-	await expectIssueAggregatesMatch();
+	await expectAggregatesMatch();
 });
 
 const T = Date.now() - 3_600_000;

@@ -1,13 +1,13 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectIssueAggregatesMatch } from "../../shared/test/issue-aggregates";
+import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import worker from "../src/index";
 import { countRows } from "../../shared/test/seed-project";
 import { batchOf, delivery, eventMessage, recordingBatch } from "./messages";
 
-// Every test here ends with the issues' per-day aggregates equal to a recount of issue_events (migration 0017's triggers).
+// Every test here ends with the trigger-kept aggregates (issue_days, issue_user_days, intent_signal_days) equal to a recount.
 afterEach(async () => {
-	await expectIssueAggregatesMatch();
+	await expectAggregatesMatch();
 });
 
 // Storage is shared by the tests of a file, so each test writes under its own project.

@@ -1,14 +1,14 @@
 import { createExecutionContext, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectIssueAggregatesMatch } from "../../shared/test/issue-aggregates";
+import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { countRows } from "../../shared/test/seed-project";
 import worker from "../src/index";
 import { batchOf, eventMessage } from "./messages";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 
-// Every test here ends with the issues' per-day aggregates equal to a recount of issue_events (migration 0017's triggers).
+// Every test here ends with the trigger-kept aggregates (issue_days, issue_user_days, intent_signal_days) equal to a recount.
 afterEach(async () => {
-	await expectIssueAggregatesMatch();
+	await expectAggregatesMatch();
 });
 
 let PROJECT = "";

@@ -1,6 +1,6 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectIssueAggregatesMatch } from "../../shared/test/issue-aggregates";
+import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { topicText } from "../../../core/detection/signal-vocabulary";
 import { unitMean } from "../../../core/embedding/embedder";
 import { sentenceEncoder } from "../../shared/src/sentence-encoder";
@@ -12,9 +12,9 @@ import { promoteCandidates } from "../src/issue-grouping";
 import { batchOf, eventMessage } from "./messages";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 
-// Every test here ends with the issues' per-day aggregates equal to a recount of issue_events (migration 0017's triggers).
+// Every test here ends with the trigger-kept aggregates (issue_days, issue_user_days, intent_signal_days) equal to a recount.
 afterEach(async () => {
-	await expectIssueAggregatesMatch();
+	await expectAggregatesMatch();
 });
 
 let PROJECT = "";

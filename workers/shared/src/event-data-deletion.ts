@@ -97,7 +97,7 @@ export async function deleteEventRound(ports: DeletionPorts, projectId: string, 
 	counts.vectors += exemplarIds.length;
 	const issues = JSON.stringify(ids(issueRows!.results));
 	const intents = JSON.stringify([...new Set(ids(intentRows!.results))]);
-	const byEvent = (table: DeletionTable) => [table, db.prepare(`DELETE FROM ${table} WHERE project_id = ? AND event_id IN ${IDS}`).bind(projectId, events)] as const;
+	const byEvent = (table: DeletionTable) => [table, db.prepare(`DELETE FROM ${table} WHERE project_id = ? AND event_id IN ${IDS} RETURNING 1`).bind(projectId, events)] as const;
 	const deletes = [
 		// every_match alerts carry the event's text and user id; keyed by rule and "match:<event>:<signal>".
 		[
@@ -106,12 +106,12 @@ export async function deleteEventRound(ports: DeletionPorts, projectId: string, 
 				.prepare(
 					`DELETE FROM alert_deliveries WHERE rule_id IN (SELECT id FROM alert_rules WHERE project_id = ?) AND dedupe_key IN (
 						SELECT 'match:' || event_id || ':' || signal FROM detections WHERE project_id = ? AND event_id IN ${IDS}
-						UNION ALL SELECT 'match:' || event_id || ':' || signal FROM signals WHERE project_id = ? AND event_id IN ${IDS})`,
+						UNION ALL SELECT 'match:' || event_id || ':' || signal FROM signals WHERE project_id = ? AND event_id IN ${IDS}) RETURNING 1`,
 				)
 				.bind(projectId, projectId, events, projectId, events),
 		],
-		["issue_events", db.prepare(`DELETE FROM issue_events WHERE project_id = ? AND signal IN ${SIGNALS} AND event_id IN ${IDS}`).bind(projectId, projectId, projectId, events, events)],
-		["issue_candidates", db.prepare(`DELETE FROM issue_candidates WHERE project_id = ? AND signal IN ${SIGNALS} AND event_id IN ${IDS}`).bind(projectId, projectId, projectId, events, events)],
+		["issue_events", db.prepare(`DELETE FROM issue_events WHERE project_id = ? AND signal IN ${SIGNALS} AND event_id IN ${IDS} RETURNING 1`).bind(projectId, projectId, projectId, events, events)],
+		["issue_candidates", db.prepare(`DELETE FROM issue_candidates WHERE project_id = ? AND signal IN ${SIGNALS} AND event_id IN ${IDS} RETURNING 1`).bind(projectId, projectId, projectId, events, events)],
 		byEvent("issue_exemplars"),
 		byEvent("tool_calls"),
 		byEvent("signals"),
@@ -119,8 +119,8 @@ export async function deleteEventRound(ports: DeletionPorts, projectId: string, 
 		byEvent("event_intents"),
 		byEvent("intent_candidates"),
 		// A body still parked (its message not consumed yet) would store the event again.
-		["queued_payloads", db.prepare(`DELETE FROM queued_payloads WHERE project_id = ? AND coalesce(json_extract(body, '$.event.event_id'), json_extract(body, '$.signal.event_id')) IN ${IDS}`).bind(projectId, events)],
-		["events", db.prepare(`DELETE FROM events WHERE project_id = ? AND event_id IN ${IDS}`).bind(projectId, events)],
+		["queued_payloads", db.prepare(`DELETE FROM queued_payloads WHERE project_id = ? AND coalesce(json_extract(body, '$.event.event_id'), json_extract(body, '$.signal.event_id')) IN ${IDS} RETURNING 1`).bind(projectId, events)],
+		["events", db.prepare(`DELETE FROM events WHERE project_id = ? AND event_id IN ${IDS} RETURNING 1`).bind(projectId, events)],
 	] as const;
 	const emptyIssues = `SELECT id FROM issues i WHERE i.project_id = ? AND i.id IN ${IDS} AND NOT EXISTS (SELECT 1 FROM issue_events e WHERE e.issue_id = i.id)`;
 	const emptyIntents = `SELECT id FROM intents i WHERE i.project_id = ? AND i.id IN ${IDS} AND NOT EXISTS (SELECT 1 FROM event_intents e WHERE e.intent_id = i.id)`;
@@ -128,7 +128,7 @@ export async function deleteEventRound(ports: DeletionPorts, projectId: string, 
 		db.prepare(`SELECT id FROM issues WHERE id IN (${emptyIssues}) UNION ALL SELECT id FROM issue_exemplars WHERE issue_id IN (${emptyIssues}) UNION ALL ${emptyIntents}`).bind(projectId, issues, projectId, issues, projectId, intents),
 		db.prepare(`DELETE FROM issue_exemplars WHERE issue_id IN (${emptyIssues})`).bind(projectId, issues),
 		db.prepare(`DELETE FROM issue_state_changes WHERE issue_id IN (${emptyIssues})`).bind(projectId, issues),
-		db.prepare(`DELETE FROM issues WHERE id IN (${emptyIssues})`).bind(projectId, issues),
+		db.prepare(`DELETE FROM issues WHERE id IN (${emptyIssues}) RETURNING 1`).bind(projectId, issues),
 		db.prepare(
 			`UPDATE issues SET
 				first_seen = (SELECT min(timestamp) FROM issue_events e WHERE e.issue_id = issues.id),
@@ -147,10 +147,11 @@ export async function deleteEventRound(ports: DeletionPorts, projectId: string, 
 	const hold = opts.keepAggregates ? [db.prepare("INSERT OR IGNORE INTO aggregate_holds (id) VALUES (1)")] : [];
 	const release = opts.keepAggregates ? [db.prepare("DELETE FROM aggregate_holds")] : [];
 	const results = (await db.batch([...hold, ...deletes.map(([, s]) => s), ...release, ...settle])).slice(hold.length);
-	deletes.forEach(([table], i) => (counts[table] += results[i]!.meta.changes));
+	// Counted from RETURNING: D1's meta.changes also counts the rows the aggregates' triggers changed.
+	deletes.forEach(([table], i) => (counts[table] += results[i]!.results.length));
 	const settled = results.slice(deletes.length + release.length);
 	const gone = ids((settled[0]!.results ?? []) as { id: string }[]);
-	counts.issues += settled[3]!.meta.changes;
+	counts.issues += settled[3]!.results.length;
 	counts.intents += results.at(-1)!.meta.changes;
 	// A centre left behind is also dropped by the grouper when it next matches it (its issue is gone).
 	if (gone.length) await index.deleteByIds(gone);
@@ -223,12 +224,13 @@ const ROW_KEYS = {
 /** Deletes up to ROWS_PER_STATEMENT rows a statement selects by key (tables not keyed by event), counting them. */
 async function deleteRows(db: D1Database, counts: DeletionCounts, table: keyof typeof ROW_KEYS, where: string, ...params: unknown[]): Promise<number> {
 	const key = ROW_KEYS[table];
-	const { meta } = await db
-		.prepare(`DELETE FROM ${table} WHERE ${key} IN (SELECT ${key.replace(/[()]/g, "")} FROM ${table} WHERE ${where} LIMIT ${ROWS_PER_STATEMENT})`)
+	// Counted from RETURNING: D1's meta.changes also counts rows the aggregates' triggers changed.
+	const { results } = await db
+		.prepare(`DELETE FROM ${table} WHERE ${key} IN (SELECT ${key.replace(/[()]/g, "")} FROM ${table} WHERE ${where} LIMIT ${ROWS_PER_STATEMENT}) RETURNING 1`)
 		.bind(...params)
-		.run();
-	counts[table] += meta.changes;
-	return meta.changes;
+		.all();
+	counts[table] += results.length;
+	return results.length;
 }
 
 /**

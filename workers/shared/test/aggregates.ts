@@ -2,14 +2,16 @@ import { env } from "cloudflare:test";
 import { expect } from "vitest";
 
 /**
- * The issues' per-day aggregates (issue_days, issue_user_days and the negative flag on
- * issue_events, kept by the triggers of migration 0017) against a recount from issue_events,
- * signals and detections: every row equal. Called after tests that insert, move (merge, split,
- * teach) or delete issue events through the real code paths. Returns the issue events checked.
- * Not for retention, which keeps issue_days' counts on purpose while the events leave.
+ * The aggregates kept by triggers against a recount from the rows they summarize, every row equal:
+ * the issues' per-day counts (issue_days, issue_user_days and the negative flag on issue_events,
+ * migration 0017) from issue_events, signals and detections, and the intent matrix's rows
+ * (intent_signal_days, migration 0019) from event_intents, detections and signals. Called after
+ * tests that insert, move (merge, split, teach) or delete through the real code paths. Returns
+ * the issue events and matrix rows checked. Not for retention, which keeps issue_days' counts on
+ * purpose while the events leave.
  */
-export async function expectIssueAggregatesMatch(): Promise<number> {
-	const [negative, userDays, userDaysRecount, days, daysRecount, total] = await env.DB.batch([
+export async function expectAggregatesMatch(): Promise<number> {
+	const [negative, userDays, userDaysRecount, days, daysRecount, total, matrix, matrixRecount] = await env.DB.batch([
 		env.DB.prepare(
 			`SELECT project_id, signal, event_id, negative FROM issue_events ie WHERE negative != (
 				EXISTS (SELECT 1 FROM signals s WHERE s.project_id = ie.project_id AND s.event_id = ie.event_id AND s.signal IN ('thumbs_down', 'regenerate', 'edit', 'code_error'))
@@ -23,9 +25,16 @@ export async function expectIssueAggregatesMatch(): Promise<number> {
 			"SELECT issue_id, day, min(project_id) AS project_id, count(*) AS events, count(DISTINCT user_id) AS users, sum(negative) AS negative_events FROM issue_events GROUP BY 1, 2 ORDER BY 1, 2",
 		),
 		env.DB.prepare("SELECT count(*) AS n FROM issue_events"),
+		env.DB.prepare("SELECT project_id, day, intent_id, signal, user_id, events FROM intent_signal_days ORDER BY 1, 2, 3, 4, 5"),
+		env.DB.prepare(
+			`SELECT ei.project_id, ei.day, ei.intent_id, x.signal, ei.user_id, count(*) AS events FROM event_intents ei
+			 JOIN (SELECT project_id, event_id, signal FROM detections UNION ALL SELECT project_id, event_id, signal FROM signals) x ON x.project_id = ei.project_id AND x.event_id = ei.event_id
+			 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+		),
 	]);
 	expect(negative!.results, "issue events whose negative flag disagrees with their signals and detections").toEqual([]);
 	expect(userDays!.results, "issue_user_days against a recount of issue_events").toEqual(userDaysRecount!.results);
 	expect(days!.results, "issue_days against a recount of issue_events").toEqual(daysRecount!.results);
-	return (total!.results[0] as { n: number }).n;
+	expect(matrix!.results, "intent_signal_days against a recount of event_intents, detections and signals").toEqual(matrixRecount!.results);
+	return (total!.results[0] as { n: number }).n + matrix!.results.length;
 }
