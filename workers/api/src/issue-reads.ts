@@ -38,7 +38,7 @@ const issueCounts = (from: string, to: string) => `(SELECT coalesce(sum(d.events
 					(SELECT count(DISTINCT u.user_id) FROM issue_user_days u WHERE u.issue_id = i.id AND u.day BETWEEN ${from} AND ${to}) AS window_users`;
 
 /** How many of an issue's most recent events in the window name its top intent. */
-export const TOP_INTENT_SAMPLE = 50;
+export const TOP_INTENT_SAMPLE = 20;
 
 /**
  * Issues with their counts: events and distinct users overall, and users in the window as a
