@@ -5,6 +5,7 @@ import { signalVocabulary, topicText } from "../../../core/detection/signal-voca
 import { type Embedder, unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import type { VectorIndex } from "../../../core/vector-index/vector-index";
+import { stateChangeStatement } from "../../shared/src/issue-store";
 
 /** A negative detection on a stored event, with the text that best says what went wrong. */
 export interface FlaggedEvent {
@@ -93,15 +94,13 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 			const fixedIn = fixRelease.get(issueId);
 			const byRelease = fixedIn && f.release !== undefined;
 			if (!byRelease || compareReleases(f.release!, fixedIn) >= 0) {
-				const when = byRelease ? "1" : "?4 > coalesce(resolved_at, 0)";
 				const reason = byRelease ? `new events in release ${f.release}, at or after ${fixedIn} where it was resolved` : "new events after it was resolved";
 				statements.push(
-					db
-						.prepare(
-							`INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at)
-							 SELECT ?1, id, state, 'regressed', 'system', ?5, ?2 FROM issues WHERE id = ?3 AND state = 'resolved' AND ${when}`,
-						)
-						.bind(newId("isc"), Date.now(), issueId, f.timestamp, reason),
+					stateChangeStatement(
+						db,
+						{ issueId, from: "resolved", to: "regressed", by: "system", reason, at: Date.now() },
+						{ state: "resolved", resolvedBefore: byRelease ? undefined : f.timestamp },
+					),
 					byRelease
 						? db.prepare("UPDATE issues SET state = 'regressed' WHERE id = ? AND state = 'resolved'").bind(issueId)
 						: db.prepare("UPDATE issues SET state = 'regressed' WHERE id = ? AND state = 'resolved' AND ? > coalesce(resolved_at, 0)").bind(issueId, f.timestamp),
@@ -176,9 +175,7 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 					"INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) SELECT ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM issue_candidates c WHERE c.project_id = ? AND c.signal = ? AND c.event_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM issue_events ie WHERE ie.project_id = c.project_id AND ie.signal = c.signal AND ie.event_id = c.event_id)) >= ?",
 				)
 				.bind(issueId, projectId, signal, names[k]!.title, names[k]!.description, embedder.model, central.event_id, first, last, now, projectId, signal, waiting, MIN_ISSUE_SIZE),
-			db
-				.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) SELECT ?, ?, NULL, 'new', 'system', ?, ? WHERE EXISTS (SELECT 1 FROM issues WHERE id = ?)")
-				.bind(newId("isc"), issueId, `${members.length} similar events`, now, issueId),
+			stateChangeStatement(db, { issueId, from: null, to: "new", by: "system", reason: `${members.length} similar events`, at: now }, {}),
 			...members.flatMap((m) => [
 				db
 					.prepare(

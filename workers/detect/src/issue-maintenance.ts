@@ -1,7 +1,7 @@
 import { topicText } from "../../../core/detection/signal-vocabulary";
 import { unitMean } from "../../../core/embedding/embedder";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../shared/src/issue-event-text";
-import { newId } from "../../../core/ids";
+import { mergeIssues, stateChangeStatement } from "../../shared/src/issue-store";
 import { mergeDuplicateIntents, promoteIntentCandidates, splitRequestedIntents } from "./intent-discovery";
 import { splitRequestedIssues } from "./issue-split";
 import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } from "./issue-grouping";
@@ -42,7 +42,7 @@ interface IssueRow {
 async function changeState(db: D1Database, issueId: string, from: string, to: string, reason: string, now: number) {
 	await db.batch([
 		db.prepare("UPDATE issues SET state = ? WHERE id = ? AND state = ?").bind(to, issueId, from),
-		db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, ?, 'system', ?, ?)").bind(newId("isc"), issueId, from, to, reason, now),
+		stateChangeStatement(db, { issueId, from, to, by: "system", reason, at: now }),
 	]);
 }
 
@@ -61,13 +61,7 @@ async function mergeDuplicates(ports: GroupingPorts, issues: IssueRow[], now: nu
 		for (const match of near) {
 			const other = sorted.find((i) => i.id === match.id);
 			if (!other || other.id === keep.id || gone.has(other.id) || other.state === "ignored" || match.score < threshold) continue;
-			await db.batch([
-				db.prepare("UPDATE issue_events SET issue_id = ? WHERE issue_id = ?").bind(keep.id, other.id),
-				db.prepare("UPDATE issues SET first_seen = min(first_seen, (SELECT first_seen FROM issues WHERE id = ?2)), last_seen = max(last_seen, (SELECT last_seen FROM issues WHERE id = ?2)) WHERE id = ?1").bind(keep.id, other.id),
-				db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, 'merged', 'system', ?, ?)").bind(newId("isc"), other.id, other.state, `merged into ${keep.id}`, now),
-				db.prepare("DELETE FROM issues WHERE id = ?").bind(other.id),
-			]);
-			await index.deleteByIds([other.id]);
+			await mergeIssues(ports, { from: other, into: keep, by: "system", now });
 			gone.add(other.id);
 			merged++;
 		}

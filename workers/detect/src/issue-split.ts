@@ -4,6 +4,7 @@ import { signalVocabulary, topicText } from "../../../core/detection/signal-voca
 import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../shared/src/issue-event-text";
+import { stateChangeStatement } from "../../shared/src/issue-store";
 import { type GroupingPorts, namespaceOf } from "./issue-grouping";
 
 /**
@@ -54,14 +55,14 @@ export async function splitRequestedIssues(ports: GroupingPorts, now: number): P
 				db
 					.prepare("INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)")
 					.bind(id, issue.project_id, issue.signal, names[k]!.title, names[k]!.description, embedder.model, members[cluster.central]!.event_id, Math.min(...part.map((m) => m.timestamp)), Math.max(...part.map((m) => m.timestamp)), now),
-				db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, NULL, 'new', 'system', ?, ?)").bind(newId("isc"), id, `split from ${issue.id}`, now),
+				stateChangeStatement(db, { issueId: id, from: null, to: "new", by: "system", reason: `split from ${issue.id}`, at: now }),
 				db.prepare("UPDATE issue_events SET issue_id = ? WHERE issue_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(id, issue.id, JSON.stringify(part.map((m) => m.event_id))),
 			);
 			const centre = unitMean(await embedder.embed(part.map((m) => topicText(m.text, issue.signal))));
 			await index.upsert([{ id, namespace: namespaceOf(issue.project_id, issue.signal), values: centre, metadata: { issue_id: id, signal: issue.signal } }]);
 		}
 		statements.push(
-			db.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, ?, 'system', ?, ?)").bind(newId("isc"), issue.id, issue.state, issue.state, parts.length ? `split into ${parts.join(", ")}` : "split found no separate part", now),
+			stateChangeStatement(db, { issueId: issue.id, from: issue.state, to: issue.state, by: "system", reason: parts.length ? `split into ${parts.join(", ")}` : "split found no separate part", at: now }),
 		);
 		await db.batch(statements);
 		created += parts.length;

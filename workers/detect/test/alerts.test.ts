@@ -1,6 +1,7 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, inject, it } from "vitest";
 import { verifyWebhook } from "../../../core/alerts/webhook-signature";
+import { stateChangeStatement } from "../../shared/src/issue-store";
 import { deliveries, insertRule, received } from "../../shared/test/alert-rules";
 import worker from "../src/index";
 import { batchOf, eventMessage } from "./messages";
@@ -202,7 +203,7 @@ describe("alert rules on the cron", () => {
 		const issue = await onlyIssue();
 		await env.DB.batch([
 			env.DB.prepare("UPDATE issues SET state = 'escalating' WHERE id = ?").bind(issue.id),
-			env.DB.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, at) VALUES (?, ?, 'new', 'escalating', 'system', ?)").bind(`isc_${PROJECT}`, issue.id, Date.now()),
+			stateChangeStatement(env.DB, { issueId: issue.id, from: "new", to: "escalating", by: "system", reason: null, at: Date.now() }),
 		]);
 		await cron();
 		expect(await deliveries(rule.id)).toEqual([]);

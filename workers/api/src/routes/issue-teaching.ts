@@ -3,7 +3,9 @@ import { z } from "zod";
 import { fieldErrors } from "../../../../core/api-errors";
 import { newId } from "../../../../core/ids";
 import { ApiError } from "../../../shared/src/api-error";
+import { deletionIndex } from "../../../shared/src/event-data-deletion";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../../shared/src/issue-event-text";
+import { mergeIssues } from "../../../shared/src/issue-store";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
 import { requireAdmin } from "../require-admin";
@@ -33,22 +35,8 @@ export const issueTeachingRoutes = new Hono<ApiContext>()
 		if (from.id === into.id || from.signal !== into.signal) {
 			throw new ApiError(400, "invalid_body", "Merge into another issue of the same signal.", [{ field: "into", message: "must be another issue of the same signal" }]);
 		}
-		const now = Date.now();
-		const by = `key:${c.get("keyId")}`;
-		await c.env.DB.batch([
-			// Events like the merged issue's now belong to the target: its latest events become exemplars there.
-			c.env.DB.prepare(
-				`INSERT INTO issue_exemplars (id, project_id, signal, event_id, kind, issue_id, text, created_by, created_at)
-				 SELECT 'ex_' || lower(hex(randomblob(10))), ie.project_id, ie.signal, ie.event_id, 'must', ?1, ${ISSUE_EVENT_TEXT}, ?3, ?4
-				 ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ?2 ORDER BY ie.timestamp DESC LIMIT 5`,
-			).bind(into.id, from.id, by, now),
-			c.env.DB.prepare("UPDATE issue_events SET issue_id = ? WHERE issue_id = ?").bind(into.id, from.id),
-			c.env.DB.prepare("UPDATE issue_exemplars SET issue_id = ?, indexed_at = NULL WHERE issue_id = ?").bind(into.id, from.id),
-			c.env.DB.prepare("UPDATE issues SET first_seen = min(first_seen, (SELECT first_seen FROM issues WHERE id = ?2)), last_seen = max(last_seen, (SELECT last_seen FROM issues WHERE id = ?2)) WHERE id = ?1").bind(into.id, from.id),
-			c.env.DB.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, 'merged', ?, ?, ?)").bind(newId("isc"), from.id, from.state, by, `merged into ${into.id}`, now),
-			c.env.DB.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(newId("isc"), into.id, into.state, into.state, by, `absorbed ${from.id}`, now),
-			c.env.DB.prepare("DELETE FROM issues WHERE id = ?").bind(from.id),
-		]);
+		// Production needs the api bound to Vectorize (as detect is) to remove the merged issue's centre: see deletionIndex.
+		await mergeIssues({ db: c.env.DB, index: deletionIndex(c.env) }, { from, into, by: `key:${c.get("keyId")}`, now: Date.now(), teach: true });
 		return c.json({ data: { merged: from.id, into: into.id } });
 	})
 	/** Splitting re-clusters the issue's events: it runs on the next maintenance pass (202). */

@@ -2,9 +2,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { fieldErrors, type FieldError } from "../../../../core/api-errors";
 import { MAX_PROPERTY_FILTERS, MAX_QUERY_TEXT, PROPERTY_KEY } from "../../../../core/event-query";
-import { newId } from "../../../../core/ids";
 import { ISSUE_STATES } from "../../../../db/schema";
 import { ApiError } from "../../../shared/src/api-error";
+import { stateChangeStatement } from "../../../shared/src/issue-store";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
 import { compareIssue } from "../comparisons";
@@ -95,15 +95,14 @@ export const issueRoutes = new Hono<ApiContext>()
 				 ignore_until_users = CASE WHEN ?4 IS NULL THEN NULL ELSE (SELECT count(DISTINCT user_id) FROM issue_user_days WHERE issue_id = ?3) + ?4 END
 				 WHERE id = ?3`,
 			).bind(state, now, id, until_more_users ?? null, in_release ?? null),
-			c.env.DB.prepare("INSERT INTO issue_state_changes (id, issue_id, from_state, to_state, changed_by, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(
-				newId("isc"),
-				id,
-				current.state,
-				state,
-				`key:${c.get("keyId")}`,
-				reason ?? (until_more_users ? `until ${until_more_users} more users` : in_release ? `in release ${in_release}` : null),
-				now,
-			),
+			stateChangeStatement(c.env.DB, {
+				issueId: id,
+				from: current.state,
+				to: state,
+				by: `key:${c.get("keyId")}`,
+				reason: reason ?? (until_more_users ? `until ${until_more_users} more users` : in_release ? `in release ${in_release}` : null),
+				at: now,
+			}),
 		]);
 		return c.json({ data: { id, state, previous_state: current.state } });
 	});
