@@ -28,6 +28,9 @@ export const timestampSchema = z
 
 /** JavaScript's Date range: ±8.64e15 ms (100,000,000 days) either side of 1970-01-01. */
 export const MAX_DATE_MS = 8.64e15;
+
+/** One UTC day in milliseconds: day numbers are `Math.floor(ms / DAY_MS)`. */
+export const DAY_MS = 86_400_000;
 const TIME_PARAM_MAX_CHARS = 64;
 const TIME_PARAM_FORMAT = "must be a date (2026-11-01), an ISO 8601 date-time or epoch milliseconds";
 

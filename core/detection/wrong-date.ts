@@ -1,5 +1,6 @@
 import type { DetectionInput } from "./detection-input";
 import type { Evidence } from "./evidence";
+import { DAY_MS } from "../timestamps";
 
 /**
  * wrong_date: the assistant states today's date or year, and it disagrees with the event's own
@@ -7,7 +8,6 @@ import type { Evidence } from "./evidence";
  * "as of today", "this year,", "we're in") followed by a date, read in every usual format.
  */
 
-const DAY_MS = 86_400_000;
 /**
  * How far (in calendar days) a date stated as today may be from the event's UTC date: one day
  * for the user's time zone (local dates run from the UTC date -1 to +1) and one more for a

@@ -1,11 +1,10 @@
 import type { Context } from "hono";
 import type { FieldError } from "../../../core/api-errors";
-import { parseTimeQuery } from "../../../core/timestamps";
+import { DAY_MS, parseTimeQuery } from "../../../core/timestamps";
 import { compareProportions } from "../../../core/two-proportion-test";
 import { ApiError } from "../../shared/src/api-error";
 import { dayWindow } from "./day-window";
 
-const DAY_MS = 86_400_000;
 const PROPERTY_KEY = /^[A-Za-z0-9_.$-]{1,100}$/;
 
 /** `a_from`, `a_to`, `b_from`, `b_to` as UTC day ranges. */

@@ -1,9 +1,8 @@
 import type { Context } from "hono";
 import type { FieldError } from "../../../core/api-errors";
-import { MAX_DATE_MS, parseTimeQuery } from "../../../core/timestamps";
+import { DAY_MS, MAX_DATE_MS, parseTimeQuery } from "../../../core/timestamps";
 import { ApiError } from "../../shared/src/api-error";
 
-const DAY_MS = 86_400_000;
 const MAX_DAYS = 366;
 /** The earliest UTC day whose midnight is a valid Date. */
 const MIN_DAY = -MAX_DATE_MS / DAY_MS;

@@ -1,7 +1,7 @@
 import { issueBreakdowns } from "./issue-breakdowns";
 import { releaseMarkers } from "./release-markers";
+import { DAY_MS } from "../../../core/timestamps";
 
-const DAY_MS = 86_400_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const dayIso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 

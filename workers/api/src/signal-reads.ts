@@ -1,7 +1,7 @@
 import { EXPLICIT_SIGNALS } from "../../../core/ingest-schemas";
 import { EXPLICIT_SIGNAL_POLARITY, IMPLICIT_SIGNALS } from "../../../core/detection/signal-catalog";
+import { DAY_MS } from "../../../core/timestamps";
 
-const DAY_MS = 86_400_000;
 export const dayToIso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 export interface SignalInfo {

@@ -1,3 +1,4 @@
+import { DAY_MS } from "../../../core/timestamps";
 /**
  * Fills the read aggregates of migration 0016 (first_seen_values, event_days) from events stored
  * before it, one bounded step per project per maintenance run; a cursor in aggregate_backfills
@@ -5,7 +6,6 @@
  * and the per-day recount (exact, and it replaces what was counted on write) make overlap harmless.
  */
 
-const DAY_MS = 86_400_000;
 /** Events read per first-seen step, and days recounted per event-days step: a few ms of D1 time each. */
 export const BACKFILL_EVENTS_PER_STEP = 2_000;
 export const BACKFILL_DAYS_PER_STEP = 2;

@@ -3,8 +3,8 @@ import { DEFAULT_ESCALATION_MIN_USERS, type AlertFilters, type AlertRuleKind, ty
 import { NEGATIVE_SIGNAL_NAMES as NEGATIVE_SIGNALS } from "../../../core/detection/signal-catalog";
 import { newId } from "../../../core/ids";
 import { dashboardUrl, sendDueDeliveries, senderFor, type AlertEnv, type WebhookSender } from "../../shared/src/alert-delivery";
+import { DAY_MS } from "../../../core/timestamps";
 
-const DAY_MS = 86_400_000;
 /** Events can become visible a while after they arrived (queue retries): every-match rules look back this far, deduped. */
 const LATE_ARRIVAL_MS = 15 * 60_000;
 /** Every-match rules raise at most this many per run; the rest wait for the next run (the cursor stays). */
@@ -36,7 +36,6 @@ interface Rule extends RuleRow {
 	f: AlertFilters;
 	p: { min_users?: number; threshold?: ThresholdParams };
 }
-
 
 /**
  * The cron's alert pass: each rule looks only at what changed since its cursor, raises deliveries
@@ -235,7 +234,6 @@ async function everyMatchAlerts(env: AlertEnv, rule: Rule, now: number): Promise
 	}));
 	return { alerts, complete: results.length < MATCHES_PER_RUN };
 }
-
 
 function base(env: AlertEnv, rule: Rule, now: number): Omit<AlertMessage, "title" | "summary"> {
 	return { kind: rule.kind, project_id: rule.project_id, rule: { id: rule.id, name: rule.name }, link: dashboardUrl(env), at: new Date(now).toISOString() };

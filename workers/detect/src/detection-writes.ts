@@ -10,8 +10,9 @@ import { loadHistories } from "./conversation-history";
 import type { FlaggedEvent } from "./issue-grouping";
 import type { SignalJudge } from "./llm-judge";
 import type { Db, Write } from "./message-writes";
+import { DAY_MS } from "../../../core/timestamps";
 
-export const dayOf = (ms: number) => Math.floor(ms / 86_400_000);
+export const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
 
 /** At most this many LLM checks per queue batch, whatever the daily budget says: they run inside one invocation. */
 const MAX_JUDGED_PER_BATCH = 20;

@@ -5,6 +5,7 @@ import { requestShape } from "../../../core/clustering/request-shape";
 import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import type { GroupingPorts } from "./issue-grouping";
+import { DAY_MS } from "../../../core/timestamps";
 
 /** An event's user input: what the user asked for in this turn. */
 export interface InputEvent {
@@ -29,7 +30,6 @@ const MIN_INTENT_SIZE = 3;
 /** The batch clusterer's threshold for user requests: its default, chosen on banking77's train split. */
 const INTENT_THRESHOLD = DEFAULT_THRESHOLD;
 const WINDOW = 500;
-const DAY_MS = 86_400_000;
 
 export const intentNamespace = (projectId: string) => `${projectId}:intents`;
 

@@ -6,6 +6,7 @@ import { type Embedder, unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import type { VectorIndex } from "../../../core/vector-index/vector-index";
 import { stateChangeStatement } from "../../shared/src/issue-store";
+import { DAY_MS } from "../../../core/timestamps";
 
 /** A negative detection on a stored event, with the text that best says what went wrong. */
 export interface FlaggedEvent {
@@ -49,7 +50,6 @@ export const MIN_ISSUE_SIZE = 3;
 const ISSUE_THRESHOLD = 0.4;
 /** Newest candidates of a project and signal considered per promotion pass. */
 const PROMOTION_WINDOW = 300;
-const DAY_MS = 86_400_000;
 
 export const namespaceOf = (projectId: string, signal: string) => `${projectId}:${signal}`;
 

@@ -5,8 +5,8 @@ import { mergeIssues, stateChangeStatement } from "../../shared/src/issue-store"
 import { mergeDuplicateIntents, promoteIntentCandidates, splitRequestedIntents } from "./intent-discovery";
 import { splitRequestedIssues } from "./issue-split";
 import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } from "./issue-grouping";
+import { DAY_MS } from "../../../core/timestamps";
 
-const DAY_MS = 86_400_000;
 /** Issues of one signal whose centres are at least this similar are the same problem (embedded model). */
 export const MERGE_THRESHOLD: Record<string, number> = { "use-lite-512": 0.8, "@cf/baai/bge-base-en-v1.5": 0.92 };
 /** Escalating: the last 24 hours reached this many users and this multiple of the issue's daily baseline. */

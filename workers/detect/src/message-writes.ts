@@ -4,6 +4,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "../../../db/schema";
 import type { EventMessage, IdentifyMessage, QueueMessage, SignalMessage } from "../../../core/queue-messages";
 import { firstSeenWrites } from "./first-seen-writes";
+import { DAY_MS } from "../../../core/timestamps";
 
 export type Db = DrizzleD1Database<typeof schema>;
 export type Write = BatchItem<"sqlite">;
@@ -32,7 +33,7 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 		// Counted before the insert, and 0 once the event is stored: a replay adds nothing.
 		db
 			.insert(schema.eventDays)
-			.values({ projectId, day: Math.floor(ts / 86_400_000), events: sql`1 - EXISTS (SELECT 1 FROM events WHERE project_id = ${projectId} AND event_id = ${event.event_id})` })
+			.values({ projectId, day: Math.floor(ts / DAY_MS), events: sql`1 - EXISTS (SELECT 1 FROM events WHERE project_id = ${projectId} AND event_id = ${event.event_id})` })
 			.onConflictDoUpdate({ target: [schema.eventDays.projectId, schema.eventDays.day], set: { events: sql`${schema.eventDays.events} + excluded.events` }, setWhere: sql`excluded.events > 0` }),
 		db
 			.insert(schema.events)

@@ -1,9 +1,9 @@
 import type { VectorIndex } from "../../../core/vector-index/vector-index";
 import { type DeletionCounts, purgeOlderThan } from "../../shared/src/event-data-deletion";
+import { DAY_MS } from "../../../core/timestamps";
 
 /** Rounds of events (EVENTS_PER_ROUND each: 1,000 events) one project loses per cron run; later runs catch up. */
 export const RETENTION_ROUNDS_PER_RUN = 5;
-const DAY_MS = 86_400_000;
 
 export interface ProjectPurge {
 	project_id: string;

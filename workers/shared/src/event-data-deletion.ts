@@ -4,6 +4,7 @@ import type { VectorIndex } from "../../../core/vector-index/vector-index";
 import { D1VectorIndex } from "./d1-vector-index";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "./issue-event-text";
 import { type VectorizeLike, VectorizeVectorIndex } from "./vectorize-index";
+import { DAY_MS } from "../../../core/timestamps";
 
 /**
  * Deleting stored data: a user's (DELETE /api/users/:id) and what a project's retention window
@@ -41,7 +42,6 @@ export type DeletionCounts = Record<DeletionTable, number>;
 export const EVENTS_PER_ROUND = 200;
 /** Rows of a table not keyed by event (days, conversations, parked bodies) deleted per statement. */
 const ROWS_PER_STATEMENT = 1000;
-const DAY_MS = 86_400_000;
 
 export interface DeletionPorts {
 	db: D1Database;
