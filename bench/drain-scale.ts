@@ -19,12 +19,12 @@
 // dev restarts workerd when a worker's source changes, which empties the local queue mid-run.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { copySentenceEncoderAssets } from "../scripts/sentence-encoder-assets.mjs";
 import { SEED_USERS, seedD1 } from "./seed-d1";
 import { syntheticEvents } from "./synthetic-events";
+import { freePort } from "../scripts/free-port";
 
 export interface DrainScaleOptions {
 	/** Stored events before each measurement, one fresh database per size. */
@@ -43,17 +43,6 @@ const BATCH = 100;
 const WARM_UP = 200;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-	return new Promise((res, rej) => {
-		const server = createServer();
-		server.once("error", rej);
-		server.listen(0, "127.0.0.1", () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => res(port));
-		});
-	});
-}
 
 /** workers/detect/wrangler.toml with absolute paths and D1_COUNTERS = "log", in the state directory. */
 function detectConfig(state: string): string {

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { createServer } from "node:net";
 import type { TestProject } from "vitest/node";
 import { loadDemo } from "../demo/load-demo";
+import { freePort } from "../scripts/free-port";
+
 
 declare module "vitest" {
 	export interface ProvidedContext {
@@ -12,17 +13,6 @@ declare module "vitest" {
 }
 
 const STATE = ".wrangler/e2e-state";
-
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once("error", reject);
-		server.listen(0, "127.0.0.1", () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 export interface RunningSystem {
 	base: string;
