@@ -1,7 +1,7 @@
 import { SIGNAL_VOCABULARY } from "../detection/signal-vocabulary";
 import { tokenize } from "../embedding/tokenize";
 import { intentName } from "./intent-names";
-import { guessSignal } from "./issue-namers";
+import { guessSignal } from "./namers";
 import { nameIssue } from "./issue-names";
 import { isValueWord } from "./request-shape";
 import { contentWords, STOPWORDS, stem } from "./text-vectors";
@@ -157,4 +157,4 @@ export function issueDescription(keywords: string[], central: string, signal?: s
 
 export { type IntentCluster, intentDescription, intentName, nameIntents, requestCandidates } from "./intent-names";
 export { type IssueCluster, type IssueName, nameIssue, nameIssues, signalLabel } from "./issue-names";
-export { toolLabel } from "./issue-namers";
+export { toolLabel } from "./namers";

@@ -1,6 +1,6 @@
 import { STOPWORDS } from "./text-vectors";
 import { assignUnique, capitalise, centralFirst, contentStems, countTail, normalise, quote, rankCandidates, sentencesOf } from "./naming-support";
-import { NAMERS } from "./issue-namers";
+import { NAMERS } from "./namers";
 
 /**
  * Issue names a person would write, offline: "Claims it cannot access the calendar", "Flight search
