@@ -26,7 +26,7 @@ export interface AlertMessage {
 	event?: { id: string; user_id: string; signal: string; input: string | null; output: string | null; evidence: string | null };
 }
 
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+export const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const pct = (x: number) => `${Number.isInteger(x) ? x : x.toFixed(1)}%`;
 
 export function trendText(now: number, before: number): string {
@@ -36,7 +36,7 @@ export function trendText(now: number, before: number): string {
 }
 
 /** Label / value pairs every destination shows. */
-function facts(m: AlertMessage): Array<[string, string]> {
+export function alertFacts(m: AlertMessage): Array<[string, string]> {
 	const out: Array<[string, string]> = [];
 	if (m.issue) {
 		out.push(["Users affected", `${m.issue.users} (${pct(m.issue.users_pct)} of active users)`]);
@@ -56,46 +56,6 @@ function facts(m: AlertMessage): Array<[string, string]> {
 	}
 	if (!m.issue && !m.event && m.signal) out.push(["Signal", m.signal]);
 	return out;
-}
-
-/** Slack incoming webhook, Block Kit: header, summary, fields, a button to the dashboard. */
-export function renderSlack(m: AlertMessage): string {
-	const fields = facts(m).map(([k, v]) => ({ type: "mrkdwn", text: `*${k}*\n${clip(v, 1900)}` }));
-	return JSON.stringify({
-		text: `${m.title}: ${m.summary}`,
-		blocks: [
-			{ type: "header", text: { type: "plain_text", text: clip(m.title, 150), emoji: true } },
-			{ type: "section", text: { type: "mrkdwn", text: clip(m.summary, 2900) } },
-			...(fields.length ? [{ type: "section", fields: fields.slice(0, 10) }] : []),
-			{ type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open in Barometer" }, url: m.link }] },
-			{ type: "context", elements: [{ type: "mrkdwn", text: `Rule *${clip(m.rule.name, 100)}* · ${m.at}` }] },
-		],
-	});
-}
-
-const DISCORD_COLOURS: Record<string, number> = { new_issue: 0x3b82f6, regressed: 0xf97316, escalating: 0xef4444, threshold: 0xeab308, every_match: 0x8b5cf6, test: 0x6b7280 };
-
-/** Discord webhook: one embed; mentions disabled so an alert never pings @everyone. */
-export function renderDiscord(m: AlertMessage): string {
-	return JSON.stringify({
-		allowed_mentions: { parse: [] },
-		embeds: [
-			{
-				title: clip(m.title, 256),
-				description: clip(m.summary, 4000),
-				url: m.link,
-				color: DISCORD_COLOURS[m.kind] ?? 0x6b7280,
-				fields: facts(m).slice(0, 25).map(([name, value]) => ({ name, value: clip(value, 1024), inline: name !== "Evidence" })),
-				footer: { text: clip(`Barometer · ${m.rule.name}`, 2048) },
-				timestamp: m.at,
-			},
-		],
-	});
-}
-
-/** Generic JSON webhook body: the message itself, with the delivery id a receiver dedupes on. */
-export function renderWebhook(m: AlertMessage, deliveryId: string): string {
-	return JSON.stringify({ type: `barometer.alert.${m.kind}`, delivery_id: deliveryId, ...m });
 }
 
 /** Retry delay after `attempts` failed sends: 30 s doubling, capped at an hour, with jitter. */

@@ -1,6 +1,9 @@
 import { z } from "zod";
-import { ALERT_DESTINATIONS, ALERT_RULE_KINDS } from "../../db/schema/alerts";
 import { propertiesSchema } from "../ingest-schemas";
+import { ALERT_DESTINATIONS } from "./destinations";
+
+/** What raises an alert; db/schema/alerts.ts types its column with this list. */
+export const ALERT_RULE_KINDS = ["new_issue", "regressed", "escalating", "threshold", "every_match"] as const;
 
 const name = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
 const list = (what: string) => z.array(z.string().trim().min(1).max(128), { error: `must be a list of ${what}` }).max(20, "at most 20 values").optional();
@@ -75,7 +78,7 @@ export type AlertRulePatch = z.output<typeof alertRulePatchSchema>;
 export type AlertFilters = z.output<typeof alertFiltersSchema>;
 export type ThresholdParams = z.output<typeof thresholdSchema>;
 export type AlertRuleKind = (typeof ALERT_RULE_KINDS)[number];
-export type AlertDestinationType = (typeof ALERT_DESTINATIONS)[number];
+export type { AlertDestinationType } from "./destinations";
 
 /** Without a throttle set: one message per issue or signal per hour for rate rules, every time otherwise. */
 export function defaultThrottleMinutes(kind: AlertRuleKind): number {

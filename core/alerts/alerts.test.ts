@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { alertRetryDelayMs, renderDiscord, renderSlack, renderWebhook, type AlertMessage } from "./alert-message";
+import { alertRetryDelayMs, type AlertMessage } from "./alert-message";
+import { renderDiscord } from "./destinations/discord";
+import { renderSlack } from "./destinations/slack";
+import { renderWebhook } from "./destinations/webhook";
 import { newEncryptionKey, seal, unseal } from "./secret-box";
 import { displayWebhookUrl, webhookUrlProblem } from "./webhook-url";
 import { signWebhook, verifyWebhook } from "./webhook-signature";

@@ -1,11 +1,10 @@
 import type { Embedder } from "../embedding/embedder";
-import { apologyStreak, asksAgain, shortList, toolFailure, toolLoop, wrongDate } from "./context-rules";
 import type { DetectionInput } from "./detection-input";
 import { type Evidence, findFirst } from "./evidence";
-import { LEXICAL_RULES } from "./lexical-rules";
 import { type Features, type LinearModel, predict } from "./linear-model";
 import { type ModelSpec, type VectorOf, modelFeatures, textsToEmbed, turnContext } from "./model-features";
 import { IMPLICIT_SIGNAL_NAMES, type ImplicitSignal } from "./signal-catalog";
+import { BUILT_IN_SIGNALS, type ModelName, type ScoreOf, type SignalModule } from "./signals";
 
 export type Stage = "rules" | "context" | "embedding" | "llm";
 
@@ -22,59 +21,14 @@ export interface SignalResult {
 /**
  * Which text each learned model reads, and how (see model-features.ts): what `npm run train` fits.
  * A trained model carries its spec, so the detector reads each model the way it was trained.
- * nsfw reads both sides and keeps the higher score.
+ * Each signal's module (./signals) declares its models.
  */
-export const MODEL_SPECS = {
-	refusal: { signal: "refusal", fields: ["output"], ends: true, lexical: true, request: true },
-	jailbreak: { signal: "jailbreak", fields: ["input"], ngrams: true, lexical: true },
-	nsfw: { signal: "nsfw", fields: ["input", "output"], ngrams: true, lexical: true },
-	win: { signal: "win", fields: ["input"], lexical: true },
-	// Frustration is dissatisfaction with the last answer (read with it) or anger (read alone):
-	// two models, either one detects it.
-	user_frustration: { signal: "user_frustration", fields: ["input"], reaction: true, lexical: true },
-	user_frustration_anger: { signal: "user_frustration", fields: ["input"], lexical: true },
-} as const satisfies Record<string, ModelSpec & { signal: ImplicitSignal }>;
-export type ModelName = keyof typeof MODEL_SPECS;
+export const MODEL_SPECS = Object.fromEntries(
+	BUILT_IN_SIGNALS.flatMap((m) => Object.entries(m.models ?? {}).map(([name, spec]) => [name, { ...spec, signal: m.definition.name }])),
+) as Record<ModelName, ModelSpec & { signal: ImplicitSignal }>;
+export type { ModelName } from "./signals";
 
-const CONTEXT_RULES: Partial<Record<ImplicitSignal, ((x: DetectionInput) => Evidence | null)[]>> = {
-	wrong_date: [wrongDate],
-	tool_failure: [toolFailure],
-	tool_loop: [toolLoop],
-	excessive_apology: [apologyStreak],
-	forgetting: [asksAgain],
-	laziness: [shortList],
-};
-
-/**
- * A persona or a long instruction is not a jailbreak by itself ("act as a Linux terminal").
- * The jailbreak model's verdict stands only when the prompt also talks about the rules it wants
- * out of the way, or asks for harmful content (the nsfw model's score on it reaches
- * JAILBREAK_HARM_SCORE). Otherwise the event falls in the uncertain band, where the LLM check
- * may decide in production.
- */
-const JAILBREAK_INTENT =
-	/\b(?:restrict\w*|uncensor\w*|unfilter\w*|filter(?:s|ed)?|censor\w*|explicit|nsfw|rules?|polic(?:y|ies)|guidelines?|ethic\w*|moral\w*|illegal|harmful|offensive|inappropriate|immoral|amoral|limitations?|boundaries|consent|taboo|sex\w*|violen\w*|swear\w*|curse|profan\w*|refuse|decline|never (?:say|tell)|anything|whatever|forget everything|no longer|open ?ai|chat ?gpt|gpt-?4|developer[ _-]?mode|opposite|free will|sentien\w*|hack\w*|nazi\w*|kill\w*|drugs?|weapons?|deadly)\b/i;
-/** "DAN" ("do anything now") in capitals; "Dan" is a name. */
-const DAN = /\bDAN\b/;
-const JAILBREAK_HARM_SCORE = 0.5;
-
-/**
- * Thanks that decline or qualify ("no thanks", "thanks, but it still fails", "thanks anyway"): the
- * thank-word weighs so much in the win model that it would call these wins.
- */
-const DECLINED_THANKS = /\bno,? (?:thanks?|thank you)\b|\b(?:thanks?|thank you)[,.!]? (?:but|anyway|for nothing)\b/i;
-
-/**
- * An assistant apologising for its own error ("Sorry for the confusion, here is the fixed
- * version") weighs like a refusal in the refusal model (the apology words); without a "cannot"
- * it is a correction, and the model's verdict goes to the uncertain band.
- */
-const APOLOGY_FOR_ERROR = /\b(?:sorry|apologi[sz]e|apologies)\b.{0,30}\b(?:confusion|mistake|error|oversight|misunderstanding|mix-up|inconvenience)\b/i;
-const CANNOT = /\b(?:can(?:no|')t|cannot|won'?t|unable|not able|decline|refuse)\b/i;
-
-/** Rephrasing: this user message says again what an earlier one said. */
-const REPHRASE_SIMILARITY = 0.9;
-const REPHRASE_MIN_WORDS = 4;
+const MODULES = new Map<ImplicitSignal, SignalModule<ImplicitSignal>>(BUILT_IN_SIGNALS.map((m) => [m.definition.name, m]));
 
 /** Trained models by name; each says which signal it detects (a signal may have several). */
 export type DetectorModels = Record<string, LinearModel & { signal: ImplicitSignal }>;
@@ -105,7 +59,7 @@ export class Detector {
 
 	/** The texts detecting `x` sends to the encoder. */
 	textsFor(x: DetectionInput): string[] {
-		return [...new Set([...Object.values(this.models).flatMap((m) => textsToEmbed(m.spec, x)), ...earlierRequests(x)])];
+		return [...new Set([...Object.values(this.models).flatMap((m) => textsToEmbed(m.spec, x)), ...BUILT_IN_SIGNALS.flatMap((m) => (m.vectorRules ?? []).flatMap((r) => r.texts(x)))])];
 	}
 
 	async detectBatch(xs: DetectionInput[]): Promise<SignalResult[][]> {
@@ -128,8 +82,8 @@ export class Detector {
 	}
 
 	private detectSignal(signal: ImplicitSignal, x: DetectionInput, features: FeaturesOf, vectorOf: VectorOf): SignalResult {
-		for (const rule of LEXICAL_RULES) {
-			if (rule.signal !== signal) continue;
+		const module = MODULES.get(signal)!;
+		for (const rule of module.lexicalRules ?? []) {
 			const fields = rule.field === "both" ? (["input", "output"] as const) : ([rule.field] as const);
 			for (const field of fields) {
 				const text = x[field] ?? undefined;
@@ -137,13 +91,13 @@ export class Detector {
 				if (evidence) return { signal, score: 1, detected: true, stage: "rules", evidence };
 			}
 		}
-		for (const rule of CONTEXT_RULES[signal] ?? []) {
+		for (const rule of module.contextRules ?? []) {
 			const evidence = rule(x);
 			if (evidence) return { signal, score: 1, detected: true, stage: "context", evidence };
 		}
-		if (signal === "user_frustration") {
-			const evidence = rephrased(x, vectorOf);
-			if (evidence) return { signal, score: 0.9, detected: true, stage: "context", evidence };
+		for (const rule of module.vectorRules ?? []) {
+			const evidence = rule.find(x, vectorOf);
+			if (evidence) return { signal, score: rule.score, detected: true, stage: "context", evidence };
 		}
 		// The signal's models each read their fields; the one furthest above (or least below) its threshold speaks.
 		let model: LinearModel | undefined;
@@ -157,8 +111,8 @@ export class Detector {
 				if (!model || p - candidate.threshold > best - model.threshold) [model, best, bestField] = [candidate, p, field];
 			}
 		}
-		if (!model) return { signal, score: 0, detected: false, stage: CONTEXT_RULES[signal] ? "context" : "rules" };
-		if (best >= model.threshold && bestField && !this.verdictStands(signal, x[bestField]!, features)) {
+		if (!model) return { signal, score: 0, detected: false, stage: module.contextRules ? "context" : "rules" };
+		if (best >= model.threshold && bestField && !this.verdictStands(module, x[bestField]!, features)) {
 			return { signal, score: Math.round(Math.min(best, model.uncertainFrom + (model.threshold - model.uncertainFrom) / 2) * 1000) / 1000, detected: false, stage: "embedding", uncertain: true };
 		}
 		const score = Math.round(best * 1000) / 1000;
@@ -170,39 +124,13 @@ export class Detector {
 	}
 
 	/** Whether the model's positive verdict on this text stands, or goes to the uncertain band. */
-	private verdictStands(signal: ImplicitSignal, text: string, features: FeaturesOf): boolean {
-		if (signal === "jailbreak") return this.jailbreakIntent(text, features);
-		if (signal === "win") return !DECLINED_THANKS.test(text);
-		if (signal === "refusal") return !APOLOGY_FOR_ERROR.test(text) || CANNOT.test(text);
-		return true;
-	}
-
-	private jailbreakIntent(text: string, features: FeaturesOf): boolean {
-		if (JAILBREAK_INTENT.test(text) || DAN.test(text)) return true;
-		const nsfw = this.bySignal.get("nsfw")?.[0];
-		return nsfw !== undefined && predict(nsfw, features("nsfw", nsfw.spec, text)) >= JAILBREAK_HARM_SCORE;
+	private verdictStands(module: SignalModule, text: string, features: FeaturesOf): boolean {
+		const scoreOf: ScoreOf = (signal, t) => {
+			const model = this.bySignal.get(signal as ImplicitSignal)?.[0];
+			return model && predict(model, features(signal as ImplicitSignal, model.spec, t));
+		};
+		return module.verdictStands?.(text, scoreOf) ?? true;
 	}
 }
 
 type FeaturesOf = (signal: ImplicitSignal, spec: ModelSpec, text: string) => Features;
-
-const words = (t: string) => t.trim().split(/\s+/).length;
-
-/** The user's earlier messages that a new one may repeat (the last five long enough to mean something). */
-function earlierRequests(x: DetectionInput): string[] {
-	return (x.history ?? []).filter((t) => t.role === "user" && words(t.content) >= REPHRASE_MIN_WORDS).slice(-5).map((t) => t.content);
-}
-
-/** Rephrasing: this user message says again what one of the user's last messages said. */
-function rephrased(x: DetectionInput, vectorOf: VectorOf): Evidence | null {
-	const input = x.input?.trim();
-	if (!input || words(input) < REPHRASE_MIN_WORDS) return null;
-	const now = vectorOf(x.input!);
-	for (const turn of earlierRequests(x)) {
-		const then = vectorOf(turn);
-		let dot = 0;
-		for (let d = 0; d < now.length; d++) dot += now[d]! * then[d]!;
-		if (dot >= REPHRASE_SIMILARITY) return { field: "history", start: 0, end: turn.length, text: turn.slice(0, 200) };
-	}
-	return null;
-}

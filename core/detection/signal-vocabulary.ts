@@ -1,19 +1,14 @@
 import { tokenize } from "../embedding/tokenize";
+import { BUILT_IN_SIGNALS } from "./signals";
 
 /**
  * Words that say *which signal* a text shows, not *what it is about*. Issue clustering within
  * a signal ignores them, so refusals group by what was refused ("contacts", "flights"), not by
- * how ("sorry, I can't access").
+ * how ("sorry, I can't access"). Each signal's words are in its module (./signals).
  */
-const COMMON = "sorry apologize apologies unfortunately afraid please ca n't cannot can not unable able won't wo".split(" ");
-
-export const SIGNAL_VOCABULARY: Record<string, readonly string[]> = {
-	refusal: [...COMMON, ..."access help assist provide do create write generate fulfill comply support complete share answer engage give produce offer browse open view see make read send book process find retrieve download upload run execute connect save edit delete change call search check look place order schedule cancel transfer translate allowed permitted programmed designed comfortable request policy guidelines ai language model assistant".split(" ")],
-	excessive_apology: [...COMMON, ..."confusion mistake error oversight inconvenience sincerely truly deeply again".split(" ")],
-	user_frustration: "wrong useless stupid again listening told said asked already still not no".split(" "),
-	laziness: "rest remaining fill complete same pattern similar todo implement here etc brevity".split(" "),
-	forgetting: "already told said mentioned gave provided forgot remember".split(" "),
-};
+export const SIGNAL_VOCABULARY: Record<string, readonly string[]> = Object.fromEntries(
+	BUILT_IN_SIGNALS.flatMap((m) => (m.vocabulary ? [[m.definition.name, m.vocabulary]] : [])),
+);
 
 export function signalVocabulary(signal: string): ReadonlySet<string> {
 	return new Set(SIGNAL_VOCABULARY[signal] ?? []);

@@ -1,7 +1,9 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ALERT_RULE_KINDS } from "../../core/alerts/alert-rule-input";
+import { ALERT_DESTINATIONS } from "../../core/alerts/destinations";
 
-export const ALERT_RULE_KINDS = ["new_issue", "regressed", "escalating", "threshold", "every_match"] as const;
-export const ALERT_DESTINATIONS = ["slack", "discord", "webhook"] as const;
+// Defined in core (the API validates with them); re-exported for the code that reads them here.
+export { ALERT_DESTINATIONS, ALERT_RULE_KINDS };
 export const ALERT_DELIVERY_STATUSES = ["pending", "sending", "sent", "recorded", "failed", "throttled"] as const;
 
 /**

@@ -1,4 +1,5 @@
 /** Shapes of the API responses the dashboard's views read (see workers/api/src/routes). */
+import type { AlertDestinationType } from "../../../core/alerts/destinations";
 import type { ProportionComparison } from "../../../core/two-proportion-test";
 
 export interface IssueListItem {
@@ -114,7 +115,7 @@ export interface AlertRule {
 	filters: { signals?: string[]; intents?: string[]; models?: string[]; properties?: Record<string, string | number | boolean> };
 	threshold?: { subject: { signal: string } | { issue_id: string }; metric: "users" | "percent_users"; value: number; window_minutes: number };
 	min_users?: number;
-	destination: { type: "slack" | "discord" | "webhook"; display: string };
+	destination: { type: AlertDestinationType; display: string };
 	throttle_minutes: number;
 	enabled: boolean;
 	snoozed_until: string | null;

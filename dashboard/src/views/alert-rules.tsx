@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { ALERT_DESTINATION_MODULES } from "../../../core/alerts/destinations";
 import { ErrorState, Loading } from "../components/states";
 import { ActionButton, AdminOnly } from "../components/ui";
 import { useAsync } from "../components/use-async";
@@ -86,9 +87,11 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 					<label>
 						Send to
 						<select value={draft.destinationType} onChange={(e) => set({ destinationType: e.currentTarget.value as AlertRuleDraft["destinationType"] })}>
-							<option value="slack">Slack webhook</option>
-							<option value="discord">Discord webhook</option>
-							<option value="webhook">signed JSON webhook</option>
+							{ALERT_DESTINATION_MODULES.map((d) => (
+								<option key={d.kind} value={d.kind}>
+									{d.label}
+								</option>
+							))}
 						</select>
 						<input value={draft.url} placeholder="https://hooks.slack.com/services/…" onInput={(e) => set({ url: e.currentTarget.value })} aria-label="Destination URL" />
 					</label>

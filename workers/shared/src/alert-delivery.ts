@@ -1,7 +1,6 @@
-import { ALERT_MAX_ATTEMPTS, alertRetryDelayMs, renderDiscord, renderSlack, renderWebhook, type AlertMessage } from "../../../core/alerts/alert-message";
+import { ALERT_MAX_ATTEMPTS, alertRetryDelayMs, type AlertMessage } from "../../../core/alerts/alert-message";
+import { alertDestination, type WebhookRequest } from "../../../core/alerts/destinations";
 import { unseal } from "../../../core/alerts/secret-box";
-import { webhookUrlProblem } from "../../../core/alerts/webhook-url";
-import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from "../../../core/alerts/webhook-signature";
 
 /** Settings the alert code reads; vars come from wrangler.toml, the key from `wrangler secret put`. */
 export interface AlertEnv {
@@ -15,11 +14,7 @@ export interface AlertEnv {
 	DASHBOARD_URL?: string;
 }
 
-export interface WebhookRequest {
-	url: string;
-	headers: Record<string, string>;
-	body: string;
-}
+export type { WebhookRequest } from "../../../core/alerts/destinations";
 export type WebhookResult = { status: number } | { error: string } | { recorded: true };
 
 /** The port alerts go out through: real fetch in production, a recording outbox for non-local URLs in dev. */
@@ -121,20 +116,13 @@ async function attempt(env: AlertEnv, sender: WebhookSender, d: ClaimedDelivery)
 	} catch (err) {
 		return { fatal: `cannot open the destination: ${(err as Error).message}` };
 	}
-	const problem = webhookUrlProblem(dest.url, urlPolicy(env));
+	const destination = alertDestination(rule.destination_type);
+	if (!destination) return { fatal: `unknown destination type ${rule.destination_type}` };
+	const problem = destination.urlProblem(dest.url, urlPolicy(env));
 	if (problem) return { fatal: `destination URL ${problem}` };
 	const message = JSON.parse(d.message) as AlertMessage;
-	const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "Barometer-Alerts/1.0", [DELIVERY_HEADER]: d.id };
-	let body: string;
-	if (rule.destination_type === "slack") body = renderSlack(message);
-	else if (rule.destination_type === "discord") body = renderDiscord(message);
-	else {
-		body = renderWebhook(message, d.id);
-		const ts = Math.floor(Date.now() / 1000);
-		headers[TIMESTAMP_HEADER] = String(ts);
-		headers[SIGNATURE_HEADER] = await signWebhook(dest.secret ?? "", ts, body);
-	}
-	return sender.send({ url: dest.url, headers, body }, Number(env.ALERT_WEBHOOK_TIMEOUT_MS) || 10_000);
+	const request = await destination.request(message, { deliveryId: d.id, target: dest, timestamp: Math.floor(Date.now() / 1000) });
+	return sender.send(request, Number(env.ALERT_WEBHOOK_TIMEOUT_MS) || 10_000);
 }
 
 /** Every delivery that is due (new, a retry whose backoff passed, or a send that crashed), a few at a time. */

@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import type { AlertMessage } from "../../../../core/alerts/alert-message";
 import { alertRuleInputSchema, alertRulePatchSchema, defaultThrottleMinutes, type AlertDestinationType, type ThresholdParams } from "../../../../core/alerts/alert-rule-input";
+import { alertDestination } from "../../../../core/alerts/destinations";
 import { seal, unseal } from "../../../../core/alerts/secret-box";
-import { displayWebhookUrl, webhookUrlProblem } from "../../../../core/alerts/webhook-url";
+import { displayWebhookUrl } from "../../../../core/alerts/webhook-url";
 import { fieldErrors } from "../../../../core/api-errors";
 import { newId, randomToken } from "../../../../core/ids";
 import { dashboardUrl, encryptionKey, sendDelivery, senderFor, urlPolicy, type SealedDestination } from "../../../shared/src/alert-delivery";
@@ -84,8 +85,8 @@ function deliveryView(d: DeliveryRow) {
 }
 
 /** Validates a destination for this deployment, or names the field that is wrong. */
-function checkDestination(c: { env: ApiContext["Bindings"] }, url: string) {
-	const problem = webhookUrlProblem(url, urlPolicy(c.env));
+function checkDestination(c: { env: ApiContext["Bindings"] }, type: AlertDestinationType, url: string) {
+	const problem = alertDestination(type).urlProblem(url, urlPolicy(c.env));
 	if (problem) throw new ApiError(400, "invalid_destination", `destination.url ${problem}.`, [{ field: "destination.url", message: problem }]);
 }
 
@@ -125,11 +126,11 @@ export const alertRoutes = new Hono<ApiContext>()
 		const parsed = alertRuleInputSchema.safeParse(await readJsonBody(c, 20_000));
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The alert rule is not valid.", fieldErrors(parsed.error));
 		const r = parsed.data;
-		checkDestination(c, r.destination.url);
+		checkDestination(c, r.destination.type, r.destination.url);
 		await checkThresholdSubject(c, r.threshold);
 		const key = requireKeyConfigured(c.env);
 		const id = newId("rule");
-		const secret = r.destination.type === "webhook" ? newSecret() : undefined;
+		const secret = alertDestination(r.destination.type).signed ? newSecret() : undefined;
 		const now = Date.now();
 		const row: RuleRow = {
 			id,
@@ -164,7 +165,7 @@ export const alertRoutes = new Hono<ApiContext>()
 		const row = await loadRule(c, c.req.param("id"));
 		if (p.threshold && row.kind !== "threshold") throw new ApiError(400, "invalid_body", "Only threshold rules have a threshold.", [{ field: "threshold", message: "only applies to threshold rules" }]);
 		if (p.min_users !== undefined && row.kind !== "escalating") throw new ApiError(400, "invalid_body", "Only escalating rules have a minimum of users.", [{ field: "min_users", message: "only applies to escalating rules" }]);
-		if (p.rotate_secret && (p.destination?.type ?? row.destination_type) !== "webhook") {
+		if (p.rotate_secret && !alertDestination(p.destination?.type ?? row.destination_type).signed) {
 			throw new ApiError(400, "invalid_body", "Only generic webhooks have a signing secret.", [{ field: "rotate_secret", message: "only applies to webhook destinations" }]);
 		}
 		await checkThresholdSubject(c, p.threshold);
@@ -174,9 +175,9 @@ export const alertRoutes = new Hono<ApiContext>()
 			const key = requireKeyConfigured(c.env);
 			const current = JSON.parse(await unseal(key, row.id, row.destination_sealed)) as SealedDestination;
 			const url = p.destination?.url ?? current.url;
-			if (p.destination) checkDestination(c, url);
+			if (p.destination) checkDestination(c, p.destination.type, url);
 			const type = p.destination?.type ?? row.destination_type;
-			if (type === "webhook") secret = p.rotate_secret || !current.secret ? newSecret() : current.secret;
+			if (alertDestination(type).signed) secret = p.rotate_secret || !current.secret ? newSecret() : current.secret;
 			row.destination_type = type;
 			row.destination_display = displayWebhookUrl(url);
 			row.destination_sealed = await seal(key, row.id, JSON.stringify({ url, secret } satisfies SealedDestination));

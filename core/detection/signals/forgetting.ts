@@ -1,42 +1,6 @@
-import type { DetectionInput } from "./detection-input";
-import { countMatches, type Evidence } from "./evidence";
-
-/**
- * Signals that need more than one text: the conversation so far, tool calls or the
- * event's time. Each returns its evidence, or null.
- */
-
-const APOLOGY = /\b(?:I (?:sincerely |truly |deeply )?apologi[sz]e|(?:I'm|I am) (?:so |very |really |truly )?sorry|my apologies|apologies for|sorry for (?:the|any) (?:confusion|mistake|error|inconvenience|oversight))\b/i;
-
-/** Two apologies in one reply, or an apology in this reply and in each of the two before it. */
-export function apologyStreak(x: DetectionInput): Evidence | null {
-	const m = x.output ? APOLOGY.exec(x.output) : null;
-	if (!m) return null;
-	const assistantTurns = (x.history ?? []).filter((t) => t.role === "assistant").slice(-2);
-	const streak = assistantTurns.length === 2 && assistantTurns.every((t) => APOLOGY.test(t.content));
-	if (countMatches(x.output, APOLOGY) >= 2 || streak) return { field: "output", start: m.index, end: m.index + m[0].length, text: m[0] };
-	return null;
-}
-
-export { wrongDate } from "./wrong-date";
-
-export function toolFailure(x: DetectionInput): Evidence | null {
-	const failed = (x.tool_calls ?? []).find((t) => t.error);
-	return failed ? { field: "tool_calls", start: 0, end: 0, text: `${failed.name}: ${String(failed.error).slice(0, 200)}` } : null;
-}
-
-/** The same tool failing again: at least 3 calls of it in the conversation, at least 2 with errors, one now. */
-export function toolLoop(x: DetectionInput): Evidence | null {
-	const calls = [...(x.history ?? []).flatMap((t) => t.tool_calls ?? []), ...(x.tool_calls ?? [])];
-	for (const current of x.tool_calls ?? []) {
-		if (!current.error) continue;
-		const same = calls.filter((c) => c.name === current.name);
-		if (same.length >= 3 && same.filter((c) => c.error).length >= 2) {
-			return { field: "tool_calls", start: 0, end: 0, text: `${current.name} called ${same.length}× with ${same.filter((c) => c.error).length} errors` };
-		}
-	}
-	return null;
-}
+import type { DetectionInput } from "../detection-input";
+import type { Evidence } from "../evidence";
+import type { SignalModule } from "./signal-module";
 
 const SLOT_QUESTION =
 	/\b(?:what(?:'s| is) your|could you (?:please )?(?:tell me|share|provide|give me|confirm) your|can you (?:please )?(?:tell me|share|provide|give me) your|may I (?:have|ask) your|please (?:provide|share|tell me|send) your)\s+((?:[a-z]+ ){0,2}(?:name|email(?: address)?|address|phone(?: number)?|number|order(?: number| id)?|account(?: number| id)?|budget|age|location|city|zip(?: code)?|date of birth|birthday|username|company|dates?|destination|size|preferences?))\b/i;
@@ -93,7 +57,7 @@ const CALLS_USER = /\b[Yy]our name is ([A-Z][a-z]+)\b/;
  * The assistant asks for something the user already gave earlier in the conversation, or
  * contradicts it (calls the user by another name than the one they gave).
  */
-export function asksAgain(x: DetectionInput): Evidence | null {
+function asksAgain(x: DetectionInput): Evidence | null {
 	if (!x.output) return null;
 	const userTurns = [...(x.history ?? []).filter((t) => t.role === "user").map((t) => t.content), ...(x.input ? [x.input] : [])];
 	if (userTurns.length === 0) return null;
@@ -117,17 +81,21 @@ export function asksAgain(x: DetectionInput): Evidence | null {
 	return gave ? { field: "output", start: m.index, end: m.index + m[0].length, text: m[0] } : null;
 }
 
-const COUNT_WORDS: Record<string, number> = { five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, fifty: 50, hundred: 100 };
-const ASKED_COUNT = /\b(\d{1,3}|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|hundred)\s+(?:[a-z-]+\s+){0,2}(?:examples|items|ideas|names|questions|tips|steps|reasons|ways|words|sentences|titles|options|facts|things|jokes|points|bullet points|tweets|headlines|slogans|rows|entries|test cases|products|recipes|songs|books|movies)\b/i;
-
-/** The user asked for N items and got far fewer. */
-export function shortList(x: DetectionInput): Evidence | null {
-	if (!x.input || !x.output) return null;
-	const m = ASKED_COUNT.exec(x.input);
-	if (!m) return null;
-	const asked = Number(m[1]) || COUNT_WORDS[m[1]!.toLowerCase()] || 0;
-	if (asked < 5) return null;
-	const given = x.output.split("\n").filter((line) => /^\s*(?:\d{1,3}[.)]|[-*•])\s+\S/.test(line)).length;
-	if (given >= 1 && given < asked * 0.6) return { field: "output", start: 0, end: Math.min(x.output.length, 120), text: `${given} of ${asked} asked for` };
-	return null;
-}
+export const forgetting = {
+	definition: {
+		name: "forgetting",
+		polarity: "negative",
+		description: "The assistant asks again for something the user already gave, or the user says they already told it.",
+	},
+	lexicalRules: [
+		{
+			field: "input",
+			patterns: [
+				/\b(?:I (?:already|just) (?:told|said|gave (?:you|it|that|this)|mentioned|explained|provided|shared)|as I (?:said|mentioned|told you)|I (?:told|said to) you (?:already|before|earlier|twice|that already)|I've already (?:told|said|given|mentioned))\b/i,
+				/\b(?:you (?:forgot|already asked|asked (?:me )?that already)|did you forget|you don't remember|scroll up)\b/i,
+			],
+		},
+	],
+	contextRules: [asksAgain],
+	vocabulary: "already told said mentioned gave provided forgot remember".split(" "),
+} as const satisfies SignalModule;
