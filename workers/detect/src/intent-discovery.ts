@@ -4,6 +4,8 @@ import { isFollowUp } from "../../../core/clustering/follow-up";
 import { requestShape } from "../../../core/clustering/request-shape";
 import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
+import { mergeIntents } from "../../shared/src/intent-store";
+import { clearSplitStatement } from "../../shared/src/split-requests";
 import type { GroupingPorts } from "./issue-grouping";
 import { DAY_MS } from "../../../core/timestamps";
 
@@ -156,7 +158,7 @@ export async function splitRequestedIntents(ports: GroupingPorts): Promise<numbe
 			.bind(intent.id)
 			.all<{ event_id: string; text: string }>();
 		const { assignments, clusters } = await clusterTexts(ports.encoder, members.map((m) => m.text), { threshold: SUB_INTENT_THRESHOLD, minSize: MIN_INTENT_SIZE, absorbSmall: true, compare: requestShape });
-		const statements: D1PreparedStatement[] = [db.prepare("UPDATE intents SET split_requested_at = NULL WHERE id = ?").bind(intent.id)];
+		const statements: D1PreparedStatement[] = [clearSplitStatement(db, "intents", intent.id)];
 		const split = clusters.slice(1).filter((c) => c.size >= MIN_INTENT_SIZE).map((cluster) => ({ cluster, part: members.filter((_, i) => assignments[i] === cluster.id) }));
 		// Sub-intents are named apart from their parent (names are how duplicate intents are found).
 		const parent = await db.prepare("SELECT name FROM intents WHERE id = ?").bind(intent.id).first<{ name: string }>();
@@ -208,12 +210,7 @@ export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: str
 	const byId = new Map(intents.map((i) => [i.id, i]));
 	const gone = new Set<string>();
 	const fold = async (keep: { id: string }, other: { id: string }) => {
-		await db.batch([
-			db.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ?").bind(keep.id, other.id),
-			db.prepare("UPDATE intents SET parent_id = ? WHERE parent_id = ?").bind(keep.id, other.id),
-			db.prepare("DELETE FROM intents WHERE id = ?").bind(other.id),
-		]);
-		await index.deleteByIds([other.id]);
+		await mergeIntents(ports, { projectId, from: other.id, into: keep.id });
 		gone.add(other.id);
 	};
 	const foldable = (i: (typeof intents)[number]) => !gone.has(i.id) && !i.parent_id && !i.named_by;

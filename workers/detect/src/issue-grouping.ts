@@ -1,11 +1,11 @@
 import { nameIssues } from "../../../core/clustering/issue-names";
-import { compareReleases } from "../../../core/release-order";
 import { clusterTexts } from "../../../core/clustering/cluster-texts";
 import { signalVocabulary, topicText } from "../../../core/detection/signal-vocabulary";
 import { type Embedder, unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import type { VectorIndex } from "../../../core/vector-index/vector-index";
-import { stateChangeStatement } from "../../shared/src/issue-store";
+import { regression } from "../../../core/issues/lifecycle";
+import { regressionStatements, stateChangeStatement } from "../../shared/src/issue-store";
 import { DAY_MS } from "../../../core/timestamps";
 
 /** A negative detection on a stored event, with the text that best says what went wrong. */
@@ -89,23 +89,9 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 			);
 			const seen = span.get(issueId);
 			span.set(issueId, { first: Math.min(seen?.first ?? f.timestamp, f.timestamp), last: Math.max(seen?.last ?? f.timestamp, f.timestamp) });
-			// Resolved in a release: an event from that release or a later one regresses it, one from an
-			// older release (clients not updated yet) does not. Otherwise: any event after the resolution.
-			const fixedIn = fixRelease.get(issueId);
-			const byRelease = fixedIn && f.release !== undefined;
-			if (!byRelease || compareReleases(f.release!, fixedIn) >= 0) {
-				const reason = byRelease ? `new events in release ${f.release}, at or after ${fixedIn} where it was resolved` : "new events after it was resolved";
-				statements.push(
-					stateChangeStatement(
-						db,
-						{ issueId, from: "resolved", to: "regressed", by: "system", reason, at: Date.now() },
-						{ state: "resolved", resolvedBefore: byRelease ? undefined : f.timestamp },
-					),
-					byRelease
-						? db.prepare("UPDATE issues SET state = 'regressed' WHERE id = ? AND state = 'resolved'").bind(issueId)
-						: db.prepare("UPDATE issues SET state = 'regressed' WHERE id = ? AND state = 'resolved' AND ? > coalesce(resolved_at, 0)").bind(issueId, f.timestamp),
-				);
-			}
+			// A resolved issue regresses, by the rules of core/issues/lifecycle.ts (a release it was resolved in, else time).
+			const regressed = regression(fixRelease.get(issueId), f.release);
+			if (regressed) statements.push(...regressionStatements(db, issueId, regressed, f.timestamp, Date.now()));
 		} else {
 			statements.push(
 				db

@@ -5,6 +5,7 @@ import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../shared/src/issue-event-text";
 import { stateChangeStatement } from "../../shared/src/issue-store";
+import { clearSplitStatement } from "../../shared/src/split-requests";
 import { type GroupingPorts, namespaceOf } from "./issue-grouping";
 
 /**
@@ -37,7 +38,7 @@ export async function splitRequestedIssues(ports: GroupingPorts, now: number): P
 			members.map((m) => m.text),
 			{ threshold: SPLIT_THRESHOLD, minSize: MIN_PART, absorbSmall: true, ignoreWords: signalVocabulary(issue.signal) },
 		);
-		const statements: D1PreparedStatement[] = [db.prepare("UPDATE issues SET split_requested_at = NULL WHERE id = ?").bind(issue.id)];
+		const statements: D1PreparedStatement[] = [clearSplitStatement(db, "issues", issue.id)];
 		const parts: string[] = [];
 		const split = clusters.slice(1).filter((c) => c.size >= MIN_PART).map((cluster) => ({ cluster, part: members.filter((_, i) => assignments[i] === cluster.id) }));
 		// Each part is named by its own members, apart from the issue it leaves and the signal's other issues.
