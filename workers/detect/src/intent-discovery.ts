@@ -4,6 +4,7 @@ import { isFollowUp } from "../../../core/clustering/follow-up";
 import { requestShape } from "../../../core/clustering/request-shape";
 import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
+import { INTENT_POOL, promoteWaiting, waitingCandidates } from "../../shared/src/candidate-promotion";
 import { mergeIntents } from "../../shared/src/intent-store";
 import { clearSplitStatement } from "../../shared/src/split-requests";
 import type { GroupingPorts } from "./issue-grouping";
@@ -91,17 +92,7 @@ async function assignRequests(ports: GroupingPorts, todo: InputEvent[]): Promise
 /** Clusters a project's waiting inputs; each cluster of at least three becomes an intent named by its words. */
 export async function promoteIntentCandidates(ports: GroupingPorts, projectId: string): Promise<string[]> {
 	const { db, index, embedder } = ports;
-	const { results: read } = await db
-		.prepare(
-			"SELECT event_id, text, user_id, timestamp, EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = c.project_id AND ei.event_id = c.event_id) AS taken FROM intent_candidates c WHERE project_id = ? ORDER BY timestamp DESC LIMIT ?",
-		)
-		.bind(projectId, WINDOW)
-		.all<{ event_id: string; text: string; user_id: string; timestamp: number; taken: number }>();
-	// A waiting input can meanwhile have joined an intent (a redelivered event matched one found
-	// since): it waits no more.
-	const taken = read.filter((r) => r.taken).map((r) => r.event_id);
-	if (taken.length) await db.prepare("DELETE FROM intent_candidates WHERE project_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(projectId, JSON.stringify(taken)).run();
-	const results = read.filter((r) => !r.taken);
+	const results = await waitingCandidates(db, INTENT_POOL, [projectId], WINDOW);
 	if (results.length < MIN_INTENT_SIZE) return [];
 	const { assignments, clusters } = await clusterTexts(ports.encoder, results.map((r) => r.text), { minSize: MIN_INTENT_SIZE, absorbSmall: false, threshold: INTENT_THRESHOLD, compare: requestShape });
 	const created: string[] = [];
@@ -109,26 +100,10 @@ export async function promoteIntentCandidates(ports: GroupingPorts, projectId: s
 		if (cluster.size < MIN_INTENT_SIZE) continue;
 		const members = results.filter((_, i) => assignments[i] === cluster.id);
 		const id = newId("int");
-		const waiting = JSON.stringify(members.map((m) => m.event_id));
-		// Two promotions can run at once over the same candidates (queue batches in parallel). The batch
-		// is one transaction: the intent is created only while enough of its inputs are still waiting,
-		// and takes only the inputs no other promotion took first.
-		await db.batch([
-			db
-				.prepare(
-					"INSERT INTO intents (id, project_id, name, description, model, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM intent_candidates c WHERE c.project_id = ? AND c.event_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = c.project_id AND ei.event_id = c.event_id)) >= ?",
-				)
-				.bind(id, projectId, cluster.title, intentDescription(cluster.title, { texts: members.map((m) => m.text), central: results[cluster.central]!.text, keywords: cluster.keywords }), embedder.model, Date.now(), projectId, waiting, MIN_INTENT_SIZE),
-			...members.flatMap((m) => [
-				db
-					.prepare(
-						"INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM intents WHERE id = ?) AND EXISTS (SELECT 1 FROM intent_candidates WHERE project_id = ? AND event_id = ?)",
-					)
-					.bind(projectId, m.event_id, id, m.user_id, m.timestamp, Math.floor(m.timestamp / DAY_MS), id, projectId, m.event_id),
-				db.prepare("DELETE FROM intent_candidates WHERE project_id = ? AND event_id = ? AND EXISTS (SELECT 1 FROM intents WHERE id = ?)").bind(projectId, m.event_id, id),
-			]),
-		]);
-		if (!(await db.prepare("SELECT 1 AS ok FROM intents WHERE id = ?").bind(id).first())) continue;
+		const description = intentDescription(cluster.title, { texts: members.map((m) => m.text), central: results[cluster.central]!.text, keywords: cluster.keywords });
+		const row = { id, project_id: projectId, name: cluster.title, description, model: embedder.model, created_at: Date.now() };
+		// One transaction that loses cleanly to a concurrent promotion of the same candidates (candidate-promotion.ts).
+		if (!(await promoteWaiting(db, INTENT_POOL, { row, scope: [projectId], members, min: MIN_INTENT_SIZE }))) continue;
 		const centre = unitMean(await embedder.embed(members.map((m) => requestShape(m.text))));
 		await index.upsert([{ id, namespace: intentNamespace(projectId), values: centre, metadata: { intent_id: id } }]);
 		created.push(id);

@@ -4,7 +4,8 @@ import { signalVocabulary, topicText } from "../../../core/detection/signal-voca
 import { type Embedder, unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import type { VectorIndex } from "../../../core/vector-index/vector-index";
-import { regression } from "../../../core/issues/lifecycle";
+import { reasons, regression } from "../../../core/issues/lifecycle";
+import { ISSUE_POOL, promoteWaiting, waitingCandidates } from "../../shared/src/candidate-promotion";
 import { regressionStatements, stateChangeStatement } from "../../shared/src/issue-store";
 import { DAY_MS } from "../../../core/timestamps";
 
@@ -114,18 +115,7 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 /** Clusters a signal's waiting candidates and turns each cluster of at least MIN_ISSUE_SIZE into an issue. */
 export async function promoteCandidates(ports: GroupingPorts, projectId: string, signal: string): Promise<string[]> {
 	const { db, index, embedder } = ports;
-	const { results: read } = await db
-		.prepare(
-			"SELECT event_id, text, user_id, timestamp, EXISTS (SELECT 1 FROM issue_events ie WHERE ie.project_id = c.project_id AND ie.signal = c.signal AND ie.event_id = c.event_id) AS taken FROM issue_candidates c WHERE project_id = ? AND signal = ? ORDER BY timestamp DESC LIMIT ?",
-		)
-		.bind(projectId, signal, PROMOTION_WINDOW)
-		.all<{ event_id: string; text: string; user_id: string; timestamp: number; taken: number }>();
-	// A waiting event can meanwhile have joined an issue (a redelivery matched one found since): it waits no more.
-	const taken = read.filter((r) => r.taken).map((r) => r.event_id);
-	if (taken.length) {
-		await db.prepare("DELETE FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id IN (SELECT value FROM json_each(?))").bind(projectId, signal, JSON.stringify(taken)).run();
-	}
-	const results = read.filter((r) => !r.taken);
+	const results = await waitingCandidates(db, ISSUE_POOL, [projectId, signal], PROMOTION_WINDOW);
 	if (results.length < MIN_ISSUE_SIZE) return [];
 	// Within one signal every text shares the signal's words, so they are ignored, the bar is lower
 	// than for intents (ISSUE_THRESHOLD), and leftovers stay candidates.
@@ -151,27 +141,12 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 		const now = Date.now();
 		const first = Math.min(...members.map((m) => m.timestamp));
 		const last = Math.max(...members.map((m) => m.timestamp));
-		const waiting = JSON.stringify(members.map((m) => m.event_id));
-		// Promotions can run at once over the same candidates (queue batches in parallel). The batch is
-		// one transaction: the issue is created only while enough of its events are still waiting, and
-		// takes only the events no other promotion took first.
-		await db.batch([
-			db
-				.prepare(
-					"INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) SELECT ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM issue_candidates c WHERE c.project_id = ? AND c.signal = ? AND c.event_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM issue_events ie WHERE ie.project_id = c.project_id AND ie.signal = c.signal AND ie.event_id = c.event_id)) >= ?",
-				)
-				.bind(issueId, projectId, signal, names[k]!.title, names[k]!.description, embedder.model, central.event_id, first, last, now, projectId, signal, waiting, MIN_ISSUE_SIZE),
-			stateChangeStatement(db, { issueId, from: null, to: "new", by: "system", reason: `${members.length} similar events`, at: now }, {}),
-			...members.flatMap((m) => [
-				db
-					.prepare(
-						"INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) SELECT ?, ?, ?, ?, ?, ?, ?, NULL WHERE EXISTS (SELECT 1 FROM issues WHERE id = ?) AND EXISTS (SELECT 1 FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id = ?)",
-					)
-					.bind(projectId, signal, m.event_id, issueId, m.user_id, m.timestamp, Math.floor(m.timestamp / DAY_MS), issueId, projectId, signal, m.event_id),
-				db.prepare("DELETE FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id = ? AND EXISTS (SELECT 1 FROM issues WHERE id = ?)").bind(projectId, signal, m.event_id, issueId),
-			]),
-		]);
-		if (!(await db.prepare("SELECT 1 AS ok FROM issues WHERE id = ?").bind(issueId).first())) continue;
+		const row = { id: issueId, project_id: projectId, signal, title: names[k]!.title, description: names[k]!.description, state: "new", model: embedder.model };
+		const times = { central_event_id: central.event_id, first_seen: first, last_seen: last, created_at: now };
+		const history = stateChangeStatement(db, { issueId, from: null, to: "new", by: "system", reason: reasons.promoted(members.length), at: now }, {});
+		// One transaction that loses cleanly to a concurrent promotion of the same candidates (candidate-promotion.ts).
+		const promotion = { row: { ...row, ...times }, scope: [projectId, signal], members, min: MIN_ISSUE_SIZE, also: [history] };
+		if (!(await promoteWaiting(db, ISSUE_POOL, promotion))) continue;
 		const centre = unitMean(await embedder.embed(members.map((m) => topicText(m.text, signal))));
 		await index.upsert([{ id: issueId, namespace: namespaceOf(projectId, signal), values: centre, metadata: { issue_id: issueId, signal } }]);
 		created.push(issueId);
