@@ -5,8 +5,8 @@ import { requestShape } from "../../../core/clustering/request-shape";
 import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import { INTENT_POOL, promoteWaiting, waitingCandidates } from "../../shared/src/candidate-promotion";
-import { mergeIntents } from "../../shared/src/intent-store";
-import { clearSplitStatement } from "../../shared/src/split-requests";
+import { intentName, type IntentSplit, latestInputs, mergeIntents, splitIntentStatements } from "../../shared/src/intent-store";
+import { requestedSplits } from "../../shared/src/split-requests";
 import type { GroupingPorts } from "./issue-grouping";
 import { DAY_MS } from "../../../core/timestamps";
 
@@ -121,35 +121,26 @@ const SUB_INTENT_THRESHOLD = DEFAULT_THRESHOLD + 0.1;
  */
 export async function splitRequestedIntents(ports: GroupingPorts): Promise<number> {
 	const { db, index, embedder } = ports;
-	const { results: requested } = await db.prepare("SELECT id, project_id FROM intents WHERE split_requested_at IS NOT NULL").all<{ id: string; project_id: string }>();
+	const requested = await requestedSplits(db, "intents");
 	let created = 0;
 	for (const intent of requested) {
-		const { results: members } = await db
-			.prepare(
-				`SELECT ei.event_id, coalesce(e.input, '') AS text FROM event_intents ei
-				 JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id
-				 WHERE ei.intent_id = ? ORDER BY ei.timestamp DESC LIMIT 1000`,
-			)
-			.bind(intent.id)
-			.all<{ event_id: string; text: string }>();
+		const members = await latestInputs(db, intent.id, 1000);
 		const { assignments, clusters } = await clusterTexts(ports.encoder, members.map((m) => m.text), { threshold: SUB_INTENT_THRESHOLD, minSize: MIN_INTENT_SIZE, absorbSmall: true, compare: requestShape });
-		const statements: D1PreparedStatement[] = [clearSplitStatement(db, "intents", intent.id)];
 		const split = clusters.slice(1).filter((c) => c.size >= MIN_INTENT_SIZE).map((cluster) => ({ cluster, part: members.filter((_, i) => assignments[i] === cluster.id) }));
 		// Sub-intents are named apart from their parent (names are how duplicate intents are found).
-		const parent = await db.prepare("SELECT name FROM intents WHERE id = ?").bind(intent.id).first<{ name: string }>();
-		const named = nameIntents(split.map(({ cluster, part }) => ({ texts: part.map((m) => m.text), central: members[cluster.central]!.text, keywords: cluster.keywords })), parent ? [parent.name] : []);
+		const parent = await intentName(db, intent.id);
+		const named = nameIntents(split.map(({ cluster, part }) => ({ texts: part.map((m) => m.text), central: members[cluster.central]!.text, keywords: cluster.keywords })), parent !== null ? [parent] : []);
+		const parts: IntentSplit["parts"] = [];
 		for (const [k, { cluster, part }] of split.entries()) {
 			const id = newId("int");
 			const name = named[k] ?? cluster.title;
-			statements.push(
-				db.prepare("INSERT INTO intents (id, project_id, name, description, model, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(id, intent.project_id, name, intentDescription(name, { texts: part.map((m) => m.text), central: members[cluster.central]!.text }), embedder.model, intent.id, Date.now()),
-				db.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(id, intent.id, JSON.stringify(part.map((m) => m.event_id))),
-			);
+			const description = intentDescription(name, { texts: part.map((m) => m.text), central: members[cluster.central]!.text });
+			parts.push({ id, name, description, eventIds: part.map((m) => m.event_id), createdAt: Date.now() });
 			const centre = unitMean(await embedder.embed(part.map((m) => requestShape(m.text))));
 			await index.upsert([{ id, namespace: intentNamespace(intent.project_id), values: centre, metadata: { intent_id: id } }]);
 			created++;
 		}
-		await db.batch(statements);
+		await db.batch(splitIntentStatements(db, { intent, parts, model: embedder.model }));
 	}
 	return created;
 }

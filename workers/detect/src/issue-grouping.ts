@@ -6,7 +6,7 @@ import { newId } from "../../../core/ids";
 import type { VectorIndex } from "../../../core/vector-index/vector-index";
 import { reasons, regression } from "../../../core/issues/lifecycle";
 import { ISSUE_POOL, promoteWaiting, waitingCandidates } from "../../shared/src/candidate-promotion";
-import { regressionStatements, stateChangeStatement } from "../../shared/src/issue-store";
+import { regressionStatements, signalTitles, stateChangeStatement } from "../../shared/src/issue-store";
 import { DAY_MS } from "../../../core/timestamps";
 
 /** A negative detection on a stored event, with the text that best says what went wrong. */
@@ -129,11 +129,10 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 	if (kept.length === 0) return created;
 	// Titles say what goes wrong, agreed by the members, and differ from the signal's other issues.
 	// The description says since when, not how many: counts grow, and the API reports them live.
-	const { results: titled } = await db.prepare("SELECT title FROM issues WHERE project_id = ? AND signal = ?").bind(projectId, signal).all<{ title: string }>();
 	const names = nameIssues(
 		signal,
 		kept.map(({ cluster, members }) => ({ texts: members.map((m) => m.text), central: results[cluster.central]!.text, keywords: cluster.keywords, firstSeen: Math.min(...members.map((m) => m.timestamp)) })),
-		titled.map((r) => r.title),
+		await signalTitles(db, projectId, signal),
 	);
 	for (const [k, { cluster, members }] of kept.entries()) {
 		const issueId = newId("iss");

@@ -1,5 +1,6 @@
 import type { VectorIndex } from "../../../core/vector-index/vector-index";
 import type { ChangedBy } from "./issue-store";
+import { clearSplitStatement } from "./split-requests";
 
 /**
  * How intents change, in one place: a person's rename, priority factors and merge (the api) and
@@ -65,4 +66,42 @@ export function mergeIntentStatements(db: D1Database, merge: IntentMerge): D1Pre
 export async function mergeIntents(ports: { db: D1Database; index: Pick<VectorIndex, "deleteByIds"> }, merge: IntentMerge): Promise<void> {
 	await ports.db.batch(mergeIntentStatements(ports.db, merge));
 	await ports.index.deleteByIds([merge.from]);
+}
+
+const SPLIT_MEMBERS = `SELECT ei.event_id, coalesce(e.input, '') AS text FROM event_intents ei
+	JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id
+	WHERE ei.intent_id = ? ORDER BY ei.timestamp DESC LIMIT ?`;
+const INTENT_NAME = "SELECT name FROM intents WHERE id = ?";
+
+/** The latest `limit` inputs of an intent, for re-clustering it. */
+export async function latestInputs(db: D1Database, intentId: string, limit: number): Promise<{ event_id: string; text: string }[]> {
+	const { results } = await db.prepare(SPLIT_MEMBERS).bind(intentId, limit).all<{ event_id: string; text: string }>();
+	return results;
+}
+
+/** The intent's name, or null when it is gone. */
+export async function intentName(db: D1Database, intentId: string): Promise<string | null> {
+	return (await db.prepare(INTENT_NAME).bind(intentId).first<{ name: string }>())?.name ?? null;
+}
+
+const INSERT_SUB_INTENT = "INSERT INTO intents (id, project_id, name, description, model, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+const MOVE_INPUTS = "UPDATE event_intents SET intent_id = ? WHERE intent_id = ? AND event_id IN (SELECT value FROM json_each(?))";
+
+export interface IntentSplit {
+	intent: { id: string; project_id: string };
+	/** The sub-intents, each with the inputs it takes from the split intent. */
+	parts: { id: string; name: string; description: string; eventIds: string[]; createdAt: number }[];
+	model: string;
+}
+
+/** The D1 half of a split (its centres go to the index first): the request cleared, each part a sub-intent with its inputs. */
+export function splitIntentStatements(db: D1Database, split: IntentSplit): D1PreparedStatement[] {
+	const { intent, parts, model } = split;
+	return [
+		clearSplitStatement(db, "intents", intent.id),
+		...parts.flatMap((p) => [
+			db.prepare(INSERT_SUB_INTENT).bind(p.id, intent.project_id, p.name, p.description, model, intent.id, p.createdAt),
+			db.prepare(MOVE_INPUTS).bind(p.id, intent.id, JSON.stringify(p.eventIds)),
+		]),
+	];
 }

@@ -285,3 +285,45 @@ export async function moveEvent(db: D1Database, move: EventMove): Promise<void> 
 			: [db.prepare(REMOVE_EVENT).bind(projectId, signal, eventId), exemplar("cannot", from)],
 	);
 }
+
+const SPLIT_MEMBERS = `SELECT ie.event_id, ie.user_id, ie.timestamp, ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS}
+	WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT ?`;
+const SIGNAL_TITLES = "SELECT title FROM issues WHERE project_id = ? AND signal = ?";
+
+/** The latest `limit` events of an issue with the text the grouper compares, for re-clustering it. */
+export async function latestMembers(db: D1Database, issueId: string, limit: number) {
+	const { results } = await db.prepare(SPLIT_MEMBERS).bind(issueId, limit).all<{ event_id: string; user_id: string; timestamp: number; text: string }>();
+	return results;
+}
+
+/** The titles of a project's issues of one signal: a new issue is named apart from them. */
+export async function signalTitles(db: D1Database, projectId: string, signal: string): Promise<string[]> {
+	const { results } = await db.prepare(SIGNAL_TITLES).bind(projectId, signal).all<{ title: string }>();
+	return results.map((r) => r.title);
+}
+
+const INSERT_SPLIT_PART = `INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at)
+	VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)`;
+const MOVE_EVENTS = "UPDATE issue_events SET issue_id = ? WHERE issue_id = ? AND event_id IN (SELECT value FROM json_each(?))";
+
+export interface IssueSplit {
+	issue: { id: string; project_id: string; signal: string; state: string };
+	/** The new issues, each with the events it takes from the split one. */
+	parts: { id: string; title: string; description: string; centralEventId: string; firstSeen: number; lastSeen: number; eventIds: string[] }[];
+	model: string;
+	now: number;
+}
+
+/** The D1 half of a split (its centres go to the index first): the request cleared, each part a new issue with its events, both histories. */
+export function splitIssueStatements(db: D1Database, split: IssueSplit): D1PreparedStatement[] {
+	const { issue, parts, model, now } = split;
+	return [
+		clearSplitStatement(db, "issues", issue.id),
+		...parts.flatMap((p) => [
+			db.prepare(INSERT_SPLIT_PART).bind(p.id, issue.project_id, issue.signal, p.title, p.description, model, p.centralEventId, p.firstSeen, p.lastSeen, now),
+			stateChangeStatement(db, { issueId: p.id, from: null, to: "new", by: "system", reason: reasons.splitFrom(issue.id), at: now }),
+			db.prepare(MOVE_EVENTS).bind(p.id, issue.id, JSON.stringify(p.eventIds)),
+		]),
+		stateChangeStatement(db, { issueId: issue.id, from: issue.state, to: issue.state, by: "system", reason: reasons.splitInto(parts.map((p) => p.id)), at: now }),
+	];
+}

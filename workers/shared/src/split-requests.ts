@@ -20,3 +20,20 @@ export async function requestSplit(db: D1Database, table: SplitTable, projectId:
 export function clearSplitStatement(db: D1Database, table: SplitTable, id: string): D1PreparedStatement {
 	return db.prepare(CLEAR_SPLIT(table)).bind(id);
 }
+
+/** The rows a person asked to split, with what each split needs to know of them. */
+const REQUESTED = {
+	issues: "SELECT id, project_id, signal, state FROM issues WHERE split_requested_at IS NOT NULL",
+	intents: "SELECT id, project_id FROM intents WHERE split_requested_at IS NOT NULL",
+} satisfies Record<SplitTable, string>;
+
+export interface RequestedSplits {
+	issues: { id: string; project_id: string; signal: string; state: string };
+	intents: { id: string; project_id: string };
+}
+
+/** Every row of the table a person asked to split (the maintenance pass's work list). */
+export async function requestedSplits<T extends SplitTable>(db: D1Database, table: T): Promise<RequestedSplits[T][]> {
+	const { results } = await db.prepare(REQUESTED[table]).all<RequestedSplits[T]>();
+	return results;
+}
