@@ -4,7 +4,7 @@ import { isFollowUp } from "../../../core/clustering/follow-up";
 import { requestShape } from "../../../core/clustering/request-shape";
 import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
-import { INTENT_POOL, promoteWaiting, waitingCandidates } from "../../shared/src/candidate-promotion";
+import { INTENT_POOL, promoteWaiting, waitingCandidates, waitStatement } from "../../shared/src/candidate-promotion";
 import { intentName, type IntentSplit, latestInputs, mergeIntents, splitIntentStatements } from "../../shared/src/intent-store";
 import { requestedSplits } from "../../shared/src/split-requests";
 import type { GroupingPorts } from "./issue-grouping";
@@ -48,12 +48,21 @@ export async function assignIntents(ports: GroupingPorts, inputs: InputEvent[]):
 	if (followUps.length) await ports.db.batch(followUps.map((e) => inheritIntent(ports.db, e)));
 }
 
+const INHERIT_INTENT = `INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day)
+	SELECT ?, ?, ei.intent_id, ?, ?, ? FROM events e JOIN event_intents ei ON ei.project_id = e.project_id AND ei.event_id = e.event_id
+	WHERE e.project_id = ? AND e.convo_id = ? AND e.timestamp <= ? AND e.event_id != ? ORDER BY e.timestamp DESC LIMIT 1`;
+const LIVING_INTENTS = "SELECT id FROM intents WHERE id IN (SELECT value FROM json_each(?))";
+const JOIN_INTENT = "INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) VALUES (?, ?, ?, ?, ?, ?)";
+/** A project's intents, largest first, with what decides whether one may be folded into another. */
+const INTENTS_BY_SIZE = `SELECT i.id, i.name, i.named_by, i.parent_id, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events
+	FROM intents i WHERE i.project_id = ? ORDER BY events DESC, i.created_at`;
+const CENTRE_INPUTS = `SELECT e.input AS text FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id
+	WHERE ei.intent_id = ? AND e.input IS NOT NULL ORDER BY ei.timestamp DESC LIMIT 50`;
+
 /** The follow-up joins the intent of the latest earlier turn of its conversation, if that turn has one. */
 function inheritIntent(db: D1Database, e: InputEvent): D1PreparedStatement {
 	return db
-		.prepare(
-			"INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) SELECT ?, ?, ei.intent_id, ?, ?, ? FROM events e JOIN event_intents ei ON ei.project_id = e.project_id AND ei.event_id = e.event_id WHERE e.project_id = ? AND e.convo_id = ? AND e.timestamp <= ? AND e.event_id != ? ORDER BY e.timestamp DESC LIMIT 1",
-		)
+		.prepare(INHERIT_INTENT)
 		.bind(e.projectId, e.eventId, e.userId, e.timestamp, Math.floor(e.timestamp / DAY_MS), e.projectId, e.convoId, e.timestamp, e.eventId);
 }
 
@@ -64,7 +73,7 @@ async function assignRequests(ports: GroupingPorts, todo: InputEvent[]): Promise
 	const matches = await index.nearest(todo.map((e, k) => ({ namespace: intentNamespace(e.projectId), vector: vectors[k]! })));
 	// A merged or deleted intent can leave its vector behind: such a match counts as none, and the vector goes.
 	const ids = [...new Set(matches.filter((m) => m && m.score >= threshold).map((m) => m!.id))];
-	const { results: alive } = await db.prepare("SELECT id FROM intents WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).all<{ id: string }>();
+	const { results: alive } = await db.prepare(LIVING_INTENTS).bind(JSON.stringify(ids)).all<{ id: string }>();
 	const living = new Set(alive.map((r) => r.id));
 	const stale = ids.filter((id) => !living.has(id));
 	if (stale.length) await index.deleteByIds(stale);
@@ -74,14 +83,10 @@ async function assignRequests(ports: GroupingPorts, todo: InputEvent[]): Promise
 		const best = matches[k];
 		if (best && best.score >= threshold && living.has(best.id)) {
 			statements.push(
-				db.prepare("INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) VALUES (?, ?, ?, ?, ?, ?)").bind(e.projectId, e.eventId, best.id, e.userId, e.timestamp, Math.floor(e.timestamp / DAY_MS)),
+				db.prepare(JOIN_INTENT).bind(e.projectId, e.eventId, best.id, e.userId, e.timestamp, Math.floor(e.timestamp / DAY_MS)),
 			);
 		} else {
-			statements.push(
-				db
-					.prepare("INSERT OR IGNORE INTO intent_candidates (project_id, event_id, text, user_id, timestamp) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM event_intents WHERE project_id = ? AND event_id = ?)")
-					.bind(e.projectId, e.eventId, e.text.slice(0, 2000), e.userId, e.timestamp, e.projectId, e.eventId),
-			);
+			statements.push(waitStatement(db, INTENT_POOL, [e.projectId], { event_id: e.eventId, text: e.text, user_id: e.userId, timestamp: e.timestamp }));
 			touched.add(e.projectId);
 		}
 	}
@@ -159,14 +164,14 @@ export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: str
 	const { db, index, embedder } = ports;
 	const threshold = INTENT_MERGE[embedder.model] ?? 0.92;
 	const { results: intents } = await db
-		.prepare("SELECT i.id, i.name, i.named_by, i.parent_id, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events FROM intents i WHERE i.project_id = ? ORDER BY events DESC, i.created_at")
+		.prepare(INTENTS_BY_SIZE)
 		.bind(projectId)
 		.all<{ id: string; name: string; named_by: string | null; parent_id: string | null; events: number }>();
 	if (intents.length < 2) return 0;
 	const centres = new Map<string, Float32Array>();
 	for (const intent of intents) {
 		const { results } = await db
-			.prepare("SELECT e.input AS text FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id WHERE ei.intent_id = ? AND e.input IS NOT NULL ORDER BY ei.timestamp DESC LIMIT 50")
+			.prepare(CENTRE_INPUTS)
 			.bind(intent.id)
 			.all<{ text: string }>();
 		if (results.length === 0) continue;

@@ -5,7 +5,7 @@ import { type Embedder, unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import type { VectorIndex } from "../../../core/vector-index/vector-index";
 import { reasons, regression } from "../../../core/issues/lifecycle";
-import { ISSUE_POOL, promoteWaiting, waitingCandidates } from "../../shared/src/candidate-promotion";
+import { ISSUE_POOL, promoteWaiting, waitingCandidates, waitStatement } from "../../shared/src/candidate-promotion";
 import { regressionStatements, signalTitles, stateChangeStatement } from "../../shared/src/issue-store";
 import { DAY_MS } from "../../../core/timestamps";
 
@@ -52,6 +52,13 @@ const ISSUE_THRESHOLD = 0.4;
 /** Newest candidates of a project and signal considered per promotion pass. */
 const PROMOTION_WINDOW = 300;
 
+const LIVING_ISSUES = "SELECT id, resolved_in_release FROM issues WHERE id IN (SELECT value FROM json_each(?))";
+const JOIN_ISSUE = `INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+/** Binds: first, last, issue. Written only when the times move (D1 bills a row written). */
+const WIDEN_SPAN_TO = `UPDATE issues SET first_seen = min(first_seen, ?1), last_seen = max(last_seen, ?2)
+	WHERE id = ?3 AND (first_seen > ?1 OR last_seen < ?2)`;
+
 export const namespaceOf = (projectId: string, signal: string) => `${projectId}:${signal}`;
 
 /**
@@ -68,7 +75,7 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 	// Vectors may outlive their issue (merged or deleted by a person): such a match counts as none, and goes.
 	const target = (m: (typeof matches)[number]) => (m ? String(m.metadata.issue_id ?? m.id) : "");
 	const ids = [...new Set(matches.filter((m) => m && m.score >= threshold).map(target))];
-	const { results: alive } = await db.prepare("SELECT id, resolved_in_release FROM issues WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).all<{ id: string; resolved_in_release: string | null }>();
+	const { results: alive } = await db.prepare(LIVING_ISSUES).bind(JSON.stringify(ids)).all<{ id: string; resolved_in_release: string | null }>();
 	const living = new Set(alive.map((r) => r.id));
 	const fixRelease = new Map(alive.map((r) => [r.id, r.resolved_in_release]));
 	const stale = matches.filter((m) => m && m.score >= threshold && !living.has(target(m))).map((m) => m!.id);
@@ -85,7 +92,7 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 			const issueId = target(best);
 			statements.push(
 				db
-					.prepare("INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+					.prepare(JOIN_ISSUE)
 					.bind(f.projectId, f.signal, f.eventId, issueId, f.userId, f.timestamp, Math.floor(f.timestamp / DAY_MS), best.score),
 			);
 			const seen = span.get(issueId);
@@ -94,16 +101,12 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 			const regressed = regression(fixRelease.get(issueId), f.release);
 			if (regressed) statements.push(...regressionStatements(db, issueId, regressed, f.timestamp, Date.now()));
 		} else {
-			statements.push(
-				db
-					.prepare("INSERT OR IGNORE INTO issue_candidates (project_id, signal, event_id, text, user_id, timestamp) SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM issue_events WHERE project_id = ? AND signal = ? AND event_id = ?)")
-					.bind(f.projectId, f.signal, f.eventId, f.text.slice(0, 2000), f.userId, f.timestamp, f.projectId, f.signal, f.eventId),
-			);
+			statements.push(waitStatement(db, ISSUE_POOL, [f.projectId, f.signal], { event_id: f.eventId, text: f.text, user_id: f.userId, timestamp: f.timestamp }));
 			touched.add(JSON.stringify([f.projectId, f.signal]));
 		}
 	}
 	for (const [issueId, { first, last }] of span) {
-		statements.push(db.prepare("UPDATE issues SET first_seen = min(first_seen, ?1), last_seen = max(last_seen, ?2) WHERE id = ?3 AND (first_seen > ?1 OR last_seen < ?2)").bind(first, last, issueId));
+		statements.push(db.prepare(WIDEN_SPAN_TO).bind(first, last, issueId));
 	}
 	await db.batch(statements);
 	for (const key of touched) {

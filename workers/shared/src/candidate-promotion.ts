@@ -68,6 +68,19 @@ const STOP_WAITING = (pool: CandidatePool) =>
 	`DELETE FROM ${pool.candidates} WHERE ${scopeWhere(pool)} AND event_id = ? AND EXISTS (SELECT 1 FROM ${pool.owners} WHERE id = ?)`;
 const EXISTS_OWNER = (pool: CandidatePool) => `SELECT 1 AS ok FROM ${pool.owners} WHERE id = ?`;
 
+/** Binds: scope, event, text, user, timestamp, scope, event. An event already in an issue or intent does not wait. */
+const WAIT = (pool: CandidatePool) =>
+	`INSERT OR IGNORE INTO ${pool.candidates} (${pool.scope.join(", ")}, event_id, text, user_id, timestamp)
+	SELECT ${pool.scope.map(() => "?").join(", ")}, ?, ?, ?, ?
+	WHERE NOT EXISTS (SELECT 1 FROM ${pool.members} WHERE ${scopeWhere(pool)} AND event_id = ?)`;
+/** Longer texts are cut: clustering and naming need the gist. */
+const CANDIDATE_TEXT_MAX = 2000;
+
+/** An event that matched nothing waits in the pool (`scope`: its values, project first); idempotent on the event. */
+export function waitStatement(db: D1Database, pool: CandidatePool, scope: string[], c: Candidate): D1PreparedStatement {
+	return db.prepare(WAIT(pool)).bind(...scope, c.event_id, c.text.slice(0, CANDIDATE_TEXT_MAX), c.user_id, c.timestamp, ...scope, c.event_id);
+}
+
 /**
  * The newest `window` candidates still waiting in the pool (`scope`: its values, project first).
  * One that meanwhile joined an issue or intent (a redelivery matched one found since) waits no more.
