@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { fieldErrors, type FieldError } from "../../../../core/api-errors";
 import { MAX_PROPERTY_FILTERS, MAX_QUERY_TEXT, PROPERTY_KEY } from "../../../../core/event-query";
+import { PERSON_STATES } from "../../../../core/issues/lifecycle";
 import { ISSUE_STATES } from "../../../../db/schema";
 import { ApiError } from "../../../shared/src/api-error";
 import { findIssue, setIssueState, setPriorityFactors } from "../../../shared/src/issue-store";
@@ -17,10 +18,10 @@ const priorityFactorsSchema = z
 	.object({ achievable_delta: z.number().min(0).max(10).optional(), strategic_relevance: z.number().min(0).max(10).optional() })
 	.refine((v) => v.achievable_delta !== undefined || v.strategic_relevance !== undefined, "give achievable_delta or strategic_relevance");
 
-/** States a person sets; new, escalating and regressed are set by the system. */
+/** States a person sets (core/issues/lifecycle.ts); new, escalating and regressed are set by the system. */
 const stateChangeSchema = z
 	.object({
-		state: z.enum(["resolved", "ignored", "ongoing"]),
+		state: z.enum(PERSON_STATES),
 		reason: z.string().max(500).optional(),
 		/** With "ignored": come back once this many more users are affected (omit to ignore forever). */
 		until_more_users: z.number().int().min(1).max(1_000_000).optional(),
