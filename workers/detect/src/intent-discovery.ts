@@ -4,6 +4,9 @@ import { isFollowUp } from "../../../core/clustering/follow-up";
 import { requestShape } from "../../../core/clustering/request-shape";
 import { unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
+import { INTENT_POOL, promoteWaiting, waitingCandidates, waitStatement } from "../../shared/src/candidate-promotion";
+import { intentName, type IntentSplit, latestInputs, mergeIntents, splitIntentStatements } from "../../shared/src/intent-store";
+import { requestedSplits } from "../../shared/src/split-requests";
 import type { GroupingPorts } from "./issue-grouping";
 import { DAY_MS } from "../../../core/timestamps";
 
@@ -45,12 +48,21 @@ export async function assignIntents(ports: GroupingPorts, inputs: InputEvent[]):
 	if (followUps.length) await ports.db.batch(followUps.map((e) => inheritIntent(ports.db, e)));
 }
 
+const INHERIT_INTENT = `INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day)
+	SELECT ?, ?, ei.intent_id, ?, ?, ? FROM events e JOIN event_intents ei ON ei.project_id = e.project_id AND ei.event_id = e.event_id
+	WHERE e.project_id = ? AND e.convo_id = ? AND e.timestamp <= ? AND e.event_id != ? ORDER BY e.timestamp DESC LIMIT 1`;
+const LIVING_INTENTS = "SELECT id FROM intents WHERE id IN (SELECT value FROM json_each(?))";
+const JOIN_INTENT = "INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) VALUES (?, ?, ?, ?, ?, ?)";
+/** A project's intents, largest first, with what decides whether one may be folded into another. */
+const INTENTS_BY_SIZE = `SELECT i.id, i.name, i.named_by, i.parent_id, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events
+	FROM intents i WHERE i.project_id = ? ORDER BY events DESC, i.created_at`;
+const CENTRE_INPUTS = `SELECT e.input AS text FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id
+	WHERE ei.intent_id = ? AND e.input IS NOT NULL ORDER BY ei.timestamp DESC LIMIT 50`;
+
 /** The follow-up joins the intent of the latest earlier turn of its conversation, if that turn has one. */
 function inheritIntent(db: D1Database, e: InputEvent): D1PreparedStatement {
 	return db
-		.prepare(
-			"INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) SELECT ?, ?, ei.intent_id, ?, ?, ? FROM events e JOIN event_intents ei ON ei.project_id = e.project_id AND ei.event_id = e.event_id WHERE e.project_id = ? AND e.convo_id = ? AND e.timestamp <= ? AND e.event_id != ? ORDER BY e.timestamp DESC LIMIT 1",
-		)
+		.prepare(INHERIT_INTENT)
 		.bind(e.projectId, e.eventId, e.userId, e.timestamp, Math.floor(e.timestamp / DAY_MS), e.projectId, e.convoId, e.timestamp, e.eventId);
 }
 
@@ -61,7 +73,7 @@ async function assignRequests(ports: GroupingPorts, todo: InputEvent[]): Promise
 	const matches = await index.nearest(todo.map((e, k) => ({ namespace: intentNamespace(e.projectId), vector: vectors[k]! })));
 	// A merged or deleted intent can leave its vector behind: such a match counts as none, and the vector goes.
 	const ids = [...new Set(matches.filter((m) => m && m.score >= threshold).map((m) => m!.id))];
-	const { results: alive } = await db.prepare("SELECT id FROM intents WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).all<{ id: string }>();
+	const { results: alive } = await db.prepare(LIVING_INTENTS).bind(JSON.stringify(ids)).all<{ id: string }>();
 	const living = new Set(alive.map((r) => r.id));
 	const stale = ids.filter((id) => !living.has(id));
 	if (stale.length) await index.deleteByIds(stale);
@@ -71,14 +83,10 @@ async function assignRequests(ports: GroupingPorts, todo: InputEvent[]): Promise
 		const best = matches[k];
 		if (best && best.score >= threshold && living.has(best.id)) {
 			statements.push(
-				db.prepare("INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) VALUES (?, ?, ?, ?, ?, ?)").bind(e.projectId, e.eventId, best.id, e.userId, e.timestamp, Math.floor(e.timestamp / DAY_MS)),
+				db.prepare(JOIN_INTENT).bind(e.projectId, e.eventId, best.id, e.userId, e.timestamp, Math.floor(e.timestamp / DAY_MS)),
 			);
 		} else {
-			statements.push(
-				db
-					.prepare("INSERT OR IGNORE INTO intent_candidates (project_id, event_id, text, user_id, timestamp) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM event_intents WHERE project_id = ? AND event_id = ?)")
-					.bind(e.projectId, e.eventId, e.text.slice(0, 2000), e.userId, e.timestamp, e.projectId, e.eventId),
-			);
+			statements.push(waitStatement(db, INTENT_POOL, [e.projectId], { event_id: e.eventId, text: e.text, user_id: e.userId, timestamp: e.timestamp }));
 			touched.add(e.projectId);
 		}
 	}
@@ -89,17 +97,7 @@ async function assignRequests(ports: GroupingPorts, todo: InputEvent[]): Promise
 /** Clusters a project's waiting inputs; each cluster of at least three becomes an intent named by its words. */
 export async function promoteIntentCandidates(ports: GroupingPorts, projectId: string): Promise<string[]> {
 	const { db, index, embedder } = ports;
-	const { results: read } = await db
-		.prepare(
-			"SELECT event_id, text, user_id, timestamp, EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = c.project_id AND ei.event_id = c.event_id) AS taken FROM intent_candidates c WHERE project_id = ? ORDER BY timestamp DESC LIMIT ?",
-		)
-		.bind(projectId, WINDOW)
-		.all<{ event_id: string; text: string; user_id: string; timestamp: number; taken: number }>();
-	// A waiting input can meanwhile have joined an intent (a redelivered event matched one found
-	// since): it waits no more.
-	const taken = read.filter((r) => r.taken).map((r) => r.event_id);
-	if (taken.length) await db.prepare("DELETE FROM intent_candidates WHERE project_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(projectId, JSON.stringify(taken)).run();
-	const results = read.filter((r) => !r.taken);
+	const results = await waitingCandidates(db, INTENT_POOL, [projectId], WINDOW);
 	if (results.length < MIN_INTENT_SIZE) return [];
 	const { assignments, clusters } = await clusterTexts(ports.encoder, results.map((r) => r.text), { minSize: MIN_INTENT_SIZE, absorbSmall: false, threshold: INTENT_THRESHOLD, compare: requestShape });
 	const created: string[] = [];
@@ -107,26 +105,10 @@ export async function promoteIntentCandidates(ports: GroupingPorts, projectId: s
 		if (cluster.size < MIN_INTENT_SIZE) continue;
 		const members = results.filter((_, i) => assignments[i] === cluster.id);
 		const id = newId("int");
-		const waiting = JSON.stringify(members.map((m) => m.event_id));
-		// Two promotions can run at once over the same candidates (queue batches in parallel). The batch
-		// is one transaction: the intent is created only while enough of its inputs are still waiting,
-		// and takes only the inputs no other promotion took first.
-		await db.batch([
-			db
-				.prepare(
-					"INSERT INTO intents (id, project_id, name, description, model, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM intent_candidates c WHERE c.project_id = ? AND c.event_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = c.project_id AND ei.event_id = c.event_id)) >= ?",
-				)
-				.bind(id, projectId, cluster.title, intentDescription(cluster.title, { texts: members.map((m) => m.text), central: results[cluster.central]!.text, keywords: cluster.keywords }), embedder.model, Date.now(), projectId, waiting, MIN_INTENT_SIZE),
-			...members.flatMap((m) => [
-				db
-					.prepare(
-						"INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM intents WHERE id = ?) AND EXISTS (SELECT 1 FROM intent_candidates WHERE project_id = ? AND event_id = ?)",
-					)
-					.bind(projectId, m.event_id, id, m.user_id, m.timestamp, Math.floor(m.timestamp / DAY_MS), id, projectId, m.event_id),
-				db.prepare("DELETE FROM intent_candidates WHERE project_id = ? AND event_id = ? AND EXISTS (SELECT 1 FROM intents WHERE id = ?)").bind(projectId, m.event_id, id),
-			]),
-		]);
-		if (!(await db.prepare("SELECT 1 AS ok FROM intents WHERE id = ?").bind(id).first())) continue;
+		const description = intentDescription(cluster.title, { texts: members.map((m) => m.text), central: results[cluster.central]!.text, keywords: cluster.keywords });
+		const row = { id, project_id: projectId, name: cluster.title, description, model: embedder.model, created_at: Date.now() };
+		// One transaction that loses cleanly to a concurrent promotion of the same candidates (candidate-promotion.ts).
+		if (!(await promoteWaiting(db, INTENT_POOL, { row, scope: [projectId], members, min: MIN_INTENT_SIZE }))) continue;
 		const centre = unitMean(await embedder.embed(members.map((m) => requestShape(m.text))));
 		await index.upsert([{ id, namespace: intentNamespace(projectId), values: centre, metadata: { intent_id: id } }]);
 		created.push(id);
@@ -144,35 +126,26 @@ const SUB_INTENT_THRESHOLD = DEFAULT_THRESHOLD + 0.1;
  */
 export async function splitRequestedIntents(ports: GroupingPorts): Promise<number> {
 	const { db, index, embedder } = ports;
-	const { results: requested } = await db.prepare("SELECT id, project_id FROM intents WHERE split_requested_at IS NOT NULL").all<{ id: string; project_id: string }>();
+	const requested = await requestedSplits(db, "intents");
 	let created = 0;
 	for (const intent of requested) {
-		const { results: members } = await db
-			.prepare(
-				`SELECT ei.event_id, coalesce(e.input, '') AS text FROM event_intents ei
-				 JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id
-				 WHERE ei.intent_id = ? ORDER BY ei.timestamp DESC LIMIT 1000`,
-			)
-			.bind(intent.id)
-			.all<{ event_id: string; text: string }>();
+		const members = await latestInputs(db, intent.id, 1000);
 		const { assignments, clusters } = await clusterTexts(ports.encoder, members.map((m) => m.text), { threshold: SUB_INTENT_THRESHOLD, minSize: MIN_INTENT_SIZE, absorbSmall: true, compare: requestShape });
-		const statements: D1PreparedStatement[] = [db.prepare("UPDATE intents SET split_requested_at = NULL WHERE id = ?").bind(intent.id)];
 		const split = clusters.slice(1).filter((c) => c.size >= MIN_INTENT_SIZE).map((cluster) => ({ cluster, part: members.filter((_, i) => assignments[i] === cluster.id) }));
 		// Sub-intents are named apart from their parent (names are how duplicate intents are found).
-		const parent = await db.prepare("SELECT name FROM intents WHERE id = ?").bind(intent.id).first<{ name: string }>();
-		const named = nameIntents(split.map(({ cluster, part }) => ({ texts: part.map((m) => m.text), central: members[cluster.central]!.text, keywords: cluster.keywords })), parent ? [parent.name] : []);
+		const parent = await intentName(db, intent.id);
+		const named = nameIntents(split.map(({ cluster, part }) => ({ texts: part.map((m) => m.text), central: members[cluster.central]!.text, keywords: cluster.keywords })), parent !== null ? [parent] : []);
+		const parts: IntentSplit["parts"] = [];
 		for (const [k, { cluster, part }] of split.entries()) {
 			const id = newId("int");
 			const name = named[k] ?? cluster.title;
-			statements.push(
-				db.prepare("INSERT INTO intents (id, project_id, name, description, model, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").bind(id, intent.project_id, name, intentDescription(name, { texts: part.map((m) => m.text), central: members[cluster.central]!.text }), embedder.model, intent.id, Date.now()),
-				db.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ? AND event_id IN (SELECT value FROM json_each(?))").bind(id, intent.id, JSON.stringify(part.map((m) => m.event_id))),
-			);
+			const description = intentDescription(name, { texts: part.map((m) => m.text), central: members[cluster.central]!.text });
+			parts.push({ id, name, description, eventIds: part.map((m) => m.event_id), createdAt: Date.now() });
 			const centre = unitMean(await embedder.embed(part.map((m) => requestShape(m.text))));
 			await index.upsert([{ id, namespace: intentNamespace(intent.project_id), values: centre, metadata: { intent_id: id } }]);
 			created++;
 		}
-		await db.batch(statements);
+		await db.batch(splitIntentStatements(db, { intent, parts, model: embedder.model }));
 	}
 	return created;
 }
@@ -191,14 +164,14 @@ export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: str
 	const { db, index, embedder } = ports;
 	const threshold = INTENT_MERGE[embedder.model] ?? 0.92;
 	const { results: intents } = await db
-		.prepare("SELECT i.id, i.name, i.named_by, i.parent_id, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events FROM intents i WHERE i.project_id = ? ORDER BY events DESC, i.created_at")
+		.prepare(INTENTS_BY_SIZE)
 		.bind(projectId)
 		.all<{ id: string; name: string; named_by: string | null; parent_id: string | null; events: number }>();
 	if (intents.length < 2) return 0;
 	const centres = new Map<string, Float32Array>();
 	for (const intent of intents) {
 		const { results } = await db
-			.prepare("SELECT e.input AS text FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id WHERE ei.intent_id = ? AND e.input IS NOT NULL ORDER BY ei.timestamp DESC LIMIT 50")
+			.prepare(CENTRE_INPUTS)
 			.bind(intent.id)
 			.all<{ text: string }>();
 		if (results.length === 0) continue;
@@ -208,12 +181,7 @@ export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: str
 	const byId = new Map(intents.map((i) => [i.id, i]));
 	const gone = new Set<string>();
 	const fold = async (keep: { id: string }, other: { id: string }) => {
-		await db.batch([
-			db.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ?").bind(keep.id, other.id),
-			db.prepare("UPDATE intents SET parent_id = ? WHERE parent_id = ?").bind(keep.id, other.id),
-			db.prepare("DELETE FROM intents WHERE id = ?").bind(other.id),
-		]);
-		await index.deleteByIds([other.id]);
+		await mergeIntents(ports, { projectId, from: other.id, into: keep.id });
 		gone.add(other.id);
 	};
 	const foldable = (i: (typeof intents)[number]) => !gone.has(i.id) && !i.parent_id && !i.named_by;

@@ -1,11 +1,12 @@
 import { nameIssues } from "../../../core/clustering/issue-names";
-import { compareReleases } from "../../../core/release-order";
 import { clusterTexts } from "../../../core/clustering/cluster-texts";
 import { signalVocabulary, topicText } from "../../../core/detection/signal-vocabulary";
 import { type Embedder, unitMean } from "../../../core/embedding/embedder";
 import { newId } from "../../../core/ids";
 import type { VectorIndex } from "../../../core/vector-index/vector-index";
-import { stateChangeStatement } from "../../shared/src/issue-store";
+import { reasons, regression } from "../../../core/issues/lifecycle";
+import { ISSUE_POOL, promoteWaiting, waitingCandidates, waitStatement } from "../../shared/src/candidate-promotion";
+import { regressionStatements, signalTitles, stateChangeStatement } from "../../shared/src/issue-store";
 import { DAY_MS } from "../../../core/timestamps";
 
 /** A negative detection on a stored event, with the text that best says what went wrong. */
@@ -51,6 +52,13 @@ const ISSUE_THRESHOLD = 0.4;
 /** Newest candidates of a project and signal considered per promotion pass. */
 const PROMOTION_WINDOW = 300;
 
+const LIVING_ISSUES = "SELECT id, resolved_in_release FROM issues WHERE id IN (SELECT value FROM json_each(?))";
+const JOIN_ISSUE = `INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+/** Binds: first, last, issue. Written only when the times move (D1 bills a row written). */
+const WIDEN_SPAN_TO = `UPDATE issues SET first_seen = min(first_seen, ?1), last_seen = max(last_seen, ?2)
+	WHERE id = ?3 AND (first_seen > ?1 OR last_seen < ?2)`;
+
 export const namespaceOf = (projectId: string, signal: string) => `${projectId}:${signal}`;
 
 /**
@@ -67,7 +75,7 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 	// Vectors may outlive their issue (merged or deleted by a person): such a match counts as none, and goes.
 	const target = (m: (typeof matches)[number]) => (m ? String(m.metadata.issue_id ?? m.id) : "");
 	const ids = [...new Set(matches.filter((m) => m && m.score >= threshold).map(target))];
-	const { results: alive } = await db.prepare("SELECT id, resolved_in_release FROM issues WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).all<{ id: string; resolved_in_release: string | null }>();
+	const { results: alive } = await db.prepare(LIVING_ISSUES).bind(JSON.stringify(ids)).all<{ id: string; resolved_in_release: string | null }>();
 	const living = new Set(alive.map((r) => r.id));
 	const fixRelease = new Map(alive.map((r) => [r.id, r.resolved_in_release]));
 	const stale = matches.filter((m) => m && m.score >= threshold && !living.has(target(m))).map((m) => m!.id);
@@ -84,39 +92,21 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 			const issueId = target(best);
 			statements.push(
 				db
-					.prepare("INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+					.prepare(JOIN_ISSUE)
 					.bind(f.projectId, f.signal, f.eventId, issueId, f.userId, f.timestamp, Math.floor(f.timestamp / DAY_MS), best.score),
 			);
 			const seen = span.get(issueId);
 			span.set(issueId, { first: Math.min(seen?.first ?? f.timestamp, f.timestamp), last: Math.max(seen?.last ?? f.timestamp, f.timestamp) });
-			// Resolved in a release: an event from that release or a later one regresses it, one from an
-			// older release (clients not updated yet) does not. Otherwise: any event after the resolution.
-			const fixedIn = fixRelease.get(issueId);
-			const byRelease = fixedIn && f.release !== undefined;
-			if (!byRelease || compareReleases(f.release!, fixedIn) >= 0) {
-				const reason = byRelease ? `new events in release ${f.release}, at or after ${fixedIn} where it was resolved` : "new events after it was resolved";
-				statements.push(
-					stateChangeStatement(
-						db,
-						{ issueId, from: "resolved", to: "regressed", by: "system", reason, at: Date.now() },
-						{ state: "resolved", resolvedBefore: byRelease ? undefined : f.timestamp },
-					),
-					byRelease
-						? db.prepare("UPDATE issues SET state = 'regressed' WHERE id = ? AND state = 'resolved'").bind(issueId)
-						: db.prepare("UPDATE issues SET state = 'regressed' WHERE id = ? AND state = 'resolved' AND ? > coalesce(resolved_at, 0)").bind(issueId, f.timestamp),
-				);
-			}
+			// A resolved issue regresses, by the rules of core/issues/lifecycle.ts (a release it was resolved in, else time).
+			const regressed = regression(fixRelease.get(issueId), f.release);
+			if (regressed) statements.push(...regressionStatements(db, issueId, regressed, f.timestamp, Date.now()));
 		} else {
-			statements.push(
-				db
-					.prepare("INSERT OR IGNORE INTO issue_candidates (project_id, signal, event_id, text, user_id, timestamp) SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM issue_events WHERE project_id = ? AND signal = ? AND event_id = ?)")
-					.bind(f.projectId, f.signal, f.eventId, f.text.slice(0, 2000), f.userId, f.timestamp, f.projectId, f.signal, f.eventId),
-			);
+			statements.push(waitStatement(db, ISSUE_POOL, [f.projectId, f.signal], { event_id: f.eventId, text: f.text, user_id: f.userId, timestamp: f.timestamp }));
 			touched.add(JSON.stringify([f.projectId, f.signal]));
 		}
 	}
 	for (const [issueId, { first, last }] of span) {
-		statements.push(db.prepare("UPDATE issues SET first_seen = min(first_seen, ?1), last_seen = max(last_seen, ?2) WHERE id = ?3 AND (first_seen > ?1 OR last_seen < ?2)").bind(first, last, issueId));
+		statements.push(db.prepare(WIDEN_SPAN_TO).bind(first, last, issueId));
 	}
 	await db.batch(statements);
 	for (const key of touched) {
@@ -128,18 +118,7 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 /** Clusters a signal's waiting candidates and turns each cluster of at least MIN_ISSUE_SIZE into an issue. */
 export async function promoteCandidates(ports: GroupingPorts, projectId: string, signal: string): Promise<string[]> {
 	const { db, index, embedder } = ports;
-	const { results: read } = await db
-		.prepare(
-			"SELECT event_id, text, user_id, timestamp, EXISTS (SELECT 1 FROM issue_events ie WHERE ie.project_id = c.project_id AND ie.signal = c.signal AND ie.event_id = c.event_id) AS taken FROM issue_candidates c WHERE project_id = ? AND signal = ? ORDER BY timestamp DESC LIMIT ?",
-		)
-		.bind(projectId, signal, PROMOTION_WINDOW)
-		.all<{ event_id: string; text: string; user_id: string; timestamp: number; taken: number }>();
-	// A waiting event can meanwhile have joined an issue (a redelivery matched one found since): it waits no more.
-	const taken = read.filter((r) => r.taken).map((r) => r.event_id);
-	if (taken.length) {
-		await db.prepare("DELETE FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id IN (SELECT value FROM json_each(?))").bind(projectId, signal, JSON.stringify(taken)).run();
-	}
-	const results = read.filter((r) => !r.taken);
+	const results = await waitingCandidates(db, ISSUE_POOL, [projectId, signal], PROMOTION_WINDOW);
 	if (results.length < MIN_ISSUE_SIZE) return [];
 	// Within one signal every text shares the signal's words, so they are ignored, the bar is lower
 	// than for intents (ISSUE_THRESHOLD), and leftovers stay candidates.
@@ -153,11 +132,10 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 	if (kept.length === 0) return created;
 	// Titles say what goes wrong, agreed by the members, and differ from the signal's other issues.
 	// The description says since when, not how many: counts grow, and the API reports them live.
-	const { results: titled } = await db.prepare("SELECT title FROM issues WHERE project_id = ? AND signal = ?").bind(projectId, signal).all<{ title: string }>();
 	const names = nameIssues(
 		signal,
 		kept.map(({ cluster, members }) => ({ texts: members.map((m) => m.text), central: results[cluster.central]!.text, keywords: cluster.keywords, firstSeen: Math.min(...members.map((m) => m.timestamp)) })),
-		titled.map((r) => r.title),
+		await signalTitles(db, projectId, signal),
 	);
 	for (const [k, { cluster, members }] of kept.entries()) {
 		const issueId = newId("iss");
@@ -165,27 +143,12 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 		const now = Date.now();
 		const first = Math.min(...members.map((m) => m.timestamp));
 		const last = Math.max(...members.map((m) => m.timestamp));
-		const waiting = JSON.stringify(members.map((m) => m.event_id));
-		// Promotions can run at once over the same candidates (queue batches in parallel). The batch is
-		// one transaction: the issue is created only while enough of its events are still waiting, and
-		// takes only the events no other promotion took first.
-		await db.batch([
-			db
-				.prepare(
-					"INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at) SELECT ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM issue_candidates c WHERE c.project_id = ? AND c.signal = ? AND c.event_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM issue_events ie WHERE ie.project_id = c.project_id AND ie.signal = c.signal AND ie.event_id = c.event_id)) >= ?",
-				)
-				.bind(issueId, projectId, signal, names[k]!.title, names[k]!.description, embedder.model, central.event_id, first, last, now, projectId, signal, waiting, MIN_ISSUE_SIZE),
-			stateChangeStatement(db, { issueId, from: null, to: "new", by: "system", reason: `${members.length} similar events`, at: now }, {}),
-			...members.flatMap((m) => [
-				db
-					.prepare(
-						"INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) SELECT ?, ?, ?, ?, ?, ?, ?, NULL WHERE EXISTS (SELECT 1 FROM issues WHERE id = ?) AND EXISTS (SELECT 1 FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id = ?)",
-					)
-					.bind(projectId, signal, m.event_id, issueId, m.user_id, m.timestamp, Math.floor(m.timestamp / DAY_MS), issueId, projectId, signal, m.event_id),
-				db.prepare("DELETE FROM issue_candidates WHERE project_id = ? AND signal = ? AND event_id = ? AND EXISTS (SELECT 1 FROM issues WHERE id = ?)").bind(projectId, signal, m.event_id, issueId),
-			]),
-		]);
-		if (!(await db.prepare("SELECT 1 AS ok FROM issues WHERE id = ?").bind(issueId).first())) continue;
+		const row = { id: issueId, project_id: projectId, signal, title: names[k]!.title, description: names[k]!.description, state: "new", model: embedder.model };
+		const times = { central_event_id: central.event_id, first_seen: first, last_seen: last, created_at: now };
+		const history = stateChangeStatement(db, { issueId, from: null, to: "new", by: "system", reason: reasons.promoted(members.length), at: now }, {});
+		// One transaction that loses cleanly to a concurrent promotion of the same candidates (candidate-promotion.ts).
+		const promotion = { row: { ...row, ...times }, scope: [projectId, signal], members, min: MIN_ISSUE_SIZE, also: [history] };
+		if (!(await promoteWaiting(db, ISSUE_POOL, promotion))) continue;
 		const centre = unitMean(await embedder.embed(members.map((m) => topicText(m.text, signal))));
 		await index.upsert([{ id: issueId, namespace: namespaceOf(projectId, signal), values: centre, metadata: { issue_id: issueId, signal } }]);
 		created.push(issueId);

@@ -1,17 +1,14 @@
 import { topicText } from "../../../core/detection/signal-vocabulary";
 import { unitMean } from "../../../core/embedding/embedder";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "../../shared/src/issue-event-text";
-import { mergeIssues, stateChangeStatement } from "../../shared/src/issue-store";
+import { issueUsage, mergeIssues, systemTransitionStatements, wakeIgnoredIssues } from "../../shared/src/issue-store";
 import { mergeDuplicateIntents, promoteIntentCandidates, splitRequestedIntents } from "./intent-discovery";
 import { splitRequestedIssues } from "./issue-split";
 import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } from "./issue-grouping";
-import { DAY_MS } from "../../../core/timestamps";
+import { canMoveOn, systemTransition } from "../../../core/issues/lifecycle";
 
 /** Issues of one signal whose centres are at least this similar are the same problem (embedded model). */
 export const MERGE_THRESHOLD: Record<string, number> = { "use-lite-512": 0.8, "@cf/baai/bge-base-en-v1.5": 0.92 };
-/** Escalating: the last 24 hours reached this many users and this multiple of the issue's daily baseline. */
-const ESCALATION_MIN_USERS = 3;
-const ESCALATION_FACTOR = 3;
 /**
  * Groups of waiting candidates (a project's signal, a project's requests) clustered per pass, and
  * projects whose intents are merged per pass: each is seconds of embedding and clustering, so one
@@ -37,13 +34,6 @@ interface IssueRow {
 	state: string;
 	created_at: number;
 	events: number;
-}
-
-async function changeState(db: D1Database, issueId: string, from: string, to: string, reason: string, now: number) {
-	await db.batch([
-		db.prepare("UPDATE issues SET state = ? WHERE id = ? AND state = ?").bind(to, issueId, from),
-		stateChangeStatement(db, { issueId, from, to, by: "system", reason, at: now }),
-	]);
 }
 
 /** Merges the smaller of two issues into the larger when their centres say they are the same problem. */
@@ -85,41 +75,15 @@ async function issueCentre(ports: GroupingPorts, issue: IssueRow): Promise<Float
 	return unit;
 }
 
-/** Automatic states: new becomes ongoing after a day; escalating when recent users far exceed the baseline. */
+/** Automatic states (core/issues/lifecycle.ts): ignored issues wake, new ones become ongoing, hot ones escalate and calm down. */
 async function updateStates(db: D1Database, issues: IssueRow[], now: number): Promise<number> {
-	let changed = 0;
-	const today = Math.floor(now / DAY_MS);
-	// Ignored until N more users: back to ongoing once the issue reached that many users.
-	const { results: woken } = await db
-		.prepare("SELECT id FROM issues i WHERE state = 'ignored' AND ignore_until_users IS NOT NULL AND (SELECT count(DISTINCT user_id) FROM issue_user_days u WHERE u.issue_id = i.id) >= ignore_until_users")
-		.all<{ id: string }>();
-	for (const { id } of woken) {
-		await db.prepare("UPDATE issues SET ignore_until_users = NULL WHERE id = ?").bind(id).run();
-		await changeState(db, id, "ignored", "ongoing", "more users affected than it was ignored for", now);
-		changed++;
-	}
+	let changed = await wakeIgnoredIssues(db, now);
 	for (const issue of issues) {
-		if (issue.state === "resolved" || issue.state === "ignored" || issue.state === "regressed") continue;
-		const row = await db
-			.prepare(
-				`SELECT (SELECT count(DISTINCT user_id) FROM issue_events WHERE issue_id = ?1 AND timestamp > ?2) AS recent,
-					(SELECT coalesce(sum(users), 0) FROM issue_days WHERE issue_id = ?1 AND day BETWEEN ?3 AND ?4) AS baseline`,
-			)
-			.bind(issue.id, now - DAY_MS, today - 8, today - 2)
-			.first<{ recent: number; baseline: number }>();
-		const recent = row?.recent ?? 0;
-		const baselinePerDay = (row?.baseline ?? 0) / 7;
-		const hot = recent >= ESCALATION_MIN_USERS && recent >= ESCALATION_FACTOR * Math.max(1, baselinePerDay) && now - issue.created_at > DAY_MS;
-		if (hot && issue.state !== "escalating") {
-			await changeState(db, issue.id, issue.state, "escalating", `${recent} users in 24 h vs ${baselinePerDay.toFixed(1)}/day before`, now);
-			changed++;
-		} else if (!hot && issue.state === "escalating") {
-			await changeState(db, issue.id, "escalating", "ongoing", "back to its usual rate", now);
-			changed++;
-		} else if (issue.state === "new" && now - issue.created_at > DAY_MS) {
-			await changeState(db, issue.id, "new", "ongoing", "seen for more than a day", now);
-			changed++;
-		}
+		if (!canMoveOn(issue.state)) continue;
+		const transition = systemTransition({ state: issue.state, createdAt: issue.created_at }, await issueUsage(db, issue.id, now), now);
+		if (!transition) continue;
+		await db.batch(systemTransitionStatements(db, issue.id, transition, now));
+		changed++;
 	}
 	return changed;
 }

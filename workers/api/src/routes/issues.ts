@@ -2,9 +2,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { fieldErrors, type FieldError } from "../../../../core/api-errors";
 import { MAX_PROPERTY_FILTERS, MAX_QUERY_TEXT, PROPERTY_KEY } from "../../../../core/event-query";
+import { PERSON_STATES } from "../../../../core/issues/lifecycle";
 import { ISSUE_STATES } from "../../../../db/schema";
 import { ApiError } from "../../../shared/src/api-error";
-import { stateChangeStatement } from "../../../shared/src/issue-store";
+import { findIssue, setIssueState, setPriorityFactors } from "../../../shared/src/issue-store";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
 import { compareIssue } from "../comparisons";
@@ -17,10 +18,10 @@ const priorityFactorsSchema = z
 	.object({ achievable_delta: z.number().min(0).max(10).optional(), strategic_relevance: z.number().min(0).max(10).optional() })
 	.refine((v) => v.achievable_delta !== undefined || v.strategic_relevance !== undefined, "give achievable_delta or strategic_relevance");
 
-/** States a person sets; new, escalating and regressed are set by the system. */
+/** States a person sets (core/issues/lifecycle.ts); new, escalating and regressed are set by the system. */
 const stateChangeSchema = z
 	.object({
-		state: z.enum(["resolved", "ignored", "ongoing"]),
+		state: z.enum(PERSON_STATES),
 		reason: z.string().max(500).optional(),
 		/** With "ignored": come back once this many more users are affected (omit to ignore forever). */
 		until_more_users: z.number().int().min(1).max(1_000_000).optional(),
@@ -72,12 +73,8 @@ export const issueRoutes = new Hono<ApiContext>()
 		const parsed = priorityFactorsSchema.safeParse(await readJsonBody(c, 10_000));
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The priority factors are not valid.", fieldErrors(parsed.error));
 		const { achievable_delta, strategic_relevance } = parsed.data;
-		const { meta } = await c.env.DB.prepare(
-			"UPDATE issues SET achievable_delta = coalesce(?, achievable_delta), strategic_relevance = coalesce(?, strategic_relevance) WHERE id = ? AND project_id = ?",
-		)
-			.bind(achievable_delta ?? null, strategic_relevance ?? null, c.req.param("id"), c.get("projectId"))
-			.run();
-		if (meta.changes === 0) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
+		const found = await setPriorityFactors(c.env.DB, c.get("projectId"), c.req.param("id"), { achievable_delta, strategic_relevance });
+		if (!found) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
 		const issue = await getIssue(c.env.DB, c.get("projectId"), c.req.param("id"), ...Object.values(dayWindow(c, 14)) as [number, number]);
 		return c.json({ data: issue });
 	})
@@ -86,23 +83,17 @@ export const issueRoutes = new Hono<ApiContext>()
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The state change is not valid.", fieldErrors(parsed.error));
 		const { state, reason, until_more_users, in_release } = parsed.data;
 		const id = c.req.param("id");
-		const current = await c.env.DB.prepare("SELECT state FROM issues WHERE id = ? AND project_id = ?").bind(id, c.get("projectId")).first<{ state: string }>();
+		const current = await findIssue(c.env.DB, c.get("projectId"), id);
 		if (!current) throw new ApiError(404, "issue_not_found", `No issue \`${id}\` in this project.`);
-		const now = Date.now();
-		await c.env.DB.batch([
-			c.env.DB.prepare(
-				`UPDATE issues SET state = ?1, resolved_at = CASE WHEN ?1 = 'resolved' THEN ?2 ELSE resolved_at END, resolved_in_release = ?5,
-				 ignore_until_users = CASE WHEN ?4 IS NULL THEN NULL ELSE (SELECT count(DISTINCT user_id) FROM issue_user_days WHERE issue_id = ?3) + ?4 END
-				 WHERE id = ?3`,
-			).bind(state, now, id, until_more_users ?? null, in_release ?? null),
-			stateChangeStatement(c.env.DB, {
-				issueId: id,
-				from: current.state,
-				to: state,
-				by: `key:${c.get("keyId")}`,
-				reason: reason ?? (until_more_users ? `until ${until_more_users} more users` : in_release ? `in release ${in_release}` : null),
-				at: now,
-			}),
-		]);
+		await setIssueState(c.env.DB, {
+			issueId: id,
+			from: current.state,
+			to: state,
+			by: `key:${c.get("keyId")}`,
+			at: Date.now(),
+			reason,
+			untilMoreUsers: until_more_users,
+			inRelease: in_release,
+		});
 		return c.json({ data: { id, state, previous_state: current.state } });
 	});

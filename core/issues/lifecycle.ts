@@ -1,0 +1,92 @@
+import { ISSUE_STATES } from "../../db/schema/issues";
+import { compareReleases } from "../release-order";
+import { DAY_MS } from "../timestamps";
+
+/**
+ * An issue's life, decided in one place: which states a person sets and which the detect worker
+ * sets, when the worker moves an issue on, and the reason each change records in its history.
+ * The store (workers/shared/src/issue-store.ts) writes what these functions decide.
+ */
+
+export type IssueState = (typeof ISSUE_STATES)[number];
+export { ISSUE_STATES };
+
+/** States a person sets through the API; new, escalating and regressed are set by the system. */
+export const PERSON_STATES = ["resolved", "ignored", "ongoing"] as const satisfies readonly IssueState[];
+export type PersonState = (typeof PERSON_STATES)[number];
+
+/** The history's to-state of an issue merged into another (it is then deleted: not an issue state). */
+export const MERGED = "merged";
+
+/** A new issue becomes ongoing, and may escalate, once it is older than this. */
+export const NEW_FOR_MS = DAY_MS;
+/** Escalating: the last 24 hours reached this many users and this multiple of the issue's daily baseline. */
+export const ESCALATION_MIN_USERS = 3;
+export const ESCALATION_FACTOR = 3;
+/** The escalation baseline: users per day over the days `today - from` .. `today - to` (a week, yesterday excluded). */
+export const BASELINE_DAYS = { from: 8, to: 2 } as const;
+const BASELINE_LENGTH = BASELINE_DAYS.from - BASELINE_DAYS.to + 1;
+
+/** States the maintenance pass leaves alone: a person's decision, or a regression a person has to look at. */
+const HELD_STATES: readonly IssueState[] = ["resolved", "ignored", "regressed"];
+
+/** A person's state change: the reason they gave, else what the options say. */
+export function personReason(change: { reason?: string; until_more_users?: number; in_release?: string }): string | null {
+	if (change.reason !== undefined) return change.reason;
+	if (change.until_more_users) return `until ${change.until_more_users} more users`;
+	if (change.in_release) return `in release ${change.in_release}`;
+	return null;
+}
+
+/** Whether the maintenance pass may move the issue on (it reads the issue's usage only then). */
+export const canMoveOn = (state: string): boolean => !HELD_STATES.includes(state as IssueState);
+
+export interface SystemTransition {
+	from: IssueState;
+	to: IssueState;
+	reason: string;
+}
+
+/**
+ * The maintenance pass's decision for one issue from its last 24 hours' users and its users over
+ * the baseline days (null: it stays). Escalation comes first; a new issue that is not hot becomes
+ * ongoing after NEW_FOR_MS.
+ */
+export function systemTransition(issue: { state: string; createdAt: number }, usage: { recentUsers: number; baselineUsers: number }, now: number): SystemTransition | null {
+	const state = issue.state as IssueState;
+	if (!canMoveOn(state)) return null;
+	const old = now - issue.createdAt > NEW_FOR_MS;
+	const recent = usage.recentUsers;
+	const baselinePerDay = usage.baselineUsers / BASELINE_LENGTH;
+	const hot = recent >= ESCALATION_MIN_USERS && recent >= ESCALATION_FACTOR * Math.max(1, baselinePerDay) && old;
+	if (hot && state !== "escalating") return { from: state, to: "escalating", reason: `${recent} users in 24 h vs ${baselinePerDay.toFixed(1)}/day before` };
+	if (!hot && state === "escalating") return { from: "escalating", to: "ongoing", reason: "back to its usual rate" };
+	if (state === "new" && old) return { from: "new", to: "ongoing", reason: "seen for more than a day" };
+	return null;
+}
+
+/** An issue ignored until N more users comes back as ongoing once it reached them. */
+export const WAKE_FROM_IGNORED: SystemTransition = { from: "ignored", to: "ongoing", reason: "more users affected than it was ignored for" };
+
+/**
+ * Whether an event joining a resolved issue regresses it, and why. Resolved in a release: an event
+ * from that release or a later one does, one from an older release (clients not updated yet) does
+ * not. Otherwise any event after the resolution does, which only the database knows
+ * (`afterResolution`: the store compares the event's time with resolved_at in the same statement).
+ */
+export function regression(fixedIn: string | null | undefined, release: string | undefined): { reason: string; afterResolution: boolean } | null {
+	if (fixedIn && release !== undefined) {
+		if (compareReleases(release, fixedIn) < 0) return null;
+		return { reason: `new events in release ${release}, at or after ${fixedIn} where it was resolved`, afterResolution: false };
+	}
+	return { reason: "new events after it was resolved", afterResolution: true };
+}
+
+/** Reasons recorded when issues are created, merged and split. */
+export const reasons = {
+	promoted: (events: number) => `${events} similar events`,
+	mergedInto: (id: string) => `merged into ${id}`,
+	absorbed: (id: string) => `absorbed ${id}`,
+	splitFrom: (id: string) => `split from ${id}`,
+	splitInto: (parts: string[]) => (parts.length ? `split into ${parts.join(", ")}` : "split found no separate part"),
+};
