@@ -1,22 +1,13 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { fieldErrors } from "../../../../core/api-errors";
+import { intentPatchSchema } from "../../../../core/api/intents";
+import { mergeSchema } from "../../../../core/api/issues";
 import { ApiError } from "../../../shared/src/api-error";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
 import { dayWindow } from "../day-window";
 import { intentSignalMatrix, listConversationIntents, listIntents } from "../intent-reads";
 import { requireAdmin } from "../require-admin";
-
-const intentPatchSchema = z
-	.object({
-		name: z.string().trim().min(1).max(120).optional(),
-		achievable_delta: z.number().min(0).max(10).optional(),
-		strategic_relevance: z.number().min(0).max(10).optional(),
-	})
-	.strict()
-	.refine((v) => Object.keys(v).length > 0, "give name, achievable_delta or strategic_relevance");
-const mergeSchema = z.object({ into: z.string().min(1).max(100) });
 
 export const intentRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { fieldErrors } from "../../../../core/api-errors";
+import { mergeSchema, moveSchema } from "../../../../core/api/issues";
 import { newId } from "../../../../core/ids";
 import { ApiError } from "../../../shared/src/api-error";
 import { deletionIndex } from "../../../shared/src/event-data-deletion";
@@ -9,9 +9,6 @@ import { mergeIssues } from "../../../shared/src/issue-store";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
 import { requireAdmin } from "../require-admin";
-
-const mergeSchema = z.object({ into: z.string().min(1).max(100) });
-const moveSchema = z.object({ event_id: z.string().min(1).max(200), to: z.string().min(1).max(100).optional() });
 
 /** An event of an issue with the text the grouper compares for it. */
 const MEMBER = `SELECT ${ISSUE_EVENT_TEXT} AS text, ie.user_id, ie.timestamp, ie.signal ${ISSUE_EVENT_JOINS}
