@@ -85,6 +85,7 @@ export type EventSearchResponse = z.infer<typeof eventSearchResponseSchema>;
 
 /** GET /api/events/:id */
 export const eventResponseSchema = dataOf(eventDetailSchema);
+export type EventResponse = z.infer<typeof eventResponseSchema>;
 
 export const userViewSchema = z.object({
 	user_id: z.string(),
@@ -108,3 +109,4 @@ export type ConversationView = z.infer<typeof conversationViewSchema>;
 
 /** GET /api/conversations/:id */
 export const conversationResponseSchema = dataOf(conversationViewSchema);
+export type ConversationResponse = z.infer<typeof conversationResponseSchema>;

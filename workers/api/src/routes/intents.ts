@@ -1,6 +1,7 @@
 import { Hono } from "hono";
+import type { z } from "zod";
 import { fieldErrors } from "../../../../core/api-errors";
-import { intentPatchSchema } from "../../../../core/api/intents";
+import { intentLevelSchema, type intentMatrixSchema, intentPatchSchema } from "../../../../core/api/intents";
 import { mergeSchema } from "../../../../core/api/issues";
 import { ApiError } from "../../../shared/src/api-error";
 import { readJsonBody } from "../../../shared/src/json-body";
@@ -12,15 +13,15 @@ import { requireAdmin } from "../require-admin";
 export const intentRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 14);
-		const level = c.req.query("level") ?? "turn";
-		if (level !== "turn" && level !== "conversation") {
+		const level = intentLevelSchema.safeParse(c.req.query("level"));
+		if (!level.success) {
 			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "level", message: "must be `turn` or `conversation`" }]);
 		}
-		return c.json(level === "turn" ? await listIntents(c.env.DB, c.get("projectId"), fromDay, toDay) : await listConversationIntents(c.env.DB, c.get("projectId"), fromDay, toDay));
+		return c.json(level.data === "turn" ? await listIntents(c.env.DB, c.get("projectId"), fromDay, toDay) : await listConversationIntents(c.env.DB, c.get("projectId"), fromDay, toDay));
 	})
 	.get("/matrix", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 14);
-		return c.json({ data: await intentSignalMatrix(c.env.DB, c.get("projectId"), fromDay, toDay) });
+		return c.json({ data: await intentSignalMatrix(c.env.DB, c.get("projectId"), fromDay, toDay) } satisfies z.infer<typeof intentMatrixSchema>);
 	})
 	/** Splitting into sub-intents re-clusters the intent's inputs on the next maintenance pass (202). */
 	.post("/:id/split", requireAdmin, async (c) => {

@@ -1,8 +1,7 @@
 import { Hono } from "hono";
 import { fieldErrors, type FieldError } from "../../../../core/api-errors";
-import { priorityFactorsSchema, stateChangeSchema, type IssueList, type IssueResponse } from "../../../../core/api/issues";
+import { issueStateSchema, priorityFactorsSchema, stateChangeSchema, type IssueList, type IssueResponse } from "../../../../core/api/issues";
 import { MAX_PROPERTY_FILTERS, MAX_QUERY_TEXT, PROPERTY_KEY } from "../../../../core/event-query";
-import { ISSUE_STATES } from "../../../../db/schema";
 import { ApiError } from "../../../shared/src/api-error";
 import { stateChangeStatement } from "../../../shared/src/issue-store";
 import { readJsonBody } from "../../../shared/src/json-body";
@@ -17,8 +16,8 @@ export const issueRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 14);
 		const state = c.req.query("state");
-		if (state && !(ISSUE_STATES as readonly string[]).includes(state)) {
-			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "state", message: `must be one of ${ISSUE_STATES.join(", ")}` }]);
+		if (state && !issueStateSchema.safeParse(state).success) {
+			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "state", message: `must be one of ${issueStateSchema.options.join(", ")}` }]);
 		}
 		const limit = intQuery(c, "limit", { min: 1, max: 200, fallback: 50 });
 		const properties: Record<string, string> = {};
