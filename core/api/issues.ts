@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ISSUE_STATES } from "../../db/schema/issues";
+import { MAX_QUERY_TEXT } from "../event-query";
 import { dataOf, isoTime } from "./envelope";
 
 /** Issues as the read API returns them (`/api/issues`), and the bodies that change them. */
@@ -7,6 +8,23 @@ export const issueStateSchema = z.enum(ISSUE_STATES);
 export type IssueState = z.infer<typeof issueStateSchema>;
 
 const intentRef = z.object({ id: z.string(), name: z.string() });
+
+const queryText = z.string().max(MAX_QUERY_TEXT, `must be at most ${MAX_QUERY_TEXT} characters`);
+const dayQuery = z.string().describe("A date (2026-11-01), an ISO date-time or epoch milliseconds; the window is whole UTC days");
+
+/**
+ * GET /api/issues query. Also `property.<name>=<value>` filters (at most MAX_PROPERTY_FILTERS, core/event-query.ts), and
+ * `limit` (an integer from 1 to 200, default 50); the api checks those two itself.
+ */
+export const issueListQuerySchema = z.object({
+	from: dayQuery.optional().describe("Default: 14 days before `to`"),
+	to: dayQuery.optional().describe("Default: today"),
+	signal: queryText.optional(),
+	state: z.union([issueStateSchema, z.literal("")]).optional().describe("Empty: any state"),
+	intent: queryText.optional().describe("Issues with an event of this intent id in the window"),
+	model: queryText.optional().describe("Issues with an event of this model in the window"),
+	limit: z.string().optional().describe("An integer from 1 to 200, default 50"),
+});
 
 /** The fields an issue has in the list and in its detail. */
 export const issueSummarySchema = z.object({

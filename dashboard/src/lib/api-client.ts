@@ -4,7 +4,7 @@ import type { ApiErrorBody } from "../../../core/api-errors";
 import type { alertDeliveryPageSchema, alertDeliveryResponseSchema, alertRuleListSchema, alertRuleResponseSchema } from "../../../core/api/alerts";
 import type { conversationResponseSchema, EventPage, eventResponseSchema, EventSearchResponse } from "../../../core/api/events";
 import type { intentListSchema, intentMatrixSchema, IntentPatch, intentPatchResponseSchema } from "../../../core/api/intents";
-import type { comparisonResponseSchema, issueListSchema, issueResponseSchema, mergeResponseSchema, PriorityFactors, splitResponseSchema, StateChange, stateChangeResponseSchema } from "../../../core/api/issues";
+import type { comparisonResponseSchema, issueListQuerySchema, issueListSchema, issueResponseSchema, mergeResponseSchema, PriorityFactors, splitResponseSchema, StateChange, stateChangeResponseSchema } from "../../../core/api/issues";
 import type { apiKeyListSchema, markerListSchema, NewKey, newKeyResponseSchema, projectResponseSchema } from "../../../core/api/project";
 import type { customSignalListSchema, customSignalResponseSchema, signalCatalogSchema, signalRatesResponseSchema } from "../../../core/api/signals";
 import type { customSignalInputSchema } from "../../../core/detection/custom-signals";
@@ -37,16 +37,13 @@ export interface EventQuery {
 	cursor?: string;
 }
 
-export interface IssueQuery {
-	from?: string;
-	to?: string;
-	signal?: string;
+/** `state` as typed in the page's URL: the API refuses one it does not know. */
+export type IssueQuery = Omit<z.input<typeof issueListQuerySchema>, "state" | "limit"> & {
 	state?: string;
-	intent?: string;
-	model?: string;
+	/** property name → value, sent as `property.<name>=<value>`. */
 	properties?: Record<string, string>;
 	limit?: number;
-}
+};
 
 /** `?a=1&property.plan=pro`: empty values left out. */
 export function queryString(query: object): string {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { fieldErrors, type FieldError } from "../../../../core/api-errors";
-import { issueStateSchema, priorityFactorsSchema, stateChangeSchema, type IssueList, type IssueResponse } from "../../../../core/api/issues";
+import { issueListQuerySchema, issueStateSchema, priorityFactorsSchema, stateChangeSchema, type IssueList, type IssueResponse } from "../../../../core/api/issues";
 import { MAX_PROPERTY_FILTERS, MAX_QUERY_TEXT, PROPERTY_KEY } from "../../../../core/event-query";
 import { ApiError } from "../../../shared/src/api-error";
 import { stateChangeStatement } from "../../../shared/src/issue-store";
@@ -30,10 +30,8 @@ export const issueRoutes = new Hono<ApiContext>()
 			else properties[key] = v[0];
 		}
 		if (Object.keys(properties).length > MAX_PROPERTY_FILTERS) errors.push({ field: "property", message: `at most ${MAX_PROPERTY_FILTERS} property filters per request` });
-		for (const name of ["signal", "intent", "model"]) {
-			const value = c.req.query(name);
-			if (value !== undefined && value.length > MAX_QUERY_TEXT) errors.push({ field: name, message: `must be at most ${MAX_QUERY_TEXT} characters` });
-		}
+		const text = issueListQuerySchema.pick({ signal: true, intent: true, model: true }).safeParse({ signal: c.req.query("signal"), intent: c.req.query("intent"), model: c.req.query("model") });
+		if (!text.success) errors.push(...fieldErrors(text.error));
 		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
 		return c.json(
 			(await listIssues(c.env.DB, c.get("projectId"), { signal: c.req.query("signal"), state, intent: c.req.query("intent"), model: c.req.query("model"), properties, fromDay, toDay, limit })) satisfies IssueList,
