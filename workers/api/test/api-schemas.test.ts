@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { alertRuleListSchema } from "../../../core/api/alerts";
+import { alertRuleListSchema, alertRuleResponseSchema } from "../../../core/api/alerts";
 import { conversationResponseSchema, eventPageSchema, eventResponseSchema } from "../../../core/api/events";
 import { conversationIntentListSchema, intentListSchema, intentMatrixSchema } from "../../../core/api/intents";
 import { issueListSchema, issueResponseSchema } from "../../../core/api/issues";
@@ -90,6 +90,10 @@ describe("the api's responses match the schemas the dashboard is typed from", ()
 		expect(expectShape(markerListSchema, await get(`/api/project/markers?${window}`)).data.length).toBeGreaterThan(0);
 		expect(expectShape(apiKeyListSchema, await get("/api/project/keys", admin)).data.length).toBeGreaterThan(0);
 		expectShape(projectSettingsResponseSchema, await get("/api/project/settings"));
-		expectShape(alertRuleListSchema, await get("/api/alerts/rules"));
+		const rule = { name: "Refusals", kind: "threshold", filters: { models: ["model-a"] }, threshold: { subject: { signal: "refusal" }, metric: "users", value: 3, window_minutes: 60 }, destination: { type: "slack", url: "https://hooks.slack.com/services/T0/B0/x" } };
+		const created = await SELF.fetch("https://api.test/api/alerts/rules", authed(admin, rule, { method: "POST" }));
+		expect(created.status).toBe(201);
+		expectShape(alertRuleResponseSchema, await created.json());
+		expect(expectShape(alertRuleListSchema, await get("/api/alerts/rules")).data).toHaveLength(1);
 	});
 });
