@@ -1,3 +1,5 @@
+import type { z } from "zod";
+import type { apiKeyListSchema, newKeyResponseSchema } from "../core/api/project";
 import { apiCaller, flag, instance, positional } from "./instance";
 
 const USAGE = `usage: barometer keys list [--url URL] [--key ADMIN_KEY]
@@ -15,14 +17,14 @@ export async function keysCommand(args: string[], out: (s: string) => void = (s)
 	const call = apiCaller(url, key);
 	try {
 		if (action === "list") {
-			const { data } = (await call("GET", "/api/project/keys")) as { data: { id: string; kind: string; prefix: string; name: string; created_at: string; revoked_at: string | null }[] };
+			const { data } = (await call("GET", "/api/project/keys")) as z.infer<typeof apiKeyListSchema>;
 			for (const k of data) out(`${k.id}\t${k.kind}\t${k.prefix}…\t${k.name}\t${k.revoked_at ? `revoked ${k.revoked_at}` : "active"}\n`);
 			return 0;
 		}
 		if (action === "create") {
 			const kind = flag(args, "--kind");
 			if (!kind) throw new Error("--kind write|read|admin is required");
-			const { data } = (await call("POST", "/api/project/keys", { kind, name: flag(args, "--name") ?? `${kind} key (cli)` })) as { data: { id: string; key: string } };
+			const { data } = (await call("POST", "/api/project/keys", { kind, name: flag(args, "--name") ?? `${kind} key (cli)` })) as z.infer<typeof newKeyResponseSchema>;
 			out(`${data.key}\n`);
 			err(`Created ${kind} key ${data.id}. It is shown only now: store it somewhere safe.\n`);
 			return 0;

@@ -1,10 +1,7 @@
+import type { UserDeletionResponse } from "../core/api/users";
 import { apiCaller, instance, positional } from "./instance";
 
 const USAGE = "usage: barometer users delete USER_ID [--url URL] [--key ADMIN_KEY]";
-
-interface UserDeletion {
-	data: { user_id: string; deleted: Record<string, number>; done: boolean; remaining_events: number };
-}
 
 /** Calls per deletion at most (2,000 events each): a user larger than this is reported as unfinished. */
 const MAX_CALLS = 1000;
@@ -28,7 +25,7 @@ export async function usersCommand(args: string[], out: (s: string) => void = (s
 	const total: Record<string, number> = {};
 	try {
 		for (let calls = 0; calls < MAX_CALLS; calls++) {
-			const { data } = (await call("DELETE", `/api/users/${encodeURIComponent(userId)}`)) as UserDeletion;
+			const { data } = (await call("DELETE", `/api/users/${encodeURIComponent(userId)}`)) as UserDeletionResponse;
 			for (const [table, n] of Object.entries(data.deleted)) total[table] = (total[table] ?? 0) + n;
 			if (data.done) {
 				for (const [table, n] of Object.entries(total)) if (n > 0) out(`${table}\t${n}\n`);

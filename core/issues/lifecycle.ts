@@ -1,4 +1,3 @@
-import { ISSUE_STATES } from "../../db/schema/issues";
 import { compareReleases } from "../release-order";
 import { DAY_MS } from "../timestamps";
 
@@ -8,8 +7,9 @@ import { DAY_MS } from "../timestamps";
  * The store (workers/shared/src/issue-store.ts) writes what these functions decide.
  */
 
+/** Every state an issue can be in; db/schema/issues.ts types its column with this list. */
+export const ISSUE_STATES = ["new", "ongoing", "escalating", "regressed", "resolved", "ignored"] as const;
 export type IssueState = (typeof ISSUE_STATES)[number];
-export { ISSUE_STATES };
 
 /** States a person sets through the API; new, escalating and regressed are set by the system. */
 export const PERSON_STATES = ["resolved", "ignored", "ongoing"] as const satisfies readonly IssueState[];

@@ -1,6 +1,7 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { ISSUE_STATES } from "../../core/issues/lifecycle";
 
-export const ISSUE_STATES = ["new", "ongoing", "escalating", "regressed", "resolved", "ignored"] as const;
+export { ISSUE_STATES };
 
 /** A specific, named problem: flagged events of one signal that are about the same thing. */
 export const issues = sqliteTable(

@@ -1,5 +1,7 @@
 import { parsePropertyFilter } from "./issue-table";
-import type { AlertRule } from "./view-types";
+import type { z } from "zod";
+import type { alertRuleInputSchema } from "../../../core/alerts/alert-rule-input";
+import type { AlertRule } from "../../../core/api/alerts";
 
 /** What the new-rule form holds, as typed. */
 export interface AlertRuleDraft {
@@ -26,8 +28,8 @@ export interface AlertRuleDraft {
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 
 /** The POST /api/alerts/rules body for a draft; the API validates and names any bad field. */
-export function alertRuleBody(d: AlertRuleDraft): Record<string, unknown> {
-	const filters: Record<string, unknown> = {};
+export function alertRuleBody(d: AlertRuleDraft): z.input<typeof alertRuleInputSchema> {
+	const filters: NonNullable<z.input<typeof alertRuleInputSchema>["filters"]> = {};
 	if (list(d.signals).length) filters.signals = list(d.signals);
 	if (list(d.models).length) filters.models = list(d.models);
 	if (d.intent) filters.intents = [d.intent];

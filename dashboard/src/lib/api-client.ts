@@ -1,6 +1,16 @@
+import type { z } from "zod";
+import type { alertRuleInputSchema, alertRulePatchSchema } from "../../../core/alerts/alert-rule-input";
 import type { ApiErrorBody } from "../../../core/api-errors";
-import type { ConversationView, EventDetail, EventListItem, EventPage, ProjectView } from "../../../core/api-types";
-import type { AlertDelivery, AlertRule, ApiKeyView, Comparison, CustomSignal, Intent, IssueDetail, IssueList, Marker, MatrixRow, SignalInfo, SignalRates } from "./view-types";
+import type { alertDeliveryPageSchema, alertDeliveryResponseSchema, alertRuleListSchema, alertRuleResponseSchema } from "../../../core/api/alerts";
+import type { conversationResponseSchema, EventPage, eventResponseSchema, EventSearchResponse } from "../../../core/api/events";
+import type { intentListSchema, intentMatrixSchema, IntentPatch, intentPatchResponseSchema } from "../../../core/api/intents";
+import type { comparisonResponseSchema, issueListQuerySchema, issueListSchema, issueResponseSchema, mergeResponseSchema, PriorityFactors, splitResponseSchema, StateChange, stateChangeResponseSchema } from "../../../core/api/issues";
+import type { apiKeyListSchema, markerListSchema, NewKey, newKeyResponseSchema, projectResponseSchema } from "../../../core/api/project";
+import type { customSignalListSchema, customSignalResponseSchema, signalCatalogSchema, signalRatesResponseSchema } from "../../../core/api/signals";
+import type { customSignalInputSchema } from "../../../core/detection/custom-signals";
+
+/** A response's type from the api's schema (core/api): a field renamed there breaks the views at compile time. */
+type Res<T extends z.ZodType> = z.infer<T>;
 
 export class ApiClientError extends Error {
 	constructor(
@@ -27,16 +37,13 @@ export interface EventQuery {
 	cursor?: string;
 }
 
-export interface IssueQuery {
-	from?: string;
-	to?: string;
-	signal?: string;
+/** `state` as typed in the page's URL: the API refuses one it does not know. */
+export type IssueQuery = Omit<z.input<typeof issueListQuerySchema>, "state" | "limit"> & {
 	state?: string;
-	intent?: string;
-	model?: string;
+	/** property name → value, sent as `property.<name>=<value>`. */
 	properties?: Record<string, string>;
 	limit?: number;
-}
+};
 
 /** `?a=1&property.plan=pro`: empty values left out. */
 export function queryString(query: object): string {
@@ -81,37 +88,37 @@ export function createApiClient(opts: { baseUrl: string; key: string; fetch?: ty
 	const data = <T>(p: Promise<{ data: T }>) => p.then((r) => r.data);
 	const id = encodeURIComponent;
 	return {
-		project: (signal?: AbortSignal) => data(get<{ data: ProjectView }>("/api/project", signal)),
-		markers: (q: { from?: string; to?: string } = {}, signal?: AbortSignal) => data(get<{ data: Marker[] }>(`/api/project/markers${queryString(q)}`, signal)),
+		project: (signal?: AbortSignal) => data(get<Res<typeof projectResponseSchema>>("/api/project", signal)),
+		markers: (q: { from?: string; to?: string } = {}, signal?: AbortSignal) => data(get<Res<typeof markerListSchema>>(`/api/project/markers${queryString(q)}`, signal)),
 		listEvents: (query: EventQuery = {}, signal?: AbortSignal) => get<EventPage>(`/api/events${queryString(query)}`, signal),
-		searchEvents: (query: EventQuery, signal?: AbortSignal) => get<{ data: Array<EventListItem & { score: number }>; searched: number }>(`/api/events/search${queryString(query)}`, signal),
-		getEvent: (eventId: string, signal?: AbortSignal) => data(get<{ data: EventDetail }>(`/api/events/${id(eventId)}`, signal)),
-		getConversation: (convoId: string, signal?: AbortSignal) => data(get<{ data: ConversationView }>(`/api/conversations/${id(convoId)}`, signal)),
-		signals: (signal?: AbortSignal) => data(get<{ data: SignalInfo[] }>("/api/signals", signal)),
-		signalRates: (q: { from?: string; to?: string } = {}, signal?: AbortSignal) => data(get<{ data: SignalRates }>(`/api/signals/rates${queryString(q)}`, signal)),
-		listIssues: (q: IssueQuery = {}, signal?: AbortSignal) => get<IssueList>(`/api/issues${queryString(q)}`, signal),
-		getIssue: (issueId: string, q: { from?: string; to?: string } = {}, signal?: AbortSignal) => data(get<{ data: IssueDetail }>(`/api/issues/${id(issueId)}${queryString(q)}`, signal)),
-		setIssueState: (issueId: string, body: { state: "resolved" | "ignored" | "ongoing"; reason?: string; until_more_users?: number; in_release?: string }) => request("POST", `/api/issues/${id(issueId)}/state`, body),
-		setIssueFactors: (issueId: string, body: { achievable_delta?: number; strategic_relevance?: number }) => request("PATCH", `/api/issues/${id(issueId)}`, body),
-		mergeIssue: (issueId: string, into: string) => request("POST", `/api/issues/${id(issueId)}/merge`, { into }),
-		splitIssue: (issueId: string) => request("POST", `/api/issues/${id(issueId)}/split`, {}),
-		compareIssue: (issueId: string, q: Record<string, string>, signal?: AbortSignal) => data(get<{ data: Comparison }>(`/api/issues/${id(issueId)}/compare${queryString(q)}`, signal)),
-		intents: (signal?: AbortSignal) => data(get<{ data: Intent[] }>("/api/intents", signal)),
-		intentMatrix: (q: { from?: string; to?: string } = {}, signal?: AbortSignal) => data(get<{ data: MatrixRow[] }>(`/api/intents/matrix${queryString(q)}`, signal)),
-		updateIntent: (intentId: string, body: { name?: string; achievable_delta?: number; strategic_relevance?: number }) => request("PATCH", `/api/intents/${id(intentId)}`, body),
-		mergeIntent: (intentId: string, into: string) => request("POST", `/api/intents/${id(intentId)}/merge`, { into }),
-		splitIntent: (intentId: string) => request("POST", `/api/intents/${id(intentId)}/split`, {}),
-		keys: (signal?: AbortSignal) => data(get<{ data: ApiKeyView[] }>("/api/project/keys", signal)),
-		createKey: (body: { kind: ApiKeyView["kind"]; name: string }) => data(request<{ data: ApiKeyView }>("POST", "/api/project/keys", body)),
+		searchEvents: (query: EventQuery, signal?: AbortSignal) => get<EventSearchResponse>(`/api/events/search${queryString(query)}`, signal),
+		getEvent: (eventId: string, signal?: AbortSignal) => data(get<Res<typeof eventResponseSchema>>(`/api/events/${id(eventId)}`, signal)),
+		getConversation: (convoId: string, signal?: AbortSignal) => data(get<Res<typeof conversationResponseSchema>>(`/api/conversations/${id(convoId)}`, signal)),
+		signals: (signal?: AbortSignal) => data(get<Res<typeof signalCatalogSchema>>("/api/signals", signal)),
+		signalRates: (q: { from?: string; to?: string } = {}, signal?: AbortSignal) => data(get<Res<typeof signalRatesResponseSchema>>(`/api/signals/rates${queryString(q)}`, signal)),
+		listIssues: (q: IssueQuery = {}, signal?: AbortSignal) => get<Res<typeof issueListSchema>>(`/api/issues${queryString(q)}`, signal),
+		getIssue: (issueId: string, q: { from?: string; to?: string } = {}, signal?: AbortSignal) => data(get<Res<typeof issueResponseSchema>>(`/api/issues/${id(issueId)}${queryString(q)}`, signal)),
+		setIssueState: (issueId: string, body: StateChange) => request<Res<typeof stateChangeResponseSchema>>("POST", `/api/issues/${id(issueId)}/state`, body),
+		setIssueFactors: (issueId: string, body: PriorityFactors) => request<Res<typeof issueResponseSchema>>("PATCH", `/api/issues/${id(issueId)}`, body),
+		mergeIssue: (issueId: string, into: string) => request<Res<typeof mergeResponseSchema>>("POST", `/api/issues/${id(issueId)}/merge`, { into }),
+		splitIssue: (issueId: string) => request<Res<typeof splitResponseSchema>>("POST", `/api/issues/${id(issueId)}/split`, {}),
+		compareIssue: (issueId: string, q: Record<string, string>, signal?: AbortSignal) => data(get<Res<typeof comparisonResponseSchema>>(`/api/issues/${id(issueId)}/compare${queryString(q)}`, signal)),
+		intents: (signal?: AbortSignal) => data(get<Res<typeof intentListSchema>>("/api/intents", signal)),
+		intentMatrix: (q: { from?: string; to?: string } = {}, signal?: AbortSignal) => data(get<Res<typeof intentMatrixSchema>>(`/api/intents/matrix${queryString(q)}`, signal)),
+		updateIntent: (intentId: string, body: IntentPatch) => request<Res<typeof intentPatchResponseSchema>>("PATCH", `/api/intents/${id(intentId)}`, body),
+		mergeIntent: (intentId: string, into: string) => request<Res<typeof mergeResponseSchema>>("POST", `/api/intents/${id(intentId)}/merge`, { into }),
+		splitIntent: (intentId: string) => request<Res<typeof splitResponseSchema>>("POST", `/api/intents/${id(intentId)}/split`, {}),
+		keys: (signal?: AbortSignal) => data(get<Res<typeof apiKeyListSchema>>("/api/project/keys", signal)),
+		createKey: (body: NewKey) => data(request<Res<typeof newKeyResponseSchema>>("POST", "/api/project/keys", body)),
 		revokeKey: (keyId: string) => request<void>("DELETE", `/api/project/keys/${id(keyId)}`),
-		alertRules: (signal?: AbortSignal) => data(get<{ data: AlertRule[] }>("/api/alerts/rules", signal)),
-		createAlertRule: (body: unknown) => data(request<{ data: AlertRule }>("POST", "/api/alerts/rules", body)),
-		updateAlertRule: (ruleId: string, body: unknown) => data(request<{ data: AlertRule }>("PATCH", `/api/alerts/rules/${id(ruleId)}`, body)),
+		alertRules: (signal?: AbortSignal) => data(get<Res<typeof alertRuleListSchema>>("/api/alerts/rules", signal)),
+		createAlertRule: (body: z.input<typeof alertRuleInputSchema>) => data(request<Res<typeof alertRuleResponseSchema>>("POST", "/api/alerts/rules", body)),
+		updateAlertRule: (ruleId: string, body: z.input<typeof alertRulePatchSchema>) => data(request<Res<typeof alertRuleResponseSchema>>("PATCH", `/api/alerts/rules/${id(ruleId)}`, body)),
 		deleteAlertRule: (ruleId: string) => request<void>("DELETE", `/api/alerts/rules/${id(ruleId)}`),
-		testAlertRule: (ruleId: string) => data(request<{ data: AlertDelivery }>("POST", `/api/alerts/rules/${id(ruleId)}/test`, {})),
-		alertDeliveries: (ruleId: string, signal?: AbortSignal) => data(get<{ data: AlertDelivery[] }>(`/api/alerts/rules/${id(ruleId)}/deliveries?limit=20`, signal)),
-		customSignals: (signal?: AbortSignal) => data(get<{ data: CustomSignal[] }>("/api/custom-signals", signal)),
-		createCustomSignal: (body: unknown) => data(request<{ data: CustomSignal }>("POST", "/api/custom-signals", body)),
+		testAlertRule: (ruleId: string) => data(request<Res<typeof alertDeliveryResponseSchema>>("POST", `/api/alerts/rules/${id(ruleId)}/test`, {})),
+		alertDeliveries: (ruleId: string, signal?: AbortSignal) => data(get<Res<typeof alertDeliveryPageSchema>>(`/api/alerts/rules/${id(ruleId)}/deliveries?limit=20`, signal)),
+		customSignals: (signal?: AbortSignal) => data(get<Res<typeof customSignalListSchema>>("/api/custom-signals", signal)),
+		createCustomSignal: (body: z.input<typeof customSignalInputSchema>) => data(request<Res<typeof customSignalResponseSchema>>("POST", "/api/custom-signals", body)),
 		deleteCustomSignal: (signalId: string) => request<void>("DELETE", `/api/custom-signals/${id(signalId)}`),
 	};
 }

@@ -1,4 +1,5 @@
-import type { Marker, SignalInfo, SignalRates } from "./view-types";
+import type { Marker } from "../../../core/api/issues";
+import type { SignalInfo, SignalRates } from "../../../core/api/signals";
 
 export interface ChartSeries {
 	label: string;

@@ -3,7 +3,9 @@ import { alertRuleBody, describeRule, type AlertRuleDraft } from "./alert-form";
 import { dailyMarkers, signalRateSeries } from "./chart-data";
 import { heatLevel, matrixColumns } from "./heatmap";
 import { filtersFromUrl, filtersToUrl, mergePlan, parsePropertyFilter, sortIssues, trendLabel } from "./issue-table";
-import type { AlertRule, IssueListItem, SignalInfo, SignalRates } from "./view-types";
+import type { AlertRule } from "../../../core/api/alerts";
+import type { IssueListItem } from "../../../core/api/issues";
+import type { SignalInfo, SignalRates } from "../../../core/api/signals";
 
 const issue = (id: string, over: Partial<IssueListItem> = {}): IssueListItem => ({
 	id,
@@ -72,8 +74,8 @@ describe("charts", () => {
 		to: "2026-11-02",
 		window: { active_users: 10, signals: { refusal: { users: 3, pct: 30 }, win: { users: 1, pct: 10 } } },
 		days: [
-			{ day: "2026-11-01", active_users: 5, signals: { refusal: { users: 1, pct: 20 } } },
-			{ day: "2026-11-02", active_users: 5, signals: { refusal: { users: 2, pct: 40 }, win: { users: 1, pct: 20 } } },
+			{ day: "2026-11-01", active_users: 5, events: 8, signals: { refusal: { users: 1, pct: 20 } } },
+			{ day: "2026-11-02", active_users: 5, events: 9, signals: { refusal: { users: 2, pct: 40 }, win: { users: 1, pct: 20 } } },
 		],
 	};
 

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { FieldError } from "../../../core/api-errors";
+import type { Comparison } from "../../../core/api/issues";
 import { DAY_MS, parseTimeQuery } from "../../../core/timestamps";
 import { compareProportions } from "../../../core/two-proportion-test";
 import { ApiError } from "../../shared/src/api-error";
@@ -53,7 +54,7 @@ const count = (row: unknown) => (row as { n: number } | undefined)?.n ?? 0;
  * Before / after for one issue: the share of active users the issue reached in two time ranges,
  * or among users on two models / property values (e.g. prompt versions), with a z-test.
  */
-export async function compareIssue(c: Context, db: D1Database, projectId: string, issueId: string) {
+export async function compareIssue(c: Context, db: D1Database, projectId: string, issueId: string): Promise<Comparison> {
 	const r = ranges(c);
 	const s = r ? null : split(c);
 	if (!r && !s) throw new ApiError(400, "invalid_query", "Compare two time ranges (a_from, a_to, b_from, b_to) or two values (by, a, b).", [{ field: "by", message: "give `by` with `a` and `b`, or the four range parameters" }]);
@@ -84,7 +85,7 @@ export async function compareIssue(c: Context, db: D1Database, projectId: string
 }
 
 /** Before / after for a signal (implicit or explicit): share of active users with it in two time ranges. */
-export async function compareSignal(c: Context, db: D1Database, projectId: string, signal: string) {
+export async function compareSignal(c: Context, db: D1Database, projectId: string, signal: string): Promise<Comparison> {
 	const r = ranges(c);
 	if (!r) throw new ApiError(400, "invalid_query", "Give two time ranges: a_from, a_to, b_from, b_to.", [{ field: "a_from", message: "is required" }]);
 	const side = (range: [number, number]) =>

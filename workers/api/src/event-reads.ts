@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { encodeCursor, propertyValueCandidates, type EventFilter } from "../../../core/event-query";
-import type { ConversationView, DetectionView, EventDetail, EventListItem, EventPage, EventView, SignalView, ToolCallView } from "../../../core/api-types";
+import type { ConversationView, DetectionView, EventDetail, EventListItem, EventPage, EventView, SignalView, ToolCallView } from "../../../core/api/events";
 import { cosine, type Embedder } from "../../../core/embedding/embedder";
 import * as schema from "../../../db/schema";
 

@@ -1,8 +1,9 @@
+import type { ConversationIntentList, IntentList, MatrixRow } from "../../../core/api/intents";
 import { NEGATIVE_SIGNAL_NAMES } from "../../../core/detection/signal-catalog";
 const pct = (users: number, active: number) => (active === 0 ? 0 : Math.round((users / active) * 10000) / 100);
 
 /** Intents with events, distinct users and their share of active users in the window. */
-export async function listIntents(db: D1Database, projectId: string, fromDay: number, toDay: number) {
+export async function listIntents(db: D1Database, projectId: string, fromDay: number, toDay: number): Promise<IntentList> {
 	const [rows, active] = await db.batch([
 		db
 			.prepare(
@@ -50,7 +51,7 @@ export const INTENT_MATRIX_SQL = {
  * The intent × signal matrix: for each intent, how many of its users had each signal on an
  * event of that intent (implicit detections and explicit feedback alike), as counts and shares.
  */
-export async function intentSignalMatrix(db: D1Database, projectId: string, fromDay: number, toDay: number) {
+export async function intentSignalMatrix(db: D1Database, projectId: string, fromDay: number, toDay: number): Promise<MatrixRow[]> {
 	const negative = JSON.stringify(NEGATIVE_SIGNAL_NAMES);
 	const q = INTENT_MATRIX_SQL;
 	const [intentUsers, signalCells, negativeUsers] = await db.batch([
@@ -83,7 +84,7 @@ export async function intentSignalMatrix(db: D1Database, projectId: string, from
  * Conversation-level intents: a conversation is about what its opening request asked for, so
  * each conversation counts under the intent of its earliest event that has one.
  */
-export async function listConversationIntents(db: D1Database, projectId: string, fromDay: number, toDay: number) {
+export async function listConversationIntents(db: D1Database, projectId: string, fromDay: number, toDay: number): Promise<ConversationIntentList> {
 	const { results } = await db
 		.prepare(
 			`WITH firsts AS (

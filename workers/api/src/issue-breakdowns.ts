@@ -1,8 +1,4 @@
-interface Count {
-	value: string | null;
-	events: number;
-	users: number;
-}
+import type { BreakdownRow, IssueBreakdowns } from "../../../core/api/issues";
 
 const TOP = 10;
 /** Breakdowns read an issue's most recent events, at most this many: shares hold, the cost stays bounded. */
@@ -34,11 +30,11 @@ export const ISSUE_BREAKDOWN_SQL = {
  * the issue's BREAKDOWN_SAMPLE most recent events (all of them for most issues); `sample` says how
  * many events and users that is, the base of every share.
  */
-export async function issueBreakdowns(db: D1Database, issueId: string) {
+export async function issueBreakdowns(db: D1Database, issueId: string): Promise<IssueBreakdowns> {
 	const q = ISSUE_BREAKDOWN_SQL;
 	const [sample, models, properties, traits, tools, intents] = await db.batch([q.sample, q.models, q.properties, q.traits, q.tools, q.intents].map((sql) => db.prepare(sql).bind(issueId)));
 	const byKey = (rows: { key: string; value: string; events: number; users: number }[]) => {
-		const out: Record<string, Count[]> = {};
+		const out: Record<string, BreakdownRow[]> = {};
 		for (const r of rows) {
 			const list = (out[r.key] ??= []);
 			if (list.length < TOP) list.push({ value: r.value, events: r.events, users: r.users });
@@ -47,8 +43,8 @@ export async function issueBreakdowns(db: D1Database, issueId: string) {
 	};
 	return {
 		sample: sample!.results[0] as { events: number; users: number },
-		model: models!.results as unknown as Count[],
-		intent: intents!.results as unknown as Count[],
+		model: models!.results as unknown as BreakdownRow[],
+		intent: intents!.results as unknown as BreakdownRow[],
 		properties: byKey(properties!.results as never),
 		traits: byKey(traits!.results as never),
 		tools: (tools!.results as { name: string; error: string | null; events: number; users: number }[]).map((t) => ({ name: t.name, error: t.error, events: t.events, users: t.users })),

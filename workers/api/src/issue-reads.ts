@@ -1,8 +1,13 @@
+import type { IssueDetail, IssueList, IssueState, IssueTrend } from "../../../core/api/issues";
 import { issueBreakdowns } from "./issue-breakdowns";
 import { releaseMarkers } from "./release-markers";
 import { DAY_MS } from "../../../core/timestamps";
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+function iso(ms: number): string;
+function iso(ms: number | null): string | null;
+function iso(ms: number | null) {
+	return ms === null ? null : new Date(ms).toISOString();
+}
 const dayIso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 interface IssueRow {
@@ -10,7 +15,7 @@ interface IssueRow {
 	signal: string;
 	title: string;
 	description: string;
-	state: string;
+	state: IssueState;
 	first_seen: number;
 	last_seen: number;
 	created_at: number;
@@ -110,7 +115,7 @@ export function issueListQueries(projectId: string, opts: IssueListOptions) {
 	};
 }
 
-export async function listIssues(db: D1Database, projectId: string, opts: IssueListOptions) {
+export async function listIssues(db: D1Database, projectId: string, opts: IssueListOptions): Promise<IssueList> {
 	const q = issueListQueries(projectId, opts);
 	const [rows, active, daily, intents] = await db.batch([q.rows, q.active, q.daily, q.intents].map(({ sql, binds }) => db.prepare(sql).bind(...binds)));
 	const topIntent = new Map<string, { id: string; name: string; events: number }>();
@@ -137,7 +142,7 @@ export async function listIssues(db: D1Database, projectId: string, opts: IssueL
  * Users in the last 7 days of the window against the 7 before: "up" or "down" past ±20 %
  * (and at least 2 users apart), "new" when there were none before, else "flat".
  */
-export function trendOf(dailyUsers: number[]): { direction: "up" | "down" | "flat" | "new"; recent: number; previous: number } {
+export function trendOf(dailyUsers: number[]): IssueTrend {
 	const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 	const recent = sum(dailyUsers.slice(-7));
 	const previous = sum(dailyUsers.slice(-14, -7));
@@ -202,8 +207,22 @@ export const ISSUE_EXAMPLES_SQL = `WITH candidates AS MATERIALIZED (
 				 LEFT JOIN detections d ON d.project_id = t.project_id AND d.event_id = t.event_id AND d.signal = t.signal
 				 ORDER BY (e.event_id = ?2) DESC, t.similarity DESC, e.timestamp DESC`;
 
+interface ExampleRow {
+	event_id: string;
+	timestamp: number;
+	user_id: string;
+	convo_id: string | null;
+	model: string | null;
+	input: string | null;
+	output: string | null;
+	evidence_field: string | null;
+	evidence_start: number;
+	evidence_end: number;
+	evidence_text: string;
+}
+
 /** One issue: counts, a daily series over the window, example events, and its state history. */
-export async function getIssue(db: D1Database, projectId: string, issueId: string, fromDay: number, toDay: number) {
+export async function getIssue(db: D1Database, projectId: string, issueId: string, fromDay: number, toDay: number): Promise<IssueDetail | null> {
 	const { data } = await listIssuesById(db, projectId, issueId, fromDay, toDay);
 	if (!data) return null;
 	const hourStart = Math.floor(Date.now() / 3_600_000) - 47;
@@ -229,9 +248,9 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 		series: days,
 		/** The last 48 hours, hour by hour. */
 		hourly: hours,
-		examples: (examples!.results as Record<string, unknown>[]).map((e) => ({
+		examples: (examples!.results as ExampleRow[]).map((e) => ({
 			event_id: e.event_id,
-			timestamp: iso(e.timestamp as number),
+			timestamp: iso(e.timestamp),
 			user_id: e.user_id,
 			convo_id: e.convo_id,
 			model: e.model,
@@ -247,6 +266,11 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 			at: iso(h.at),
 		})),
 	};
+}
+
+/** Whether the project has this issue. */
+export async function issueExists(db: D1Database, projectId: string, issueId: string): Promise<boolean> {
+	return (await db.prepare("SELECT 1 FROM issues WHERE id = ? AND project_id = ?").bind(issueId, projectId).first()) !== null;
 }
 
 /** One issue's counts, as the list computes them. */

@@ -1,11 +1,5 @@
+import type { Marker } from "../../../core/api/issues";
 import { DAY_MS } from "../../../core/timestamps";
-
-export interface ReleaseMarker {
-	kind: "model" | "prompt_version" | "release";
-	value: string;
-	/** When the value was first seen in the project's events. */
-	at: string;
-}
 
 /**
  * Changes a chart marks: the first event of each model, `prompt_version` and `release` property
@@ -14,10 +8,10 @@ export interface ReleaseMarker {
  */
 export const RELEASE_MARKERS_SQL = "SELECT kind, value, first_seen AS at FROM first_seen_values WHERE project_id = ?1 AND first_seen >= ?2 AND first_seen < ?3 ORDER BY first_seen LIMIT 50";
 
-export async function releaseMarkers(db: D1Database, projectId: string, fromDay: number, toDay: number): Promise<ReleaseMarker[]> {
+export async function releaseMarkers(db: D1Database, projectId: string, fromDay: number, toDay: number): Promise<Marker[]> {
 	const { results } = await db
 		.prepare(RELEASE_MARKERS_SQL)
 		.bind(projectId, fromDay * DAY_MS, (toDay + 1) * DAY_MS)
-		.all<{ kind: ReleaseMarker["kind"]; value: string; at: number }>();
+		.all<{ kind: Marker["kind"]; value: string; at: number }>();
 	return results.map((r) => ({ kind: r.kind, value: r.value, at: new Date(r.at).toISOString() }));
 }

@@ -1,15 +1,9 @@
+import type { RateCell, SignalInfo, SignalRates } from "../../../core/api/signals";
 import { EXPLICIT_SIGNALS } from "../../../core/ingest-schemas";
 import { EXPLICIT_SIGNAL_POLARITY, IMPLICIT_SIGNALS } from "../../../core/detection/signal-catalog";
 import { DAY_MS } from "../../../core/timestamps";
 
 export const dayToIso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-
-export interface SignalInfo {
-	name: string;
-	kind: "implicit" | "explicit" | "custom";
-	polarity: "negative" | "positive" | "neutral";
-	description: string;
-}
 
 /** Every signal the project can see: built-in implicit, explicit feedback (built-in and any seen), and custom. */
 export async function signalCatalog(db: D1Database, projectId: string): Promise<SignalInfo[]> {
@@ -23,12 +17,6 @@ export async function signalCatalog(db: D1Database, projectId: string): Promise<
 		...explicit.map((name) => ({ name, kind: "explicit" as const, polarity: EXPLICIT_SIGNAL_POLARITY[name] ?? ("neutral" as const), description: `Explicit feedback \`${name}\` from /v1/signals.` })),
 		...custom.results.map((c) => ({ name: c.name, kind: "custom" as const, polarity: c.polarity, description: c.description })),
 	];
-}
-
-export interface RateCell {
-	users: number;
-	/** Share of the day's (or window's) active users, in percent. */
-	pct: number;
 }
 
 const pct = (users: number, active: number) => (active === 0 ? 0 : Math.round((users / active) * 10000) / 100);
@@ -51,7 +39,7 @@ export const SIGNAL_RATES_SQL = {
  * Signal rates as exact distinct-user counts: per UTC day, and for the whole window
  * (a user counted once however many days they had the signal).
  */
-export async function signalRates(db: D1Database, projectId: string, fromDay: number, toDay: number, only: string[]) {
+export async function signalRates(db: D1Database, projectId: string, fromDay: number, toDay: number, only: string[]): Promise<SignalRates> {
 	const filter = only.length ? "AND signal IN (SELECT value FROM json_each(?4))" : "";
 	const bind = (stmt: D1PreparedStatement) => (only.length ? stmt.bind(projectId, fromDay, toDay, JSON.stringify(only)) : stmt.bind(projectId, fromDay, toDay));
 	const q = SIGNAL_RATES_SQL;

@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { EventPage } from "../../../core/api-types";
+import type { EventPage } from "../../../core/api/events";
 import type { EventFilter } from "../../../core/event-query";
 import * as schema from "../../../db/schema";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";

@@ -104,6 +104,14 @@ describe("numeric and repeated query parameters: nonsense is a 400 naming the pa
 		expect((await get("/api/issues?limit=200")).status).toBe(200);
 	});
 
+	it("GET /api/issues with an over-long signal, intent and model names each, in the query's order", async () => {
+		const long = "x".repeat(501);
+		const { status, body } = await get(`/api/issues?model=${long}&intent=${long}&signal=${long}&property.plan=pro`);
+		expect(status).toBe(400);
+		expect(body.error?.details).toEqual(["signal", "intent", "model"].map((field) => ({ field, message: "must be at most 500 characters" })));
+		expect((await get(`/api/issues?signal=${"x".repeat(500)}&intent=&model=`)).status).toBe(200);
+	});
+
 	it("GET /api/alerts/rules/:id/deliveries?limit=&before= nonsense", async () => {
 		const rule = await SELF.fetch(
 			"https://api.test/api/alerts/rules",

@@ -29,11 +29,19 @@ const PATCH_INTENT = `UPDATE intents SET name = coalesce(?1, name), named_by = C
 	WHERE id = ?5 AND project_id = ?6 RETURNING id, name, achievable_delta, strategic_relevance`;
 
 /** A person renames an intent or sets its priority factors (absent ones kept); the row as it is now, or null. */
-export async function patchIntent(db: D1Database, projectId: string, id: string, patch: IntentPatch, by: ChangedBy): Promise<Record<string, unknown> | null> {
+/** What a patch answers with (RETURNING). */
+export interface PatchedIntent {
+	id: string;
+	name: string;
+	achievable_delta: number;
+	strategic_relevance: number;
+}
+
+export async function patchIntent(db: D1Database, projectId: string, id: string, patch: IntentPatch, by: ChangedBy): Promise<PatchedIntent | null> {
 	return db
 		.prepare(PATCH_INTENT)
 		.bind(patch.name ?? null, by, patch.achievable_delta ?? null, patch.strategic_relevance ?? null, id, projectId)
-		.first();
+		.first<PatchedIntent>();
 }
 
 export interface IntentMerge {

@@ -1,53 +1,29 @@
 import { Hono } from "hono";
+import type { z } from "zod";
 import type { AlertMessage } from "../../../../core/alerts/alert-message";
-import { alertRuleInputSchema, alertRulePatchSchema, defaultThrottleMinutes, type AlertDestinationType, type ThresholdParams } from "../../../../core/alerts/alert-rule-input";
-import { alertDestination } from "../../../../core/alerts/destinations";
+import { alertRuleInputSchema, alertRulePatchSchema, defaultThrottleMinutes, type ThresholdParams } from "../../../../core/alerts/alert-rule-input";
+import { alertDestination, type AlertDestinationType } from "../../../../core/alerts/destinations";
 import { seal, unseal } from "../../../../core/alerts/secret-box";
 import { displayWebhookUrl } from "../../../../core/alerts/webhook-url";
 import { fieldErrors } from "../../../../core/api-errors";
+import type { AlertDelivery, alertDeliveryPageSchema, alertDeliveryResponseSchema, AlertRule, alertRuleListSchema, alertRuleResponseSchema } from "../../../../core/api/alerts";
 import { newId, randomToken } from "../../../../core/ids";
 import { dashboardUrl, encryptionKey, sendDelivery, senderFor, urlPolicy, type SealedDestination } from "../../../shared/src/alert-delivery";
 import { ApiError } from "../../../shared/src/api-error";
 import { readJsonBody } from "../../../shared/src/json-body";
+import { deleteRule, findDelivery, findRule, insertRule, insertTestDelivery, listDeliveries, listRules, updateRule, type DeliveryRow, type RuleRow } from "../alert-rule-store";
 import type { ApiContext } from "../api-env";
+import { issueExists } from "../issue-reads";
 import { intQuery } from "../query-params";
 import { requireAdmin } from "../require-admin";
 
-interface RuleRow {
-	id: string;
-	project_id: string;
-	name: string;
-	kind: string;
-	filters: string;
-	params: string;
-	destination_type: AlertDestinationType;
-	destination_display: string;
-	destination_sealed: string;
-	throttle_seconds: number;
-	enabled: number;
-	snoozed_until: number | null;
-	firing: number;
-	created_at: number;
-	updated_at: number;
+function iso(ms: number): string;
+function iso(ms: number | null): string | null;
+function iso(ms: number | null) {
+	return ms === null ? null : new Date(ms).toISOString();
 }
 
-interface DeliveryRow {
-	id: string;
-	dedupe_key: string;
-	subject: string;
-	message: string;
-	status: string;
-	attempts: number;
-	status_code: number | null;
-	error: string | null;
-	created_at: number;
-	next_attempt_at: number;
-	sent_at: number | null;
-}
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function ruleView(r: RuleRow, now = Date.now()) {
+function ruleView(r: RuleRow, now = Date.now()): AlertRule {
 	const params = JSON.parse(r.params) as { threshold?: ThresholdParams; min_users?: number };
 	const snoozed = r.snoozed_until !== null && r.snoozed_until > now;
 	return {
@@ -66,7 +42,7 @@ function ruleView(r: RuleRow, now = Date.now()) {
 	};
 }
 
-function deliveryView(d: DeliveryRow) {
+function deliveryView(d: DeliveryRow): AlertDelivery {
 	const m = JSON.parse(d.message) as AlertMessage;
 	return {
 		id: d.id,
@@ -101,15 +77,14 @@ function requireKeyConfigured(env: ApiContext["Bindings"]): string {
 const newSecret = () => `whsec_${randomToken(32)}`;
 
 async function loadRule(c: { env: ApiContext["Bindings"]; get: (k: "projectId") => string }, id: string): Promise<RuleRow> {
-	const row = await c.env.DB.prepare("SELECT * FROM alert_rules WHERE id = ? AND project_id = ? AND deleted_at IS NULL").bind(id, c.get("projectId")).first<RuleRow>();
+	const row = await findRule(c.env.DB, c.get("projectId"), id);
 	if (!row) throw new ApiError(404, "alert_rule_not_found", `No alert rule \`${id}\` in this project.`);
 	return row;
 }
 
 async function checkThresholdSubject(c: { env: ApiContext["Bindings"]; get: (k: "projectId") => string }, t: ThresholdParams | undefined) {
 	if (!t || !("issue_id" in t.subject)) return;
-	const found = await c.env.DB.prepare("SELECT 1 FROM issues WHERE id = ? AND project_id = ?").bind(t.subject.issue_id, c.get("projectId")).first();
-	if (!found) throw new ApiError(400, "invalid_body", "The threshold's issue is not in this project.", [{ field: "threshold.subject.issue_id", message: "no such issue in this project" }]);
+	if (!(await issueExists(c.env.DB, c.get("projectId"), t.subject.issue_id))) throw new ApiError(400, "invalid_body", "The threshold's issue is not in this project.", [{ field: "threshold.subject.issue_id", message: "no such issue in this project" }]);
 }
 
 /**
@@ -118,10 +93,10 @@ async function checkThresholdSubject(c: { env: ApiContext["Bindings"]; get: (k: 
  */
 export const alertRoutes = new Hono<ApiContext>()
 	.get("/rules", async (c) => {
-		const { results } = await c.env.DB.prepare("SELECT * FROM alert_rules WHERE project_id = ? AND deleted_at IS NULL ORDER BY created_at").bind(c.get("projectId")).all<RuleRow>();
-		return c.json({ data: results.map((r) => ruleView(r)) });
+		const rules = await listRules(c.env.DB, c.get("projectId"));
+		return c.json({ data: rules.map((r) => ruleView(r)) } satisfies z.infer<typeof alertRuleListSchema>);
 	})
-	.get("/rules/:id", async (c) => c.json({ data: ruleView(await loadRule(c, c.req.param("id"))) }))
+	.get("/rules/:id", async (c) => c.json({ data: ruleView(await loadRule(c, c.req.param("id"))) } satisfies z.infer<typeof alertRuleResponseSchema>))
 	.post("/rules", requireAdmin, async (c) => {
 		const parsed = alertRuleInputSchema.safeParse(await readJsonBody(c, 20_000));
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The alert rule is not valid.", fieldErrors(parsed.error));
@@ -150,13 +125,8 @@ export const alertRoutes = new Hono<ApiContext>()
 			updated_at: now,
 		};
 		// The cursor starts now: a new rule alerts on what happens from here on, not on history.
-		await c.env.DB.prepare(
-			`INSERT INTO alert_rules (id, project_id, name, kind, filters, params, destination_type, destination_display, destination_sealed, throttle_seconds, enabled, cursor_at, created_at, updated_at)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		)
-			.bind(row.id, row.project_id, row.name, row.kind, row.filters, row.params, row.destination_type, row.destination_display, row.destination_sealed, row.throttle_seconds, row.enabled, now, now, now)
-			.run();
-		return c.json({ data: { ...ruleView(row), ...(secret ? { secret } : {}) } }, 201);
+		await insertRule(c.env.DB, row, now);
+		return c.json({ data: { ...ruleView(row), ...(secret ? { secret } : {}) } } satisfies z.infer<typeof alertRuleResponseSchema>, 201);
 	})
 	.patch("/rules/:id", requireAdmin, async (c) => {
 		const parsed = alertRulePatchSchema.safeParse(await readJsonBody(c, 20_000));
@@ -194,26 +164,19 @@ export const alertRoutes = new Hono<ApiContext>()
 		const reenabled = p.enabled === true && row.enabled === 0;
 		if (p.enabled !== undefined) row.enabled = p.enabled ? 1 : 0;
 		row.updated_at = now;
-		await c.env.DB.prepare(
-			`UPDATE alert_rules SET name = ?, filters = ?, params = ?, destination_type = ?, destination_display = ?, destination_sealed = ?, throttle_seconds = ?, enabled = ?, snoozed_until = ?, updated_at = ?,
-				cursor_at = CASE WHEN ? THEN max(cursor_at, ?) ELSE cursor_at END
-			 WHERE id = ? AND project_id = ?`,
-		)
-			.bind(row.name, row.filters, row.params, row.destination_type, row.destination_display, row.destination_sealed, row.throttle_seconds, row.enabled, row.snoozed_until, now, reenabled ? 1 : 0, now, row.id, c.get("projectId"))
-			.run();
-		return c.json({ data: { ...ruleView(row), ...(secret ? { secret } : {}) } });
+		await updateRule(c.env.DB, c.get("projectId"), row, now, reenabled);
+		return c.json({ data: { ...ruleView(row), ...(secret ? { secret } : {}) } } satisfies z.infer<typeof alertRuleResponseSchema>);
 	})
 	.delete("/rules/:id", requireAdmin, async (c) => {
-		const { meta } = await c.env.DB.prepare("UPDATE alert_rules SET deleted_at = ? WHERE id = ? AND project_id = ? AND deleted_at IS NULL").bind(Date.now(), c.req.param("id"), c.get("projectId")).run();
-		if (meta.changes === 0) throw new ApiError(404, "alert_rule_not_found", `No alert rule \`${c.req.param("id")}\` in this project.`);
+		if (!(await deleteRule(c.env.DB, c.get("projectId"), c.req.param("id"), Date.now()))) throw new ApiError(404, "alert_rule_not_found", `No alert rule \`${c.req.param("id")}\` in this project.`);
 		return c.body(null, 204);
 	})
 	.get("/rules/:id/deliveries", async (c) => {
 		const rule = await loadRule(c, c.req.param("id"));
 		const limit = intQuery(c, "limit", { min: 1, max: 200, fallback: 50 });
 		const before = intQuery(c, "before", { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: Number.MAX_SAFE_INTEGER });
-		const { results } = await c.env.DB.prepare("SELECT * FROM alert_deliveries WHERE rule_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?").bind(rule.id, before, limit).all<DeliveryRow>();
-		return c.json({ data: results.map(deliveryView), next_before: results.length === limit ? results.at(-1)!.created_at : null });
+		const results = await listDeliveries(c.env.DB, rule.id, before, limit);
+		return c.json({ data: results.map(deliveryView), next_before: results.length === limit ? results.at(-1)!.created_at : null } satisfies z.infer<typeof alertDeliveryPageSchema>);
 	})
 	.post("/rules/:id/test", requireAdmin, async (c) => {
 		const rule = await loadRule(c, c.req.param("id"));
@@ -230,13 +193,9 @@ export const alertRoutes = new Hono<ApiContext>()
 			at: new Date(now).toISOString(),
 		};
 		const id = newId("alr");
-		await c.env.DB.prepare(
-			"INSERT INTO alert_deliveries (id, rule_id, project_id, dedupe_key, subject, message, status, created_at, next_attempt_at) VALUES (?, ?, ?, ?, 'test', ?, 'pending', ?, ?)",
-		)
-			.bind(id, rule.id, rule.project_id, `test:${id}`, JSON.stringify(message), now, now)
-			.run();
+		await insertTestDelivery(c.env.DB, { id, ruleId: rule.id, projectId: rule.project_id, message: JSON.stringify(message), now });
 		// Sent right away; if the destination fails with a retryable error, the cron retries it.
 		await sendDelivery(c.env, senderFor(c.env), id, now);
-		const row = await c.env.DB.prepare("SELECT * FROM alert_deliveries WHERE id = ?").bind(id).first<DeliveryRow>();
-		return c.json({ data: deliveryView(row!) }, 201);
+		const row = await findDelivery(c.env.DB, id);
+		return c.json({ data: deliveryView(row!) } satisfies z.infer<typeof alertDeliveryResponseSchema>, 201);
 	});

@@ -1,5 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
+import type { ConversationResponse } from "../../../../core/api/events";
 import { decodeCursor } from "../../../../core/event-query";
 import * as schema from "../../../../db/schema";
 import { ApiError } from "../../../shared/src/api-error";
@@ -22,5 +23,5 @@ export const conversationRoutes = new Hono<ApiContext>().get("/:id", async (c) =
 	}
 	const convo = await getConversation(drizzle(c.env.DB, { schema }), c.get("projectId"), id, { limit, after });
 	if (!convo) throw new ApiError(404, "conversation_not_found", `No conversation \`${id}\` in this project.`);
-	return c.json({ data: convo });
+	return c.json({ data: convo } satisfies ConversationResponse);
 });

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { DeadLetter, DeadLetterPage, ReplayResponse } from "../../../../core/api/dead-letters";
 import { decodeCursor, encodeCursor } from "../../../../core/event-query";
 import { chunkForSendBatch } from "../../../../core/queue-batching";
 import { queueMessageSchema } from "../../../../core/queue-messages";
@@ -6,17 +7,9 @@ import { enqueue, enqueueOptions } from "../../../shared/src/enqueue";
 import { ApiError } from "../../../shared/src/api-error";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
+import { countDeadLetters, deadLettersByIds, deleteDeadLetters, listDeadLetters, oldestDeadLetters, type DeadLetterRow } from "../dead-letter-store";
 import { intQuery } from "../query-params";
 import { requireAdmin } from "../require-admin";
-
-interface Row {
-	id: string;
-	queue: string;
-	body: string;
-	reason: string;
-	attempts: number;
-	received_at: number;
-}
 
 /** Ids per replay request, and rows read per round of `all` (also under D1's 100 bound parameters). */
 export const DEAD_LETTER_REPLAY_MAX_IDS = 100;
@@ -32,7 +25,7 @@ const parseBody = (text: string): unknown => {
 	}
 };
 
-const view = (r: Row) => ({ id: r.id, queue: r.queue, reason: r.reason, attempts: r.attempts, received_at: new Date(r.received_at).toISOString(), body: parseBody(r.body) });
+const view = (r: DeadLetterRow): DeadLetter => ({ id: r.id, queue: r.queue, reason: r.reason, attempts: r.attempts, received_at: new Date(r.received_at).toISOString(), body: parseBody(r.body) });
 
 const badBody = (field: string, message: string) => new ApiError(400, "invalid_body", "The replay request is not valid.", [{ field, message }]);
 
@@ -56,7 +49,7 @@ function parseReplay(body: unknown): { ids: string[] } | { all: true } {
  * Re-sends rows to the events queue, then deletes exactly those rows: a row is removed only
  * after its send succeeded. Replaying is safe: the consumer stores each event_id / signal_id once.
  */
-async function replayRows(env: ApiContext["Bindings"], projectId: string, rows: Pick<Row, "id" | "body">[]): Promise<number> {
+async function replayRows(env: ApiContext["Bindings"], projectId: string, rows: Pick<DeadLetterRow, "id" | "body">[]): Promise<number> {
 	let replayed = 0;
 	for (const chunk of chunkForSendBatch(rows.map((r) => ({ id: r.id, body: parseBody(r.body) })))) {
 		// Valid messages go the way ingest sends them (a large one parked in D1 and sent as a
@@ -74,9 +67,7 @@ async function replayRows(env: ApiContext["Bindings"], projectId: string, rows: 
 			throw new ApiError(503, "queue_unavailable", `Could not re-send to the queue after replaying ${replayed}; the rest are kept. Retry (replays are safe).`);
 		}
 		const ids = chunk.map((r) => r.id);
-		await env.DB.prepare(`DELETE FROM dead_letters WHERE project_id = ? AND id IN (${ids.map(() => "?").join(", ")})`)
-			.bind(projectId, ...ids)
-			.run();
+		await deleteDeadLetters(env.DB, projectId, ids);
 		replayed += chunk.length;
 	}
 	return replayed;
@@ -94,16 +85,10 @@ export const deadLetterRoutes = new Hono<ApiContext>()
 		if (cursorParam !== undefined && !after) {
 			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "cursor", message: "is not a cursor returned by this API" }]);
 		}
-		const projectId = c.get("projectId");
-		const stmt = after
-			? c.env.DB.prepare(
-					"SELECT id, queue, body, reason, attempts, received_at FROM dead_letters WHERE project_id = ? AND (received_at < ? OR (received_at = ? AND id < ?)) ORDER BY received_at DESC, id DESC LIMIT ?",
-				).bind(projectId, after.timestamp, after.timestamp, after.eventId, limit + 1)
-			: c.env.DB.prepare("SELECT id, queue, body, reason, attempts, received_at FROM dead_letters WHERE project_id = ? ORDER BY received_at DESC, id DESC LIMIT ?").bind(projectId, limit + 1);
-		const { results } = await stmt.all<Row>();
+		const results = await listDeadLetters(c.env.DB, c.get("projectId"), limit, after);
 		const page = results.slice(0, limit);
 		const last = page.at(-1);
-		return c.json({ data: page.map(view), next_cursor: results.length > limit && last ? encodeCursor({ timestamp: last.received_at, eventId: last.id }) : null });
+		return c.json({ data: page.map(view), next_cursor: results.length > limit && last ? encodeCursor({ timestamp: last.received_at, eventId: last.id }) : null } satisfies DeadLetterPage);
 	})
 	.post("/replay", requireAdmin, async (c) => {
 		const request = parseReplay(await readJsonBody(c, 20_000));
@@ -113,19 +98,15 @@ export const deadLetterRoutes = new Hono<ApiContext>()
 			let replayed = 0;
 			for (let i = 0; i < request.ids.length; i += ROUND) {
 				const ids = request.ids.slice(i, i + ROUND);
-				const { results } = await c.env.DB.prepare(`SELECT id, body FROM dead_letters WHERE project_id = ? AND id IN (${ids.map(() => "?").join(", ")})`)
-					.bind(projectId, ...ids)
-					.all<Pick<Row, "id" | "body">>();
-				replayed += await replayRows(c.env, projectId, results);
+				replayed += await replayRows(c.env, projectId, await deadLettersByIds(c.env.DB, projectId, ids));
 			}
-			return c.json({ replayed });
+			return c.json({ replayed } satisfies ReplayResponse);
 		}
 		let replayed = 0;
 		for (let round = 0; round < MAX_ROUNDS; round++) {
-			const { results } = await c.env.DB.prepare("SELECT id, body FROM dead_letters WHERE project_id = ? ORDER BY received_at, id LIMIT ?").bind(projectId, ROUND).all<Pick<Row, "id" | "body">>();
-			if (results.length === 0) break;
-			replayed += await replayRows(c.env, projectId, results);
+			const rows = await oldestDeadLetters(c.env.DB, projectId, ROUND);
+			if (rows.length === 0) break;
+			replayed += await replayRows(c.env, projectId, rows);
 		}
-		const left = await c.env.DB.prepare("SELECT count(*) AS n FROM dead_letters WHERE project_id = ?").bind(projectId).first<{ n: number }>();
-		return c.json({ replayed, remaining: left?.n ?? 0 });
+		return c.json({ replayed, remaining: await countDeadLetters(c.env.DB, projectId) } satisfies ReplayResponse);
 	});

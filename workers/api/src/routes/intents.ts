@@ -1,6 +1,8 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import type { z } from "zod";
 import { fieldErrors } from "../../../../core/api-errors";
+import { intentLevelSchema, type intentMatrixSchema, intentPatchSchema, type intentPatchResponseSchema } from "../../../../core/api/intents";
+import { mergeSchema, type mergeResponseSchema, type splitResponseSchema } from "../../../../core/api/issues";
 import { ApiError } from "../../../shared/src/api-error";
 import { deletionIndex } from "../../../shared/src/event-data-deletion";
 import { existingIntents, mergeIntents, patchIntent } from "../../../shared/src/intent-store";
@@ -11,34 +13,24 @@ import { dayWindow } from "../day-window";
 import { intentSignalMatrix, listConversationIntents, listIntents } from "../intent-reads";
 import { requireAdmin } from "../require-admin";
 
-const intentPatchSchema = z
-	.object({
-		name: z.string().trim().min(1).max(120).optional(),
-		achievable_delta: z.number().min(0).max(10).optional(),
-		strategic_relevance: z.number().min(0).max(10).optional(),
-	})
-	.strict()
-	.refine((v) => Object.keys(v).length > 0, "give name, achievable_delta or strategic_relevance");
-const mergeSchema = z.object({ into: z.string().min(1).max(100) });
-
 export const intentRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 14);
-		const level = c.req.query("level") ?? "turn";
-		if (level !== "turn" && level !== "conversation") {
+		const level = intentLevelSchema.safeParse(c.req.query("level"));
+		if (!level.success) {
 			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "level", message: "must be `turn` or `conversation`" }]);
 		}
-		return c.json(level === "turn" ? await listIntents(c.env.DB, c.get("projectId"), fromDay, toDay) : await listConversationIntents(c.env.DB, c.get("projectId"), fromDay, toDay));
+		return c.json(level.data === "turn" ? await listIntents(c.env.DB, c.get("projectId"), fromDay, toDay) : await listConversationIntents(c.env.DB, c.get("projectId"), fromDay, toDay));
 	})
 	.get("/matrix", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 14);
-		return c.json({ data: await intentSignalMatrix(c.env.DB, c.get("projectId"), fromDay, toDay) });
+		return c.json({ data: await intentSignalMatrix(c.env.DB, c.get("projectId"), fromDay, toDay) } satisfies z.infer<typeof intentMatrixSchema>);
 	})
 	/** Splitting into sub-intents re-clusters the intent's inputs on the next maintenance pass (202). */
 	.post("/:id/split", requireAdmin, async (c) => {
 		const found = await requestSplit(c.env.DB, "intents", c.get("projectId"), c.req.param("id"), Date.now());
 		if (!found) throw new ApiError(404, "intent_not_found", `No intent \`${c.req.param("id")}\` in this project.`);
-		return c.json({ data: { id: c.req.param("id"), split: "requested" } }, 202);
+		return c.json({ data: { id: c.req.param("id"), split: "requested" } } satisfies z.infer<typeof splitResponseSchema>, 202);
 	})
 	.patch("/:id", requireAdmin, async (c) => {
 		const parsed = intentPatchSchema.safeParse(await readJsonBody(c, 10_000));
@@ -46,7 +38,7 @@ export const intentRoutes = new Hono<ApiContext>()
 		const p = parsed.data;
 		const row = await patchIntent(c.env.DB, c.get("projectId"), c.req.param("id"), p, `key:${c.get("keyId")}`);
 		if (!row) throw new ApiError(404, "intent_not_found", `No intent \`${c.req.param("id")}\` in this project.`);
-		return c.json({ data: row });
+		return c.json({ data: row } satisfies z.infer<typeof intentPatchResponseSchema>);
 	})
 	/** Moves every event of this intent into another and removes it, as the maintenance pass merges duplicates (intent-store). */
 	.post("/:id/merge", requireAdmin, async (c) => {
@@ -60,5 +52,5 @@ export const intentRoutes = new Hono<ApiContext>()
 		if (found.size !== 2) throw new ApiError(404, "intent_not_found", "Both intents must exist in this project.");
 		// Production needs the api bound to Vectorize (as detect is) to remove the merged intent's centre: see deletionIndex.
 		await mergeIntents({ db: c.env.DB, index: deletionIndex(c.env) }, { projectId, from, into });
-		return c.json({ data: { merged: from, into } });
+		return c.json({ data: { merged: from, into } } satisfies z.infer<typeof mergeResponseSchema>);
 	});

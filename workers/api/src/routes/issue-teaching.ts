@@ -1,6 +1,7 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { fieldErrors } from "../../../../core/api-errors";
+import { mergeSchema, type mergeResponseSchema, moveSchema, type moveResponseSchema, type splitResponseSchema } from "../../../../core/api/issues";
+import type { z } from "zod";
 import { ApiError } from "../../../shared/src/api-error";
 import { deletionIndex } from "../../../shared/src/event-data-deletion";
 import { findIssue, issueMember, mergeIssues, moveEvent } from "../../../shared/src/issue-store";
@@ -9,8 +10,6 @@ import { requestSplit } from "../../../shared/src/split-requests";
 import type { ApiContext } from "../api-env";
 import { requireAdmin } from "../require-admin";
 
-const mergeSchema = z.object({ into: z.string().min(1).max(100) });
-const moveSchema = z.object({ event_id: z.string().min(1).max(200), to: z.string().min(1).max(100).optional() });
 
 /**
  * Teaching the grouper (admin key): merges and moves change the past and, through exemplars the
@@ -28,13 +27,13 @@ export const issueTeachingRoutes = new Hono<ApiContext>()
 		}
 		// Production needs the api bound to Vectorize (as detect is) to remove the merged issue's centre: see deletionIndex.
 		await mergeIssues({ db: c.env.DB, index: deletionIndex(c.env) }, { from, into, by: `key:${c.get("keyId")}`, now: Date.now(), teach: true });
-		return c.json({ data: { merged: from.id, into: into.id } });
+		return c.json({ data: { merged: from.id, into: into.id } } satisfies z.infer<typeof mergeResponseSchema>);
 	})
 	/** Splitting re-clusters the issue's events: it runs on the next maintenance pass (202). */
 	.post("/:id/split", requireAdmin, async (c) => {
 		const found = await requestSplit(c.env.DB, "issues", c.get("projectId"), c.req.param("id"), Date.now());
 		if (!found) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
-		return c.json({ data: { id: c.req.param("id"), split: "requested" } }, 202);
+		return c.json({ data: { id: c.req.param("id"), split: "requested" } } satisfies z.infer<typeof splitResponseSchema>, 202);
 	})
 	.post("/:id/move", requireAdmin, async (c) => {
 		const parsed = moveSchema.safeParse(await readJsonBody(c, 10_000));
@@ -58,5 +57,5 @@ export const issueTeachingRoutes = new Hono<ApiContext>()
 			by: `key:${c.get("keyId")}`,
 			now: Date.now(),
 		});
-		return c.json({ data: { event_id: parsed.data.event_id, from: from.id, to: to?.id ?? null } });
+		return c.json({ data: { event_id: parsed.data.event_id, from: from.id, to: to?.id ?? null } } satisfies z.infer<typeof moveResponseSchema>);
 	});

@@ -1,42 +1,24 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import type { z } from "zod";
 import { fieldErrors, type FieldError } from "../../../../core/api-errors";
+import { type comparisonResponseSchema, issueListQuerySchema, issueStateSchema, priorityFactorsSchema, stateChangeSchema, type stateChangeResponseSchema, type IssueList, type IssueResponse } from "../../../../core/api/issues";
 import { MAX_PROPERTY_FILTERS, MAX_QUERY_TEXT, PROPERTY_KEY } from "../../../../core/event-query";
-import { PERSON_STATES } from "../../../../core/issues/lifecycle";
-import { ISSUE_STATES } from "../../../../db/schema";
 import { ApiError } from "../../../shared/src/api-error";
 import { findIssue, setIssueState, setPriorityFactors } from "../../../shared/src/issue-store";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
 import { compareIssue } from "../comparisons";
 import { dayWindow } from "../day-window";
-import { getIssue, listIssues } from "../issue-reads";
+import { getIssue, issueExists, listIssues } from "../issue-reads";
 import { intQuery } from "../query-params";
 import { requireAdmin } from "../require-admin";
-
-const priorityFactorsSchema = z
-	.object({ achievable_delta: z.number().min(0).max(10).optional(), strategic_relevance: z.number().min(0).max(10).optional() })
-	.refine((v) => v.achievable_delta !== undefined || v.strategic_relevance !== undefined, "give achievable_delta or strategic_relevance");
-
-/** States a person sets (core/issues/lifecycle.ts); new, escalating and regressed are set by the system. */
-const stateChangeSchema = z
-	.object({
-		state: z.enum(PERSON_STATES),
-		reason: z.string().max(500).optional(),
-		/** With "ignored": come back once this many more users are affected (omit to ignore forever). */
-		until_more_users: z.number().int().min(1).max(1_000_000).optional(),
-		/** With "resolved": the release that fixes it; events from older releases do not regress it. */
-		in_release: z.string().trim().min(1).max(200).optional(),
-	})
-	.refine((v) => v.until_more_users === undefined || v.state === "ignored", { path: ["until_more_users"], message: "only goes with state ignored" })
-	.refine((v) => v.in_release === undefined || v.state === "resolved", { path: ["in_release"], message: "only goes with state resolved" });
 
 export const issueRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 14);
 		const state = c.req.query("state");
-		if (state && !(ISSUE_STATES as readonly string[]).includes(state)) {
-			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "state", message: `must be one of ${ISSUE_STATES.join(", ")}` }]);
+		if (state && !issueStateSchema.safeParse(state).success) {
+			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "state", message: `must be one of ${issueStateSchema.options.join(", ")}` }]);
 		}
 		const limit = intQuery(c, "limit", { min: 1, max: 200, fallback: 50 });
 		const properties: Record<string, string> = {};
@@ -49,25 +31,22 @@ export const issueRoutes = new Hono<ApiContext>()
 			else properties[key] = v[0];
 		}
 		if (Object.keys(properties).length > MAX_PROPERTY_FILTERS) errors.push({ field: "property", message: `at most ${MAX_PROPERTY_FILTERS} property filters per request` });
-		for (const name of ["signal", "intent", "model"]) {
-			const value = c.req.query(name);
-			if (value !== undefined && value.length > MAX_QUERY_TEXT) errors.push({ field: name, message: `must be at most ${MAX_QUERY_TEXT} characters` });
-		}
+		const text = issueListQuerySchema.pick({ signal: true, intent: true, model: true }).safeParse({ signal: c.req.query("signal"), intent: c.req.query("intent"), model: c.req.query("model") });
+		if (!text.success) errors.push(...fieldErrors(text.error));
 		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
 		return c.json(
-			await listIssues(c.env.DB, c.get("projectId"), { signal: c.req.query("signal"), state, intent: c.req.query("intent"), model: c.req.query("model"), properties, fromDay, toDay, limit }),
+			(await listIssues(c.env.DB, c.get("projectId"), { signal: c.req.query("signal"), state, intent: c.req.query("intent"), model: c.req.query("model"), properties, fromDay, toDay, limit })) satisfies IssueList,
 		);
 	})
 	.get("/:id", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 30);
 		const issue = await getIssue(c.env.DB, c.get("projectId"), c.req.param("id"), fromDay, toDay);
 		if (!issue) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
-		return c.json({ data: issue });
+		return c.json({ data: issue } satisfies IssueResponse);
 	})
 	.get("/:id/compare", async (c) => {
-		const exists = await c.env.DB.prepare("SELECT 1 FROM issues WHERE id = ? AND project_id = ?").bind(c.req.param("id"), c.get("projectId")).first();
-		if (!exists) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
-		return c.json({ data: await compareIssue(c, c.env.DB, c.get("projectId"), c.req.param("id")) });
+		if (!(await issueExists(c.env.DB, c.get("projectId"), c.req.param("id")))) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
+		return c.json({ data: await compareIssue(c, c.env.DB, c.get("projectId"), c.req.param("id")) } satisfies z.infer<typeof comparisonResponseSchema>);
 	})
 	.patch("/:id", requireAdmin, async (c) => {
 		const parsed = priorityFactorsSchema.safeParse(await readJsonBody(c, 10_000));
@@ -95,5 +74,5 @@ export const issueRoutes = new Hono<ApiContext>()
 			untilMoreUsers: until_more_users,
 			inRelease: in_release,
 		});
-		return c.json({ data: { id, state, previous_state: current.state } });
+		return c.json({ data: { id, state, previous_state: current.state } } satisfies z.infer<typeof stateChangeResponseSchema>);
 	});

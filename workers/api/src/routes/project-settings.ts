@@ -1,20 +1,18 @@
 import { Hono } from "hono";
+import type { z } from "zod";
 import { fieldErrors } from "../../../../core/api-errors";
+import type { ProjectSettings, projectSettingsResponseSchema } from "../../../../core/api/project";
 import { parsePrivacy, projectSettingsPatchSchema } from "../../../../core/privacy/privacy-settings";
 import { ApiError } from "../../../shared/src/api-error";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
+import { readSettings, writeSettings, type SettingsRow } from "../project-store";
 import { requireAdmin } from "../require-admin";
 
-interface SettingsRow {
-	privacy: string | null;
-	retention_days: number | null;
-}
-
-const view = (row: SettingsRow) => ({ privacy: parsePrivacy(row.privacy), retention_days: row.retention_days });
+const view = (row: SettingsRow): ProjectSettings => ({ privacy: parsePrivacy(row.privacy), retention_days: row.retention_days });
 
 async function read(db: D1Database, projectId: string): Promise<SettingsRow> {
-	const row = await db.prepare("SELECT privacy, retention_days FROM projects WHERE id = ?").bind(projectId).first<SettingsRow>();
+	const row = await readSettings(db, projectId);
 	if (!row) throw new ApiError(404, "project_not_found", "The key's project no longer exists.");
 	return row;
 }
@@ -25,7 +23,7 @@ async function read(db: D1Database, projectId: string): Promise<SettingsRow> {
  * detect worker's maintenance pass.
  */
 export const projectSettingsRoutes = new Hono<ApiContext>()
-	.get("/", async (c) => c.json({ data: view(await read(c.env.DB, c.get("projectId"))) }))
+	.get("/", async (c) => c.json({ data: view(await read(c.env.DB, c.get("projectId"))) } satisfies z.infer<typeof projectSettingsResponseSchema>))
 	.patch("/", requireAdmin, async (c) => {
 		const parsed = projectSettingsPatchSchema.safeParse(await readJsonBody(c, 10_000));
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The settings are not valid.", fieldErrors(parsed.error));
@@ -36,6 +34,6 @@ export const projectSettingsRoutes = new Hono<ApiContext>()
 			privacy: privacy === undefined ? current.privacy : JSON.stringify(privacy),
 			retention_days: retention_days === undefined ? current.retention_days : retention_days,
 		};
-		await c.env.DB.prepare("UPDATE projects SET privacy = ?, retention_days = ? WHERE id = ?").bind(next.privacy, next.retention_days, projectId).run();
-		return c.json({ data: view(next) });
+		await writeSettings(c.env.DB, projectId, next);
+		return c.json({ data: view(next) } satisfies z.infer<typeof projectSettingsResponseSchema>);
 	});

@@ -1,27 +1,18 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import type { z } from "zod";
 import { fieldErrors } from "../../../../core/api-errors";
+import { type apiKeyListSchema, type ApiKeyView, type markerListSchema, newKeySchema, type newKeyResponseSchema, type projectResponseSchema } from "../../../../core/api/project";
 import { generateApiKey, hashApiKey, keyDisplayPrefix } from "../../../../core/api-keys";
 import { newId } from "../../../../core/ids";
 import { ApiError } from "../../../shared/src/api-error";
 import { readJsonBody } from "../../../shared/src/json-body";
 import type { ApiContext } from "../api-env";
 import { dayWindow } from "../day-window";
+import { findProject, insertKey, listKeys, revokeKey, type KeyRow } from "../project-store";
 import { releaseMarkers } from "../release-markers";
 import { requireAdmin } from "../require-admin";
 
-const newKeySchema = z.object({ kind: z.enum(["write", "read", "admin"]), name: z.string().trim().min(1).max(100).default("dashboard key") }).strict();
-
-interface KeyRow {
-	id: string;
-	kind: string;
-	key_prefix: string;
-	name: string;
-	created_at: number;
-	revoked_at: number | null;
-}
-
-const keyView = (k: KeyRow, currentKeyId: string) => ({
+const keyView = (k: KeyRow, currentKeyId: string): ApiKeyView => ({
 	id: k.id,
 	kind: k.kind,
 	prefix: k.key_prefix,
@@ -34,19 +25,19 @@ const keyView = (k: KeyRow, currentKeyId: string) => ({
 /** What the key can see (the dashboard checks a key with it), and the project's keys for admins. */
 export const projectRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {
-		const project = await c.env.DB.prepare("SELECT id, name, created_at FROM projects WHERE id = ?")
-			.bind(c.get("projectId"))
-			.first<{ id: string; name: string; created_at: number }>();
+		const project = await findProject(c.env.DB, c.get("projectId"));
 		if (!project) throw new ApiError(404, "project_not_found", "The key's project no longer exists.");
-		return c.json({ data: { id: project.id, name: project.name, created_at: new Date(project.created_at).toISOString(), key_kind: c.get("keyKind") } });
+		// Only read and admin keys pass requireKey on /api/*.
+		const keyKind = c.get("keyKind") as "read" | "admin";
+		return c.json({ data: { id: project.id, name: project.name, created_at: new Date(project.created_at).toISOString(), key_kind: keyKind } } satisfies z.infer<typeof projectResponseSchema>);
 	})
 	.get("/markers", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 30);
-		return c.json({ data: await releaseMarkers(c.env.DB, c.get("projectId"), fromDay, toDay) });
+		return c.json({ data: await releaseMarkers(c.env.DB, c.get("projectId"), fromDay, toDay) } satisfies z.infer<typeof markerListSchema>);
 	})
 	.get("/keys", requireAdmin, async (c) => {
-		const { results } = await c.env.DB.prepare("SELECT id, kind, key_prefix, name, created_at, revoked_at FROM api_keys WHERE project_id = ? ORDER BY created_at").bind(c.get("projectId")).all<KeyRow>();
-		return c.json({ data: results.map((k) => keyView(k, c.get("keyId"))) });
+		const keys = await listKeys(c.env.DB, c.get("projectId"));
+		return c.json({ data: keys.map((k) => keyView(k, c.get("keyId"))) } satisfies z.infer<typeof apiKeyListSchema>);
 	})
 	/** The key itself is in this response only; it is stored as a SHA-256 hash. */
 	.post("/keys", requireAdmin, async (c) => {
@@ -54,15 +45,12 @@ export const projectRoutes = new Hono<ApiContext>()
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The key is not valid.", fieldErrors(parsed.error));
 		const key = generateApiKey(parsed.data.kind);
 		const row: KeyRow = { id: newId("key"), kind: parsed.data.kind, key_prefix: keyDisplayPrefix(key), name: parsed.data.name, created_at: Date.now(), revoked_at: null };
-		await c.env.DB.prepare("INSERT INTO api_keys (id, project_id, kind, key_hash, key_prefix, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-			.bind(row.id, c.get("projectId"), row.kind, await hashApiKey(key), row.key_prefix, row.name, row.created_at)
-			.run();
-		return c.json({ data: { ...keyView(row, c.get("keyId")), key } }, 201);
+		await insertKey(c.env.DB, c.get("projectId"), row, await hashApiKey(key));
+		return c.json({ data: { ...keyView(row, c.get("keyId")), key } } satisfies z.infer<typeof newKeyResponseSchema>, 201);
 	})
 	/** Revoked keys stop working within a minute (the auth cache). The key in use cannot revoke itself. */
 	.delete("/keys/:id", requireAdmin, async (c) => {
 		if (c.req.param("id") === c.get("keyId")) throw new ApiError(409, "key_in_use", "This is the key you are signed in with; revoke it from another admin key.");
-		const { meta } = await c.env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND project_id = ? AND revoked_at IS NULL").bind(Date.now(), c.req.param("id"), c.get("projectId")).run();
-		if (meta.changes === 0) throw new ApiError(404, "key_not_found", `No active key \`${c.req.param("id")}\` in this project.`);
+		if (!(await revokeKey(c.env.DB, c.get("projectId"), c.req.param("id"), Date.now()))) throw new ApiError(404, "key_not_found", `No active key \`${c.req.param("id")}\` in this project.`);
 		return c.body(null, 204);
 	});

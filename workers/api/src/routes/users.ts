@@ -1,6 +1,7 @@
 import { Hono } from "hono";
+import type { UserDeletionResponse } from "../../../../core/api/users";
 import { ApiError } from "../../../shared/src/api-error";
-import { type DeletionCounts, deleteUserData, deletionIndex, userExists } from "../../../shared/src/event-data-deletion";
+import { deleteUserData, deletionIndex, userExists } from "../../../shared/src/event-data-deletion";
 import { redactorFor } from "../../../shared/src/project-privacy";
 import type { ApiContext } from "../api-env";
 import { requireAdmin } from "../require-admin";
@@ -11,14 +12,6 @@ import { requireAdmin } from "../require-admin";
  * calling again continues (nothing is redone), as `barometer users delete` does until 200.
  */
 export const USER_DELETION_ROUNDS = 10;
-
-export interface UserDeletion {
-	user_id: string;
-	/** Rows deleted by this request, per table; `vectors` counts ids removed from the vector index. */
-	deleted: DeletionCounts;
-	done: boolean;
-	remaining_events: number;
-}
 
 export const userRoutes = new Hono<ApiContext>().delete("/:id", requireAdmin, async (c) => {
 	const projectId = c.get("projectId");
@@ -31,6 +24,6 @@ export const userRoutes = new Hono<ApiContext>().delete("/:id", requireAdmin, as
 	// Production needs the api bound to Vectorize (as detect is) for this: see deletionIndex.
 	const index = deletionIndex(c.env);
 	const progress = await deleteUserData({ db: c.env.DB, index }, projectId, userId, USER_DELETION_ROUNDS);
-	const body: { data: UserDeletion } = { data: { user_id: userId, deleted: progress.deleted, done: progress.done, remaining_events: progress.remainingEvents } };
+	const body: UserDeletionResponse = { data: { user_id: userId, deleted: progress.deleted, done: progress.done, remaining_events: progress.remainingEvents } };
 	return c.json(body, progress.done ? 200 : 202);
 });
