@@ -11,9 +11,9 @@
  * the similarity matrix) 300: 775 / 5,898 ms, 500: 392 / 3,027 ms. What remains is one encoder
  * run of up to 32 texts (360-430 ms measured alone on the same loaded machine).
  */
-import { clusterTexts, DEFAULT_THRESHOLD } from "../core/clustering/cluster-texts";
-import { requestShape } from "../core/clustering/request-shape";
-import { useLiteEmbedder } from "../core/embedding/use-lite-node";
+import { clusterTexts, DEFAULT_THRESHOLD } from "#core/clustering/cluster-texts";
+import { requestShape } from "#core/clustering/request-shape";
+import { useLiteEmbedder } from "#core/embedding/use-lite-node";
 
 const WHO = ["my sister", "our team", "my parents", "a client", "my kids", "the whole office", "my partner", "two colleagues", "my grandmother", "our band"];
 const WHAT = [

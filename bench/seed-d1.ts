@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { hashApiKey } from "../core/api-keys";
+import { hashApiKey } from "#core/api-keys";
 
 export const SEED_USERS = 2000;
 export const SEED_DAYS = 30;

@@ -5,13 +5,13 @@
  *  2. Pipeline: every event through the detector, each signal's flagged texts and all requests
  *     clustered as the detect worker does (issue-grouping.ts, intent-discovery.ts), then named.
  */
-import { nameIntents, nameIssues } from "../core/clustering/cluster-naming";
-import { clusterTexts } from "../core/clustering/cluster-texts";
-import { requestShape } from "../core/clustering/request-shape";
-import { nodeDetector } from "../core/detection/node-detector";
-import type { HistoryTurn } from "../core/detection/detection-input";
-import { signalVocabulary } from "../core/detection/signal-vocabulary";
-import { useLiteEmbedder } from "../core/embedding/use-lite-node";
+import { nameIntents, nameIssues } from "#core/clustering/cluster-naming";
+import { clusterTexts } from "#core/clustering/cluster-texts";
+import { requestShape } from "#core/clustering/request-shape";
+import { nodeDetector } from "#core/detection/node-detector";
+import type { HistoryTurn } from "#core/detection/detection-input";
+import { signalVocabulary } from "#core/detection/signal-vocabulary";
+import { useLiteEmbedder } from "#core/embedding/use-lite-node";
 import { type DemoEvent, generateDemo } from "./demo-traffic";
 
 // The demo answers with the real date (Date.now()), so "now" must be the real one too.

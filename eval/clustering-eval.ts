@@ -2,9 +2,9 @@
 // with its defaults, never told the number of clusters. Parameters were chosen on dev sets only
 // (eval/clustering-sweep.ts: banking77 train + oos, xstest, jailbreak communities, snips); the rows below are clinc150 (all), banking77's test split and the
 // forbidden-questions set.
-import { ari, nmi, purity } from "../core/clustering/clustering-metrics";
-import { type ClusterOptions, clusterTexts, OUTLIER } from "../core/clustering/cluster-texts";
-import type { Embedder } from "../core/embedding/embedder";
+import { ari, nmi, purity } from "#core/clustering/clustering-metrics";
+import { type ClusterOptions, clusterTexts, OUTLIER } from "#core/clustering/cluster-texts";
+import type { Embedder } from "#core/embedding/embedder";
 import { readRows } from "./datasets";
 
 export async function clusteringTable(embedder: Embedder, opts: ClusterOptions = {}): Promise<string> {

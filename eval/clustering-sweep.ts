@@ -10,9 +10,9 @@
 // Prints NMI, ARI and the cluster count per set and the mean over sets for each setting.
 // GRID="threshold=0.3,0.4;denseWeight=0.5;outlierRatio=0.65,0.75" sweeps any numeric ClusterOptions;
 // SETS=b77dev,xstest picks the sets.
-import { type ClusterOptions, clusterTexts, OUTLIER } from "../core/clustering/cluster-texts";
-import { ari, nmi } from "../core/clustering/clustering-metrics";
-import { useLiteEmbedder } from "../core/embedding/use-lite-node";
+import { type ClusterOptions, clusterTexts, OUTLIER } from "#core/clustering/cluster-texts";
+import { ari, nmi } from "#core/clustering/clustering-metrics";
+import { useLiteEmbedder } from "#core/embedding/use-lite-node";
 import { fnv1a, readRows } from "./datasets";
 import { CachedEmbedder } from "./embedding-cache";
 

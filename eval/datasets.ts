@@ -3,7 +3,7 @@
 // toxicchat is CC-BY-NC-4.0, evaluation only: it is never used to train or calibrate.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { TurnContext } from "../core/detection/model-features";
+import type { TurnContext } from "#core/detection/model-features";
 import { benignInstructionPrompts } from "./own-data/benign-instructions";
 
 export const EVAL_DIR = resolve(process.env.BAROMETER_EVAL_DIR ?? "../shared/eval");

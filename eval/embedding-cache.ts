@@ -2,7 +2,7 @@
 // committed): training and eval embed ~40k texts, ~4 minutes on one core, and most runs
 // change a model, not the texts. Keyed by the encoder's name and the exact text.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import type { Embedder } from "../core/embedding/embedder";
+import type { Embedder } from "#core/embedding/embedder";
 
 export class CachedEmbedder implements Embedder {
 	readonly model: string;

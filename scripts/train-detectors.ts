@@ -3,13 +3,13 @@
 // never report rows).
 // Thresholds are chosen on out-of-fold scores (4 folds). Writes core/detection/models.generated.ts.
 import { writeFileSync } from "node:fs";
-import { type DetectorModels, MODEL_SPECS, type ModelName } from "../core/detection/detector";
-import { NGRAM_BUCKETS } from "../core/detection/hashed-ngrams";
-import { LEXICAL_RULES } from "../core/detection/lexical-rules";
-import { type LinearModel, predict, trainLogistic } from "../core/detection/linear-model";
-import { type ModelSpec, modelFeatures, textEnds } from "../core/detection/model-features";
-import { defaultEmbedder } from "../core/embedding/default-embedder";
-import { useLiteEmbedder } from "../core/embedding/use-lite-node";
+import { type DetectorModels, MODEL_SPECS, type ModelName } from "#core/detection/detector";
+import { NGRAM_BUCKETS } from "#core/detection/hashed-ngrams";
+import { LEXICAL_RULES } from "#core/detection/lexical-rules";
+import { type LinearModel, predict, trainLogistic } from "#core/detection/linear-model";
+import { type ModelSpec, modelFeatures, textEnds } from "#core/detection/model-features";
+import { defaultEmbedder } from "#core/embedding/default-embedder";
+import { useLiteEmbedder } from "#core/embedding/use-lite-node";
 import { CachedEmbedder } from "../eval/embedding-cache";
 import { type Example, fnv1a, trainingSets } from "../eval/datasets";
 

@@ -1,4 +1,4 @@
-import { useLiteEmbedder } from "../core/embedding/use-lite-node";
+import { useLiteEmbedder } from "#core/embedding/use-lite-node";
 
 /**
  * Texts the workerd sentence encoder must embed exactly as Node does: short and long, several

@@ -4,7 +4,7 @@ import { DAY_MS } from "../timestamps";
 /**
  * An issue's life, decided in one place: which states a person sets and which the detect worker
  * sets, when the worker moves an issue on, and the reason each change records in its history.
- * The store (workers/shared/src/issue-store.ts) writes what these functions decide.
+ * The store (workers/shared/src/stores/issue-store.ts) writes what these functions decide.
  */
 
 /** Every state an issue can be in; db/schema/issues.ts types its column with this list. */

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { ProjectView } from "../../core/api/project";
+import type { ProjectView } from "#core/api/project";
 import { Layout } from "./components/layout";
 import { navigate, useLocation } from "./components/navigation";
 import { Empty } from "./components/states";

@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { ALERT_RULE_KINDS } from "../../core/alerts/alert-rule-input";
-import { ALERT_DESTINATIONS } from "../../core/alerts/destinations";
+import { ALERT_RULE_KINDS } from "#core/alerts/alert-rule-input";
+import { ALERT_DESTINATIONS } from "#core/alerts/destinations";
 
 // Defined in core (the API validates with them); re-exported for the code that reads them here.
 export { ALERT_DESTINATIONS, ALERT_RULE_KINDS };

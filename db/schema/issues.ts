@@ -1,5 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { ISSUE_STATES } from "../../core/issues/lifecycle";
+import { ISSUE_STATES } from "#core/issues/lifecycle";
 
 export { ISSUE_STATES };
 

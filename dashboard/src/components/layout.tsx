@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { ProjectView } from "../../../core/api/project";
+import type { ProjectView } from "#core/api/project";
 import { Link } from "./navigation";
 
 const NAV = [

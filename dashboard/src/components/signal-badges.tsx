@@ -1,4 +1,4 @@
-import type { DetectionView, SignalView } from "../../../core/api/events";
+import type { DetectionView, SignalView } from "#core/api/events";
 import { signalTone } from "../lib/format";
 
 export function SignalBadges({ signals }: { signals: SignalView[] }) {

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import type { IssueState } from "../../../core/api/issues";
+import type { IssueState } from "#core/api/issues";
 
 export function StateBadge({ state }: { state: IssueState | string }) {
 	return <span class={`state-badge state-${state}`}>{state}</span>;

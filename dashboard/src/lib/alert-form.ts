@@ -1,7 +1,7 @@
 import { parsePropertyFilter } from "./issue-table";
 import type { z } from "zod";
-import type { alertRuleInputSchema } from "../../../core/alerts/alert-rule-input";
-import type { AlertRule } from "../../../core/api/alerts";
+import type { alertRuleInputSchema } from "#core/alerts/alert-rule-input";
+import type { AlertRule } from "#core/api/alerts";
 
 /** What the new-rule form holds, as typed. */
 export interface AlertRuleDraft {

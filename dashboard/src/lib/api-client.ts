@@ -1,13 +1,13 @@
 import type { z } from "zod";
-import type { alertRuleInputSchema, alertRulePatchSchema } from "../../../core/alerts/alert-rule-input";
-import type { ApiErrorBody } from "../../../core/api-errors";
-import type { alertDeliveryPageSchema, alertDeliveryResponseSchema, alertRuleListSchema, alertRuleResponseSchema } from "../../../core/api/alerts";
-import type { conversationResponseSchema, EventPage, eventResponseSchema, EventSearchResponse } from "../../../core/api/events";
-import type { intentListSchema, intentMatrixSchema, IntentPatch, intentPatchResponseSchema } from "../../../core/api/intents";
-import type { comparisonResponseSchema, issueListQuerySchema, issueListSchema, issueResponseSchema, mergeResponseSchema, PriorityFactors, splitResponseSchema, StateChange, stateChangeResponseSchema } from "../../../core/api/issues";
-import type { apiKeyListSchema, markerListSchema, NewKey, newKeyResponseSchema, projectResponseSchema } from "../../../core/api/project";
-import type { customSignalListSchema, customSignalResponseSchema, signalCatalogSchema, signalRatesResponseSchema } from "../../../core/api/signals";
-import type { customSignalInputSchema } from "../../../core/detection/custom-signals";
+import type { alertRuleInputSchema, alertRulePatchSchema } from "#core/alerts/alert-rule-input";
+import type { ApiErrorBody } from "#core/api-errors";
+import type { alertDeliveryPageSchema, alertDeliveryResponseSchema, alertRuleListSchema, alertRuleResponseSchema } from "#core/api/alerts";
+import type { conversationResponseSchema, EventPage, eventResponseSchema, EventSearchResponse } from "#core/api/events";
+import type { intentListSchema, intentMatrixSchema, IntentPatch, intentPatchResponseSchema } from "#core/api/intents";
+import type { comparisonResponseSchema, issueListQuerySchema, issueListSchema, issueResponseSchema, mergeResponseSchema, PriorityFactors, splitResponseSchema, StateChange, stateChangeResponseSchema } from "#core/api/issues";
+import type { apiKeyListSchema, markerListSchema, NewKey, newKeyResponseSchema, projectResponseSchema } from "#core/api/project";
+import type { customSignalListSchema, customSignalResponseSchema, signalCatalogSchema, signalRatesResponseSchema } from "#core/api/signals";
+import type { customSignalInputSchema } from "#core/detection/custom-signals";
 
 /** A response's type from the api's schema (core/api): a field renamed there breaks the views at compile time. */
 type Res<T extends z.ZodType> = z.infer<T>;

@@ -1,5 +1,5 @@
-import type { Marker } from "../../../core/api/issues";
-import type { SignalInfo, SignalRates } from "../../../core/api/signals";
+import type { Marker } from "#core/api/issues";
+import type { SignalInfo, SignalRates } from "#core/api/signals";
 
 export interface ChartSeries {
 	label: string;

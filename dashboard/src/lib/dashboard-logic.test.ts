@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EventListItem } from "../../../core/api/events";
+import type { EventListItem } from "#core/api/events";
 import { createApiClient, eventQueryString } from "./api-client";
 import { mergeNewest } from "./event-stream";
 import { relativeTime, signalTone, truncate } from "./format";

@@ -1,4 +1,4 @@
-import type { EventListItem } from "../../../core/api/events";
+import type { EventListItem } from "#core/api/events";
 
 /**
  * Merges a freshly polled first page into the list on screen: newest first, no

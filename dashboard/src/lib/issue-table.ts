@@ -1,4 +1,4 @@
-import type { IssueListItem } from "../../../core/api/issues";
+import type { IssueListItem } from "#core/api/issues";
 
 export type IssueSortKey = "priority" | "users" | "pct_users" | "events" | "last_seen" | "first_seen" | "title";
 

@@ -3,9 +3,9 @@ import { alertRuleBody, describeRule, type AlertRuleDraft } from "./alert-form";
 import { dailyMarkers, signalRateSeries } from "./chart-data";
 import { heatLevel, matrixColumns } from "./heatmap";
 import { filtersFromUrl, filtersToUrl, mergePlan, parsePropertyFilter, sortIssues, trendLabel } from "./issue-table";
-import type { AlertRule } from "../../../core/api/alerts";
-import type { IssueListItem } from "../../../core/api/issues";
-import type { SignalInfo, SignalRates } from "../../../core/api/signals";
+import type { AlertRule } from "#core/api/alerts";
+import type { IssueListItem } from "#core/api/issues";
+import type { SignalInfo, SignalRates } from "#core/api/signals";
 
 const issue = (id: string, over: Partial<IssueListItem> = {}): IssueListItem => ({
 	id,

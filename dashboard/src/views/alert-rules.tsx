@@ -1,12 +1,12 @@
 import { useState } from "preact/hooks";
-import { ALERT_DESTINATION_MODULES } from "../../../core/alerts/destinations";
+import { ALERT_DESTINATION_MODULES } from "#core/alerts/destinations";
 import { ErrorState, Loading } from "../components/states";
 import { ActionButton, AdminOnly } from "../components/ui";
 import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
 import { alertRuleBody, describeRule, type AlertRuleDraft } from "../lib/alert-form";
 import { relativeTime } from "../lib/format";
-import type { AlertRule } from "../../../core/api/alerts";
+import type { AlertRule } from "#core/api/alerts";
 
 const EMPTY_DRAFT: AlertRuleDraft = { name: "", kind: "new_issue", destinationType: "slack", url: "", signals: "", models: "", intent: "", property: "", thresholdSignal: "refusal", metric: "percent_users", value: 5, windowMinutes: 60, minUsers: 5, throttleMinutes: "" };
 

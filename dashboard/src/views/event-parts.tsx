@@ -1,4 +1,4 @@
-import type { DetectionView, EventDetail, ToolCallView } from "../../../core/api/events";
+import type { DetectionView, EventDetail, ToolCallView } from "#core/api/events";
 import { DetectionBadges, SignalBadges } from "../components/signal-badges";
 import { highlightSpans } from "../lib/highlight";
 

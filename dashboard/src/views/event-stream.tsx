@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { EventListItem } from "../../../core/api/events";
+import type { EventListItem } from "#core/api/events";
 import { Link, navigate } from "../components/navigation";
 import { DetectionBadges, SignalBadges } from "../components/signal-badges";
 import { Empty, ErrorState, Loading } from "../components/states";

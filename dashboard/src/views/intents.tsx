@@ -6,7 +6,7 @@ import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
 import { daysAgo } from "../lib/dates";
 import { heatStyle, matrixColumns } from "../lib/heatmap";
-import type { MatrixRow } from "../../../core/api/intents";
+import type { MatrixRow } from "#core/api/intents";
 
 /** Intent × signal: which requests go wrong, and how, as a heat map; rows ranked by priority. */
 export function IntentsView({ api, isAdmin }: { api: ApiClient; isAdmin: boolean }) {

@@ -1,5 +1,5 @@
 import { useMemo, useState } from "preact/hooks";
-import type { DetectionView } from "../../../core/api/events";
+import type { DetectionView } from "#core/api/events";
 import { TimeChart } from "../components/chart";
 import { Link } from "../components/navigation";
 import { ErrorState, Loading } from "../components/states";
@@ -9,7 +9,7 @@ import type { ApiClient } from "../lib/api-client";
 import { daySeconds, dailyMarkers, markerPoints } from "../lib/chart-data";
 import { daysAgo } from "../lib/dates";
 import { relativeTime } from "../lib/format";
-import type { BreakdownRow, Comparison, IssueDetail } from "../../../core/api/issues";
+import type { BreakdownRow, Comparison, IssueDetail } from "#core/api/issues";
 import { Turn } from "./event-parts";
 
 export function IssueDetailView({ api, id, isAdmin }: { api: ApiClient; id: string; isAdmin: boolean }) {

@@ -7,7 +7,7 @@ import type { ApiClient } from "../lib/api-client";
 import { daySeconds, dailyMarkers, signalRateSeries } from "../lib/chart-data";
 import { daysAgo } from "../lib/dates";
 import { relativeTime } from "../lib/format";
-import type { IssueListItem } from "../../../core/api/issues";
+import type { IssueListItem } from "#core/api/issues";
 
 const WINDOW_DAYS = 30;
 

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import type { ProjectView } from "../../../core/api/project";
+import type { ProjectView } from "#core/api/project";
 import { ErrorState, Loading } from "../components/states";
 import { ActionButton, AdminOnly } from "../components/ui";
 import { useAsync } from "../components/use-async";

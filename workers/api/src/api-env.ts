@@ -1,4 +1,4 @@
-import type { AuthVariables } from "../../shared/src/api-key-auth";
+import type { AuthVariables } from "#shared/http/api-key-auth";
 
 /** Bindings come from `wrangler types` (worker-configuration.d.ts), checked in CI. */
 export type ApiBindings = ApiEnv;

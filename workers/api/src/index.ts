@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { RATE_LIMITS } from "../../../core/limits";
-import { onApiError, onNotFound } from "../../shared/src/api-error";
-import { requireKey } from "../../shared/src/api-key-auth";
-import { limitPerKey } from "../../shared/src/rate-limit";
+import { RATE_LIMITS } from "#core/limits";
+import { onApiError, onNotFound } from "#shared/http/api-error";
+import { requireKey } from "#shared/http/api-key-auth";
+import { limitPerKey } from "#shared/http/rate-limit";
 import type { ApiContext } from "./api-env";
 import { alertRoutes } from "./routes/alerts";
 import { conversationRoutes } from "./routes/conversations";

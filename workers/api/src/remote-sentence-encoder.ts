@@ -1,5 +1,5 @@
-import type { Embedder } from "../../../core/embedding/embedder";
-import { USE_LITE_MODEL } from "../../../core/embedding/use-lite-embedder";
+import type { Embedder } from "#core/embedding/embedder";
+import { USE_LITE_MODEL } from "#core/embedding/use-lite-embedder";
 
 /** What the detect worker's SentenceEncoderEntrypoint answers over RPC. */
 export interface SentenceEncoderService {

@@ -1,8 +1,8 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, inject, it } from "vitest";
-import { verifyWebhook } from "../../../core/alerts/webhook-signature";
+import { verifyWebhook } from "#core/alerts/webhook-signature";
 import { seedAdminKey } from "../../shared/test/admin-key";
-import { dashboardUrl } from "../../shared/src/alert-delivery";
+import { dashboardUrl } from "#shared/alerts/alert-delivery";
 import { received } from "../../shared/test/alert-rules";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 

@@ -1,12 +1,12 @@
 import { SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { alertRuleListSchema, alertRuleResponseSchema } from "../../../core/api/alerts";
-import { conversationResponseSchema, eventPageSchema, eventResponseSchema } from "../../../core/api/events";
-import { conversationIntentListSchema, intentListSchema, intentMatrixSchema } from "../../../core/api/intents";
-import { issueListSchema, issueResponseSchema } from "../../../core/api/issues";
-import { apiKeyListSchema, markerListSchema, projectResponseSchema, projectSettingsResponseSchema } from "../../../core/api/project";
-import { customSignalResponseSchema, signalCatalogSchema, signalRatesResponseSchema } from "../../../core/api/signals";
+import { alertRuleListSchema, alertRuleResponseSchema } from "#core/api/alerts";
+import { conversationResponseSchema, eventPageSchema, eventResponseSchema } from "#core/api/events";
+import { conversationIntentListSchema, intentListSchema, intentMatrixSchema } from "#core/api/intents";
+import { issueListSchema, issueResponseSchema } from "#core/api/issues";
+import { apiKeyListSchema, markerListSchema, projectResponseSchema, projectSettingsResponseSchema } from "#core/api/project";
+import { customSignalResponseSchema, signalCatalogSchema, signalRatesResponseSchema } from "#core/api/signals";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";

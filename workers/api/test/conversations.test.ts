@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { beforeEach, expect, it } from "vitest";
-import type { ConversationView } from "../../../core/api/events";
+import type { ConversationView } from "#core/api/events";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { ev, sig, store } from "./seed-events";
 

@@ -1,6 +1,6 @@
 import { createMessageBatch, env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { consumeBatch } from "../../detect/src/consume-batch";
+import { consumeBatch } from "../../detect/src/ingest-batch/consume-batch";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, countRows, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { detectBindings, ev } from "./seed-events";

@@ -1,11 +1,11 @@
 import { env, SELF } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { EventPage } from "../../../core/api/events";
-import type { EventFilter } from "../../../core/event-query";
-import * as schema from "../../../db/schema";
+import type { EventPage } from "#core/api/events";
+import type { EventFilter } from "#core/event-query";
+import * as schema from "#db/schema";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
-import { detectionsOfEvents, eventListQuery } from "../src/event-reads";
+import { detectionsOfEvents, eventListQuery } from "../src/reads/event-reads";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 9, 1);

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { EventDetail, EventPage } from "../../../core/api/events";
+import type { EventDetail, EventPage } from "#core/api/events";
 import { authed, seedProject, seedRevokedKey, type TestProject } from "../../shared/test/seed-project";
 import { ev, sig, store } from "./seed-events";
 

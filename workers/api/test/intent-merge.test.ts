@@ -1,13 +1,13 @@
 import { SELF, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { issuePorts } from "../../detect/src/consume-batch";
-import { maintainIssues } from "../../detect/src/issue-maintenance";
+import { issuePorts } from "../../detect/src/ingest-batch/consume-batch";
+import { maintainIssues } from "../../detect/src/issues/issue-maintenance";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { detectBindings, ev, store } from "./seed-events";
 
-// A person's intent merge (the api route) and the maintenance pass's merge of duplicates are one operation (workers/shared/src/intent-store.ts).
+// A person's intent merge (the api route) and the maintenance pass's merge of duplicates are one operation (workers/shared/src/stores/intent-store.ts).
 afterEach(async () => {
 	await expectAggregatesMatch();
 });

@@ -1,18 +1,18 @@
 import { SELF, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { topicText } from "../../../core/detection/signal-vocabulary";
-import { unitMean } from "../../../core/embedding/embedder";
-import { issuePorts } from "../../detect/src/consume-batch";
-import { maintainIssues } from "../../detect/src/issue-maintenance";
-import { D1VectorIndex } from "../../shared/src/d1-vector-index";
-import { sentenceEncoder } from "../../shared/src/sentence-encoder";
+import { topicText } from "#core/detection/signal-vocabulary";
+import { unitMean } from "#core/embedding/embedder";
+import { issuePorts } from "../../detect/src/ingest-batch/consume-batch";
+import { maintainIssues } from "../../detect/src/issues/issue-maintenance";
+import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
+import { sentenceEncoder } from "#shared/adapters/sentence-encoder";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { detectBindings, ev, store } from "./seed-events";
 
-// A person's merge (the api route) and the maintenance pass's merge are one operation (workers/shared/src/issue-store.ts).
+// A person's merge (the api route) and the maintenance pass's merge are one operation (workers/shared/src/stores/issue-store.ts).
 afterEach(async () => {
 	await expectAggregatesMatch();
 });

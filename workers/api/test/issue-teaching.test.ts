@@ -1,8 +1,8 @@
 import { SELF, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
-import { issuePorts } from "../../detect/src/consume-batch";
-import { maintainIssues } from "../../detect/src/issue-maintenance";
+import { issuePorts } from "../../detect/src/ingest-batch/consume-batch";
+import { maintainIssues } from "../../detect/src/issues/issue-maintenance";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { detectBindings, ev, store } from "./seed-events";

@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { seal } from "../../../core/alerts/secret-box";
-import { encryptionKey } from "../../shared/src/alert-delivery";
+import { seal } from "#core/alerts/secret-box";
+import { encryptionKey } from "#shared/alerts/alert-delivery";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";

@@ -1,13 +1,13 @@
 import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import * as schema from "../../../db/schema";
-import { eventListQuery } from "../src/event-reads";
-import { INTENT_MATRIX_SQL } from "../src/intent-reads";
-import { ISSUE_BREAKDOWN_SQL } from "../src/issue-breakdowns";
-import { ISSUE_BY_ID_SQL, ISSUE_EXAMPLES_SQL, ISSUE_SERIES_SQL, issueListQueries, TOP_INTENT_SAMPLE } from "../src/issue-reads";
-import { RELEASE_MARKERS_SQL } from "../src/release-markers";
-import { SIGNAL_RATES_SQL } from "../src/signal-reads";
+import * as schema from "#db/schema";
+import { eventListQuery } from "../src/reads/event-reads";
+import { INTENT_MATRIX_SQL } from "../src/reads/intent-reads";
+import { ISSUE_BREAKDOWN_SQL } from "../src/reads/issue-breakdowns";
+import { ISSUE_BY_ID_SQL, ISSUE_EXAMPLES_SQL, ISSUE_SERIES_SQL, issueListQueries, TOP_INTENT_SAMPLE } from "../src/reads/issue-reads";
+import { RELEASE_MARKERS_SQL } from "../src/reads/release-markers";
+import { SIGNAL_RATES_SQL } from "../src/reads/signal-reads";
 
 const DAY = 86_400_000;
 const TODAY = 20_400;

@@ -1,6 +1,6 @@
 import { createMessageBatch, env } from "cloudflare:test";
-import type { QueueMessage } from "../../../core/queue-messages";
-import { consumeBatch } from "../../detect/src/consume-batch";
+import type { QueueMessage } from "#core/queue-messages";
+import { consumeBatch } from "../../detect/src/ingest-batch/consume-batch";
 
 let seq = 0;
 

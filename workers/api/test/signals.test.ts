@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
-import type { EventDetail } from "../../../core/api/events";
+import type { EventDetail } from "#core/api/events";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { ev, sig, store } from "./seed-events";

@@ -1,14 +1,14 @@
 import { SELF, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { issuePorts } from "../../detect/src/consume-batch";
-import { maintainIssues } from "../../detect/src/issue-maintenance";
+import { issuePorts } from "../../detect/src/ingest-batch/consume-batch";
+import { maintainIssues } from "../../detect/src/issues/issue-maintenance";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { detectBindings, ev, store } from "./seed-events";
 
-// Issues and intents are split through one request (workers/shared/src/split-requests.ts), applied by the next maintenance pass.
+// Issues and intents are split through one request (workers/shared/src/stores/split-requests.ts), applied by the next maintenance pass.
 afterEach(async () => {
 	await expectAggregatesMatch();
 });

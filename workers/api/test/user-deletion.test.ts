@@ -1,12 +1,12 @@
 import { SELF, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
-import type { QueueMessage } from "../../../core/queue-messages";
-import { issuePorts } from "../../detect/src/consume-batch";
-import { maintainIssues } from "../../detect/src/issue-maintenance";
-import { D1VectorIndex } from "../../shared/src/d1-vector-index";
-import { deleteUserData } from "../../shared/src/event-data-deletion";
-import { redactorFor } from "../../shared/src/project-privacy";
+import type { QueueMessage } from "#core/queue-messages";
+import { issuePorts } from "../../detect/src/ingest-batch/consume-batch";
+import { maintainIssues } from "../../detect/src/issues/issue-maintenance";
+import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
+import { deleteUserData } from "#shared/stores/event-data-deletion";
+import { redactorFor } from "#shared/stores/project-privacy";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";

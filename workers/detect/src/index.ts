@@ -1,12 +1,12 @@
-import { dashboardUrl } from "../../shared/src/alert-delivery";
-import { evaluateAlerts } from "./alert-evaluation";
-import { backfillAggregates } from "./aggregate-backfill";
-import { consumeBatch, issuePorts } from "./consume-batch";
+import { dashboardUrl } from "#shared/alerts/alert-delivery";
+import { evaluateAlerts } from "./alerts/alert-evaluation";
+import { backfillAggregates } from "./maintenance/aggregate-backfill";
+import { consumeBatch, issuePorts } from "./ingest-batch/consume-batch";
 import { countD1 } from "./d1-counters";
-import { maintainIssues } from "./issue-maintenance";
-import { resendJournal } from "./queue-journal";
-import { summarizeIssues, WorkersAiSummarizer } from "./issue-summaries";
-import { purgeExpiredData } from "./retention";
+import { maintainIssues } from "./issues/issue-maintenance";
+import { resendJournal } from "./ingest-batch/queue-journal";
+import { summarizeIssues, WorkersAiSummarizer } from "./issues/issue-summaries";
+import { purgeExpiredData } from "./maintenance/retention";
 
 /** Retention and issue maintenance run on this cron; alerts on every cron (each minute in production). */
 const MAINTENANCE_CRON = "*/5 * * * *";
@@ -71,4 +71,4 @@ const handler: ExportedHandler<DetectEnv> = {
 export default handler;
 
 // Named entrypoints (service bindings with `entrypoint = …`) must be exported from the main module.
-export { SentenceEncoderEntrypoint } from "./sentence-encoder-entrypoint";
+export { SentenceEncoderEntrypoint } from "./ai/sentence-encoder-entrypoint";

@@ -1,9 +1,9 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, inject, it } from "vitest";
-import { verifyWebhook } from "../../../core/alerts/webhook-signature";
-import { stateChangeStatement } from "../../shared/src/issue-store";
+import { verifyWebhook } from "#core/alerts/webhook-signature";
+import { stateChangeStatement } from "#shared/stores/issue-store";
 import { deliveries, insertRule, received } from "../../shared/test/alert-rules";
-import worker from "../src/index";
+import worker from "../src";
 import { batchOf, eventMessage } from "./messages";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 

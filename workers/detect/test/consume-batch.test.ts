@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
-import worker from "../src/index";
+import worker from "../src";
 import { countRows } from "../../shared/test/seed-project";
 import { batchOf, delivery, eventMessage, recordingBatch } from "./messages";
 

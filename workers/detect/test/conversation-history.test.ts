@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { EventMessage } from "../../../core/queue-messages";
-import { HISTORY_SQL, loadHistories } from "../src/conversation-history";
+import type { EventMessage } from "#core/queue-messages";
+import { HISTORY_SQL, loadHistories } from "../src/ingest-batch/conversation-history";
 import { eventMessage } from "./messages";
 
 const PROJECT = "prj_history";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import * as schema from "../../../db/schema";
+import * as schema from "#db/schema";
 import { countD1 } from "../src/d1-counters";
 
 describe("countD1 (bench/drain-scale.ts's rows read and written)", () => {

@@ -1,11 +1,11 @@
 import { createExecutionContext, env, getQueueResult } from "cloudflare:test";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { countRows } from "../../shared/test/seed-project";
-import worker from "../src/index";
-import { JUDGE_MODEL } from "../src/llm-judge";
-import { createDetector } from "../../../core/detection/default-detector";
-import { uncertainRefusals } from "../../../core/detection/uncertain-examples";
-import { sentenceEncoder } from "../../shared/src/sentence-encoder";
+import worker from "../src";
+import { JUDGE_MODEL } from "../src/ai/llm-judge";
+import { createDetector } from "#core/detection/default-detector";
+import { uncertainRefusals } from "#core/detection/uncertain-examples";
+import { sentenceEncoder } from "#shared/adapters/sentence-encoder";
 import { fakeAi } from "./fake-ai";
 import { batchOf, eventMessage } from "./messages";
 

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, type MessageBatchMessage } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import type { QueueMessage } from "../../../core/queue-messages";
-import worker from "../src/index";
+import type { QueueMessage } from "#core/queue-messages";
+import worker from "../src";
 import { delivery, eventMessage, recordingBatch } from "./messages";
 
 /**

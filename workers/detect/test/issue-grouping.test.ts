@@ -2,7 +2,7 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { countRows } from "../../shared/test/seed-project";
-import worker from "../src/index";
+import worker from "../src";
 import { batchOf, eventMessage } from "./messages";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 

@@ -1,14 +1,14 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
-import { topicText } from "../../../core/detection/signal-vocabulary";
-import { unitMean } from "../../../core/embedding/embedder";
-import { sentenceEncoder } from "../../shared/src/sentence-encoder";
-import { D1VectorIndex } from "../../shared/src/d1-vector-index";
-import worker from "../src/index";
-import { requestShape } from "../../../core/clustering/request-shape";
-import { promoteIntentCandidates } from "../src/intent-discovery";
-import { promoteCandidates } from "../src/issue-grouping";
+import { topicText } from "#core/detection/signal-vocabulary";
+import { unitMean } from "#core/embedding/embedder";
+import { sentenceEncoder } from "#shared/adapters/sentence-encoder";
+import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
+import worker from "../src";
+import { requestShape } from "#core/clustering/request-shape";
+import { promoteIntentCandidates } from "../src/intents/intent-discovery";
+import { promoteCandidates } from "../src/issues/issue-grouping";
 import { batchOf, eventMessage } from "./messages";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 

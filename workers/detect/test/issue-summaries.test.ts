@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import worker from "../src/index";
-import { parseSummary, summarizeIssues, WorkersAiSummarizer } from "../src/issue-summaries";
+import worker from "../src";
+import { parseSummary, summarizeIssues, WorkersAiSummarizer } from "../src/issues/issue-summaries";
 import { fakeAi } from "./fake-ai";
 import { batchOf, eventMessage } from "./messages";
 

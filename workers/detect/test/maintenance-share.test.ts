@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GROUPS_PER_PASS, nextShare } from "../src/issue-maintenance";
+import { GROUPS_PER_PASS, nextShare } from "../src/issues/issue-maintenance";
 
 const groups = (n: number) => Array.from({ length: n }, (_, i) => ({ project_id: `prj_${String(i).padStart(3, "0")}` }));
 const key = (g: { project_id: string }) => g.project_id;

@@ -1,5 +1,5 @@
 import { createMessageBatch, type MessageBatchMessage } from "cloudflare:test";
-import type { QueueMessage } from "../../../core/queue-messages";
+import type { QueueMessage } from "#core/queue-messages";
 
 let seq = 0;
 

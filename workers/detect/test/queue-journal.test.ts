@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { payloadIdOf, type QueueMessage } from "../../../core/queue-messages";
+import { payloadIdOf, type QueueMessage } from "#core/queue-messages";
 import { countRows } from "../../shared/test/seed-project";
-import { JOURNAL_RESEND_AFTER_MS, resendJournal } from "../src/queue-journal";
+import { JOURNAL_RESEND_AFTER_MS, resendJournal } from "../src/ingest-batch/queue-journal";
 import { eventMessage } from "./messages";
 
 let PROJECT = "";

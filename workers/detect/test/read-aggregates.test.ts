@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../src/index";
-import { backfillAggregates } from "../src/aggregate-backfill";
+import worker from "../src";
+import { backfillAggregates } from "../src/maintenance/aggregate-backfill";
 import { batchOf, eventMessage } from "./messages";
 
 const DAY = 86_400_000;

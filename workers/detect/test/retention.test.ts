@@ -1,10 +1,10 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { QueueMessage } from "../../../core/queue-messages";
+import type { QueueMessage } from "#core/queue-messages";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
-import { issuePorts } from "../src/consume-batch";
-import worker from "../src/index";
-import { purgeExpiredData } from "../src/retention";
+import { issuePorts } from "../src/ingest-batch/consume-batch";
+import worker from "../src";
+import { purgeExpiredData } from "../src/maintenance/retention";
 import { batchOf, eventMessage } from "./messages";
 
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import { sentenceEncoder } from "../../shared/src/sentence-encoder";
+import { sentenceEncoder } from "#shared/adapters/sentence-encoder";
 
 /**
  * Node and workerd run the same tfjs (4.22, wasm SIMD, one thread) on the same weights, so the

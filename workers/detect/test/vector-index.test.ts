@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { D1VectorIndex } from "../../shared/src/d1-vector-index";
-import { type VectorizeLike, VectorizeVectorIndex } from "../../shared/src/vectorize-index";
+import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
+import { type VectorizeLike, VectorizeVectorIndex } from "#shared/adapters/vectorize-index";
 
 describe("D1VectorIndex (embedded)", () => {
 	const index = new D1VectorIndex(env.DB, "test-model");

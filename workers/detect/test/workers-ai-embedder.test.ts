@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WORKERS_AI_EMBEDDING_MODEL, WorkersAiEmbedder } from "../src/workers-ai-embedder";
+import { WORKERS_AI_EMBEDDING_MODEL, WorkersAiEmbedder } from "../src/ai/workers-ai-embedder";
 
 /** Answers like @cf/baai/bge-base-en-v1.5: `{ shape: [n, 768], data: number[][] }`. */
 function fakeEmbeddingAi() {

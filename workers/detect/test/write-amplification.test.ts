@@ -1,6 +1,6 @@
 import { createExecutionContext, env, getQueueResult } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import worker from "../src/index";
+import worker from "../src";
 import { countRows } from "../../shared/test/seed-project";
 import { batchOf, eventMessage } from "./messages";
 

@@ -1,8 +1,8 @@
-import { redactMessage } from "../../../core/privacy/redact-message";
-import type { QueueMessage } from "../../../core/queue-messages";
-import { enqueue, enqueueOptions } from "../../shared/src/enqueue";
+import { redactMessage } from "#core/privacy/redact-message";
+import type { QueueMessage } from "#core/queue-messages";
+import { enqueue, enqueueOptions } from "#shared/queue/enqueue";
 import type { IngestBindings } from "./ingest-env";
-import { redactorFor } from "../../shared/src/project-privacy";
+import { redactorFor } from "#shared/stores/project-privacy";
 
 /**
  * The one way into the pipeline for every ingest route: personal data redacted by the project's

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import type { z } from "zod";
-import { validateBatchItems } from "../../../core/batch-validation";
-import type { QueueMessage } from "../../../core/queue-messages";
-import { ApiError } from "../../shared/src/api-error";
-import { readJsonBody } from "../../shared/src/json-body";
+import { validateBatchItems } from "#core/batch-validation";
+import type { QueueMessage } from "#core/queue-messages";
+import { ApiError } from "#shared/http/api-error";
+import { readJsonBody } from "#shared/http/json-body";
 import { acceptMessages } from "./accept-messages";
 import type { IngestContext } from "./ingest-env";
 

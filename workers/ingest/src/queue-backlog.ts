@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { errorResponse } from "../../shared/src/api-error";
+import { errorResponse } from "#shared/http/api-error";
 
 /** How long a client is asked to wait while the local backlog drains. */
 const RETRY_AFTER_SECONDS = 5;

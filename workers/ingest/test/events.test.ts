@@ -1,6 +1,6 @@
 import { SELF, env } from "cloudflare:test";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { LIMITS } from "../../../core/limits";
+import { LIMITS } from "#core/limits";
 import { authed, countRows, seedProject, seedRevokedKey, type TestProject } from "../../shared/test/seed-project";
 
 const URL_EVENTS = "https://ingest.test/v1/events";

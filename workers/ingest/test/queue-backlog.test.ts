@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { authed, countRows, seedProject } from "../../shared/test/seed-project";
-import worker from "../src/index";
+import worker from "../src";
 
 async function post(key: string, limit: string, eventId: string) {
 	const ctx = createExecutionContext();

@@ -1,8 +1,8 @@
 import { SELF, createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { RATE_LIMITS } from "../../../core/limits";
+import { RATE_LIMITS } from "#core/limits";
 import { authed, seedProject, seedRevokedKey } from "../../shared/test/seed-project";
-import worker from "../src/index";
+import worker from "../src";
 
 const URL_EVENTS = "https://ingest.test/v1/events";
 /** Miniflare's rate limiting binding with a limit of 3 per 10 s (workers/ingest/vitest.config.ts). */

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
-import { generateApiKey, hashApiKey, keyDisplayPrefix } from "../../../core/api-keys";
-import { newId } from "../../../core/ids";
+import { generateApiKey, hashApiKey, keyDisplayPrefix } from "#core/api-keys";
+import { newId } from "#core/ids";
 
 export async function seedAdminKey(projectId: string): Promise<string> {
 	const key = generateApiKey("admin");

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
-import { seal } from "../../../core/alerts/secret-box";
-import { displayWebhookUrl } from "../../../core/alerts/webhook-url";
-import { newId } from "../../../core/ids";
+import { seal } from "#core/alerts/secret-box";
+import { displayWebhookUrl } from "#core/alerts/webhook-url";
+import { newId } from "#core/ids";
 
 export interface TestRule {
 	projectId: string;

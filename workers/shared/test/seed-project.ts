@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
-import { generateApiKey, hashApiKey, keyDisplayPrefix, type KeyKind } from "../../../core/api-keys";
-import { newId } from "../../../core/ids";
+import { generateApiKey, hashApiKey, keyDisplayPrefix, type KeyKind } from "#core/api-keys";
+import { newId } from "#core/ids";
 
 export interface TestProject {
 	projectId: string;

@@ -1,11 +1,11 @@
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
-import type { ConversationResponse } from "../../../../core/api/events";
-import { decodeCursor } from "../../../../core/event-query";
-import * as schema from "../../../../db/schema";
-import { ApiError } from "../../../shared/src/api-error";
+import type { ConversationResponse } from "#core/api/events";
+import { decodeCursor } from "#core/event-query";
+import * as schema from "#db/schema";
+import { ApiError } from "#shared/http/api-error";
 import type { ApiContext } from "../api-env";
-import { CONVERSATION_PAGE, getConversation } from "../event-reads";
+import { CONVERSATION_PAGE, getConversation } from "../reads/event-reads";
 
 export const conversationRoutes = new Hono<ApiContext>().get("/:id", async (c) => {
 	const id = c.req.param("id");

@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import type { z } from "zod";
-import { fieldErrors } from "../../../../core/api-errors";
-import type { CustomSignal, customSignalListSchema, customSignalResponseSchema } from "../../../../core/api/signals";
-import { customSignalInputSchema } from "../../../../core/detection/custom-signals";
-import { newId } from "../../../../core/ids";
-import { ApiError } from "../../../shared/src/api-error";
-import { readJsonBody } from "../../../shared/src/json-body";
+import { fieldErrors } from "#core/api-errors";
+import type { CustomSignal, customSignalListSchema, customSignalResponseSchema } from "#core/api/signals";
+import { customSignalInputSchema } from "#core/detection/custom-signals";
+import { newId } from "#core/ids";
+import { ApiError } from "#shared/http/api-error";
+import { readJsonBody } from "#shared/http/json-body";
 import type { ApiContext } from "../api-env";
-import { customSignalNameTaken, deleteCustomSignal, insertCustomSignal, listCustomSignals, type CustomSignalRow } from "../custom-signal-store";
-import { requireAdmin } from "../require-admin";
+import { customSignalNameTaken, deleteCustomSignal, insertCustomSignal, listCustomSignals, type CustomSignalRow } from "../stores/custom-signal-store";
+import { requireAdmin } from "../http/require-admin";
 
 const view = (r: CustomSignalRow): CustomSignal => ({
 	id: r.id,

@@ -1,15 +1,15 @@
 import { Hono } from "hono";
-import type { DeadLetter, DeadLetterPage, ReplayResponse } from "../../../../core/api/dead-letters";
-import { decodeCursor, encodeCursor } from "../../../../core/event-query";
-import { chunkForSendBatch } from "../../../../core/queue-batching";
-import { queueMessageSchema } from "../../../../core/queue-messages";
-import { enqueue, enqueueOptions } from "../../../shared/src/enqueue";
-import { ApiError } from "../../../shared/src/api-error";
-import { readJsonBody } from "../../../shared/src/json-body";
+import type { DeadLetter, DeadLetterPage, ReplayResponse } from "#core/api/dead-letters";
+import { decodeCursor, encodeCursor } from "#core/event-query";
+import { chunkForSendBatch } from "#core/queue-batching";
+import { queueMessageSchema } from "#core/queue-messages";
+import { enqueue, enqueueOptions } from "#shared/queue/enqueue";
+import { ApiError } from "#shared/http/api-error";
+import { readJsonBody } from "#shared/http/json-body";
 import type { ApiContext } from "../api-env";
-import { countDeadLetters, deadLettersByIds, deleteDeadLetters, listDeadLetters, oldestDeadLetters, type DeadLetterRow } from "../dead-letter-store";
-import { intQuery } from "../query-params";
-import { requireAdmin } from "../require-admin";
+import { countDeadLetters, deadLettersByIds, deleteDeadLetters, listDeadLetters, oldestDeadLetters, type DeadLetterRow } from "../stores/dead-letter-store";
+import { intQuery } from "../http/query-params";
+import { requireAdmin } from "../http/require-admin";
 
 /** Ids per replay request, and rows read per round of `all` (also under D1's 100 bound parameters). */
 export const DEAD_LETTER_REPLAY_MAX_IDS = 100;

@@ -1,11 +1,11 @@
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
-import type { EventPage, EventResponse, EventSearchResponse } from "../../../../core/api/events";
-import { parseEventFilter } from "../../../../core/event-query";
-import * as schema from "../../../../db/schema";
-import { ApiError } from "../../../shared/src/api-error";
+import type { EventPage, EventResponse, EventSearchResponse } from "#core/api/events";
+import { parseEventFilter } from "#core/event-query";
+import * as schema from "#db/schema";
+import { ApiError } from "#shared/http/api-error";
 import type { ApiContext } from "../api-env";
-import { getEvent, listEvents, semanticSearchEvents } from "../event-reads";
+import { getEvent, listEvents, semanticSearchEvents } from "../reads/event-reads";
 import { RemoteSentenceEncoder } from "../remote-sentence-encoder";
 
 export const eventRoutes = new Hono<ApiContext>()

@@ -1,17 +1,17 @@
 import { Hono } from "hono";
 import type { z } from "zod";
-import { fieldErrors } from "../../../../core/api-errors";
-import { intentLevelSchema, type intentMatrixSchema, intentPatchSchema, type intentPatchResponseSchema } from "../../../../core/api/intents";
-import { mergeSchema, type mergeResponseSchema, type splitResponseSchema } from "../../../../core/api/issues";
-import { ApiError } from "../../../shared/src/api-error";
-import { deletionIndex } from "../../../shared/src/event-data-deletion";
-import { existingIntents, mergeIntents, patchIntent } from "../../../shared/src/intent-store";
-import { readJsonBody } from "../../../shared/src/json-body";
-import { requestSplit } from "../../../shared/src/split-requests";
+import { fieldErrors } from "#core/api-errors";
+import { intentLevelSchema, type intentMatrixSchema, intentPatchSchema, type intentPatchResponseSchema } from "#core/api/intents";
+import { mergeSchema, type mergeResponseSchema, type splitResponseSchema } from "#core/api/issues";
+import { ApiError } from "#shared/http/api-error";
+import { deletionIndex } from "#shared/stores/event-data-deletion";
+import { existingIntents, mergeIntents, patchIntent } from "#shared/stores/intent-store";
+import { readJsonBody } from "#shared/http/json-body";
+import { requestSplit } from "#shared/stores/split-requests";
 import type { ApiContext } from "../api-env";
-import { dayWindow } from "../day-window";
-import { intentSignalMatrix, listConversationIntents, listIntents } from "../intent-reads";
-import { requireAdmin } from "../require-admin";
+import { dayWindow } from "../http/day-window";
+import { intentSignalMatrix, listConversationIntents, listIntents } from "../reads/intent-reads";
+import { requireAdmin } from "../http/require-admin";
 
 export const intentRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {

@@ -1,14 +1,14 @@
 import { Hono } from "hono";
-import { fieldErrors } from "../../../../core/api-errors";
-import { mergeSchema, type mergeResponseSchema, moveSchema, type moveResponseSchema, type splitResponseSchema } from "../../../../core/api/issues";
+import { fieldErrors } from "#core/api-errors";
+import { mergeSchema, type mergeResponseSchema, moveSchema, type moveResponseSchema, type splitResponseSchema } from "#core/api/issues";
 import type { z } from "zod";
-import { ApiError } from "../../../shared/src/api-error";
-import { deletionIndex } from "../../../shared/src/event-data-deletion";
-import { findIssue, issueMember, mergeIssues, moveEvent } from "../../../shared/src/issue-store";
-import { readJsonBody } from "../../../shared/src/json-body";
-import { requestSplit } from "../../../shared/src/split-requests";
+import { ApiError } from "#shared/http/api-error";
+import { deletionIndex } from "#shared/stores/event-data-deletion";
+import { findIssue, issueMember, mergeIssues, moveEvent } from "#shared/stores/issue-store";
+import { readJsonBody } from "#shared/http/json-body";
+import { requestSplit } from "#shared/stores/split-requests";
 import type { ApiContext } from "../api-env";
-import { requireAdmin } from "../require-admin";
+import { requireAdmin } from "../http/require-admin";
 
 
 /**

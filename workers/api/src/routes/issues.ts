@@ -1,17 +1,17 @@
 import { Hono } from "hono";
 import type { z } from "zod";
-import { fieldErrors, type FieldError } from "../../../../core/api-errors";
-import { type comparisonResponseSchema, issueListQuerySchema, issueStateSchema, priorityFactorsSchema, stateChangeSchema, type stateChangeResponseSchema, type IssueList, type IssueResponse } from "../../../../core/api/issues";
-import { MAX_PROPERTY_FILTERS, MAX_QUERY_TEXT, PROPERTY_KEY } from "../../../../core/event-query";
-import { ApiError } from "../../../shared/src/api-error";
-import { findIssue, setIssueState, setPriorityFactors } from "../../../shared/src/issue-store";
-import { readJsonBody } from "../../../shared/src/json-body";
+import { fieldErrors, type FieldError } from "#core/api-errors";
+import { type comparisonResponseSchema, issueListQuerySchema, issueStateSchema, priorityFactorsSchema, stateChangeSchema, type stateChangeResponseSchema, type IssueList, type IssueResponse } from "#core/api/issues";
+import { MAX_PROPERTY_FILTERS, MAX_QUERY_TEXT, PROPERTY_KEY } from "#core/event-query";
+import { ApiError } from "#shared/http/api-error";
+import { findIssue, setIssueState, setPriorityFactors } from "#shared/stores/issue-store";
+import { readJsonBody } from "#shared/http/json-body";
 import type { ApiContext } from "../api-env";
-import { compareIssue } from "../comparisons";
-import { dayWindow } from "../day-window";
-import { getIssue, issueExists, listIssues } from "../issue-reads";
-import { intQuery } from "../query-params";
-import { requireAdmin } from "../require-admin";
+import { compareIssue } from "../reads/comparisons";
+import { dayWindow } from "../http/day-window";
+import { getIssue, issueExists, listIssues } from "../reads/issue-reads";
+import { intQuery } from "../http/query-params";
+import { requireAdmin } from "../http/require-admin";
 
 export const issueRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import type { z } from "zod";
-import { fieldErrors } from "../../../../core/api-errors";
-import type { ProjectSettings, projectSettingsResponseSchema } from "../../../../core/api/project";
-import { parsePrivacy, projectSettingsPatchSchema } from "../../../../core/privacy/privacy-settings";
-import { ApiError } from "../../../shared/src/api-error";
-import { readJsonBody } from "../../../shared/src/json-body";
+import { fieldErrors } from "#core/api-errors";
+import type { ProjectSettings, projectSettingsResponseSchema } from "#core/api/project";
+import { parsePrivacy, projectSettingsPatchSchema } from "#core/privacy/privacy-settings";
+import { ApiError } from "#shared/http/api-error";
+import { readJsonBody } from "#shared/http/json-body";
 import type { ApiContext } from "../api-env";
-import { readSettings, writeSettings, type SettingsRow } from "../project-store";
-import { requireAdmin } from "../require-admin";
+import { readSettings, writeSettings, type SettingsRow } from "../stores/project-store";
+import { requireAdmin } from "../http/require-admin";
 
 const view = (row: SettingsRow): ProjectSettings => ({ privacy: parsePrivacy(row.privacy), retention_days: row.retention_days });
 

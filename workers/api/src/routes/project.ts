@@ -1,16 +1,16 @@
 import { Hono } from "hono";
 import type { z } from "zod";
-import { fieldErrors } from "../../../../core/api-errors";
-import { type apiKeyListSchema, type ApiKeyView, type markerListSchema, newKeySchema, type newKeyResponseSchema, type projectResponseSchema } from "../../../../core/api/project";
-import { generateApiKey, hashApiKey, keyDisplayPrefix } from "../../../../core/api-keys";
-import { newId } from "../../../../core/ids";
-import { ApiError } from "../../../shared/src/api-error";
-import { readJsonBody } from "../../../shared/src/json-body";
+import { fieldErrors } from "#core/api-errors";
+import { type apiKeyListSchema, type ApiKeyView, type markerListSchema, newKeySchema, type newKeyResponseSchema, type projectResponseSchema } from "#core/api/project";
+import { generateApiKey, hashApiKey, keyDisplayPrefix } from "#core/api-keys";
+import { newId } from "#core/ids";
+import { ApiError } from "#shared/http/api-error";
+import { readJsonBody } from "#shared/http/json-body";
 import type { ApiContext } from "../api-env";
-import { dayWindow } from "../day-window";
-import { findProject, insertKey, listKeys, revokeKey, type KeyRow } from "../project-store";
-import { releaseMarkers } from "../release-markers";
-import { requireAdmin } from "../require-admin";
+import { dayWindow } from "../http/day-window";
+import { findProject, insertKey, listKeys, revokeKey, type KeyRow } from "../stores/project-store";
+import { releaseMarkers } from "../reads/release-markers";
+import { requireAdmin } from "../http/require-admin";
 
 const keyView = (k: KeyRow, currentKeyId: string): ApiKeyView => ({
 	id: k.id,

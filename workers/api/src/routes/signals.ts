@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import type { z } from "zod";
-import type { comparisonResponseSchema } from "../../../../core/api/issues";
-import type { signalCatalogSchema, signalRatesResponseSchema } from "../../../../core/api/signals";
+import type { comparisonResponseSchema } from "#core/api/issues";
+import type { signalCatalogSchema, signalRatesResponseSchema } from "#core/api/signals";
 import type { ApiContext } from "../api-env";
-import { compareSignal } from "../comparisons";
-import { dayWindow } from "../day-window";
-import { signalCatalog, signalRates } from "../signal-reads";
+import { compareSignal } from "../reads/comparisons";
+import { dayWindow } from "../http/day-window";
+import { signalCatalog, signalRates } from "../reads/signal-reads";
 
 export const signalRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => c.json({ data: await signalCatalog(c.env.DB, c.get("projectId")) } satisfies z.infer<typeof signalCatalogSchema>))

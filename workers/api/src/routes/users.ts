@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import type { UserDeletionResponse } from "../../../../core/api/users";
-import { ApiError } from "../../../shared/src/api-error";
-import { deleteUserData, deletionIndex, userExists } from "../../../shared/src/event-data-deletion";
-import { redactorFor } from "../../../shared/src/project-privacy";
+import type { UserDeletionResponse } from "#core/api/users";
+import { ApiError } from "#shared/http/api-error";
+import { deleteUserData, deletionIndex, userExists } from "#shared/stores/event-data-deletion";
+import { redactorFor } from "#shared/stores/project-privacy";
 import type { ApiContext } from "../api-env";
-import { requireAdmin } from "../require-admin";
+import { requireAdmin } from "../http/require-admin";
 
 /**
  * Rounds of events one request deletes (2,000 events, a few dozen D1 queries): well inside a

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { aiEventSchema } from "../../../../core/ingest-schemas";
-import { LIMITS } from "../../../../core/limits";
+import { aiEventSchema } from "#core/ingest-schemas";
+import { LIMITS } from "#core/limits";
 import { ingestBatch } from "../ingest-batch";
 import type { IngestContext } from "../ingest-env";
 

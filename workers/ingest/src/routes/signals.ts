@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import { newId } from "../../../../core/ids";
-import { signalSchema } from "../../../../core/ingest-schemas";
-import { LIMITS } from "../../../../core/limits";
+import { newId } from "#core/ids";
+import { signalSchema } from "#core/ingest-schemas";
+import { LIMITS } from "#core/limits";
 import { ingestBatch } from "../ingest-batch";
 import type { IngestContext } from "../ingest-env";
 

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
-import { validateBatchItems } from "../../../../core/batch-validation";
-import { aiEventSchema } from "../../../../core/ingest-schemas";
-import { LIMITS } from "../../../../core/limits";
-import type { MappedEvent, SpanMapping } from "../../../../core/otlp/genai-spans";
-import { decodeTraceRequest, encodeTraceResponse, OtlpDecodeError } from "../../../../core/otlp/otlp-protobuf";
-import { readTraceExport, type SpanProblem } from "../../../../core/otlp/otlp-validate";
-import type { FieldError } from "../../../../core/api-errors";
-import type { QueueMessage } from "../../../../core/queue-messages";
-import { ApiError } from "../../../shared/src/api-error";
+import { validateBatchItems } from "#core/batch-validation";
+import { aiEventSchema } from "#core/ingest-schemas";
+import { LIMITS } from "#core/limits";
+import type { MappedEvent, SpanMapping } from "#core/otlp/genai-spans";
+import { decodeTraceRequest, encodeTraceResponse, OtlpDecodeError } from "#core/otlp/otlp-protobuf";
+import { readTraceExport, type SpanProblem } from "#core/otlp/otlp-validate";
+import type { FieldError } from "#core/api-errors";
+import type { QueueMessage } from "#core/queue-messages";
+import { ApiError } from "#shared/http/api-error";
 import { acceptMessages } from "../accept-messages";
 import type { IngestContext } from "../ingest-env";
 

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { fieldErrors } from "../../../../core/api-errors";
-import { identifySchema } from "../../../../core/ingest-schemas";
-import { ApiError } from "../../../shared/src/api-error";
-import { readJsonBody } from "../../../shared/src/json-body";
+import { fieldErrors } from "#core/api-errors";
+import { identifySchema } from "#core/ingest-schemas";
+import { ApiError } from "#shared/http/api-error";
+import { readJsonBody } from "#shared/http/json-body";
 import { acceptMessages } from "../accept-messages";
 import type { IngestContext } from "../ingest-env";
 

@@ -1,0 +1,98 @@
+import type { Context } from "hono";
+import type { FieldError } from "#core/api-errors";
+import type { Comparison } from "#core/api/issues";
+import { DAY_MS, parseTimeQuery } from "#core/timestamps";
+import { compareProportions } from "#core/two-proportion-test";
+import { ApiError } from "#shared/http/api-error";
+import { dayWindow } from "../http/day-window";
+
+const PROPERTY_KEY = /^[A-Za-z0-9_.$-]{1,100}$/;
+
+/** `a_from`, `a_to`, `b_from`, `b_to` as UTC day ranges. */
+function ranges(c: Context): { a: [number, number]; b: [number, number] } | null {
+	const names = ["a_from", "a_to", "b_from", "b_to"] as const;
+	if (names.every((n) => c.req.query(n) === undefined)) return null;
+	const errors: FieldError[] = [];
+	const days = names.map((n) => {
+		const raw = c.req.query(n);
+		if (raw === undefined) {
+			errors.push({ field: n, message: "is required: a date (2026-11-01), an ISO date-time or epoch milliseconds" });
+			return 0;
+		}
+		const parsed = parseTimeQuery(raw);
+		if ("problem" in parsed) {
+			errors.push({ field: n, message: parsed.problem });
+			return 0;
+		}
+		return Math.floor(parsed.ms / DAY_MS);
+	});
+	if (!errors.length && (days[0]! > days[1]! || days[2]! > days[3]!)) errors.push({ field: "a_from", message: "each range must start before it ends" });
+	if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
+	return { a: [days[0]!, days[1]!], b: [days[2]!, days[3]!] };
+}
+
+/** `by=model` or `by=property.<key>` with values `a` and `b`: which column of events to split on. */
+function split(c: Context): { column: string; key?: string; a: string; b: string } | null {
+	const by = c.req.query("by");
+	if (by === undefined) return null;
+	const a = c.req.query("a"), b = c.req.query("b");
+	const errors: FieldError[] = [];
+	let key: string | undefined;
+	if (by !== "model") {
+		key = by.startsWith("property.") ? by.slice("property.".length) : undefined;
+		if (!key || !PROPERTY_KEY.test(key)) errors.push({ field: "by", message: "must be `model` or `property.<name>`" });
+	}
+	if (a === undefined) errors.push({ field: "a", message: "is required with `by`" });
+	if (b === undefined) errors.push({ field: "b", message: "is required with `by`" });
+	if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
+	return { column: key ? `json_extract(e.properties, '$."${key}"')` : "e.model", key, a: a!, b: b! };
+}
+
+const count = (row: unknown) => (row as { n: number } | undefined)?.n ?? 0;
+
+/**
+ * Before / after for one issue: the share of active users the issue reached in two time ranges,
+ * or among users on two models / property values (e.g. prompt versions), with a z-test.
+ */
+export async function compareIssue(c: Context, db: D1Database, projectId: string, issueId: string): Promise<Comparison> {
+	const r = ranges(c);
+	const s = r ? null : split(c);
+	if (!r && !s) throw new ApiError(400, "invalid_query", "Compare two time ranges (a_from, a_to, b_from, b_to) or two values (by, a, b).", [{ field: "by", message: "give `by` with `a` and `b`, or the four range parameters" }]);
+	if (r) {
+		const side = (range: [number, number]) =>
+			db.batch([
+				db.prepare("SELECT count(DISTINCT user_id) AS n FROM issue_user_days WHERE issue_id = ? AND day BETWEEN ? AND ?").bind(issueId, ...range),
+				db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, ...range),
+			]);
+		const [[ia, ta], [ib, tb]] = await Promise.all([side(r.a), side(r.b)]);
+		return { kind: "time", ...compareProportions(count(ia!.results[0]), count(ta!.results[0]), count(ib!.results[0]), count(tb!.results[0])) };
+	}
+	const { fromDay, toDay } = dayWindow(c, 30);
+	const [from, to] = [fromDay * DAY_MS, (toDay + 1) * DAY_MS];
+	const value = (v: string) => [v, Number.isFinite(Number(v)) && v.trim() !== "" ? Number(v) : v];
+	const side = (v: string) =>
+		db.batch([
+			db
+				.prepare(
+					`SELECT count(DISTINCT ie.user_id) AS n FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id
+					 WHERE ie.issue_id = ? AND e.timestamp >= ? AND e.timestamp < ? AND ${s!.column} IN (?, ?)`,
+				)
+				.bind(issueId, from, to, ...value(v)),
+			db.prepare(`SELECT count(DISTINCT e.user_id) AS n FROM events e WHERE e.project_id = ? AND e.timestamp >= ? AND e.timestamp < ? AND ${s!.column} IN (?, ?)`).bind(projectId, from, to, ...value(v)),
+		]);
+	const [[ia, ta], [ib, tb]] = await Promise.all([side(s!.a), side(s!.b)]);
+	return { kind: s!.key ? `property.${s!.key}` : "model", a_value: s!.a, b_value: s!.b, ...compareProportions(count(ia!.results[0]), count(ta!.results[0]), count(ib!.results[0]), count(tb!.results[0])) };
+}
+
+/** Before / after for a signal (implicit or explicit): share of active users with it in two time ranges. */
+export async function compareSignal(c: Context, db: D1Database, projectId: string, signal: string): Promise<Comparison> {
+	const r = ranges(c);
+	if (!r) throw new ApiError(400, "invalid_query", "Give two time ranges: a_from, a_to, b_from, b_to.", [{ field: "a_from", message: "is required" }]);
+	const side = (range: [number, number]) =>
+		db.batch([
+			db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_signal_days WHERE project_id = ? AND signal = ? AND day BETWEEN ? AND ?").bind(projectId, signal, ...range),
+			db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, ...range),
+		]);
+	const [[sa, ta], [sb, tb]] = await Promise.all([side(r.a), side(r.b)]);
+	return { kind: "time", signal, ...compareProportions(count(sa!.results[0]), count(ta!.results[0]), count(sb!.results[0]), count(tb!.results[0])) };
+}

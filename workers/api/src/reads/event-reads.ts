@@ -1,0 +1,277 @@
+import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { encodeCursor, propertyValueCandidates, type EventFilter } from "#core/event-query";
+import type { ConversationView, DetectionView, EventDetail, EventListItem, EventPage, EventView, SignalView, ToolCallView } from "#core/api/events";
+import { cosine, type Embedder } from "#core/embedding/embedder";
+import * as schema from "#db/schema";
+
+type Db = DrizzleD1Database<typeof schema>;
+type EventRow = typeof schema.events.$inferSelect;
+const { events, signals, toolCalls } = schema;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The public shape of an event: the names a client sent, times as ISO 8601. */
+function eventView(row: EventRow): EventView {
+	return {
+		event_id: row.eventId,
+		timestamp: iso(row.timestamp),
+		received_at: iso(row.receivedAt),
+		user_id: row.userId,
+		convo_id: row.convoId,
+		event: row.event,
+		model: row.model,
+		input: row.input,
+		output: row.output,
+		properties: JSON.parse(row.properties) as EventView["properties"],
+		attachments: row.attachments ? (JSON.parse(row.attachments) as unknown[]) : [],
+		tool_call_count: row.toolCallCount,
+	};
+}
+
+function signalView(row: typeof signals.$inferSelect): SignalView {
+	return {
+		signal_id: row.signalId,
+		event_id: row.eventId,
+		signal: row.signal,
+		timestamp: iso(row.timestamp),
+		user_id: row.userId,
+		comment: row.comment,
+		properties: JSON.parse(row.properties) as Record<string, unknown>,
+	};
+}
+
+function toolCallView(row: typeof toolCalls.$inferSelect): ToolCallView {
+	return { index: row.idx, name: row.name, input: row.input, output: row.output, error: row.error, duration_ms: row.durationMs };
+}
+
+function filterConditions(projectId: string, f: EventFilter): SQL[] {
+	const where: SQL[] = [eq(events.projectId, projectId)];
+	if (f.from !== undefined) where.push(gte(events.timestamp, f.from));
+	if (f.to !== undefined) where.push(lt(events.timestamp, f.to));
+	if (f.userId) where.push(eq(events.userId, f.userId));
+	if (f.convoId) where.push(eq(events.convoId, f.convoId));
+	if (f.model) where.push(eq(events.model, f.model));
+	if (f.event) where.push(eq(events.event, f.event));
+	for (const { key, value } of f.properties) {
+		const candidates = propertyValueCandidates(value);
+		where.push(sql`json_extract(${events.properties}, ${`$."${key}"`}) in (${sql.join(candidates.map((v) => sql`${v}`), sql`, `)})`);
+	}
+	if (f.text) {
+		// instr, not LIKE: SQLite refuses LIKE patterns over 50 bytes ("pattern too complex"), and
+		// % and _ in the text are plain characters. lower() matches LIKE's ASCII case folding.
+		where.push(sql`(instr(lower(${events.input}), lower(${f.text})) > 0 or instr(lower(${events.output}), lower(${f.text})) > 0)`);
+	}
+	if (f.cursor) {
+		const c = f.cursor;
+		// The plain `<=` bounds the index range; the OR alone would be checked row by row.
+		where.push(lte(events.timestamp, c.timestamp), or(lt(events.timestamp, c.timestamp), and(eq(events.timestamp, c.timestamp), lt(events.eventId, c.eventId)))!);
+	}
+	return where;
+}
+
+function detectionView(row: typeof schema.detections.$inferSelect): DetectionView {
+	return {
+		signal: row.signal,
+		score: row.score,
+		stage: row.stage,
+		evidence: row.evidenceField ? { field: row.evidenceField, start: row.evidenceStart ?? 0, end: row.evidenceEnd ?? 0, text: row.evidenceText ?? "" } : null,
+		reason: row.reason,
+	};
+}
+
+/** Rows of many events in one query, grouped by event; ids go in as one JSON parameter (D1 allows 100 bound parameters). */
+async function groupByEvent<T extends { eventId: string }, V>(rows: Promise<T[]>, view: (row: T) => V): Promise<Map<string, V[]>> {
+	const out = new Map<string, V[]>();
+	for (const row of await rows) {
+		const list = out.get(row.eventId) ?? [];
+		list.push(view(row));
+		out.set(row.eventId, list);
+	}
+	return out;
+}
+
+const ofEvents = (table: typeof signals | typeof toolCalls | typeof schema.detections, projectId: string, eventIds: string[]) =>
+	and(eq(table.projectId, projectId), sql`${table.eventId} in (select value from json_each(${JSON.stringify(eventIds)}))`);
+
+const intentsByEvent = (db: Db, projectId: string, ids: string[]) =>
+	groupByEvent(
+		db
+			.select({ eventId: schema.eventIntents.eventId, id: schema.intents.id, name: schema.intents.name })
+			.from(schema.eventIntents)
+			.innerJoin(schema.intents, eq(schema.intents.id, schema.eventIntents.intentId))
+			.where(and(eq(schema.eventIntents.projectId, projectId), sql`${schema.eventIntents.eventId} in (select value from json_each(${JSON.stringify(ids)}))`)),
+		(r) => ({ id: r.id, name: r.name }),
+	);
+
+/**
+ * Detections of a page of events, by their primary key (project, event, signal), then ordered by
+ * signal here: an ORDER BY signal in SQL made the planner walk the project's (project, signal,
+ * time) index instead, every detection of the project (0.9 s at 1M events).
+ */
+export const detectionsOfEvents = (db: Db, projectId: string, ids: string[]) => db.select().from(schema.detections).where(ofEvents(schema.detections, projectId, ids));
+const detectionsByEvent = async (db: Db, projectId: string, ids: string[]) => {
+	const rows = await detectionsOfEvents(db, projectId, ids);
+	return groupByEvent(Promise.resolve(rows.sort((a, b) => (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0))), detectionView);
+};
+
+const signalsByEvent = (db: Db, projectId: string, ids: string[]) =>
+	groupByEvent(db.select().from(signals).where(ofEvents(signals, projectId, ids)).orderBy(asc(signals.timestamp)), signalView);
+
+const toolCallsByEvent = (db: Db, projectId: string, ids: string[]) =>
+	groupByEvent(db.select().from(toolCalls).where(ofEvents(toolCalls, projectId, ids)).orderBy(asc(toolCalls.eventId), asc(toolCalls.idx)), toolCallView);
+
+/**
+ * The index a filter by conversation, user or model seeks. Left to itself, workerd's SQLite walks
+ * events_project_time_idx, which gives the order without a sort, and reads every event of the window
+ * to find a rare user's few; the named index reads only that value's events, newest first, and sorts
+ * just the ties of one timestamp by event_id.
+ */
+function eventListIndex(filter: Pick<EventFilter, "convoId" | "userId" | "model">): string | undefined {
+	if (filter.convoId) return "events_project_convo_time_idx";
+	if (filter.userId) return "events_project_user_time_idx";
+	if (filter.model) return "events_project_model_time_idx";
+	return undefined;
+}
+
+/**
+ * Every column of events by its name, read back as drizzle reads the column: drizzle refuses the table's
+ * own columns over a `sql` source such as `events INDEXED BY …`.
+ */
+const eventColumnsByName = Object.fromEntries(Object.entries(getTableColumns(events)).map(([key, column]) => [key, sql`${sql.identifier(column.name)}`.mapWith(column)])) as {
+	[K in keyof EventRow]: SQL<EventRow[K]>;
+};
+
+/** The event list's page query, newest first (tests read its SQL to check the plan). */
+export const eventListQuery = (db: Db, projectId: string, filter: EventFilter) => {
+	const index = eventListIndex(filter);
+	return db
+		.select(eventColumnsByName)
+		.from(index ? sql`${events} INDEXED BY ${sql.identifier(index)}` : events)
+		.where(and(...filterConditions(projectId, filter)))
+		.orderBy(desc(events.timestamp), desc(events.eventId))
+		.limit(filter.limit + 1);
+};
+
+export async function listEvents(db: Db, projectId: string, filter: EventFilter): Promise<EventPage> {
+	const rows = await eventListQuery(db, projectId, filter);
+	const page = rows.slice(0, filter.limit);
+	const last = page.at(-1);
+	const ids = page.map((r) => r.eventId);
+	const [bySignal, byDetection, byIntent] = await Promise.all([signalsByEvent(db, projectId, ids), detectionsByEvent(db, projectId, ids), intentsByEvent(db, projectId, ids)]);
+	return {
+		data: page.map((row) => ({
+			...eventView(row),
+			signals: bySignal.get(row.eventId) ?? [],
+			detections: byDetection.get(row.eventId) ?? [],
+			intent: byIntent.get(row.eventId)?.[0] ?? null,
+		})),
+		next_cursor: rows.length > filter.limit && last ? encodeCursor({ timestamp: last.timestamp, eventId: last.eventId }) : null,
+	};
+}
+
+export async function getEvent(db: Db, projectId: string, eventId: string): Promise<{ event: EventDetail | null; pendingSignals: SignalView[] }> {
+	const [row] = await db.select().from(events).where(and(eq(events.projectId, projectId), eq(events.eventId, eventId))).limit(1);
+	// Signals can exist before their event lands; they are returned either way.
+	const [bySignal, byTool, byDetection, byIntent] = await Promise.all([
+		signalsByEvent(db, projectId, [eventId]),
+		toolCallsByEvent(db, projectId, [eventId]),
+		detectionsByEvent(db, projectId, [eventId]),
+		intentsByEvent(db, projectId, [eventId]),
+	]);
+	if (!row) return { event: null, pendingSignals: bySignal.get(eventId) ?? [] };
+	return {
+		event: {
+			...eventView(row),
+			signals: bySignal.get(eventId) ?? [],
+			detections: byDetection.get(eventId) ?? [],
+			intent: byIntent.get(eventId)?.[0] ?? null,
+			tool_calls: byTool.get(eventId) ?? [],
+		},
+		pendingSignals: [],
+	};
+}
+
+export const CONVERSATION_PAGE = { defaultLimit: 200, maxLimit: 500 } as const;
+
+/** A conversation's turns in order (timestamp, then event_id), paged forward with `after`. */
+export async function getConversation(db: Db, projectId: string, convoId: string, opts: { limit: number; after?: { timestamp: number; eventId: string } }): Promise<ConversationView | null> {
+	const [convo] = await db
+		.select()
+		.from(schema.conversations)
+		.where(and(eq(schema.conversations.projectId, projectId), eq(schema.conversations.convoId, convoId)))
+		.limit(1);
+	if (!convo) return null;
+	const where = [eq(events.projectId, projectId), eq(events.convoId, convoId)];
+	if (opts.after) {
+		const a = opts.after;
+		where.push(or(gt(events.timestamp, a.timestamp), and(eq(events.timestamp, a.timestamp), gt(events.eventId, a.eventId)))!);
+	}
+	const [rows, [count], [user]] = await Promise.all([
+		db.select().from(events).where(and(...where)).orderBy(asc(events.timestamp), asc(events.eventId)).limit(opts.limit + 1),
+		db.select({ n: sql<number>`count(*)` }).from(events).where(and(eq(events.projectId, projectId), eq(events.convoId, convoId))),
+		db.select().from(schema.users).where(and(eq(schema.users.projectId, projectId), eq(schema.users.userId, convo.userId))).limit(1),
+	]);
+	const page = rows.slice(0, opts.limit);
+	const ids = page.map((r) => r.eventId);
+	const [bySignal, byTool, byDetection, byIntent] = await Promise.all([
+		signalsByEvent(db, projectId, ids),
+		toolCallsByEvent(db, projectId, ids),
+		detectionsByEvent(db, projectId, ids),
+		intentsByEvent(db, projectId, ids),
+	]);
+	const last = page.at(-1);
+	return {
+		convo_id: convo.convoId,
+		user_id: convo.userId,
+		first_seen: iso(convo.firstSeen),
+		last_seen: iso(convo.lastSeen),
+		event_count: count?.n ?? 0,
+		user: user ? { user_id: user.userId, traits: JSON.parse(user.traits) as Record<string, unknown>, first_seen: iso(user.firstSeen), last_seen: iso(user.lastSeen) } : null,
+		events: page.map((row) => ({
+			...eventView(row),
+			signals: bySignal.get(row.eventId) ?? [],
+			detections: byDetection.get(row.eventId) ?? [],
+			intent: byIntent.get(row.eventId)?.[0] ?? null,
+			tool_calls: byTool.get(row.eventId) ?? [],
+		})),
+		next_cursor: rows.length > opts.limit && last ? encodeCursor({ timestamp: last.timestamp, eventId: last.eventId }) : null,
+	};
+}
+
+/**
+ * How many of the newest matching events semantic search ranks, and how much of each it reads: they
+ * are embedded per request by the sentence encoder (~150 short texts/s), so one search stays near a
+ * second or two. Stored per-event vectors (a vector index over every event) lift this bound.
+ */
+export const SEMANTIC_CANDIDATES = 300;
+export const SEMANTIC_CHARS = 300;
+
+/**
+ * Events by meaning: the newest events that pass the filters are embedded (input and output) and
+ * ranked by cosine similarity to the query. Bounded to SEMANTIC_CANDIDATES so one request stays
+ * within a Worker's CPU budget; narrow the time range to reach further back.
+ */
+export async function semanticSearchEvents(db: Db, projectId: string, filter: EventFilter, query: string, embedder: Embedder): Promise<{ data: Array<EventListItem & { score: number }>; searched: number }> {
+	// The list's query, so a filter by user, conversation or model seeks its index here too (it reads limit + 1 rows).
+	const rows = await eventListQuery(db, projectId, { ...filter, text: undefined, cursor: undefined, limit: SEMANTIC_CANDIDATES - 1 });
+	if (rows.length === 0) return { data: [], searched: 0 };
+	const [q, ...vectors] = await embedder.embed([query, ...rows.map((r) => `${r.input ?? ""} ${r.output ?? ""}`.slice(0, SEMANTIC_CHARS))]);
+	const ranked = rows
+		.map((row, i) => ({ row, score: cosine(q!, vectors[i]!) }))
+		.filter((r) => r.score > 0)
+		.sort((a, b) => b.score - a.score)
+		.slice(0, filter.limit);
+	const ids = ranked.map((r) => r.row.eventId);
+	const [bySignal, byDetection, byIntent] = await Promise.all([signalsByEvent(db, projectId, ids), detectionsByEvent(db, projectId, ids), intentsByEvent(db, projectId, ids)]);
+	return {
+		searched: rows.length,
+		data: ranked.map(({ row, score }) => ({
+			...eventView(row),
+			signals: bySignal.get(row.eventId) ?? [],
+			detections: byDetection.get(row.eventId) ?? [],
+			intent: byIntent.get(row.eventId)?.[0] ?? null,
+			score: Math.round(score * 1000) / 1000,
+		})),
+	};
+}

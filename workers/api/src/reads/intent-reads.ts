@@ -1,0 +1,101 @@
+import type { ConversationIntentList, IntentList, MatrixRow } from "#core/api/intents";
+import { NEGATIVE_SIGNAL_NAMES } from "#core/detection/signal-catalog";
+const pct = (users: number, active: number) => (active === 0 ? 0 : Math.round((users / active) * 10000) / 100);
+
+/** Intents with events, distinct users and their share of active users in the window. */
+export async function listIntents(db: D1Database, projectId: string, fromDay: number, toDay: number): Promise<IntentList> {
+	const [rows, active] = await db.batch([
+		db
+			.prepare(
+				`SELECT i.id, i.name, i.description, i.named_by, i.parent_id, i.created_at,
+					(SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3) AS events,
+					(SELECT count(DISTINCT user_id) FROM event_intents e WHERE e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3) AS users
+				 FROM intents i WHERE i.project_id = ?1 ORDER BY users DESC, events DESC`,
+			)
+			.bind(projectId, fromDay, toDay),
+		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, fromDay, toDay),
+	]);
+	const activeUsers = (active!.results[0] as { n: number } | undefined)?.n ?? 0;
+	return {
+		active_users: activeUsers,
+		data: (rows!.results as { id: string; name: string; description: string; named_by: string | null; parent_id: string | null; created_at: number; events: number; users: number }[]).map((r) => ({
+			id: r.id,
+			name: r.name,
+			description: r.description,
+			parent_id: r.parent_id,
+			renamed: r.named_by !== null,
+			events: r.events,
+			users: r.users,
+			pct_users: pct(r.users, activeUsers),
+			created_at: new Date(r.created_at).toISOString(),
+		})),
+	};
+}
+
+/**
+ * The intent matrix's statements (tests run EXPLAIN QUERY PLAN on them): the intents' users from
+ * the covering (intent, day, user) index of event_intents; the signal cells and each intent's users
+ * with a negative signal from intent_signal_days (one row per day, intent, signal and user, kept by
+ * triggers: migration 0019), the window's rows by its primary key.
+ */
+export const INTENT_MATRIX_SQL = {
+	intentUsers:
+		"SELECT i.id, i.name, i.achievable_delta, i.strategic_relevance, count(DISTINCT e.user_id) AS users FROM intents i LEFT JOIN event_intents e ON e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1 GROUP BY i.id",
+	cells: "SELECT intent_id, signal, count(DISTINCT user_id) AS users FROM intent_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY intent_id, signal",
+	// Users of the intent with any negative signal, implicit or explicit: the volume in its priority.
+	negativeUsers: `SELECT intent_id, count(DISTINCT user_id) AS users FROM intent_signal_days
+				 WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 AND signal IN (SELECT value FROM json_each(?4)) GROUP BY intent_id`,
+};
+
+/**
+ * The intent × signal matrix: for each intent, how many of its users had each signal on an
+ * event of that intent (implicit detections and explicit feedback alike), as counts and shares.
+ */
+export async function intentSignalMatrix(db: D1Database, projectId: string, fromDay: number, toDay: number): Promise<MatrixRow[]> {
+	const negative = JSON.stringify(NEGATIVE_SIGNAL_NAMES);
+	const q = INTENT_MATRIX_SQL;
+	const [intentUsers, signalCells, negativeUsers] = await db.batch([
+		db.prepare(q.intentUsers).bind(projectId, fromDay, toDay),
+		db.prepare(q.cells).bind(projectId, fromDay, toDay),
+		db.prepare(q.negativeUsers).bind(projectId, fromDay, toDay, negative),
+	]);
+	const negativeByIntent = new Map((negativeUsers!.results as { intent_id: string; users: number }[]).map((r) => [r.intent_id, r.users]));
+	const cells = new Map<string, Record<string, number>>();
+	for (const r of signalCells!.results as { intent_id: string; signal: string; users: number }[]) {
+		const row = cells.get(r.intent_id) ?? {};
+		row[r.signal] = r.users;
+		cells.set(r.intent_id, row);
+	}
+	type IntentRow = { id: string; name: string; users: number; achievable_delta: number; strategic_relevance: number };
+	return (intentUsers!.results as IntentRow[]).map((i) => ({
+		intent_id: i.id,
+		name: i.name,
+		users: i.users,
+		negative_users: negativeByIntent.get(i.id) ?? 0,
+		/** Users who hit a negative signal × achievable delta × strategic relevance, as for issues. */
+		priority: Math.round((negativeByIntent.get(i.id) ?? 0) * i.achievable_delta * i.strategic_relevance * 100) / 100,
+		achievable_delta: i.achievable_delta,
+		strategic_relevance: i.strategic_relevance,
+		signals: Object.fromEntries(Object.entries(cells.get(i.id) ?? {}).map(([signal, users]) => [signal, { users, pct: pct(users, i.users) }])),
+	}));
+}
+
+/**
+ * Conversation-level intents: a conversation is about what its opening request asked for, so
+ * each conversation counts under the intent of its earliest event that has one.
+ */
+export async function listConversationIntents(db: D1Database, projectId: string, fromDay: number, toDay: number): Promise<ConversationIntentList> {
+	const { results } = await db
+		.prepare(
+			`WITH firsts AS (
+				SELECT e.convo_id, ei.intent_id, e.user_id, row_number() OVER (PARTITION BY e.convo_id ORDER BY e.timestamp, e.event_id) AS rn
+				FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id
+				WHERE ei.project_id = ?1 AND e.convo_id IS NOT NULL AND ei.day BETWEEN ?2 AND ?3)
+			 SELECT i.id, i.name, count(*) AS conversations, count(DISTINCT f.user_id) AS users
+			 FROM firsts f JOIN intents i ON i.id = f.intent_id WHERE f.rn = 1 GROUP BY i.id ORDER BY conversations DESC`,
+		)
+		.bind(projectId, fromDay, toDay)
+		.all<{ id: string; name: string; conversations: number; users: number }>();
+	const total = results.reduce((n, r) => n + r.conversations, 0);
+	return { level: "conversation", conversations: total, data: results.map((r) => ({ ...r, pct_conversations: pct(r.conversations, total) })) };
+}

@@ -1,0 +1,162 @@
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { type EventMessage, queueMessageSchema, type QueueMessage } from "#core/queue-messages";
+import { retryDelaySeconds } from "#core/retry-backoff";
+import * as schema from "#db/schema";
+import { createDetector } from "#core/detection/default-detector";
+import { type SentenceEncoderEnv, sentenceEncoder } from "#shared/adapters/sentence-encoder";
+import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
+import { type VectorizeLike, VectorizeVectorIndex } from "#shared/adapters/vectorize-index";
+import { detectionWrites } from "./detection-writes";
+import { resolvePayloadRefs } from "./queued-payloads";
+import { assignIntents } from "../intents/intent-discovery";
+import { type FlaggedEvent, type GroupingPorts, groupFlaggedEvents } from "../issues/issue-grouping";
+import { WorkersAiEmbedder } from "../ai/workers-ai-embedder";
+import { WorkersAiJudge } from "../ai/llm-judge";
+import { type Db, type Write, writesFor } from "./message-writes";
+
+/** What the consumer needs; index.ts checks the generated DetectEnv against it. */
+export interface DetectBindings extends SentenceEncoderEnv {
+	DB: D1Database;
+	/** The queue whose messages are recorded in dead_letters, never retried. */
+	DEAD_LETTER_QUEUE_NAME: string;
+	/** Workers AI, production only: the LLM check of uncertain detections. */
+	AI?: Ai;
+	/** LLM checks per project and day; 0 or unset turns the check off. */
+	DETECTION_LLM_DAILY_BUDGET?: string;
+	/** "workers-ai": issue vectors from Workers AI in Vectorize (production); anything else: embedded GloVe in D1. */
+	ISSUE_EMBEDDINGS?: string;
+	VECTORIZE?: VectorizeLike;
+}
+
+/** The issue grouping's embedder and index: Workers AI + Vectorize in production, embedded otherwise. */
+export async function issuePorts(env: DetectBindings): Promise<GroupingPorts> {
+	const encoder = await sentenceEncoder(env);
+	if (env.ISSUE_EMBEDDINGS === "workers-ai" && env.AI && env.VECTORIZE) {
+		const embedder = new WorkersAiEmbedder(env.AI);
+		return { db: env.DB, embedder, encoder, index: new VectorizeVectorIndex(env.VECTORIZE, embedder.model) };
+	}
+	return { db: env.DB, embedder: encoder, encoder, index: new D1VectorIndex(env.DB, encoder.model) };
+}
+
+/**
+ * Intents and issues are a second phase: an event is stored whatever happens here, and stays
+ * findable (flagged, or with input but no intent) for the maintenance pass to regroup.
+ */
+async function groupStored(env: DetectBindings, stored: EventMessage[], flagged: FlaggedEvent[]): Promise<void> {
+	const ports = await issuePorts(env);
+	try {
+		await assignIntents(
+			ports,
+			stored.map((m) => ({ projectId: m.project_id, eventId: m.event.event_id, userId: m.event.user_id, timestamp: m.event.timestamp, text: m.event.input ?? "", convoId: m.event.convo_id })),
+		);
+	} catch (err) {
+		console.error(`assigning intents to ${stored.length} events failed`, err);
+	}
+	try {
+		await groupFlaggedEvents(ports, flagged);
+	} catch (err) {
+		console.error(`grouping ${flagged.length} flagged events into issues failed`, err);
+	}
+}
+
+function deadLetterWrite(db: Db, queue: string, msg: Message<unknown>, reason: string, resolvedBody: unknown = msg.body): Write {
+	const body = resolvedBody as { project_id?: unknown } | null;
+	return db
+		.insert(schema.deadLetters)
+		.values({
+			// Keyed by the queue's message id, so a redelivered dead letter is recorded once.
+			id: `dlq_${msg.id}`,
+			projectId: typeof body?.project_id === "string" ? body.project_id : null,
+			queue,
+			body: JSON.stringify(resolvedBody) ?? "null",
+			reason: reason.slice(0, 2000),
+			attempts: msg.attempts,
+			receivedAt: Date.now(),
+		})
+		.onConflictDoNothing();
+}
+
+async function runBatch(db: Db, writes: Write[]): Promise<void> {
+	if (writes.length === 0) return;
+	await db.batch(writes as [Write, ...Write[]]);
+}
+
+/**
+ * Stores a queue batch with one D1 batch (one round trip, one transaction). If that
+ * fails, each message is written on its own so one bad message cannot hold back the
+ * others: those that succeed are acked, those that fail are retried with backoff and,
+ * after the queue's max_retries, land in the dead-letter queue.
+ */
+export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBindings): Promise<void> {
+	const db = drizzle(env.DB, { schema });
+	if (batch.queue === env.DEAD_LETTER_QUEUE_NAME) {
+		// A reference is recorded with the body it points at, and its parked row leaves in the same
+		// batch: the journal would otherwise send it again every minute, and replay re-parks it.
+		// A reference whose message was stored after all is no dead letter.
+		const resolved = await resolvePayloadRefs(env.DB, batch.messages);
+		const writes = batch.messages.flatMap((msg) => {
+			const { body, payloadId, done } = resolved.get(msg)!;
+			if (done) return [];
+			const letter = deadLetterWrite(db, batch.queue, msg, "retries exhausted", body);
+			return payloadId ? [letter, db.delete(schema.queuedPayloads).where(eq(schema.queuedPayloads.id, payloadId))] : [letter];
+		});
+		await runBatch(db, writes);
+		batch.ackAll();
+		return;
+	}
+
+	const planned: { msg: Message<unknown>; writes: Write[]; event?: EventMessage }[] = [];
+	const events = new Map<EventMessage, Write[]>();
+	const resolved = await resolvePayloadRefs(env.DB, batch.messages);
+	for (const msg of batch.messages) {
+		const { body, payloadId, done } = resolved.get(msg)!;
+		if (done) {
+			planned.push({ msg, writes: [] });
+			continue;
+		}
+		const parsed = queueMessageSchema.safeParse(body);
+		const writes = parsed.success
+			? writesFor(db, parsed.data as QueueMessage)
+			: [deadLetterWrite(db, batch.queue, msg, (body as { missing_payload?: string })?.missing_payload ? `its parked body ${(body as { missing_payload: string }).missing_payload} is missing` : `invalid message: ${parsed.error.message}`)];
+		// A parked body is deleted in the same D1 batch that stores it.
+		if (payloadId) writes.push(db.delete(schema.queuedPayloads).where(eq(schema.queuedPayloads.id, payloadId)));
+		const event = parsed.success && parsed.data.type === "event" ? parsed.data : undefined;
+		if (event) events.set(event, writes);
+		planned.push({ msg, writes, event });
+	}
+
+	// Detection reads history and custom signals once for the whole batch; its rows join each message's writes.
+	const budget = Number(env.DETECTION_LLM_DAILY_BUDGET ?? 0);
+	const judge = env.AI && budget > 0 ? { judge: new WorkersAiJudge(env.AI), dailyBudget: budget } : undefined;
+	const { perMessage, shared, flagged } = await detectionWrites(db, env.DB, createDetector(await sentenceEncoder(env)), [...events.keys()], judge);
+	for (const [message, writes] of events) writes.push(...(perMessage.get(message) ?? []));
+
+	try {
+		await runBatch(db, [...planned.flatMap((p) => p.writes), ...shared]);
+		batch.ackAll();
+		await groupStored(env, [...events.keys()], [...flagged.values()].flat());
+		return;
+	} catch (err) {
+		console.warn(`batch of ${batch.messages.length} failed as a whole, writing messages one by one`, err);
+	}
+	const storedFlags: FlaggedEvent[] = [];
+	const storedEvents: EventMessage[] = [];
+	for (const { msg, writes, event } of planned) {
+		try {
+			await runBatch(db, writes);
+			msg.ack();
+			if (event) {
+				storedEvents.push(event);
+				storedFlags.push(...(flagged.get(event) ?? []));
+			}
+		} catch (err) {
+			console.error(`message ${msg.id} failed (attempt ${msg.attempts})`, err);
+			msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+		}
+	}
+	// LLM checks were spent whatever happened to the messages: count them against the budget.
+	await runBatch(db, shared).catch((err) => console.error("could not record LLM budget use", err));
+	await groupStored(env, storedEvents, storedFlags);
+}
+

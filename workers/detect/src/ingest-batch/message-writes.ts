@@ -1,0 +1,167 @@
+import { and, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import * as schema from "#db/schema";
+import type { EventMessage, IdentifyMessage, QueueMessage, SignalMessage } from "#core/queue-messages";
+import { firstSeenWrites } from "./first-seen-writes";
+import { DAY_MS } from "#core/timestamps";
+
+export type Db = DrizzleD1Database<typeof schema>;
+export type Write = BatchItem<"sqlite">;
+
+/** Explicit signals count like detections: one user_signal_days row per user, signal and UTC day. */
+function signalUsersWrite(db: Db, which: SQL): Write {
+	const s = schema.signals;
+	return db
+		.insert(schema.userSignalDays)
+		.select(
+			db
+				.select({ projectId: s.projectId, day: sql<number>`${s.timestamp} / 86400000`.as("day"), signal: s.signal, userId: sql<string>`${s.userId}`.as("user_id") })
+				.from(s)
+				.where(and(which, isNotNull(s.userId))),
+		)
+		.onConflictDoNothing();
+}
+
+/**
+ * Every write is idempotent (insert-or-ignore on the natural key, min/max on times,
+ * JSON merge on traits), so a message delivered twice leaves the database as once.
+ */
+function eventWrites(db: Db, { project_id: projectId, received_at, event }: EventMessage): Write[] {
+	const ts = event.timestamp;
+	const writes: Write[] = [
+		// Counted before the insert, and 0 once the event is stored: a replay adds nothing.
+		db
+			.insert(schema.eventDays)
+			.values({ projectId, day: Math.floor(ts / DAY_MS), events: sql`1 - EXISTS (SELECT 1 FROM events WHERE project_id = ${projectId} AND event_id = ${event.event_id})` })
+			.onConflictDoUpdate({ target: [schema.eventDays.projectId, schema.eventDays.day], set: { events: sql`${schema.eventDays.events} + excluded.events` }, setWhere: sql`excluded.events > 0` }),
+		db
+			.insert(schema.events)
+			.values({
+				projectId,
+				eventId: event.event_id,
+				timestamp: ts,
+				receivedAt: received_at,
+				userId: event.user_id,
+				convoId: event.convo_id ?? null,
+				event: event.event,
+				model: event.model ?? null,
+				input: event.input ?? null,
+				output: event.output ?? null,
+				properties: JSON.stringify(event.properties),
+				attachments: event.attachments ? JSON.stringify(event.attachments) : null,
+				toolCallCount: event.tool_calls.length,
+			})
+			.onConflictDoNothing(),
+		db
+			.insert(schema.users)
+			.values({ projectId, userId: event.user_id, firstSeen: ts, lastSeen: ts })
+			.onConflictDoUpdate({
+				target: [schema.users.projectId, schema.users.userId],
+				set: {
+					firstSeen: sql`min(coalesce(${schema.users.firstSeen}, excluded.first_seen), excluded.first_seen)`,
+					lastSeen: sql`max(coalesce(${schema.users.lastSeen}, excluded.last_seen), excluded.last_seen)`,
+				},
+				// Only when a time moves: D1 bills an update that changes nothing as a row written.
+				setWhere: sql`${schema.users.firstSeen} is null or ${schema.users.lastSeen} is null or excluded.first_seen < ${schema.users.firstSeen} or excluded.last_seen > ${schema.users.lastSeen}`,
+			}),
+		// Signals that arrived before this event now learn whose they are, and count for that user.
+		db
+			.update(schema.signals)
+			.set({ userId: event.user_id, convoId: event.convo_id ?? null })
+			.where(and(eq(schema.signals.projectId, projectId), eq(schema.signals.eventId, event.event_id), isNull(schema.signals.userId))),
+		signalUsersWrite(db, and(eq(schema.signals.projectId, projectId), eq(schema.signals.eventId, event.event_id))!),
+		...firstSeenWrites(db, projectId, event),
+	];
+	event.tool_calls.forEach((call, idx) => {
+		writes.push(
+			db
+				.insert(schema.toolCalls)
+				.values({
+					projectId,
+					eventId: event.event_id,
+					idx,
+					timestamp: ts,
+					userId: event.user_id,
+					convoId: event.convo_id ?? null,
+					name: call.name,
+					input: call.input ?? null,
+					output: call.output ?? null,
+					error: call.error ?? null,
+					durationMs: call.duration_ms ?? null,
+				})
+				.onConflictDoNothing(),
+		);
+	});
+	if (event.convo_id) {
+		writes.push(
+			db
+				.insert(schema.conversations)
+				.values({ projectId, convoId: event.convo_id, userId: event.user_id, firstSeen: ts, lastSeen: ts })
+				.onConflictDoUpdate({
+					target: [schema.conversations.projectId, schema.conversations.convoId],
+					set: {
+						firstSeen: sql`min(${schema.conversations.firstSeen}, excluded.first_seen)`,
+						lastSeen: sql`max(${schema.conversations.lastSeen}, excluded.last_seen)`,
+					},
+					setWhere: sql`excluded.first_seen < ${schema.conversations.firstSeen} or excluded.last_seen > ${schema.conversations.lastSeen}`,
+				}),
+		);
+	}
+	return writes;
+}
+
+function signalWrites(db: Db, { project_id: projectId, received_at, signal }: SignalMessage): Write[] {
+	const ofEvent = (column: "user_id" | "convo_id") =>
+		sql`(select ${sql.raw(column)} from events where project_id = ${projectId} and event_id = ${signal.event_id})`;
+	return [
+		db
+			.insert(schema.signals)
+			.values({
+				projectId,
+				signalId: signal.signal_id,
+				eventId: signal.event_id,
+				signal: signal.signal,
+				timestamp: signal.timestamp,
+				receivedAt: received_at,
+				userId: signal.user_id ? sql`${signal.user_id}` : ofEvent("user_id"),
+				convoId: ofEvent("convo_id"),
+				comment: signal.comment ?? null,
+				properties: JSON.stringify(signal.properties),
+			})
+			.onConflictDoNothing(),
+		// Explicit feedback counts like any signal: one row per user and day.
+		signalUsersWrite(db, and(eq(schema.signals.projectId, projectId), eq(schema.signals.signalId, signal.signal_id))!),
+	];
+}
+
+function identifyWrites(db: Db, { project_id: projectId, identify }: IdentifyMessage): Write[] {
+	const ts = identify.timestamp;
+	return [
+		db
+			.insert(schema.users)
+			.values({ projectId, userId: identify.user_id, traits: sql`json_patch('{}', ${JSON.stringify(identify.traits)})`, traitsUpdatedAt: ts })
+			.onConflictDoUpdate({
+				target: [schema.users.projectId, schema.users.userId],
+				// Identify calls can arrive out of order: an older one only fills traits the newer ones left unset.
+				set: {
+					traits: sql`case when excluded.traits_updated_at >= coalesce(${schema.users.traitsUpdatedAt}, 0)
+						then json_patch(${schema.users.traits}, ${JSON.stringify(identify.traits)})
+						else json_patch(excluded.traits, ${schema.users.traits}) end`,
+					traitsUpdatedAt: sql`max(coalesce(${schema.users.traitsUpdatedAt}, 0), excluded.traits_updated_at)`,
+				},
+			}),
+	];
+}
+
+/** The rows one message writes. Detection and clustering add their writes here, in the same batch. */
+export function writesFor(db: Db, message: QueueMessage): Write[] {
+	switch (message.type) {
+		case "event":
+			return eventWrites(db, message);
+		case "signal":
+			return signalWrites(db, message);
+		case "identify":
+			return identifyWrites(db, message);
+	}
+}

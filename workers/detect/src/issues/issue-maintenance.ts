@@ -1,0 +1,143 @@
+import { topicText } from "#core/detection/signal-vocabulary";
+import { unitMean } from "#core/embedding/embedder";
+import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "#shared/stores/issue-event-text";
+import { issueUsage, mergeIssues, systemTransitionStatements, wakeIgnoredIssues } from "#shared/stores/issue-store";
+import { mergeDuplicateIntents, promoteIntentCandidates, splitRequestedIntents } from "../intents/intent-discovery";
+import { splitRequestedIssues } from "./issue-split";
+import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } from "./issue-grouping";
+import { canMoveOn, systemTransition } from "#core/issues/lifecycle";
+
+/** Issues of one signal whose centres are at least this similar are the same problem (embedded model). */
+export const MERGE_THRESHOLD: Record<string, number> = { "use-lite-512": 0.8, "@cf/baai/bge-base-en-v1.5": 0.92 };
+/**
+ * Groups of waiting candidates (a project's signal, a project's requests) clustered per pass, and
+ * projects whose intents are merged per pass: each is seconds of embedding and clustering, so one
+ * pass does a bounded share and the next goes on after the last one done (a cursor per isolate,
+ * in memory: a new isolate starts from the beginning, which only repeats idempotent work).
+ */
+export const GROUPS_PER_PASS = 20;
+const cursors = { issues: "", intents: "", merges: "" };
+
+/** Up to `limit` of `rows`, in key order, starting after `cursor` and wrapping around; moves the cursor. */
+export function nextShare<T>(rows: T[], key: (row: T) => string, which: keyof typeof cursors, limit = GROUPS_PER_PASS): { share: T[]; deferred: number } {
+	const sorted = [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+	const start = sorted.findIndex((r) => key(r) > cursors[which]);
+	const share = (start <= 0 ? sorted : [...sorted.slice(start), ...sorted.slice(0, start)]).slice(0, limit);
+	cursors[which] = share.length < sorted.length ? key(share[share.length - 1]!) : "";
+	return { share, deferred: sorted.length - share.length };
+}
+
+interface IssueRow {
+	id: string;
+	project_id: string;
+	signal: string;
+	state: string;
+	created_at: number;
+	events: number;
+}
+
+/** Merges the smaller of two issues into the larger when their centres say they are the same problem. */
+async function mergeDuplicates(ports: GroupingPorts, issues: IssueRow[], now: number): Promise<number> {
+	const { db, index, embedder } = ports;
+	const threshold = MERGE_THRESHOLD[embedder.model] ?? 0.92;
+	let merged = 0;
+	const gone = new Set<string>();
+	const sorted = [...issues].sort((a, b) => b.events - a.events);
+	for (const keep of sorted) {
+		if (gone.has(keep.id)) continue;
+		const centre = await issueCentre(ports, keep);
+		if (!centre) continue;
+		const near = await index.query(namespaceOf(keep.project_id, keep.signal), centre, { topK: 10 });
+		for (const match of near) {
+			const other = sorted.find((i) => i.id === match.id);
+			if (!other || other.id === keep.id || gone.has(other.id) || other.state === "ignored" || match.score < threshold) continue;
+			await mergeIssues(ports, { from: other, into: keep, by: "system", now });
+			gone.add(other.id);
+			merged++;
+		}
+	}
+	return merged;
+}
+
+/** An issue's centre as stored in the index; recomputed from its events' texts when absent. */
+async function issueCentre(ports: GroupingPorts, issue: IssueRow): Promise<Float32Array | null> {
+	const { results } = await ports.db
+		.prepare(
+			`SELECT ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT 50`,
+		)
+		.bind(issue.id)
+		.all<{ text: string }>();
+	const texts = results.map((r) => r.text).filter(Boolean);
+	if (texts.length === 0) return null;
+	const unit = unitMean(await ports.embedder.embed(texts.map((t) => topicText(t, issue.signal))));
+	// Keep the index's copy fresh: events joined since the issue was created moved its centre.
+	await ports.index.upsert([{ id: issue.id, namespace: namespaceOf(issue.project_id, issue.signal), values: unit, metadata: { issue_id: issue.id, signal: issue.signal } }]);
+	return unit;
+}
+
+/** Automatic states (core/issues/lifecycle.ts): ignored issues wake, new ones become ongoing, hot ones escalate and calm down. */
+async function updateStates(db: D1Database, issues: IssueRow[], now: number): Promise<number> {
+	let changed = await wakeIgnoredIssues(db, now);
+	for (const issue of issues) {
+		if (!canMoveOn(issue.state)) continue;
+		const transition = systemTransition({ state: issue.state, createdAt: issue.created_at }, await issueUsage(db, issue.id, now), now);
+		if (!transition) continue;
+		await db.batch(systemTransitionStatements(db, issue.id, transition, now));
+		changed++;
+	}
+	return changed;
+}
+
+/** Embeds what people taught the grouper (moved events) into the index as exemplars of their issue. */
+async function indexExemplars(ports: GroupingPorts, now: number): Promise<number> {
+	const { results } = await ports.db
+		.prepare("SELECT id, project_id, signal, kind, issue_id, text FROM issue_exemplars WHERE indexed_at IS NULL LIMIT 200")
+		.all<{ id: string; project_id: string; signal: string; kind: string; issue_id: string; text: string }>();
+	if (results.length === 0) return 0;
+	const vectors = await ports.embedder.embed(results.map((r) => topicText(r.text, r.signal)));
+	await ports.index.upsert(
+		results.map((r, i) => ({ id: r.id, namespace: namespaceOf(r.project_id, r.signal), values: vectors[i]!, metadata: { issue_id: r.issue_id, kind: r.kind } })),
+	);
+	await ports.db.prepare("UPDATE issue_exemplars SET indexed_at = ? WHERE id IN (SELECT value FROM json_each(?))").bind(now, JSON.stringify(results.map((r) => r.id))).run();
+	return results.length;
+}
+
+/**
+ * The cron pass over every project's issues: promote candidates that now cluster, merge
+ * duplicates, refresh centres, and move states. Idempotent: running it twice changes
+ * nothing the first run did not.
+ */
+export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
+	const { db } = ports;
+	const exemplars = await indexExemplars(ports, now);
+	const split = (await splitRequestedIssues(ports, now)) + (await splitRequestedIntents(ports));
+	const { results: pending } = await db
+		.prepare("SELECT project_id, signal FROM issue_candidates GROUP BY project_id, signal HAVING count(*) >= ?")
+		.bind(MIN_ISSUE_SIZE)
+		.all<{ project_id: string; signal: string }>();
+	let promoted = 0;
+	const issueGroups = nextShare(pending, (p) => `${p.project_id}\u0000${p.signal}`, "issues");
+	for (const p of issueGroups.share) promoted += (await promoteCandidates(ports, p.project_id, p.signal)).length;
+	const { results: waitingIntents } = await db
+		.prepare("SELECT project_id FROM intent_candidates GROUP BY project_id HAVING count(*) >= 3")
+		.all<{ project_id: string }>();
+	const intentGroups = nextShare(waitingIntents, (p) => p.project_id, "intents");
+	for (const p of intentGroups.share) promoted += (await promoteIntentCandidates(ports, p.project_id)).length;
+	const { results: intentProjects } = await db.prepare("SELECT project_id FROM intents GROUP BY project_id HAVING count(*) > 1").all<{ project_id: string }>();
+	let intentsMerged = 0;
+	const mergeProjects = nextShare(intentProjects, (p) => p.project_id, "merges");
+	for (const p of mergeProjects.share) intentsMerged += await mergeDuplicateIntents(ports, p.project_id);
+	const deferred = issueGroups.deferred + intentGroups.deferred + mergeProjects.deferred;
+	const { results: issues } = await db
+		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events FROM issues i")
+		.all<IssueRow>();
+	const bySignal = new Map<string, IssueRow[]>();
+	for (const i of issues) bySignal.set(`${i.project_id}\u0000${i.signal}`, [...(bySignal.get(`${i.project_id}\u0000${i.signal}`) ?? []), i]);
+	let merged = 0;
+	for (const group of bySignal.values()) if (group.length > 1) merged += await mergeDuplicates(ports, group, now);
+	const { results: remaining } = await db
+		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, 0 AS events FROM issues i")
+		.all<IssueRow>();
+	const states = await updateStates(db, remaining, now);
+	return { exemplars, split, promoted, merged, intentsMerged, states, deferred };
+}

@@ -1,0 +1,36 @@
+import type { VectorIndex } from "#core/vector-index/vector-index";
+import { type DeletionCounts, purgeOlderThan } from "#shared/stores/event-data-deletion";
+import { DAY_MS } from "#core/timestamps";
+
+/** Rounds of events (EVENTS_PER_ROUND each: 1,000 events) one project loses per cron run; later runs catch up. */
+export const RETENTION_ROUNDS_PER_RUN = 5;
+
+export interface ProjectPurge {
+	project_id: string;
+	deleted: Partial<DeletionCounts>;
+	/** False while older events are left for the next run. */
+	done: boolean;
+}
+
+/**
+ * The maintenance cron's retention step: every project with `retention_days` loses its events
+ * older than that (and all derived from them), a bounded amount per project per run.
+ */
+export async function purgeExpiredData(ports: { db: D1Database; index: VectorIndex }, now = Date.now(), roundsPerProject = RETENTION_ROUNDS_PER_RUN): Promise<ProjectPurge[]> {
+	const { results: projects } = await ports.db
+		.prepare("SELECT id, retention_days FROM projects WHERE retention_days IS NOT NULL AND retention_days > 0")
+		.all<{ id: string; retention_days: number }>();
+	const purged: ProjectPurge[] = [];
+	for (const p of projects) {
+		try {
+			const { deleted, done } = await purgeOlderThan(ports, p.id, now - p.retention_days * DAY_MS, roundsPerProject);
+			// Only what changed, so the cron's log line stays short.
+			const changed = Object.fromEntries(Object.entries(deleted).filter(([, n]) => n > 0));
+			if (Object.keys(changed).length) purged.push({ project_id: p.id, deleted: changed, done });
+		} catch (err) {
+			// One project's failure leaves the others' purge (and the rest of the cron) to run; the next run retries.
+			console.error(`retention purge of ${p.id} failed`, err);
+		}
+	}
+	return purged;
+}
