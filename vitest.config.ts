@@ -6,6 +6,12 @@ export default defineConfig({
 	test: {
 		globalSetup: ["./test/global-setup.ts"],
 		reporters: ["default", ["json", { outputFile: ".vitest/results.json" }]],
-		projects: ["./vitest.node.config.ts", "./workers/ingest/vitest.config.ts", "./workers/detect/vitest.config.ts", "./workers/api/vitest.config.ts", "./e2e/vitest.config.ts"],
+		projects: [
+			"./vitest.node.config.ts",
+			"./workers/ingest/vitest.config.ts",
+			"./workers/detect/vitest.config.ts",
+			"./workers/api/vitest.config.ts",
+			"./e2e/vitest.config.ts",
+		],
 	},
 });

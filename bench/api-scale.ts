@@ -76,12 +76,30 @@ export async function apiScale(opts: ApiScaleOptions): Promise<string[]> {
 		console.log(file);
 		return [];
 	}
-	const dev = spawn("npx", ["wrangler", "dev", "-c", "workers/api/wrangler.toml", "--persist-to", state, "--port", String(PORT), "--ip", "127.0.0.1", "--inspector-port", String(PORT + 1), "--show-interactive-dev-session=false"], {
-		cwd: REPO,
-		env: { ...env, WRANGLER_REGISTRY_PATH: join(state, "registry") },
-		stdio: ["ignore", "ignore", "inherit"],
-		detached: true,
-	});
+	const dev = spawn(
+		"npx",
+		[
+			"wrangler",
+			"dev",
+			"-c",
+			"workers/api/wrangler.toml",
+			"--persist-to",
+			state,
+			"--port",
+			String(PORT),
+			"--ip",
+			"127.0.0.1",
+			"--inspector-port",
+			String(PORT + 1),
+			"--show-interactive-dev-session=false",
+		],
+		{
+			cwd: REPO,
+			env: { ...env, WRANGLER_REGISTRY_PATH: join(state, "registry") },
+			stdio: ["ignore", "ignore", "inherit"],
+			detached: true,
+		},
+	);
 	try {
 		await waitFor(`http://127.0.0.1:${PORT}/`, 120_000);
 		const biggest = run("sqlite3", [file, "SELECT issue_id FROM issue_events GROUP BY issue_id ORDER BY count(*) DESC LIMIT 1"]).trim();

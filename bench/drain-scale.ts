@@ -85,12 +85,35 @@ async function startSystem(state: string): Promise<System> {
 	copySentenceEncoderAssets();
 	const [port, inspector] = [await freePort(), await freePort()];
 	const configs = ["workers/dev-gateway/wrangler.toml", "workers/ingest/wrangler.toml", "workers/api/wrangler.toml", detectConfig(state)];
-	const dev = spawn("npx", ["wrangler", "dev", ...configs.flatMap((c) => ["-c", c]), "--persist-to", state, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspector), "--show-interactive-dev-session=false"], {
-		cwd: REPO,
-		env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true", WRANGLER_REGISTRY_PATH: join(state, "dev-registry") },
-		stdio: ["ignore", "pipe", "pipe"],
-		detached: true,
-	});
+	const dev = spawn(
+		"npx",
+		[
+			"wrangler",
+			"dev",
+			...configs.flatMap((c) => ["-c", c]),
+			"--persist-to",
+			state,
+			"--port",
+			String(port),
+			"--ip",
+			"127.0.0.1",
+			"--inspector-port",
+			String(inspector),
+			"--show-interactive-dev-session=false",
+		],
+		{
+			cwd: REPO,
+			env: {
+				...process.env,
+				WRANGLER_SEND_METRICS: "false",
+				CLOUDFLARE_CF_FETCH_ENABLED: "false",
+				CI: "true",
+				WRANGLER_REGISTRY_PATH: join(state, "dev-registry"),
+			},
+			stdio: ["ignore", "pipe", "pipe"],
+			detached: true,
+		},
+	);
 	const batches: BatchLog[] = [];
 	let tail = "";
 	let pending = "";
@@ -110,7 +133,14 @@ async function startSystem(state: string): Promise<System> {
 	const base = `http://127.0.0.1:${port}`;
 	const until = Date.now() + 180_000;
 	for (;;) {
-		const ok = await Promise.all(["/v1/health", "/api/health"].map((p) => fetch(base + p).then((r) => r.ok, () => false)));
+		const ok = await Promise.all(
+			["/v1/health", "/api/health"].map((p) =>
+				fetch(base + p).then(
+					(r) => r.ok,
+					() => false,
+				),
+			),
+		);
 		if (ok.every(Boolean)) break;
 		if (Date.now() > until || dev.exitCode !== null) throw new Error(`the system did not come up:\n${tail}`);
 		await sleep(500);
@@ -176,7 +206,11 @@ function newEvents(prefix: string, n: number, stored: number) {
 
 async function post(base: string, events: unknown[]): Promise<number> {
 	for (let attempt = 0; ; attempt++) {
-		const res = await fetch(`${base}/v1/events`, { method: "POST", headers: { authorization: `Bearer ${WRITE_KEY}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
+		const res = await fetch(`${base}/v1/events`, {
+			method: "POST",
+			headers: { authorization: `Bearer ${WRITE_KEY}`, "content-type": "application/json" },
+			body: JSON.stringify({ events }),
+		});
 		await res.arrayBuffer();
 		if (res.status === 202) return events.length;
 		if ((res.status === 503 || res.status === 429) && attempt < 30) {
@@ -201,7 +235,11 @@ async function sendAll(base: string, events: unknown[]) {
 }
 
 const eventsQueue = (b: BatchLog) => b.queue === "barometer-events";
-const storedSince = (sys: System, from: number) => sys.batches.slice(from).filter(eventsQueue).reduce((n, b) => n + b.messages, 0);
+const storedSince = (sys: System, from: number) =>
+	sys.batches
+		.slice(from)
+		.filter(eventsQueue)
+		.reduce((n, b) => n + b.messages, 0);
 
 /** Waits until the consumer has finished batches holding `n` messages since batch index `from`; returns when the last one ended. */
 async function drained(sys: System, from: number, n: number, timeoutMs = 1_800_000): Promise<number> {
@@ -297,7 +335,8 @@ async function measure(stored: number, opts: DrainScaleOptions): Promise<SizeRes
 		let from = sys.batches.length;
 		await sendAll(sys.base, newEvents("warm", WARM_UP, stored));
 		await drained(sys, from, WARM_UP);
-		if (!sys.batches.some((b) => b.counted)) throw new Error("the detect worker logged no D1 counters: workerd's D1 binding changed shape (workers/detect/src/d1-counters.ts)");
+		if (!sys.batches.some((b) => b.counted))
+			throw new Error("the detect worker logged no D1 counters: workerd's D1 binding changed shape (workers/detect/src/d1-counters.ts)");
 		from = sys.batches.length;
 		const start = performance.now();
 		await sendAll(sys.base, newEvents(`new${stored}`, opts.send, stored));
@@ -344,7 +383,10 @@ export function drainTables(results: SizeResult[]): string {
 	const lines = [
 		"| stored events | drain rate (events/s) | vs first size | rows read / event | rows written / event | statements / event | batches | load average |",
 		"|---|---|---|---|---|---|---|---|",
-		...results.map((r) => `| ${r.stored.toLocaleString("en")} | ${r.eventsPerSecond} | ${((r.eventsPerSecond / base.eventsPerSecond) * 100).toFixed(0)}% | ${r.rowsReadPerEvent} | ${r.rowsWrittenPerEvent} | ${r.statementsPerEvent} | ${r.batches} | ${r.load} |`),
+		...results.map(
+			(r) =>
+				`| ${r.stored.toLocaleString("en")} | ${r.eventsPerSecond} | ${((r.eventsPerSecond / base.eventsPerSecond) * 100).toFixed(0)}% | ${r.rowsReadPerEvent} | ${r.rowsWrittenPerEvent} | ${r.statementsPerEvent} | ${r.batches} | ${r.load} |`,
+		),
 		"",
 		"Rows read per event by statement (largest first), per size:",
 		"",
@@ -352,7 +394,8 @@ export function drainTables(results: SizeResult[]): string {
 		"|---|" + results.map(() => "---|").join(""),
 	];
 	const sqls = [...new Set(results.flatMap((r) => r.top.map((t) => t.sql)))];
-	for (const sql of sqls) lines.push(`| \`${sql.replace(/\|/g, "\\|")}\` | ${results.map((r) => r.top.find((t) => t.sql === sql)?.rowsReadPerEvent ?? "-").join(" | ")} |`);
+	for (const sql of sqls)
+		lines.push(`| \`${sql.replace(/\|/g, "\\|")}\` | ${results.map((r) => r.top.find((t) => t.sql === sql)?.rowsReadPerEvent ?? "-").join(" | ")} |`);
 	for (const r of results.filter((x) => x.memory)) {
 		const m = r.memory!;
 		lines.push(
@@ -377,7 +420,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 	};
 	const sizes = arg("stored", "10000,100000").split(",").map(Number);
 	const out = arg("out", "");
-	drainScale({ sizes, send: Number(arg("send", "3000")), steadySeconds: Number(arg("steady-s", "15")), burstSeconds: Number(arg("burst-s", "5")), memoryAt: Number(arg("memory-at", String(sizes[0]))) })
+	drainScale({
+		sizes,
+		send: Number(arg("send", "3000")),
+		steadySeconds: Number(arg("steady-s", "15")),
+		burstSeconds: Number(arg("burst-s", "5")),
+		memoryAt: Number(arg("memory-at", String(sizes[0]))),
+	})
 		.then(({ table }) => {
 			console.log(table);
 			if (out) writeFileSync(out, table + "\n");

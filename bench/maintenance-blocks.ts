@@ -26,11 +26,29 @@ const WHAT = [
 	(w: string, x: string) => `how do I reset the password ${w} uses for the ${x}`,
 	(w: string, x: string) => `summarise the latest news ${w} should know about the ${x}`,
 ];
-const THINGS = ["museum", "harbour", "stadium", "old town", "conference", "cathedral", "market", "zoo", "festival", "lake", "castle", "opera", "beach", "university", "gallery"];
+const THINGS = [
+	"museum",
+	"harbour",
+	"stadium",
+	"old town",
+	"conference",
+	"cathedral",
+	"market",
+	"zoo",
+	"festival",
+	"lake",
+	"castle",
+	"opera",
+	"beach",
+	"university",
+	"gallery",
+];
 
 /** Distinct requests of a few kinds, as a project's waiting inputs look (their shapes differ too). */
 export function requests(n: number): string[] {
-	return Array.from({ length: n }, (_, k) => WHAT[k % WHAT.length]!(WHO[Math.floor(k / WHAT.length) % WHO.length]!, THINGS[Math.floor(k / (WHAT.length * WHO.length)) % THINGS.length]!));
+	return Array.from({ length: n }, (_, k) =>
+		WHAT[k % WHAT.length]!(WHO[Math.floor(k / WHAT.length) % WHO.length]!, THINGS[Math.floor(k / (WHAT.length * WHO.length)) % THINGS.length]!),
+	);
 }
 
 /** Runs `work` while a 0 ms timer measures the longest stretch the loop was not free. */
@@ -54,7 +72,10 @@ export async function longestBlock(work: () => Promise<unknown>): Promise<{ tota
 }
 
 async function main() {
-	const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+	const sizes = process.argv
+		.slice(2)
+		.map(Number)
+		.filter((n) => n > 0);
 	const encoder = await useLiteEmbedder();
 	await encoder.embed(["warm up"]);
 	for (const n of sizes.length ? sizes : [300, 500, 1000]) {

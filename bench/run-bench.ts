@@ -63,7 +63,10 @@ for (let r = 0; r < 3; r++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
 const fmt = (x: number) => `${Math.round(x).toLocaleString("en")} events/s`;
-rows.push([`encoder alone on the detect path's texts (${textCount} texts for ${N} events; median of 3)`, `${fmt(median(encoderRuns))} (${Math.round((median(encoderRuns) * textCount) / N).toLocaleString("en")} texts/s)`]);
+rows.push([
+	`encoder alone on the detect path's texts (${textCount} texts for ${N} events; median of 3)`,
+	`${fmt(median(encoderRuns))} (${Math.round((median(encoderRuns) * textCount) / N).toLocaleString("en")} texts/s)`,
+]);
 rows.push([`whole detect path in process: rules, context, encoder, 6 models (same events; median of 3)`, fmt(median(pathRuns))]);
 rows.push(["detect path / encoder alone", `${((median(pathRuns) / median(encoderRuns)) * 100).toFixed(0)}% (target >= 80%)`]);
 rows.push(["peak RSS of this process (model loaded, detection running)", `${(peakRss / 2 ** 20).toFixed(0)} MB`]);
@@ -107,7 +110,9 @@ if (process.env.BENCH_API !== "0") {
 	const sections: string[] = [];
 	for (const events of sizes) {
 		const rows = await apiScale({ events, calls: 20, budgetSeconds: 90 });
-		sections.push(`### ${events.toLocaleString("en")} stored events\n\n| route | status | calls | p50 ms | p95 ms |\n|---|---|---|---|---|\n${rows.join("\n")}`);
+		sections.push(
+			`### ${events.toLocaleString("en")} stored events\n\n| route | status | calls | p50 ms | p95 ms |\n|---|---|---|---|---|\n${rows.join("\n")}`,
+		);
 	}
 	api = `\n## API read routes at scale\n\nbench/api-scale.ts: a local D1 seeded with N events (2,000 users over 30 days, ~15% flagged into 60 issues, 40 intents), the api worker in \`wrangler dev\`, each route called over HTTP (p50 / p95 client side).\n\n${sections.join("\n\n")}\n`;
 	console.log(api);

@@ -20,7 +20,13 @@ const baseEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
 
 /** Runs a command in `repo` with the state's own dev registry; throws with its output when it fails. */
 export function runIn(repo: string, state: string, cmd: string, args: string[], input?: string) {
-	const r = spawnSync(cmd, args, { cwd: repo, env: { ...baseEnv, WRANGLER_REGISTRY_PATH: join(state, "registry") }, input, encoding: "utf8", maxBuffer: 1 << 28 });
+	const r = spawnSync(cmd, args, {
+		cwd: repo,
+		env: { ...baseEnv, WRANGLER_REGISTRY_PATH: join(state, "registry") },
+		input,
+		encoding: "utf8",
+		maxBuffer: 1 << 28,
+	});
 	if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stdout}${r.stderr}`);
 	return r.stdout;
 }
@@ -46,9 +52,14 @@ function* seedSql(n: number, tables: Set<string>, now: number): Generator<string
 	// A page cache big enough for the indexes of 1M events (per connection; the file is unchanged).
 	let out: string[] = ["PRAGMA cache_size = -1000000;", "BEGIN;"];
 	out.push(`INSERT INTO projects (id, name, created_at) VALUES ('${SEED_PROJECT}', 'bench', ${now});`);
-	for (let k = 0; k < INTENTS; k++) out.push(`INSERT INTO intents (id, project_id, name, description, model, created_at) VALUES ('int_${k}', '${SEED_PROJECT}', 'intent ${k}', '', 'use-lite-512', ${now});`);
+	for (let k = 0; k < INTENTS; k++)
+		out.push(
+			`INSERT INTO intents (id, project_id, name, description, model, created_at) VALUES ('int_${k}', '${SEED_PROJECT}', 'intent ${k}', '', 'use-lite-512', ${now});`,
+		);
 	for (let k = 0; k < ISSUES; k++) {
-		out.push(`INSERT INTO issues (id, project_id, signal, title, description, model, first_seen, last_seen, created_at) VALUES ('iss_${k}', '${SEED_PROJECT}', '${k % 3 ? "refusal" : "user_frustration"}', 'issue ${k}', '', 'use-lite-512', ${now - SEED_DAYS * DAY}, ${now - (k % 5) * DAY}, ${now - SEED_DAYS * DAY});`);
+		out.push(
+			`INSERT INTO issues (id, project_id, signal, title, description, model, first_seen, last_seen, created_at) VALUES ('iss_${k}', '${SEED_PROJECT}', '${k % 3 ? "refusal" : "user_frustration"}', 'issue ${k}', '', 'use-lite-512', ${now - SEED_DAYS * DAY}, ${now - (k % 5) * DAY}, ${now - SEED_DAYS * DAY});`,
+		);
 	}
 	const models = ["gpt-4o", "gpt-4o-mini", "claude-3"];
 	let i = 0;
@@ -64,35 +75,53 @@ function* seedSql(n: number, tables: Set<string>, now: number): Generator<string
 			const ts = start + t * 30_000;
 			const day = Math.floor(ts / DAY);
 			const model = models[Math.floor(ts / (10 * DAY)) % 3]!;
-			const props = JSON.stringify({ release: `1.${Math.floor(ts / (7 * DAY)) % 10}`, prompt_version: `v${Math.floor(ts / (5 * DAY)) % 6}`, plan: rand() < 0.3 ? "pro" : "free" });
+			const props = JSON.stringify({
+				release: `1.${Math.floor(ts / (7 * DAY)) % 10}`,
+				prompt_version: `v${Math.floor(ts / (5 * DAY)) % 6}`,
+				plan: rand() < 0.3 ? "pro" : "free",
+			});
 			out.push(
 				`INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, convo_id, event, model, input, output, properties) VALUES ('${SEED_PROJECT}', '${id}', ${ts}, ${ts}, '${user}', '${convoId}', 'chat_message', '${model}', ${q(`question ${i} about thing ${i % 97}`)}, ${q(`answer ${i}`)}, ${q(props)});`,
 			);
 			out.push(`INSERT OR IGNORE INTO user_days (project_id, day, user_id) VALUES ('${SEED_PROJECT}', ${day}, '${user}');`);
-			out.push(`INSERT INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) VALUES ('${SEED_PROJECT}', '${id}', '${t === 0 ? intent : `int_${Math.floor(rand() * INTENTS)}`}', '${user}', ${ts}, ${day});`);
+			out.push(
+				`INSERT INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) VALUES ('${SEED_PROJECT}', '${id}', '${t === 0 ? intent : `int_${Math.floor(rand() * INTENTS)}`}', '${user}', ${ts}, ${day});`,
+			);
 			if (rand() < 0.15) {
 				const issue = Math.floor(rand() ** 2 * ISSUES);
 				const signal = issue % 3 ? "refusal" : "user_frustration";
-				out.push(`INSERT INTO detections (project_id, event_id, signal, score, stage, user_id, convo_id, timestamp) VALUES ('${SEED_PROJECT}', '${id}', '${signal}', 0.9, 'rules', '${user}', '${convoId}', ${ts});`);
+				out.push(
+					`INSERT INTO detections (project_id, event_id, signal, score, stage, user_id, convo_id, timestamp) VALUES ('${SEED_PROJECT}', '${id}', '${signal}', 0.9, 'rules', '${user}', '${convoId}', ${ts});`,
+				);
 				out.push(`INSERT OR IGNORE INTO user_signal_days (project_id, day, signal, user_id) VALUES ('${SEED_PROJECT}', ${day}, '${signal}', '${user}');`);
-				out.push(`INSERT INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) VALUES ('${SEED_PROJECT}', '${signal}', '${id}', 'iss_${issue}', '${user}', ${ts}, ${day}, ${rand().toFixed(3)});`);
+				out.push(
+					`INSERT INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity) VALUES ('${SEED_PROJECT}', '${signal}', '${id}', 'iss_${issue}', '${user}', ${ts}, ${day}, ${rand().toFixed(3)});`,
+				);
 			}
 			if (rand() < 0.03) {
-				out.push(`INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, received_at, user_id, convo_id) VALUES ('${SEED_PROJECT}', 's${i}', '${id}', 'thumbs_down', ${ts + 5000}, ${ts + 5000}, '${user}', '${convoId}');`);
+				out.push(
+					`INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, received_at, user_id, convo_id) VALUES ('${SEED_PROJECT}', 's${i}', '${id}', 'thumbs_down', ${ts + 5000}, ${ts + 5000}, '${user}', '${convoId}');`,
+				);
 				out.push(`INSERT OR IGNORE INTO user_signal_days (project_id, day, signal, user_id) VALUES ('${SEED_PROJECT}', ${day}, 'thumbs_down', '${user}');`);
 			}
 		}
-		out.push(`INSERT INTO conversations (project_id, convo_id, user_id, first_seen, last_seen) VALUES ('${SEED_PROJECT}', '${convoId}', '${user}', ${start}, ${start + turns * 30_000});`);
+		out.push(
+			`INSERT INTO conversations (project_id, convo_id, user_id, first_seen, last_seen) VALUES ('${SEED_PROJECT}', '${convoId}', '${user}', ${start}, ${start + turns * 30_000});`,
+		);
 		if (out.length > 20_000) {
 			yield out.join("\n") + "\n";
 			out = [];
 		}
 	}
 	// The aggregates the detect worker keeps on write, where this checkout has them.
-	if (tables.has("event_days")) out.push(`INSERT INTO event_days (project_id, day, events) SELECT project_id, timestamp / ${DAY}, count(*) FROM events GROUP BY 1, 2;`);
+	if (tables.has("event_days"))
+		out.push(`INSERT INTO event_days (project_id, day, events) SELECT project_id, timestamp / ${DAY}, count(*) FROM events GROUP BY 1, 2;`);
 	if (tables.has("first_seen_values")) {
 		out.push(`INSERT INTO first_seen_values SELECT project_id, 'model', model, min(timestamp) FROM events GROUP BY model;`);
-		for (const k of ["release", "prompt_version"]) out.push(`INSERT INTO first_seen_values SELECT project_id, '${k}', CAST(json_extract(properties, '$.${k}') AS TEXT), min(timestamp) FROM events GROUP BY 3;`);
+		for (const k of ["release", "prompt_version"])
+			out.push(
+				`INSERT INTO first_seen_values SELECT project_id, '${k}', CAST(json_extract(properties, '$.${k}') AS TEXT), min(timestamp) FROM events GROUP BY 3;`,
+			);
 	}
 	out.push("COMMIT;");
 	yield out.join("\n") + "\n";
@@ -123,7 +152,12 @@ export interface SeededD1 {
  * Applies `repo`'s migrations to a local D1 in `state`, writes `events` stored events of
  * SEED_PROJECT into it, and adds the given API keys (hashed, as the api and ingest check them).
  */
-export async function seedD1(opts: { repo: string; state: string; events: number; keys: { kind: "read" | "write" | "admin"; key: string }[] }): Promise<SeededD1> {
+export async function seedD1(opts: {
+	repo: string;
+	state: string;
+	events: number;
+	keys: { kind: "read" | "write" | "admin"; key: string }[];
+}): Promise<SeededD1> {
 	const { repo, state } = opts;
 	runIn(repo, state, "npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state, "-c", "workers/api/wrangler.toml"]);
 	const dir = join(state, "v3", "d1", "miniflare-D1DatabaseObject");
@@ -132,12 +166,17 @@ export async function seedD1(opts: { repo: string; state: string; events: number
 	const t0 = Date.now();
 	const keys: string[] = [];
 	for (const [i, k] of opts.keys.entries()) {
-		keys.push(`INSERT INTO api_keys (id, project_id, kind, key_hash, key_prefix, name, created_at) VALUES ('key_bench${i ? `_${i}` : ""}', '${SEED_PROJECT}', '${k.kind}', '${await hashApiKey(k.key)}', '${k.key.slice(0, 12)}', 'bench', 0);\n`);
+		keys.push(
+			`INSERT INTO api_keys (id, project_id, kind, key_hash, key_prefix, name, created_at) VALUES ('key_bench${i ? `_${i}` : ""}', '${SEED_PROJECT}', '${k.kind}', '${await hashApiKey(k.key)}', '${k.key.slice(0, 12)}', 'bench', 0);\n`,
+		);
 	}
-	await pipeToSqlite(file, (function* () {
-		yield* seedSql(opts.events, tables, Date.now());
-		yield* keys;
-	})());
+	await pipeToSqlite(
+		file,
+		(function* () {
+			yield* seedSql(opts.events, tables, Date.now());
+			yield* keys;
+		})(),
+	);
 	const bytes = Number(runIn(repo, state, "sqlite3", [file, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"]));
 	return { file, seconds: (Date.now() - t0) / 1000, megabytes: bytes / 1e6 };
 }

@@ -28,7 +28,9 @@ export async function clusterCommand(args: string[]): Promise<number> {
 		console.error("usage: barometer cluster FILE.jsonl [--field input|output] [-o OUT.jsonl]");
 		return 2;
 	}
-	const lines = readFileSync(file === "-" ? 0 : file, "utf8").split("\n").filter((l) => l.trim());
+	const lines = readFileSync(file === "-" ? 0 : file, "utf8")
+		.split("\n")
+		.filter((l) => l.trim());
 	const parsed = lines.map((line, i) => {
 		try {
 			const x = lineSchema.parse(JSON.parse(line));
@@ -42,9 +44,14 @@ export async function clusterCommand(args: string[]): Promise<number> {
 		}
 	});
 	const ok = parsed.filter((p): p is { id: string | number; text: string } => "text" in p);
-	const { assignments, clusters } = await clusterTexts(await useLiteEmbedder(), ok.map((p) => p.text));
+	const { assignments, clusters } = await clusterTexts(
+		await useLiteEmbedder(),
+		ok.map((p) => p.text),
+	);
 	// Each cluster is named alone; named together, two that would read the same ("Book a hotel") are told apart.
-	const names = nameIntents(clusters.map((c) => ({ texts: ok.filter((_, i) => assignments[i] === c.id).map((p) => p.text), central: ok[c.central]?.text, keywords: c.keywords })));
+	const names = nameIntents(
+		clusters.map((c) => ({ texts: ok.filter((_, i) => assignments[i] === c.id).map((p) => p.text), central: ok[c.central]?.text, keywords: c.keywords })),
+	);
 	const titles = clusters.map((c, i) => names[i] ?? c.title);
 	let k = 0;
 	const result = parsed.map((p) => {

@@ -15,18 +15,33 @@ async function instance(reply: (req: IncomingMessage, body: string) => [number, 
 const run = async (args: string[]) => {
 	let out = "";
 	let err = "";
-	const code = await deadLettersCommand(args, (s) => void (out += s), (s) => void (err += s));
+	const code = await deadLettersCommand(
+		args,
+		(s) => void (out += s),
+		(s) => void (err += s),
+	);
 	return { code, out, err };
 };
 
-const row = (id: string) => ({ id, queue: "barometer-events-dlq", reason: "retries exhausted", attempts: 3, received_at: "2026-11-01T00:00:00.000Z", body: {} });
+const row = (id: string) => ({
+	id,
+	queue: "barometer-events-dlq",
+	reason: "retries exhausted",
+	attempts: 3,
+	received_at: "2026-11-01T00:00:00.000Z",
+	body: {},
+});
 
 describe("barometer dead-letters", () => {
 	it("list follows next_cursor through every page, one line per dead letter", async () => {
-		const { url, seen } = await instance((req) => (req.url!.includes("cursor=") ? [200, { data: [row("dlq_2")], next_cursor: null }] : [200, { data: [row("dlq_1")], next_cursor: "c1" }]));
+		const { url, seen } = await instance((req) =>
+			req.url!.includes("cursor=") ? [200, { data: [row("dlq_2")], next_cursor: null }] : [200, { data: [row("dlq_1")], next_cursor: "c1" }],
+		);
 		const r = await run(["list", "--url", url, "--key", "bm_admin_x"]);
 		expect(r.code).toBe(0);
-		expect(r.out).toBe("dlq_1\t2026-11-01T00:00:00.000Z\tbarometer-events-dlq\tattempts 3\tretries exhausted\ndlq_2\t2026-11-01T00:00:00.000Z\tbarometer-events-dlq\tattempts 3\tretries exhausted\n");
+		expect(r.out).toBe(
+			"dlq_1\t2026-11-01T00:00:00.000Z\tbarometer-events-dlq\tattempts 3\tretries exhausted\ndlq_2\t2026-11-01T00:00:00.000Z\tbarometer-events-dlq\tattempts 3\tretries exhausted\n",
+		);
 		expect(seen.map((s) => [s.method, s.url, s.auth])).toEqual([
 			["GET", "/api/dead-letters?limit=100", "Bearer bm_admin_x"],
 			["GET", "/api/dead-letters?limit=100&cursor=c1", "Bearer bm_admin_x"],

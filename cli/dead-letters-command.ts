@@ -5,7 +5,11 @@ const USAGE = `usage: barometer dead-letters list [--limit N] [--url URL] [--key
        barometer dead-letters replay (--all | ID...) [--url URL] [--key ADMIN_KEY]`;
 
 /** `barometer dead-letters`: list the messages the instance could not store, and replay them to the events queue. */
-export async function deadLettersCommand(args: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function deadLettersCommand(
+	args: string[],
+	out: (s: string) => void = (s) => process.stdout.write(s),
+	err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
 	const [action, ...ids] = positional(args, ["--url", "--key", "--limit"]);
 	const { url, key } = instance(args, "admin");
 	if (!key) {
@@ -45,7 +49,8 @@ export async function deadLettersCommand(args: string[], out: (s: string) => voi
 				} while (remaining > 0 && round > 0);
 				err(`Replayed ${replayed} dead letter${replayed === 1 ? "" : "s"}${remaining > 0 ? `; ${remaining} left` : ""}.\n`);
 			} else {
-				for (let i = 0; i < ids.length; i += 100) replayed += ((await call("POST", "/api/dead-letters/replay", { ids: ids.slice(i, i + 100) })) as ReplayResponse).replayed;
+				for (let i = 0; i < ids.length; i += 100)
+					replayed += ((await call("POST", "/api/dead-letters/replay", { ids: ids.slice(i, i + 100) })) as ReplayResponse).replayed;
 				const missing = ids.length - replayed;
 				err(`Replayed ${replayed} of ${ids.length}${missing > 0 ? ` (${missing} not found in this project)` : ""}.\n`);
 			}

@@ -18,10 +18,14 @@ describe("barometer detect", { timeout: 60_000 }, () => {
 			{ id: "c", input: "Is there a cheaper one?", output: "What's your budget?", history: [{ role: "user", content: "Flights to Rome, my budget is $300" }] },
 		];
 		writeFileSync(file, lines.map((l) => JSON.stringify(l)).join("\n"));
-		const out = execFileSync(bin, ["detect", file], { encoding: "utf8" }).trim().split("\n").map((l) => JSON.parse(l));
+		const out = execFileSync(bin, ["detect", file], { encoding: "utf8" })
+			.trim()
+			.split("\n")
+			.map((l) => JSON.parse(l));
 		expect(out.map((o) => o.id)).toEqual(["a", 2, "c"]);
 		for (const o of out) expect(o.signals.map((s: { signal: string }) => s.signal)).toEqual(IMPLICIT_SIGNAL_NAMES);
-		const on = (o: { signals: { signal: string; detected: boolean; stage: string }[] }) => o.signals.filter((s) => s.detected).map((s) => `${s.signal}/${s.stage}`);
+		const on = (o: { signals: { signal: string; detected: boolean; stage: string }[] }) =>
+			o.signals.filter((s) => s.detected).map((s) => `${s.signal}/${s.stage}`);
 		expect(on(out[0])).toEqual(["refusal/rules"]);
 		expect(on(out[1])).toEqual(["win/rules"]);
 		expect(on(out[2])).toEqual(["forgetting/context"]);
@@ -30,7 +34,10 @@ describe("barometer detect", { timeout: 60_000 }, () => {
 	it("answers a bad line with an error line in its place and exits 1", () => {
 		const result = spawnSync(bin, ["detect", "-"], { input: '{"id":"ok","input":"hi"}\nnot json\n{"input":"no id"}\n', encoding: "utf8" });
 		expect(result.status).toBe(1);
-		const out = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
+		const out = result.stdout
+			.trim()
+			.split("\n")
+			.map((l) => JSON.parse(l));
 		expect(out.map((o) => o.id)).toEqual(["ok", null, null]);
 		expect(out[1].error).toMatch(/^line 2: /);
 		expect(out[2].error).toBe("line 3: id: is required: a string or a number");
@@ -46,7 +53,10 @@ describe("barometer cluster", { timeout: 60_000 }, () => {
 		const input = `${lines.map((l) => JSON.stringify(l)).join("\n")}\n{"input":"no id"}\n`;
 		const result = spawnSync(bin, ["cluster", "-"], { input, encoding: "utf8" });
 		expect(result.status).toBe(1);
-		const out = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
+		const out = result.stdout
+			.trim()
+			.split("\n")
+			.map((l) => JSON.parse(l));
 		expect(out.map((o) => o.id)).toEqual([...lines.map((l) => l.id), null]);
 		const refund = new Set(out.slice(0, 4).map((o) => o.cluster));
 		const password = new Set(out.slice(4, 8).map((o) => o.cluster));
@@ -62,7 +72,10 @@ describe("barometer cluster", { timeout: 60_000 }, () => {
 		const input = texts.map((text, i) => JSON.stringify({ id: i, input: text })).join("\n");
 		const result = spawnSync(bin, ["cluster", "-"], { input, encoding: "utf8" });
 		expect(result.status).toBe(0);
-		const out = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
+		const out = result.stdout
+			.trim()
+			.split("\n")
+			.map((l) => JSON.parse(l));
 		expect(out.slice(48)).toEqual([48, 49, 50].map((id) => ({ id, cluster: -1, title: "unclustered" })));
 		expect(result.stderr).toMatch(/outliers/);
 	});

@@ -39,7 +39,8 @@ export async function detectCommand(args: string[]): Promise<number> {
 		const detected = await detector.detectBatch(inputs.map((p) => p.x));
 		let k = 0;
 		for (const p of pending) {
-			const result = "x" in p ? { id: p.id, signals: detected[k++]!.map((r) => ({ signal: r.signal, score: r.score, detected: r.detected, stage: r.stage })) } : p.error;
+			const result =
+				"x" in p ? { id: p.id, signals: detected[k++]!.map((r) => ({ signal: r.signal, score: r.score, detected: r.detected, stage: r.stage })) } : p.error;
 			buffer += `${JSON.stringify(result)}\n`;
 		}
 		pending = [];

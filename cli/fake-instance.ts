@@ -12,7 +12,9 @@ export interface SeenRequest {
  * A stand-in Barometer instance for CLI tests: records each request and answers with what
  * `reply` returns for it. `close()` it after the test.
  */
-export async function fakeInstance(reply: (req: IncomingMessage, body: string, seen: SeenRequest[]) => [number, unknown]): Promise<{ url: string; seen: SeenRequest[]; server: Server }> {
+export async function fakeInstance(
+	reply: (req: IncomingMessage, body: string, seen: SeenRequest[]) => [number, unknown],
+): Promise<{ url: string; seen: SeenRequest[]; server: Server }> {
 	const seen: SeenRequest[] = [];
 	const server = createServer(async (req, res) => {
 		let body = "";

@@ -48,7 +48,9 @@ describe("barometer import: state advances only past answered batches", () => {
 			secondArrived();
 		});
 		open.push(first);
-		const child = spawn(process.execPath, ["cli/barometer.mjs", "import", file, "--url", first.url, "--key", "bm_write_x", "--rate", "100000"], { stdio: "ignore" });
+		const child = spawn(process.execPath, ["cli/barometer.mjs", "import", file, "--url", first.url, "--key", "bm_write_x", "--rate", "100000"], {
+			stdio: "ignore",
+		});
 		const exited = new Promise((r) => child.on("exit", r));
 		await arrived;
 		child.kill("SIGKILL");

@@ -22,15 +22,33 @@ interface Line {
 	item: Record<string, unknown>;
 }
 
-async function send(url: string, key: string, kind: Line["kind"], items: Record<string, unknown>[]): Promise<{ accepted: number; rejected: { index: number; errors: unknown }[] }> {
+async function send(
+	url: string,
+	key: string,
+	kind: Line["kind"],
+	items: Record<string, unknown>[],
+): Promise<{ accepted: number; rejected: { index: number; errors: unknown }[] }> {
 	let waitedMs = 0;
 	for (let attempt = 1; ; attempt++) {
 		let problem: string;
 		try {
-			const res = await fetch(`${url}/v1/${kind}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ [kind]: items }) });
-			const body = (await res.json().catch(() => ({}))) as { accepted?: number; results?: { index: number; status: string; errors?: unknown }[]; error?: { message: string; details?: unknown } };
-			if (res.status === 202 || res.status === 207) return { accepted: body.accepted ?? 0, rejected: (body.results ?? []).filter((r) => r.status !== "accepted").map((r) => ({ index: r.index, errors: r.errors })) };
-			if (res.status === 400 && body.error) return { accepted: 0, rejected: items.map((_, index) => ({ index, errors: body.error!.details ?? body.error!.message })) };
+			const res = await fetch(`${url}/v1/${kind}`, {
+				method: "POST",
+				headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+				body: JSON.stringify({ [kind]: items }),
+			});
+			const body = (await res.json().catch(() => ({}))) as {
+				accepted?: number;
+				results?: { index: number; status: string; errors?: unknown }[];
+				error?: { message: string; details?: unknown };
+			};
+			if (res.status === 202 || res.status === 207)
+				return {
+					accepted: body.accepted ?? 0,
+					rejected: (body.results ?? []).filter((r) => r.status !== "accepted").map((r) => ({ index: r.index, errors: r.errors })),
+				};
+			if (res.status === 400 && body.error)
+				return { accepted: 0, rejected: items.map((_, index) => ({ index, errors: body.error!.details ?? body.error!.message })) };
 			problem = `HTTP ${res.status}${body.error ? `: ${body.error.message}` : ""}`;
 			if (res.status === 401 || res.status === 403 || res.status === 413) throw new Error(problem);
 			const retryAfter = Number(res.headers.get("retry-after"));
@@ -69,7 +87,10 @@ function saveState(file: string, state: ImportState): void {
  * `barometer import FILE.jsonl`: backfills a local or deployed instance, in batches of 100, at
  * most --rate events per second, resumable (the state file records the lines acknowledged).
  */
-export async function importCommand(args: string[], io: { err: (s: string) => void; tty: boolean } = { err: (s) => process.stderr.write(s), tty: Boolean(process.stderr.isTTY) }): Promise<number> {
+export async function importCommand(
+	args: string[],
+	io: { err: (s: string) => void; tty: boolean } = { err: (s) => process.stderr.write(s), tty: Boolean(process.stderr.isTTY) },
+): Promise<number> {
 	const [file] = positional(args, ["--url", "--key", "--rate", "--max"]);
 	if (!file || !existsSync(file)) {
 		io.err(`${file ? `barometer import: no file ${file}\n` : ""}${USAGE}\n`);
@@ -111,7 +132,12 @@ export async function importCommand(args: string[], io: { err: (s: string) => vo
 			const lines = pending.filter((l) => l.kind === kind);
 			if (lines.length === 0) continue;
 			await limiter.take(lines.length);
-			const result = await send(url, key, kind, lines.map((l) => l.item));
+			const result = await send(
+				url,
+				key,
+				kind,
+				lines.map((l) => l.item),
+			);
 			state.accepted += result.accepted;
 			for (const r of result.rejected) reject(lines[r.index]!.no, r.errors, lines[r.index]!.item);
 		}
@@ -155,6 +181,8 @@ export async function importCommand(args: string[], io: { err: (s: string) => vo
 	}
 	print(true);
 	const done = state.lines_done >= total;
-	io.err(`${io.tty ? "\n" : ""}${done ? "Imported" : "Paused after"} ${state.lines_done - startDone} lines this run: ${state.accepted} accepted, ${state.rejected} rejected in all${state.rejected ? ` (see ${rejectFile})` : ""}.${done ? "" : " Run again to continue."}\n`);
+	io.err(
+		`${io.tty ? "\n" : ""}${done ? "Imported" : "Paused after"} ${state.lines_done - startDone} lines this run: ${state.accepted} accepted, ${state.rejected} rejected in all${state.rejected ? ` (see ${rejectFile})` : ""}.${done ? "" : " Run again to continue."}\n`,
+	);
 	return state.rejected > 0 ? 1 : 0;
 }

@@ -13,14 +13,21 @@ export const positional = (args: string[], valued: string[]) => args.filter((a, 
 export function instance(args: string[], keyKind: "write" | "admin") {
 	const url = (flag(args, "--url") ?? process.env.BAROMETER_URL ?? LOCAL_URL).replace(/\/+$/, "");
 	const local = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(url);
-	const key = flag(args, "--key") ?? (keyKind === "write" ? process.env.BAROMETER_WRITE_KEY : process.env.BAROMETER_ADMIN_KEY) ?? (local ? (keyKind === "write" ? LOCAL_WRITE_KEY : LOCAL_ADMIN_KEY) : undefined);
+	const key =
+		flag(args, "--key") ??
+		(keyKind === "write" ? process.env.BAROMETER_WRITE_KEY : process.env.BAROMETER_ADMIN_KEY) ??
+		(local ? (keyKind === "write" ? LOCAL_WRITE_KEY : LOCAL_ADMIN_KEY) : undefined);
 	return { url, key };
 }
 
 /** A JSON call to an instance's API with a key; an error answer throws "HTTP <status>: <message>". */
 export function apiCaller(url: string, key: string) {
 	return async (method: string, path: string, body?: unknown): Promise<unknown> => {
-		const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+		const res = await fetch(`${url}${path}`, {
+			method,
+			headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
 		const parsed = res.status === 204 ? {} : ((await res.json().catch(() => ({}))) as { error?: { message: string } });
 		if (!res.ok) throw new Error(`HTTP ${res.status}: ${(parsed as { error?: { message: string } }).error?.message ?? ""}`);
 		return parsed;

@@ -7,7 +7,11 @@ const USAGE = `usage: barometer keys list [--url URL] [--key ADMIN_KEY]
        barometer keys revoke KEY_ID [--url URL] [--key ADMIN_KEY]`;
 
 /** `barometer keys`: list, create (the key is printed once) and revoke keys of an instance's project. */
-export async function keysCommand(args: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function keysCommand(
+	args: string[],
+	out: (s: string) => void = (s) => process.stdout.write(s),
+	err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
 	const [action, id] = positional(args, ["--url", "--key", "--kind", "--name"]);
 	const { url, key } = instance(args, "admin");
 	if (!key) {
@@ -24,7 +28,9 @@ export async function keysCommand(args: string[], out: (s: string) => void = (s)
 		if (action === "create") {
 			const kind = flag(args, "--kind");
 			if (!kind) throw new Error("--kind write|read|admin is required");
-			const { data } = (await call("POST", "/api/project/keys", { kind, name: flag(args, "--name") ?? `${kind} key (cli)` })) as z.infer<typeof newKeyResponseSchema>;
+			const { data } = (await call("POST", "/api/project/keys", { kind, name: flag(args, "--name") ?? `${kind} key (cli)` })) as z.infer<
+				typeof newKeyResponseSchema
+			>;
 			out(`${data.key}\n`);
 			err(`Created ${kind} key ${data.id}. It is shown only now: store it somewhere safe.\n`);
 			return 0;

@@ -16,11 +16,17 @@ async function instance(replies: [number, unknown][]) {
 const run = async (args: string[]) => {
 	let out = "";
 	let err = "";
-	const code = await usersCommand(args, (s) => void (out += s), (s) => void (err += s));
+	const code = await usersCommand(
+		args,
+		(s) => void (out += s),
+		(s) => void (err += s),
+	);
 	return { code, out, err };
 };
 
-const answer = (done: boolean, events: number, remaining: number) => ({ data: { user_id: "u 1", deleted: { events, users: done ? 1 : 0 }, done, remaining_events: remaining } });
+const answer = (done: boolean, events: number, remaining: number) => ({
+	data: { user_id: "u 1", deleted: { events, users: done ? 1 : 0 }, done, remaining_events: remaining },
+});
 
 describe("barometer users delete", () => {
 	it("calls again while the API answers 202, and prints what was deleted in total", async () => {

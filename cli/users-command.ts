@@ -10,7 +10,11 @@ const MAX_CALLS = 1000;
  * `barometer users delete`: deletes a user's data in the key's project. The API deletes a bounded
  * number of events per call (202 while some remain); this calls again until it answers 200.
  */
-export async function usersCommand(args: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function usersCommand(
+	args: string[],
+	out: (s: string) => void = (s) => process.stdout.write(s),
+	err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
 	const [action, userId, ...rest] = positional(args, ["--url", "--key"]);
 	if (action !== "delete" || !userId || rest.length) {
 		err(`${USAGE}\n`);

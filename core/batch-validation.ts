@@ -1,9 +1,7 @@
 import type { z } from "zod";
 import { fieldErrors, type FieldError } from "./api-errors";
 
-export type ItemResult =
-	| { index: number; id?: string; status: "accepted" }
-	| { index: number; id?: string; status: "rejected"; errors: FieldError[] };
+export type ItemResult = { index: number; id?: string; status: "accepted" } | { index: number; id?: string; status: "rejected"; errors: FieldError[] };
 
 export interface BatchValidation<T> {
 	accepted: { index: number; value: T }[];

@@ -5,7 +5,9 @@ const parse = (q: string) => parseEventFilter(new URLSearchParams(q));
 
 describe("parseEventFilter", () => {
 	it("reads every filter", () => {
-		const { filter, errors } = parse("from=2026-01-01T00:00:00Z&to=1767312000000&user_id=u&convo_id=c&model=m&event=chat&q=hi&property.plan=pro&property.app.version=2&limit=10");
+		const { filter, errors } = parse(
+			"from=2026-01-01T00:00:00Z&to=1767312000000&user_id=u&convo_id=c&model=m&event=chat&q=hi&property.plan=pro&property.app.version=2&limit=10",
+		);
 		expect(errors).toEqual([]);
 		expect(filter).toEqual({
 			from: Date.UTC(2026, 0, 1),
@@ -15,7 +17,10 @@ describe("parseEventFilter", () => {
 			model: "m",
 			event: "chat",
 			text: "hi",
-			properties: [{ key: "plan", value: "pro" }, { key: "app.version", value: "2" }],
+			properties: [
+				{ key: "plan", value: "pro" },
+				{ key: "app.version", value: "2" },
+			],
 			limit: 10,
 		});
 	});

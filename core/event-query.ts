@@ -83,7 +83,8 @@ export function parseEventFilter(params: URLSearchParams): { filter: EventFilter
 		else if (value.length > MAX_QUERY_TEXT) errors.push({ field: param, message: `must be at most ${MAX_QUERY_TEXT} characters` });
 		else filter.properties.push({ key, value });
 	}
-	if (filter.properties.length > MAX_PROPERTY_FILTERS) errors.push({ field: "property", message: `at most ${MAX_PROPERTY_FILTERS} property filters per request` });
+	if (filter.properties.length > MAX_PROPERTY_FILTERS)
+		errors.push({ field: "property", message: `at most ${MAX_PROPERTY_FILTERS} property filters per request` });
 	const limit = params.get("limit");
 	if (limit !== null) {
 		const n = Number(limit);

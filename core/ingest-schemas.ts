@@ -60,9 +60,7 @@ export const EXPLICIT_SIGNALS = ["thumbs_up", "thumbs_down", "regenerate", "copy
 export const signalSchema = z.object({
 	signal_id: id("signal_id").optional(),
 	event_id: id("event_id"),
-	signal: z
-		.string()
-		.regex(/^[a-z][a-z0-9_.:-]{0,63}$/, "must be lowercase letters, digits, _ . : - (at most 64), e.g. thumbs_down"),
+	signal: z.string().regex(/^[a-z][a-z0-9_.:-]{0,63}$/, "must be lowercase letters, digits, _ . : - (at most 64), e.g. thumbs_down"),
 	timestamp: timestampSchema.optional(),
 	user_id: id("user_id").optional(),
 	comment: text(LIMITS.commentChars).optional(),
@@ -73,12 +71,14 @@ export const identifySchema = z.object({
 	user_id: id("user_id"),
 	timestamp: timestampSchema.optional(),
 	/** null removes a trait. */
-	traits: z.record(
-		z.string().min(1).max(LIMITS.propertyKeyChars),
-		z.union([z.string().max(LIMITS.propertyValueChars), z.number(), z.boolean(), z.null()], {
-			error: "values must be a string, number, boolean or null",
-		}),
-	).refine((o) => Object.keys(o).length <= LIMITS.propertiesPerObject, `at most ${LIMITS.propertiesPerObject} traits`),
+	traits: z
+		.record(
+			z.string().min(1).max(LIMITS.propertyKeyChars),
+			z.union([z.string().max(LIMITS.propertyValueChars), z.number(), z.boolean(), z.null()], {
+				error: "values must be a string, number, boolean or null",
+			}),
+		)
+		.refine((o) => Object.keys(o).length <= LIMITS.propertiesPerObject, `at most ${LIMITS.propertiesPerObject} traits`),
 });
 
 export type AiEventInput = z.input<typeof aiEventSchema>;

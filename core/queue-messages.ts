@@ -19,7 +19,13 @@ export const queueMessageSchema = z.discriminatedUnion("type", [
 export type QueueMessage = z.infer<typeof queueMessageSchema>;
 
 /** A message whose body was too large for the queue: the body waits in queued_payloads under this id. */
-export const payloadRefSchema = z.object({ ...envelope, type: z.literal("payload_ref"), payload_id: z.string().min(1), kind: z.enum(["event", "signal", "identify"]), id: z.string() });
+export const payloadRefSchema = z.object({
+	...envelope,
+	type: z.literal("payload_ref"),
+	payload_id: z.string().min(1),
+	kind: z.enum(["event", "signal", "identify"]),
+	id: z.string(),
+});
 export type PayloadRef = z.infer<typeof payloadRefSchema>;
 
 /** The id a parked body is stored under: a retried request overwrites its own row. */
@@ -29,7 +35,15 @@ export function payloadIdOf(message: QueueMessage): string {
 
 /** The small message sent in place of a body waiting in queued_payloads. */
 export function payloadRefOf(message: QueueMessage): PayloadRef {
-	return { v: 1, type: "payload_ref", project_id: message.project_id, received_at: message.received_at, payload_id: payloadIdOf(message), kind: message.type, id: messageIdOf(message) };
+	return {
+		v: 1,
+		type: "payload_ref",
+		project_id: message.project_id,
+		received_at: message.received_at,
+		payload_id: payloadIdOf(message),
+		kind: message.type,
+		id: messageIdOf(message),
+	};
 }
 
 /** The client's id of what a message carries: the event, signal or user. */

@@ -3,7 +3,11 @@
  * "1.4.0-rc2" after "1.4.0-rc1". Digit runs compare as numbers, other runs as text.
  */
 export function compareReleases(a: string, b: string): number {
-	const parts = (s: string) => s.trim().toLowerCase().match(/\d+|[^\d]+/g) ?? [];
+	const parts = (s: string) =>
+		s
+			.trim()
+			.toLowerCase()
+			.match(/\d+|[^\d]+/g) ?? [];
 	const pa = parts(a);
 	const pb = parts(b);
 	for (let i = 0; i < Math.max(pa.length, pb.length); i++) {

@@ -19,7 +19,8 @@ describe("parseTimeQuery (every date query parameter of the read API)", () => {
 	});
 
 	it("names a problem for text that is not a date, empty text and text over 64 characters", () => {
-		for (const raw of ["", "   ", "someday", "NaN", "Infinity", "1e3", "2026-13-45", "9".repeat(65)]) expect(parseTimeQuery(raw), raw).toHaveProperty("problem");
+		for (const raw of ["", "   ", "someday", "NaN", "Infinity", "1e3", "2026-13-45", "9".repeat(65)])
+			expect(parseTimeQuery(raw), raw).toHaveProperty("problem");
 	});
 
 	it("GET /api/events filters report the out-of-range bound as a field error on `from` / `to`", () => {

@@ -7,24 +7,22 @@ const EARLIEST = Date.UTC(2000, 0, 1);
  * Accepts an ISO 8601 string or epoch milliseconds and yields epoch milliseconds.
  * `now` is read per call, so a long-lived isolate never judges "future" against a stale clock.
  */
-export const timestampSchema = z
-	.union([z.string().max(64), z.number()])
-	.transform((value, ctx) => {
-		const ms = typeof value === "number" ? value : Date.parse(value);
-		if (!Number.isFinite(ms)) {
-			ctx.addIssue({ code: "custom", message: "must be an ISO 8601 date-time or epoch milliseconds" });
-			return z.NEVER;
-		}
-		if (ms < EARLIEST) {
-			ctx.addIssue({ code: "custom", message: "must be after 2000-01-01 (epoch milliseconds, not seconds?)" });
-			return z.NEVER;
-		}
-		if (ms > Date.now() + LIMITS.futureSkewMs) {
-			ctx.addIssue({ code: "custom", message: "is more than 24 hours in the future" });
-			return z.NEVER;
-		}
-		return Math.trunc(ms);
-	});
+export const timestampSchema = z.union([z.string().max(64), z.number()]).transform((value, ctx) => {
+	const ms = typeof value === "number" ? value : Date.parse(value);
+	if (!Number.isFinite(ms)) {
+		ctx.addIssue({ code: "custom", message: "must be an ISO 8601 date-time or epoch milliseconds" });
+		return z.NEVER;
+	}
+	if (ms < EARLIEST) {
+		ctx.addIssue({ code: "custom", message: "must be after 2000-01-01 (epoch milliseconds, not seconds?)" });
+		return z.NEVER;
+	}
+	if (ms > Date.now() + LIMITS.futureSkewMs) {
+		ctx.addIssue({ code: "custom", message: "is more than 24 hours in the future" });
+		return z.NEVER;
+	}
+	return Math.trunc(ms);
+});
 
 /** JavaScript's Date range: ±8.64e15 ms (100,000,000 days) either side of 1970-01-01. */
 export const MAX_DATE_MS = 8.64e15;

@@ -46,7 +46,9 @@ function groupBy<T>(xs: T[], key: (x: T) => string | undefined): Map<string, T[]
 console.log("== 1. Planted groups ==\n-- intents (user requests by scenario)");
 const intents = [...groupBy(all, (e) => plantedIntent(e.input))].sort((a, b) => b[1].length - a[1].length);
 const intentNames = nameIntents(intents.map(([, es]) => ({ texts: es.map((e) => e.input) })));
-intents.forEach(([planted, es], i) => console.log(`${planted.padEnd(22)} ${String(es.length).padStart(4)}  →  ${intentNames[i] ?? "(no English request: template name kept)"}`));
+intents.forEach(([planted, es], i) =>
+	console.log(`${planted.padEnd(22)} ${String(es.length).padStart(4)}  →  ${intentNames[i] ?? "(no English request: template name kept)"}`),
+);
 
 const failures: [string, string, (e: DemoEvent) => string | undefined][] = [
 	["calendar refusals", "refusal", (e) => (/calendar/i.test(e.output) && /can't|not able|don't have access/i.test(e.output) ? e.output : undefined)],
@@ -71,10 +73,16 @@ for (const [signal, groups] of bySignal) {
 		return { texts: hits.map((e) => pick(e)!), count: hits.length, firstSeen: Math.min(...hits.map((e) => e.timestamp)) };
 	});
 	const names = nameIssues(signal, clusters, [], NOW);
-	groups.forEach(([label], i) => console.log(`${label.padEnd(24)} ${signal.padEnd(17)} ${String(clusters[i]!.count).padStart(4)}  →  ${names[i]!.title}\n${" ".repeat(50)}${names[i]!.description}`));
+	groups.forEach(([label], i) =>
+		console.log(
+			`${label.padEnd(24)} ${signal.padEnd(17)} ${String(clusters[i]!.count).padStart(4)}  →  ${names[i]!.title}\n${" ".repeat(50)}${names[i]!.description}`,
+		),
+	);
 }
 const [loop] = nameIssues("tool_loop", [{ texts: loops, count: loops.length }], [], NOW);
-console.log(`${"flight search loops".padEnd(24)} ${"tool_loop".padEnd(17)} ${String(loops.length).padStart(4)}  →  ${loop!.title}\n${" ".repeat(50)}${loop!.description}`);
+console.log(
+	`${"flight search loops".padEnd(24)} ${"tool_loop".padEnd(17)} ${String(loops.length).padStart(4)}  →  ${loop!.title}\n${" ".repeat(50)}${loop!.description}`,
+);
 
 console.log("\n== 2. Pipeline: detector → clusterTexts → names ==");
 const detector = await nodeDetector();
@@ -89,7 +97,18 @@ const results = await detector.detectBatch(
 		return { input: e.input, output: e.output, history, tool_calls: e.tool_calls, timestamp: e.timestamp };
 	}),
 );
-const NEGATIVE = new Set(["user_frustration", "refusal", "laziness", "forgetting", "wrong_date", "excessive_apology", "nsfw", "jailbreak", "tool_failure", "tool_loop"]);
+const NEGATIVE = new Set([
+	"user_frustration",
+	"refusal",
+	"laziness",
+	"forgetting",
+	"wrong_date",
+	"excessive_apology",
+	"nsfw",
+	"jailbreak",
+	"tool_failure",
+	"tool_loop",
+]);
 sorted.forEach((e, i) => {
 	for (const r of results[i]!) {
 		if (!r.detected || !NEGATIVE.has(r.signal)) continue;
@@ -101,23 +120,41 @@ sorted.forEach((e, i) => {
 for (const [signal, items] of flagged) {
 	// As promoteCandidates: the newest 300, clusters of at least 3.
 	const window = items.slice(-300);
-	const { assignments, clusters } = await clusterTexts(encoder, window.map((x) => x.text), { minSize: 3, absorbSmall: false, threshold: 0.25, ignoreWords: signalVocabulary(signal) });
+	const { assignments, clusters } = await clusterTexts(
+		encoder,
+		window.map((x) => x.text),
+		{ minSize: 3, absorbSmall: false, threshold: 0.25, ignoreWords: signalVocabulary(signal) },
+	);
 	const kept = clusters.filter((c) => c.size >= 3);
 	const named = nameIssues(
 		signal,
 		kept.map((c) => {
 			const members = window.filter((_, i) => assignments[i] === c.id);
-			return { texts: members.map((m) => m.text), central: window[c.central]!.text, keywords: c.keywords, count: members.length, firstSeen: Math.min(...members.map((m) => m.timestamp)) };
+			return {
+				texts: members.map((m) => m.text),
+				central: window[c.central]!.text,
+				keywords: c.keywords,
+				count: members.length,
+				firstSeen: Math.min(...members.map((m) => m.timestamp)),
+			};
 		}),
 		[],
 		NOW,
 	);
 	console.log(`-- ${signal}: ${items.length} flagged, ${kept.length} issues`);
-	kept.forEach((c, i) => console.log(`  ${String(c.size).padStart(4)}  ${named[i]!.title.padEnd(52)} e.g. ${JSON.stringify(window[c.central]!.text.slice(0, 70))}`));
+	kept.forEach((c, i) =>
+		console.log(`  ${String(c.size).padStart(4)}  ${named[i]!.title.padEnd(52)} e.g. ${JSON.stringify(window[c.central]!.text.slice(0, 70))}`),
+	);
 }
 const inputs = sorted.map((e) => e.input).slice(-500);
 const { clusters: found, assignments } = await clusterTexts(encoder, inputs, { minSize: 3, absorbSmall: false, threshold: 0.3, compare: requestShape });
 const keptIntents = found.filter((c) => c.size >= 3);
-const names = nameIntents(keptIntents.map((c) => ({ texts: inputs.filter((_, i) => assignments[i] === c.id), central: inputs[c.central], keywords: c.keywords })));
+const names = nameIntents(
+	keptIntents.map((c) => ({ texts: inputs.filter((_, i) => assignments[i] === c.id), central: inputs[c.central], keywords: c.keywords })),
+);
 console.log(`-- intents: ${keptIntents.length} from the newest ${inputs.length} requests`);
-keptIntents.forEach((c, i) => console.log(`  ${String(c.size).padStart(4)}  ${(names[i] ?? `${c.title}  [template]`).padEnd(40)} (clusterTexts title: ${c.title})  e.g. ${JSON.stringify(inputs[c.central])}`));
+keptIntents.forEach((c, i) =>
+	console.log(
+		`  ${String(c.size).padStart(4)}  ${(names[i] ?? `${c.title}  [template]`).padEnd(40)} (clusterTexts title: ${c.title})  e.g. ${JSON.stringify(inputs[c.central])}`,
+	),
+);

@@ -73,17 +73,33 @@ const SCENARIOS: Scenario[] = [
 		weight: 9,
 		turn: ({ day, pick, rnd }) => {
 			const city = pick(CITIES);
-			const input = pick([`Find me a flight to ${city} next Friday`, `Cheapest flights to ${city} in March?`, `Any direct flights from London to ${city} tomorrow?`, `Search return flights to ${city} for two adults`]);
+			const input = pick([
+				`Find me a flight to ${city} next Friday`,
+				`Cheapest flights to ${city} in March?`,
+				`Any direct flights from London to ${city} tomorrow?`,
+				`Search return flights to ${city} for two adults`,
+			]);
 			if (day >= 22 && rnd() < 0.55) {
 				// The provider times out; the agent retries the same tool again and again.
 				const tries = 2 + Math.floor(rnd() * 3);
 				return Array.from({ length: tries }, (_, k) => ({
 					input: k === 0 ? input : pick(["Still waiting…", "Did you find anything?", "Hello? Any flights?", "Try again please"]),
 					output: pick(["Let me search flights for you.", "Searching again, one moment.", "Let me try the search once more."]),
-					tool: { name: "search_flights", input: { destination: city }, error: "504 Gateway Timeout: flights provider did not answer in 10s", duration_ms: 10_000 },
+					tool: {
+						name: "search_flights",
+						input: { destination: city },
+						error: "504 Gateway Timeout: flights provider did not answer in 10s",
+						duration_ms: 10_000,
+					},
 				}));
 			}
-			return [{ input, output: `I found 3 options to ${city}: a direct flight at 08:40 for €132, one stop at 11:15 for €98, and an evening flight at 19:05 for €145.`, tool: { name: "search_flights", input: { destination: city }, output: { results: 3 }, duration_ms: 900 + Math.floor(rnd() * 600) } }];
+			return [
+				{
+					input,
+					output: `I found 3 options to ${city}: a direct flight at 08:40 for €132, one stop at 11:15 for €98, and an evening flight at 19:05 for €145.`,
+					tool: { name: "search_flights", input: { destination: city }, output: { results: 3 }, duration_ms: 900 + Math.floor(rnd() * 600) },
+				},
+			];
 		},
 	},
 	{
@@ -91,19 +107,54 @@ const SCENARIOS: Scenario[] = [
 		weight: 7,
 		turn: ({ pick }) => {
 			const city = pick(CITIES);
-			return [{ input: pick([`Book a hotel in ${city} for 3 nights`, `Find a quiet hotel near the old town in ${city}`, `I need a room in ${city} from the 12th to the 15th`]), output: `Here are three hotels in ${city} with free cancellation: Casa Azul (4.6★, €110/night), Hotel Norte (4.3★, €89/night) and The Quay (4.8★, €165/night). Shall I book one?` }];
+			return [
+				{
+					input: pick([
+						`Book a hotel in ${city} for 3 nights`,
+						`Find a quiet hotel near the old town in ${city}`,
+						`I need a room in ${city} from the 12th to the 15th`,
+					]),
+					output: `Here are three hotels in ${city} with free cancellation: Casa Azul (4.6★, €110/night), Hotel Norte (4.3★, €89/night) and The Quay (4.8★, €165/night). Shall I book one?`,
+				},
+			];
 		},
 	},
 	{
 		intent: "calendar",
 		weight: 7,
 		turn: ({ model, pick, rnd }) => {
-			const input = pick(["Add my flight to my calendar", "Move my 3pm meeting to Friday", "What's on my calendar tomorrow?", "Block Saturday for the trip in my calendar", "Schedule a call with Tom next Tuesday"]);
+			const input = pick([
+				"Add my flight to my calendar",
+				"Move my 3pm meeting to Friday",
+				"What's on my calendar tomorrow?",
+				"Block Saturday for the trip in my calendar",
+				"Schedule a call with Tom next Tuesday",
+			]);
 			// The new model was tuned more cautiously and turns down calendar access.
 			if (model === NEW_MODEL && rnd() < 0.7) {
-				return [{ input, output: pick(["I'm sorry, but I can't access your calendar.", "Unfortunately I'm not able to view or change your calendar events.", "I can't make changes to your calendar, sorry.", "I don't have access to your calendar, so I can't schedule that."]) }];
+				return [
+					{
+						input,
+						output: pick([
+							"I'm sorry, but I can't access your calendar.",
+							"Unfortunately I'm not able to view or change your calendar events.",
+							"I can't make changes to your calendar, sorry.",
+							"I don't have access to your calendar, so I can't schedule that.",
+						]),
+					},
+				];
 			}
-			return [{ input, output: pick(["Done: I added it to your calendar for Friday at 3 pm.", "Tomorrow you have a dentist appointment at 9:30 and a team call at 14:00.", "Saturday is now blocked as 'Trip'.", "Scheduled: call with Tom, Tuesday 10:00."]) }];
+			return [
+				{
+					input,
+					output: pick([
+						"Done: I added it to your calendar for Friday at 3 pm.",
+						"Tomorrow you have a dentist appointment at 9:30 and a team call at 14:00.",
+						"Saturday is now blocked as 'Trip'.",
+						"Scheduled: call with Tom, Tuesday 10:00.",
+					]),
+				},
+			];
 		},
 	},
 	{
@@ -111,7 +162,12 @@ const SCENARIOS: Scenario[] = [
 		weight: 4,
 		turn: ({ pick }) => {
 			const name = pick(NAMES);
-			return [{ input: pick([`Text ${name} that I'm landing at 6`, `Send my itinerary to ${name}`, `Share my hotel address with ${name}`]), output: `Sent to ${name}: "Landing at 6pm, see you at arrivals!"` }];
+			return [
+				{
+					input: pick([`Text ${name} that I'm landing at 6`, `Send my itinerary to ${name}`, `Share my hotel address with ${name}`]),
+					output: `Sent to ${name}: "Landing at 6pm, see you at arrivals!"`,
+				},
+			];
 		},
 	},
 	{
@@ -121,8 +177,23 @@ const SCENARIOS: Scenario[] = [
 			const city = pick(CITIES);
 			const days = 3 + Math.floor(rnd() * 4);
 			const input = `Write a ${days}-day itinerary for ${city}`;
-			if (rnd() < 0.2) return [{ input, output: `Day 1: arrive in ${city}, walk the old town and have dinner by the river. Day 2: museums in the morning. ... You can fill in the rest of the days in the same way.` }];
-			return [{ input, output: Array.from({ length: days }, (_, d) => `Day ${d + 1}: ${pick(["morning walking tour", "market and street food", "day trip to the coast", "museum quarter", "hike to the viewpoint"])}, then ${pick(["a long lunch", "a cooking class", "sunset drinks", "a concert"])}.`).join("\n") }];
+			if (rnd() < 0.2)
+				return [
+					{
+						input,
+						output: `Day 1: arrive in ${city}, walk the old town and have dinner by the river. Day 2: museums in the morning. ... You can fill in the rest of the days in the same way.`,
+					},
+				];
+			return [
+				{
+					input,
+					output: Array.from(
+						{ length: days },
+						(_, d) =>
+							`Day ${d + 1}: ${pick(["morning walking tour", "market and street food", "day trip to the coast", "museum quarter", "hike to the viewpoint"])}, then ${pick(["a long lunch", "a cooking class", "sunset drinks", "a concert"])}.`,
+					).join("\n"),
+				},
+			];
 		},
 	},
 	{
@@ -131,7 +202,8 @@ const SCENARIOS: Scenario[] = [
 		turn: ({ day, prompt, pick }) => {
 			const input = pick(["What's today's date?", "How many days until my trip on the 30th?", "What day of the week is it today?"]);
 			// The v11 prompt carried a stale "current date"; v12 (day 12) fixed it.
-			if (prompt === "v11") return [{ input, output: pick(["Today is March 3, 2024.", "It's Monday, January 8, 2024.", "Today is June 12, 2024, so your trip is in 18 days."]) }];
+			if (prompt === "v11")
+				return [{ input, output: pick(["Today is March 3, 2024.", "It's Monday, January 8, 2024.", "Today is June 12, 2024, so your trip is in 18 days."]) }];
 			return [{ input, output: `Today is ${new Date(Date.now() - (30 - day) * DAY).toUTCString().slice(0, 16)}.` }];
 		},
 	},
@@ -140,28 +212,55 @@ const SCENARIOS: Scenario[] = [
 		weight: 5,
 		turn: ({ pick }) => {
 			const city = pick(CITIES);
-			return [{ input: pick([`What's the weather in ${city} this weekend?`, `How much is 100 euros in yen?`, `Will it rain in ${city} tomorrow?`]), output: pick(["Sunny, 24°C on Saturday and 21°C with light showers on Sunday.", "100 EUR is about 16,400 JPY today.", "Light rain in the afternoon; take an umbrella."]) }];
+			return [
+				{
+					input: pick([`What's the weather in ${city} this weekend?`, `How much is 100 euros in yen?`, `Will it rain in ${city} tomorrow?`]),
+					output: pick([
+						"Sunny, 24°C on Saturday and 21°C with light showers on Sunday.",
+						"100 EUR is about 16,400 JPY today.",
+						"Light rain in the afternoon; take an umbrella.",
+					]),
+				},
+			];
 		},
 	},
 	{
 		intent: "other language",
 		weight: 2,
 		turn: ({ lang, pick }) => {
-			const input = lang === "de" ? pick(["Kannst du ein Hotel in Berlin buchen?", "Wie wird das Wetter morgen in Wien?", "Finde einen Flug nach Rom"]) : pick(["¿Puedes reservar un hotel en Madrid?", "¿Qué tiempo hará mañana en Lisboa?", "Busca un vuelo a Roma por favor"]);
+			const input =
+				lang === "de"
+					? pick(["Kannst du ein Hotel in Berlin buchen?", "Wie wird das Wetter morgen in Wien?", "Finde einen Flug nach Rom"])
+					: pick(["¿Puedes reservar un hotel en Madrid?", "¿Qué tiempo hará mañana en Lisboa?", "Busca un vuelo a Roma por favor"]);
 			return [
-				{ input, output: pick(["I'm sorry, but I can only help in English.", "Sorry, I can only respond in English. Could you rephrase your request in English?", "Unfortunately I can't help with requests that aren't in English."]) },
-				{ input: lang === "de" ? "Bitte auf Deutsch, ich spreche kein Englisch!" : "¡Por favor en español, no hablo inglés!", output: "I'm sorry, I can only respond in English." },
+				{
+					input,
+					output: pick([
+						"I'm sorry, but I can only help in English.",
+						"Sorry, I can only respond in English. Could you rephrase your request in English?",
+						"Unfortunately I can't help with requests that aren't in English.",
+					]),
+				},
+				{
+					input: lang === "de" ? "Bitte auf Deutsch, ich spreche kein Englisch!" : "¡Por favor en español, no hablo inglés!",
+					output: "I'm sorry, I can only respond in English.",
+				},
 			];
 		},
 	},
 ];
 
 const FOLLOW_UP_WIN = ["Thanks, that worked perfectly!", "Perfect, thank you so much!", "You're a lifesaver, thanks!", "Great, exactly what I needed."];
-const FRUSTRATED = ["That's not what I asked for.", "Why can't you do this? It worked last week!", "Ugh, this is useless.", "No, that's wrong, I already told you what I need."];
+const FRUSTRATED = [
+	"That's not what I asked for.",
+	"Why can't you do this? It worked last week!",
+	"Ugh, this is useless.",
+	"No, that's wrong, I already told you what I need.",
+];
 
 export function generateDemo(opts: { seed?: number; now?: number; users?: number; days?: number } = {}): DemoTraffic {
 	let s = opts.seed ?? 42;
-	const rnd = () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32);
+	const rnd = () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0) / 2 ** 32;
 	const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
 	const now = opts.now ?? Date.now();
 	const days = opts.days ?? 30;
@@ -180,7 +279,8 @@ export function generateDemo(opts: { seed?: number; now?: number; users?: number
 		const conversations = Math.round((40 + (30 * day) / days) * (0.85 + rnd() * 0.3));
 		for (let c = 0; c < conversations; c++) {
 			const user = pick(users);
-			const foreign = user.traits.country === "ES" || user.traits.country === "MX" ? "es" : user.traits.country === "DE" || user.traits.country === "AT" ? "de" : "en";
+			const foreign =
+				user.traits.country === "ES" || user.traits.country === "MX" ? "es" : user.traits.country === "DE" || user.traits.country === "AT" ? "de" : "en";
 			const scenario = foreign !== "en" && rnd() < 0.6 ? SCENARIOS.find((x) => x.intent === "other language")! : SCENARIOS[pick(weights)]!;
 			if (scenario.intent === "other language" && foreign === "en") continue;
 			const model = day >= 18 && (day >= 21 || rnd() < 0.5) ? NEW_MODEL : OLD_MODEL;
@@ -216,7 +316,8 @@ export function generateDemo(opts: { seed?: number; now?: number; users?: number
 				if (rnd() < 0.35) push({ input: pick(FRUSTRATED), output: "I'm sorry for the trouble. Let me try again." });
 			} else {
 				if (rnd() < 0.15) signals.push({ event_id: last!.event_id, signal: "thumbs_up", user_id: user.user_id, timestamp: t });
-				if (scenario.intent === "itinerary writing" && rnd() < 0.4) signals.push({ event_id: last!.event_id, signal: "copy", user_id: user.user_id, timestamp: t });
+				if (scenario.intent === "itinerary writing" && rnd() < 0.4)
+					signals.push({ event_id: last!.event_id, signal: "copy", user_id: user.user_id, timestamp: t });
 				if (rnd() < 0.12) push({ input: pick(FOLLOW_UP_WIN), output: "Happy to help! Have a great trip." });
 			}
 		}

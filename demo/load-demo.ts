@@ -11,7 +11,11 @@ export interface LoadOptions {
 }
 
 async function call<T>(url: string, key: string, method: string, body?: unknown): Promise<T> {
-	const res = await fetch(url, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+	const res = await fetch(url, {
+		method,
+		headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
 	const parsed = (await res.json().catch(() => ({}))) as T & { error?: { message: string } };
 	if (!res.ok && res.status !== 207) throw new Error(`${method} ${new URL(url).pathname}: HTTP ${res.status} ${parsed.error?.message ?? ""}`);
 	return parsed;
@@ -19,7 +23,9 @@ async function call<T>(url: string, key: string, method: string, body?: unknown)
 
 async function sendInBatches(o: LoadOptions, path: string, list: string, items: unknown[]) {
 	for (let i = 0; i < items.length; i += 100) {
-		const r = await call<{ rejected?: number; results?: { status: string; errors?: unknown }[] }>(`${o.url}${path}`, o.writeKey, "POST", { [list]: items.slice(i, i + 100) });
+		const r = await call<{ rejected?: number; results?: { status: string; errors?: unknown }[] }>(`${o.url}${path}`, o.writeKey, "POST", {
+			[list]: items.slice(i, i + 100),
+		});
 		if (r.rejected) throw new Error(`${path}: ${r.rejected} rejected: ${JSON.stringify(r.results?.find((x) => x.status !== "accepted"))}`);
 	}
 }
@@ -60,10 +66,19 @@ export async function loadDemo(o: LoadOptions): Promise<DemoTraffic> {
 		await call(`${o.url}/api/issues/${issue.id}/state`, o.adminKey, "POST", { state: "resolved", reason: "fixed by prompt v12" });
 	}
 	await new Promise((r) => setTimeout(r, 50));
-	await sendInBatches(o, "/v1/events", "events", demo.regression.map((e, i) => ({ ...e, timestamp: Date.now() + i })));
+	await sendInBatches(
+		o,
+		"/v1/events",
+		"events",
+		demo.regression.map((e, i) => ({ ...e, timestamp: Date.now() + i })),
+	);
 	await waitForEvents(o, demo.events.length + demo.regression.length, from);
 	await cron(o);
-	const final = await call<{ data: { title: string; state: string; window_users: number; signal: string }[] }>(`${o.url}/api/issues?from=${from}`, o.adminKey, "GET");
+	const final = await call<{ data: { title: string; state: string; window_users: number; signal: string }[] }>(
+		`${o.url}/api/issues?from=${from}`,
+		o.adminKey,
+		"GET",
+	);
 	log(`${final.data.length} issues:`);
 	for (const i of final.data.slice(0, 12)) log(`  [${i.state}] ${i.signal}: ${i.title} (${i.window_users} users)`);
 	return demo;

@@ -23,8 +23,18 @@ describe("npm start keeps what it acknowledged", () => {
 		const { base } = system;
 		const statuses: number[] = [];
 		for (let r = 0; r < 10; r++) {
-			const events = Array.from({ length: 10 }, (_, i) => ({ event_id: `dur_${r}_${i}`, user_id: "durability_user", convo_id: `dur_c${r}`, input: `question ${r}.${i}`, output: `answer ${r}.${i}` }));
-			const res = await fetch(`${base}/v1/events`, { method: "POST", headers: { authorization: `Bearer ${WRITE}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
+			const events = Array.from({ length: 10 }, (_, i) => ({
+				event_id: `dur_${r}_${i}`,
+				user_id: "durability_user",
+				convo_id: `dur_c${r}`,
+				input: `question ${r}.${i}`,
+				output: `answer ${r}.${i}`,
+			}));
+			const res = await fetch(`${base}/v1/events`, {
+				method: "POST",
+				headers: { authorization: `Bearer ${WRITE}`, "content-type": "application/json" },
+				body: JSON.stringify({ events }),
+			});
 			statuses.push(res.status);
 		}
 		expect(statuses.every((s) => s === 202)).toBe(true);

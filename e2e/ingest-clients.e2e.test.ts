@@ -30,7 +30,10 @@ interface EventView {
  * through the batch processor (the production setup), so the tool span travels with its chat span.
  */
 async function exportAgentTurn(exporter: SpanExporter, user: string) {
-	const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ "service.name": "otel-e2e" }), spanProcessors: [new BatchSpanProcessor(exporter)] });
+	const provider = new BasicTracerProvider({
+		resource: resourceFromAttributes({ "service.name": "otel-e2e" }),
+		spanProcessors: [new BatchSpanProcessor(exporter)],
+	});
 	const tracer = provider.getTracer("e2e");
 	const chat = tracer.startSpan("chat gpt-4o", {
 		attributes: {
@@ -38,10 +41,16 @@ async function exportAgentTurn(exporter: SpanExporter, user: string) {
 			"gen_ai.request.model": "gpt-4o",
 			"user.id": user,
 			"gen_ai.input.messages": JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Book a table for two tonight" }] }]),
-			"gen_ai.output.messages": JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: "I'm sorry, but I can't make restaurant reservations." }] }]),
+			"gen_ai.output.messages": JSON.stringify([
+				{ role: "assistant", parts: [{ type: "text", content: "I'm sorry, but I can't make restaurant reservations." }] },
+			]),
 		},
 	});
-	const tool = tracer.startSpan("execute_tool reserve", { attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "reserve_table" } }, trace.setSpan(ROOT_CONTEXT, chat));
+	const tool = tracer.startSpan(
+		"execute_tool reserve",
+		{ attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "reserve_table" } },
+		trace.setSpan(ROOT_CONTEXT, chat),
+	);
 	tool.setStatus({ code: SpanStatusCode.ERROR, message: "provider unavailable" });
 	tool.end();
 	chat.end();

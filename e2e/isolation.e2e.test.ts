@@ -22,7 +22,9 @@ async function storedIds(base: string, user: string): Promise<string[]> {
 	const ids: string[] = [];
 	let cursor: string | null = null;
 	do {
-		const res = await fetch(`${base}/api/events?user_id=${user}&limit=100${cursor ? `&cursor=${cursor}` : ""}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+		const res = await fetch(`${base}/api/events?user_id=${user}&limit=100${cursor ? `&cursor=${cursor}` : ""}`, {
+			headers: { authorization: `Bearer ${ADMIN}` },
+		});
 		const body = (await res.json()) as { data: { event_id: string }[]; next_cursor: string | null };
 		ids.push(...body.data.map((e) => e.event_id));
 		cursor = body.next_cursor;
@@ -33,15 +35,27 @@ async function storedIds(base: string, user: string): Promise<string[]> {
 async function send(base: string, tag: string): Promise<string[]> {
 	const ids = Array.from({ length: EVENTS }, (_, i) => `iso_${tag}_${i}`);
 	for (let k = 0; k < ids.length; k += 10) {
-		const events = ids.slice(k, k + 10).map((event_id, i) => ({ event_id, user_id: `iso_user_${tag}`, convo_id: `iso_c_${tag}_${k}`, input: `question ${k + i} for ${tag}`, output: "an answer" }));
-		const res = await fetch(`${base}/v1/events`, { method: "POST", headers: { authorization: `Bearer ${WRITE}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
+		const events = ids.slice(k, k + 10).map((event_id, i) => ({
+			event_id,
+			user_id: `iso_user_${tag}`,
+			convo_id: `iso_c_${tag}_${k}`,
+			input: `question ${k + i} for ${tag}`,
+			output: "an answer",
+		}));
+		const res = await fetch(`${base}/v1/events`, {
+			method: "POST",
+			headers: { authorization: `Bearer ${WRITE}`, "content-type": "application/json" },
+			body: JSON.stringify({ events }),
+		});
 		expect(res.status).toBe(202);
 	}
 	return ids.sort();
 }
 
 describe("two npm start on one machine", () => {
-	it("each instance stores only the events it was sent, none of the other's; one exiting leaves the other's dev registry (in its state directory) and its storing as they were", { timeout: 600_000 }, async () => {
+	it("each instance stores only the events it was sent, none of the other's; one exiting leaves the other's dev registry (in its state directory) and its storing as they were", {
+		timeout: 600_000,
+	}, async () => {
 		for (const state of STATES) rmSync(state, { recursive: true, force: true });
 		// Started together, as two people (or a test run beside a dev server) would.
 		systems.push(...(await Promise.all(STATES.map((state) => startSystem(state)))));

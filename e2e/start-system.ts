@@ -4,7 +4,6 @@ import type { TestProject } from "vitest/node";
 import { loadDemo } from "../demo/load-demo";
 import { freePort } from "../scripts/free-port";
 
-
 declare module "vitest" {
 	export interface ProvidedContext {
 		/** Where the end-to-end system (npm start with its own database, demo data loaded) listens. */
@@ -65,7 +64,14 @@ export async function startSystem(state: string, port?: number): Promise<Running
 export default async function setup(project: TestProject) {
 	rmSync(STATE, { recursive: true, force: true });
 	const system = await startSystem(STATE);
-	await loadDemo({ url: system.base, writeKey: "bm_write_localdev00000000000000000000", adminKey: "bm_admin_localdev00000000000000000000", seed: 42, users: 100, days: 30 });
+	await loadDemo({
+		url: system.base,
+		writeKey: "bm_write_localdev00000000000000000000",
+		adminKey: "bm_admin_localdev00000000000000000000",
+		seed: 42,
+		users: 100,
+		days: 30,
+	});
 	project.provide("e2eBaseUrl", system.base);
 	return () => {
 		system.kill("SIGTERM");

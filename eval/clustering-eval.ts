@@ -13,7 +13,10 @@ export async function clusteringTable(embedder: Embedder, opts: ClusterOptions =
 		{ name: "banking77 (test split)", rows: readRows("banking77").filter((r) => r.split === "test") },
 		{ name: "jailbreak_llms_forbidden_questions", rows: readRows("jailbreak_llms_forbidden_questions") },
 	];
-	const lines = ["| data | rows | labels | clusters found | outliers | NMI | ARI | purity | seconds | target |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"];
+	const lines = [
+		"| data | rows | labels | clusters found | outliers | NMI | ARI | purity | seconds | target |",
+		"|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+	];
 	for (const set of sets) {
 		const texts = set.rows.map((r) => String(r.text));
 		const gold = set.rows.map((r) => String(r.label));

@@ -23,9 +23,21 @@ const train = readRows("banking77").filter((r) => r.split !== "test");
 const oos = [...readRows("xstest_prompts").slice(0, 120), ...readRows("goemotions").slice(0, 120)];
 const all = {
 	b77dev: set([...train, ...oos], (r) => (oos.includes(r) ? "oos" : String(r.label))),
-	xstest: set(readRows("xstest_prompts"), (r) => String(r.type).replace(/^contrast_/, "").replace(/^(nons_group_real_|real_group_nons_)/, "")),
-	jbcomm: set(readRows("jailbreak_llms_prompts").filter((r) => r.community), (r) => String(r.community)),
-	snips: set(readRows("snips").sort((a, b) => fnv1a(String(a.text)) - fnv1a(String(b.text))).slice(0, 1000), (r) => String(r.label)),
+	xstest: set(readRows("xstest_prompts"), (r) =>
+		String(r.type)
+			.replace(/^contrast_/, "")
+			.replace(/^(nons_group_real_|real_group_nons_)/, ""),
+	),
+	jbcomm: set(
+		readRows("jailbreak_llms_prompts").filter((r) => r.community),
+		(r) => String(r.community),
+	),
+	snips: set(
+		readRows("snips")
+			.sort((a, b) => fnv1a(String(a.text)) - fnv1a(String(b.text)))
+			.slice(0, 1000),
+		(r) => String(r.label),
+	),
 };
 const sets = Object.entries(all).filter(([name]) => !process.env.SETS || process.env.SETS.split(",").includes(name));
 for (const [, s] of sets) await embedder.embed(s.texts);
@@ -36,8 +48,13 @@ const axes = (process.env.GRID ?? "threshold=0.3,0.35,0.4").split(";").map((a) =
 });
 const settings: ClusterOptions[] = axes.reduce<ClusterOptions[]>((acc, { key, values }) => acc.flatMap((o) => values.map((v) => ({ ...o, [key]: v }))), [{}]);
 for (const opts of settings) {
-	const out = [Object.entries(opts).map(([k, v]) => `${k}=${v}`).join(" ")];
-	let sumN = 0, sumA = 0;
+	const out = [
+		Object.entries(opts)
+			.map(([k, v]) => `${k}=${v}`)
+			.join(" "),
+	];
+	let sumN = 0,
+		sumA = 0;
 	for (const [name, { texts, gold }] of sets) {
 		const { assignments, clusters } = await clusterTexts(embedder, texts, opts);
 		const [N, A] = [nmi(assignments, gold), ari(assignments, gold)];

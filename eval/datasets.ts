@@ -41,7 +41,10 @@ export const partOf = (text: string): Part => (fnv1a(text) % 2 === 0 ? "tune" : 
 export function readRows(name: string): Record<string, unknown>[] {
 	const file = `${EVAL_DIR}/${name}.jsonl`;
 	if (!existsSync(file)) throw new Error(`missing ${file}: the eval data lives in ../shared/eval (or set BAROMETER_EVAL_DIR)`);
-	return readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+	return readFileSync(file, "utf8")
+		.trim()
+		.split("\n")
+		.map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 const text = (r: Record<string, unknown>) => String(r.text ?? "");
@@ -49,7 +52,7 @@ const labels = (r: Record<string, unknown>) => (Array.isArray(r.label) ? (r.labe
 
 function sample<T>(rows: T[], n: number, seed: number): T[] {
 	let s = seed;
-	const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+	const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
 	const copy = rows.slice();
 	for (let i = copy.length - 1; i > 0; i--) {
 		const j = Math.floor(rnd() * (i + 1));
@@ -61,7 +64,13 @@ function sample<T>(rows: T[], n: number, seed: number): T[] {
 /** Ordinary user requests, a negative for every user-side signal. */
 function plainRequests(part: Part, perFile: number): Example[] {
 	return ["clinc150", "banking77", "snips"].flatMap((name, i) =>
-		sample(readRows(name).map(text).filter((t) => partOf(t) === part), perFile, 11 + i).map((t) => ({ text: t, label: 0 as const, source: name })),
+		sample(
+			readRows(name)
+				.map(text)
+				.filter((t) => partOf(t) === part),
+			perFile,
+			11 + i,
+		).map((t) => ({ text: t, label: 0 as const, source: name })),
 	);
 }
 
@@ -76,7 +85,12 @@ const JBB_WEIGHT = Number(process.env.TRAIN_JBB_WEIGHT ?? 0.5);
 export function xstestCompletions(part: Part): Example[] {
 	return readRows("xstest_completions_dev")
 		.filter((r) => partOf(String(r.prompt)) === part)
-		.map((r) => ({ text: text(r), label: (r.label === "full_compliance" ? 0 : 1) as 0 | 1, source: "xstest_completions", context: { request: String(r.prompt) } }));
+		.map((r) => ({
+			text: text(r),
+			label: (r.label === "full_compliance" ? 0 : 1) as 0 | 1,
+			source: "xstest_completions",
+			context: { request: String(r.prompt) },
+		}));
 }
 
 /**
@@ -106,21 +120,39 @@ export function trainingSets(part: Part = "tune"): Record<"refusal" | "jailbreak
 	const jbb = mine(readRows("jbb_attack_artifacts"), (r) => String(r.response ?? ""));
 	const goemotions = mine(readRows("goemotions"));
 	const moderation = mine(readRows("openai_moderation"));
-	const replies = [...mine(readRows("diasafety")), ...mine(readRows("dices990"))].map((r) => ({ text: text(r), label: 0 as const, source: "replies", context: { request: String(r.context ?? "").split("\n").at(-1)!.replace(/^[AB]: /, "") } }));
+	const replies = [...mine(readRows("diasafety")), ...mine(readRows("dices990"))].map((r) => ({
+		text: text(r),
+		label: 0 as const,
+		source: "replies",
+		context: {
+			request: String(r.context ?? "")
+				.split("\n")
+				.at(-1)!
+				.replace(/^[AB]: /, ""),
+		},
+	}));
 	const requests = plainRequests(part, 700);
 	return {
 		refusal: [
 			...xstestCompletions(part),
 			// jbb's "not jailbroken" is an LLM judge's "not harmful", which also covers harmless compliance:
 			// a noisy refusal label, so its rows count JBB_WEIGHT of an xstest row (docs/quality.md).
-			...jbb.filter((r) => r.response).map((r) => ({ text: String(r.response), label: (r.jailbroken ? 0 : 1) as 0 | 1, source: "jbb", weight: JBB_WEIGHT, context: { request: text(r) } })),
+			...jbb
+				.filter((r) => r.response)
+				.map((r) => ({ text: String(r.response), label: (r.jailbroken ? 0 : 1) as 0 | 1, source: "jbb", weight: JBB_WEIGHT, context: { request: text(r) } })),
 			...sample(replies, 800, 3),
 		],
 		jailbreak: [
 			...mine(readRows("jailbreak_llms_prompts")).map((r) => ({ text: text(r), label: 1 as const, source: "jailbreak_llms" })),
-			...mine(readRows("jbb_attack_artifacts")).filter((r) => r.label !== "GCG").map((r) => ({ text: text(r), label: 1 as const, source: "jbb_attacks" })),
+			...mine(readRows("jbb_attack_artifacts"))
+				.filter((r) => r.label !== "GCG")
+				.map((r) => ({ text: text(r), label: 1 as const, source: "jbb_attacks" })),
 			...requests,
-			...sample(goemotions.map((r) => ({ text: text(r), label: 0 as const, source: "goemotions" })), 800, 5),
+			...sample(
+				goemotions.map((r) => ({ text: text(r), label: 0 as const, source: "goemotions" })),
+				800,
+				5,
+			),
 			...mine(readRows("xstest_prompts")).map((r) => ({ text: text(r), label: 0 as const, source: "xstest" })),
 			...mine(readRows("jailbreak_llms_forbidden_questions")).map((r) => ({ text: text(r), label: 0 as const, source: "forbidden_questions" })),
 			...moderation.map((r) => ({ text: text(r), label: 0 as const, source: "moderation" })),
@@ -132,9 +164,16 @@ export function trainingSets(part: Part = "tune"): Record<"refusal" | "jailbreak
 			...requests,
 			...mine(readRows("xstest_prompts")).map((r) => ({ text: text(r), label: (r.label === "unsafe" ? 1 : 0) as 0 | 1, source: "xstest" })),
 			...mine(readRows("jailbreak_llms_forbidden_questions")).map((r) => ({ text: text(r), label: 1 as const, source: "forbidden_questions" })),
-			...[...new Set(mine(readRows("jbb_attack_artifacts"), (r) => String(r.goal ?? "")).map((r) => String(r.goal)))].map((g) => ({ text: g, label: 1 as const, source: "jbb_goals" })),
+			...[...new Set(mine(readRows("jbb_attack_artifacts"), (r) => String(r.goal ?? "")).map((r) => String(r.goal)))].map((g) => ({
+				text: g,
+				label: 1 as const,
+				source: "jbb_goals",
+			})),
 		],
-		win: [...goemotions.map((r) => ({ text: text(r), label: (labels(r).includes("gratitude") ? 1 : 0) as 0 | 1, source: "goemotions" })), ...sample(requests, 700, 7)],
+		win: [
+			...goemotions.map((r) => ({ text: text(r), label: (labels(r).includes("gratitude") ? 1 : 0) as 0 | 1, source: "goemotions" })),
+			...sample(requests, 700, 7),
+		],
 		user_frustration: [...ussTurns(part), ...sample(requests, 700, 9)],
 		user_frustration_anger: [
 			...goemotions.map((r) => ({ text: text(r), label: (labels(r).some((l) => FRUSTRATION.has(l)) ? 1 : 0) as 0 | 1, source: "goemotions" })),

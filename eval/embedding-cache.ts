@@ -10,7 +10,10 @@ export class CachedEmbedder implements Embedder {
 	private readonly vectors = new Map<string, Float32Array>();
 	private readonly file: string;
 
-	constructor(private readonly inner: Embedder, dir = ".cache") {
+	constructor(
+		private readonly inner: Embedder,
+		dir = ".cache",
+	) {
 		this.model = inner.model;
 		this.dimensions = inner.dimensions;
 		mkdirSync(dir, { recursive: true });

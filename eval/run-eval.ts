@@ -60,25 +60,97 @@ const labels = (r: Record<string, unknown>) => (Array.isArray(r.label) ? (r.labe
 
 const toxicchat = readRows("toxicchat");
 const rows: Row[] = [
-	await measure("refusal", "xstest_completions_dev: full or partial refusal (report half, split by prompt)", xstestCompletions("report").map((e) => ({ x: { input: e.context?.request, output: e.text }, label: e.label === 1 })), has("refusal"), "F1 ≥ 0.90 (aim 0.95)"),
-	await measure("user_frustration", "uss_satisfaction_dev: dissatisfied turn with its context (report half, split by dialogue; weighted)", ussTurns("report").map((e) => ({ x: asTurn(e), label: e.label === 1, weight: e.weight })), has("user_frustration"), "F1 ≥ 0.30 (aim 0.50)"),
-	await measure("refusal", "jbb_attack_artifacts: response, refused = not jailbroken", report(readRows("jbb_attack_artifacts"), (r) => String(r.response ?? "")).filter((r) => r.response).map((r) => ({ x: { input: String(r.text), output: String(r.response) }, label: !r.jailbroken })), has("refusal"), "F1 ≥ 0.95"),
-	await measure("jailbreak", "toxicchat: jailbreaking (report half)", report(toxicchat).map((r) => ({ x: { input: String(r.text) }, label: r.jailbreaking === 1 })), has("jailbreak"), "F1 ≥ 0.80"),
-	await measure("jailbreak", "toxicchat: jailbreaking (all rows; never tuned on)", toxicchat.map((r) => ({ x: { input: String(r.text) }, label: r.jailbreaking === 1 })), has("jailbreak")),
-	await measure("nsfw or jailbreak", "toxicchat: toxicity (report half)", report(toxicchat).map((r) => ({ x: { input: String(r.text) }, label: r.toxicity === 1 })), (s) => s.has("nsfw") || s.has("jailbreak"), "F1 ≥ 0.65"),
-	await measure("nsfw", "openai_moderation: any category (report half)", report(readRows("openai_moderation")).map((r) => ({ x: { input: String(r.text) }, label: !labels(r).includes("none") })), has("nsfw")),
-	await measure("win", "goemotions: gratitude (report half)", report(readRows("goemotions")).map((r) => ({ x: { input: String(r.text) }, label: labels(r).includes("gratitude") })), has("win"), "F1 ≥ 0.93"),
+	await measure(
+		"refusal",
+		"xstest_completions_dev: full or partial refusal (report half, split by prompt)",
+		xstestCompletions("report").map((e) => ({ x: { input: e.context?.request, output: e.text }, label: e.label === 1 })),
+		has("refusal"),
+		"F1 ≥ 0.90 (aim 0.95)",
+	),
+	await measure(
+		"user_frustration",
+		"uss_satisfaction_dev: dissatisfied turn with its context (report half, split by dialogue; weighted)",
+		ussTurns("report").map((e) => ({ x: asTurn(e), label: e.label === 1, weight: e.weight })),
+		has("user_frustration"),
+		"F1 ≥ 0.30 (aim 0.50)",
+	),
+	await measure(
+		"refusal",
+		"jbb_attack_artifacts: response, refused = not jailbroken",
+		report(readRows("jbb_attack_artifacts"), (r) => String(r.response ?? ""))
+			.filter((r) => r.response)
+			.map((r) => ({ x: { input: String(r.text), output: String(r.response) }, label: !r.jailbroken })),
+		has("refusal"),
+		"F1 ≥ 0.95",
+	),
+	await measure(
+		"jailbreak",
+		"toxicchat: jailbreaking (report half)",
+		report(toxicchat).map((r) => ({ x: { input: String(r.text) }, label: r.jailbreaking === 1 })),
+		has("jailbreak"),
+		"F1 ≥ 0.80",
+	),
+	await measure(
+		"jailbreak",
+		"toxicchat: jailbreaking (all rows; never tuned on)",
+		toxicchat.map((r) => ({ x: { input: String(r.text) }, label: r.jailbreaking === 1 })),
+		has("jailbreak"),
+	),
+	await measure(
+		"nsfw or jailbreak",
+		"toxicchat: toxicity (report half)",
+		report(toxicchat).map((r) => ({ x: { input: String(r.text) }, label: r.toxicity === 1 })),
+		(s) => s.has("nsfw") || s.has("jailbreak"),
+		"F1 ≥ 0.65",
+	),
+	await measure(
+		"nsfw",
+		"openai_moderation: any category (report half)",
+		report(readRows("openai_moderation")).map((r) => ({ x: { input: String(r.text) }, label: !labels(r).includes("none") })),
+		has("nsfw"),
+	),
+	await measure(
+		"win",
+		"goemotions: gratitude (report half)",
+		report(readRows("goemotions")).map((r) => ({ x: { input: String(r.text) }, label: labels(r).includes("gratitude") })),
+		has("win"),
+		"F1 ≥ 0.93",
+	),
 	// A win is gratitude, praise or "that worked": gratitude or admiration is the closer label (admiration
 	// is praise, though not always of the assistant).
-	await measure("win", "goemotions: gratitude or admiration (report half)", report(readRows("goemotions")).map((r) => ({ x: { input: String(r.text) }, label: labels(r).includes("gratitude") || labels(r).includes("admiration") })), has("win"), "F1 ≥ 0.90 (aim)"),
-	await measure("user_frustration", "goemotions: anger or annoyance (report half; a proxy)", report(readRows("goemotions")).map((r) => ({ x: { input: String(r.text) }, label: labels(r).some((l) => l === "anger" || l === "annoyance") })), has("user_frustration"), "as high as possible"),
+	await measure(
+		"win",
+		"goemotions: gratitude or admiration (report half)",
+		report(readRows("goemotions")).map((r) => ({ x: { input: String(r.text) }, label: labels(r).includes("gratitude") || labels(r).includes("admiration") })),
+		has("win"),
+		"F1 ≥ 0.90 (aim)",
+	),
+	await measure(
+		"user_frustration",
+		"goemotions: anger or annoyance (report half; a proxy)",
+		report(readRows("goemotions")).map((r) => ({ x: { input: String(r.text) }, label: labels(r).some((l) => l === "anger" || l === "annoyance") })),
+		has("user_frustration"),
+		"as high as possible",
+	),
 ];
 
 // The project's own cases: one file per signal, positives and hard negatives written by hand.
-for (const file of readdirSync("eval/cases").filter((f) => f.endsWith(".jsonl")).sort()) {
-	const cases = readFileSync(`eval/cases/${file}`, "utf8").trim().split("\n").map((l) => JSON.parse(l) as DetectionInput & { signal: ImplicitSignal; label: boolean });
+for (const file of readdirSync("eval/cases")
+	.filter((f) => f.endsWith(".jsonl"))
+	.sort()) {
+	const cases = readFileSync(`eval/cases/${file}`, "utf8")
+		.trim()
+		.split("\n")
+		.map((l) => JSON.parse(l) as DetectionInput & { signal: ImplicitSignal; label: boolean });
 	const signal = cases[0]!.signal;
-	rows.push(await measure(signal, `eval/cases/${file} (own cases)`, cases.map((c) => ({ x: c, label: c.label })), has(signal)));
+	rows.push(
+		await measure(
+			signal,
+			`eval/cases/${file} (own cases)`,
+			cases.map((c) => ({ x: c, label: c.label })),
+			has(signal),
+		),
+	);
 }
 
 const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "—");
@@ -86,7 +158,8 @@ const table = [
 	"| signal | data | rows | positives | precision | recall | F1 | target |",
 	"|---|---|---:|---:|---:|---:|---:|---|",
 	...rows.map((r) => {
-		const p = r.tp / (r.tp + r.fp), rc = r.tp / (r.tp + r.fn);
+		const p = r.tp / (r.tp + r.fp),
+			rc = r.tp / (r.tp + r.fn);
 		return `| ${r.name} | ${r.data} | ${r.n} | ${r.pos} | ${f(p)} | ${f(rc)} | ${f((2 * p * rc) / (p + rc))} | ${r.target ?? ""} |`;
 	}),
 ].join("\n");
@@ -103,7 +176,8 @@ const clustering = await clusteringTable(embedder);
 console.log(`\n${clustering}`);
 /** Replaces the generated table between a section's markers, or appends the section. */
 function withSection(doc: string, name: string, heading: string, content: string): string {
-	const start = `<!-- ${name}:start -->`, end = `<!-- ${name}:end -->`;
+	const start = `<!-- ${name}:start -->`,
+		end = `<!-- ${name}:end -->`;
 	const section = `${start}\n${content}\n${end}`;
 	return doc.includes(start) ? doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), section) : `${doc}\n## ${heading}\n\n${section}\n`;
 }

@@ -26,7 +26,12 @@ const keep = (w: string) => /^[a-z0-9]+$|^'[a-z]+$|^n't$|^[!?]$/.test(w);
 
 // Rank order is preserved for SIF weights: extra words keep their true corpus rank.
 const rankOf = new Map(source.words.map((w, i) => [w, i]));
-const chosen = new Set(source.words.slice(0, TOP_WORDS * 2).filter(keep).slice(0, TOP_WORDS));
+const chosen = new Set(
+	source.words
+		.slice(0, TOP_WORDS * 2)
+		.filter(keep)
+		.slice(0, TOP_WORDS),
+);
 for (const w of EXTRA_VOCABULARY.flatMap((phrase) => tokenize(phrase))) if (rankOf.has(w)) chosen.add(w);
 const words = [...chosen].sort((a, b) => rankOf.get(a)! - rankOf.get(b)!);
 
@@ -47,7 +52,10 @@ words.forEach((w, row) => {
 const withoutPc = decodeGloveTable(encodeGloveTable({ dims, words, scales, vectors, commonComponent: new Float32Array(dims) }).buffer as ArrayBuffer);
 const embedder = new SifEmbedder(withoutPc);
 const sentences = ["clinc150", "banking77", "snips"].flatMap((name) =>
-	readFileSync(`../shared/eval/${name}.jsonl`, "utf8").trim().split("\n").map((line) => (JSON.parse(line) as { text: string }).text),
+	readFileSync(`../shared/eval/${name}.jsonl`, "utf8")
+		.trim()
+		.split("\n")
+		.map((line) => (JSON.parse(line) as { text: string }).text),
 );
 const rows = sentences.map((s) => embedder.rawVector(s));
 let pc = new Float32Array(dims).fill(1 / Math.sqrt(dims));

@@ -16,7 +16,11 @@ if (!values.name) {
 }
 const token = (n) => {
 	const alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-	return [...randomBytes(n * 2)].filter((b) => b < 248).slice(0, n).map((b) => alphabet[b % 62]).join("");
+	return [...randomBytes(n * 2)]
+		.filter((b) => b < 248)
+		.slice(0, n)
+		.map((b) => alphabet[b % 62])
+		.join("");
 };
 const projectId = `prj_${token(20)}`;
 const keys = { write: `bm_write_${token(32)}`, read: `bm_read_${token(32)}`, admin: `bm_admin_${token(32)}` };

@@ -14,5 +14,13 @@ const { values } = parseArgs({
 	},
 });
 const started = Date.now();
-await loadDemo({ url: values.url, writeKey: values["write-key"], adminKey: values["admin-key"], seed: Number(values.seed), users: Number(values.users), days: Number(values.days), log: console.log });
+await loadDemo({
+	url: values.url,
+	writeKey: values["write-key"],
+	adminKey: values["admin-key"],
+	seed: Number(values.seed),
+	users: Number(values.users),
+	days: Number(values.days),
+	log: console.log,
+});
 console.log(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s. Open ${values.url}/ to see what is going wrong.`);

@@ -35,10 +35,14 @@ if (secretList.status === 0 && !secretList.stdout.includes("ALERT_ENCRYPTION_KEY
 	const key = randomBytes(32).toString("base64");
 	for (const worker of ["api", "detect"]) {
 		console.log(`\n== set ALERT_ENCRYPTION_KEY on ${worker}`);
-		const r = spawnSync("wrangler", ["secret", "put", "ALERT_ENCRYPTION_KEY", "--env", "production", "-c", `workers/${worker}/wrangler.toml`], { input: key, env, stdio: ["pipe", "inherit", "inherit"] });
+		const r = spawnSync("wrangler", ["secret", "put", "ALERT_ENCRYPTION_KEY", "--env", "production", "-c", `workers/${worker}/wrangler.toml`], {
+			input: key,
+			env,
+			stdio: ["pipe", "inherit", "inherit"],
+		});
 		if (r.status !== 0) process.exit(r.status ?? 1);
 	}
 }
 for (const worker of WORKERS) step(`deploy ${worker}`, "wrangler", ["deploy", "--env", "production", "-c", `workers/${worker}/wrangler.toml`]);
 step("deploy the dashboard (Pages)", "wrangler", ["pages", "deploy", "dashboard/dist", "--project-name", "barometer-dashboard", "--branch", "main"]);
-console.log("\nDeployed. Create a project and its keys with: npm run create-project -- --name \"My app\" --remote");
+console.log('\nDeployed. Create a project and its keys with: npm run create-project -- --name "My app" --remote');

@@ -14,7 +14,10 @@ if (!existsSync(path)) {
 	} else {
 		console.log("barometer: installing Chromium from Debian's packages for the dashboard tests (once)…");
 		const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-		for (const args of [["update", "-qq"], ["install", "-y", "-qq", "chromium"]]) {
+		for (const args of [
+			["update", "-qq"],
+			["install", "-y", "-qq", "chromium"],
+		]) {
 			const run = spawnSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"], env });
 			if (run.status !== 0) {
 				console.error(`barometer: apt-get ${args.join(" ")} failed (exit ${run.status}); the dashboard tests will fail`);

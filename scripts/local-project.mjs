@@ -13,7 +13,11 @@ export function localKeys(env = process.env) {
 	const write = env.BAROMETER_WRITE_KEY || DEFAULT_WRITE_KEY;
 	const read = env.BAROMETER_READ_KEY || DEFAULT_READ_KEY;
 	const admin = env.BAROMETER_ADMIN_KEY || DEFAULT_ADMIN_KEY;
-	for (const [name, key] of [["BAROMETER_WRITE_KEY", write], ["BAROMETER_READ_KEY", read], ["BAROMETER_ADMIN_KEY", admin]]) {
+	for (const [name, key] of [
+		["BAROMETER_WRITE_KEY", write],
+		["BAROMETER_READ_KEY", read],
+		["BAROMETER_ADMIN_KEY", admin],
+	]) {
 		if (!KEY_FORMAT.test(key)) throw new Error(`${name} must be 16-200 characters of letters, digits, _ and -`);
 	}
 	if (new Set([write, read, admin]).size !== 3) throw new Error("BAROMETER_WRITE_KEY, BAROMETER_READ_KEY and BAROMETER_ADMIN_KEY must differ");
@@ -28,7 +32,9 @@ const quote = (text) => `'${text.replace(/'/g, "''")}'`;
  * its other keys of the same name ("<name> write key") are revoked. Keys are stored hashed.
  */
 export function projectSql({ projectId, name, keys: given }, now = Date.now()) {
-	const keys = Object.entries(given).map(([kind, key]) => ({ kind, key })).map((k) => ({ ...k, hash: sha256(k.key), prefix: k.key.slice(0, k.key.indexOf("_", 3) + 5), label: `${name} ${k.kind} key` }));
+	const keys = Object.entries(given)
+		.map(([kind, key]) => ({ kind, key }))
+		.map((k) => ({ ...k, hash: sha256(k.key), prefix: k.key.slice(0, k.key.indexOf("_", 3) + 5), label: `${name} ${k.kind} key` }));
 	return [
 		`INSERT INTO projects (id, name, created_at) VALUES (${quote(projectId)}, ${quote(name)}, ${now}) ON CONFLICT(id) DO NOTHING;`,
 		`UPDATE api_keys SET revoked_at = ${now} WHERE project_id = ${quote(projectId)} AND name IN (${keys.map((k) => quote(k.label)).join(", ")}) AND revoked_at IS NULL AND key_hash NOT IN (${keys.map((k) => quote(k.hash)).join(", ")});`,

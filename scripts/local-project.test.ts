@@ -6,14 +6,21 @@ import { hashApiKey } from "#core/api-keys";
 
 function migratedDb() {
 	const db = new DatabaseSync(":memory:");
-	for (const file of readdirSync("migrations").filter((f) => f.endsWith(".sql")).sort()) db.exec(readFileSync(`migrations/${file}`, "utf8"));
+	for (const file of readdirSync("migrations")
+		.filter((f) => f.endsWith(".sql"))
+		.sort())
+		db.exec(readFileSync(`migrations/${file}`, "utf8"));
 	return db;
 }
 
 describe("local project keys", () => {
 	it("default to the documented keys and take overrides from the environment", () => {
 		expect(localKeys({})).toEqual({ write: DEFAULT_WRITE_KEY, read: DEFAULT_READ_KEY, admin: DEFAULT_ADMIN_KEY });
-		expect(localKeys({ BAROMETER_WRITE_KEY: "my_write_key_123456", BAROMETER_READ_KEY: "my_read_key_1234567" })).toEqual({ write: "my_write_key_123456", read: "my_read_key_1234567", admin: DEFAULT_ADMIN_KEY });
+		expect(localKeys({ BAROMETER_WRITE_KEY: "my_write_key_123456", BAROMETER_READ_KEY: "my_read_key_1234567" })).toEqual({
+			write: "my_write_key_123456",
+			read: "my_read_key_1234567",
+			admin: DEFAULT_ADMIN_KEY,
+		});
 		expect(() => localKeys({ BAROMETER_WRITE_KEY: "short" })).toThrow(/BAROMETER_WRITE_KEY/);
 	});
 

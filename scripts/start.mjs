@@ -16,7 +16,13 @@ const INSPECTOR_PORT = Number(process.env.INSPECTOR_PORT || PORT + 1442);
 const CONFIGS = ["dev-gateway", "ingest", "api", "detect"].map((w) => `workers/${w}/wrangler.toml`);
 // Each instance gets its own dev registry, so a second `npm start` (or a test run) on this machine
 // never binds to this one's workers or consumes its queue.
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true", WRANGLER_REGISTRY_PATH: join(STATE, "dev-registry") };
+const env = {
+	...process.env,
+	WRANGLER_SEND_METRICS: "false",
+	CLOUDFLARE_CF_FETCH_ENABLED: "false",
+	CI: "true",
+	WRANGLER_REGISTRY_PATH: join(STATE, "dev-registry"),
+};
 
 function run(command, args) {
 	const result = spawnSync(command, args, { stdio: ["ignore", "pipe", "pipe"], env, encoding: "utf8" });
@@ -30,7 +36,9 @@ function run(command, args) {
 // Local secrets: one ALERT_ENCRYPTION_KEY shared by the api and detect workers, made once.
 const devVars = ["api", "detect"].map((w) => `workers/${w}/.dev.vars`);
 if (!devVars.every((f) => existsSync(f))) {
-	const key = devVars.map((f) => existsSync(f) && /ALERT_ENCRYPTION_KEY="?([^"\n]+)/.exec(readFileSync(f, "utf8"))?.[1]).find(Boolean) || randomBytes(32).toString("base64");
+	const key =
+		devVars.map((f) => existsSync(f) && /ALERT_ENCRYPTION_KEY="?([^"\n]+)/.exec(readFileSync(f, "utf8"))?.[1]).find(Boolean) ||
+		randomBytes(32).toString("base64");
 	for (const f of devVars) if (!existsSync(f)) writeFileSync(f, `# Written by npm start (local development only).\nALERT_ENCRYPTION_KEY="${key}"\n`);
 }
 
@@ -52,7 +60,19 @@ try {
 console.log("barometer: starting workers…");
 const dev = spawn(
 	"wrangler",
-	["dev", ...CONFIGS.flatMap((c) => ["-c", c]), "--persist-to", STATE, "--port", String(PORT), "--ip", "127.0.0.1", "--inspector-port", String(INSPECTOR_PORT), "--show-interactive-dev-session=false"],
+	[
+		"dev",
+		...CONFIGS.flatMap((c) => ["-c", c]),
+		"--persist-to",
+		STATE,
+		"--port",
+		String(PORT),
+		"--ip",
+		"127.0.0.1",
+		"--inspector-port",
+		String(INSPECTOR_PORT),
+		"--show-interactive-dev-session=false",
+	],
 	{ stdio: ["ignore", "pipe", "pipe"], env },
 );
 const verbose = process.env.BAROMETER_VERBOSE === "1";
@@ -64,10 +84,19 @@ dev.on("exit", (code) => process.exit(code ?? 0));
 const base = `http://localhost:${PORT}`;
 for (let i = 0; i < 240; i++) {
 	await new Promise((r) => setTimeout(r, 500));
-	const ok = await Promise.all(["/v1/health", "/api/health"].map((p) => fetch(base + p).then((r) => r.ok, () => false)));
+	const ok = await Promise.all(
+		["/v1/health", "/api/health"].map((p) =>
+			fetch(base + p).then(
+				(r) => r.ok,
+				() => false,
+			),
+		),
+	);
 	if (ok.every(Boolean)) {
 		// What the last run acknowledged but never stored (killed with messages in the local queue) goes again.
-		const recovery = await fetch(`${base}/__recover-queue`, { method: "POST" }).then(async (r) => (r.ok ? r.json() : { error: `HTTP ${r.status}: ${await r.text()}` })).catch((err) => ({ error: String(err) }));
+		const recovery = await fetch(`${base}/__recover-queue`, { method: "POST" })
+			.then(async (r) => (r.ok ? r.json() : { error: `HTTP ${r.status}: ${await r.text()}` }))
+			.catch((err) => ({ error: String(err) }));
 		if (recovery.error) console.error(`barometer: could not re-queue what the last run left unstored (${recovery.error}); the minute pass will retry`);
 		else if (recovery.resent) console.log(`barometer: re-queued ${recovery.resent} acknowledged messages the last run had not stored`);
 		console.log(`

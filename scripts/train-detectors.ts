@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { type DetectorModels, MODEL_SPECS, type ModelName } from "#core/detection/detector";
 import { NGRAM_BUCKETS } from "#core/detection/hashed-ngrams";
 import { LEXICAL_RULES } from "#core/detection/lexical-rules";
-import { type LinearModel, predict, trainLogistic } from "#core/detection/linear-model";
+import { predict, trainLogistic } from "#core/detection/linear-model";
 import { type ModelSpec, modelFeatures, textEnds } from "#core/detection/model-features";
 import { defaultEmbedder } from "#core/embedding/default-embedder";
 import { useLiteEmbedder } from "#core/embedding/use-lite-node";
@@ -40,13 +40,20 @@ const BETA: Record<ModelName, number> = { refusal: 1, user_frustration: 1, user_
 /** Sources left out of training, for experiments (`TRAIN_DROP=jbb,goemotions npm run train`). */
 const DROP = new Set((process.env.TRAIN_DROP ?? "").split(",").filter(Boolean));
 /** Sources that count more in training, for experiments (`TRAIN_UPWEIGHT=xstest_completions:3`). */
-const UPWEIGHT = new Map((process.env.TRAIN_UPWEIGHT ?? "").split(",").filter(Boolean).map((kv) => [kv.split(":")[0]!, Number(kv.split(":")[1])]));
+const UPWEIGHT = new Map(
+	(process.env.TRAIN_UPWEIGHT ?? "")
+		.split(",")
+		.filter(Boolean)
+		.map((kv) => [kv.split(":")[0]!, Number(kv.split(":")[1])]),
+);
 
 /** The threshold that maximises weighted F-beta of the cascade: a row is detected if a rule fires or the score reaches t. */
 function bestThreshold(scores: number[], rows: Example[], ruleHits: boolean[], beta: number) {
 	let best = { threshold: 0.5, f: -1, precision: 0, recall: 0 };
 	for (let t = 0.05; t < 1; t += 0.01) {
-		let tp = 0, fp = 0, fn = 0;
+		let tp = 0,
+			fp = 0,
+			fn = 0;
 		scores.forEach((s, i) => {
 			const hit = ruleHits[i] || s >= t;
 			const w = rows[i]!.weight ?? 1;
@@ -54,7 +61,8 @@ function bestThreshold(scores: number[], rows: Example[], ruleHits: boolean[], b
 			else if (hit) fp += w;
 			else if (rows[i]!.label === 1) fn += w;
 		});
-		const p = tp / Math.max(1e-9, tp + fp), r = tp / Math.max(1e-9, tp + fn);
+		const p = tp / Math.max(1e-9, tp + fp),
+			r = tp / Math.max(1e-9, tp + fn);
 		const f = p + r === 0 ? 0 : ((1 + beta ** 2) * p * r) / (beta ** 2 * p + r);
 		if (f > best.f) best = { threshold: Math.round(t * 100) / 100, f, precision: p, recall: r };
 	}
@@ -82,17 +90,38 @@ for (const [name, examples] of Object.entries(trainingSets("tune"))) {
 	// One row per text and context: the same words after another reply are another example.
 	const key = (e: Example) => `${e.text}\u0000${e.context?.previousReply ?? ""}`;
 	const rows = [...new Map(examples.filter((e) => e.text.trim() && !DROP.has(e.source)).map((e) => [key(e), e])).values()];
-	const texts = rows.flatMap((e) => [e.text, ...(spec.ends ? textEnds(e.text) : []), e.context?.previousReply, e.context?.previousRequest, spec.request ? e.context?.request : undefined]).filter((t): t is string => !!t?.trim());
+	const texts = rows
+		.flatMap((e) => [
+			e.text,
+			...(spec.ends ? textEnds(e.text) : []),
+			e.context?.previousReply,
+			e.context?.previousRequest,
+			spec.request ? e.context?.request : undefined,
+		])
+		.filter((t): t is string => !!t?.trim());
 	const vectors = await embedder.embed(texts);
 	const byText = new Map(texts.map((t, i) => [t, vectors[i]!]));
 	const zero = new Float32Array(embedder.dimensions);
-	const features = rows.map((e) => modelFeatures(spec, e.text, (t) => byText.get(t) ?? zero, e.context, (t) => glove.embedOne(t)));
+	const features = rows.map((e) =>
+		modelFeatures(
+			spec,
+			e.text,
+			(t) => byText.get(t) ?? zero,
+			e.context,
+			(t) => glove.embedOne(t),
+		),
+	);
 	const ngrams = !!spec.ngrams;
 	const fit = (idx: number[]) => {
-		const trained = trainLogistic(idx.map((i) => features[i]!), idx.map((i) => rows[i]!.label), ngrams ? NGRAM_BUCKETS : 0, {
-			sampleWeights: idx.map((i) => (rows[i]!.weight ?? 1) * (UPWEIGHT.get(rows[i]!.source) ?? 1)),
-			...(process.env.TRAIN_L2 ? { l2: Number(process.env.TRAIN_L2) } : {}),
-		});
+		const trained = trainLogistic(
+			idx.map((i) => features[i]!),
+			idx.map((i) => rows[i]!.label),
+			ngrams ? NGRAM_BUCKETS : 0,
+			{
+				sampleWeights: idx.map((i) => (rows[i]!.weight ?? 1) * (UPWEIGHT.get(rows[i]!.source) ?? 1)),
+				...(process.env.TRAIN_L2 ? { l2: Number(process.env.TRAIN_L2) } : {}),
+			},
+		);
 		return { weights: trained.weights, ngramWeights: ngrams ? trained.ngramWeights : [], bias: trained.bias };
 	};
 	// Out-of-fold scores for every row, then the threshold on the rows of the model's own kind of text.
@@ -125,25 +154,40 @@ for (const [name, examples] of Object.entries(trainingSets("tune"))) {
 	// Out-of-fold F1 on the long texts (past the encoder's 256 pieces), where a bag of words may still add.
 	const long = calibIdx.filter((i) => rows[i]!.text.length > 1500);
 	if (long.some((i) => rows[i]!.label === 1) && long.some((i) => rows[i]!.label === 0)) {
-		const l = bestThreshold(long.map((i) => (oof[i]! >= best.threshold ? 1 : 0)), long.map((i) => rows[i]!), long.map(() => false), 1);
-		console.log(`  texts over 1,500 characters (${long.length}): out-of-fold F1 ${((2 * l.precision * l.recall) / Math.max(1e-9, l.precision + l.recall)).toFixed(3)} at the threshold`);
+		const l = bestThreshold(
+			long.map((i) => (oof[i]! >= best.threshold ? 1 : 0)),
+			long.map((i) => rows[i]!),
+			long.map(() => false),
+			1,
+		);
+		console.log(
+			`  texts over 1,500 characters (${long.length}): out-of-fold F1 ${((2 * l.precision * l.recall) / Math.max(1e-9, l.precision + l.recall)).toFixed(3)} at the threshold`,
+		);
 	}
 	// Out-of-fold F1 at that threshold on every other source with both labels: a secondary measure.
 	for (const source of new Set(rows.map((e) => e.source))) {
 		if (inDomain?.includes(source)) continue;
 		const idx = rows.map((_, i) => i).filter((i) => rows[i]!.source === source);
 		if (!idx.some((i) => rows[i]!.label === 1) || !idx.some((i) => rows[i]!.label === 0)) continue;
-		const other = bestThreshold(idx.map((i) => oof[i]! >= best.threshold ? 1 : 0), idx.map((i) => ({ ...rows[i]!, weight: 1 })), idx.map(() => false), 1);
-		console.log(`  ${source}: out-of-fold F1 ${((2 * other.precision * other.recall) / Math.max(1e-9, other.precision + other.recall)).toFixed(3)} at the threshold`);
+		const other = bestThreshold(
+			idx.map((i) => (oof[i]! >= best.threshold ? 1 : 0)),
+			idx.map((i) => ({ ...rows[i]!, weight: 1 })),
+			idx.map(() => false),
+			1,
+		);
+		console.log(
+			`  ${source}: out-of-fold F1 ${((2 * other.precision * other.recall) / Math.max(1e-9, other.precision + other.recall)).toFixed(3)} at the threshold`,
+		);
 	}
 	console.log(
 		`${modelName.padEnd(22)} out-of-fold F1 ${f1.toFixed(3)} on ${calib.length} rows (${calib.filter((e) => e.label).length} pos) of ${rows.length}: threshold ${best.threshold} (uncertain from ${uncertainFrom})  P ${best.precision.toFixed(3)} R ${best.recall.toFixed(3)}`,
 	);
 }
 
-if (!ONLY) writeFileSync(
-	"core/detection/models.generated.ts",
-	`// Generated by scripts/train-detectors.ts (npm run train) from the tune part of ../shared/eval. Do not edit.\n` +
-		`import type { DetectorModels } from "./detector";\n\nexport const DETECTOR_MODELS: DetectorModels = ${JSON.stringify(models)};\n`,
-);
+if (!ONLY)
+	writeFileSync(
+		"core/detection/models.generated.ts",
+		`// Generated by scripts/train-detectors.ts (npm run train) from the tune part of ../shared/eval. Do not edit.\n` +
+			`import type { DetectorModels } from "./detector";\n\nexport const DETECTOR_MODELS: DetectorModels = ${JSON.stringify(models)};\n`,
+	);
 if (!ONLY) console.log("wrote core/detection/models.generated.ts");

@@ -25,7 +25,11 @@ export function startWebhookReceiver(): Promise<{ url: string; server: Server }>
 			}
 			if (req.method !== "POST" || kind !== "hook") return void res.writeHead(404).end();
 			const list = received.get(name) ?? [];
-			list.push({ headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString("utf8"), at: Date.now() });
+			list.push({
+				headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+				body: Buffer.concat(chunks).toString("utf8"),
+				at: Date.now(),
+			});
 			received.set(name, list);
 			if (name.startsWith("fail503-")) res.writeHead(503).end("unavailable");
 			else if (name.startsWith("flaky2-")) res.writeHead(list.length <= 2 ? 500 : 200).end();
@@ -35,5 +39,7 @@ export function startWebhookReceiver(): Promise<{ url: string; server: Server }>
 			else res.writeHead(200).end("ok");
 		});
 	});
-	return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server })));
+	return new Promise((resolve) =>
+		server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server })),
+	);
 }

@@ -52,7 +52,12 @@ export async function workerProject(worker: string, miniflare: Record<string, un
 				miniflare: {
 					...miniflare,
 					...(miniflare.workers ? { workers: miniflare.workers.map((w) => (typeof w === "function" ? w() : w)) } : {}),
-					bindings: { TEST_MIGRATIONS: migrations, ALERT_ENCRYPTION_KEY: TEST_ALERT_KEY, ALERT_WEBHOOK_TIMEOUT_MS: "1000", ...((miniflare.bindings as object) ?? {}) },
+					bindings: {
+						TEST_MIGRATIONS: migrations,
+						ALERT_ENCRYPTION_KEY: TEST_ALERT_KEY,
+						ALERT_WEBHOOK_TIMEOUT_MS: "1000",
+						...((miniflare.bindings as object) ?? {}),
+					},
 				},
 			})),
 		],

@@ -87,7 +87,10 @@ export async function burst(base: string, writeKey: () => string, readKey: () =>
 			} else {
 				if (answer.hung) hangs++;
 				else if (answer.status >= 500 || answer.status === 0) fiveXx++;
-				if (examples.length < 5) examples.push(`POST /v1/events (100 events, ${r}th request of the burst) -> ${answer.hung ? "hang" : answer.status} ${answer.networkError ?? answer.text.slice(0, 300)} after ${Math.round(answer.ms)} ms`);
+				if (examples.length < 5)
+					examples.push(
+						`POST /v1/events (100 events, ${r}th request of the burst) -> ${answer.hung ? "hang" : answer.status} ${answer.networkError ?? answer.text.slice(0, 300)} after ${Math.round(answer.ms)} ms`,
+					);
 			}
 		}),
 	);

@@ -18,14 +18,28 @@ export interface FaultRounds {
 
 export function runFaultRounds(rounds: number): FaultRounds {
 	const started = Date.now();
-	const result = spawnSync("npx", ["vitest", "run", "--project", "detect", "workers/detect/test/fault-injection.test.ts", "--reporter=verbose", "--no-fsModuleCache"], {
-		env: { ...process.env, VITE_SOAK_FAULT_ROUNDS: String(rounds), FORCE_COLOR: "0", NO_COLOR: "1" },
-		encoding: "utf8",
-		maxBuffer: 64 * 1024 * 1024,
-		timeout: 30 * 60_000,
-	});
+	const result = spawnSync(
+		"npx",
+		["vitest", "run", "--project", "detect", "workers/detect/test/fault-injection.test.ts", "--reporter=verbose", "--no-fsModuleCache"],
+		{
+			env: { ...process.env, VITE_SOAK_FAULT_ROUNDS: String(rounds), FORCE_COLOR: "0", NO_COLOR: "1" },
+			encoding: "utf8",
+			maxBuffer: 64 * 1024 * 1024,
+			timeout: 30 * 60_000,
+		},
+	);
 	const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
 	const count = (word: string) => Number(new RegExp(`Tests\\s+.*?(\\d+) ${word}`).exec(output)?.[1] ?? 0);
-	const tests = output.split("\n").filter((l) => /^\s*[✓×]/.test(l)).map((l) => l.trim());
-	return { rounds, passed: count("passed"), failed: count("failed") + (result.status === 0 ? 0 : count("failed") === 0 ? 1 : 0), tests, seconds: Math.round((Date.now() - started) / 1000), output: output.slice(-4000) };
+	const tests = output
+		.split("\n")
+		.filter((l) => /^\s*[✓×]/.test(l))
+		.map((l) => l.trim());
+	return {
+		rounds,
+		passed: count("passed"),
+		failed: count("failed") + (result.status === 0 ? 0 : count("failed") === 0 ? 1 : 0),
+		tests,
+		seconds: Math.round((Date.now() - started) / 1000),
+		output: output.slice(-4000),
+	};
 }

@@ -30,7 +30,13 @@ export async function killAndRestart(
 ): Promise<{ round: KillRound; system: RunningSystem }> {
 	const user = `kill_r${round}`;
 	const batches = Array.from({ length: Math.ceil(events / BATCH) }, (_, b) =>
-		Array.from({ length: Math.min(BATCH, events - b * BATCH) }, (_, i) => ({ event_id: `kill_r${round}_${b * BATCH + i}`, user_id: user, convo_id: `kill_c${b % 20}`, input: `question ${b}.${i}`, output: `answer ${b}.${i}` })),
+		Array.from({ length: Math.min(BATCH, events - b * BATCH) }, (_, i) => ({
+			event_id: `kill_r${round}_${b * BATCH + i}`,
+			user_id: user,
+			convo_id: `kill_c${b % 20}`,
+			input: `question ${b}.${i}`,
+			output: `answer ${b}.${i}`,
+		})),
 	);
 	// Somewhere in the middle of the load: once a random 20-80% of the events were acknowledged, with requests in flight.
 	const killWhenAcknowledged = Math.floor(events * (0.2 + Math.random() * 0.6));
@@ -42,7 +48,12 @@ export async function killAndRestart(
 	await pool(batches, 8, async (batch) => {
 		if (killed) return;
 		sent += batch.length;
-		const answer = await sendOnce(system.base, { method: "POST", path: "/v1/events", headers: jsonHeaders(writeKey()), body: JSON.stringify({ events: batch }) });
+		const answer = await sendOnce(system.base, {
+			method: "POST",
+			path: "/v1/events",
+			headers: jsonHeaders(writeKey()),
+			body: JSON.stringify({ events: batch }),
+		});
 		if (answer.status === 202) acknowledged.push(...batch.map((e) => e.event_id));
 		if (!killed && acknowledged.length >= killWhenAcknowledged) {
 			killed = true;
@@ -57,7 +68,16 @@ export async function killAndRestart(
 	const restartMs = Date.now() - restartStarted;
 	const check = await waitStoredOnce(next.base, readKey, [user], acknowledged, 180_000);
 	return {
-		round: { sent, acknowledged: acknowledged.length, unanswered: sent - acknowledged.length, killedAfterMs, restartMs, lost: check.lost, duplicated: check.duplicated, drainMs: check.drainMs },
+		round: {
+			sent,
+			acknowledged: acknowledged.length,
+			unanswered: sent - acknowledged.length,
+			killedAfterMs,
+			restartMs,
+			lost: check.lost,
+			duplicated: check.duplicated,
+			drainMs: check.drainMs,
+		},
 		system: next,
 	};
 }

@@ -55,9 +55,70 @@ export function readRoutes(ids: Ids): ReadRoute[] {
 }
 
 const edgeValue: fc.Arbitrary<string> = fc.oneof(
-	fc.constantFrom("", " ", "0", "-1", "1", "100", "101", "1e400", "-1e400", "NaN", "Infinity", "-Infinity", "null", "undefined", "true", "[]", "{}", "0x10", "1.5", "9".repeat(400)),
-	fc.constantFrom("8640000000000000", "8640000000000001", "-8640000000000001", "9007199254740993", "2026-02-30", "2026-13-01", "2026-11-22T25:61:00Z", "+275760-09-13T00:00:00.001Z", "-271821-04-20T00:00:00Z", "0001-01-01", "9999-12-31T23:59:59.999Z", "2026-11-22T10:15:00+99:00", "yesterday"),
-	fc.constantFrom("%", "_", "%%", "\\", "'", "\"", "' OR 1=1 --", "\"fts\" NEAR(a b)", "a* OR b*", "(.*)+$", "[a-", "^$", "*", "\u0000", "\uD800", "😀", "NOT", "MATCH", "%25", "eyJ0aW1lc3RhbXAiOjF9", "eyJ0aW1lc3RhbXAiOiJ4IiwiZXZlbnRJZCI6MX0", "eyJ0aW1lc3RhbXAiOjg2NDAwMDAwMDAwMDAwMDEsImV2ZW50SWQiOiJ4In0", "bm90IGpzb24", "model", "property.plan"),
+	fc.constantFrom(
+		"",
+		" ",
+		"0",
+		"-1",
+		"1",
+		"100",
+		"101",
+		"1e400",
+		"-1e400",
+		"NaN",
+		"Infinity",
+		"-Infinity",
+		"null",
+		"undefined",
+		"true",
+		"[]",
+		"{}",
+		"0x10",
+		"1.5",
+		"9".repeat(400),
+	),
+	fc.constantFrom(
+		"8640000000000000",
+		"8640000000000001",
+		"-8640000000000001",
+		"9007199254740993",
+		"2026-02-30",
+		"2026-13-01",
+		"2026-11-22T25:61:00Z",
+		"+275760-09-13T00:00:00.001Z",
+		"-271821-04-20T00:00:00Z",
+		"0001-01-01",
+		"9999-12-31T23:59:59.999Z",
+		"2026-11-22T10:15:00+99:00",
+		"yesterday",
+	),
+	fc.constantFrom(
+		"%",
+		"_",
+		"%%",
+		"\\",
+		"'",
+		'"',
+		"' OR 1=1 --",
+		'"fts" NEAR(a b)',
+		"a* OR b*",
+		"(.*)+$",
+		"[a-",
+		"^$",
+		"*",
+		"\u0000",
+		"\uD800",
+		"😀",
+		"NOT",
+		"MATCH",
+		"%25",
+		"eyJ0aW1lc3RhbXAiOjF9",
+		"eyJ0aW1lc3RhbXAiOiJ4IiwiZXZlbnRJZCI6MX0",
+		"eyJ0aW1lc3RhbXAiOjg2NDAwMDAwMDAwMDAwMDEsImV2ZW50SWQiOiJ4In0",
+		"bm90IGpzb24",
+		"model",
+		"property.plan",
+	),
 	fc.integer().map(String),
 	fc.double().map(String),
 	fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? "Invalid Date" : d.toISOString())),
@@ -83,11 +144,31 @@ function encode(value: string, raw: boolean): string {
 
 export function queryArbitrary(route: ReadRoute): fc.Arbitrary<string> {
 	const names = [...route.params, ...UNKNOWN];
-	const pair = fc.tuple(fc.constantFrom(...names), edgeValue, fc.boolean().map((b) => b && Math.random() < 0.1));
-	const structured = fc.array(pair, { minLength: 0, maxLength: 6 }).map((pairs) => pairs.map(([k, v, raw]) => `${encodeURIComponent(k)}=${encode(v, raw)}`).join("&"));
-	const malformed = fc.constantFrom("%", "%E0%A4%A", "a=%", "=&=&=", "&&&", "limit=1&limit=2&limit=x", "from", "q=%00", "q=" + "%25".repeat(300), "property.plan=a&".repeat(30), "cursor=" + "A".repeat(5000));
+	const pair = fc.tuple(
+		fc.constantFrom(...names),
+		edgeValue,
+		fc.boolean().map((b) => b && Math.random() < 0.1),
+	);
+	const structured = fc
+		.array(pair, { minLength: 0, maxLength: 6 })
+		.map((pairs) => pairs.map(([k, v, raw]) => `${encodeURIComponent(k)}=${encode(v, raw)}`).join("&"));
+	const malformed = fc.constantFrom(
+		"%",
+		"%E0%A4%A",
+		"a=%",
+		"=&=&=",
+		"&&&",
+		"limit=1&limit=2&limit=x",
+		"from",
+		"q=%00",
+		"q=" + "%25".repeat(300),
+		"property.plan=a&".repeat(30),
+		"cursor=" + "A".repeat(5000),
+	);
 	if (!route.bases) return fc.oneof({ weight: 9, arbitrary: structured }, { weight: 1, arbitrary: malformed });
-	const fromBase = fc.tuple(fc.constantFrom(...route.bases), fc.array(pair, { maxLength: 2 })).map(([b, pairs]) => [b, ...pairs.map(([k, v, raw]) => `${encodeURIComponent(k)}=${encode(v, raw)}`)].join("&"));
+	const fromBase = fc
+		.tuple(fc.constantFrom(...route.bases), fc.array(pair, { maxLength: 2 }))
+		.map(([b, pairs]) => [b, ...pairs.map(([k, v, raw]) => `${encodeURIComponent(k)}=${encode(v, raw)}`)].join("&"));
 	return fc.oneof({ weight: 5, arbitrary: structured }, { weight: 4, arbitrary: fromBase }, { weight: 1, arbitrary: malformed });
 }
 
@@ -96,7 +177,15 @@ export interface ReadFuzzResult {
 	tally: Tally;
 }
 
-export async function fuzzReads(base: string, readKey: () => string, adminKey: () => string, routes: ReadRoute[], perRoute: (route: ReadRoute) => number, seed: number, concurrency = 8): Promise<ReadFuzzResult[]> {
+export async function fuzzReads(
+	base: string,
+	readKey: () => string,
+	adminKey: () => string,
+	routes: ReadRoute[],
+	perRoute: (route: ReadRoute) => number,
+	seed: number,
+	concurrency = 8,
+): Promise<ReadFuzzResult[]> {
 	const out: ReadFuzzResult[] = [];
 	for (const [r, route] of routes.entries()) {
 		const queries = fc.sample(queryArbitrary(route), { numRuns: perRoute(route), seed: seed + r });
@@ -108,7 +197,9 @@ export async function fuzzReads(base: string, readKey: () => string, adminKey: (
 			tally.record(answer, () => `GET ${path.slice(0, 600)}`);
 		});
 		out.push({ route: route.path, tally });
-		console.log(`  GET ${route.path}: ${tally.cases} in ${((Date.now() - started) / 1000).toFixed(0)} s; ${tally.histogram()}; 5xx ${tally.fiveXx}, hangs ${tally.hangs}, max ${(tally.maxMs / 1000).toFixed(1)} s`);
+		console.log(
+			`  GET ${route.path}: ${tally.cases} in ${((Date.now() - started) / 1000).toFixed(0)} s; ${tally.histogram()}; 5xx ${tally.fiveXx}, hangs ${tally.hangs}, max ${(tally.maxMs / 1000).toFixed(1)} s`,
+		);
 	}
 	return out;
 }

@@ -53,7 +53,9 @@ export function renderReport(r: SoakReport): string {
 		"link): `wrangler dev` rebuilds and restarts the workers on every source change, and its proxy answers the POSTs in",
 		"flight with a plain-text `503 Your worker restarted mid-request` or drops them, which the soak rightly counts as failures.",
 		"",
-		`Run: ${r.started} to ${r.finished ?? "?"}${r.quick ? " (quick mode)" : ""}. Counts: ${Object.entries(r.config).map(([k, v]) => `${k} ${n(v)}`).join(", ")}.`,
+		`Run: ${r.started} to ${r.finished ?? "?"}${r.quick ? " (quick mode)" : ""}. Counts: ${Object.entries(r.config)
+			.map(([k, v]) => `${k} ${n(v)}`)
+			.join(", ")}.`,
 		"429 answers (rate limits) and 503 with Retry-After are refusals, waited out and retried as a client must; they are",
 		"counted apart and are not failures. A hang is a request unanswered after 30 s.",
 		"",
@@ -73,12 +75,17 @@ export function renderReport(r: SoakReport): string {
 			"|---|---|---|---|---|---|---|---|",
 		);
 		for (const w of r.writes) {
-			out.push(`| \`POST ${w.endpoint}\` | ${n(sum(Object.values(w.kinds)))} (${n(w.kinds.valid ?? 0)} / ${n(w.kinds.mutated ?? 0)} / ${n(w.kinds.junk ?? 0)}) | ${n(w.tally.cases)} | ${w.tally.histogram()} | ${w.tally.fiveXx + w.tally.networkErrors} | ${w.tally.hangs} | ${w.tally.badErrorShape} | ${w.tally.refusals} |`);
+			out.push(
+				`| \`POST ${w.endpoint}\` | ${n(sum(Object.values(w.kinds)))} (${n(w.kinds.valid ?? 0)} / ${n(w.kinds.mutated ?? 0)} / ${n(w.kinds.junk ?? 0)}) | ${n(w.tally.cases)} | ${w.tally.histogram()} | ${w.tally.fiveXx + w.tally.networkErrors} | ${w.tally.hangs} | ${w.tally.badErrorShape} | ${w.tally.refusals} |`,
+			);
 			findings.push(...failuresOf(`POST ${w.endpoint}`, w.tally));
 			if (w.retryNotAccepted) findings.push(`- POST ${w.endpoint}: ${w.retryNotAccepted} retries of an accepted body were not accepted again`);
 		}
 		const ok = r.writes.every((w) => w.tally.fiveXx === 0 && w.tally.hangs === 0 && w.tally.networkErrors === 0);
-		out.push("", `No 5xx, no hang: ${held(ok)}. Retries of accepted bodies accepted again: ${n(sum(r.writes.map((w) => w.retried - w.retryNotAccepted)))} of ${n(sum(r.writes.map((w) => w.retried)))}.`);
+		out.push(
+			"",
+			`No 5xx, no hang: ${held(ok)}. Retries of accepted bodies accepted again: ${n(sum(r.writes.map((w) => w.retried - w.retryNotAccepted)))} of ${n(sum(r.writes.map((w) => w.retried)))}.`,
+		);
 		if (r.writeStored) {
 			const s = r.writeStored;
 			out.push(
@@ -106,7 +113,9 @@ export function renderReport(r: SoakReport): string {
 			"|---|---|---|---|---|---|---|",
 		);
 		for (const q of r.reads) {
-			out.push(`| \`GET ${q.route}\` | ${n(q.tally.cases)} | ${q.tally.histogram()} | ${q.tally.fiveXx + q.tally.networkErrors} | ${q.tally.hangs} | ${q.tally.badErrorShape} | ${(q.tally.maxMs / 1000).toFixed(1)} s |`);
+			out.push(
+				`| \`GET ${q.route}\` | ${n(q.tally.cases)} | ${q.tally.histogram()} | ${q.tally.fiveXx + q.tally.networkErrors} | ${q.tally.hangs} | ${q.tally.badErrorShape} | ${(q.tally.maxMs / 1000).toFixed(1)} s |`,
+			);
 			findings.push(...failuresOf(`GET ${q.route}`, q.tally));
 		}
 		const ok = r.reads.every((q) => q.tally.fiveXx === 0 && q.tally.hangs === 0 && q.tally.networkErrors === 0);
@@ -127,7 +136,10 @@ export function renderReport(r: SoakReport): string {
 			"",
 			`| cells | statuses | violations | refused (429) |`,
 			"|---|---|---|---|",
-			`| ${m.cells.length} | ${[...m.statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, c]) => `${s}: ${c}`).join(", ")} | ${m.violations.length} | ${m.refusals} |`,
+			`| ${m.cells.length} | ${[...m.statuses.entries()]
+				.sort((a, b) => a[0] - b[0])
+				.map(([s, c]) => `${s}: ${c}`)
+				.join(", ")} | ${m.violations.length} | ${m.refusals} |`,
 			"",
 			`Never 2xx to a missing, malformed, unknown, revoked or wrong-kind key, never another project's data, never 5xx: ${held(m.violations.length === 0)}.`,
 			"",
@@ -148,7 +160,13 @@ export function renderReport(r: SoakReport): string {
 			"",
 			"| case | result |",
 			"|---|---|",
-			...f.tests.map((t) => `| ${t.replace(/^.*?fault injection: /, "").replace(/\|/g, "\\|").replace(/\s+\d+ms$/, "")} | ${t.startsWith("✓") ? "held" : "**FAILED**"} |`),
+			...f.tests.map(
+				(t) =>
+					`| ${t
+						.replace(/^.*?fault injection: /, "")
+						.replace(/\|/g, "\\|")
+						.replace(/\s+\d+ms$/, "")} | ${t.startsWith("✓") ? "held" : "**FAILED**"} |`,
+			),
 			"",
 			`${f.passed} passed, ${f.failed} failed, ${f.seconds} s. ${held(f.failed === 0 && f.passed > 0)}.`,
 			"",
@@ -173,13 +191,21 @@ export function renderReport(r: SoakReport): string {
 			"",
 			"| sustained | burst offered | burst requests | acknowledged events | refused requests | 5xx | hangs | statuses | slowest answer | lost | duplicated | drained after |",
 			"|---|---|---|---|---|---|---|---|---|---|---|---|",
-			`| ${n(b.sustainedEventsPerSecond)} events/s | ${n(b.offeredEventsPerSecond)} events/s for ${(b.burstEvents / Math.max(1, b.offeredEventsPerSecond)).toFixed(0)} s (${n(b.burstEvents)} events) | ${n(b.burstRequests)} | ${n(b.acknowledged)} | ${n(b.refused)} | ${b.fiveXx} | ${b.hangs} | ${Object.entries(b.otherStatuses).map(([s, c]) => `${s}: ${c}`).join(", ")} | ${(b.maxLatencyMs / 1000).toFixed(1)} s | ${b.lost.length} | ${b.duplicated.length} | ${(b.drainMs / 1000).toFixed(0)} s |`,
+			`| ${n(b.sustainedEventsPerSecond)} events/s | ${n(b.offeredEventsPerSecond)} events/s for ${(b.burstEvents / Math.max(1, b.offeredEventsPerSecond)).toFixed(0)} s (${n(b.burstEvents)} events) | ${n(b.burstRequests)} | ${n(b.acknowledged)} | ${n(b.refused)} | ${b.fiveXx} | ${b.hangs} | ${Object.entries(
+				b.otherStatuses,
+			)
+				.map(([s, c]) => `${s}: ${c}`)
+				.join(", ")} | ${(b.maxLatencyMs / 1000).toFixed(1)} s | ${b.lost.length} | ${b.duplicated.length} | ${(b.drainMs / 1000).toFixed(0)} s |`,
 			"",
 			`Nothing acknowledged lost, no 5xx, no hang: ${held(b.lost.length === 0 && b.duplicated.length === 0 && b.fiveXx === 0 && b.hangs === 0)}.`,
 			"",
 		);
 		if (b.lost.length) findings.push(`- burst: ${b.lost.length} acknowledged events never stored, e.g. ${b.lost.slice(0, 5).join(", ")}`);
-		if (b.fiveXx || b.hangs) findings.push(`- burst: ${b.fiveXx} requests answered 5xx or not at all, ${b.hangs} hung; statuses ${JSON.stringify(b.otherStatuses)}. First ones:`, ...b.examples.map((e) => `  - ${e}`));
+		if (b.fiveXx || b.hangs)
+			findings.push(
+				`- burst: ${b.fiveXx} requests answered 5xx or not at all, ${b.hangs} hung; statuses ${JSON.stringify(b.otherStatuses)}. First ones:`,
+				...b.examples.map((e) => `  - ${e}`),
+			);
 		if (b.acknowledged === 0) findings.push("- burst: not one request of the burst was acknowledged (every one refused or failed)");
 	}
 
@@ -193,16 +219,28 @@ export function renderReport(r: SoakReport): string {
 			"",
 			"| round | events sent | answered 202 | unanswered | killed after | restart took | lost | duplicated | all stored after |",
 			"|---|---|---|---|---|---|---|---|---|",
-			...r.kills.map((k, i) => `| ${i + 1} | ${n(k.sent)} | ${n(k.acknowledged)} | ${n(k.unanswered)} | ${(k.killedAfterMs / 1000).toFixed(1)} s | ${(k.restartMs / 1000).toFixed(0)} s | ${k.lost.length} | ${k.duplicated.length} | ${(k.drainMs / 1000).toFixed(0)} s |`),
+			...r.kills.map(
+				(k, i) =>
+					`| ${i + 1} | ${n(k.sent)} | ${n(k.acknowledged)} | ${n(k.unanswered)} | ${(k.killedAfterMs / 1000).toFixed(1)} s | ${(k.restartMs / 1000).toFixed(0)} s | ${k.lost.length} | ${k.duplicated.length} | ${(k.drainMs / 1000).toFixed(0)} s |`,
+			),
 			"",
 			`${held(r.kills.every((k) => k.lost.length === 0 && k.duplicated.length === 0))}.`,
 			"",
 		);
-		for (const [i, k] of r.kills.entries()) if (k.lost.length) findings.push(`- kill round ${i + 1}: ${k.lost.length} acknowledged events lost, e.g. ${k.lost.slice(0, 5).join(", ")}`);
+		for (const [i, k] of r.kills.entries())
+			if (k.lost.length) findings.push(`- kill round ${i + 1}: ${k.lost.length} acknowledged events lost, e.g. ${k.lost.slice(0, 5).join(", ")}`);
 	}
 
 	const refusals = Object.entries(r.refusals);
-	if (refusals.length) out.push("## Refusals seen", "", "Answers that told the client to come back later (counted over the whole run, each waited out before a retry, except in the burst):", "", ...refusals.map(([k, c]) => `- ${k}: ${n(c)}`), "");
+	if (refusals.length)
+		out.push(
+			"## Refusals seen",
+			"",
+			"Answers that told the client to come back later (counted over the whole run, each waited out before a retry, except in the burst):",
+			"",
+			...refusals.map(([k, c]) => `- ${k}: ${n(c)}`),
+			"",
+		);
 	out.push("## Failures found", "");
 	out.push(...(findings.length ? findings : ["None: every invariant above held in this run."]));
 	if (r.notes.length) out.push("", "## Notes", "", ...r.notes.map((x) => `- ${x}`));

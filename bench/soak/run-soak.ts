@@ -45,7 +45,10 @@ function createOtherProject(): { write: string; read: string; admin: string } {
 	const now = Date.now();
 	const sql = [
 		`INSERT INTO projects (id, name, created_at) VALUES ('prj_soak_other', 'Soak other project', ${now}) ON CONFLICT(id) DO NOTHING;`,
-		...Object.entries(keys).map(([kind, key]) => `INSERT INTO api_keys (id, project_id, kind, key_hash, key_prefix, name, created_at, revoked_at) VALUES (${quote(`key_${sha256(key).slice(0, 20)}`)}, 'prj_soak_other', ${quote(kind)}, ${quote(sha256(key))}, ${quote(key.slice(0, 12))}, ${quote(`soak ${kind} key`)}, ${now}, NULL);`),
+		...Object.entries(keys).map(
+			([kind, key]) =>
+				`INSERT INTO api_keys (id, project_id, kind, key_hash, key_prefix, name, created_at, revoked_at) VALUES (${quote(`key_${sha256(key).slice(0, 20)}`)}, 'prj_soak_other', ${quote(kind)}, ${quote(sha256(key))}, ${quote(key.slice(0, 12))}, ${quote(`soak ${kind} key`)}, ${now}, NULL);`,
+		),
 	].join("\n");
 	execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", STATE, "-c", "workers/api/wrangler.toml", "--command", sql], {
 		stdio: "pipe",
@@ -74,7 +77,20 @@ async function create(base: string, path: string, body: unknown): Promise<string
 async function main() {
 	const started = new Date();
 	console.log(`soak ${quick ? "(quick)" : ""}: ${JSON.stringify(config)}`);
-	const report: SoakReport = { started: started.toISOString(), quick, config, writes: [], writeStored: null, reads: [], matrix: null, fault: null, kills: [], burst: null, notes: [], refusals: {} };
+	const report: SoakReport = {
+		started: started.toISOString(),
+		quick,
+		config,
+		writes: [],
+		writeStored: null,
+		reads: [],
+		matrix: null,
+		fault: null,
+		kills: [],
+		burst: null,
+		notes: [],
+		refusals: {},
+	};
 
 	if (only.has("faults")) {
 		console.log(`fault injection in the detect consumer, ${config.faultRounds} rounds per case (workerd)`);
@@ -89,21 +105,36 @@ async function main() {
 	try {
 		const other = createOtherProject();
 		// Several keys per kind: the per-key rate limit is not what the soak measures (429s are still honoured).
-		const writeKeys = rotation([KEYS.write, ...(await Promise.all(Array.from({ length: 7 }, (_, i) => createKey(base, "write", `soak write ${i}`)))).map((k) => k.key)]);
+		const writeKeys = rotation([
+			KEYS.write,
+			...(await Promise.all(Array.from({ length: 7 }, (_, i) => createKey(base, "write", `soak write ${i}`)))).map((k) => k.key),
+		]);
 		const readKeyList = await Promise.all(Array.from({ length: 8 }, (_, i) => createKey(base, "read", `soak read ${i}`)));
 		const readKeys = rotation([KEYS.read, ...readKeyList.map((k) => k.key)]);
-		const adminKeys = rotation([KEYS.admin, ...(await Promise.all(Array.from({ length: 3 }, (_, i) => createKey(base, "admin", `soak admin ${i}`)))).map((k) => k.key)]);
+		const adminKeys = rotation([
+			KEYS.admin,
+			...(await Promise.all(Array.from({ length: 3 }, (_, i) => createKey(base, "admin", `soak admin ${i}`)))).map((k) => k.key),
+		]);
 		const runId = `soak${Date.now().toString(36)}`;
 
 		let writeResults: WriteFuzzResult[] = [];
 		if (only.has("writes")) {
 			console.log(`write endpoints: ${config.bodies} generated bodies each, concurrency 8, accepted ones sent twice`);
 			writeResults = await fuzzWrites(base, writeKeys, config.bodies, runId, config.seed);
-			report.writes = writeResults.map((w) => ({ endpoint: w.endpoint, tally: w.tally, kinds: w.kinds, retried: w.retried, retryNotAccepted: w.retryNotAccepted, acknowledged: w.acknowledgedIds.length }));
+			report.writes = writeResults.map((w) => ({
+				endpoint: w.endpoint,
+				tally: w.tally,
+				kinds: w.kinds,
+				retried: w.retried,
+				retryNotAccepted: w.retryNotAccepted,
+				acknowledged: w.acknowledgedIds.length,
+			}));
 			const ids = writeResults.filter((w) => w.endpoint === "/v1/events" || w.endpoint === "/v1/traces").flatMap((w) => w.acknowledgedIds);
 			console.log(`  waiting for ${ids.length} acknowledged events (events and traces) to be readable`);
 			report.writeStored = (await waitStoredOnce(base, readKeys, SOAK_USERS, ids, 600_000)) satisfies StoredCheck;
-			console.log(`  stored once: ${report.writeStored.found}/${report.writeStored.expected}, lost ${report.writeStored.lost.length}, duplicated ${report.writeStored.duplicated.length}`);
+			console.log(
+				`  stored once: ${report.writeStored.found}/${report.writeStored.expected}, lost ${report.writeStored.lost.length}, duplicated ${report.writeStored.duplicated.length}`,
+			);
 		}
 
 		// Ids of this project for routes that name one: the maintenance pass promotes issue candidates first.
@@ -112,12 +143,16 @@ async function main() {
 			eventId: writeResults.find((w) => w.endpoint === "/v1/events")?.acknowledgedIds[0] ?? (await firstId(base, "/api/events", "event_id")) ?? "evt_missing",
 			convoId: "conv_soak",
 			issueId: (await firstId(base, "/api/issues")) ?? "iss_missing",
-			ruleId: (await create(base, "/api/alerts/rules", { name: "soak rule", kind: "new_issue", destination: { type: "webhook", url: "http://localhost:9/soak" } })) ?? "rule_missing",
+			ruleId:
+				(await create(base, "/api/alerts/rules", { name: "soak rule", kind: "new_issue", destination: { type: "webhook", url: "http://localhost:9/soak" } })) ??
+				"rule_missing",
 		};
 		const customSignalId = (await create(base, "/api/custom-signals", { name: "soak_probe", field: "input", regex: "contacts" })) ?? "cs_missing";
 		const intentId = (await firstId(base, "/api/intents")) ?? "int_missing";
 		const deadLetterId = (await firstId(base, "/api/dead-letters")) ?? "dlq_missing";
-		report.notes.push(`Ids used by routes that name one: event ${ids.eventId}, conversation ${ids.convoId}, issue ${ids.issueId}, alert rule ${ids.ruleId}, custom signal ${customSignalId}, intent ${intentId}, dead letter ${deadLetterId}.`);
+		report.notes.push(
+			`Ids used by routes that name one: event ${ids.eventId}, conversation ${ids.convoId}, issue ${ids.issueId}, alert rule ${ids.ruleId}, custom signal ${customSignalId}, intent ${intentId}, dead letter ${deadLetterId}.`,
+		);
 
 		if (only.has("reads")) {
 			const routes = readRoutes(ids);
@@ -127,13 +162,21 @@ async function main() {
 
 		if (only.has("matrix")) {
 			// Revoked keys, never used before they were revoked (a used key may stay cached for up to a minute).
-			const revoked = { write: await createKey(base, "write", "soak revoked write"), read: await createKey(base, "read", "soak revoked read"), admin: await createKey(base, "admin", "soak revoked admin") };
+			const revoked = {
+				write: await createKey(base, "write", "soak revoked write"),
+				read: await createKey(base, "read", "soak revoked read"),
+				admin: await createKey(base, "admin", "soak revoked admin"),
+			};
 			for (const k of Object.values(revoked)) await send(base, { method: "DELETE", path: `/api/project/keys/${k.id}`, headers: bearer(KEYS.admin) });
 			const countU7 = async () => {
 				let n = 0;
 				let cursor: string | null = null;
 				do {
-					const a = await send(base, { method: "GET", path: `/api/events?user_id=soak_u7&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, headers: bearer(readKeys()) });
+					const a = await send(base, {
+						method: "GET",
+						path: `/api/events?user_id=soak_u7&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+						headers: bearer(readKeys()),
+					});
 					const page = a.body as { data: unknown[]; next_cursor: string | null };
 					n += page.data.length;
 					cursor = page.next_cursor;
@@ -142,11 +185,29 @@ async function main() {
 			};
 			const u7Before = await countU7();
 			const routes = matrixRoutes(ids, readKeyList[0]!.id, customSignalId, intentId, deadLetterId);
-			const markers = ["prj_local", ids.eventId, ids.issueId, ids.ruleId, customSignalId, intentId, "soak_u", readKeyList[0]!.id].filter((m) => !m.endsWith("_missing"));
+			const markers = ["prj_local", ids.eventId, ids.issueId, ids.ruleId, customSignalId, intentId, "soak_u", readKeyList[0]!.id].filter(
+				(m) => !m.endsWith("_missing"),
+			);
 			console.log(`tenant matrix: ${routes.length} routes`);
-			const matrix: MatrixResult = await runMatrix(base, routes, { own: { write: KEYS.write, read: KEYS.read, admin: KEYS.admin }, revoked: { write: revoked.write.key, read: revoked.read.key, admin: revoked.admin.key }, other }, markers);
+			const matrix: MatrixResult = await runMatrix(
+				base,
+				routes,
+				{
+					own: { write: KEYS.write, read: KEYS.read, admin: KEYS.admin },
+					revoked: { write: revoked.write.key, read: revoked.read.key, admin: revoked.admin.key },
+					other,
+				},
+				markers,
+			);
 			const u7After = await countU7();
-			if (u7After !== u7Before) matrix.violations.push({ route: "DELETE /api/users/soak_u7", credential: "other project's admin key", status: 0, ok: false, why: `this project's soak_u7 had ${u7Before} events before the matrix and ${u7After} after` });
+			if (u7After !== u7Before)
+				matrix.violations.push({
+					route: "DELETE /api/users/soak_u7",
+					credential: "other project's admin key",
+					status: 0,
+					ok: false,
+					why: `this project's soak_u7 had ${u7Before} events before the matrix and ${u7After} after`,
+				});
 			report.matrix = matrix;
 			console.log(`  ${matrix.cells.length} cells, ${matrix.violations.length} violations`);
 		}

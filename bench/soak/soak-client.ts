@@ -45,7 +45,12 @@ export function isRefusalAnswer(answer: Answer): boolean {
 export async function sendOnce(base: string, req: SoakRequest): Promise<Answer> {
 	const started = performance.now();
 	try {
-		const res = await fetch(base + req.path, { method: req.method, headers: req.headers, body: req.body as BodyInit | undefined, signal: AbortSignal.timeout(HANG_MS) });
+		const res = await fetch(base + req.path, {
+			method: req.method,
+			headers: req.headers,
+			body: req.body as BodyInit | undefined,
+			signal: AbortSignal.timeout(HANG_MS),
+		});
 		const text = await res.text();
 		let body: unknown = null;
 		try {
@@ -57,7 +62,16 @@ export async function sendOnce(base: string, req: SoakRequest): Promise<Answer> 
 	} catch (err) {
 		const e = err as Error;
 		const hung = e.name === "TimeoutError" || e.name === "AbortError";
-		return { status: 0, body: null, text: "", ms: performance.now() - started, hung, networkError: hung ? undefined : `${e.name}: ${e.message} ${(e as { cause?: Error }).cause?.message ?? ""}`, refused: 0, retryAfter: null };
+		return {
+			status: 0,
+			body: null,
+			text: "",
+			ms: performance.now() - started,
+			hung,
+			networkError: hung ? undefined : `${e.name}: ${e.message} ${(e as { cause?: Error }).cause?.message ?? ""}`,
+			refused: 0,
+			retryAfter: null,
+		};
 	}
 }
 
@@ -122,7 +136,8 @@ export function errorShapeProblem(answer: Answer): string | null {
 	if (typeof error.message !== "string" || error.message === "") return "no error.message";
 	if (error.details !== undefined) {
 		if (!Array.isArray(error.details)) return "details is not a list";
-		if (error.details.some((d) => typeof (d as { field?: unknown })?.field !== "string" || typeof (d as { message?: unknown })?.message !== "string")) return "a detail without field or message";
+		if (error.details.some((d) => typeof (d as { field?: unknown })?.field !== "string" || typeof (d as { message?: unknown })?.message !== "string"))
+			return "a detail without field or message";
 	}
 	// A validation error must name what was wrong; invalid JSON has no field to name.
 	if (FIELD_ERRORS.has(error.code) && !(Array.isArray(error.details) && error.details.length > 0)) return `${error.code} without details naming a field`;
@@ -146,17 +161,27 @@ export class Tally {
 		this.statuses.set(answer.status, (this.statuses.get(answer.status) ?? 0) + 1);
 		this.refusals += answer.refused;
 		this.maxMs = Math.max(this.maxMs, answer.ms);
-		const failure = answer.hung ? "hang" : answer.networkError ? `no answer (${answer.networkError})` : answer.status >= 500 && !isRefusalAnswer(answer) ? `${answer.status}` : null;
+		const failure = answer.hung
+			? "hang"
+			: answer.networkError
+				? `no answer (${answer.networkError})`
+				: answer.status >= 500 && !isRefusalAnswer(answer)
+					? `${answer.status}`
+					: null;
 		if (answer.hung) this.hangs++;
 		else if (answer.networkError) this.networkErrors++;
 		else if (answer.status >= 500 && !isRefusalAnswer(answer)) this.fiveXx++;
 		let shape: string | null = null;
 		if (!failure && answer.status >= 400) shape = errorShapeProblem(answer);
 		if (shape) this.badErrorShape++;
-		if ((failure || shape) && this.examples.length < 5) this.examples.push(`${failure ?? `error shape: ${shape}`}: ${describe()} -> ${answer.status} ${answer.text.slice(0, 300)}`);
+		if ((failure || shape) && this.examples.length < 5)
+			this.examples.push(`${failure ?? `error shape: ${shape}`}: ${describe()} -> ${answer.status} ${answer.text.slice(0, 300)}`);
 	}
 
 	histogram(): string {
-		return [...this.statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(", ");
+		return [...this.statuses.entries()]
+			.sort((a, b) => a[0] - b[0])
+			.map(([s, n]) => `${s}: ${n}`)
+			.join(", ");
 	}
 }

@@ -15,7 +15,11 @@ export interface StoredCheck {
 async function listUser(base: string, readKey: () => string, user: string, seen: Map<string, number>): Promise<void> {
 	let cursor: string | null = null;
 	do {
-		const answer = await send(base, { method: "GET", path: `/api/events?user_id=${encodeURIComponent(user)}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, headers: bearer(readKey()) });
+		const answer = await send(base, {
+			method: "GET",
+			path: `/api/events?user_id=${encodeURIComponent(user)}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+			headers: bearer(readKey()),
+		});
 		if (answer.status !== 200) throw new Error(`listing ${user}'s events answered ${answer.status}: ${answer.text.slice(0, 200)}`);
 		const page = answer.body as { data: { event_id: string }[]; next_cursor: string | null };
 		for (const e of page.data) seen.set(e.event_id, (seen.get(e.event_id) ?? 0) + 1);
@@ -28,12 +32,20 @@ async function existsById(base: string, readKey: () => string, id: string): Prom
 	return answer.status === 200;
 }
 
-export async function checkStoredOnce(base: string, readKey: () => string, users: string[], expectedIds: Iterable<string>, lookUpMissing = true): Promise<StoredCheck> {
+export async function checkStoredOnce(
+	base: string,
+	readKey: () => string,
+	users: string[],
+	expectedIds: Iterable<string>,
+	lookUpMissing = true,
+): Promise<StoredCheck> {
 	const seen = new Map<string, number>();
 	for (const user of users) await listUser(base, readKey, user, seen);
 	const expected = [...new Set(expectedIds)];
 	const missing = expected.filter((id) => !seen.has(id));
-	const stillMissing = !lookUpMissing ? missing : (await pool(missing, 8, async (id) => ((await existsById(base, readKey, id)) ? null : id))).filter((id): id is string => id !== null);
+	const stillMissing = !lookUpMissing
+		? missing
+		: (await pool(missing, 8, async (id) => ((await existsById(base, readKey, id)) ? null : id))).filter((id): id is string => id !== null);
 	return {
 		expected: expected.length,
 		found: expected.length - stillMissing.length,
@@ -43,7 +55,13 @@ export async function checkStoredOnce(base: string, readKey: () => string, users
 }
 
 /** Polls until every expected id is stored or `timeoutMs` passes (the queue drains); answers the last check and how long it took. */
-export async function waitStoredOnce(base: string, readKey: () => string, users: string[], expectedIds: string[], timeoutMs: number): Promise<StoredCheck & { drainMs: number }> {
+export async function waitStoredOnce(
+	base: string,
+	readKey: () => string,
+	users: string[],
+	expectedIds: string[],
+	timeoutMs: number,
+): Promise<StoredCheck & { drainMs: number }> {
 	const started = Date.now();
 	for (;;) {
 		const timedOut = Date.now() - started > timeoutMs;

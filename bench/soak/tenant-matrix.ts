@@ -56,7 +56,12 @@ export function matrixRoutes(ids: Ids, keyId: string, customSignalId: string, in
 		{ method: "POST", path: `/api/intents/${intentId}/split`, needs: "admin", namesIds: true },
 		{ method: "POST", path: `/api/intents/${intentId}/merge`, needs: "admin", body: { into: intentId }, namesIds: true },
 		{ method: "GET", path: "/api/alerts/rules", needs: "read" },
-		{ method: "POST", path: "/api/alerts/rules", needs: "admin", body: { name: "probe", kind: "new_issue", destination: { type: "webhook", url: "http://localhost:9/x" } } },
+		{
+			method: "POST",
+			path: "/api/alerts/rules",
+			needs: "admin",
+			body: { name: "probe", kind: "new_issue", destination: { type: "webhook", url: "http://localhost:9/x" } },
+		},
 		{ method: "GET", path: `/api/alerts/rules/${ids.ruleId}`, needs: "read", namesIds: true },
 		{ method: "PATCH", path: `/api/alerts/rules/${ids.ruleId}`, needs: "admin", body: { name: "renamed by another project" }, namesIds: true },
 		{ method: "GET", path: `/api/alerts/rules/${ids.ruleId}/deliveries`, needs: "read", namesIds: true },
@@ -94,7 +99,9 @@ export interface MatrixResult {
 /** The credentials each route is tried with, and what is acceptable from each. */
 function credentialsFor(route: MatrixRoute, c: Credentials): { name: string; header?: string; accept: (a: Answer) => string | null }[] {
 	const denied = (codes: number[]) => (a: Answer) => (codes.includes(a.status) ? null : `expected ${codes.join("/")}`);
-	const wrongKinds = (["write", "read", "admin"] as const).filter((k) => (route.needs === "write" ? k !== "write" : route.needs === "read" ? k === "write" : k !== "admin"));
+	const wrongKinds = (["write", "read", "admin"] as const).filter((k) =>
+		route.needs === "write" ? k !== "write" : route.needs === "read" ? k === "write" : k !== "admin",
+	);
 	return [
 		{ name: "no key", accept: denied([401]) },
 		{ name: "malformed: Basic", header: "Basic dXNlcjpwYXNz", accept: denied([401]) },
@@ -108,7 +115,12 @@ function credentialsFor(route: MatrixRoute, c: Credentials): { name: string; hea
 			header: `Bearer ${c.other[route.needs]}`,
 			accept: (a: Answer) => {
 				if (route.namesIds) {
-					if (route.path === "/api/dead-letters/replay") return a.status < 300 && (a.body as { replayed?: number })?.replayed !== 0 ? "replayed another project's dead letter" : a.status >= 500 ? "5xx" : null;
+					if (route.path === "/api/dead-letters/replay")
+						return a.status < 300 && (a.body as { replayed?: number })?.replayed !== 0
+							? "replayed another project's dead letter"
+							: a.status >= 500
+								? "5xx"
+								: null;
 					// Deleting a user id is scoped to the caller's project (checked afterwards: this project's user keeps its events).
 					if (route.path.startsWith("/api/users/")) return a.status >= 500 ? "5xx" : null;
 					if (route.path.includes("/merge") && a.status === 400) return null;
@@ -135,7 +147,11 @@ export async function runMatrix(base: string, routes: MatrixRoute[], creds: Cred
 			n++;
 			const headers: Record<string, string> = { "content-type": "application/json", "cf-connecting-ip": `10.77.${(n >> 8) & 255}.${n & 255}` };
 			if (cred.header !== undefined) headers.authorization = cred.header;
-			const answer = await send(base, { method: route.method, path: route.path, headers, body: route.body === undefined ? undefined : JSON.stringify(route.body) }, 5);
+			const answer = await send(
+				base,
+				{ method: route.method, path: route.path, headers, body: route.body === undefined ? undefined : JSON.stringify(route.body) },
+				5,
+			);
 			refusals += answer.refused;
 			statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
 			let why = answer.hung ? "hang" : answer.status >= 500 || answer.status === 0 ? `${answer.status}` : cred.accept(answer);
@@ -143,7 +159,13 @@ export async function runMatrix(base: string, routes: MatrixRoute[], creds: Cred
 				const leaked = markers.find((m) => answer.text.includes(m));
 				if (leaked) why = `answer holds this project's ${leaked}`;
 			}
-			cells.push({ route: `${route.method} ${route.path}`, credential: cred.name, status: answer.status, ok: !why, why: why ? `${why}; got ${answer.status} ${answer.text.slice(0, 200)}` : undefined });
+			cells.push({
+				route: `${route.method} ${route.path}`,
+				credential: cred.name,
+				status: answer.status,
+				ok: !why,
+				why: why ? `${why}; got ${answer.status} ${answer.text.slice(0, 200)}` : undefined,
+			});
 		}
 	}
 	return { cells, violations: cells.filter((c) => !c.ok), statuses, refusals };

@@ -44,7 +44,12 @@ const toolCall = fc.record(
 	{ requiredKeys: ["name"] },
 );
 const attachment = fc.record(
-	{ type: fc.constantFrom("text", "image", "iframe", "code", "file", "url"), name: safeText(40), role: fc.constantFrom("input", "output"), value: safeText(200) },
+	{
+		type: fc.constantFrom("text", "image", "iframe", "code", "file", "url"),
+		name: safeText(40),
+		role: fc.constantFrom("input", "output"),
+		value: safeText(200),
+	},
 	{ requiredKeys: ["type", "value"] },
 );
 
@@ -71,7 +76,9 @@ const validSignal = fc.record(
 	},
 	{ requiredKeys: ["signal"] },
 );
-const validTraits = fc.dictionary(fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 20 }), fc.oneof(propertyValue, fc.constant(null)), { maxKeys: 8 });
+const validTraits = fc.dictionary(fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 20 }), fc.oneof(propertyValue, fc.constant(null)), {
+	maxKeys: 8,
+});
 
 /** A value that breaks a field: each is something a buggy client really sends. */
 const breaking: fc.Arbitrary<unknown> = fc.oneof(
@@ -111,11 +118,32 @@ function mutate(item: Record<string, unknown>, fields: string[], m: { op: string
 }
 
 const junk: fc.Arbitrary<{ body: string | Uint8Array; contentType: string | null }> = fc.oneof(
-	fc.record({ body: fc.string({ unit: "binary", maxLength: 300 }), contentType: fc.constantFrom("application/json", "text/plain", null, "application/x-www-form-urlencoded") }),
-	fc.record({ body: fc.constantFrom("", "{", "[]", "null", "0", '"events"', "{}", '{"events":{}}', '{"events":null}', "\uFEFF{}", "{\"events\":[" + "{},".repeat(5) + "{}]}"), contentType: fc.constantFrom("application/json", null) }),
+	fc.record({
+		body: fc.string({ unit: "binary", maxLength: 300 }),
+		contentType: fc.constantFrom("application/json", "text/plain", null, "application/x-www-form-urlencoded"),
+	}),
+	fc.record({
+		body: fc.constantFrom(
+			"",
+			"{",
+			"[]",
+			"null",
+			"0",
+			'"events"',
+			"{}",
+			'{"events":{}}',
+			'{"events":null}',
+			"\uFEFF{}",
+			'{"events":[' + "{},".repeat(5) + "{}]}",
+		),
+		contentType: fc.constantFrom("application/json", null),
+	}),
 	fc.record({ body: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? "null"), contentType: fc.constant("application/json") }),
 	fc.record({ body: fc.uint8Array({ maxLength: 400 }), contentType: fc.constantFrom("application/json", "application/octet-stream") }),
-	fc.constant({ body: JSON.stringify({ events: Array.from({ length: 101 }, (_, i) => ({ event_id: `over_${i}`, user_id: "u" })) }), contentType: "application/json" }),
+	fc.constant({
+		body: JSON.stringify({ events: Array.from({ length: 101 }, (_, i) => ({ event_id: `over_${i}`, user_id: "u" })) }),
+		contentType: "application/json",
+	}),
 	fc.constant({ body: JSON.stringify({ events: [{ event_id: "big", user_id: "u", input: "x".repeat(1_100_000) }] }), contentType: "application/json" }),
 );
 
@@ -138,15 +166,25 @@ function batchCase<T extends Record<string, unknown>>(
 		const stamped = items.map((i) => stampItem(i, stamp));
 		return { kind: "valid", body: JSON.stringify({ [listName]: stamped.map((s) => s.value) }), contentType: "application/json", ids: stamped.map((s) => s.id) };
 	});
-	const mutated = fc.tuple(fc.array(item, { minLength: 1, maxLength: 4 }), fc.array(fc.option(mutation, { freq: 2 }), { minLength: 4, maxLength: 4 }), fc.option(breaking, { freq: 6 })).map(([items, mutations, wholeList]): WriteCase => {
-		const stamped = items.map((i) => stampItem(i, stamp));
-		const values = stamped.map((s, i) => (mutations[i] ? mutate(s.value, fields, mutations[i]!) : s.value));
-		// A mutated item whose id field was changed is not the soak's to find.
-		const ids = stamped.map((s, i) => (values[i]![fields[0]!] === s.value[fields[0]!] ? s.id : null));
-		const list: unknown = wholeList === null ? values : wholeList;
-		return { kind: "mutated", body: safeStringify({ [listName]: list }), contentType: "application/json", ids: wholeList === null ? ids : [] };
-	});
-	return fc.oneof({ weight: 5, arbitrary: valid }, { weight: 4, arbitrary: mutated }, { weight: 1, arbitrary: junk.map((j): WriteCase => ({ kind: "junk", ...j, ids: [] })) });
+	const mutated = fc
+		.tuple(
+			fc.array(item, { minLength: 1, maxLength: 4 }),
+			fc.array(fc.option(mutation, { freq: 2 }), { minLength: 4, maxLength: 4 }),
+			fc.option(breaking, { freq: 6 }),
+		)
+		.map(([items, mutations, wholeList]): WriteCase => {
+			const stamped = items.map((i) => stampItem(i, stamp));
+			const values = stamped.map((s, i) => (mutations[i] ? mutate(s.value, fields, mutations[i]!) : s.value));
+			// A mutated item whose id field was changed is not the soak's to find.
+			const ids = stamped.map((s, i) => (values[i]![fields[0]!] === s.value[fields[0]!] ? s.id : null));
+			const list: unknown = wholeList === null ? values : wholeList;
+			return { kind: "mutated", body: safeStringify({ [listName]: list }), contentType: "application/json", ids: wholeList === null ? ids : [] };
+		});
+	return fc.oneof(
+		{ weight: 5, arbitrary: valid },
+		{ weight: 4, arbitrary: mutated },
+		{ weight: 1, arbitrary: junk.map((j): WriteCase => ({ kind: "junk", ...j, ids: [] })) },
+	);
 }
 
 /** JSON.stringify keeps lone surrogates as escapes; a BigInt or cycle from fc.anything becomes a string. */
@@ -159,33 +197,56 @@ function safeStringify(v: unknown): string {
 }
 
 export function eventCases(stamp: Stamp): fc.Arbitrary<WriteCase> {
-	return batchCase("events", validEvent, ["event_id", "user_id", "timestamp", "convo_id", "event", "model", "input", "output", "properties", "tool_calls", "attachments"], (e, s) => {
-		const n = s.next();
-		const id = `${s.prefix}_${n}`;
-		return { value: { event_id: id, user_id: pickUser(s, n), ...e }, id };
-	}, stamp);
+	return batchCase(
+		"events",
+		validEvent,
+		["event_id", "user_id", "timestamp", "convo_id", "event", "model", "input", "output", "properties", "tool_calls", "attachments"],
+		(e, s) => {
+			const n = s.next();
+			const id = `${s.prefix}_${n}`;
+			return { value: { event_id: id, user_id: pickUser(s, n), ...e }, id };
+		},
+		stamp,
+	);
 }
 
 export function signalCases(stamp: Stamp): fc.Arbitrary<WriteCase> {
-	return batchCase("signals", validSignal, ["signal_id", "event_id", "signal", "timestamp", "user_id", "comment", "properties"], (sig, s) => {
-		const n = s.next();
-		const id = `${s.prefix}_${n}`;
-		return { value: { signal_id: id, event_id: `${s.prefix}_evt_${n % 50}`, user_id: pickUser(s, n), ...sig }, id };
-	}, stamp);
+	return batchCase(
+		"signals",
+		validSignal,
+		["signal_id", "event_id", "signal", "timestamp", "user_id", "comment", "properties"],
+		(sig, s) => {
+			const n = s.next();
+			const id = `${s.prefix}_${n}`;
+			return { value: { signal_id: id, event_id: `${s.prefix}_evt_${n % 50}`, user_id: pickUser(s, n), ...sig }, id };
+		},
+		stamp,
+	);
 }
 
 export function identifyCases(stamp: Stamp): fc.Arbitrary<WriteCase> {
 	const valid = fc.record({ traits: validTraits, timestamp }).map(({ traits, timestamp: ts }): WriteCase => {
 		const n = stamp.next();
-		return { kind: "valid", body: JSON.stringify({ user_id: pickUser(stamp, n), traits, ...(ts === undefined ? {} : { timestamp: ts }) }), contentType: "application/json", ids: [] };
+		return {
+			kind: "valid",
+			body: JSON.stringify({ user_id: pickUser(stamp, n), traits, ...(ts === undefined ? {} : { timestamp: ts }) }),
+			contentType: "application/json",
+			ids: [],
+		};
 	});
-	const mutated = fc.tuple(fc.record({ traits: validTraits, timestamp }), mutation).map(([v, m]): WriteCase => ({
-		kind: "mutated",
-		body: safeStringify(mutate({ user_id: pickUser(stamp, stamp.next()), ...v }, ["user_id", "traits", "timestamp"], m)),
-		contentType: "application/json",
-		ids: [],
-	}));
-	return fc.oneof({ weight: 5, arbitrary: valid }, { weight: 4, arbitrary: mutated }, { weight: 1, arbitrary: junk.map((j): WriteCase => ({ kind: "junk", ...j, ids: [] })) });
+	const mutated = fc.tuple(fc.record({ traits: validTraits, timestamp }), mutation).map(
+		([v, m]): WriteCase => ({
+			kind: "mutated",
+			body: safeStringify(mutate({ user_id: pickUser(stamp, stamp.next()), ...v }, ["user_id", "traits", "timestamp"], m)),
+			contentType: "application/json",
+			ids: [],
+		}),
+	);
+	return fc.oneof(
+		{ weight: 5, arbitrary: valid },
+		{ weight: 4, arbitrary: mutated },
+		{ weight: 1, arbitrary: junk.map((j): WriteCase => ({ kind: "junk", ...j, ids: [] })) },
+	);
 }
 
 const hex = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((a) => Buffer.from(a).toString("hex"));
@@ -193,7 +254,13 @@ const attr = (key: string, value: unknown) => ({ key, value: typeof value === "n
 
 /** OTLP/JSON: valid exports of GenAI chat spans (one event each, id `otel_<trace16>_<span>`), mutated ones, junk, and protobuf bytes. */
 export function traceCases(stamp: Stamp): fc.Arbitrary<WriteCase> {
-	const span = fc.record({ spanId: hex(8), input: safeText(200), output: safeText(200), model: fc.constantFrom("gpt-4o", "claude-sonnet"), offset: fc.integer({ min: 0, max: 200 * DAY }) });
+	const span = fc.record({
+		spanId: hex(8),
+		input: safeText(200),
+		output: safeText(200),
+		model: fc.constantFrom("gpt-4o", "claude-sonnet"),
+		offset: fc.integer({ min: 0, max: 200 * DAY }),
+	});
 	const exportOf = fc.record({ traceId: hex(16), spans: fc.uniqueArray(span, { minLength: 1, maxLength: 4, selector: (s) => s.spanId }) });
 	const build = (traceId: string, spans: { spanId: string; input: string; output: string; model: string; offset: number }[]) => {
 		const user = pickUser(stamp, stamp.next());
@@ -213,7 +280,13 @@ export function traceCases(stamp: Stamp): fc.Arbitrary<WriteCase> {
 									kind: 3,
 									startTimeUnixNano: String(start),
 									endTimeUnixNano: String(start + 500_000_000),
-									attributes: [attr("gen_ai.operation.name", "chat"), attr("gen_ai.request.model", s.model), attr("user.id", user), attr("gen_ai.prompt.0.content", s.input), attr("gen_ai.completion.0.content", s.output)],
+									attributes: [
+										attr("gen_ai.operation.name", "chat"),
+										attr("gen_ai.request.model", s.model),
+										attr("user.id", user),
+										attr("gen_ai.prompt.0.content", s.input),
+										attr("gen_ai.completion.0.content", s.output),
+									],
 									status: { code: 1 },
 								};
 							}),
@@ -223,13 +296,27 @@ export function traceCases(stamp: Stamp): fc.Arbitrary<WriteCase> {
 			],
 		};
 	};
-	const valid = exportOf.map(({ traceId, spans }): WriteCase => ({
-		kind: "valid",
-		body: JSON.stringify(build(traceId, spans)),
-		contentType: "application/json",
-		ids: spans.map((s) => `otel_${traceId.slice(0, 16)}_${s.spanId}`),
-	}));
-	const paths = ["resourceSpans", "resourceSpans.0.resource", "resourceSpans.0.scopeSpans", "resourceSpans.0.scopeSpans.0.spans", "resourceSpans.0.scopeSpans.0.spans.0.traceId", "resourceSpans.0.scopeSpans.0.spans.0.spanId", "resourceSpans.0.scopeSpans.0.spans.0.startTimeUnixNano", "resourceSpans.0.scopeSpans.0.spans.0.attributes", "resourceSpans.0.scopeSpans.0.spans.0.attributes.1.value", "resourceSpans.0.scopeSpans.0.spans.0.parentSpanId", "resourceSpans.0.scopeSpans.0.spans.0.events"];
+	const valid = exportOf.map(
+		({ traceId, spans }): WriteCase => ({
+			kind: "valid",
+			body: JSON.stringify(build(traceId, spans)),
+			contentType: "application/json",
+			ids: spans.map((s) => `otel_${traceId.slice(0, 16)}_${s.spanId}`),
+		}),
+	);
+	const paths = [
+		"resourceSpans",
+		"resourceSpans.0.resource",
+		"resourceSpans.0.scopeSpans",
+		"resourceSpans.0.scopeSpans.0.spans",
+		"resourceSpans.0.scopeSpans.0.spans.0.traceId",
+		"resourceSpans.0.scopeSpans.0.spans.0.spanId",
+		"resourceSpans.0.scopeSpans.0.spans.0.startTimeUnixNano",
+		"resourceSpans.0.scopeSpans.0.spans.0.attributes",
+		"resourceSpans.0.scopeSpans.0.spans.0.attributes.1.value",
+		"resourceSpans.0.scopeSpans.0.spans.0.parentSpanId",
+		"resourceSpans.0.scopeSpans.0.spans.0.events",
+	];
 	const mutated = fc.tuple(exportOf, fc.nat(), breaking).map(([{ traceId, spans }, pick, value]): WriteCase => {
 		const doc = build(traceId, spans) as unknown as Record<string, unknown>;
 		setPath(doc, paths[pick % paths.length]!.split("."), value);

@@ -36,14 +36,24 @@ function acknowledged(path: string, c: WriteCase, answer: Answer): string[] {
 	if (answer.status === 202) return c.ids.filter((id): id is string => id !== null);
 	if (answer.status === 207) {
 		const results = (answer.body as { results?: { index: number; status: string }[] } | null)?.results ?? [];
-		return results.filter((r) => r.status === "accepted").map((r) => c.ids[r.index]).filter((id): id is string => typeof id === "string");
+		return results
+			.filter((r) => r.status === "accepted")
+			.map((r) => c.ids[r.index])
+			.filter((id): id is string => typeof id === "string");
 	}
 	return [];
 }
 
 const isAccepted = (path: string, status: number) => (path === "/v1/traces" ? status === 200 : status === 202 || status === 207);
 
-export async function fuzzWrites(base: string, writeKey: () => string, bodies: number, runId: string, seed: number, concurrency = 8): Promise<WriteFuzzResult[]> {
+export async function fuzzWrites(
+	base: string,
+	writeKey: () => string,
+	bodies: number,
+	runId: string,
+	seed: number,
+	concurrency = 8,
+): Promise<WriteFuzzResult[]> {
 	const out: WriteFuzzResult[] = [];
 	for (const [e, endpoint] of ENDPOINTS.entries()) {
 		const cases = sampleCases(endpoint.arb(runId), bodies, seed + e);
@@ -59,7 +69,8 @@ export async function fuzzWrites(base: string, writeKey: () => string, bodies: n
 			if (c.contentType) headers["content-type"] = c.contentType;
 			const req = { method: "POST", path: endpoint.path, headers, body: c.body };
 			const answer = await send(base, req);
-			const describe = () => `POST ${endpoint.path} (${c.kind}) content-type ${c.contentType} body ${typeof c.body === "string" ? JSON.stringify(c.body.slice(0, 400)) : `<${c.body.length} bytes: ${Buffer.from(c.body.slice(0, 40)).toString("hex")}…>`}`;
+			const describe = () =>
+				`POST ${endpoint.path} (${c.kind}) content-type ${c.contentType} body ${typeof c.body === "string" ? JSON.stringify(c.body.slice(0, 400)) : `<${c.body.length} bytes: ${Buffer.from(c.body.slice(0, 40)).toString("hex")}…>`}`;
 			tally.record(answer, describe);
 			for (const id of acknowledged(endpoint.path, c, answer)) ids.add(id);
 			if (isAccepted(endpoint.path, answer.status)) {
@@ -71,7 +82,9 @@ export async function fuzzWrites(base: string, writeKey: () => string, bodies: n
 			}
 		});
 		out.push({ endpoint: endpoint.path, tally, kinds, retried, retryNotAccepted, acknowledgedIds: [...ids] });
-		console.log(`  ${endpoint.path}: ${tally.cases} requests in ${((Date.now() - started) / 1000).toFixed(0)} s; ${tally.histogram()}; 5xx ${tally.fiveXx}, hangs ${tally.hangs}, refused ${tally.refusals}`);
+		console.log(
+			`  ${endpoint.path}: ${tally.cases} requests in ${((Date.now() - started) / 1000).toFixed(0)} s; ${tally.histogram()}; 5xx ${tally.fiveXx}, hangs ${tally.hangs}, refused ${tally.refusals}`,
+		);
 	}
 	return out;
 }

@@ -6,7 +6,11 @@ import { ALERT_DESTINATIONS } from "./destinations";
 export const ALERT_RULE_KINDS = ["new_issue", "regressed", "escalating", "threshold", "every_match"] as const;
 
 const name = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
-const list = (what: string) => z.array(z.string().trim().min(1).max(128), { error: `must be a list of ${what}` }).max(20, "at most 20 values").optional();
+const list = (what: string) =>
+	z
+		.array(z.string().trim().min(1).max(128), { error: `must be a list of ${what}` })
+		.max(20, "at most 20 values")
+		.optional();
 
 export const alertFiltersSchema = z
 	.object({
@@ -54,7 +58,8 @@ export const alertRuleInputSchema = z
 	.superRefine((r, ctx) => {
 		if (r.kind === "threshold" && !r.threshold) ctx.addIssue({ code: "custom", path: ["threshold"], message: "is required for a threshold rule" });
 		if (r.kind !== "threshold" && r.threshold) ctx.addIssue({ code: "custom", path: ["threshold"], message: "only applies to threshold rules" });
-		if (r.kind !== "escalating" && r.min_users !== undefined) ctx.addIssue({ code: "custom", path: ["min_users"], message: "only applies to escalating rules" });
+		if (r.kind !== "escalating" && r.min_users !== undefined)
+			ctx.addIssue({ code: "custom", path: ["min_users"], message: "only applies to escalating rules" });
 	});
 
 export const alertRulePatchSchema = z

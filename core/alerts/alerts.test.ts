@@ -12,7 +12,13 @@ const dev = { allowLocalhost: true };
 
 describe("webhook URL policy", () => {
 	it("accepts public https URLs", () => {
-		for (const url of ["https://hooks.slack.com/services/T0/B0/xyz", "https://discord.com/api/webhooks/1/abc", "https://example.com:8443/hook?x=1", "https://8.8.8.8/x", "https://[2606:4700::1111]/x"]) {
+		for (const url of [
+			"https://hooks.slack.com/services/T0/B0/xyz",
+			"https://discord.com/api/webhooks/1/abc",
+			"https://example.com:8443/hook?x=1",
+			"https://8.8.8.8/x",
+			"https://[2606:4700::1111]/x",
+		]) {
 			expect(webhookUrlProblem(url, prod), url).toBeNull();
 		}
 	});
@@ -91,7 +97,17 @@ const message: AlertMessage = {
 	summary: "The assistant says it cannot read contacts. 34 users affected.",
 	link: "https://dash.example/issues/iss_1",
 	at: "2026-11-22T10:00:00.000Z",
-	issue: { id: "iss_1", title: "claims it cannot access contacts", signal: "refusal", state: "regressed", events: 40, users: 34, users_pct: 12.5, users_24h: 9, users_prev_24h: 2 },
+	issue: {
+		id: "iss_1",
+		title: "claims it cannot access contacts",
+		signal: "refusal",
+		state: "regressed",
+		events: 40,
+		users: 34,
+		users_pct: 12.5,
+		users_24h: 9,
+		users_prev_24h: 2,
+	},
 };
 
 describe("alert rendering", () => {

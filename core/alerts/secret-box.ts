@@ -22,7 +22,11 @@ async function importKey(base64Key: string): Promise<CryptoKey> {
 
 export async function seal(base64Key: string, context: string, plaintext: string): Promise<string> {
 	const iv = crypto.getRandomValues(new Uint8Array(12));
-	const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(context) }, await importKey(base64Key), encoder.encode(plaintext));
+	const ct = await crypto.subtle.encrypt(
+		{ name: "AES-GCM", iv, additionalData: encoder.encode(context) },
+		await importKey(base64Key),
+		encoder.encode(plaintext),
+	);
 	return `v1.${b64(iv)}.${b64(new Uint8Array(ct))}`;
 }
 

@@ -6,7 +6,14 @@ const dev = { allowLocalhost: true };
 
 describe("webhook URL policy: IPv6 forms of refused addresses", () => {
 	it("refuses IPv4-compatible ::a.b.c.d forms of loopback, metadata and private addresses (the URL parser writes them ::7f00:1)", () => {
-		for (const url of ["https://[::169.254.169.254]/", "https://[::127.0.0.1]/", "https://[::10.0.0.1]/x", "https://[::192.168.1.1]/x", "https://[::a9fe:a9fe]/x", "https://[::7f00:1]/x"]) {
+		for (const url of [
+			"https://[::169.254.169.254]/",
+			"https://[::127.0.0.1]/",
+			"https://[::10.0.0.1]/x",
+			"https://[::192.168.1.1]/x",
+			"https://[::a9fe:a9fe]/x",
+			"https://[::7f00:1]/x",
+		]) {
 			expect(webhookUrlProblem(url, prod), url).toMatch(/private, loopback, link-local or metadata/);
 		}
 	});
@@ -26,7 +33,14 @@ describe("webhook URL policy: IPv6 forms of refused addresses", () => {
 	});
 
 	it("refuses NAT64 64:ff9b::a.b.c.d (well-known and local-use prefixes) and 6to4 of a private IPv4", () => {
-		for (const url of ["https://[64:ff9b::127.0.0.1]/x", "https://[64:ff9b::169.254.169.254]/x", "https://[64:ff9b::a00:1]/x", "https://[64:ff9b:1::a00:1]/x", "https://[2002:7f00:1::]/x", "https://[2002:a9fe:a9fe::1]/x"]) {
+		for (const url of [
+			"https://[64:ff9b::127.0.0.1]/x",
+			"https://[64:ff9b::169.254.169.254]/x",
+			"https://[64:ff9b::a00:1]/x",
+			"https://[64:ff9b:1::a00:1]/x",
+			"https://[2002:7f00:1::]/x",
+			"https://[2002:a9fe:a9fe::1]/x",
+		]) {
 			expect(webhookUrlProblem(url, prod), url).toMatch(/private, loopback, link-local or metadata/);
 		}
 	});
@@ -53,7 +67,13 @@ describe("webhook URL policy: IPv6 forms of refused addresses", () => {
 	});
 
 	it("still accepts public IPv6 addresses and IPv6 forms of public IPv4 addresses", () => {
-		for (const url of ["https://[2606:4700::1111]/x", "https://[2a00:1450:4001:82b::200e]/x", "https://[::ffff:8.8.8.8]/x", "https://[2002:808:808::1]/x", "https://[fe00::1]/x"]) {
+		for (const url of [
+			"https://[2606:4700::1111]/x",
+			"https://[2a00:1450:4001:82b::200e]/x",
+			"https://[::ffff:8.8.8.8]/x",
+			"https://[2002:808:808::1]/x",
+			"https://[fe00::1]/x",
+		]) {
 			expect(webhookUrlProblem(url, prod), url).toBeNull();
 		}
 	});

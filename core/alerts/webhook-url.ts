@@ -27,7 +27,7 @@ export function webhookUrlProblem(raw: string, policy: WebhookUrlPolicy): string
 	const host = url.hostname.toLowerCase().replace(/\.+$/, "");
 	if (policy.allowLocalhost && url.protocol === "http:" && LOOPBACK_HOSTS.has(host)) return null;
 	if (url.protocol !== "https:") return policy.allowLocalhost ? "must use https (plain http only to localhost in local development)" : "must use https";
-	if (BLOCKED_HOSTS.has(host) || BLOCKED_HOST_SUFFIXES.some((s) => host.endsWith(s)) || !host.includes(".") && !host.startsWith("[")) {
+	if (BLOCKED_HOSTS.has(host) || BLOCKED_HOST_SUFFIXES.some((s) => host.endsWith(s)) || (!host.includes(".") && !host.startsWith("["))) {
 		return "must point to a public host, not a local or internal name";
 	}
 	const v4 = parseIpv4(host);

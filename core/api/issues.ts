@@ -20,7 +20,10 @@ export const issueListQuerySchema = z.object({
 	from: dayQuery.optional().describe("Default: 14 days before `to`"),
 	to: dayQuery.optional().describe("Default: today"),
 	signal: queryText.optional(),
-	state: z.union([issueStateSchema, z.literal("")]).optional().describe("Empty: any state"),
+	state: z
+		.union([issueStateSchema, z.literal("")])
+		.optional()
+		.describe("Empty: any state"),
 	intent: queryText.optional().describe("Issues with an event of this intent id in the window"),
 	model: queryText.optional().describe("Issues with an event of this model in the window"),
 	limit: z.string().optional().describe("An integer from 1 to 200, default 50"),
@@ -74,7 +77,9 @@ export const breakdownRowSchema = z.object({ value: z.string().nullable(), event
 export type BreakdownRow = z.infer<typeof breakdownRowSchema>;
 
 export const issueBreakdownsSchema = z.object({
-	sample: z.object({ events: z.number().int(), users: z.number().int() }).describe("The events the breakdowns are read from: the issue's most recent, at most 1,000"),
+	sample: z
+		.object({ events: z.number().int(), users: z.number().int() })
+		.describe("The events the breakdowns are read from: the issue's most recent, at most 1,000"),
 	model: z.array(breakdownRowSchema),
 	intent: z.array(breakdownRowSchema),
 	properties: z.record(z.string(), z.array(breakdownRowSchema)),

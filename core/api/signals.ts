@@ -19,7 +19,9 @@ export type RateCell = z.infer<typeof rateCellSchema>;
 export const signalRatesSchema = z.object({
 	from: z.string(),
 	to: z.string(),
-	window: z.object({ active_users: z.number().int(), signals: z.record(z.string(), rateCellSchema) }).describe("A user counted once however many days they had the signal"),
+	window: z
+		.object({ active_users: z.number().int(), signals: z.record(z.string(), rateCellSchema) })
+		.describe("A user counted once however many days they had the signal"),
 	days: z.array(z.object({ day: z.string(), active_users: z.number().int(), events: z.number().int(), signals: z.record(z.string(), rateCellSchema) })),
 });
 export type SignalRates = z.infer<typeof signalRatesSchema>;

@@ -21,7 +21,8 @@ export function averageLinkage(similarities: Float32Array, n: number, threshold:
 	};
 	/** Merges b into a; a's similarities become the size-weighted average (average linkage). */
 	const merge = (a: number, b: number) => {
-		const na = size[a]!, nb = size[b]!;
+		const na = size[a]!,
+			nb = size[b]!;
 		for (let c = 0; c < n; c++) {
 			if (!active[c] || c === a || c === b) continue;
 			const s = (na * S[a * n + c]! + nb * S[b * n + c]!) / (na + nb);

@@ -58,7 +58,11 @@ describe("clusterTexts", () => {
 	});
 
 	it("numbers clusters largest first and handles empty input", async () => {
-		const { clusters } = (await clusterTexts(embedder, [...REQUESTS.refund, ...REQUESTS.refund.slice(0, 3).map((t) => `${t}!`), ...REQUESTS.password.slice(0, 4)]));
+		const { clusters } = await clusterTexts(embedder, [
+			...REQUESTS.refund,
+			...REQUESTS.refund.slice(0, 3).map((t) => `${t}!`),
+			...REQUESTS.password.slice(0, 4),
+		]);
 		expect(clusters.map((c) => c.size)).toEqual([...clusters.map((c) => c.size)].sort((a, b) => b - a));
 		expect(await clusterTexts(embedder, [])).toEqual({ assignments: [], clusters: [] });
 	});

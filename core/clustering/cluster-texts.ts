@@ -201,13 +201,27 @@ export async function clusterTexts(embedder: Embedder, texts: string[], opts: Cl
 		if (l !== OUTLIER) members.set(l, [...(members.get(l) ?? []), i]);
 	});
 	const ordered = [...members.values()].sort((a, b) => b.length - a.length || a[0]! - b[0]!);
-	const keywords = clusterKeywords(ordered.map((idx) => idx.map((i) => texts[i]!)), 3, opts.ignoreWords);
+	const keywords = clusterKeywords(
+		ordered.map((idx) => idx.map((i) => texts[i]!)),
+		3,
+		opts.ignoreWords,
+	);
 	const assignments = new Array<number>(n).fill(OUTLIER);
 	const clusters = ordered.map((idx, id) => {
 		for (const i of idx) assignments[i] = id;
 		const centre = centroid(idx.map((i) => vectors[i]!));
 		const central = idx.reduce((best, i) => (similarity(vectors[i]!, centre) > similarity(vectors[best]!, centre) ? i : best), idx[0]!);
-		return { id, size: idx.length, keywords: keywords[id]!, title: templateTitle(keywords[id]!, texts[central]!, idx.map((i) => texts[i]!)), central };
+		return {
+			id,
+			size: idx.length,
+			keywords: keywords[id]!,
+			title: templateTitle(
+				keywords[id]!,
+				texts[central]!,
+				idx.map((i) => texts[i]!),
+			),
+			central,
+		};
 	});
 	return { assignments, clusters };
 }

@@ -12,7 +12,7 @@ describe("clustering metrics", () => {
 	it("give known values on a small textbook example", () => {
 		// Manning et al., Introduction to IR, fig. 16.4: purity 0.71, NMI 0.36 (their normalisation differs: ARI checked instead).
 		const pred = [..."111111222222333333"].slice(0, 17);
-		const gold = [..."xxxxxo" + "xooooq" + "xxqqq"];
+		const gold = [...("xxxxxo" + "xooooq" + "xxqqq")];
 		expect(purity(pred, gold)).toBeCloseTo(12 / 17, 5);
 		expect(ari(["a", "a", "b", "b"], ["x", "y", "x", "y"])).toBeCloseTo(-0.5, 5);
 	});

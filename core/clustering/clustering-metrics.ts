@@ -26,7 +26,8 @@ export function nmi(pred: (string | number)[], gold: (string | number)[]): numbe
 		const [p, g] = k.split("\u0000") as [string, string];
 		mi += (c / n) * Math.log((c * n) / (rows.get(p)! * cols.get(g)!));
 	}
-	const hp = entropy(rows.values(), n), hg = entropy(cols.values(), n);
+	const hp = entropy(rows.values(), n),
+		hg = entropy(cols.values(), n);
 	return hp + hg === 0 ? 1 : (2 * mi) / (hp + hg);
 }
 
@@ -36,7 +37,8 @@ export function ari(pred: (string | number)[], gold: (string | number)[]): numbe
 	const { table, rows, cols, n } = contingency(pred, gold);
 	let index = 0;
 	for (const c of table.values()) index += choose2(c);
-	let a = 0, b = 0;
+	let a = 0,
+		b = 0;
 	for (const c of rows.values()) a += choose2(c);
 	for (const c of cols.values()) b += choose2(c);
 	const expected = (a * b) / choose2(n);

@@ -10,8 +10,8 @@
  * matters: a request in another language keeps its words and is no follow-up.
  */
 const FOLLOW_UP_WORDS = new Set(
+	// acknowledgements, thanks, praise
 	(
-		// acknowledgements, thanks, praise
 		"ok okay k kk sure yes yeah yep yup no nope nah fine alright right cool great perfect awesome amazing nice good " +
 		"excellent brilliant wonderful fantastic super lovely thanks thank thx ty cheers appreciate appreciated much so very " +
 		"really lot lifesaver legend star best exactly perfectly well now needed you're youre are what need helpful help " +

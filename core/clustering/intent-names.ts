@@ -34,7 +34,9 @@ const POLITE =
 
 /** Words that end the object: prepositions, time words, conjunctions. */
 const STOP = new Set(
-	"to in at for from on near with by about between during until till before after around via into under over within like per next this tomorrow today tonight asap now please pls that which who so and or if when because than while as".split(" "),
+	"to in at for from on near with by about between during until till before after around via into under over within like per next this tomorrow today tonight asap now please pls that which who so and or if when because than while as".split(
+		" ",
+	),
 );
 const DROP = new Set(["my", "your", "our", "his", "her", "their", "the", "some", "any", "me", "us", "him", "them", "few", "couple", "of"]);
 const PRONOUN_OBJECT = /^(?:me|us|him|her|them)$/i;
@@ -97,7 +99,7 @@ function tidy(words: string[]): string {
 		const w = words[i]!;
 		if (/^(?:a|an)$/.test(w)) {
 			const next = words[i + 1];
-			if (!next || /s$/.test(next) && !/ss$/.test(next)) continue;
+			if (!next || (/s$/.test(next) && !/ss$/.test(next))) continue;
 			out.push(/^[aeio]/.test(next) || /^u[^n]|^un[^i]/.test(next) ? "an" : "a");
 		} else out.push(w);
 	}
@@ -114,7 +116,9 @@ function placeholder(values: Word[]): string[] {
 }
 
 function candidate(verb: string, np: string[], pp: string[] = [], weight = 1): Candidate[] {
-	const head = tidy(np.slice(-2).length < np.length ? [...(np[0] === "a" || np[0] === "an" ? [np[0]] : []), ...np.slice(-2).filter((w) => w !== "a" && w !== "an")] : np);
+	const head = tidy(
+		np.slice(-2).length < np.length ? [...(np[0] === "a" || np[0] === "an" ? [np[0]] : []), ...np.slice(-2).filter((w) => w !== "a" && w !== "an")] : np,
+	);
 	const out: Candidate[] = [];
 	const full = tidy([verb, ...np, ...pp]);
 	const key = (s: string) => contentStems(s).join(" ") || s;
@@ -136,8 +140,16 @@ function candidate(verb: string, np: string[], pp: string[] = [], weight = 1): C
 /** Question shapes that say what is wanted without a verb to take. */
 const QUESTION_TOPICS: [RegExp, string, string[]][] = [
 	[/\b(?:weather|forecast|rain(?:ing|y)?|snow(?:ing|y)?|sunny|temperature|degrees|umbrella|storm|windy|humid)\b/i, "Get weather forecast", ["weather"]],
-	[/\b(?:how much is|convert|exchange rate|in (?:euros?|dollars?|yen|pounds?|usd|eur|gbp|jpy))\b.*\b(?:euros?|dollars?|yen|pounds?|pesos?|francs?|usd|eur|gbp|jpy|currency)\b|\bexchange rate\b|\bcurrency\b/i, "Convert currency", ["currency"]],
-	[/\bwhat(?:'s| is) (?:today's date|the date(?: today)?)\b|\bwhat day (?:is it|is today|of the week)\b|\bwhat(?:'s| is) the day today\b/i, "Get today's date", ["date"]],
+	[
+		/\b(?:how much is|convert|exchange rate|in (?:euros?|dollars?|yen|pounds?|usd|eur|gbp|jpy))\b.*\b(?:euros?|dollars?|yen|pounds?|pesos?|francs?|usd|eur|gbp|jpy|currency)\b|\bexchange rate\b|\bcurrency\b/i,
+		"Convert currency",
+		["currency"],
+	],
+	[
+		/\bwhat(?:'s| is) (?:today's date|the date(?: today)?)\b|\bwhat day (?:is it|is today|of the week)\b|\bwhat(?:'s| is) the day today\b/i,
+		"Get today's date",
+		["date"],
+	],
 	[/\bwhat time is it\b|\bwhat(?:'s| is) the (?:current )?time\b/i, "Get the time", ["time"]],
 ];
 
@@ -214,11 +226,23 @@ export function requestCandidates(text: string): Candidate[] {
 			const when = /^when(?:'s| is| does| do)\s+(?:my |the )?(.+?)(?:\s+(?:leave|start|open|close|arrive|depart|end))?\?*$/i.exec(s);
 			if (when) {
 				const { np } = objectOf(wordsOf(when[1]!, 1));
-				if (np.length) return candidate("check", ["time", "of", ...np].filter((w) => w !== "of" || np.length > 0), [], 0.8);
+				if (np.length)
+					return candidate(
+						"check",
+						["time", "of", ...np].filter((w) => w !== "of" || np.length > 0),
+						[],
+						0.8,
+					);
 			}
 			// A bare noun phrase asked about: "Cheapest flights to Rome in March?"
 			const { np } = objectOf(ws);
-			if (np.length && np.length <= 4 && /^(?:cheapest|cheap|best|direct|good|nearest|nice|quiet|late|early|last|next|one-way|return|round-trip|any|affordable|budget|nonstop|non-stop|top|available)$/.test(first)) {
+			if (
+				np.length &&
+				np.length <= 4 &&
+				/^(?:cheapest|cheap|best|direct|good|nearest|nice|quiet|late|early|last|next|one-way|return|round-trip|any|affordable|budget|nonstop|non-stop|top|available)$/.test(
+					first,
+				)
+			) {
 				const head = np.slice(-1)[0]!;
 				return candidate(NOUN_VERB.find(([re]) => re.test(head))?.[1] ?? "find", np);
 			}
@@ -260,7 +284,8 @@ function intentOptions(cluster: IntentCluster): string[] {
 	const ranked = rankCandidates(per, texts).filter((r) => r.title.split(" ").length <= MAX_WORDS);
 	if (!ranked.length) return [];
 	const verbs = new Map<string, number>();
-	for (const cands of per) if (cands[0]) verbs.set(cands[0].title.split(" ")[0]!.toLowerCase(), (verbs.get(cands[0].title.split(" ")[0]!.toLowerCase()) ?? 0) + 1);
+	for (const cands of per)
+		if (cands[0]) verbs.set(cands[0].title.split(" ")[0]!.toLowerCase(), (verbs.get(cands[0].title.split(" ")[0]!.toLowerCase()) ?? 0) + 1);
 	const topVerb = Math.max(0, ...verbs.values()) / texts.length;
 	const nounShare = new Map<string, number>();
 	for (const t of texts) for (const w of new Set(contentStems(t))) nounShare.set(w, (nounShare.get(w) ?? 0) + 1);

@@ -131,7 +131,10 @@ export function nameIssues(signal: string, clusters: readonly IssueCluster[], ta
 }
 
 function clipTitle(title: string, max = 90): string {
-	const t = title.replace(/\s+/g, " ").replace(/[.!]+$/, "").trim();
+	const t = title
+		.replace(/\s+/g, " ")
+		.replace(/[.!]+$/, "")
+		.trim();
 	if (t.length <= max) return t;
 	const cut = t.slice(0, max - 1);
 	return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max / 2))}…`;

@@ -178,7 +178,12 @@ export function assignUnique<T>(clusters: T[], options: (c: T) => string[], fall
 		const first = options(c)[0] ?? "";
 		// Another phrasing that says all the first one does and more ("Book a hotel room") reads best.
 		const have = new Set(contentStems(first));
-		const longer = options(c).slice(1).filter((o) => { const s = new Set(contentStems(o)); return s.size > have.size && [...have].every((w) => s.has(w)); });
+		const longer = options(c)
+			.slice(1)
+			.filter((o) => {
+				const s = new Set(contentStems(o));
+				return s.size > have.size && [...have].every((w) => s.has(w));
+			});
 		const pick = [...longer, ...fallbacks(c), ...options(c).slice(1)].find(free);
 		out[i] = take(pick ?? `${first} (${i + 1})`);
 	});

@@ -13,7 +13,9 @@ export interface TextVector {
 }
 
 export const STOPWORDS = new Set(
-	"a an the to of and or in on at for from by with about as is are was were be been being am i me my mine you your yours we our us it its this that these those do does did can could would should will shall may might must have has had not no yes so if then than but just please what how when where which who whom why there here i'm i've i'd it's don't can't want need like get got make let".split(" "),
+	"a an the to of and or in on at for from by with about as is are was were be been being am i me my mine you your yours we our us it its this that these those do does did can could would should will shall may might must have has had not no yes so if then than but just please what how when where which who whom why there here i'm i've i'd it's don't can't want need like get got make let".split(
+		" ",
+	),
 );
 
 /** A light suffix stemmer: "files"/"file", "transfers"/"transferring", "charges"/"charged", "boxes"/"box". */
@@ -48,8 +50,17 @@ export async function textVectors(embedder: Embedder, texts: string[], ignore?: 
 	const df = new Map<string, number>();
 	for (const ws of words) for (const w of new Set(ws)) df.set(w, (df.get(w) ?? 0) + 1);
 	const n = texts.length;
-	const embedded = await embedder.embed(ignore ? texts.map((t) => tokenize(t).filter((w) => !ignore.has(w)).join(" ")) : texts);
-	const a = Math.sqrt(denseWeight), b = Math.sqrt(1 - denseWeight);
+	const embedded = await embedder.embed(
+		ignore
+			? texts.map((t) =>
+					tokenize(t)
+						.filter((w) => !ignore.has(w))
+						.join(" "),
+				)
+			: texts,
+	);
+	const a = Math.sqrt(denseWeight),
+		b = Math.sqrt(1 - denseWeight);
 	return texts.map((_, i) => {
 		// Unit vectors in, so scaling by √weight makes the dense half contribute weight × cosine.
 		const dense = embedded[i]!.map((x) => x * a);
@@ -65,7 +76,6 @@ export async function textVectors(embedder: Embedder, texts: string[], ignore?: 
 
 /** The sentence vector's share of a similarity. Chosen on dev sets for USE Lite (docs/quality.md). */
 export const DENSE_WEIGHT = 0.7;
-
 
 export function similarity(a: TextVector, b: TextVector): number {
 	let s = 0;

@@ -18,7 +18,10 @@ function compileRe2(source: string, caseSensitive: boolean): RE2JS {
 
 export const customSignalInputSchema = z
 	.object({
-		name: z.string().regex(/^[a-z][a-z0-9_]{1,47}$/, "must be 2-48 lowercase letters, digits or _, starting with a letter").refine((n) => !RESERVED.has(n), "is a built-in signal's name"),
+		name: z
+			.string()
+			.regex(/^[a-z][a-z0-9_]{1,47}$/, "must be 2-48 lowercase letters, digits or _, starting with a letter")
+			.refine((n) => !RESERVED.has(n), "is a built-in signal's name"),
 		description: z.string().max(500).default(""),
 		polarity: z.enum(["negative", "positive"]).default("negative"),
 		field: z.enum(["input", "output", "both"]),
@@ -55,11 +58,11 @@ export interface CustomSignalRule {
 	caseSensitive: boolean;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export function compileCustomSignal(rule: CustomSignalRule): RE2JS {
 	if (rule.kind === "regex") return compileRe2(rule.pattern, rule.caseSensitive);
-	const words = (JSON.parse(rule.pattern) as string[]).map((k) => `\\b${escape(k)}\\b`);
+	const words = (JSON.parse(rule.pattern) as string[]).map((k) => `\\b${escapeRegex(k)}\\b`);
 	return compileRe2(words.join("|"), rule.caseSensitive);
 }
 

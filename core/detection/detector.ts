@@ -59,7 +59,12 @@ export class Detector {
 
 	/** The texts detecting `x` sends to the encoder. */
 	textsFor(x: DetectionInput): string[] {
-		return [...new Set([...Object.values(this.models).flatMap((m) => textsToEmbed(m.spec, x)), ...BUILT_IN_SIGNALS.flatMap((m) => (m.vectorRules ?? []).flatMap((r) => r.texts(x)))])];
+		return [
+			...new Set([
+				...Object.values(this.models).flatMap((m) => textsToEmbed(m.spec, x)),
+				...BUILT_IN_SIGNALS.flatMap((m) => (m.vectorRules ?? []).flatMap((r) => r.texts(x))),
+			]),
+		];
 	}
 
 	async detectBatch(xs: DetectionInput[]): Promise<SignalResult[][]> {
@@ -74,7 +79,11 @@ export class Detector {
 			const features = (signal: ImplicitSignal, spec: ModelSpec, text: string) => {
 				const key = `${signal}:${spec.reaction ? "r" : ""}${spec.ngrams ? "n" : ""}${spec.lexical ? "l" : ""}${spec.ends ? "e" : ""}${spec.request ? "q" : ""}:${text}`;
 				let f = cache.get(key);
-				if (!f) cache.set(key, (f = modelFeatures(spec, text, vectorOf, spec.reaction || spec.request ? ctx : undefined, this.lexical && ((t) => this.lexical!.embedOne(t)))));
+				if (!f)
+					cache.set(
+						key,
+						(f = modelFeatures(spec, text, vectorOf, spec.reaction || spec.request ? ctx : undefined, this.lexical && ((t) => this.lexical!.embedOne(t)))),
+					);
 				return f;
 			};
 			return IMPLICIT_SIGNAL_NAMES.map((signal) => this.detectSignal(signal, x, features, vectorOf));
@@ -106,14 +115,20 @@ export class Detector {
 		for (const candidate of this.bySignal.get(signal) ?? []) {
 			for (const field of candidate.spec.fields) {
 				const text = x[field];
-				if (!text || !text.trim()) continue;
+				if (!text?.trim()) continue;
 				const p = predict(candidate, features(signal, candidate.spec, text));
 				if (!model || p - candidate.threshold > best - model.threshold) [model, best, bestField] = [candidate, p, field];
 			}
 		}
 		if (!model) return { signal, score: 0, detected: false, stage: module.contextRules ? "context" : "rules" };
 		if (best >= model.threshold && bestField && !this.verdictStands(module, x[bestField]!, features)) {
-			return { signal, score: Math.round(Math.min(best, model.uncertainFrom + (model.threshold - model.uncertainFrom) / 2) * 1000) / 1000, detected: false, stage: "embedding", uncertain: true };
+			return {
+				signal,
+				score: Math.round(Math.min(best, model.uncertainFrom + (model.threshold - model.uncertainFrom) / 2) * 1000) / 1000,
+				detected: false,
+				stage: "embedding",
+				uncertain: true,
+			};
 		}
 		const score = Math.round(best * 1000) / 1000;
 		const detected = best >= model.threshold;

@@ -53,7 +53,8 @@ export function trainLogistic(x: Features[], y: number[], buckets: number, opts:
 	const w = new Float64Array(n);
 	const m = new Float64Array(n);
 	const v = new Float64Array(n);
-	let pos = 0, neg = 0;
+	let pos = 0,
+		neg = 0;
 	y.forEach((t, i) => (t === 1 ? (pos += sw(i)) : (neg += sw(i))));
 	const posWeight = Math.max(1, neg / Math.max(1e-9, pos));
 	const bias = n - 1;
@@ -73,7 +74,8 @@ export function trainLogistic(x: Features[], y: number[], buckets: number, opts:
 			g[bias]! += err;
 			total += weight;
 		}
-		const b1 = 1 - 0.9 ** epoch, b2 = 1 - 0.999 ** epoch;
+		const b1 = 1 - 0.9 ** epoch,
+			b2 = 1 - 0.999 ** epoch;
 		for (let k = 0; k < n; k++) {
 			const grad = g[k]! / total + (k === bias ? 0 : l2 * w[k]!);
 			m[k] = 0.9 * m[k]! + 0.1 * grad;

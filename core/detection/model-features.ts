@@ -49,7 +49,9 @@ export function turnContext(x: DetectionInput): TurnContext {
 export function textsToEmbed(spec: ModelSpec, x: DetectionInput): string[] {
 	const own = spec.fields.map((f) => x[f]).filter((t): t is string => !!t && !!t.trim());
 	const ctx = spec.reaction ? turnContext(x) : {};
-	return [...own, ...(spec.ends ? own.flatMap(textEnds) : []), ctx.previousReply, ctx.previousRequest, spec.request ? x.input : undefined].filter((t): t is string => !!t && !!t.trim());
+	return [...own, ...(spec.ends ? own.flatMap(textEnds) : []), ctx.previousReply, ctx.previousRequest, spec.request ? x.input : undefined].filter(
+		(t): t is string => !!t && !!t.trim(),
+	);
 }
 
 const dot = (a: Float32Array, b: Float32Array) => {

@@ -27,7 +27,8 @@ const WEEKDAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 const D_MONTH = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
 const D_DAY = String.raw`(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?(?![\d:])`;
 const D_YEAR = String.raw`(\d{4})(?![\d%/'’-]|\.\d|,\d)`;
-const D_WEEKDAY = new RegExp(String.raw`^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?(?:,\s*|\s+(?:the\s+)?(?=\d)|\s+(?=[a-z]))`, "i");
+const D_WEEKDAY =
+	/^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?(?:,\s*|\s+(?:the\s+)?(?=\d)|\s+(?=[a-z]))/i;
 /** What may follow "today is" etc., each tried at the start of the rest of the sentence. */
 const D_FORMS: { kind: "md" | "dm" | "iso" | "num" | "my" | "y"; re: RegExp }[] = [
 	{ kind: "iso", re: /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?![\d/-])/ },
@@ -56,12 +57,15 @@ const NOW_ANCHORS: { re: RegExp; year: boolean; strict?: boolean; bareIt?: boole
 	{ re: /\b(?:we are|we[’']re)(?:\s+(?:now|currently|already|still))?\s+in(?:\s+the\s+year)?\s+/gi, year: true, strict: true },
 ];
 /** The user (or the reply itself) asks when something is: "it's <date>" then names that thing's date. */
-const WHEN_QUESTION = /\bwhen(?:[’']s|\s+(?:is|was|are|were|does|did|will|do))\b|\b(?:what|which)\s+(?:date|day|year|month)\s+(?:is|was|are|were|does|did|will)\s+(?!it\b|today\b)|\bwhat year did\b/i;
+const WHEN_QUESTION =
+	/\bwhen(?:[’']s|\s+(?:is|was|are|were|does|did|will|do))\b|\b(?:what|which)\s+(?:date|day|year|month)\s+(?:is|was|are|were|does|did|will)\s+(?!it\b|today\b)|\bwhat year did\b/i;
 /** The user asks about the present. */
-const ASKS_NOW = /\b(?:today|tonight|now|current(?:ly)?|date|what day|what year|days? (?:until|till|left|before|since|ago)|how long (?:until|till|before|since|ago)|this (?:week|month|year))\b/i;
+const ASKS_NOW =
+	/\b(?:today|tonight|now|current(?:ly)?|date|what day|what year|days? (?:until|till|left|before|since|ago)|how long (?:until|till|before|since|ago)|this (?:week|month|year))\b/i;
 
 /** Same sentence, before the framing: a supposition or an example, not a claim about now. */
-const SUPPOSED = /\b(?:if|suppose|supposing|assume|assuming|let[’']?s say|say|pretend|pretending|imagine|imagining|as if|as though|whenever|what if|unless|in case|e\.g|for example|for instance|example|hypothetical(?:ly)?)\b/i;
+const SUPPOSED =
+	/\b(?:if|suppose|supposing|assume|assuming|let[’']?s say|say|pretend|pretending|imagine|imagining|as if|as though|whenever|what if|unless|in case|e\.g|for example|for instance|example|hypothetical(?:ly)?)\b/i;
 /** Same sentence, after the date: the date belongs to a story or an exercise. */
 const IN_FICTION = /\bin (?:your|the|this|my|our) (?:story|scenario|game|role-?play|simulation|example|exercise|world|novel|universe|script|timeline)\b/i;
 /** The user asked for a story, a role-play or a time other than now. */
@@ -97,7 +101,10 @@ function parseStated(rest: string, yearAllowed: boolean, strict: boolean, tsDay:
 			const a = Number(m[1]);
 			const b = Number(m[3]);
 			// Month first (US) or day first (Europe): wrong only if every reading is wrong.
-			candidates = [[y, a - 1, b], [y, b - 1, a]];
+			candidates = [
+				[y, a - 1, b],
+				[y, b - 1, a],
+			];
 		} else if (kind === "md" || kind === "dm") {
 			const month = monthOf(kind === "md" ? m[1]! : m[2]!);
 			const day = Number(kind === "md" ? m[2] : m[1]);
@@ -170,7 +177,7 @@ function userGave(stated: Stated, user: ReturnType<typeof userDates>): boolean {
 
 /** Inside quotation marks or code on its line/block: someone else's words, not the assistant's claim. */
 function quotedOrCode(text: string, at: number): boolean {
-	if (((text.slice(0, at).match(/```/g) ?? []).length) % 2 === 1) return true;
+	if ((text.slice(0, at).match(/```/g) ?? []).length % 2 === 1) return true;
 	const lineStart = text.lastIndexOf("\n", at - 1) + 1;
 	const before = text.slice(lineStart, at);
 	if ((before.match(/`/g) ?? []).length % 2 === 1) return true;
@@ -211,7 +218,13 @@ export function wrongDate(x: DetectionInput): Evidence | null {
 				? stated.span[0] <= tsDay + TOLERANCE_DAYS && stated.span[1] >= tsDay - TOLERANCE_DAYS
 				: stated.days.some((d) => Math.abs(d - tsDay) <= TOLERANCE_DAYS);
 			if (near) continue;
-			const sentenceStart = Math.max(text.lastIndexOf(".", a.index - 2), text.lastIndexOf("?", a.index - 1), text.lastIndexOf("!", a.index - 1), text.lastIndexOf("\n", a.index - 1)) + 1;
+			const sentenceStart =
+				Math.max(
+					text.lastIndexOf(".", a.index - 2),
+					text.lastIndexOf("?", a.index - 1),
+					text.lastIndexOf("!", a.index - 1),
+					text.lastIndexOf("\n", a.index - 1),
+				) + 1;
 			if (SUPPOSED.test(text.slice(sentenceStart, a.index))) continue;
 			if (bareIt) {
 				const opensReply = sentenceStart === 0 || /^\s*(?:sure|of course|okay|ok|certainly|absolutely|yes|no|hi|hello)\W*$/i.test(text.slice(0, sentenceStart));

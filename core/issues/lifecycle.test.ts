@@ -41,12 +41,17 @@ describe("issue lifecycle", () => {
 	});
 
 	it("calms an escalating issue back to ongoing, and keeps one that is still hot", () => {
-		expect(systemTransition({ state: "escalating", createdAt: old }, quiet, NOW)).toEqual({ from: "escalating", to: "ongoing", reason: "back to its usual rate" });
+		expect(systemTransition({ state: "escalating", createdAt: old }, quiet, NOW)).toEqual({
+			from: "escalating",
+			to: "ongoing",
+			reason: "back to its usual rate",
+		});
 		expect(systemTransition({ state: "escalating", createdAt: old }, { recentUsers: 9, baselineUsers: 0 }, NOW)).toBeNull();
 	});
 
 	it("leaves resolved, ignored and regressed issues to a person", () => {
-		for (const state of ["resolved", "ignored", "regressed"]) expect(systemTransition({ state, createdAt: old }, { recentUsers: 50, baselineUsers: 0 }, NOW)).toBeNull();
+		for (const state of ["resolved", "ignored", "regressed"])
+			expect(systemTransition({ state, createdAt: old }, { recentUsers: 50, baselineUsers: 0 }, NOW)).toBeNull();
 	});
 
 	it("wakes an issue ignored until more users as ongoing", () => {

@@ -52,7 +52,11 @@ export interface SystemTransition {
  * the baseline days (null: it stays). Escalation comes first; a new issue that is not hot becomes
  * ongoing after NEW_FOR_MS.
  */
-export function systemTransition(issue: { state: string; createdAt: number }, usage: { recentUsers: number; baselineUsers: number }, now: number): SystemTransition | null {
+export function systemTransition(
+	issue: { state: string; createdAt: number },
+	usage: { recentUsers: number; baselineUsers: number },
+	now: number,
+): SystemTransition | null {
 	const state = issue.state as IssueState;
 	if (!canMoveOn(state)) return null;
 	const old = now - issue.createdAt > NEW_FOR_MS;

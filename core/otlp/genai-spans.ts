@@ -86,13 +86,17 @@ function messageText(m: unknown, depth = 0): string | undefined {
 	const msg = m as { content?: unknown; parts?: unknown; message?: unknown };
 	if (Array.isArray(msg.parts)) {
 		const text = msg.parts
-			.filter((p): p is { type?: unknown; content?: unknown } => !!p && typeof p === "object" && ((p as { type?: unknown }).type === undefined || (p as { type?: unknown }).type === "text"))
+			.filter(
+				(p): p is { type?: unknown; content?: unknown } =>
+					!!p && typeof p === "object" && ((p as { type?: unknown }).type === undefined || (p as { type?: unknown }).type === "text"),
+			)
 			.map((p) => str(p.content) ?? "")
 			.join("");
 		if (text) return text;
 	}
 	if (typeof msg.content === "string") return msg.content;
-	if (Array.isArray(msg.content)) return msg.content.map((c) => (typeof c === "string" ? c : c && typeof c === "object" ? (str((c as { text?: unknown }).text) ?? "") : "")).join("");
+	if (Array.isArray(msg.content))
+		return msg.content.map((c) => (typeof c === "string" ? c : c && typeof c === "object" ? (str((c as { text?: unknown }).text) ?? "") : "")).join("");
 	if (msg.message && depth < MAX_MESSAGE_DEPTH) return messageText(msg.message, depth + 1);
 	return undefined;
 }
@@ -166,7 +170,8 @@ function properties(s: Span): Record<string, string | number | boolean> {
 	if (Array.isArray(reasons)) p.finish_reasons = reasons.join(",");
 	// Your own dimensions: barometer.<name> attributes become properties (barometer.prompt_version → prompt_version).
 	for (const [k, v] of [...s.resource, ...s.attrs]) {
-		if (k.startsWith("barometer.") && k !== "barometer.user_id" && (typeof v === "string" || typeof v === "number" || typeof v === "boolean")) p[k.slice(10)] = v;
+		if (k.startsWith("barometer.") && k !== "barometer.user_id" && (typeof v === "string" || typeof v === "number" || typeof v === "boolean"))
+			p[k.slice(10)] = v;
 	}
 	if (s.raw.status?.code === STATUS_ERROR) p.error = s.raw.status.message || String(s.attrs.get("error.type") ?? "error");
 	return p;
@@ -225,7 +230,14 @@ export function mapGenAiSpans(request: ExportTraceRequest, pathOf?: (span: OtlpS
 		const resource = attributeMap(rs.resource?.attributes);
 		(rs.scopeSpans ?? []).forEach((ss, j) =>
 			(ss.spans ?? []).forEach((raw, k) =>
-				spans.push({ raw, path: pathOf?.(raw) ?? `resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`, attrs: attributeMap(raw.attributes), resource, start: ms(raw.startTimeUnixNano), end: ms(raw.endTimeUnixNano) }),
+				spans.push({
+					raw,
+					path: pathOf?.(raw) ?? `resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`,
+					attrs: attributeMap(raw.attributes),
+					resource,
+					start: ms(raw.startTimeUnixNano),
+					end: ms(raw.endTimeUnixNano),
+				}),
 			),
 		);
 	});
@@ -244,7 +256,9 @@ export function mapGenAiSpans(request: ExportTraceRequest, pathOf?: (span: OtlpS
 		events.set(s, {
 			event_id: `otel_${s.raw.traceId.slice(0, 16)}_${s.raw.spanId}`,
 			timestamp: s.start || Date.now(),
-			user_id: first(s, ["barometer.user_id", "user.id", "enduser.id", "gen_ai.user.id"]) ?? `anonymous:${first(s, ["gen_ai.conversation.id", "session.id"]) ?? s.raw.traceId}`,
+			user_id:
+				first(s, ["barometer.user_id", "user.id", "enduser.id", "gen_ai.user.id"]) ??
+				`anonymous:${first(s, ["gen_ai.conversation.id", "session.id"]) ?? s.raw.traceId}`,
 			convo_id: first(s, ["gen_ai.conversation.id", "session.id"]) ?? s.raw.traceId,
 			event: `gen_ai.${op}`,
 			model: first(s, ["gen_ai.response.model", "gen_ai.request.model"]),
@@ -261,8 +275,10 @@ export function mapGenAiSpans(request: ExportTraceRequest, pathOf?: (span: OtlpS
 	const llmAtOrAbove = nearestUp(parentOf, (p) => events.has(p));
 
 	const valid = tools.filter((t) => {
-		if (!t.raw.spanId || !t.raw.traceId) rejected.push({ spanId: t.raw.spanId ?? "", field: `${t.path}.${t.raw.traceId ? "spanId" : "traceId"}`, reason: "is required" });
-		else if (!toolName(t)) rejected.push({ spanId: t.raw.spanId, field: `${t.path}.name`, reason: "is required for a tool span without a gen_ai.tool.name attribute" });
+		if (!t.raw.spanId || !t.raw.traceId)
+			rejected.push({ spanId: t.raw.spanId ?? "", field: `${t.path}.${t.raw.traceId ? "spanId" : "traceId"}`, reason: "is required" });
+		else if (!toolName(t))
+			rejected.push({ spanId: t.raw.spanId, field: `${t.path}.name`, reason: "is required for a tool span without a gen_ai.tool.name attribute" });
 		else return true;
 		return false;
 	});
@@ -278,7 +294,10 @@ export function mapGenAiSpans(request: ExportTraceRequest, pathOf?: (span: OtlpS
 	// A tool span whose LLM call is not in this export: an event of its own, holding the tool spans below it.
 	const orphanSet = new Set(orphans);
 	const orphanAbove = nearestUp(parentOf, (p) => orphanSet.has(p));
-	const topOrphan = nearestUp((s) => orphanAbove(parentOf(s)), (s) => orphanAbove(parentOf(s)) === undefined);
+	const topOrphan = nearestUp(
+		(s) => orphanAbove(parentOf(s)),
+		(s) => orphanAbove(parentOf(s)) === undefined,
+	);
 	for (const t of orphans) {
 		const holder = topOrphan(t);
 		// Tool spans in a parent cycle have no top: each is an event of its own.

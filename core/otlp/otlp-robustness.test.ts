@@ -18,7 +18,12 @@ const chat = (spanId: string, parentSpanId?: string) => ({
 	name: "chat gpt-4o",
 	startTimeUnixNano: "1767225600000000000",
 	endTimeUnixNano: "1767225601000000000",
-	attributes: [attr("gen_ai.operation.name", "chat"), attr("gen_ai.request.model", "gpt-4o"), attr("user.id", "u1"), attr("gen_ai.input.messages", JSON.stringify([{ role: "user", parts: [{ type: "text", content: "hi" }] }]))],
+	attributes: [
+		attr("gen_ai.operation.name", "chat"),
+		attr("gen_ai.request.model", "gpt-4o"),
+		attr("user.id", "u1"),
+		attr("gen_ai.input.messages", JSON.stringify([{ role: "user", parts: [{ type: "text", content: "hi" }] }])),
+	],
 	events: [{ name: "gen_ai.choice", timeUnixNano: "1767225601000000000", attributes: [attr("content", "hello")] }],
 	status: { code: 1 },
 });
@@ -31,7 +36,9 @@ const tool = (spanId: string, parentSpanId?: string, traceId = TRACE) => ({
 	attributes: [attr("gen_ai.tool.name", "search"), attr("gen_ai.tool.call.arguments", '{"q":"x"}')],
 	status: { code: 2, message: "timeout" },
 });
-const body = (spans: unknown[], resource: unknown = { attributes: [attr("service.name", "svc")] }) => ({ resourceSpans: [{ resource, scopeSpans: [{ scope: { name: "t" }, spans }] }] });
+const body = (spans: unknown[], resource: unknown = { attributes: [attr("service.name", "svc")] }) => ({
+	resourceSpans: [{ resource, scopeSpans: [{ scope: { name: "t" }, spans }] }],
+});
 
 /** Through JSON text, as the route sees it. */
 const read = (b: unknown): TraceExportResult => readTraceExport(JSON.parse(JSON.stringify(b)));
@@ -56,12 +63,20 @@ describe("OTLP span trees with cycles", () => {
 
 	it("parent cycles among tool spans and other spans end, each tool span mapped once", () => {
 		const other = { traceId: TRACE, spanId: "cccccccccccccccc", parentSpanId: "aaaaaaaaaaaaaaaa", name: "GET /" };
-		const { events } = mapGenAiSpans(body([tool("aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"), tool("bbbbbbbbbbbbbbbb", "cccccccccccccccc"), other]) as ExportTraceRequest);
+		const { events } = mapGenAiSpans(
+			body([tool("aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"), tool("bbbbbbbbbbbbbbbb", "cccccccccccccccc"), other]) as ExportTraceRequest,
+		);
 		expect(events.flatMap((e) => e.tool_calls)).toHaveLength(2);
 	});
 
 	it("a cycle through an LLM span attaches the tools to it", () => {
-		const { events } = mapGenAiSpans(body([chat("1111111111111111", "2222222222222222"), tool("2222222222222222", "1111111111111111"), tool("3333333333333333", "3333333333333333")]) as ExportTraceRequest);
+		const { events } = mapGenAiSpans(
+			body([
+				chat("1111111111111111", "2222222222222222"),
+				tool("2222222222222222", "1111111111111111"),
+				tool("3333333333333333", "3333333333333333"),
+			]) as ExportTraceRequest,
+		);
 		expect(events).toHaveLength(1);
 		expect(events[0]!.tool_calls).toHaveLength(2);
 	});
@@ -97,7 +112,11 @@ describe("OTLP JSON validation names the field", () => {
 		["startTimeUnixNano: 1.5", { ...chat("1111111111111111"), startTimeUnixNano: "1.5" }, at("startTimeUnixNano")],
 		["events: {}", { ...chat("1111111111111111"), events: {} }, at("events")],
 		["a tool span without traceId", { ...tool("1111111111111111"), traceId: undefined }, at("traceId")],
-		["attribute value of the wrong type", { ...chat("1111111111111111"), attributes: [{ key: "k", value: { intValue: "x" } }] }, at("attributes[0].value.intValue")],
+		[
+			"attribute value of the wrong type",
+			{ ...chat("1111111111111111"), attributes: [{ key: "k", value: { intValue: "x" } }] },
+			at("attributes[0].value.intValue"),
+		],
 		["status code unknown", { ...chat("1111111111111111"), status: { code: "BAD" } }, at("status.code")],
 	])("rejects a span with %s, keeping its valid sibling", (_what, bad, field) => {
 		const r = read({ resourceSpans: [{ scopeSpans: [{ spans: [bad, chat("2222222222222222")] }] }] });
@@ -112,7 +131,14 @@ describe("OTLP JSON validation names the field", () => {
 	});
 
 	it("accepts the protobuf JSON mapping's leniency: null as absent, numbers for 64-bit values, enum names", () => {
-		const span = { ...chat("1111111111111111"), parentSpanId: null, startTimeUnixNano: 1767225600000000000, kind: "SPAN_KIND_CLIENT", status: { code: "STATUS_CODE_ERROR", message: "boom" }, links: null };
+		const span = {
+			...chat("1111111111111111"),
+			parentSpanId: null,
+			startTimeUnixNano: 1767225600000000000,
+			kind: "SPAN_KIND_CLIENT",
+			status: { code: "STATUS_CODE_ERROR", message: "boom" },
+			links: null,
+		};
 		const r = read({ resourceSpans: [{ resource: null, scopeSpans: [{ scope: null, spans: [span] }] }] });
 		expect(r.ok && r.spanProblems).toEqual([]);
 		expect(r.ok && r.mapping.events[0]).toMatchObject({ timestamp: 1767225600000, properties: { error: "boom" } });
@@ -130,7 +156,10 @@ describe("OTLP JSON validation names the field", () => {
 	it("message attributes with null parts, null content items and deep nesting do not break the mapping", () => {
 		const deep = `${'{"message":'.repeat(20_000)}"x"${"}".repeat(20_000)}`;
 		const messages = [null, 3, { role: "user", parts: [null, "s", { type: "text", content: null }], content: [null, 1, { text: "a" }] }];
-		const span = { ...chat("1111111111111111"), attributes: [attr("gen_ai.request.model", "m"), attr("gen_ai.input.messages", JSON.stringify(messages)), attr("gen_ai.output.messages", `[${deep}]`)] };
+		const span = {
+			...chat("1111111111111111"),
+			attributes: [attr("gen_ai.request.model", "m"), attr("gen_ai.input.messages", JSON.stringify(messages)), attr("gen_ai.output.messages", `[${deep}]`)],
+		};
 		const r = read(body([span]));
 		expect(r.ok && r.mapping.events).toHaveLength(1);
 	});
@@ -218,11 +247,39 @@ describe("OTLP JSON: 600 seeded malformed variants of a valid body", () => {
 		const rand = mulberry32(14);
 		const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
 		const ids = ["1111111111111111", "2222222222222222", "3333333333333333", "4444444444444444"];
-		const junk = () => pick<unknown>([null, 0, -1, 1.5, "", "1.5", "x", true, {}, [], [null], [{}], { stringValue: 1 }, { values: {} }, "NaN", 1e300, [[[]]], { key: null }, "STATUS_CODE_ERROR", ids[0], { arrayValue: { values: [null] } }]);
+		const junk = () =>
+			pick<unknown>([
+				null,
+				0,
+				-1,
+				1.5,
+				"",
+				"1.5",
+				"x",
+				true,
+				{},
+				[],
+				[null],
+				[{}],
+				{ stringValue: 1 },
+				{ values: {} },
+				"NaN",
+				1e300,
+				[[[]]],
+				{ key: null },
+				"STATUS_CODE_ERROR",
+				ids[0],
+				{ arrayValue: { values: [null] } },
+			]);
 		let ok = 0;
 		let refused = 0;
 		for (let n = 0; n < 600; n++) {
-			const doc = body([chat(ids[0]!), tool(ids[1]!, ids[0]), tool(ids[2]!, ids[3]), { traceId: TRACE, spanId: ids[3], parentSpanId: ids[2], name: "GET /" }]) as unknown;
+			const doc = body([
+				chat(ids[0]!),
+				tool(ids[1]!, ids[0]),
+				tool(ids[2]!, ids[3]),
+				{ traceId: TRACE, spanId: ids[3], parentSpanId: ids[2], name: "GET /" },
+			]) as unknown;
 			for (let m = 0, count = 1 + Math.floor(rand() * 3); m < count; m++) mutate(doc, rand, pick, junk, ids);
 			const result = read(doc);
 			expectTotal(result);
@@ -239,7 +296,8 @@ describe("OTLP JSON: 600 seeded malformed variants of a valid body", () => {
 function expectTotal(result: TraceExportResult) {
 	if (!result.ok) {
 		expect(result.errors.length).toBeGreaterThan(0);
-		for (const e of result.errors) expect(typeof e.field === "string" && e.field.length > 0 && typeof e.message === "string" && e.message.length > 0).toBe(true);
+		for (const e of result.errors)
+			expect(typeof e.field === "string" && e.field.length > 0 && typeof e.message === "string" && e.message.length > 0).toBe(true);
 		return;
 	}
 	expect(Array.isArray(result.mapping.events)).toBe(true);
@@ -290,13 +348,16 @@ function mulberry32(seed: number) {
 	};
 }
 
-
 /** A protobuf encoder of the JSON shape (the fields used here), to corrupt. */
 function encodeRequest(req: ExportTraceRequest): Uint8Array {
 	const te = new TextEncoder();
 	const field = (no: number, bytes: number[]) => [...varint((no << 3) | 2), ...varint(bytes.length), ...bytes];
 	const str = (no: number, s: string) => field(no, Array.from(te.encode(s)));
-	const hex = (no: number, h: string) => field(no, h.match(/../g)!.map((b) => parseInt(b, 16)));
+	const hex = (no: number, h: string) =>
+		field(
+			no,
+			h.match(/../g)!.map((b) => parseInt(b, 16)),
+		);
 	const fixed64 = (no: number, v: string | number) => {
 		const out = [...varint((no << 3) | 1)];
 		let x = BigInt(v);
@@ -314,11 +375,21 @@ function encodeRequest(req: ExportTraceRequest): Uint8Array {
 		...(s.startTimeUnixNano ? fixed64(7, s.startTimeUnixNano) : []),
 		...(s.endTimeUnixNano ? fixed64(8, s.endTimeUnixNano) : []),
 		...(s.attributes ?? []).flatMap((a) => kv(9, a)),
-		...(s.events ?? []).flatMap((e) => field(11, [...(e.timeUnixNano ? fixed64(1, e.timeUnixNano) : []), ...str(2, e.name), ...(e.attributes ?? []).flatMap((a) => kv(3, a))])),
+		...(s.events ?? []).flatMap((e) =>
+			field(11, [...(e.timeUnixNano ? fixed64(1, e.timeUnixNano) : []), ...str(2, e.name), ...(e.attributes ?? []).flatMap((a) => kv(3, a))]),
+		),
 		...(s.status ? field(15, [...(s.status.message ? str(2, s.status.message) : []), ...varint(3 << 3), ...varint(s.status.code ?? 0)]) : []),
 	];
 	const bytes = (req.resourceSpans ?? []).flatMap((rs) =>
-		field(1, [...(rs.resource ? field(1, (rs.resource.attributes ?? []).flatMap((a) => kv(1, a))) : []), ...(rs.scopeSpans ?? []).flatMap((ss) => field(2, [...str(1, ""), ...(ss.spans ?? []).flatMap((s) => field(2, span(s)))]))]),
+		field(1, [
+			...(rs.resource
+				? field(
+						1,
+						(rs.resource.attributes ?? []).flatMap((a) => kv(1, a)),
+					)
+				: []),
+			...(rs.scopeSpans ?? []).flatMap((ss) => field(2, [...str(1, ""), ...(ss.spans ?? []).flatMap((s) => field(2, span(s)))])),
+		]),
 	);
 	return new Uint8Array(bytes);
 }

@@ -22,22 +22,26 @@ const MAX_REPORTED_ERRORS = 20;
 const opt = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => (v === null ? undefined : v));
 
 /** Non-negative 64-bit nanoseconds: an integer or a decimal string of one; normalized to a string. */
-const nanos = z.union(
-	[
-		z.string().regex(/^\d{1,20}$/, "must be a whole number of nanoseconds"),
-		z
-			.number()
-			.nonnegative("must not be negative")
-			.refine((n) => Number.isInteger(n) && n < 2 ** 64, "must be a whole number of nanoseconds"),
-	],
-	{ error: "must be a whole number of nanoseconds (a number or a decimal string)" },
-).transform((v) => (typeof v === "string" ? v.replace(/^0+(?=\d)/, "") : BigInt(v).toString()));
+const nanos = z
+	.union(
+		[
+			z.string().regex(/^\d{1,20}$/, "must be a whole number of nanoseconds"),
+			z
+				.number()
+				.nonnegative("must not be negative")
+				.refine((n) => Number.isInteger(n) && n < 2 ** 64, "must be a whole number of nanoseconds"),
+		],
+		{ error: "must be a whole number of nanoseconds (a number or a decimal string)" },
+	)
+	.transform((v) => (typeof v === "string" ? v.replace(/^0+(?=\d)/, "") : BigInt(v).toString()));
 
 const int64 = z.union([z.string().regex(/^-?\d{1,20}$/, "must be an integer"), z.number().refine(Number.isInteger, "must be an integer")], {
 	error: "must be an integer (a number or a decimal string)",
 });
 
-const double = z.union([z.number(), z.string().regex(/^(-?Infinity|NaN|-?\d+(\.\d+)?([eE][-+]?\d+)?)$/, "must be a number")], { error: "must be a number" }).transform(Number);
+const double = z
+	.union([z.number(), z.string().regex(/^(-?Infinity|NaN|-?\d+(\.\d+)?([eE][-+]?\d+)?)$/, "must be a number")], { error: "must be a number" })
+	.transform(Number);
 
 const enumValue = (names: Record<string, number>) =>
 	z.union([z.number().int("must be an integer"), z.string()], { error: "must be a number or an enum name" }).transform((v, ctx) => {

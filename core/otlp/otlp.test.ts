@@ -10,7 +10,10 @@ import type { ExportTraceRequest } from "./otlp-types";
 /** Spans made by the official OpenTelemetry SDK: an agent turn with a chat call and a failing tool. */
 function agentTurn() {
 	const exporter = new InMemorySpanExporter();
-	const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ "service.name": "trailmate", "service.version": "2026.11.3" }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+	const provider = new BasicTracerProvider({
+		resource: resourceFromAttributes({ "service.name": "trailmate", "service.version": "2026.11.3" }),
+		spanProcessors: [new SimpleSpanProcessor(exporter)],
+	});
 	const tracer = provider.getTracer("test");
 	const agent = tracer.startSpan("invoke_agent planner", { attributes: { "gen_ai.operation.name": "invoke_agent" } });
 	const inAgent = trace.setSpan(ROOT_CONTEXT, agent);
@@ -26,15 +29,24 @@ function agentTurn() {
 				"user.id": "user_7",
 				"gen_ai.usage.input_tokens": 120,
 				"gen_ai.response.finish_reasons": ["stop"],
-				"gen_ai.input.messages": JSON.stringify([{ role: "system", parts: [{ type: "text", content: "Be brief." }] }, { role: "user", parts: [{ type: "text", content: "Find flights to Rome" }] }]),
-				"gen_ai.output.messages": JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: "Sorry, I can't search flights right now." }], finish_reason: "stop" }]),
+				"gen_ai.input.messages": JSON.stringify([
+					{ role: "system", parts: [{ type: "text", content: "Be brief." }] },
+					{ role: "user", parts: [{ type: "text", content: "Find flights to Rome" }] },
+				]),
+				"gen_ai.output.messages": JSON.stringify([
+					{ role: "assistant", parts: [{ type: "text", content: "Sorry, I can't search flights right now." }], finish_reason: "stop" },
+				]),
 				"barometer.prompt_version": "v12",
 			},
 		},
 		inAgent,
 	);
 	chat.end();
-	const tool = tracer.startSpan("execute_tool search_flights", { attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "search_flights", "gen_ai.tool.call.arguments": '{"to":"FCO"}' } }, inAgent);
+	const tool = tracer.startSpan(
+		"execute_tool search_flights",
+		{ attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "search_flights", "gen_ai.tool.call.arguments": '{"to":"FCO"}' } },
+		inAgent,
+	);
 	tool.setStatus({ code: SpanStatusCode.ERROR, message: "504 Gateway Timeout" });
 	tool.end();
 	tracer.startSpan("GET /healthz").end();
@@ -76,8 +88,32 @@ describe("OTLP GenAI spans to events", () => {
 					scopeSpans: [
 						{
 							spans: [
-								{ traceId: "a".repeat(32), spanId: "1".repeat(16), name: "openai.chat", startTimeUnixNano: "1767225600000000000", attributes: [{ key: "gen_ai.system", value: { stringValue: "openai" } }, { key: "gen_ai.request.model", value: { stringValue: "gpt-4" } }, { key: "gen_ai.prompt.0.role", value: { stringValue: "user" } }, { key: "gen_ai.prompt.0.content", value: { stringValue: "hi" } }, { key: "gen_ai.completion.0.content", value: { stringValue: "hello" } }] },
-								{ traceId: "b".repeat(32), spanId: "2".repeat(16), name: "chat", attributes: [{ key: "gen_ai.operation.name", value: { stringValue: "chat" } }], events: [{ name: "gen_ai.user.message", attributes: [{ key: "content", value: { stringValue: "what's up" } }] }, { name: "gen_ai.choice", attributes: [{ key: "message", value: { kvlistValue: { values: [{ key: "content", value: { stringValue: "not much" } }] } } }] }] },
+								{
+									traceId: "a".repeat(32),
+									spanId: "1".repeat(16),
+									name: "openai.chat",
+									startTimeUnixNano: "1767225600000000000",
+									attributes: [
+										{ key: "gen_ai.system", value: { stringValue: "openai" } },
+										{ key: "gen_ai.request.model", value: { stringValue: "gpt-4" } },
+										{ key: "gen_ai.prompt.0.role", value: { stringValue: "user" } },
+										{ key: "gen_ai.prompt.0.content", value: { stringValue: "hi" } },
+										{ key: "gen_ai.completion.0.content", value: { stringValue: "hello" } },
+									],
+								},
+								{
+									traceId: "b".repeat(32),
+									spanId: "2".repeat(16),
+									name: "chat",
+									attributes: [{ key: "gen_ai.operation.name", value: { stringValue: "chat" } }],
+									events: [
+										{ name: "gen_ai.user.message", attributes: [{ key: "content", value: { stringValue: "what's up" } }] },
+										{
+											name: "gen_ai.choice",
+											attributes: [{ key: "message", value: { kvlistValue: { values: [{ key: "content", value: { stringValue: "not much" } }] } } }],
+										},
+									],
+								},
 							],
 						},
 					],
@@ -85,7 +121,10 @@ describe("OTLP GenAI spans to events", () => {
 			],
 		};
 		const { events } = mapGenAiSpans(request);
-		expect(events.map((e) => [e.input, e.output, e.timestamp > 0])).toEqual([["hi", "hello", true], ["what's up", "not much", true]]);
+		expect(events.map((e) => [e.input, e.output, e.timestamp > 0])).toEqual([
+			["hi", "hello", true],
+			["what's up", "not much", true],
+		]);
 		expect(events[0]!.timestamp).toBe(1767225600000);
 		expect(events[1]!.user_id).toBe(`anonymous:${"b".repeat(32)}`);
 	});

@@ -10,8 +10,7 @@ const SSN = /(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[-.]\d)/g;
 // Nine bare digits are anything (an order, a zip+4, an amount): only after a cue word.
 const SSN_CUED = /(?:\bssns?\b|\bsocial security\b|\bss#)[^\d\n]{0,24}(?<!\d)(\d{9})(?!\d)/gi;
 // HMRC: no D, F, I, Q, U, V in either prefix letter, no O second, and some prefixes never issued.
-const NINO =
-	/(?<![A-Za-z0-9])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/g;
+const NINO = /(?<![A-Za-z0-9])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/g;
 const DNI = /(?<![\w-])(\d{8})-?([A-Z])(?![\w])/g;
 const NIE = /(?<![\w-])([XYZ])-?(\d{7})-?([A-Z])(?![\w])/g;
 const DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE";

@@ -10,8 +10,7 @@ import { scan, type Span } from "./pii-detectors";
  * group), maybe after "+". It must not touch a word, a price sign, "#", or a dotted/dashed number
  * on either side, so dates, versions and order numbers never become candidates.
  */
-const CANDIDATE =
-	/(?=[+(\d])(?<![\w+@$€£¥#.,/\\-])\+?(?:\(\d{1,5}\)[ .-]?|\d{1,15}[ .-]){0,7}\d{1,15}(?![\w@]|[.,:/-]\d)/g;
+const CANDIDATE = /(?=[+(\d])(?<![\w+@$€£¥#.,/\\-])\+?(?:\(\d{1,5}\)[ .-]?|\d{1,15}[ .-]){0,7}\d{1,15}(?![\w@]|[.,:/-]\d)/g;
 // A bare run of digits is a phone only right after a word that says so. Plain "call" is not one:
 // "tool call 2345678901" is everyday text in an AI product.
 const CUED = /\b(?:phone|tel|telephone|mobile|cell|call me|call us|text me|fax|sms|whatsapp)\b[^\d\n+]{0,16}(\+?\d{8,15})(?!\d)/gi;
@@ -91,7 +90,8 @@ export function findPhones(text: string): Span[] {
 		const digits = raw.replace("+", "");
 		const ok = raw.startsWith("+")
 			? validInternational([{ digits, paren: false, end: 0 }])
-			: nanp(digits) || (digits.length === 11 && digits[0] === "1" && nanp(digits.slice(1))) ||
+			: nanp(digits) ||
+				(digits.length === 11 && digits[0] === "1" && nanp(digits.slice(1))) ||
 				(/^0[1-9]/.test(digits) && digits.length >= 10 && digits.length <= 12);
 		const end = m.index + m[0].length;
 		return ok ? { start: end - raw.length, end } : null;

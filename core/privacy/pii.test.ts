@@ -6,8 +6,7 @@ function flagged(text: string, kinds?: readonly PiiKind[]): Array<[PiiKind, stri
 	return findPii(text, kinds).map((m) => [m.kind, text.slice(m.start, m.end)]);
 }
 
-const JWT =
-	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+const JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
 const PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq8\nq3f9Zt==\n-----END RSA PRIVATE KEY-----";
 
 // [text, the exact value expected to be flagged with that kind]
@@ -288,9 +287,7 @@ describe("createRedactor", () => {
 	const sample = "Hi, I'm bob@example.com, call +1-415-555-0132, card 4111 1111 1111 1111, key sk-proj-abc123DEF456ghi789JKL, ip 203.0.113.9, SSN 123-45-6789.";
 
 	it("replaces each value with its kind's placeholder in redact mode", () => {
-		expect(createRedactor(DEFAULT_PRIVACY, "salt").text(sample)).toBe(
-			"Hi, I'm [EMAIL], call [PHONE], card [CARD], key [API_KEY], ip [IP], SSN [NATIONAL_ID].",
-		);
+		expect(createRedactor(DEFAULT_PRIVACY, "salt").text(sample)).toBe("Hi, I'm [EMAIL], call [PHONE], card [CARD], key [API_KEY], ip [IP], SSN [NATIONAL_ID].");
 	});
 
 	it("replaces each value with a keyed 8-hex hash in hash mode", () => {

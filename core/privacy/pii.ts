@@ -130,9 +130,7 @@ export function createRedactor(config: PrivacyConfig, salt: string): Redactor {
 		return hex;
 	};
 	const placeholder = (kind: PiiKind, value: string): string =>
-		config.mode === "hash"
-			? `[${LABELS[kind]}:${keyedHex(normalize(kind, value)).slice(0, 8)}]`
-			: `[${LABELS[kind]}]`;
+		config.mode === "hash" ? `[${LABELS[kind]}:${keyedHex(normalize(kind, value)).slice(0, 8)}]` : `[${LABELS[kind]}]`;
 
 	const text = (s: string): string => {
 		if (config.mode === "off") return s;

@@ -45,7 +45,11 @@ export function redactMessage(message: QueueMessage, r: Redactor): QueueMessage 
 						output: text(r, t.output, LIMITS.toolTextChars),
 						error: text(r, t.error, LIMITS.toolErrorChars),
 					})),
-					attachments: e.attachments?.map((a) => ({ ...a, name: text(r, a.name, LIMITS.nameChars) ?? undefined, value: clamp(r.text(a.value), LIMITS.attachmentChars) })),
+					attachments: e.attachments?.map((a) => ({
+						...a,
+						name: text(r, a.name, LIMITS.nameChars) ?? undefined,
+						value: clamp(r.text(a.value), LIMITS.attachmentChars),
+					})),
 				},
 			};
 		}

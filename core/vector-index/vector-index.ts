@@ -45,13 +45,15 @@ export function matchesFilter(metadata: Metadata, filter: MetadataFilter | undef
 		if ("$eq" in condition && value !== condition.$eq) return false;
 		if ("$ne" in condition && value === condition.$ne) return false;
 		if (condition.$in && !condition.$in.includes(value)) return false;
-		if (condition.$nin && condition.$nin.includes(value)) return false;
+		if (condition.$nin?.includes(value)) return false;
 	}
 	return true;
 }
 
 export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
-	let dot = 0, na = 0, nb = 0;
+	let dot = 0,
+		na = 0,
+		nb = 0;
 	for (let i = 0; i < a.length; i++) {
 		dot += a[i]! * b[i]!;
 		na += a[i]! * a[i]!;

@@ -1,3 +1,4 @@
+import type { JSX } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { ProjectView } from "#core/api/project";
 import { Layout } from "./components/layout";
@@ -52,7 +53,7 @@ export function App() {
 	if (!session || !api) return <SignIn onSignedIn={signIn} />;
 	const route = matchRoute(url.pathname);
 	const isAdmin = project?.key_kind === "admin";
-	let page;
+	let page: JSX.Element;
 	switch (route.name) {
 		case "overview":
 		case "signIn":

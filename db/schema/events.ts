@@ -51,8 +51,5 @@ export const toolCalls = sqliteTable(
 		error: text("error"),
 		durationMs: integer("duration_ms"),
 	},
-	(t) => [
-		primaryKey({ columns: [t.projectId, t.eventId, t.idx] }),
-		index("tool_calls_project_name_time_idx").on(t.projectId, t.name, t.timestamp),
-	],
+	(t) => [primaryKey({ columns: [t.projectId, t.eventId, t.idx] }), index("tool_calls_project_name_time_idx").on(t.projectId, t.name, t.timestamp)],
 );

@@ -23,7 +23,9 @@ export const apiKeys = sqliteTable(
 	"api_keys",
 	{
 		id: text("id").primaryKey(),
-		projectId: text("project_id").notNull().references(() => projects.id),
+		projectId: text("project_id")
+			.notNull()
+			.references(() => projects.id),
 		kind: text("kind", { enum: ["write", "read", "admin"] }).notNull(),
 		keyHash: text("key_hash").notNull().unique(),
 		/** First characters of the token, so a person can tell keys apart without the secret. */

@@ -22,7 +22,10 @@ const ROLES = [
 	["a personal fitness trainer", "build a 4-week beginner plan I can do at home without equipment"],
 	["a real estate agent", "help me compare the two apartments I describe and list questions for the viewing"],
 	["a spreadsheet", "reply with the cells as a text table; I will tell you what to write in each cell"],
-	["a character named Haruka in a cozy slice-of-life story set in Kyoto", "stay in the story, describe what Haruka sees and feels, and let me play her friend Ken"],
+	[
+		"a character named Haruka in a cozy slice-of-life story set in Kyoto",
+		"stay in the story, describe what Haruka sees and feels, and let me play her friend Ken",
+	],
 	["an anthropomorphic fox running a tea shop in a text adventure", "describe the shop and the customers, and respond to my actions in the second person"],
 	["my Spanish conversation partner named Lucia", "speak only Spanish, correct me gently, and keep the conversation going with questions"],
 ];

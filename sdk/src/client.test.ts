@@ -10,7 +10,10 @@ function fakeFetch(statuses: number[] = [], headers: Record<string, string> = {}
 	const fetch = (async (url: string, init: RequestInit) => {
 		calls.push({ url, body: JSON.parse(init.body as string) });
 		const status = statuses.shift() ?? 202;
-		const body = status === 207 ? { accepted: 1, rejected: 1, results: [{ index: 1, status: "rejected", errors: [{ field: "events[1].user_id", message: "is required" }] }] } : { accepted: 1 };
+		const body =
+			status === 207
+				? { accepted: 1, rejected: 1, results: [{ index: 1, status: "rejected", errors: [{ field: "events[1].user_id", message: "is required" }] }] }
+				: { accepted: 1 };
 		return new Response(JSON.stringify(body), { status, headers });
 	}) as unknown as typeof globalThis.fetch;
 	return { calls, fetch };

@@ -51,13 +51,17 @@ export class Barometer {
 
 	/** Records one AI interaction; returns its event id (generated when not given). */
 	trackAi(event: AiEvent): string {
-		return this.guard("trackAi", () => {
-			const eventId = event.event_id ?? newId("evt");
-			const tools = [...(event.tool_calls ?? []), ...(this.pendingTools.get(eventId) ?? [])];
-			this.pendingTools.delete(eventId);
-			this.enqueue({ list: "events", body: { ...event, event_id: eventId, timestamp: toTime(event.timestamp), tool_calls: tools } });
-			return eventId;
-		}, event?.event_id ?? "");
+		return this.guard(
+			"trackAi",
+			() => {
+				const eventId = event.event_id ?? newId("evt");
+				const tools = [...(event.tool_calls ?? []), ...(this.pendingTools.get(eventId) ?? [])];
+				this.pendingTools.delete(eventId);
+				this.enqueue({ list: "events", body: { ...event, event_id: eventId, timestamp: toTime(event.timestamp), tool_calls: tools } });
+				return eventId;
+			},
+			event?.event_id ?? "",
+		);
 	}
 
 	/**
@@ -72,21 +76,29 @@ export class Barometer {
 
 	/** Explicit feedback on an event: thumbs_up, thumbs_down, regenerate, copy, share, edit, code_error, or your own. */
 	trackSignal(signal: SignalInput): void {
-		this.guard("trackSignal", () => {
-			if (!signal?.event_id || !signal.signal) throw new Error("trackSignal needs event_id and signal");
-			this.enqueue({ list: "signals", body: { ...signal, signal_id: signal.signal_id ?? newId("sig"), timestamp: toTime(signal.timestamp) } });
-		}, undefined);
+		this.guard(
+			"trackSignal",
+			() => {
+				if (!signal?.event_id || !signal.signal) throw new Error("trackSignal needs event_id and signal");
+				this.enqueue({ list: "signals", body: { ...signal, signal_id: signal.signal_id ?? newId("sig"), timestamp: toTime(signal.timestamp) } });
+			},
+			undefined,
+		);
 	}
 
 	/** A tool call of an event: attached to it if it is open or not sent yet, else to the next event tracked with that id. */
 	trackTool(eventId: string, tool: ToolCall): void {
-		this.guard("trackTool", () => {
-			const open = this.open.get(eventId);
-			if (open) return void open.trackTool(tool);
-			const queued = this.queue.find((q) => q.list === "events" && q.body.event_id === eventId);
-			if (queued) return void (queued.body.tool_calls as ToolCall[]).push(tool);
-			this.pendingTools.set(eventId, [...(this.pendingTools.get(eventId) ?? []), tool]);
-		}, undefined);
+		this.guard(
+			"trackTool",
+			() => {
+				const open = this.open.get(eventId);
+				if (open) return void open.trackTool(tool);
+				const queued = this.queue.find((q) => q.list === "events" && q.body.event_id === eventId);
+				if (queued) return void (queued.body.tool_calls as ToolCall[]).push(tool);
+				this.pendingTools.set(eventId, [...(this.pendingTools.get(eventId) ?? []), tool]);
+			},
+			undefined,
+		);
 	}
 
 	/** Traits of a user (plan, company, …); null removes one. */
@@ -107,7 +119,8 @@ export class Barometer {
 	/** Finishes open interactions as they are, flushes, and stops the timer. */
 	async close(): Promise<void> {
 		for (const interaction of [...this.open.values()]) interaction.finish({ properties: { barometer_unfinished: true } });
-		for (const [eventId, tools] of this.pendingTools) this.report({ kind: "dropped", message: `${tools.length} tool call(s) for event ${eventId} never had their event tracked` });
+		for (const [eventId, tools] of this.pendingTools)
+			this.report({ kind: "dropped", message: `${tools.length} tool call(s) for event ${eventId} never had their event tracked` });
 		this.pendingTools.clear();
 		this.closed = true;
 		await this.flush();
@@ -168,19 +181,31 @@ export class Barometer {
 					signal: controller.signal,
 					...(this.browser && text.length < KEEPALIVE_LIMIT ? { keepalive: true } : {}),
 				}).finally(() => clearTimeout(timeout));
-				const answer = (await res.json().catch(() => null)) as { rejected?: number; results?: { status: string }[]; error?: { message: string; details?: unknown } } | null;
+				const answer = (await res.json().catch(() => null)) as {
+					rejected?: number;
+					results?: { status: string }[];
+					error?: { message: string; details?: unknown };
+				} | null;
 				if (res.status === 202 || res.status === 200) return this.log(`sent ${count} to ${path}`);
 				if (res.status === 207) {
-					return this.report({ kind: "rejected", message: `${answer?.rejected ?? "some"} of ${count} item(s) rejected by ${path}`, details: answer?.results?.filter((r) => r.status !== "accepted") });
+					return this.report({
+						kind: "rejected",
+						message: `${answer?.rejected ?? "some"} of ${count} item(s) rejected by ${path}`,
+						details: answer?.results?.filter((r) => r.status !== "accepted"),
+					});
 				}
 				problem = { kind: "http", message: `${path}: HTTP ${res.status}${answer?.error ? ` ${answer.error.message}` : ""}`, details: answer?.error?.details };
 				if (res.status < 500 && res.status !== 429 && res.status !== 408) return this.report({ ...problem, kind: res.status === 400 ? "rejected" : "http" });
 				const ra = Number(res.headers.get("retry-after"));
 				if (Number.isFinite(ra) && ra > 0) retryAfter = Math.min(60_000, ra * 1000);
 			} catch (err) {
-				problem = { kind: "network", message: `${path}: ${(err as Error)?.name === "AbortError" ? `timed out after ${this.opts.timeoutMs} ms` : String((err as Error)?.message ?? err)}` };
+				problem = {
+					kind: "network",
+					message: `${path}: ${(err as Error)?.name === "AbortError" ? `timed out after ${this.opts.timeoutMs} ms` : String((err as Error)?.message ?? err)}`,
+				};
 			}
-			if (attempt >= this.opts.maxRetries) return this.report({ kind: "dropped", message: `gave up on ${count} item(s) after ${attempt} attempts: ${problem.message}` });
+			if (attempt >= this.opts.maxRetries)
+				return this.report({ kind: "dropped", message: `gave up on ${count} item(s) after ${attempt} attempts: ${problem.message}` });
 			this.log(`retrying ${path} (${problem.message})`);
 			await sleep(retryAfter ?? retryDelayMs(attempt));
 		}

@@ -19,8 +19,16 @@ const context = { deliveryId: "alr_1", target, timestamp: 1_795_000_000 };
 
 /** What each kind's request must carry beside the common headers: the body's shape, as its receiver reads it. */
 const BODY_CHECKS: Record<AlertDestinationType, (body: Record<string, unknown>) => void> = {
-	slack: (body) => expect(body).toMatchObject({ text: `${message.title}: ${message.summary}`, blocks: expect.arrayContaining([{ type: "header", text: { type: "plain_text", text: message.title, emoji: true } }]) }),
-	discord: (body) => expect(body).toMatchObject({ allowed_mentions: { parse: [] }, embeds: [{ title: message.title, description: message.summary, url: message.link, color: 0x3b82f6, timestamp: message.at }] }),
+	slack: (body) =>
+		expect(body).toMatchObject({
+			text: `${message.title}: ${message.summary}`,
+			blocks: expect.arrayContaining([{ type: "header", text: { type: "plain_text", text: message.title, emoji: true } }]),
+		}),
+	discord: (body) =>
+		expect(body).toMatchObject({
+			allowed_mentions: { parse: [] },
+			embeds: [{ title: message.title, description: message.summary, url: message.link, color: 0x3b82f6, timestamp: message.at }],
+		}),
 	webhook: (body) => expect(body).toEqual({ type: "barometer.alert.new_issue", delivery_id: "alr_1", ...message }),
 };
 

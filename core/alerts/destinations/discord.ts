@@ -2,7 +2,14 @@ import { type AlertMessage, alertFacts, clip } from "../alert-message";
 import { webhookUrlProblem } from "../webhook-url";
 import { type AlertDestination, jsonHeaders } from "./alert-destination";
 
-const DISCORD_COLOURS: Record<string, number> = { new_issue: 0x3b82f6, regressed: 0xf97316, escalating: 0xef4444, threshold: 0xeab308, every_match: 0x8b5cf6, test: 0x6b7280 };
+const DISCORD_COLOURS: Record<string, number> = {
+	new_issue: 0x3b82f6,
+	regressed: 0xf97316,
+	escalating: 0xef4444,
+	threshold: 0xeab308,
+	every_match: 0x8b5cf6,
+	test: 0x6b7280,
+};
 
 /** Discord webhook: one embed; mentions disabled so an alert never pings @everyone. */
 export function renderDiscord(m: AlertMessage): string {
@@ -14,7 +21,9 @@ export function renderDiscord(m: AlertMessage): string {
 				description: clip(m.summary, 4000),
 				url: m.link,
 				color: DISCORD_COLOURS[m.kind] ?? 0x6b7280,
-				fields: alertFacts(m).slice(0, 25).map(([name, value]) => ({ name, value: clip(value, 1024), inline: name !== "Evidence" })),
+				fields: alertFacts(m)
+					.slice(0, 25)
+					.map(([name, value]) => ({ name, value: clip(value, 1024), inline: name !== "Evidence" })),
 				footer: { text: clip(`Barometer · ${m.rule.name}`, 2048) },
 				timestamp: m.at,
 			},

@@ -31,4 +31,3 @@ export function guessSignal(text: string): string | undefined {
 	if (refusal.candidates(t).length) return "refusal";
 	return undefined;
 }
-

@@ -1,4 +1,4 @@
-import { type Candidate, type Ranked } from "../naming-support";
+import type { Candidate, Ranked } from "../naming-support";
 
 /**
  * What each signal's issues are called: per signal, the names one member proposes from the clause

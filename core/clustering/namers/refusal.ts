@@ -5,8 +5,17 @@ import type { SignalNamer } from "./namer";
 
 const LEAD = String.raw`\bI(?:\s+(?:really|just|simply|currently|still|unfortunately|actually|personally|honestly))?`;
 const REFUSALS: { kind: "access" | "only" | "allowed" | "cannot" | "wont"; re: RegExp }[] = [
-	{ kind: "access", re: new RegExp(String.raw`${LEAD}\s+(?:do not|don't)\s+(?:currently\s+|actually\s+)?have\s+(?:any\s+|direct\s+|the\s+)?access\s+to\s+(.+)|${LEAD}\s+have\s+no\s+(?:direct\s+)?access\s+to\s+(.+)`, "i") },
-	{ kind: "only", re: new RegExp(String.raw`${LEAD}(?:'m|\s+am)?(?:\s+can)?\s+only\s+(?:be\s+able\s+to\s+|able\s+to\s+|allowed\s+to\s+|permitted\s+to\s+)?(.+)`, "i") },
+	{
+		kind: "access",
+		re: new RegExp(
+			String.raw`${LEAD}\s+(?:do not|don't)\s+(?:currently\s+|actually\s+)?have\s+(?:any\s+|direct\s+|the\s+)?access\s+to\s+(.+)|${LEAD}\s+have\s+no\s+(?:direct\s+)?access\s+to\s+(.+)`,
+			"i",
+		),
+	},
+	{
+		kind: "only",
+		re: new RegExp(String.raw`${LEAD}(?:'m|\s+am)?(?:\s+can)?\s+only\s+(?:be\s+able\s+to\s+|able\s+to\s+|allowed\s+to\s+|permitted\s+to\s+)?(.+)`, "i"),
+	},
 	{ kind: "allowed", re: new RegExp(String.raw`${LEAD}(?:'m|\s+am)\s+not\s+(?:allowed|permitted|authori[sz]ed)\s+to\s+(.+)`, "i") },
 	{
 		kind: "cannot",
@@ -15,7 +24,10 @@ const REFUSALS: { kind: "access" | "only" | "allowed" | "cannot" | "wont"; re: R
 			"i",
 		),
 	},
-	{ kind: "wont", re: new RegExp(String.raw`${LEAD}\s+(?:won't|will not|must decline to|have to decline to|refuse to|would rather not|'d rather not)\s+(.+)`, "i") },
+	{
+		kind: "wont",
+		re: new RegExp(String.raw`${LEAD}\s+(?:won't|will not|must decline to|have to decline to|refuse to|would rather not|'d rather not)\s+(.+)`, "i"),
+	},
 ];
 
 /** Where a refused clause ends: the next clause, a reason, a softener. */
@@ -36,13 +48,15 @@ function refusedPhrase(raw: string): string {
 function shortObject(vp: string): string {
 	const words = vp.split(" ");
 	for (let i = 2; i < words.length; i++) {
-		if (/^(?:from|on|in|at|for|with|into|onto|via|through|you|that|which|using|outside|inside|within|across)$/i.test(words[i]!)) return words.slice(0, i).join(" ");
+		if (/^(?:from|on|in|at|for|with|into|onto|via|through|you|that|which|using|outside|inside|within|across)$/i.test(words[i]!))
+			return words.slice(0, i).join(" ");
 	}
 	return vp;
 }
 
 /** "help with that", "do this": a refusal that does not say what was refused. */
-const VAGUE = /^(?:help|assist|do|answer|comply|fulfil+|provide|complete|continue|proceed)(?:\s+(?:you\s+)?(?:with\s+)?(?:that|this|it|so|your request|this request|that request|the request|requests? like (?:this|that)))?$/i;
+const VAGUE =
+	/^(?:help|assist|do|answer|comply|fulfil+|provide|complete|continue|proceed)(?:\s+(?:you\s+)?(?:with\s+)?(?:that|this|it|so|your request|this request|that request|the request|requests? like (?:this|that)))?$/i;
 
 export const refusal: SignalNamer = {
 	noun: ["reply", "replies"],
@@ -57,16 +71,29 @@ export const refusal: SignalNamer = {
 				if (!vp || !/\p{L}/u.test(vp)) continue;
 				if (kind === "access") vp = `access ${vp}`;
 				const title = thirdPerson(vp, "title");
-				const head = kind === "only" ? "Says it can only" : kind === "allowed" ? "Says it is not allowed to" : kind === "wont" ? "Refuses to" : "Claims it cannot";
+				const head =
+					kind === "only" ? "Says it can only" : kind === "allowed" ? "Says it is not allowed to" : kind === "wont" ? "Refuses to" : "Claims it cannot";
 				const kindKey = kind === "access" ? "cannot" : kind;
 				const weight = VAGUE.test(vp) ? 0.5 : 1;
-				out.push({ key: `${kindKey}:${contentStems(title).join(" ")}`, title: `${head} ${title}`, words: [title], weight, detail: { kind, vp: thirdPerson(vp, "description") } });
+				out.push({
+					key: `${kindKey}:${contentStems(title).join(" ")}`,
+					title: `${head} ${title}`,
+					words: [title],
+					weight,
+					detail: { kind, vp: thirdPerson(vp, "description") },
+				});
 				// The verb and its object alone ("open files from your computer" → "open files"): what
 				// differently worded members have in common.
 				const short = shortObject(vp);
 				if (short !== vp) {
 					const t = thirdPerson(short, "title");
-					out.push({ key: `${kindKey}:${contentStems(t).join(" ")}`, title: `${head} ${t}`, words: [t], weight, detail: { kind, vp: thirdPerson(short, "description") } });
+					out.push({
+						key: `${kindKey}:${contentStems(t).join(" ")}`,
+						title: `${head} ${t}`,
+						words: [t],
+						weight,
+						detail: { kind, vp: thirdPerson(short, "description") },
+					});
 				}
 				break;
 			}

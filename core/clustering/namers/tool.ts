@@ -5,12 +5,48 @@ import type { SignalNamer } from "./namer";
 
 /** What a tool's verb is as a noun, for "flight search", "hotel booking". */
 const TOOL_VERBS: Record<string, string> = {
-	search: "search", find: "search", lookup: "lookup", look: "lookup", get: "lookup", fetch: "lookup", query: "query", list: "listing",
-	book: "booking", reserve: "reservation", create: "creation", update: "update", delete: "deletion", remove: "removal", send: "sending",
-	check: "check", convert: "conversion", translate: "translation", schedule: "scheduling", cancel: "cancellation", calculate: "calculation",
-	run: "run", execute: "execution", upload: "upload", download: "download", generate: "generation", pay: "payment", refund: "refund",
-	track: "tracking", verify: "verification", validate: "validation", parse: "parsing", read: "reading", write: "writing", save: "saving",
-	post: "posting", notify: "notification", summarize: "summary", summarise: "summary", scrape: "scraping", browse: "browsing", transcribe: "transcription",
+	search: "search",
+	find: "search",
+	lookup: "lookup",
+	look: "lookup",
+	get: "lookup",
+	fetch: "lookup",
+	query: "query",
+	list: "listing",
+	book: "booking",
+	reserve: "reservation",
+	create: "creation",
+	update: "update",
+	delete: "deletion",
+	remove: "removal",
+	send: "sending",
+	check: "check",
+	convert: "conversion",
+	translate: "translation",
+	schedule: "scheduling",
+	cancel: "cancellation",
+	calculate: "calculation",
+	run: "run",
+	execute: "execution",
+	upload: "upload",
+	download: "download",
+	generate: "generation",
+	pay: "payment",
+	refund: "refund",
+	track: "tracking",
+	verify: "verification",
+	validate: "validation",
+	parse: "parsing",
+	read: "reading",
+	write: "writing",
+	save: "saving",
+	post: "posting",
+	notify: "notification",
+	summarize: "summary",
+	summarise: "summary",
+	scrape: "scraping",
+	browse: "browsing",
+	transcribe: "transcription",
 };
 const ACRONYMS = new Set(["api", "url", "sql", "http", "db", "pdf", "csv", "sms", "crm", "id", "ai", "llm", "gpt", "json", "xml", "ocr"]);
 
@@ -33,12 +69,24 @@ export function toolLabel(name: string): string {
 export const TOOL_ERRORS: [RegExp, (m: RegExpExecArray) => string, string][] = [
 	[/time[sd]?[ -]?out|timeout|timed out|\b504\b|deadline exceeded|etimedout|did not (?:answer|respond)|no response/i, () => "times out", "timeout"],
 	[/\b429\b|rate[ -]?limit|too many requests|quota/i, () => "hits rate limits", "ratelimit"],
-	[/\b40[13]\b|unauthori[sz]ed|forbidden|permission denied|access denied|invalid (?:api )?(?:key|token)|expired token|authenticat/i, () => "is refused access", "auth"],
+	[
+		/\b40[13]\b|unauthori[sz]ed|forbidden|permission denied|access denied|invalid (?:api )?(?:key|token)|expired token|authenticat/i,
+		() => "is refused access",
+		"auth",
+	],
 	[/\b404\b|not found|no such|does not exist|doesn't exist/i, () => "finds nothing", "notfound"],
-	[/econnrefused|econnreset|enotfound|connection (?:refused|reset|closed|error)|network|socket hang up|unreachable|\bdns\b/i, () => "cannot connect", "connect"],
+	[
+		/econnrefused|econnreset|enotfound|connection (?:refused|reset|closed|error)|network|socket hang up|unreachable|\bdns\b/i,
+		() => "cannot connect",
+		"connect",
+	],
 	[/\b(5\d\d)\b/, (m) => `returns ${m[1]} errors`, "5xx"],
 	[/internal server error|service unavailable|bad gateway|server error|unavailable|overloaded/i, () => "returns server errors", "5xx"],
-	[/\b4(?:00|22)\b|invalid|validation|missing (?:required )?(?:param|field|argument)|bad request|schema|required (?:param|field|argument)|must be/i, () => "rejects its arguments", "args"],
+	[
+		/\b4(?:00|22)\b|invalid|validation|missing (?:required )?(?:param|field|argument)|bad request|schema|required (?:param|field|argument)|must be/i,
+		() => "rejects its arguments",
+		"args",
+	],
 	[/json|unexpected token|parse error|could not parse|syntax error/i, () => "returns unreadable output", "parse"],
 	[/cancel+ed|abort/i, () => "is cancelled", "cancel"],
 ];
@@ -70,15 +118,29 @@ export const toolLoop: SignalNamer = {
 		const m = /^\s*(\S+?) called (\d+)\s*(?:×|x|times)\s*(?:with (\d+) errors?)?/i.exec(normalise(text));
 		if (!m) {
 			const parts = toolParts(text);
-			return parts ? [{ key: `loop:${parts.tool}`, title: `Keeps retrying the failing ${toolLabel(parts.tool).toLowerCase()} tool`, words: [], detail: { tool: parts.tool } }] : [];
+			return parts
+				? [
+						{
+							key: `loop:${parts.tool}`,
+							title: `Keeps retrying the failing ${toolLabel(parts.tool).toLowerCase()} tool`,
+							words: [],
+							detail: { tool: parts.tool },
+						},
+					]
+				: [];
 		}
-		return [{ key: `loop:${m[1]}`, title: `Keeps retrying the failing ${lowerLabel(m[1]!)}`, words: [], detail: { tool: m[1]!, calls: m[2]!, errors: m[3] ?? "" } }];
+		return [
+			{ key: `loop:${m[1]}`, title: `Keeps retrying the failing ${lowerLabel(m[1]!)}`, words: [], detail: { tool: m[1]!, calls: m[2]!, errors: m[3] ?? "" } },
+		];
 	},
 	describe(c, { texts }) {
 		const most = Math.max(0, ...texts.map((t) => Number(/called (\d+)/.exec(t)?.[1] ?? 0)));
 		return `The assistant calls ${c.detail?.tool ?? "a tool"} again and again while it keeps failing${most ? ` (up to ${most} calls in one conversation)` : ""}`;
 	},
-	fallback: (texts) => ({ title: "Keeps retrying a failing tool", description: `The assistant calls a failing tool again and again, e.g. ${quote(texts[0] ?? "")}` }),
+	fallback: (texts) => ({
+		title: "Keeps retrying a failing tool",
+		description: `The assistant calls a failing tool again and again, e.g. ${quote(texts[0] ?? "")}`,
+	}),
 };
 
 /** "search_flights" → "flight search" (lower case unless an acronym). */

@@ -3,7 +3,8 @@ import { countMatches, type Evidence } from "../evidence";
 import { REFUSAL_WORDS } from "./refusal-words";
 import type { SignalModule } from "./signal-module";
 
-const APOLOGY = /\b(?:I (?:sincerely |truly |deeply )?apologi[sz]e|(?:I'm|I am) (?:so |very |really |truly )?sorry|my apologies|apologies for|sorry for (?:the|any) (?:confusion|mistake|error|inconvenience|oversight))\b/i;
+const APOLOGY =
+	/\b(?:I (?:sincerely |truly |deeply )?apologi[sz]e|(?:I'm|I am) (?:so |very |really |truly )?sorry|my apologies|apologies for|sorry for (?:the|any) (?:confusion|mistake|error|inconvenience|oversight))\b/i;
 
 /** Two apologies in one reply, or an apology in this reply and in each of the two before it. */
 function apologyStreak(x: DetectionInput): Evidence | null {
@@ -24,7 +25,9 @@ export const excessiveApology = {
 	lexicalRules: [
 		{
 			field: "output",
-			patterns: [/\b(?:I (?:sincerely |truly |deeply )?apologi[sz]e|(?:I'm|I am|so|very|really|truly) sorry|my apologies|apologies for)\b.*\b(?:I (?:sincerely |truly |deeply )?apologi[sz]e|(?:I'm|I am|so|very|really|truly) sorry|my apologies|apologies for)\b/is],
+			patterns: [
+				/\b(?:I (?:sincerely |truly |deeply )?apologi[sz]e|(?:I'm|I am|so|very|really|truly) sorry|my apologies|apologies for)\b.*\b(?:I (?:sincerely |truly |deeply )?apologi[sz]e|(?:I'm|I am|so|very|really|truly) sorry|my apologies|apologies for)\b/is,
+			],
 		},
 	],
 	contextRules: [apologyStreak],

@@ -29,15 +29,18 @@ const HEADCOUNT = String.raw`(?:people|persons|guests|travell?ers|passengers|adu
  */
 const ASKED_AGAIN: { question: RegExp; given: RegExp }[] = [
 	{
-		question: /\b(?:what|which) (?:city|airport|town) (?:are|will|would) you (?:be )?(?:flying|departing|leaving|travel(?:l)?ing|coming) from\b|\bwhere (?:are|will|would) you (?:be )?(?:flying|departing|leaving|travel(?:l)?ing) from\b|\b(?:your|the) (?:departure|origin) (?:city|airport)\b/i,
+		question:
+			/\b(?:what|which) (?:city|airport|town) (?:are|will|would) you (?:be )?(?:flying|departing|leaving|travel(?:l)?ing|coming) from\b|\bwhere (?:are|will|would) you (?:be )?(?:flying|departing|leaving|travel(?:l)?ing) from\b|\b(?:your|the) (?:departure|origin) (?:city|airport)\b/i,
 		given: new RegExp(String.raw`\b[Ff]rom ${PLACE}`),
 	},
 	{
-		question: /\bwhere (?:are|will|would|do) you (?:want to |like to |plan to )?(?:be )?(?:flying|fly|going|go|travel(?:l)?ing|travel|headed|heading)(?: to)?\?|\b(?:what|which) (?:is )?(?:your )?destination\b|\b(?:what|which) (?:city|country) (?:are|will|would|do) you (?:want to |like to )?(?:be )?(?:flying|going|travel(?:l)?ing|visit(?:ing)?) to\b/i,
+		question:
+			/\bwhere (?:are|will|would|do) you (?:want to |like to |plan to )?(?:be )?(?:flying|fly|going|go|travel(?:l)?ing|travel|headed|heading)(?: to)?\?|\b(?:what|which) (?:is )?(?:your )?destination\b|\b(?:what|which) (?:city|country) (?:are|will|would|do) you (?:want to |like to )?(?:be )?(?:flying|going|travel(?:l)?ing|visit(?:ing)?) to\b/i,
 		given: new RegExp(String.raw`\b(?:to|visit|visiting) ${PLACE}`),
 	},
 	{
-		question: /\b(?:what|which) (?:dates?|days?) (?:are|will|would|do) you\b|\bwhen (?:are|will|would|do) you (?:want to |like to |plan to )?(?:be )?(?:fly|flying|travel|travell?ing|leave|leaving|depart|departing|go|going|arrive|arriving|check in|checking in|return|returning)\b/i,
+		question:
+			/\b(?:what|which) (?:dates?|days?) (?:are|will|would|do) you\b|\bwhen (?:are|will|would|do) you (?:want to |like to |plan to )?(?:be )?(?:fly|flying|travel|travell?ing|leave|leaving|depart|departing|go|going|arrive|arriving|check in|checking in|return|returning)\b/i,
 		given: DATE_VALUE,
 	},
 	{
@@ -46,7 +49,10 @@ const ASKED_AGAIN: { question: RegExp; given: RegExp }[] = [
 	},
 	{
 		question: new RegExp(String.raw`\bhow many ${HEADCOUNT}\b`, "i"),
-		given: new RegExp(String.raw`\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) (?:[a-z]+ )?${HEADCOUNT}\b|\bjust (?:me|myself)\b|\bfor (?:\d+|two|three|four|five|six)\b`, "i"),
+		given: new RegExp(
+			String.raw`\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) (?:[a-z]+ )?${HEADCOUNT}\b|\bjust (?:me|myself)\b|\bfor (?:\d+|two|three|four|five|six)\b`,
+			"i",
+		),
 	},
 ];
 

@@ -2,8 +2,22 @@ import type { DetectionInput } from "../detection-input";
 import type { Evidence } from "../evidence";
 import type { SignalModule } from "./signal-module";
 
-const COUNT_WORDS: Record<string, number> = { five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, fifty: 50, hundred: 100 };
-const ASKED_COUNT = /\b(\d{1,3}|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|hundred)\s+(?:[a-z-]+\s+){0,2}(?:examples|items|ideas|names|questions|tips|steps|reasons|ways|words|sentences|titles|options|facts|things|jokes|points|bullet points|tweets|headlines|slogans|rows|entries|test cases|products|recipes|songs|books|movies)\b/i;
+const COUNT_WORDS: Record<string, number> = {
+	five: 5,
+	six: 6,
+	seven: 7,
+	eight: 8,
+	nine: 9,
+	ten: 10,
+	twelve: 12,
+	fifteen: 15,
+	twenty: 20,
+	thirty: 30,
+	fifty: 50,
+	hundred: 100,
+};
+const ASKED_COUNT =
+	/\b(\d{1,3}|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty|hundred)\s+(?:[a-z-]+\s+){0,2}(?:examples|items|ideas|names|questions|tips|steps|reasons|ways|words|sentences|titles|options|facts|things|jokes|points|bullet points|tweets|headlines|slogans|rows|entries|test cases|products|recipes|songs|books|movies)\b/i;
 
 /** The user asked for N items and got far fewer. */
 function shortList(x: DetectionInput): Evidence | null {
@@ -21,7 +35,7 @@ export const laziness = {
 	definition: {
 		name: "laziness",
 		polarity: "negative",
-		description: "The assistant does a fraction of the task: placeholders, \"fill in the rest\", cut-off lists.",
+		description: 'The assistant does a fraction of the task: placeholders, "fill in the rest", cut-off lists.',
 	},
 	lexicalRules: [
 		{

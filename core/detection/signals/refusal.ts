@@ -46,5 +46,10 @@ export const refusal = {
 	],
 	models: { refusal: { fields: ["output"], ends: true, lexical: true, request: true } },
 	verdictStands: (text) => !APOLOGY_FOR_ERROR.test(text) || CANNOT.test(text),
-	vocabulary: [...REFUSAL_WORDS, ..."access help assist provide do create write generate fulfill comply support complete share answer engage give produce offer browse open view see make read send book process find retrieve download upload run execute connect save edit delete change call search check look place order schedule cancel transfer translate allowed permitted programmed designed comfortable request policy guidelines ai language model assistant".split(" ")],
+	vocabulary: [
+		...REFUSAL_WORDS,
+		..."access help assist provide do create write generate fulfill comply support complete share answer engage give produce offer browse open view see make read send book process find retrieve download upload run execute connect save edit delete change call search check look place order schedule cancel transfer translate allowed permitted programmed designed comfortable request policy guidelines ai language model assistant".split(
+			" ",
+		),
+	],
 } as const satisfies SignalModule;

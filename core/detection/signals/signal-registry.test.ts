@@ -27,7 +27,13 @@ const hashEmbedder: Embedder = {
  * a module's rules alone. A new signal's module is incomplete (this does not compile) until it has one.
  */
 const FIRES_ON: Record<ImplicitSignal, { x: DetectionInput; stage: "rules" | "context" }> = {
-	user_frustration: { x: { input: "Please list every flight from Boston to Lisbon next week", history: [{ role: "user", content: "Please list every flight from Boston to Lisbon next week" }] }, stage: "context" },
+	user_frustration: {
+		x: {
+			input: "Please list every flight from Boston to Lisbon next week",
+			history: [{ role: "user", content: "Please list every flight from Boston to Lisbon next week" }],
+		},
+		stage: "context",
+	},
 	refusal: { x: { input: "Export my contacts", output: "I'm sorry, but I can't access your contacts." }, stage: "rules" },
 	laziness: { x: { input: "Write the parser", output: "Here is the start. I'll leave the rest to you." }, stage: "rules" },
 	forgetting: { x: { input: "I already told you my email, it's in my first message." }, stage: "rules" },
@@ -54,7 +60,9 @@ describe("signal registry: the list in signals/index.ts is the one place a built
 	it("the catalog is the modules' definitions, in the list's order, each name once", () => {
 		expect(IMPLICIT_SIGNALS).toEqual(BUILT_IN_SIGNALS.map((m) => m.definition));
 		expect(new Set(IMPLICIT_SIGNAL_NAMES).size).toBe(BUILT_IN_SIGNALS.length);
-		expect(NEGATIVE_SIGNAL_NAMES).toEqual(expect.arrayContaining(BUILT_IN_SIGNALS.filter((m) => m.definition.polarity === "negative").map((m) => m.definition.name)));
+		expect(NEGATIVE_SIGNAL_NAMES).toEqual(
+			expect.arrayContaining(BUILT_IN_SIGNALS.filter((m) => m.definition.polarity === "negative").map((m) => m.definition.name)),
+		);
 		expect(NEGATIVE_SIGNAL_NAMES).not.toContain("win");
 	});
 
@@ -62,7 +70,8 @@ describe("signal registry: the list in signals/index.ts is the one place a built
 		for (const m of BUILT_IN_SIGNALS) {
 			expect(LEXICAL_RULES.filter((r) => r.signal === m.definition.name).map((r) => r.patterns)).toEqual((m.lexicalRules ?? []).map((r) => r.patterns));
 			expect(SIGNAL_VOCABULARY[m.definition.name]).toBe(m.vocabulary);
-			for (const [name, spec] of Object.entries(m.models ?? {})) expect(MODEL_SPECS[name as keyof typeof MODEL_SPECS]).toEqual({ ...spec, signal: m.definition.name });
+			for (const [name, spec] of Object.entries(m.models ?? {}))
+				expect(MODEL_SPECS[name as keyof typeof MODEL_SPECS]).toEqual({ ...spec, signal: m.definition.name });
 		}
 		expect(LEXICAL_RULES).toHaveLength(BUILT_IN_SIGNALS.reduce((n, m) => n + (m.lexicalRules?.length ?? 0), 0));
 	});
@@ -78,7 +87,10 @@ describe("signal registry: the list in signals/index.ts is the one place a built
 			const signal = m.definition.name;
 			const results = await detector.detect({ timestamp: Date.UTC(2026, 10, 22, 15), ...FIRES_ON[signal].x });
 			expect(results.map((r) => r.signal)).toEqual(IMPLICIT_SIGNAL_NAMES);
-			expect(results.find((r) => r.signal === signal), signal).toMatchObject({ detected: true, stage: FIRES_ON[signal].stage });
+			expect(
+				results.find((r) => r.signal === signal),
+				signal,
+			).toMatchObject({ detected: true, stage: FIRES_ON[signal].stage });
 		}
 	});
 });

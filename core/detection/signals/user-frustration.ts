@@ -11,7 +11,10 @@ const words = (t: string) => t.trim().split(/\s+/).length;
 
 /** The user's earlier messages that a new one may repeat (the last five long enough to mean something). */
 function earlierRequests(x: DetectionInput): string[] {
-	return (x.history ?? []).filter((t) => t.role === "user" && words(t.content) >= REPHRASE_MIN_WORDS).slice(-5).map((t) => t.content);
+	return (x.history ?? [])
+		.filter((t) => t.role === "user" && words(t.content) >= REPHRASE_MIN_WORDS)
+		.slice(-5)
+		.map((t) => t.content);
 }
 
 /** Rephrasing: this user message says again what one of the user's last messages said. */

@@ -38,7 +38,15 @@ function markerPlugin(markers: ChartMarker[]): uPlot.Plugin {
  * A time-series chart (uPlot: small, canvas, fast). x in Unix seconds; one line (or bars) per
  * series; `unit` formats the y axis and the legend.
  */
-export function TimeChart(props: { x: number[]; series: ChartSeries[]; markers?: ChartMarker[]; height?: number; unit?: "%" | ""; bars?: boolean; label: string }) {
+export function TimeChart(props: {
+	x: number[];
+	series: ChartSeries[];
+	markers?: ChartMarker[];
+	height?: number;
+	unit?: "%" | "";
+	bars?: boolean;
+	label: string;
+}) {
 	const host = useRef<HTMLDivElement>(null);
 	useEffect(() => {
 		const el = host.current;

@@ -16,7 +16,10 @@ export function Layout(props: { project: ProjectView | null; path: string; onSig
 		<div class="shell">
 			<header class="topbar">
 				<Link href="/" class="brand">
-					<span class="logo" aria-hidden="true">◔</span> Barometer
+					<span class="logo" aria-hidden="true">
+						◔
+					</span>{" "}
+					Barometer
 				</Link>
 				<nav class="nav" aria-label="Main">
 					{NAV.map((item) => (
@@ -26,7 +29,11 @@ export function Layout(props: { project: ProjectView | null; path: string; onSig
 					))}
 				</nav>
 				<div class="project">
-					{props.project && <span class="project-name" title={props.project.id}>{props.project.name}</span>}
+					{props.project && (
+						<span class="project-name" title={props.project.id}>
+							{props.project.name}
+						</span>
+					)}
 					<button type="button" class="button button-quiet" onClick={props.onSignOut}>
 						Sign out
 					</button>

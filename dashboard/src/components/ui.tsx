@@ -17,7 +17,14 @@ export function Stat({ label, value, hint }: { label: string; value: ComponentCh
 }
 
 /** A button that runs an async action, shows it is busy, and shows the error if it fails. */
-export function ActionButton(props: { onClick: () => Promise<unknown>; children: ComponentChildren; kind?: "primary" | "quiet" | "danger"; disabled?: boolean; title?: string; testId?: string }) {
+export function ActionButton(props: {
+	onClick: () => Promise<unknown>;
+	children: ComponentChildren;
+	kind?: "primary" | "quiet" | "danger";
+	disabled?: boolean;
+	title?: string;
+	testId?: string;
+}) {
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState<string | null>(null);
 	return (

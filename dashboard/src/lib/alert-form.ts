@@ -25,7 +25,11 @@ export interface AlertRuleDraft {
 	throttleMinutes: string;
 }
 
-const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+	s
+		.split(",")
+		.map((x) => x.trim())
+		.filter(Boolean);
 
 /** The POST /api/alerts/rules body for a draft; the API validates and names any bad field. */
 export function alertRuleBody(d: AlertRuleDraft): z.input<typeof alertRuleInputSchema> {
@@ -40,7 +44,9 @@ export function alertRuleBody(d: AlertRuleDraft): z.input<typeof alertRuleInputS
 		kind: d.kind,
 		filters,
 		destination: { type: d.destinationType, url: d.url.trim() },
-		...(d.kind === "threshold" ? { threshold: { subject: { signal: d.thresholdSignal.trim() }, metric: d.metric, value: d.value, window_minutes: d.windowMinutes } } : {}),
+		...(d.kind === "threshold"
+			? { threshold: { subject: { signal: d.thresholdSignal.trim() }, metric: d.metric, value: d.value, window_minutes: d.windowMinutes } }
+			: {}),
 		...(d.kind === "escalating" ? { min_users: d.minUsers } : {}),
 		...(d.throttleMinutes.trim() !== "" ? { throttle_minutes: Number(d.throttleMinutes) } : {}),
 	};
@@ -64,7 +70,9 @@ export function describeRule(r: AlertRule): string {
 		new_issue: "new issues",
 		regressed: "regressions",
 		escalating: `escalations (≥ ${r.min_users ?? 5} users)`,
-		threshold: r.threshold ? `${"signal" in r.threshold.subject ? r.threshold.subject.signal : "issue"} ≥ ${r.threshold.value}${r.threshold.metric === "percent_users" ? "%" : " users"} in ${r.threshold.window_minutes} min` : "threshold",
+		threshold: r.threshold
+			? `${"signal" in r.threshold.subject ? r.threshold.subject.signal : "issue"} ≥ ${r.threshold.value}${r.threshold.metric === "percent_users" ? "%" : " users"} in ${r.threshold.window_minutes} min`
+			: "threshold",
 		every_match: "every flagged interaction",
 	};
 	return `${what[r.kind]}${scope ? ` (${scope})` : ""}${r.throttle_minutes ? `, at most once per ${r.throttle_minutes} min` : ""}`;

@@ -56,7 +56,11 @@ describe("api client", () => {
 describe("session", () => {
 	it("saves, loads and clears the session, ignoring corrupt storage", () => {
 		const store = new Map<string, string>();
-		const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) };
+		const storage = {
+			getItem: (k: string) => store.get(k) ?? null,
+			setItem: (k: string, v: string) => void store.set(k, v),
+			removeItem: (k: string) => void store.delete(k),
+		};
 		saveSession(storage, { key: "bm_read_a", baseUrl: "http://x" });
 		expect(loadSession(storage)).toEqual({ key: "bm_read_a", baseUrl: "http://x" });
 		saveSession(storage, null);
@@ -97,7 +101,12 @@ describe("highlightSpans", () => {
 			{ text: "I can't", label: "refusal" },
 			{ text: " do that." },
 		]);
-		expect(highlightSpans("abcdef", [{ start: 1, end: 4, label: "a" }, { start: 2, end: 9, label: "b" }])).toEqual([{ text: "a" }, { text: "bcd", label: "a" }, { text: "ef", label: "b" }]);
+		expect(
+			highlightSpans("abcdef", [
+				{ start: 1, end: 4, label: "a" },
+				{ start: 2, end: 9, label: "b" },
+			]),
+		).toEqual([{ text: "a" }, { text: "bcd", label: "a" }, { text: "ef", label: "b" }]);
 		expect(highlightSpans("abc", [])).toEqual([{ text: "abc" }]);
 	});
 });

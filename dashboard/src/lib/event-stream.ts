@@ -10,8 +10,6 @@ export function mergeNewest(current: EventListItem[], incoming: EventListItem[],
 	const byId = new Map<string, EventListItem>();
 	for (const e of current) byId.set(e.event_id, e);
 	for (const e of incoming) byId.set(e.event_id, e);
-	const events = [...byId.values()].sort(
-		(a, b) => (b.timestamp ?? "").localeCompare(a.timestamp ?? "") || b.event_id.localeCompare(a.event_id),
-	);
+	const events = [...byId.values()].sort((a, b) => (b.timestamp ?? "").localeCompare(a.timestamp ?? "") || b.event_id.localeCompare(a.event_id));
 	return { events: events.slice(0, max), added };
 }

@@ -49,7 +49,8 @@ export function sortIssues(items: IssueListItem[], key: IssueSortKey, desc: bool
 	const value = (i: IssueListItem): number | string =>
 		key === "title" ? i.title.toLowerCase() : key === "last_seen" || key === "first_seen" ? (i[key] ?? "") : key === "users" ? i.window_users : i[key];
 	const sorted = [...items].sort((a, b) => {
-		const va = value(a), vb = value(b);
+		const va = value(a),
+			vb = value(b);
 		return va < vb ? -1 : va > vb ? 1 : b.priority - a.priority;
 	});
 	return desc ? sorted.reverse() : sorted;

@@ -87,7 +87,9 @@ describe("charts", () => {
 	});
 
 	it("puts release markers on the day they happened", () => {
-		expect(dailyMarkers([{ kind: "prompt_version", value: "v12", at: "2026-11-02T15:00:00.000Z" }])).toEqual([{ at: Date.UTC(2026, 10, 2) / 1000, label: "prompt v12" }]);
+		expect(dailyMarkers([{ kind: "prompt_version", value: "v12", at: "2026-11-02T15:00:00.000Z" }])).toEqual([
+			{ at: Date.UTC(2026, 10, 2) / 1000, label: "prompt v12" },
+		]);
 	});
 });
 
@@ -100,13 +102,31 @@ describe("heat map", () => {
 	});
 
 	it("orders columns negative first, then by how many users had them", () => {
-		const rows: { signals: Record<string, { users: number }> }[] = [{ signals: { win: { users: 9 }, refusal: { users: 2 } } }, { signals: { laziness: { users: 5 }, refusal: { users: 1 } } }];
+		const rows: { signals: Record<string, { users: number }> }[] = [
+			{ signals: { win: { users: 9 }, refusal: { users: 2 } } },
+			{ signals: { laziness: { users: 5 }, refusal: { users: 1 } } },
+		];
 		expect(matrixColumns(rows, (s) => (s === "win" ? "positive" : "negative"))).toEqual(["laziness", "refusal", "win"]);
 	});
 });
 
 describe("alert rule form", () => {
-	const draft: AlertRuleDraft = { name: "", kind: "threshold", destinationType: "slack", url: " https://hooks.slack.com/x ", signals: "refusal, laziness", models: "", intent: "", property: "", thresholdSignal: "refusal", metric: "percent_users", value: 5, windowMinutes: 60, minUsers: 5, throttleMinutes: "" };
+	const draft: AlertRuleDraft = {
+		name: "",
+		kind: "threshold",
+		destinationType: "slack",
+		url: " https://hooks.slack.com/x ",
+		signals: "refusal, laziness",
+		models: "",
+		intent: "",
+		property: "",
+		thresholdSignal: "refusal",
+		metric: "percent_users",
+		value: 5,
+		windowMinutes: 60,
+		minUsers: 5,
+		throttleMinutes: "",
+	};
 
 	it("builds the API body: filters from lists, the threshold, no throttle unless typed", () => {
 		expect(alertRuleBody(draft)).toEqual({
@@ -117,11 +137,20 @@ describe("alert rule form", () => {
 			threshold: { subject: { signal: "refusal" }, metric: "percent_users", value: 5, window_minutes: 60 },
 		});
 		expect(alertRuleBody({ ...draft, kind: "escalating", throttleMinutes: "30" })).toMatchObject({ min_users: 5, throttle_minutes: 30 });
-		expect(alertRuleBody({ ...draft, intent: "int_1", property: "plan = pro" }).filters).toEqual({ signals: ["refusal", "laziness"], intents: ["int_1"], properties: { plan: "pro" } });
+		expect(alertRuleBody({ ...draft, intent: "int_1", property: "plan = pro" }).filters).toEqual({
+			signals: ["refusal", "laziness"],
+			intents: ["int_1"],
+			properties: { plan: "pro" },
+		});
 	});
 
 	it("describes a rule in one line", () => {
-		const rule = { kind: "threshold", filters: { models: ["m2"] }, threshold: { subject: { signal: "refusal" }, metric: "users", value: 10, window_minutes: 60 }, throttle_minutes: 60 } as unknown as AlertRule;
+		const rule = {
+			kind: "threshold",
+			filters: { models: ["m2"] },
+			threshold: { subject: { signal: "refusal" }, metric: "users", value: 10, window_minutes: 60 },
+			throttle_minutes: 60,
+		} as unknown as AlertRule;
 		expect(describeRule(rule)).toBe("refusal ≥ 10 users in 60 min (on m2), at most once per 60 min");
 	});
 });

@@ -8,7 +8,22 @@ import { alertRuleBody, describeRule, type AlertRuleDraft } from "../lib/alert-f
 import { relativeTime } from "../lib/format";
 import type { AlertRule } from "#core/api/alerts";
 
-const EMPTY_DRAFT: AlertRuleDraft = { name: "", kind: "new_issue", destinationType: "slack", url: "", signals: "", models: "", intent: "", property: "", thresholdSignal: "refusal", metric: "percent_users", value: 5, windowMinutes: 60, minUsers: 5, throttleMinutes: "" };
+const EMPTY_DRAFT: AlertRuleDraft = {
+	name: "",
+	kind: "new_issue",
+	destinationType: "slack",
+	url: "",
+	signals: "",
+	models: "",
+	intent: "",
+	property: "",
+	thresholdSignal: "refusal",
+	metric: "percent_users",
+	value: 5,
+	windowMinutes: 60,
+	minUsers: 5,
+	throttleMinutes: "",
+};
 
 /** Settings → alert rules: the list with test / snooze / disable / delete and the delivery log, and the new-rule form. */
 export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean }) {
@@ -30,10 +45,14 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 						<li key={r.id}>
 							<div class="rule-head">
 								<strong>{r.name}</strong> <span class={`pill ${r.status === "active" ? "" : "pill-muted"}`}>{r.status}</span>
-								<span class="hint">{describeRule(r)} → {r.destination.type} {r.destination.display}</span>
+								<span class="hint">
+									{describeRule(r)} → {r.destination.type} {r.destination.display}
+								</span>
 							</div>
 							{isAdmin && <RuleActions api={api} rule={r} onChanged={state.reload} />}
-							<button type="button" class="button button-quiet" onClick={() => setOpen(open === r.id ? null : r.id)}>{open === r.id ? "Hide log" : "Delivery log"}</button>
+							<button type="button" class="button button-quiet" onClick={() => setOpen(open === r.id ? null : r.id)}>
+								{open === r.id ? "Hide log" : "Delivery log"}
+							</button>
 							{open === r.id && <DeliveryLog api={api} ruleId={r.id} />}
 						</li>
 					))}
@@ -42,7 +61,9 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 			<AdminOnly isAdmin={isAdmin}>
 				<form class="rule-form" onSubmit={(e) => e.preventDefault()}>
 					<h3>New rule</h3>
-					<label>Name <input value={draft.name} onInput={(e) => set({ name: e.currentTarget.value })} /></label>
+					<label>
+						Name <input value={draft.name} onInput={(e) => set({ name: e.currentTarget.value })} />
+					</label>
 					<label>
 						When
 						<select value={draft.kind} onChange={(e) => set({ kind: e.currentTarget.value as AlertRuleDraft["kind"] })}>
@@ -55,7 +76,9 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 					</label>
 					{draft.kind === "threshold" && (
 						<>
-							<label>Signal <input value={draft.thresholdSignal} onInput={(e) => set({ thresholdSignal: e.currentTarget.value })} /></label>
+							<label>
+								Signal <input value={draft.thresholdSignal} onInput={(e) => set({ thresholdSignal: e.currentTarget.value })} />
+							</label>
 							<label>
 								Reaches
 								<input type="number" min="1" value={draft.value} onInput={(e) => set({ value: Number(e.currentTarget.value) })} />
@@ -64,12 +87,23 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 									<option value="users">users</option>
 								</select>
 							</label>
-							<label>Within (minutes) <input type="number" min="5" value={draft.windowMinutes} onInput={(e) => set({ windowMinutes: Number(e.currentTarget.value) })} /></label>
+							<label>
+								Within (minutes){" "}
+								<input type="number" min="5" value={draft.windowMinutes} onInput={(e) => set({ windowMinutes: Number(e.currentTarget.value) })} />
+							</label>
 						</>
 					)}
-					{draft.kind === "escalating" && <label>At least (users) <input type="number" min="1" value={draft.minUsers} onInput={(e) => set({ minUsers: Number(e.currentTarget.value) })} /></label>}
-					<label>Only signals <input value={draft.signals} placeholder="refusal, tool_failure" onInput={(e) => set({ signals: e.currentTarget.value })} /></label>
-					<label>Only models <input value={draft.models} placeholder="gpt-4o" onInput={(e) => set({ models: e.currentTarget.value })} /></label>
+					{draft.kind === "escalating" && (
+						<label>
+							At least (users) <input type="number" min="1" value={draft.minUsers} onInput={(e) => set({ minUsers: Number(e.currentTarget.value) })} />
+						</label>
+					)}
+					<label>
+						Only signals <input value={draft.signals} placeholder="refusal, tool_failure" onInput={(e) => set({ signals: e.currentTarget.value })} />
+					</label>
+					<label>
+						Only models <input value={draft.models} placeholder="gpt-4o" onInput={(e) => set({ models: e.currentTarget.value })} />
+					</label>
 					<label>
 						Only intent
 						<select value={draft.intent} onChange={(e) => set({ intent: e.currentTarget.value })}>
@@ -82,8 +116,13 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 								))}
 						</select>
 					</label>
-					<label>Only where <input value={draft.property} placeholder="prompt_version=v12" onInput={(e) => set({ property: e.currentTarget.value })} /></label>
-					<label>Not again within (minutes) <input type="number" min="0" value={draft.throttleMinutes} placeholder="default" onInput={(e) => set({ throttleMinutes: e.currentTarget.value })} /></label>
+					<label>
+						Only where <input value={draft.property} placeholder="prompt_version=v12" onInput={(e) => set({ property: e.currentTarget.value })} />
+					</label>
+					<label>
+						Not again within (minutes){" "}
+						<input type="number" min="0" value={draft.throttleMinutes} placeholder="default" onInput={(e) => set({ throttleMinutes: e.currentTarget.value })} />
+					</label>
 					<label>
 						Send to
 						<select value={draft.destinationType} onChange={(e) => set({ destinationType: e.currentTarget.value as AlertRuleDraft["destinationType"] })}>
@@ -93,7 +132,12 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 								</option>
 							))}
 						</select>
-						<input value={draft.url} placeholder="https://hooks.slack.com/services/…" onInput={(e) => set({ url: e.currentTarget.value })} aria-label="Destination URL" />
+						<input
+							value={draft.url}
+							placeholder="https://hooks.slack.com/services/…"
+							onInput={(e) => set({ url: e.currentTarget.value })}
+							aria-label="Destination URL"
+						/>
 					</label>
 					<ActionButton
 						kind="primary"
@@ -121,14 +165,29 @@ function RuleActions({ api, rule, onChanged }: { api: ApiClient; rule: AlertRule
 	const [result, setResult] = useState<string | null>(null);
 	return (
 		<span class="rule-actions">
-			<ActionButton onClick={async () => { const d = await api.testAlertRule(rule.id); setResult(`test: ${d.status}${d.status_code ? ` (HTTP ${d.status_code})` : ""}${d.error ? `, ${d.error}` : ""}`); }}>Send test</ActionButton>
+			<ActionButton
+				onClick={async () => {
+					const d = await api.testAlertRule(rule.id);
+					setResult(`test: ${d.status}${d.status_code ? ` (HTTP ${d.status_code})` : ""}${d.error ? `, ${d.error}` : ""}`);
+				}}
+			>
+				Send test
+			</ActionButton>
 			{rule.status === "snoozed" ? (
-				<ActionButton kind="quiet" onClick={() => api.updateAlertRule(rule.id, { snooze_minutes: 0 }).then(onChanged)}>Unsnooze</ActionButton>
+				<ActionButton kind="quiet" onClick={() => api.updateAlertRule(rule.id, { snooze_minutes: 0 }).then(onChanged)}>
+					Unsnooze
+				</ActionButton>
 			) : (
-				<ActionButton kind="quiet" onClick={() => api.updateAlertRule(rule.id, { snooze_minutes: 60 }).then(onChanged)}>Snooze 1 h</ActionButton>
+				<ActionButton kind="quiet" onClick={() => api.updateAlertRule(rule.id, { snooze_minutes: 60 }).then(onChanged)}>
+					Snooze 1 h
+				</ActionButton>
 			)}
-			<ActionButton kind="quiet" onClick={() => api.updateAlertRule(rule.id, { enabled: !rule.enabled }).then(onChanged)}>{rule.enabled ? "Disable" : "Enable"}</ActionButton>
-			<ActionButton kind="danger" onClick={() => api.deleteAlertRule(rule.id).then(onChanged)}>Delete</ActionButton>
+			<ActionButton kind="quiet" onClick={() => api.updateAlertRule(rule.id, { enabled: !rule.enabled }).then(onChanged)}>
+				{rule.enabled ? "Disable" : "Enable"}
+			</ActionButton>
+			<ActionButton kind="danger" onClick={() => api.deleteAlertRule(rule.id).then(onChanged)}>
+				Delete
+			</ActionButton>
 			{result && <span class="hint">{result}</span>}
 		</span>
 	);
@@ -146,9 +205,13 @@ function DeliveryLog({ api, ruleId }: { api: ApiClient; ruleId: string }) {
 					<tr key={d.id}>
 						<td>{relativeTime(d.created_at)}</td>
 						<td>{d.title}</td>
-						<td><span class={`pill ${d.status === "sent" ? "" : "pill-muted"}`}>{d.status}</span></td>
+						<td>
+							<span class={`pill ${d.status === "sent" ? "" : "pill-muted"}`}>{d.status}</span>
+						</td>
 						<td>{d.status_code ?? ""}</td>
-						<td class="hint">{d.attempts} attempt(s){d.error ? ` · ${d.error}` : ""}</td>
+						<td class="hint">
+							{d.attempts} attempt(s){d.error ? ` · ${d.error}` : ""}
+						</td>
 					</tr>
 				))}
 			</tbody>

@@ -30,13 +30,25 @@ export function ConversationView({ api, id }: { api: ApiClient; id: string }) {
 							</li>
 						))}
 					</ol>
-					{c.next_cursor && <p class="muted">Showing the first {c.events.length} of {c.event_count} turns.</p>}
+					{c.next_cursor && (
+						<p class="muted">
+							Showing the first {c.events.length} of {c.event_count} turns.
+						</p>
+					)}
 				</div>
 				<aside class="card">
 					<h2>User</h2>
 					<dl class="props">
-						<div><dt>ID</dt><dd><Link href={`/events?user_id=${encodeURIComponent(c.user_id)}`}>{c.user_id}</Link></dd></div>
-						<div><dt>First seen</dt><dd>{relativeTime(c.user?.first_seen ?? null)}</dd></div>
+						<div>
+							<dt>ID</dt>
+							<dd>
+								<Link href={`/events?user_id=${encodeURIComponent(c.user_id)}`}>{c.user_id}</Link>
+							</dd>
+						</div>
+						<div>
+							<dt>First seen</dt>
+							<dd>{relativeTime(c.user?.first_seen ?? null)}</dd>
+						</div>
 					</dl>
 					<h2>Traits</h2>
 					<PropertyTable values={c.user?.traits ?? {}} />

@@ -22,22 +22,42 @@ export function EventDetailView({ api, id }: { api: ApiClient; id: string }) {
 					{e.signals.some((s) => s.comment) && (
 						<div class="comments">
 							<h2>Feedback</h2>
-							{e.signals.filter((s) => s.comment).map((s) => (
-								<blockquote key={s.signal_id}>
-									<strong>{s.signal}</strong>: {s.comment}
-								</blockquote>
-							))}
+							{e.signals
+								.filter((s) => s.comment)
+								.map((s) => (
+									<blockquote key={s.signal_id}>
+										<strong>{s.signal}</strong>: {s.comment}
+									</blockquote>
+								))}
 						</div>
 					)}
 				</div>
 				<aside class="card">
 					<dl class="props">
-						<div><dt>When</dt><dd title={e.timestamp ?? ""}>{relativeTime(e.timestamp)}</dd></div>
-						<div><dt>User</dt><dd><Link href={`/events?user_id=${encodeURIComponent(e.user_id)}`}>{e.user_id}</Link></dd></div>
+						<div>
+							<dt>When</dt>
+							<dd title={e.timestamp ?? ""}>{relativeTime(e.timestamp)}</dd>
+						</div>
+						<div>
+							<dt>User</dt>
+							<dd>
+								<Link href={`/events?user_id=${encodeURIComponent(e.user_id)}`}>{e.user_id}</Link>
+							</dd>
+						</div>
 						{e.convo_id && (
-							<div><dt>Conversation</dt><dd><Link href={`/conversations/${encodeURIComponent(e.convo_id)}`}>{e.convo_id}</Link></dd></div>
+							<div>
+								<dt>Conversation</dt>
+								<dd>
+									<Link href={`/conversations/${encodeURIComponent(e.convo_id)}`}>{e.convo_id}</Link>
+								</dd>
+							</div>
 						)}
-						{e.model && <div><dt>Model</dt><dd>{e.model}</dd></div>}
+						{e.model && (
+							<div>
+								<dt>Model</dt>
+								<dd>{e.model}</dd>
+							</div>
+						)}
 					</dl>
 					<h2>Properties</h2>
 					<PropertyTable values={e.properties} />

@@ -2,13 +2,15 @@ import type { DetectionView, EventDetail, ToolCallView } from "#core/api/events"
 import { DetectionBadges, SignalBadges } from "../components/signal-badges";
 import { highlightSpans } from "../lib/highlight";
 
-export function Turn({ role, text, detections = [] }: { role: "user" | "assistant"; text: string | null; detections?: DetectionView[] }) {
+export function Turn({ speaker, text, detections = [] }: { speaker: "user" | "assistant"; text: string | null; detections?: DetectionView[] }) {
 	if (!text) return null;
-	const field = role === "user" ? "input" : "output";
-	const spans = detections.flatMap((d) => (d.evidence?.field === field && d.evidence.end > d.evidence.start ? [{ start: d.evidence.start, end: d.evidence.end, label: d.signal }] : []));
+	const field = speaker === "user" ? "input" : "output";
+	const spans = detections.flatMap((d) =>
+		d.evidence?.field === field && d.evidence.end > d.evidence.start ? [{ start: d.evidence.start, end: d.evidence.end, label: d.signal }] : [],
+	);
 	return (
-		<div class={`bubble bubble-${role}`}>
-			<div class="bubble-role">{role}</div>
+		<div class={`bubble bubble-${speaker}`}>
+			<div class="bubble-role">{speaker}</div>
 			<div class="bubble-text">
 				{highlightSpans(text, spans).map((part, i) =>
 					part.label ? (
@@ -62,9 +64,9 @@ export function PropertyTable({ values }: { values: Record<string, unknown> }) {
 export function EventTurns({ event }: { event: EventDetail }) {
 	return (
 		<div class="turns">
-			<Turn role="user" text={event.input} detections={event.detections} />
+			<Turn speaker="user" text={event.input} detections={event.detections} />
 			<ToolCalls calls={event.tool_calls} />
-			<Turn role="assistant" text={event.output} detections={event.detections} />
+			<Turn speaker="assistant" text={event.output} detections={event.detections} />
 			<div class="badges-row">
 				<DetectionBadges detections={event.detections} />
 				<SignalBadges signals={event.signals} />

@@ -116,7 +116,9 @@ export function EventStream({ api, url }: { api: ApiClient; url: URL }) {
 			{events === null && !error && <Loading label="Loading events…" />}
 			{events !== null && events.length === 0 && (
 				<Empty title={url.search ? "No events match these filters." : "No events yet."}>
-					{url.search ? "Clear the filters to see everything." : "Send one with POST /v1/events; it shows up here within seconds. See Settings for a curl example."}
+					{url.search
+						? "Clear the filters to see everything."
+						: "Send one with POST /v1/events; it shows up here within seconds. See Settings for a curl example."}
 				</Empty>
 			)}
 			{events !== null && events.length > 0 && (
@@ -125,7 +127,9 @@ export function EventStream({ api, url }: { api: ApiClient; url: URL }) {
 						<li key={e.event_id} class={fresh.has(e.event_id) ? "event-row fresh" : "event-row"}>
 							<Link href={`/events/${encodeURIComponent(e.event_id)}`} class="event-link">
 								<div class="event-meta">
-									<span class="time" title={e.timestamp ?? ""}>{relativeTime(e.timestamp)}</span>
+									<span class="time" title={e.timestamp ?? ""}>
+										{relativeTime(e.timestamp)}
+									</span>
 									<span class="pill">{e.event}</span>
 									{e.model && <span class="pill pill-muted">{e.model}</span>}
 									<span class="user">{e.user_id}</span>

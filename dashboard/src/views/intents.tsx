@@ -15,14 +15,16 @@ export function IntentsView({ api, isAdmin }: { api: ApiClient; isAdmin: boolean
 	if (state.status === "error") return <ErrorState error={state.error} onRetry={state.reload} />;
 	const [rows, catalog] = state.data;
 	if (rows.length === 0) return <Empty title="No intents yet.">Intents are discovered from user inputs once a few similar requests arrive.</Empty>;
-	const polarity = (s: string) => catalog.find((c) => c.name === s)?.polarity === "positive" ? "positive" : "negative";
+	const polarity = (s: string) => (catalog.find((c) => c.name === s)?.polarity === "positive" ? "positive" : "negative");
 	const columns = matrixColumns(rows, polarity);
 	const max = Math.max(1, ...rows.flatMap((r) => Object.values(r.signals).map((c) => c.pct)));
 	const sorted = [...rows].sort((a, b) => b.priority - a.priority || b.users - a.users);
 	return (
 		<section>
 			<h1>Intents</h1>
-			<p class="hint">Share of each intent's users (last 14 days) who hit each signal. Priority = users with a negative signal × achievable delta × strategic relevance.</p>
+			<p class="hint">
+				Share of each intent's users (last 14 days) who hit each signal. Priority = users with a negative signal × achievable delta × strategic relevance.
+			</p>
 			<div class="table-wrap">
 				<table class="heatmap">
 					<thead>
@@ -49,7 +51,12 @@ export function IntentsView({ api, isAdmin }: { api: ApiClient; isAdmin: boolean
 								{columns.map((c) => {
 									const cell = r.signals[c];
 									return (
-										<td key={c} class="num heat" style={heatStyle(cell?.pct ?? 0, max, polarity(c))} title={cell ? `${cell.users} users (${cell.pct}%)` : "none"}>
+										<td
+											key={c}
+											class="num heat"
+											style={heatStyle(cell?.pct ?? 0, max, polarity(c))}
+											title={cell ? `${cell.users} users (${cell.pct}%)` : "none"}
+										>
 											{cell ? `${cell.pct}%` : ""}
 										</td>
 									);
@@ -91,11 +98,18 @@ function IntentActions({ api, row, others, onChanged }: { api: ApiClient; row: M
 			<label>
 				Strategic relevance <input type="number" step="0.1" min="0" max="10" value={relevance} onChange={(e) => setRelevance(Number(e.currentTarget.value))} />
 			</label>
-			<ActionButton kind="primary" onClick={() => api.updateIntent(row.intent_id, { name, achievable_delta: delta, strategic_relevance: relevance }).then(onChanged)}>
+			<ActionButton
+				kind="primary"
+				onClick={() => api.updateIntent(row.intent_id, { name, achievable_delta: delta, strategic_relevance: relevance }).then(onChanged)}
+			>
 				Save
 			</ActionButton>
 			<MergeInto targets={others.map((o) => ({ id: o.intent_id, label: o.name }))} onMerge={(into) => api.mergeIntent(row.intent_id, into).then(onChanged)} />
-			<ActionButton kind="quiet" title="Cluster its inputs into sub-intents on the next maintenance pass" onClick={() => api.splitIntent(row.intent_id).then(onChanged)}>
+			<ActionButton
+				kind="quiet"
+				title="Cluster its inputs into sub-intents on the next maintenance pass"
+				onClick={() => api.splitIntent(row.intent_id).then(onChanged)}
+			>
 				Split
 			</ActionButton>
 		</div>

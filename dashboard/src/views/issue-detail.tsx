@@ -13,7 +13,10 @@ import type { BreakdownRow, Comparison, IssueDetail } from "#core/api/issues";
 import { Turn } from "./event-parts";
 
 export function IssueDetailView({ api, id, isAdmin }: { api: ApiClient; id: string; isAdmin: boolean }) {
-	const state = useAsync((signal) => Promise.all([api.getIssue(id, { from: daysAgo(29) }, signal), api.listIssues({ from: daysAgo(29), limit: 200 }, signal)]), [api, id]);
+	const state = useAsync(
+		(signal) => Promise.all([api.getIssue(id, { from: daysAgo(29) }, signal), api.listIssues({ from: daysAgo(29), limit: 200 }, signal)]),
+		[api, id],
+	);
 	if (state.status === "loading") return <Loading label="Loading the issue…" />;
 	if (state.status === "error") return <ErrorState error={state.error} onRetry={state.reload} />;
 	const [issue, all] = state.data;
@@ -59,8 +62,8 @@ export function IssueDetailView({ api, id, isAdmin }: { api: ApiClient; id: stri
 								<span class="hint">user {e.user_id}</span>
 								{e.convo_id && <Link href={`/conversations/${encodeURIComponent(e.convo_id)}`}>conversation →</Link>}
 							</div>
-							<Turn role="user" text={e.input} detections={evidenceAsDetections(issue.signal, e.evidence)} />
-							<Turn role="assistant" text={e.output} detections={evidenceAsDetections(issue.signal, e.evidence)} />
+							<Turn speaker="user" text={e.input} detections={evidenceAsDetections(issue.signal, e.evidence)} />
+							<Turn speaker="assistant" text={e.output} detections={evidenceAsDetections(issue.signal, e.evidence)} />
 						</article>
 					))}
 				</div>
@@ -94,8 +97,20 @@ const evidenceAsDetections = (signal: string, evidence: IssueDetail["examples"][
 	evidence ? [{ signal, score: 1, stage: "", evidence, reason: null }] : [];
 
 function IssueCharts({ issue }: { issue: IssueDetail }) {
-	const daily = useMemo(() => ({ x: issue.series.map((d) => daySeconds(d.day)), series: [{ label: "users", values: issue.series.map((d) => d.users) }, { label: "events", values: issue.series.map((d) => d.events) }] }), [issue]);
-	const hourly = useMemo(() => ({ x: issue.hourly.map((h) => Date.parse(h.hour) / 1000), series: [{ label: "users", values: issue.hourly.map((h) => h.users) }] }), [issue]);
+	const daily = useMemo(
+		() => ({
+			x: issue.series.map((d) => daySeconds(d.day)),
+			series: [
+				{ label: "users", values: issue.series.map((d) => d.users) },
+				{ label: "events", values: issue.series.map((d) => d.events) },
+			],
+		}),
+		[issue],
+	);
+	const hourly = useMemo(
+		() => ({ x: issue.hourly.map((h) => Date.parse(h.hour) / 1000), series: [{ label: "users", values: issue.hourly.map((h) => h.users) }] }),
+		[issue],
+	);
 	const markers = useMemo(() => dailyMarkers(issue.markers), [issue]);
 	const hourMarkers = useMemo(() => markerPoints(issue.markers), [issue]);
 	return (
@@ -126,7 +141,11 @@ function Breakdowns({ issue }: { issue: IssueDetail }) {
 	const sampled = b.sample.events < issue.events;
 	return (
 		<div class="breakdowns">
-			{sampled && <p class="muted">From the latest {b.sample.events.toLocaleString("en")} of {issue.events.toLocaleString("en")} events.</p>}
+			{sampled && (
+				<p class="muted">
+					From the latest {b.sample.events.toLocaleString("en")} of {issue.events.toLocaleString("en")} events.
+				</p>
+			)}
 			{sections
 				.filter(([, r]) => r.length > 0)
 				.map(([title, r]) => (
@@ -139,7 +158,17 @@ function Breakdowns({ issue }: { issue: IssueDetail }) {
 	);
 }
 
-function IssueActions({ api, issue, siblings, onChanged }: { api: ApiClient; issue: IssueDetail; siblings: { id: string; title: string }[]; onChanged: () => void }) {
+function IssueActions({
+	api,
+	issue,
+	siblings,
+	onChanged,
+}: {
+	api: ApiClient;
+	issue: IssueDetail;
+	siblings: { id: string; title: string }[];
+	onChanged: () => void;
+}) {
 	const [untilUsers, setUntilUsers] = useState(10);
 	const [release, setRelease] = useState("");
 	const closed = issue.state === "resolved" || issue.state === "ignored";
@@ -150,10 +179,21 @@ function IssueActions({ api, issue, siblings, onChanged }: { api: ApiClient; iss
 				<ActionButton onClick={() => run(api.setIssueState(issue.id, { state: "ongoing" }))}>Reopen</ActionButton>
 			) : (
 				<>
-					<ActionButton kind="primary" testId="resolve" onClick={() => run(api.setIssueState(issue.id, release.trim() ? { state: "resolved", in_release: release.trim() } : { state: "resolved" }))}>
+					<ActionButton
+						kind="primary"
+						testId="resolve"
+						onClick={() => run(api.setIssueState(issue.id, release.trim() ? { state: "resolved", in_release: release.trim() } : { state: "resolved" }))}
+					>
 						Resolve
 					</ActionButton>
-					<input class="release-input" value={release} placeholder="in release (optional)" aria-label="Resolved in release" title="Events from older releases will not regress it" onInput={(e) => setRelease(e.currentTarget.value)} />
+					<input
+						class="release-input"
+						value={release}
+						placeholder="in release (optional)"
+						aria-label="Resolved in release"
+						title="Events from older releases will not regress it"
+						onInput={(e) => setRelease(e.currentTarget.value)}
+					/>
 					<ActionButton onClick={() => run(api.setIssueState(issue.id, { state: "ignored" }))}>Ignore</ActionButton>
 					<span class="inline-form">
 						<ActionButton kind="quiet" onClick={() => run(api.setIssueState(issue.id, { state: "ignored", until_more_users: untilUsers }))}>
@@ -202,7 +242,12 @@ function CompareForm({ api, issueId, models }: { api: ApiClient; issueId: string
 			<ActionButton onClick={async () => setResult(await api.compareIssue(issueId, query()))}>Compare</ActionButton>
 			{result && (
 				<dl class="props compare">
-					{([["A", result.a], ["B", result.b]] as const).map(([name, side]) => (
+					{(
+						[
+							["A", result.a],
+							["B", result.b],
+						] as const
+					).map(([name, side]) => (
 						<div key={name}>
 							<dt>{name}</dt>
 							<dd>
@@ -214,7 +259,12 @@ function CompareForm({ api, issueId, models }: { api: ApiClient; issueId: string
 						<dt>Change</dt>
 						<dd class={result.significant ? (result.difference_pp > 0 ? "trend-bad" : "trend-good") : ""}>
 							{result.difference_pp > 0 ? "+" : ""}
-							{result.difference_pp} points · {result.p_value === null ? "not enough data" : result.significant ? `significant (p = ${result.p_value})` : `not significant (p = ${result.p_value})`}
+							{result.difference_pp} points ·{" "}
+							{result.p_value === null
+								? "not enough data"
+								: result.significant
+									? `significant (p = ${result.p_value})`
+									: `not significant (p = ${result.p_value})`}
 						</dd>
 					</div>
 				</dl>

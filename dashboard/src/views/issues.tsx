@@ -28,7 +28,15 @@ export function IssuesView({ api, url, isAdmin }: { api: ApiClient; url: URL; is
 	const state = useAsync(
 		(signal) =>
 			api.listIssues(
-				{ from: daysAgo(13), signal: filters.signal, state: filters.state, intent: filters.intent, model: filters.model, properties: parsePropertyFilter(filters.property), limit: 200 },
+				{
+					from: daysAgo(13),
+					signal: filters.signal,
+					state: filters.state,
+					intent: filters.intent,
+					model: filters.model,
+					properties: parsePropertyFilter(filters.property),
+					limit: 200,
+				},
 				signal,
 			),
 		[api, filters.signal, filters.state, filters.intent, filters.model, filters.property],
@@ -100,12 +108,22 @@ export function IssuesView({ api, url, isAdmin }: { api: ApiClient; url: URL; is
 			{isAdmin && chosen.length > 0 && (
 				<div class="bulk-bar" role="toolbar" aria-label="Bulk actions">
 					<span>{chosen.length} selected</span>
-					<ActionButton onClick={() => bulk("resolved")} testId="bulk-resolve">Resolve</ActionButton>
-					<ActionButton onClick={() => bulk("ignored")} kind="quiet">Ignore</ActionButton>
-					<ActionButton onClick={merge} kind="quiet" disabled={chosen.length < 2}>Merge</ActionButton>
+					<ActionButton onClick={() => bulk("resolved")} testId="bulk-resolve">
+						Resolve
+					</ActionButton>
+					<ActionButton onClick={() => bulk("ignored")} kind="quiet">
+						Ignore
+					</ActionButton>
+					<ActionButton onClick={merge} kind="quiet" disabled={chosen.length < 2}>
+						Merge
+					</ActionButton>
 				</div>
 			)}
-			{notice && <p class="notice" role="status">{notice}</p>}
+			{notice && (
+				<p class="notice" role="status">
+					{notice}
+				</p>
+			)}
 			{state.status === "loading" && <Loading label="Loading issues…" />}
 			{state.status === "error" && <ErrorState error={state.error} onRetry={state.reload} />}
 			{state.status === "ready" && issues.length === 0 && (
@@ -119,7 +137,11 @@ export function IssuesView({ api, url, isAdmin }: { api: ApiClient; url: URL; is
 								{isAdmin && <th aria-label="Select" />}
 								{COLUMNS.map((c) => (
 									<th key={c.key} aria-sort={filters.sort === c.key ? (filters.desc ? "descending" : "ascending") : undefined}>
-										<button type="button" class="sort" onClick={() => setFilters({ sort: c.key, desc: filters.sort === c.key ? !filters.desc : c.key !== "title" })}>
+										<button
+											type="button"
+											class="sort"
+											onClick={() => setFilters({ sort: c.key, desc: filters.sort === c.key ? !filters.desc : c.key !== "title" })}
+										>
 											{c.label}
 											{filters.sort === c.key ? (filters.desc ? " ↓" : " ↑") : ""}
 										</button>
@@ -156,7 +178,9 @@ export function IssuesView({ api, url, isAdmin }: { api: ApiClient; url: URL; is
 												{i.top_intent && <> while asking “{i.top_intent.name}”</>} · {i.events} events
 											</div>
 										</td>
-										<td class="num" data-col="users">{i.window_users}</td>
+										<td class="num" data-col="users">
+											{i.window_users}
+										</td>
 										<td class="num">{i.pct_users}%</td>
 										<td>{relativeTime(i.first_seen)}</td>
 										<td>{relativeTime(i.last_seen)}</td>

@@ -52,13 +52,22 @@ export function Overview({ api }: { api: ApiClient }) {
 				<Stat label="Open issues" value={open.length} hint={`${fresh.length} new, regressed or escalating`} />
 				<Stat
 					label="Users with a negative signal"
-					value={`${Math.max(0, ...Object.entries(rates.window.signals).filter(([s]) => catalog.find((c) => c.name === s)?.polarity === "negative").map(([, c]) => c.pct))}%`}
+					value={`${Math.max(
+						0,
+						...Object.entries(rates.window.signals)
+							.filter(([s]) => catalog.find((c) => c.name === s)?.polarity === "negative")
+							.map(([, c]) => c.pct),
+					)}%`}
 					hint="the most common negative signal"
 				/>
 			</div>
 			<div class="card">
 				<h2>Negative signals, % of users per day</h2>
-				{negative.series.length ? <TimeChart x={negative.x} series={negative.series} markers={chartMarkers} unit="%" label="Negative signals as a share of daily active users" /> : <p class="hint">No negative signals in this window.</p>}
+				{negative.series.length ? (
+					<TimeChart x={negative.x} series={negative.series} markers={chartMarkers} unit="%" label="Negative signals as a share of daily active users" />
+				) : (
+					<p class="hint">No negative signals in this window.</p>
+				)}
 			</div>
 			<div class="grid-2">
 				<div class="card">
@@ -76,11 +85,22 @@ export function Overview({ api }: { api: ApiClient }) {
 			<div class="grid-2">
 				<div class="card">
 					<h2>Wins and positive feedback, % of users</h2>
-					{positive.series.length ? <TimeChart x={positive.x} series={positive.series} unit="%" height={180} label="Positive signals as a share of daily active users" /> : <p class="hint">No positive signals yet.</p>}
+					{positive.series.length ? (
+						<TimeChart x={positive.x} series={positive.series} unit="%" height={180} label="Positive signals as a share of daily active users" />
+					) : (
+						<p class="hint">No positive signals yet.</p>
+					)}
 				</div>
 				<div class="card">
 					<h2>Event volume</h2>
-					<TimeChart x={rates.days.map((d) => daySeconds(d.day))} series={[{ label: "events", values: rates.days.map((d) => d.events ?? 0) }]} bars height={180} markers={chartMarkers} label="Events per day" />
+					<TimeChart
+						x={rates.days.map((d) => daySeconds(d.day))}
+						series={[{ label: "events", values: rates.days.map((d) => d.events ?? 0) }]}
+						bars
+						height={180}
+						markers={chartMarkers}
+						label="Events per day"
+					/>
 				</div>
 			</div>
 		</section>

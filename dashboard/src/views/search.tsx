@@ -17,7 +17,9 @@ export function SearchView({ api, url }: { api: ApiClient; url: URL }) {
 		async (signal) => {
 			if (!q) return null;
 			const query = { q, ...filters, limit: 50 };
-			return mode === "semantic" ? api.searchEvents(query, signal) : api.listEvents(query, signal).then((r) => ({ data: r.data.map((e) => ({ ...e, score: null as number | null })), searched: null as number | null }));
+			return mode === "semantic"
+				? api.searchEvents(query, signal)
+				: api.listEvents(query, signal).then((r) => ({ data: r.data.map((e) => ({ ...e, score: null as number | null })), searched: null as number | null }));
 		},
 		[api, q, mode, filters.model, filters.user_id, filters.from, filters.to],
 	);

@@ -20,10 +20,28 @@ export function Settings({ api, session, project }: { api: ApiClient; session: S
 			<div class="card">
 				<h2>Project</h2>
 				<dl class="props">
-					<div><dt>Name</dt><dd>{project?.name ?? "—"}</dd></div>
-					<div><dt>ID</dt><dd><code>{project?.id ?? "—"}</code></dd></div>
-					<div><dt>API</dt><dd><code>{session.baseUrl}</code></dd></div>
-					<div><dt>Signed in with</dt><dd><code>{session.key.slice(0, 12)}…</code> ({project?.key_kind ?? "…"} key)</dd></div>
+					<div>
+						<dt>Name</dt>
+						<dd>{project?.name ?? "—"}</dd>
+					</div>
+					<div>
+						<dt>ID</dt>
+						<dd>
+							<code>{project?.id ?? "—"}</code>
+						</dd>
+					</div>
+					<div>
+						<dt>API</dt>
+						<dd>
+							<code>{session.baseUrl}</code>
+						</dd>
+					</div>
+					<div>
+						<dt>Signed in with</dt>
+						<dd>
+							<code>{session.key.slice(0, 12)}…</code> ({project?.key_kind ?? "…"} key)
+						</dd>
+					</div>
 				</dl>
 			</div>
 			<div class="card">
@@ -54,16 +72,35 @@ function KeysCard({ api }: { api: ApiClient }) {
 				<div class="table-wrap">
 					<table>
 						<thead>
-							<tr><th>Name</th><th>Kind</th><th>Key</th><th>Created</th><th /></tr>
+							<tr>
+								<th>Name</th>
+								<th>Kind</th>
+								<th>Key</th>
+								<th>Created</th>
+								<th />
+							</tr>
 						</thead>
 						<tbody>
 							{state.data.map((k) => (
 								<tr key={k.id} class={k.revoked_at ? "revoked" : ""}>
-									<td>{k.name}{k.current && <span class="pill">this session</span>}</td>
+									<td>
+										{k.name}
+										{k.current && <span class="pill">this session</span>}
+									</td>
 									<td>{k.kind}</td>
-									<td><code>{k.prefix}…</code></td>
+									<td>
+										<code>{k.prefix}…</code>
+									</td>
 									<td>{relativeTime(k.created_at)}</td>
-									<td>{k.revoked_at ? `revoked ${relativeTime(k.revoked_at)}` : !k.current && <ActionButton kind="danger" onClick={() => api.revokeKey(k.id).then(state.reload)}>Revoke</ActionButton>}</td>
+									<td>
+										{k.revoked_at
+											? `revoked ${relativeTime(k.revoked_at)}`
+											: !k.current && (
+													<ActionButton kind="danger" onClick={() => api.revokeKey(k.id).then(state.reload)}>
+														Revoke
+													</ActionButton>
+												)}
+									</td>
 								</tr>
 							))}
 						</tbody>
@@ -77,7 +114,16 @@ function KeysCard({ api }: { api: ApiClient }) {
 					<option value="admin">admin (settings)</option>
 				</select>
 				<input value={name} placeholder="name, e.g. production app" onInput={(e) => setName(e.currentTarget.value)} aria-label="Key name" />
-				<ActionButton kind="primary" onClick={async () => { const k = await api.createKey({ kind, name: name || `${kind} key` }); setCreated(k.key ?? null); state.reload(); }}>Create key</ActionButton>
+				<ActionButton
+					kind="primary"
+					onClick={async () => {
+						const k = await api.createKey({ kind, name: name || `${kind} key` });
+						setCreated(k.key ?? null);
+						state.reload();
+					}}
+				>
+					Create key
+				</ActionButton>
 			</form>
 			{created && (
 				<p class="notice" role="status">
@@ -101,8 +147,15 @@ function CustomSignalsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 				<ul class="rules">
 					{state.data.map((s) => (
 						<li key={s.id}>
-							<strong>{s.name}</strong> <span class="hint">{s.polarity} · {s.field} · {s.keywords ? s.keywords.join(", ") : `/${s.regex}/`}</span>
-							{isAdmin && <ActionButton kind="danger" onClick={() => api.deleteCustomSignal(s.id).then(state.reload)}>Delete</ActionButton>}
+							<strong>{s.name}</strong>{" "}
+							<span class="hint">
+								{s.polarity} · {s.field} · {s.keywords ? s.keywords.join(", ") : `/${s.regex}/`}
+							</span>
+							{isAdmin && (
+								<ActionButton kind="danger" onClick={() => api.deleteCustomSignal(s.id).then(state.reload)}>
+									Delete
+								</ActionButton>
+							)}
 						</li>
 					))}
 				</ul>
@@ -117,7 +170,28 @@ function CustomSignalsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 						<option value="input">input</option>
 						<option value="output">output</option>
 					</select>
-					<ActionButton kind="primary" onClick={() => api.createCustomSignal({ name, polarity: "negative", field, keywords: keywords.split(",").map((k) => k.trim()).filter(Boolean) }).then(() => { setName(""); setKeywords(""); state.reload(); })}>Add</ActionButton>
+					<ActionButton
+						kind="primary"
+						onClick={() =>
+							api
+								.createCustomSignal({
+									name,
+									polarity: "negative",
+									field,
+									keywords: keywords
+										.split(",")
+										.map((k) => k.trim())
+										.filter(Boolean),
+								})
+								.then(() => {
+									setName("");
+									setKeywords("");
+									state.reload();
+								})
+						}
+					>
+						Add
+					</ActionButton>
 				</form>
 			</AdminOnly>
 		</div>

@@ -27,12 +27,23 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
 		<div class="sign-in">
 			<form class="card sign-in-card" onSubmit={submit}>
 				<h1>
-					<span class="logo" aria-hidden="true">◔</span> Barometer
+					<span class="logo" aria-hidden="true">
+						◔
+					</span>{" "}
+					Barometer
 				</h1>
 				<p class="hint">Sign in with your project's read key (or its admin key, to resolve issues and change settings). It stays in this browser.</p>
 				<label>
 					Key
-					<input name="key" type="password" autocomplete="off" required placeholder="bm_read_… or bm_admin_…" value={key} onInput={(e) => setKey(e.currentTarget.value)} />
+					<input
+						name="key"
+						type="password"
+						autocomplete="off"
+						required
+						placeholder="bm_read_… or bm_admin_…"
+						value={key}
+						onInput={(e) => setKey(e.currentTarget.value)}
+					/>
 				</label>
 				<label>
 					API URL

@@ -21,7 +21,16 @@ import { userRoutes } from "./routes/users";
 const app = new Hono<ApiContext>();
 
 // The dashboard may be served from another origin (Pages); keys are bearer headers, not cookies.
-app.use("/api/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"], exposeHeaders: ["Retry-After"], maxAge: 86400 }));
+app.use(
+	"/api/*",
+	cors({
+		origin: "*",
+		allowHeaders: ["Authorization", "Content-Type"],
+		allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+		exposeHeaders: ["Retry-After"],
+		maxAge: 86400,
+	}),
+);
 app.get("/api/health", (c) => c.json({ ok: true, service: "api" }));
 // Reads accept read and admin keys; routes that change settings also check for admin.
 app.use("/api/*", requireKey("read", "admin"));

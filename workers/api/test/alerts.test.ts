@@ -19,11 +19,22 @@ beforeEach(async () => {
 
 const call = (method: string, path: string, key: string, body?: unknown) => SELF.fetch(`https://api.test${path}`, authed(key, body, { method }));
 const hookName = (kind: string) => `api-${kind}-${n}-${project.projectId}`;
-const webhookRule = (extra: Record<string, unknown> = {}) => ({ name: "New issues to our receiver", kind: "new_issue", destination: { type: "webhook", url: `${RECEIVER}/hook/${hookName("ok")}` }, ...extra });
+const webhookRule = (extra: Record<string, unknown> = {}) => ({
+	name: "New issues to our receiver",
+	kind: "new_issue",
+	destination: { type: "webhook", url: `${RECEIVER}/hook/${hookName("ok")}` },
+	...extra,
+});
 
 async function create(body: unknown, key = admin) {
 	const res = await call("POST", "/api/alerts/rules", key, body);
-	return { status: res.status, body: (await res.json()) as { data: Record<string, unknown> & { id: string; secret?: string }; error?: { code: string; details?: Array<{ field: string; message: string }> } } };
+	return {
+		status: res.status,
+		body: (await res.json()) as {
+			data: Record<string, unknown> & { id: string; secret?: string };
+			error?: { code: string; details?: Array<{ field: string; message: string }> };
+		},
+	};
 }
 
 describe("alert rules API", () => {
@@ -31,7 +42,13 @@ describe("alert rules API", () => {
 		const { status, body } = await create(webhookRule({ filters: { signals: ["refusal"], models: ["gpt-x"], properties: { plan: "pro" } } }));
 		expect(status).toBe(201);
 		expect(body.data.secret).toMatch(/^whsec_[0-9A-Za-z]{32}$/);
-		expect(body.data).toMatchObject({ kind: "new_issue", status: "active", throttle_minutes: 0, destination: { type: "webhook" }, filters: { signals: ["refusal"], properties: { plan: "pro" } } });
+		expect(body.data).toMatchObject({
+			kind: "new_issue",
+			status: "active",
+			throttle_minutes: 0,
+			destination: { type: "webhook" },
+			filters: { signals: ["refusal"], properties: { plan: "pro" } },
+		});
 		const listed = (await (await call("GET", "/api/alerts/rules", project.readKey)).json()) as { data: Array<Record<string, unknown>> };
 		expect(listed.data).toHaveLength(1);
 		expect(JSON.stringify(listed.data)).not.toContain(body.data.secret!);
@@ -52,13 +69,18 @@ describe("alert rules API", () => {
 		expect(JSON.parse(got[0]!.body)).toMatchObject({ type: "barometer.alert.test", project_id: project.projectId });
 		const headers = { signature: got[0]!.headers["barometer-signature"]!, timestamp: got[0]!.headers["barometer-timestamp"]! };
 		expect(await verifyWebhook(body.data.secret!, headers, got[0]!.body)).toBe(true);
-		const log = (await (await call("GET", `/api/alerts/rules/${body.data.id}/deliveries`, project.readKey)).json()) as { data: Array<{ status: string; status_code: number }> };
+		const log = (await (await call("GET", `/api/alerts/rules/${body.data.id}/deliveries`, project.readKey)).json()) as {
+			data: Array<{ status: string; status_code: number }>;
+		};
 		expect(log.data).toEqual([expect.objectContaining({ status: "sent", status_code: 200 })]);
 	});
 
 	it("in local development, links point where the dev gateway says the dashboard is served", async () => {
 		const { body } = await create(webhookRule());
-		const res = await SELF.fetch(`https://api.test/api/alerts/rules/${body.data.id}/test`, authed(admin, {}, { headers: { "x-dashboard-url": "http://localhost:9123" } }));
+		const res = await SELF.fetch(
+			`https://api.test/api/alerts/rules/${body.data.id}/test`,
+			authed(admin, {}, { headers: { "x-dashboard-url": "http://localhost:9123" } }),
+		);
 		expect(((await res.json()) as { data: { message: { link: string } } }).data.message.link).toBe("http://localhost:9123");
 		const plain = await call("POST", `/api/alerts/rules/${body.data.id}/test`, admin, {});
 		expect(((await plain.json()) as { data: { message: { link: string } } }).data.message.link).toBe("http://localhost:8787");
@@ -82,9 +104,12 @@ describe("alert rules API", () => {
 	});
 
 	it("snoozes, disables and re-enables a rule, and changes its throttle", async () => {
-		const { body } = await create(webhookRule({ kind: "threshold", threshold: { subject: { signal: "refusal" }, metric: "percent_users", value: 10, window_minutes: 60 } }));
+		const { body } = await create(
+			webhookRule({ kind: "threshold", threshold: { subject: { signal: "refusal" }, metric: "percent_users", value: 10, window_minutes: 60 } }),
+		);
 		expect(body.data.throttle_minutes).toBe(60);
-		const patch = async (p: unknown) => ((await (await call("PATCH", `/api/alerts/rules/${body.data.id}`, admin, p)).json()) as { data: Record<string, unknown> }).data;
+		const patch = async (p: unknown) =>
+			((await (await call("PATCH", `/api/alerts/rules/${body.data.id}`, admin, p)).json()) as { data: Record<string, unknown> }).data;
 		expect(await patch({ snooze_minutes: 120 })).toMatchObject({ status: "snoozed", snoozed_until: expect.any(String) });
 		expect(await patch({ snooze_minutes: 0, enabled: false })).toMatchObject({ status: "disabled", snoozed_until: null });
 		expect(await patch({ enabled: true, throttle_minutes: 5 })).toMatchObject({ status: "active", throttle_minutes: 5 });
@@ -95,7 +120,10 @@ describe("alert rules API", () => {
 			[{ name: "x", kind: "new_issue" }, "destination"],
 			[{ name: "x", kind: "threshold", destination: { type: "slack", url: "https://hooks.slack.com/services/a" } }, "threshold"],
 			[{ name: "x", kind: "sometimes", destination: { type: "slack", url: "https://hooks.slack.com/services/a" } }, "kind"],
-			[webhookRule({ threshold: { subject: { signal: "refusal" }, metric: "percent_users", value: 150, window_minutes: 60 }, kind: "threshold" }), "threshold.value"],
+			[
+				webhookRule({ threshold: { subject: { signal: "refusal" }, metric: "percent_users", value: 150, window_minutes: 60 }, kind: "threshold" }),
+				"threshold.value",
+			],
 			[webhookRule({ filters: { colour: ["red"] } }), "filters"],
 		];
 		for (const [rule, field] of cases) {
@@ -106,7 +134,16 @@ describe("alert rules API", () => {
 	});
 
 	it("refuses plain http, private, link-local and metadata destinations", async () => {
-		for (const url of ["http://example.com/hook", "https://169.254.169.254/latest", "https://10.1.2.3/x", "https://[::1]/x", "https://localhost/x", "https://metadata.google.internal/x", "https://user:pw@example.com/x", "https://[fd00::1]/x"]) {
+		for (const url of [
+			"http://example.com/hook",
+			"https://169.254.169.254/latest",
+			"https://10.1.2.3/x",
+			"https://[::1]/x",
+			"https://localhost/x",
+			"https://metadata.google.internal/x",
+			"https://user:pw@example.com/x",
+			"https://[fd00::1]/x",
+		]) {
 			const { status, body } = await create(webhookRule({ destination: { type: "webhook", url } }));
 			expect(status, url).toBe(400);
 			expect(body.error!.code).toBe("invalid_destination");

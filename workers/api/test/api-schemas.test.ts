@@ -30,9 +30,22 @@ beforeEach(async () => {
 	const p = project.projectId;
 	await store([
 		...CONTACT_REFUSALS.slice(0, 4).map((output, i) =>
-			ev(p, `c${i}`, D0 + i * DAY, { user_id: `u${i}`, convo_id: `conv${i}`, model: i < 2 ? "model-a" : "model-b", properties: { prompt_version: i < 2 ? "v1" : "v2" }, input: "Export my contacts", output }),
+			ev(p, `c${i}`, D0 + i * DAY, {
+				user_id: `u${i}`,
+				convo_id: `conv${i}`,
+				model: i < 2 ? "model-a" : "model-b",
+				properties: { prompt_version: i < 2 ? "v1" : "v2" },
+				input: "Export my contacts",
+				output,
+			}),
 		),
-		ev(p, "weather", D0, { user_id: "u8", convo_id: "conv8", model: "model-a", input: "Will it rain in Paris tomorrow?", output: "Light showers are expected in Paris tomorrow afternoon." }),
+		ev(p, "weather", D0, {
+			user_id: "u8",
+			convo_id: "conv8",
+			model: "model-a",
+			input: "Will it rain in Paris tomorrow?",
+			output: "Light showers are expected in Paris tomorrow afternoon.",
+		}),
 	]);
 	await store([sig(p, "c0", "thumbs_down", { user_id: "u0", comment: "not what I asked" })]);
 });
@@ -71,7 +84,10 @@ describe("the api's responses match the schemas the dashboard is typed from", ()
 		const catalog = expectShape(signalCatalogSchema, await get("/api/signals"));
 		expect(catalog.data.map((s) => s.kind)).toEqual(expect.arrayContaining(["implicit", "explicit"]));
 		expectShape(signalRatesResponseSchema, await get(`/api/signals/rates?${window}`));
-		const created = await SELF.fetch("https://api.test/api/custom-signals", authed(admin, { name: "pricing_question", field: "input", keywords: ["price"] }, { method: "POST" }));
+		const created = await SELF.fetch(
+			"https://api.test/api/custom-signals",
+			authed(admin, { name: "pricing_question", field: "input", keywords: ["price"] }, { method: "POST" }),
+		);
 		expect(created.status).toBe(201);
 		expectShape(customSignalResponseSchema, await created.json());
 	});
@@ -90,7 +106,13 @@ describe("the api's responses match the schemas the dashboard is typed from", ()
 		expect(expectShape(markerListSchema, await get(`/api/project/markers?${window}`)).data.length).toBeGreaterThan(0);
 		expect(expectShape(apiKeyListSchema, await get("/api/project/keys", admin)).data.length).toBeGreaterThan(0);
 		expectShape(projectSettingsResponseSchema, await get("/api/project/settings"));
-		const rule = { name: "Refusals", kind: "threshold", filters: { models: ["model-a"] }, threshold: { subject: { signal: "refusal" }, metric: "users", value: 3, window_minutes: 60 }, destination: { type: "slack", url: "https://hooks.slack.com/services/T0/B0/x" } };
+		const rule = {
+			name: "Refusals",
+			kind: "threshold",
+			filters: { models: ["model-a"] },
+			threshold: { subject: { signal: "refusal" }, metric: "users", value: 3, window_minutes: 60 },
+			destination: { type: "slack", url: "https://hooks.slack.com/services/T0/B0/x" },
+		};
 		const created = await SELF.fetch("https://api.test/api/alerts/rules", authed(admin, rule, { method: "POST" }));
 		expect(created.status).toBe(201);
 		expectShape(alertRuleResponseSchema, await created.json());

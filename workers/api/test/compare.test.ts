@@ -14,8 +14,12 @@ beforeEach(async () => {
 	const p = project.projectId;
 	// Day 1: claude-3 refuses 6 of its 12 users; gpt-4o serves 12 users fine. Day 2: everyone fine on both.
 	await store([
-		...Array.from({ length: 12 }, (_, i) => ev(p, `c${i}`, D1 + i, { user_id: `c${i}`, model: "claude-3", properties: { prompt_version: "v7" }, output: i < 6 ? REFUSALS[i]! : "Done, exported." })),
-		...Array.from({ length: 12 }, (_, i) => ev(p, `g${i}`, D1 + i, { user_id: `g${i}`, model: "gpt-4o", properties: { prompt_version: "v8" }, output: "Done, exported." })),
+		...Array.from({ length: 12 }, (_, i) =>
+			ev(p, `c${i}`, D1 + i, { user_id: `c${i}`, model: "claude-3", properties: { prompt_version: "v7" }, output: i < 6 ? REFUSALS[i]! : "Done, exported." }),
+		),
+		...Array.from({ length: 12 }, (_, i) =>
+			ev(p, `g${i}`, D1 + i, { user_id: `g${i}`, model: "gpt-4o", properties: { prompt_version: "v8" }, output: "Done, exported." }),
+		),
 		...Array.from({ length: 10 }, (_, i) => ev(p, `d2_${i}`, D1 + DAY + i, { user_id: `c${i}`, model: "claude-3", output: "Here you go." })),
 	]);
 });
@@ -31,7 +35,15 @@ describe("before / after comparisons", () => {
 	it("finds an issue concentrated on one model, with a significant difference", async () => {
 		const res = await get(`/api/issues/${await issueId()}/compare?by=model&a=gpt-4o&b=claude-3&from=2026-11-16&to=2026-11-17`);
 		expect(res.status).toBe(200);
-		const { data } = (await res.json()) as { data: { a: { affected: number; total: number }; b: { affected: number; total: number; rate: number }; difference_pp: number; p_value: number; significant: boolean } };
+		const { data } = (await res.json()) as {
+			data: {
+				a: { affected: number; total: number };
+				b: { affected: number; total: number; rate: number };
+				difference_pp: number;
+				p_value: number;
+				significant: boolean;
+			};
+		};
 		expect(data.a).toMatchObject({ affected: 0, total: 12 });
 		expect(data.b).toMatchObject({ affected: 6, total: 12, rate: 50 });
 		expect(data.difference_pp).toBe(50);
@@ -40,16 +52,22 @@ describe("before / after comparisons", () => {
 	});
 
 	it("compares prompt versions through any property", async () => {
-		const { data } = (await (await get(`/api/issues/${await issueId()}/compare?by=property.prompt_version&a=v8&b=v7&from=2026-11-16&to=2026-11-17`)).json()) as { data: { kind: string; b: { affected: number } } };
+		const { data } = (await (
+			await get(`/api/issues/${await issueId()}/compare?by=property.prompt_version&a=v8&b=v7&from=2026-11-16&to=2026-11-17`)
+		).json()) as { data: { kind: string; b: { affected: number } } };
 		expect(data.kind).toBe("property.prompt_version");
 		expect(data.b.affected).toBe(6);
 	});
 
 	it("compares two time ranges for an issue and for a signal", async () => {
-		const issue = (await (await get(`/api/issues/${await issueId()}/compare?a_from=2026-11-16&a_to=2026-11-16&b_from=2026-11-17&b_to=2026-11-17`)).json()) as { data: { a: { affected: number; total: number }; b: { affected: number; total: number }; significant: boolean } };
+		const issue = (await (await get(`/api/issues/${await issueId()}/compare?a_from=2026-11-16&a_to=2026-11-16&b_from=2026-11-17&b_to=2026-11-17`)).json()) as {
+			data: { a: { affected: number; total: number }; b: { affected: number; total: number }; significant: boolean };
+		};
 		expect(issue.data.a).toMatchObject({ affected: 6, total: 24 });
 		expect(issue.data.b).toMatchObject({ affected: 0, total: 10 });
-		const signal = (await (await get(`/api/signals/refusal/compare?a_from=2026-11-16&a_to=2026-11-16&b_from=2026-11-17&b_to=2026-11-17`)).json()) as { data: { a: { affected: number }; b: { affected: number } } };
+		const signal = (await (await get(`/api/signals/refusal/compare?a_from=2026-11-16&a_to=2026-11-16&b_from=2026-11-17&b_to=2026-11-17`)).json()) as {
+			data: { a: { affected: number }; b: { affected: number } };
+		};
 		expect(signal.data.a.affected).toBe(6);
 		expect(signal.data.b.affected).toBe(0);
 	});

@@ -12,7 +12,11 @@ beforeEach(async () => {
 	// Stored out of order, as queue delivery may do.
 	await store([
 		ev(project.projectId, "t3", T0 + 3000, { convo_id: "c1", input: "third" }),
-		ev(project.projectId, "t1", T0 + 1000, { convo_id: "c1", input: "first", tool_calls: [{ name: "calendar", input: null, output: "{}", error: null, duration_ms: 40 }] }),
+		ev(project.projectId, "t1", T0 + 1000, {
+			convo_id: "c1",
+			input: "first",
+			tool_calls: [{ name: "calendar", input: null, output: "{}", error: null, duration_ms: 40 }],
+		}),
 		ev(project.projectId, "t2", T0 + 2000, { convo_id: "c1", input: "second" }),
 		ev(project.projectId, "x", T0, { convo_id: "other" }),
 		sig(project.projectId, "t2", "regenerate"),

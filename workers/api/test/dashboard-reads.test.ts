@@ -16,9 +16,27 @@ beforeEach(async () => {
 	admin = await seedAdminKey(project.projectId);
 	const p = project.projectId;
 	await store([
-		...CONTACTS.map((output, i) => ev(p, `c${i}`, D0 + i * DAY, { user_id: `u${i}`, model: i < 2 ? "model-a" : "model-b", properties: { prompt_version: i < 2 ? "v1" : "v2" }, input: "Export my contacts", output })),
-		ev(p, "weather", D0, { user_id: "u8", model: "model-a", input: "Will it rain in Paris tomorrow?", output: "Light showers are expected in Paris tomorrow afternoon." }),
-		ev(p, "recipe", D0, { user_id: "u9", model: "model-a", input: "How do I bake sourdough bread?", output: "Mix flour, water and starter, then let the dough rise overnight." }),
+		...CONTACTS.map((output, i) =>
+			ev(p, `c${i}`, D0 + i * DAY, {
+				user_id: `u${i}`,
+				model: i < 2 ? "model-a" : "model-b",
+				properties: { prompt_version: i < 2 ? "v1" : "v2" },
+				input: "Export my contacts",
+				output,
+			}),
+		),
+		ev(p, "weather", D0, {
+			user_id: "u8",
+			model: "model-a",
+			input: "Will it rain in Paris tomorrow?",
+			output: "Light showers are expected in Paris tomorrow afternoon.",
+		}),
+		ev(p, "recipe", D0, {
+			user_id: "u9",
+			model: "model-a",
+			input: "How do I bake sourdough bread?",
+			output: "Mix flour, water and starter, then let the dough rise overnight.",
+		}),
 	]);
 });
 
@@ -28,7 +46,9 @@ const window = "from=2026-11-04&to=2026-11-13";
 
 describe("issue list for the dashboard", () => {
 	it("carries a daily users series per issue and a trend, and filters by model and property", async () => {
-		const { data } = await json<{ data: Array<{ daily_users: number[]; trend: { direction: string; recent: number }; top_intent: { name: string } | null }> }>(call("GET", `/api/issues?${window}`));
+		const { data } = await json<{ data: Array<{ daily_users: number[]; trend: { direction: string; recent: number }; top_intent: { name: string } | null }> }>(
+			call("GET", `/api/issues?${window}`),
+		);
 		expect(data).toHaveLength(1);
 		// Signal × intent: the refusals happened while users asked to export their contacts.
 		expect(data[0]!.top_intent?.name).toMatch(/contacts|export/);
@@ -45,11 +65,23 @@ describe("issue list for the dashboard", () => {
 		const t = D0 + 2 * DAY + 3_600_000;
 		await store(
 			[0, 1, 2, 3].flatMap((i) => [
-				ev(p, `open${i}`, t + i * 1000, { user_id: `f${i}`, convo_id: `conv${i}`, input: "Export my contacts", output: "Here is the CSV file with your contacts." }),
-				ev(p, `moan${i}`, t + i * 1000 + 500, { user_id: `f${i}`, convo_id: `conv${i}`, input: "That's not what I asked for, you are useless!", output: "Sorry about that." }),
+				ev(p, `open${i}`, t + i * 1000, {
+					user_id: `f${i}`,
+					convo_id: `conv${i}`,
+					input: "Export my contacts",
+					output: "Here is the CSV file with your contacts.",
+				}),
+				ev(p, `moan${i}`, t + i * 1000 + 500, {
+					user_id: `f${i}`,
+					convo_id: `conv${i}`,
+					input: "That's not what I asked for, you are useless!",
+					output: "Sorry about that.",
+				}),
 			]),
 		);
-		const { data } = await json<{ data: Array<{ signal: string; top_intent: { name: string } | null }> }>(call("GET", `/api/issues?${window}&signal=user_frustration`));
+		const { data } = await json<{ data: Array<{ signal: string; top_intent: { name: string } | null }> }>(
+			call("GET", `/api/issues?${window}&signal=user_frustration`),
+		);
 		expect(data).toHaveLength(1);
 		expect(data[0]!.top_intent?.name).toMatch(/contacts|export/);
 	});
@@ -66,7 +98,9 @@ describe("issue list for the dashboard", () => {
 
 describe("semantic search over events", () => {
 	it("ranks events by meaning, not by shared words", async () => {
-		const { data } = await json<{ data: Array<{ event_id: string; score: number }> }>(call("GET", `/api/events/search?q=${encodeURIComponent("weather forecast umbrella")}&${window}`));
+		const { data } = await json<{ data: Array<{ event_id: string; score: number }> }>(
+			call("GET", `/api/events/search?q=${encodeURIComponent("weather forecast umbrella")}&${window}`),
+		);
 		expect(data[0]!.event_id).toBe("weather");
 		const bread = await json<{ data: Array<{ event_id: string }> }>(call("GET", `/api/events/search?q=${encodeURIComponent("baking a loaf")}`));
 		expect(bread.data[0]!.event_id).toBe("recipe");

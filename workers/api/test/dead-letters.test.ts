@@ -20,7 +20,9 @@ interface DeadLetterView {
 }
 
 async function insertDeadLetter(id: string, projectId: string | null, receivedAt: number, body: unknown = { project_id: projectId }) {
-	await env.DB.prepare("INSERT INTO dead_letters (id, project_id, queue, body, reason, attempts, received_at) VALUES (?, ?, 'barometer-events-dlq', ?, 'retries exhausted', 3, ?)")
+	await env.DB.prepare(
+		"INSERT INTO dead_letters (id, project_id, queue, body, reason, attempts, received_at) VALUES (?, ?, 'barometer-events-dlq', ?, 'retries exhausted', 3, ?)",
+	)
 		.bind(id, projectId, JSON.stringify(body), receivedAt)
 		.run();
 }
@@ -54,7 +56,14 @@ describe("GET /api/dead-letters", () => {
 		expect(first.status).toBe(200);
 		const page1 = (await first.json()) as { data: DeadLetterView[]; next_cursor: string | null };
 		expect(page1.data.map((d) => d.id)).toEqual(["dlq_b", "dlq_c"]);
-		expect(page1.data[0]).toEqual({ id: "dlq_b", queue: "barometer-events-dlq", reason: "retries exhausted", attempts: 3, received_at: new Date(t + 3).toISOString(), body: { project_id: project.projectId } });
+		expect(page1.data[0]).toEqual({
+			id: "dlq_b",
+			queue: "barometer-events-dlq",
+			reason: "retries exhausted",
+			attempts: 3,
+			received_at: new Date(t + 3).toISOString(),
+			body: { project_id: project.projectId },
+		});
 		expect(page1.next_cursor).toEqual(expect.any(String));
 		const page2 = (await (await list(`?limit=2&cursor=${page1.next_cursor}`)).json()) as { data: DeadLetterView[]; next_cursor: string | null };
 		expect(page2).toEqual({ data: [expect.objectContaining({ id: "dlq_a" })], next_cursor: null });
@@ -117,7 +126,10 @@ describe("POST /api/dead-letters/replay", () => {
 		expect(await res.json()).toEqual({ replayed: 1 });
 		expect(await countRows("dead_letters", project.projectId)).toBe(0);
 		// The detect worker beside the api consumes barometer-events and stores the event.
-		await vi.waitFor(async () => expect(await countRows("events", project.projectId, "event_id = 'replayed-event'")).toBe(1), { timeout: 10_000, interval: 100 });
+		await vi.waitFor(async () => expect(await countRows("events", project.projectId, "event_id = 'replayed-event'")).toBe(1), {
+			timeout: 10_000,
+			interval: 100,
+		});
 
 		// Replaying the same id again finds nothing.
 		expect(await (await replay({ ids: [id] })).json()).toEqual({ replayed: 0 });
@@ -142,6 +154,9 @@ describe("POST /api/dead-letters/replay", () => {
 		for (let i = 0; i < 3; i++) await deadLetter(`bulk-${i}`, ev(project.projectId, `bulk-event-${i}`, Date.now()));
 		expect(await (await replay({ all: true })).json()).toEqual({ replayed: 3, remaining: 0 });
 		expect(await countRows("dead_letters", project.projectId)).toBe(0);
-		await vi.waitFor(async () => expect(await countRows("events", project.projectId, "event_id LIKE 'bulk-event-%'")).toBe(3), { timeout: 10_000, interval: 100 });
+		await vi.waitFor(async () => expect(await countRows("events", project.projectId, "event_id LIKE 'bulk-event-%'")).toBe(3), {
+			timeout: 10_000,
+			interval: 100,
+		});
 	});
 });

@@ -16,40 +16,50 @@ const listStatement = (projectId: string, filter: Partial<EventFilter>) =>
 
 async function plan(filter: Partial<EventFilter>): Promise<string> {
 	const { sql, params } = listStatement("p", filter);
-	const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+	const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+		.bind(...params)
+		.all<{ detail: string }>();
 	return results.map((r) => r.detail).join("\n");
 }
 
 /** D1's count of rows the page query read (index entries and table rows). */
 async function rowsRead(projectId: string, filter: Partial<EventFilter>): Promise<number> {
 	const { sql, params } = listStatement(projectId, filter);
-	return (await env.DB.prepare(sql).bind(...params).all()).meta.rows_read ?? 0;
+	return (
+		(
+			await env.DB.prepare(sql)
+				.bind(...params)
+				.all()
+		).meta.rows_read ?? 0
+	);
 }
 
 /** Events straight into the table, 400 statements per batch: only the list's own reads are under test. */
 async function insertEvents(rows: { project: string; id: string; ts: number; user: string; convo?: string; model?: string }[]) {
 	const stmts = rows.map((r) =>
-		env.DB.prepare("INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, convo_id, event, model, input, output) VALUES (?, ?, ?, ?, ?, ?, 'chat', ?, 'question', 'answer')").bind(
-			r.project,
-			r.id,
-			r.ts,
-			r.ts,
-			r.user,
-			r.convo ?? null,
-			r.model ?? "common-model",
-		),
+		env.DB.prepare(
+			"INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, convo_id, event, model, input, output) VALUES (?, ?, ?, ?, ?, ?, 'chat', ?, 'question', 'answer')",
+		).bind(r.project, r.id, r.ts, r.ts, r.user, r.convo ?? null, r.model ?? "common-model"),
 	);
 	for (let i = 0; i < stmts.length; i += 400) await env.DB.batch(stmts.slice(i, i + 400));
 }
 
 /** `n` events of many users (u0..u99), one conversation per 4, over the 14 days before T0. */
 const crowd = (project: string, n: number, prefix = "c") =>
-	Array.from({ length: n }, (_, i) => ({ project, id: `${prefix}${i}`, ts: T0 - (i % 14) * DAY - (i % 997) * 1000, user: `u${i % 100}`, convo: `${prefix}_convo${Math.floor(i / 4)}` }));
+	Array.from({ length: n }, (_, i) => ({
+		project,
+		id: `${prefix}${i}`,
+		ts: T0 - (i % 14) * DAY - (i % 997) * 1000,
+		user: `u${i % 100}`,
+		convo: `${prefix}_convo${Math.floor(i / 4)}`,
+	}));
 
 describe("a page's detections", () => {
 	it("are read by their primary key (project, event), not by walking the project's detections", async () => {
 		const { sql, params } = detectionsOfEvents(drizzle(env.DB, { schema }), "p", ["e1", "e2"]).toSQL();
-		const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+		const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+			.bind(...params)
+			.all<{ detail: string }>();
 		const p = results.map((r) => r.detail).join("\n");
 		expect(p).toMatch(/SEARCH detections USING (PRIMARY KEY|INDEX sqlite_autoindex_detections_1) \(project_id=\? AND event_id=\?\)/);
 		expect(p).not.toMatch(/detections_project_signal_time_idx/);
@@ -86,7 +96,14 @@ describe("event list plans: a filter by conversation, user or model seeks its ow
 });
 
 describe("event list rows read: a rare user's, conversation's or model's page reads their events, not the window's", () => {
-	const rare = [0, 1, 3, 6, 10].map((d, i) => ({ project: "pr", id: `rare${i}`, ts: T0 - d * DAY + 500, user: "rare-user", convo: "rare-convo", model: "rare-model" }));
+	const rare = [0, 1, 3, 6, 10].map((d, i) => ({
+		project: "pr",
+		id: `rare${i}`,
+		ts: T0 - d * DAY + 500,
+		user: "rare-user",
+		convo: "rare-convo",
+		model: "rare-model",
+	}));
 
 	beforeAll(async () => {
 		await insertEvents([...crowd("pr", 3_000), ...rare]);

@@ -11,9 +11,31 @@ let project: TestProject;
 beforeEach(async () => {
 	project = await seedProject();
 	await store([
-		ev(project.projectId, "e1", T0, { user_id: "alice", convo_id: "c1", model: "gpt-4o", input: "Export my contacts", output: "I can't access contacts.", properties: { plan: "pro", seats: 5, beta: true } }),
-		ev(project.projectId, "e2", T0 + MIN, { user_id: "alice", convo_id: "c1", model: "gpt-4o", input: "Why not? 100% sure you can", output: "Sorry.", properties: { plan: "pro" } }),
-		ev(project.projectId, "e3", T0 + 2 * MIN, { user_id: "bob", convo_id: "c2", model: "claude-3", input: "Write a haiku", output: "Leaves fall...", properties: { plan: "free" }, tool_calls: [{ name: "search", input: '{"q":"haiku"}', output: null, error: "timeout", duration_ms: 3000 }] }),
+		ev(project.projectId, "e1", T0, {
+			user_id: "alice",
+			convo_id: "c1",
+			model: "gpt-4o",
+			input: "Export my contacts",
+			output: "I can't access contacts.",
+			properties: { plan: "pro", seats: 5, beta: true },
+		}),
+		ev(project.projectId, "e2", T0 + MIN, {
+			user_id: "alice",
+			convo_id: "c1",
+			model: "gpt-4o",
+			input: "Why not? 100% sure you can",
+			output: "Sorry.",
+			properties: { plan: "pro" },
+		}),
+		ev(project.projectId, "e3", T0 + 2 * MIN, {
+			user_id: "bob",
+			convo_id: "c2",
+			model: "claude-3",
+			input: "Write a haiku",
+			output: "Leaves fall...",
+			properties: { plan: "free" },
+			tool_calls: [{ name: "search", input: '{"q":"haiku"}', output: null, error: "timeout", duration_ms: 3000 }],
+		}),
 		sig(project.projectId, "e1", "thumbs_down", { comment: "useless" }),
 	]);
 });
@@ -30,7 +52,12 @@ describe("GET /api/events", () => {
 		expect(res.status).toBe(200);
 		expect(ids(body)).toEqual(["e3", "e2", "e1"]);
 		expect(body.data[2]!.signals.map((s) => [s.signal, s.comment, s.user_id])).toEqual([["thumbs_down", "useless", "alice"]]);
-		expect(body.data[0]).toMatchObject({ timestamp: new Date(T0 + 2 * MIN).toISOString(), model: "claude-3", tool_call_count: 1, properties: { plan: "free" } });
+		expect(body.data[0]).toMatchObject({
+			timestamp: new Date(T0 + 2 * MIN).toISOString(),
+			model: "claude-3",
+			tool_call_count: 1,
+			properties: { plan: "free" },
+		});
 		expect(body.next_cursor).toBeNull();
 	});
 

@@ -45,7 +45,9 @@ const addSubIntent = (parent: string, model: string) =>
 
 /** What every intent merge leaves: no trace of `from` (rows, events, vector), its sub-intent under `into`. */
 async function expectMerged(from: string, into: string) {
-	const left = await env.DB.prepare("SELECT (SELECT count(*) FROM intents WHERE id = ?1) AS rows, (SELECT count(*) FROM event_intents WHERE intent_id = ?1) AS events, (SELECT count(*) FROM vectors WHERE id = ?1) AS vectors")
+	const left = await env.DB.prepare(
+		"SELECT (SELECT count(*) FROM intents WHERE id = ?1) AS rows, (SELECT count(*) FROM event_intents WHERE intent_id = ?1) AS events, (SELECT count(*) FROM vectors WHERE id = ?1) AS vectors",
+	)
 		.bind(from)
 		.first();
 	expect(left).toEqual({ rows: 0, events: 0, vectors: 0 });
@@ -68,8 +70,14 @@ describe("merging intents", () => {
 	it("the maintenance pass's merge of a duplicate does the same", async () => {
 		const [a] = await intentsByName();
 		// A duplicate of `a` (same name), as two separate promotions could leave, with one of its events and a sub-intent.
-		await env.DB.prepare("INSERT INTO intents (id, project_id, name, description, model, created_at) VALUES (?, ?, ?, 'x', ?, ?)").bind(dup(), project.projectId, a!.name, a!.model, Date.now()).run();
-		await env.DB.prepare("UPDATE event_intents SET intent_id = ?1 WHERE project_id = ?2 AND event_id = (SELECT min(event_id) FROM event_intents WHERE intent_id = ?3)").bind(dup(), project.projectId, a!.id).run();
+		await env.DB.prepare("INSERT INTO intents (id, project_id, name, description, model, created_at) VALUES (?, ?, ?, 'x', ?, ?)")
+			.bind(dup(), project.projectId, a!.name, a!.model, Date.now())
+			.run();
+		await env.DB.prepare(
+			"UPDATE event_intents SET intent_id = ?1 WHERE project_id = ?2 AND event_id = (SELECT min(event_id) FROM event_intents WHERE intent_id = ?3)",
+		)
+			.bind(dup(), project.projectId, a!.id)
+			.run();
 		await addSubIntent(dup(), a!.model);
 		expect((await maintain()).intentsMerged).toBe(1);
 		await expectMerged(dup(), a!.id);

@@ -24,7 +24,9 @@ beforeEach(async () => {
 	admin = await seedAdminKey(project.projectId);
 	const p = project.projectId;
 	await store([
-		...REFUND.map((input, i) => ev(p, `r${i}`, T + i, { user_id: `ru${i}`, input, output: i < 2 ? "I'm sorry, but I can't process refunds." : "Done, refunded." })),
+		...REFUND.map((input, i) =>
+			ev(p, `r${i}`, T + i, { user_id: `ru${i}`, input, output: i < 2 ? "I'm sorry, but I can't process refunds." : "Done, refunded." }),
+		),
 		...PASSWORD.map((input, i) => ev(p, `p${i}`, T + i, { user_id: `pu${i}`, input, output: "Use the reset link in Settings." })),
 	]);
 	await store([sig(p, "p0", "thumbs_down", { user_id: "pu0" })]);
@@ -53,7 +55,9 @@ describe("intents", () => {
 	});
 
 	it("reads issues as signal × intent: which signals each intent's users had", async () => {
-		const { data } = (await (await get("/api/intents/matrix")).json()) as { data: { name: string; users: number; signals: Record<string, { users: number; pct: number }> }[] };
+		const { data } = (await (await get("/api/intents/matrix")).json()) as {
+			data: { name: string; users: number; signals: Record<string, { users: number; pct: number }> }[];
+		};
 		const refund = data.find((r) => /refund/.test(r.name))!;
 		const password = data.find((r) => /password/.test(r.name))!;
 		expect(refund.signals.refusal).toEqual({ users: 2, pct: 50 });
@@ -66,7 +70,10 @@ describe("intents", () => {
 		const matrix = async () => ((await (await get("/api/intents/matrix")).json()) as { data: Row[] }).data;
 		const refund = (await matrix()).find((r) => /refund/.test(r.name))!;
 		expect(refund).toMatchObject({ negative_users: 2, priority: 2 });
-		const res = await SELF.fetch(`https://api.test/api/intents/${refund.intent_id}`, authed(admin, { achievable_delta: 0.5, strategic_relevance: 3 }, { method: "PATCH" }));
+		const res = await SELF.fetch(
+			`https://api.test/api/intents/${refund.intent_id}`,
+			authed(admin, { achievable_delta: 0.5, strategic_relevance: 3 }, { method: "PATCH" }),
+		);
 		expect(res.status).toBe(200);
 		expect((await matrix()).find((r) => r.intent_id === refund.intent_id)!.priority).toBe(3);
 		const bad = await SELF.fetch(`https://api.test/api/intents/${refund.intent_id}`, authed(admin, { achievable_delta: -1 }, { method: "PATCH" }));

@@ -34,14 +34,23 @@ const vectorIds = (...ids: string[]) =>
 		.all<{ id: string }>()
 		.then((r) => r.results.map((v) => v.id));
 const exemplarsOf = (issueId: string) =>
-	env.DB.prepare("SELECT id, event_id, indexed_at FROM issue_exemplars WHERE issue_id = ? ORDER BY event_id").bind(issueId).all<{ id: string; event_id: string; indexed_at: number | null }>().then((r) => r.results);
+	env.DB.prepare("SELECT id, event_id, indexed_at FROM issue_exemplars WHERE issue_id = ? ORDER BY event_id")
+		.bind(issueId)
+		.all<{ id: string; event_id: string; indexed_at: number | null }>()
+		.then((r) => r.results);
 const issueIds = () =>
-	env.DB.prepare("SELECT id FROM issues WHERE project_id = ? ORDER BY id").bind(project.projectId).all<{ id: string }>().then((r) => r.results.map((i) => i.id));
+	env.DB.prepare("SELECT id FROM issues WHERE project_id = ? ORDER BY id")
+		.bind(project.projectId)
+		.all<{ id: string }>()
+		.then((r) => r.results.map((i) => i.id));
 
 describe("merging issues", () => {
 	it("a person's merge moves the merged issue's exemplars to the target and removes its centre from the index", async () => {
 		const p = project.projectId;
-		await store([...CONTACT_REFUSALS.slice(0, 4).map((output, i) => ev(p, `c${i}`, T + i, { user_id: `c${i}`, output })), ...FILE_REFUSALS.map((output, i) => ev(p, `f${i}`, T + i, { user_id: `f${i}`, output }))]);
+		await store([
+			...CONTACT_REFUSALS.slice(0, 4).map((output, i) => ev(p, `c${i}`, T + i, { user_id: `c${i}`, output })),
+			...FILE_REFUSALS.map((output, i) => ev(p, `f${i}`, T + i, { user_id: `f${i}`, output })),
+		]);
 		const { results } = await env.DB.prepare("SELECT id, title FROM issues WHERE project_id = ?").bind(p).all<{ id: string; title: string }>();
 		const contacts = results.find((r) => /contact/.test(r.title))!;
 		const files = results.find((r) => /file/.test(r.title))!;
@@ -61,7 +70,11 @@ describe("merging issues", () => {
 		expect(moved.find((x) => x.id === taught!.id)).toEqual({ id: taught!.id, event_id: "c3", indexed_at: null });
 		expect(await vectorIds(files.id)).toEqual([]);
 		expect(await vectorIds(contacts.id)).toEqual([contacts.id]);
-		const history = await env.DB.prepare("SELECT issue_id, from_state, to_state, changed_by, reason FROM issue_state_changes WHERE issue_id IN (?, ?) AND (to_state = 'merged' OR reason LIKE 'absorbed%') ORDER BY issue_id").bind(files.id, contacts.id).all();
+		const history = await env.DB.prepare(
+			"SELECT issue_id, from_state, to_state, changed_by, reason FROM issue_state_changes WHERE issue_id IN (?, ?) AND (to_state = 'merged' OR reason LIKE 'absorbed%') ORDER BY issue_id",
+		)
+			.bind(files.id, contacts.id)
+			.all();
 		expect(history.results).toEqual(
 			[
 				{ issue_id: files.id, from_state: "new", to_state: "merged", changed_by: expect.stringMatching(/^key:/), reason: `merged into ${contacts.id}` },
@@ -76,9 +89,15 @@ describe("merging issues", () => {
 		const [whole] = await issueIds();
 		const encoder = await sentenceEncoder(detectBindings());
 		// Two issues with the same centre, as two separate promotions could leave; the smaller was taught an exemplar.
-		await env.DB.prepare("INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES ('iss_dup', ?, 'refusal', 'contacts', 'x', 'new', ?, 0, 0, ?)").bind(p, encoder.model, Date.now()).run();
+		await env.DB.prepare(
+			"INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES ('iss_dup', ?, 'refusal', 'contacts', 'x', 'new', ?, 0, 0, ?)",
+		)
+			.bind(p, encoder.model, Date.now())
+			.run();
 		await env.DB.prepare("UPDATE issue_events SET issue_id = 'iss_dup' WHERE issue_id = ? AND event_id IN ('c0', 'c1')").bind(whole!).run();
-		await env.DB.prepare("INSERT INTO issue_exemplars (id, project_id, signal, event_id, kind, issue_id, text, created_by, created_at) VALUES ('ex_dup', ?, 'refusal', 'c0', 'must', 'iss_dup', ?, 'key:test', ?)")
+		await env.DB.prepare(
+			"INSERT INTO issue_exemplars (id, project_id, signal, event_id, kind, issue_id, text, created_by, created_at) VALUES ('ex_dup', ?, 'refusal', 'c0', 'must', 'iss_dup', ?, 'key:test', ?)",
+		)
 			.bind(p, CONTACT_REFUSALS[0], Date.now())
 			.run();
 		const index = new D1VectorIndex(env.DB, encoder.model);
@@ -90,7 +109,9 @@ describe("merging issues", () => {
 		expect(await exemplarsOf("iss_dup")).toEqual([]);
 		expect(await exemplarsOf(whole!)).toEqual([{ id: "ex_dup", event_id: "c0", indexed_at: null }]);
 		expect(await vectorIds("iss_dup")).toEqual([]);
-		const record = await env.DB.prepare("SELECT to_state, changed_by, reason FROM issue_state_changes WHERE issue_id = 'iss_dup' AND to_state = 'merged'").first();
+		const record = await env.DB.prepare(
+			"SELECT to_state, changed_by, reason FROM issue_state_changes WHERE issue_id = 'iss_dup' AND to_state = 'merged'",
+		).first();
 		expect(record).toEqual({ to_state: "merged", changed_by: "system", reason: `merged into ${whole}` });
 		// The next pass indexes the moved exemplar under the issue it now belongs to.
 		expect((await maintain()).exemplars).toBe(1);

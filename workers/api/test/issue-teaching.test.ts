@@ -23,16 +23,27 @@ beforeEach(async () => {
 	project = await seedProject();
 	admin = await seedAdminKey(project.projectId);
 	const p = project.projectId;
-	await store([...CONTACTS.map((output, i) => ev(p, `c${i}`, T + i, { user_id: `c${i}`, output })), ...FILES.map((output, i) => ev(p, `f${i}`, T + i, { user_id: `f${i}`, output }))]);
+	await store([
+		...CONTACTS.map((output, i) => ev(p, `c${i}`, T + i, { user_id: `c${i}`, output })),
+		...FILES.map((output, i) => ev(p, `f${i}`, T + i, { user_id: `f${i}`, output })),
+	]);
 });
 
 const maintain = async () => maintainIssues(await issuePorts(detectBindings()));
 const post = (path: string, body: unknown, key = admin) => SELF.fetch(`https://api.test${path}`, authed(key, body));
 async function refusalIssues() {
-	const { results } = await env.DB.prepare("SELECT id, title, (SELECT count(*) FROM issue_events e WHERE e.issue_id = issues.id) AS events FROM issues WHERE project_id = ? AND signal = 'refusal'").bind(project.projectId).all<{ id: string; title: string; events: number }>();
+	const { results } = await env.DB.prepare(
+		"SELECT id, title, (SELECT count(*) FROM issue_events e WHERE e.issue_id = issues.id) AS events FROM issues WHERE project_id = ? AND signal = 'refusal'",
+	)
+		.bind(project.projectId)
+		.all<{ id: string; title: string; events: number }>();
 	return { contacts: results.find((r) => /contact/.test(r.title))!, files: results.find((r) => /file/.test(r.title))!, all: results };
 }
-const issueOfEvent = (eventId: string) => env.DB.prepare("SELECT issue_id FROM issue_events WHERE project_id = ? AND event_id = ? AND signal = 'refusal'").bind(project.projectId, eventId).first<{ issue_id: string }>().then((r) => r?.issue_id ?? null);
+const issueOfEvent = (eventId: string) =>
+	env.DB.prepare("SELECT issue_id FROM issue_events WHERE project_id = ? AND event_id = ? AND signal = 'refusal'")
+		.bind(project.projectId, eventId)
+		.first<{ issue_id: string }>()
+		.then((r) => r?.issue_id ?? null);
 
 describe("teaching the grouper", () => {
 	it("moving an event to another issue sends similar future events there too", async () => {
@@ -91,14 +102,18 @@ describe("ignoring and the last 48 hours", () => {
 		expect(still!.state).toBe("ignored");
 		await store([ev(project.projectId, "m2", Date.now() - 900, { user_id: "new2", output: "I am not able to access your contacts app." })]);
 		await maintain();
-		const { results } = await env.DB.prepare("SELECT to_state, reason FROM issue_state_changes WHERE issue_id = ? ORDER BY at").bind(contacts.id).all<{ to_state: string; reason: string }>();
+		const { results } = await env.DB.prepare("SELECT to_state, reason FROM issue_state_changes WHERE issue_id = ? ORDER BY at")
+			.bind(contacts.id)
+			.all<{ to_state: string; reason: string }>();
 		expect(results.map((r) => r.to_state)).toEqual(["new", "ignored", "ongoing"]);
 		expect(results[1]!.reason).toBe("until 2 more users");
 	});
 
 	it("gives a 48-hour hourly series next to the daily one", async () => {
 		const { contacts } = await refusalIssues();
-		const { data } = (await (await SELF.fetch(`https://api.test/api/issues/${contacts.id}`, authed(project.readKey))).json()) as { data: { hourly: { hour: string; events: number }[] } };
+		const { data } = (await (await SELF.fetch(`https://api.test/api/issues/${contacts.id}`, authed(project.readKey))).json()) as {
+			data: { hourly: { hour: string; events: number }[] };
+		};
 		expect(data.hourly).toHaveLength(48);
 		expect(data.hourly.reduce((n, h) => n + h.events, 0)).toBe(4);
 	});
@@ -114,10 +129,14 @@ describe("splitting an issue", () => {
 		const after = await refusalIssues();
 		expect(after.all).toHaveLength(2);
 		expect(after.all.map((i) => i.events).sort()).toEqual([4, 4]);
-		const history = await env.DB.prepare("SELECT reason FROM issue_state_changes WHERE issue_id = ? ORDER BY at DESC LIMIT 1").bind(contacts.id).first<{ reason: string }>();
+		const history = await env.DB.prepare("SELECT reason FROM issue_state_changes WHERE issue_id = ? ORDER BY at DESC LIMIT 1")
+			.bind(contacts.id)
+			.first<{ reason: string }>();
 		expect(history!.reason).toMatch(/^split into iss_/);
 		const part = after.all.find((i) => i.id !== contacts.id)!;
-		const movedToPart = await env.DB.prepare("SELECT event_id FROM issue_events WHERE issue_id = ? ORDER BY event_id").bind(part.id).all<{ event_id: string }>();
+		const movedToPart = await env.DB.prepare("SELECT event_id FROM issue_events WHERE issue_id = ? ORDER BY event_id")
+			.bind(part.id)
+			.all<{ event_id: string }>();
 		const partIsFiles = movedToPart.results.every((r) => r.event_id.startsWith("f"));
 		const partIsContacts = movedToPart.results.every((r) => r.event_id.startsWith("c"));
 		expect(partIsFiles || partIsContacts).toBe(true);

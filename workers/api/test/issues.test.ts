@@ -55,7 +55,9 @@ describe("issues API", () => {
 	it("shows an issue with its daily series, examples with evidence, and state history", async () => {
 		const [issue] = ((await (await get(`/api/issues?${window}`)).json()) as { data: IssueListItem[] }).data;
 		const res = await get(`/api/issues/${issue!.id}?${window}`);
-		const { data } = (await res.json()) as { data: { series: { day: string; events: number }[]; examples: { evidence: { text: string } | null }[]; history: { to: string; by: string }[] } };
+		const { data } = (await res.json()) as {
+			data: { series: { day: string; events: number }[]; examples: { evidence: { text: string } | null }[]; history: { to: string; by: string }[] };
+		};
 		expect(data.series.map((d) => d.events)).toEqual([1, 1, 1, 1]);
 		expect(data.examples.length).toBeGreaterThanOrEqual(3);
 		expect(data.examples[0]!.evidence?.text).toBeTruthy();
@@ -69,8 +71,12 @@ describe("issues API", () => {
 		const res = await change(admin, { state: "resolved", reason: "fixed the contacts tool" });
 		expect(res.status).toBe(200);
 		expect(await res.json()).toMatchObject({ data: { state: "resolved", previous_state: "new" } });
-		await store([ev(project.projectId, "after", Date.now() + 1000, { user_id: "u7", input: "Export my contacts", output: "I can't access your contacts, sorry." })]);
-		const { data } = (await (await get(`/api/issues/${issue!.id}`)).json()) as { data: { state: string; history: { to: string; by: string; reason: string | null }[] } };
+		await store([
+			ev(project.projectId, "after", Date.now() + 1000, { user_id: "u7", input: "Export my contacts", output: "I can't access your contacts, sorry." }),
+		]);
+		const { data } = (await (await get(`/api/issues/${issue!.id}`)).json()) as {
+			data: { state: string; history: { to: string; by: string; reason: string | null }[] };
+		};
 		expect(data.state).toBe("regressed");
 		expect(data.history.map((h) => h.to)).toEqual(["new", "resolved", "regressed"]);
 		expect(data.history[1]!.by).toMatch(/^key:/);
@@ -81,7 +87,13 @@ describe("issues API", () => {
 		const [issue] = ((await (await get(`/api/issues?${window}`)).json()) as { data: IssueListItem[] }).data;
 		const res = await SELF.fetch(`https://api.test/api/issues/${issue!.id}/state`, authed(admin, { state: "resolved", in_release: "2.10" }));
 		expect(res.status).toBe(200);
-		const refusal = (id: string, release: string) => ev(project.projectId, id, Date.now() + 1000, { user_id: id, input: "Export my contacts", output: "I can't access your contacts, sorry.", properties: { release } });
+		const refusal = (id: string, release: string) =>
+			ev(project.projectId, id, Date.now() + 1000, {
+				user_id: id,
+				input: "Export my contacts",
+				output: "I can't access your contacts, sorry.",
+				properties: { release },
+			});
 		await store([refusal("old1", "2.9"), refusal("old2", "2.9.7")]);
 		type Detail = { state: string; events: number; resolved_in_release: string | null; history: { to: string; reason: string | null }[] };
 		const read = async () => ((await (await get(`/api/issues/${issue!.id}`)).json()) as { data: Detail }).data;
@@ -115,7 +127,13 @@ describe("issue breakdowns and priority", () => {
 		const t = Date.now() - 3_600_000;
 		await store([
 			...CONTACTS.map((output, i) =>
-				ev(p, `k${i}`, t + i, { user_id: `ku${i}`, model: i % 2 ? "gpt-4o" : "claude-3", properties: { prompt_version: i < 3 ? "v7" : "v8" }, output, tool_calls: [{ name: "contacts_api", input: null, output: null, error: "403", duration_ms: 9 }] }),
+				ev(p, `k${i}`, t + i, {
+					user_id: `ku${i}`,
+					model: i % 2 ? "gpt-4o" : "claude-3",
+					properties: { prompt_version: i < 3 ? "v7" : "v8" },
+					output,
+					tool_calls: [{ name: "contacts_api", input: null, output: null, error: "403", duration_ms: 9 }],
+				}),
 			),
 			...FILES.map((output, i) => ev(p, `f${i}`, t + i, { user_id: `fu${i}`, model: "gpt-4o", output })),
 			{ v: 1, type: "identify", project_id: p, received_at: t, identify: { user_id: "ku0", traits: { plan: "pro" }, timestamp: t } },
@@ -127,17 +145,33 @@ describe("issue breakdowns and priority", () => {
 
 	it("splits an issue's events by model, property, user trait and tool error", async () => {
 		const read = (await seedTwoIssues()).readKey;
-		const list = ((await (await get("/api/issues", read)).json()) as { data: (IssueListItem & { priority: number; priority_factors: { negative_sentiment: number } })[] }).data;
+		const list = (
+			(await (await get("/api/issues", read)).json()) as { data: (IssueListItem & { priority: number; priority_factors: { negative_sentiment: number } })[] }
+		).data;
 		const contacts = list.find((i) => i.signal === "refusal" && /contact/.test(i.title))!;
 		// The failing tool on those events is an issue of its own, titled by what goes wrong (a 403: refused access).
 		expect(list.find((i) => i.signal === "tool_failure")?.title).toBe("Contacts API tool is refused access");
 		const { data } = (await (await get(`/api/issues/${contacts.id}`, read)).json()) as {
-			data: { breakdowns: { sample: { events: number; users: number }; model: { value: string; events: number }[]; properties: Record<string, { value: string; events: number }[]>; traits: Record<string, { value: string }[]>; tools: { name: string; error: string; events: number }[] } };
+			data: {
+				breakdowns: {
+					sample: { events: number; users: number };
+					model: { value: string; events: number }[];
+					properties: Record<string, { value: string; events: number }[]>;
+					traits: Record<string, { value: string }[]>;
+					tools: { name: string; error: string; events: number }[];
+				};
+			};
 		};
 		// Read from the issue's latest events (at most 1,000): here all 4, the base of every share.
 		expect(data.breakdowns.sample).toEqual({ events: 4, users: 4 });
-		expect(data.breakdowns.model.map((m) => [m.value, m.events]).sort()).toEqual([["claude-3", 2], ["gpt-4o", 2]]);
-		expect(data.breakdowns.properties.prompt_version!.map((v) => [v.value, v.events])).toEqual([["v7", 3], ["v8", 1]]);
+		expect(data.breakdowns.model.map((m) => [m.value, m.events]).sort()).toEqual([
+			["claude-3", 2],
+			["gpt-4o", 2],
+		]);
+		expect(data.breakdowns.properties.prompt_version!.map((v) => [v.value, v.events])).toEqual([
+			["v7", 3],
+			["v8", 1],
+		]);
 		expect(data.breakdowns.traits.plan!.map((v) => v.value)).toEqual(["pro"]);
 		expect(data.breakdowns.tools).toEqual([{ name: "contacts_api", error: "403", events: 4, users: 4 }]);
 

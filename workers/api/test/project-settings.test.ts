@@ -27,7 +27,9 @@ describe("GET/PATCH /api/project/settings", () => {
 		expect(res.status).toBe(200);
 		res = await call(admin, "PATCH", { retention_days: 30 });
 		expect(((await res.json()) as { data: unknown }).data).toEqual({ privacy: { mode: "hash", kinds: ["email", "card"] }, retention_days: 30 });
-		const row = await env.DB.prepare("SELECT privacy, retention_days FROM projects WHERE id = ?").bind(project.projectId).first<{ privacy: string; retention_days: number }>();
+		const row = await env.DB.prepare("SELECT privacy, retention_days FROM projects WHERE id = ?")
+			.bind(project.projectId)
+			.first<{ privacy: string; retention_days: number }>();
 		expect(JSON.parse(row!.privacy)).toEqual({ mode: "hash", kinds: ["email", "card"] });
 		expect(row!.retention_days).toBe(30);
 		res = await call(admin, "PATCH", { retention_days: null });

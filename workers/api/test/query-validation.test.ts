@@ -31,7 +31,10 @@ async function expect400(path: string, field: string, key?: string) {
 	const { status, body } = await get(path, key);
 	expect(status, path).toBe(400);
 	expect(body.error?.code, path).toBe("invalid_query");
-	expect(body.error?.details?.map((d) => d.field), path).toContain(field);
+	expect(
+		body.error?.details?.map((d) => d.field),
+		path,
+	).toContain(field);
 }
 
 describe("GET /api/events?q= (text search)", () => {
@@ -39,7 +42,10 @@ describe("GET /api/events?q= (text search)", () => {
 		for (const q of [LONG_INPUT.slice(0, 49), LONG_INPUT.slice(0, 60), LONG_INPUT.toUpperCase()]) {
 			const { status, body } = await get(`/api/events?q=${encodeURIComponent(q)}`);
 			expect(status, q).toBe(200);
-			expect(body.data!.map((e) => e.event_id), q).toEqual(["long"]);
+			expect(
+				body.data!.map((e) => e.event_id),
+				q,
+			).toEqual(["long"]);
 		}
 	});
 
@@ -85,7 +91,11 @@ describe("date query parameters outside JavaScript's Date range answer 400 namin
 			const query = ok.replace(new RegExp(`${name}=[^&]+`), `${name}=9999999999999968`);
 			await expect400(`/api/signals/refusal/compare?${query}`, name);
 		}
-		await store(CONTACT_REFUSALS.slice(0, 3).map((output, i) => ev(project.projectId, `r${i}`, T0 + i * 60_000, { user_id: `u${i}`, input: "Export my contacts", output })));
+		await store(
+			CONTACT_REFUSALS.slice(0, 3).map((output, i) =>
+				ev(project.projectId, `r${i}`, T0 + i * 60_000, { user_id: `u${i}`, input: "Export my contacts", output }),
+			),
+		);
 		const issues = (await get("/api/issues?from=2026-10-01&to=2026-10-02")).body.data as unknown as { id: string }[];
 		expect(issues.length).toBeGreaterThan(0);
 		await expect400(`/api/issues/${issues[0]!.id}/compare?${ok.replace("b_to=2026-11-04", "b_to=8640000086400000")}`, "b_to");
@@ -136,6 +146,7 @@ describe("numeric and repeated query parameters: nonsense is a 400 naming the pa
 	});
 
 	it("an events cursor holding a number beyond JSON's safe integers", async () => {
+		// biome-ignore lint/correctness/noPrecisionLoss: the cursor must hold a number beyond what JSON can represent
 		const cursor = btoa(JSON.stringify([1e400, "x"]).replace("null", "1e400")).replace(/=+$/, "");
 		await expect400(`/api/events?cursor=${cursor}`, "cursor");
 		await expect400(`/api/conversations/c1?cursor=${cursor}`, "cursor");
@@ -144,12 +155,23 @@ describe("numeric and repeated query parameters: nonsense is a 400 naming the pa
 
 describe("webhook destinations: IPv6 forms of internal addresses", () => {
 	async function createRule(url: string) {
-		const res = await SELF.fetch("https://api.test/api/alerts/rules", authed(admin, { name: "r", kind: "new_issue", destination: { type: "webhook", url } }, { method: "POST" }));
+		const res = await SELF.fetch(
+			"https://api.test/api/alerts/rules",
+			authed(admin, { name: "r", kind: "new_issue", destination: { type: "webhook", url } }, { method: "POST" }),
+		);
 		return { status: res.status, body: (await res.json()) as ErrorBody & { data: { id: string } } };
 	}
 
 	it("are refused when a rule is saved: [::169.254.169.254], [::127.0.0.1], mapped, NAT64, link-local and unique local", async () => {
-		for (const url of ["https://[::169.254.169.254]/", "https://[::127.0.0.1]/", "https://[::ffff:7f00:1]/x", "https://[64:ff9b::10.0.0.1]/x", "https://[0:0:0:0:0:0:0:1]/x", "https://[fe80::1]/x", "https://[fc00::1]/x"]) {
+		for (const url of [
+			"https://[::169.254.169.254]/",
+			"https://[::127.0.0.1]/",
+			"https://[::ffff:7f00:1]/x",
+			"https://[64:ff9b::10.0.0.1]/x",
+			"https://[0:0:0:0:0:0:0:1]/x",
+			"https://[fe80::1]/x",
+			"https://[fc00::1]/x",
+		]) {
 			const { status, body } = await createRule(url);
 			expect(status, url).toBe(400);
 			expect(body.error!.details![0]!.field, url).toBe("destination.url");

@@ -14,7 +14,9 @@ const TODAY = 20_400;
 const WINDOW = { fromDay: TODAY - 13, toDay: TODAY, limit: 50 };
 
 async function plan(sql: string, binds: unknown[]): Promise<string> {
-	const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...binds).all<{ detail: string }>();
+	const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+		.bind(...binds)
+		.all<{ detail: string }>();
 	return results.map((r) => r.detail).join("\n");
 }
 
@@ -24,7 +26,9 @@ const TABLE_SCAN = /^SCAN (events|detections|issue_events|event_intents|signals|
 function hotQueries(): Record<string, { sql: string; binds: unknown[] }> {
 	const list = issueListQueries("p", WINDOW);
 	const filtered = issueListQueries("p", { ...WINDOW, model: "m", intent: "int_1", properties: { plan: "pro" } });
-	const rates = Object.fromEntries(Object.entries(SIGNAL_RATES_SQL).map(([k, sql]) => [`rates.${k}`, { sql: sql.replace("/*filter*/", ""), binds: ["p", 1, 2] }]));
+	const rates = Object.fromEntries(
+		Object.entries(SIGNAL_RATES_SQL).map(([k, sql]) => [`rates.${k}`, { sql: sql.replace("/*filter*/", ""), binds: ["p", 1, 2] }]),
+	);
 	const q = eventListQuery(drizzle(env.DB, { schema }), "p", { limit: 50, properties: [], from: 1, to: 2 } as never).toSQL();
 	return {
 		"issues.rows": list.rows,
@@ -38,7 +42,9 @@ function hotQueries(): Record<string, { sql: string; binds: unknown[] }> {
 		"issue.hourly": { sql: ISSUE_SERIES_SQL.hourly, binds: ["iss", 1] },
 		"issue.markers": { sql: RELEASE_MARKERS_SQL, binds: ["p", 1, 2] },
 		...Object.fromEntries(Object.entries(ISSUE_BREAKDOWN_SQL).map(([k, sql]) => [`issue.breakdown.${k}`, { sql, binds: ["iss"] }])),
-		...Object.fromEntries(Object.entries(INTENT_MATRIX_SQL).map(([k, sql]) => [`matrix.${k}`, { sql, binds: k === "negativeUsers" ? ["p", 1, 2, "[]"] : ["p", 1, 2] }])),
+		...Object.fromEntries(
+			Object.entries(INTENT_MATRIX_SQL).map(([k, sql]) => [`matrix.${k}`, { sql, binds: k === "negativeUsers" ? ["p", 1, 2, "[]"] : ["p", 1, 2] }]),
+		),
 		...rates,
 		"events.list": { sql: q.sql, binds: q.params },
 	};
@@ -59,7 +65,8 @@ describe("API read plans: index seeks and ranges, no scan of what grows with eve
 		await uses("issues.rows", /SEARCH d USING PRIMARY KEY \(issue_id=\?\)/);
 		await uses("issues.rows", /SEARCH u USING PRIMARY KEY \(issue_id=\?\)/);
 		await uses("issue.counts", /SEARCH u USING PRIMARY KEY \(issue_id=\?\)/);
-		for (const name of ["issues.rows", "issue.counts"]) expect(await plan(q[name]!.sql, q[name]!.binds), name).not.toMatch(/issue_events|\bevents\b|signals|detections/);
+		for (const name of ["issues.rows", "issue.counts"])
+			expect(await plan(q[name]!.sql, q[name]!.binds), name).not.toMatch(/issue_events|\bevents\b|signals|detections/);
 		await uses("issues.daily", /SEARCH d USING PRIMARY KEY \(issue_id=\? AND day>\? AND day<\?\)/);
 		// The top intent: each issue's recent events in the window by its (issue, time) index, each
 		// conversation's opening intent by a seek on the conversation.
@@ -86,19 +93,61 @@ async function seed(project: string, n: number, opts: { days: number; issues: nu
 	const stmts: D1PreparedStatement[] = [];
 	const p = (sql: string, ...b: unknown[]) => stmts.push(env.DB.prepare(sql).bind(...b));
 	for (let k = 0; k < opts.issues; k++) {
-		p("INSERT OR IGNORE INTO issues (id, project_id, signal, title, description, model, first_seen, last_seen, created_at) VALUES (?, ?, 'refusal', ?, '', 'm', 0, ?, 0)", `${project}_iss${k}`, project, `issue ${k}`, end * DAY);
-		p("INSERT OR IGNORE INTO intents (id, project_id, name, description, model, created_at) VALUES (?, ?, ?, '', 'm', 0)", `${project}_int${k}`, project, `intent ${k}`);
+		p(
+			"INSERT OR IGNORE INTO issues (id, project_id, signal, title, description, model, first_seen, last_seen, created_at) VALUES (?, ?, 'refusal', ?, '', 'm', 0, ?, 0)",
+			`${project}_iss${k}`,
+			project,
+			`issue ${k}`,
+			end * DAY,
+		);
+		p(
+			"INSERT OR IGNORE INTO intents (id, project_id, name, description, model, created_at) VALUES (?, ?, ?, '', 'm', 0)",
+			`${project}_int${k}`,
+			project,
+			`intent ${k}`,
+		);
 	}
 	for (let i = 0; i < n; i++) {
 		const ts = (end - (i % opts.days)) * DAY + (i % 1000) * 1000;
 		const day = Math.floor(ts / DAY);
 		const [id, user, convo] = [`${project}_e${i}`, `u${i % 200}`, `${project}_c${Math.floor(i / 4)}`];
-		p("INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, convo_id, event, model, input, output) VALUES (?, ?, ?, ?, ?, ?, 'chat', 'm', 'question', 'answer')", project, id, ts, ts, user, convo);
+		p(
+			"INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, convo_id, event, model, input, output) VALUES (?, ?, ?, ?, ?, ?, 'chat', 'm', 'question', 'answer')",
+			project,
+			id,
+			ts,
+			ts,
+			user,
+			convo,
+		);
 		p("INSERT OR IGNORE INTO user_days (project_id, day, user_id) VALUES (?, ?, ?)", project, day, user);
-		p("INSERT INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) VALUES (?, ?, ?, ?, ?, ?)", project, id, `${project}_int${i % opts.issues}`, user, ts, day);
+		p(
+			"INSERT INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) VALUES (?, ?, ?, ?, ?, ?)",
+			project,
+			id,
+			`${project}_int${i % opts.issues}`,
+			user,
+			ts,
+			day,
+		);
 		if (i % 6 === 0) {
-			p("INSERT INTO detections (project_id, event_id, signal, score, stage, user_id, convo_id, timestamp) VALUES (?, ?, 'refusal', 1, 'rules', ?, ?, ?)", project, id, user, convo, ts);
-			p("INSERT INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day) VALUES (?, 'refusal', ?, ?, ?, ?, ?)", project, id, `${project}_iss${i % opts.issues}`, user, ts, day);
+			p(
+				"INSERT INTO detections (project_id, event_id, signal, score, stage, user_id, convo_id, timestamp) VALUES (?, ?, 'refusal', 1, 'rules', ?, ?, ?)",
+				project,
+				id,
+				user,
+				convo,
+				ts,
+			);
+			p(
+				"INSERT INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day) VALUES (?, 'refusal', ?, ?, ?, ?, ?)",
+				project,
+				id,
+				`${project}_iss${i % opts.issues}`,
+				user,
+				ts,
+				day,
+			);
 		}
 	}
 	for (let i = 0; i < stmts.length; i += 400) await env.DB.batch(stmts.slice(i, i + 400));
@@ -113,11 +162,22 @@ async function rowsRead(): Promise<Record<string, number>> {
 		"issue.counts": [ISSUE_BY_ID_SQL, ["pa", "pa_iss0", WINDOW.fromDay, WINDOW.toDay]],
 		"issue.examples": [ISSUE_EXAMPLES_SQL, ["pa_iss0", "pa_e0"]],
 		"issue.markers": [RELEASE_MARKERS_SQL, ["pa", WINDOW.fromDay * DAY, (WINDOW.toDay + 1) * DAY]],
-		...Object.fromEntries(Object.entries(INTENT_MATRIX_SQL).map(([k, sql]) => [`matrix.${k}`, [sql, k === "negativeUsers" ? ["pa", WINDOW.fromDay, WINDOW.toDay, '["refusal"]'] : ["pa", WINDOW.fromDay, WINDOW.toDay]]])),
+		...Object.fromEntries(
+			Object.entries(INTENT_MATRIX_SQL).map(([k, sql]) => [
+				`matrix.${k}`,
+				[sql, k === "negativeUsers" ? ["pa", WINDOW.fromDay, WINDOW.toDay, '["refusal"]'] : ["pa", WINDOW.fromDay, WINDOW.toDay]],
+			]),
+		),
 		"rates.volume": [SIGNAL_RATES_SQL.volume, ["pa", WINDOW.fromDay, WINDOW.toDay]],
 	};
 	const out: Record<string, number> = {};
-	for (const [name, [sql, binds]] of Object.entries(statements)) out[name] = (await env.DB.prepare(sql).bind(...binds).all()).meta.rows_read ?? 0;
+	for (const [name, [sql, binds]] of Object.entries(statements))
+		out[name] =
+			(
+				await env.DB.prepare(sql)
+					.bind(...binds)
+					.all()
+			).meta.rows_read ?? 0;
 	return out;
 }
 
@@ -153,21 +213,50 @@ describe("issue counts are bounded by issues, users and days, not by events", ()
 	it("the issue list and one issue read the same rows after 10x more events of the same users on the same days", async () => {
 		const list = issueListQueries("pc", WINDOW);
 		const read = async () => ({
-			list: (await env.DB.prepare(list.rows.sql).bind(...list.rows.binds).all()).meta.rows_read,
-			daily: (await env.DB.prepare(list.daily.sql).bind(...list.daily.binds).all()).meta.rows_read,
+			list: (
+				await env.DB.prepare(list.rows.sql)
+					.bind(...list.rows.binds)
+					.all()
+			).meta.rows_read,
+			daily: (
+				await env.DB.prepare(list.daily.sql)
+					.bind(...list.daily.binds)
+					.all()
+			).meta.rows_read,
 			issue: (await env.DB.prepare(ISSUE_BY_ID_SQL).bind("pc", "pc_iss0", WINDOW.fromDay, WINDOW.toDay).all()).meta.rows_read,
-			intents: (await env.DB.prepare(list.intents.sql).bind(...list.intents.binds).all()).meta.rows_read,
+			intents: (
+				await env.DB.prepare(list.intents.sql)
+					.bind(...list.intents.binds)
+					.all()
+			).meta.rows_read,
 		});
 		const before = await read();
-		const countsBefore = (await env.DB.prepare(list.rows.sql).bind(...list.rows.binds).all<{ id: string; events: number; users: number }>()).results;
+		const countsBefore = (
+			await env.DB.prepare(list.rows.sql)
+				.bind(...list.rows.binds)
+				.all<{ id: string; events: number; users: number }>()
+		).results;
 		// 9 more flagged events for each of the 100 issue events: same issue, user and day.
 		const extra: D1PreparedStatement[] = [];
-		const { results: rows } = await env.DB.prepare("SELECT issue_id, user_id, day, timestamp FROM issue_events WHERE project_id = 'pc'").all<{ issue_id: string; user_id: string; day: number; timestamp: number }>();
+		const { results: rows } = await env.DB.prepare("SELECT issue_id, user_id, day, timestamp FROM issue_events WHERE project_id = 'pc'").all<{
+			issue_id: string;
+			user_id: string;
+			day: number;
+			timestamp: number;
+		}>();
 		rows.forEach((r, k) => {
 			for (let j = 1; j <= 9; j++) {
 				const id = `pc_more${k}_${j}`;
-				extra.push(env.DB.prepare("INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, convo_id, event, model, input, output) VALUES ('pc', ?, ?, ?, ?, ?, 'chat', 'm', 'q', 'a')").bind(id, r.timestamp + j, r.timestamp + j, r.user_id, `${id}_c`));
-				extra.push(env.DB.prepare("INSERT INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day) VALUES ('pc', 'refusal', ?, ?, ?, ?, ?)").bind(id, r.issue_id, r.user_id, r.timestamp + j, r.day));
+				extra.push(
+					env.DB.prepare(
+						"INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, convo_id, event, model, input, output) VALUES ('pc', ?, ?, ?, ?, ?, 'chat', 'm', 'q', 'a')",
+					).bind(id, r.timestamp + j, r.timestamp + j, r.user_id, `${id}_c`),
+				);
+				extra.push(
+					env.DB.prepare(
+						"INSERT INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day) VALUES ('pc', 'refusal', ?, ?, ?, ?, ?)",
+					).bind(id, r.issue_id, r.user_id, r.timestamp + j, r.day),
+				);
 			}
 		});
 		for (let i = 0; i < extra.length; i += 400) await env.DB.batch(extra.slice(i, i + 400));
@@ -178,7 +267,15 @@ describe("issue counts are bounded by issues, users and days, not by events", ()
 		// The top intent reads at most TOP_INTENT_SAMPLE recent events per issue, whatever the issue holds.
 		expect(after.intents).toBeLessThanOrEqual(5 * TOP_INTENT_SAMPLE * 12);
 		// ...and the counts took the new events in: 10x the events, the same users.
-		const countsAfter = (await env.DB.prepare(list.rows.sql).bind(...list.rows.binds).all<{ id: string; events: number; users: number }>()).results;
-		for (const c of countsBefore) expect(countsAfter.find((a) => a.id === c.id), c.id).toMatchObject({ events: c.events * 10, users: c.users });
+		const countsAfter = (
+			await env.DB.prepare(list.rows.sql)
+				.bind(...list.rows.binds)
+				.all<{ id: string; events: number; users: number }>()
+		).results;
+		for (const c of countsBefore)
+			expect(
+				countsAfter.find((a) => a.id === c.id),
+				c.id,
+			).toMatchObject({ events: c.events * 10, users: c.users });
 	});
 });

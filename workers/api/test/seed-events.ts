@@ -12,7 +12,10 @@ export const detectBindings = () => ({ DB: env.DB, DEAD_LETTER_QUEUE_NAME: "baro
 
 /** Stores messages through the detect worker's own write path, as production does. */
 export async function store(messages: QueueMessage[]): Promise<void> {
-	const batch = createMessageBatch("barometer-events", messages.map((body) => ({ id: `seed-${++seq}`, timestamp: new Date(), attempts: 1, body })));
+	const batch = createMessageBatch(
+		"barometer-events",
+		messages.map((body) => ({ id: `seed-${++seq}`, timestamp: new Date(), attempts: 1, body })),
+	);
 	await consumeBatch(batch, detectBindings());
 }
 

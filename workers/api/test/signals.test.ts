@@ -37,7 +37,9 @@ const get = (path: string, key = project.readKey) => SELF.fetch(`https://api.tes
 describe("detections on events", () => {
 	it("come with the event: signal, stage, score and the evidence span", async () => {
 		const { data } = (await (await get("/api/events/b1")).json()) as { data: EventDetail };
-		expect(data.detections).toEqual([{ signal: "refusal", score: 1, stage: "rules", evidence: { field: "output", start: 0, end: 14, text: "I can't access" }, reason: null }]);
+		expect(data.detections).toEqual([
+			{ signal: "refusal", score: 1, stage: "rules", evidence: { field: "output", start: 0, end: 14, text: "I can't access" }, reason: null },
+		]);
 		const list = (await (await get("/api/events?user_id=cid")).json()) as { data: EventDetail[] };
 		expect(list.data[0]!.detections).toEqual([]);
 	});
@@ -47,8 +49,16 @@ describe("GET /api/signals/rates", () => {
 	it("gives exact % of active users per day and for the window, implicit and explicit alike", async () => {
 		const res = await get(`/api/signals/rates?from=2026-11-01&to=2026-11-02`);
 		expect(res.status).toBe(200);
-		const { data } = (await res.json()) as { data: { window: { active_users: number; signals: Record<string, { users: number; pct: number }> }; days: { day: string; active_users: number; signals: Record<string, { users: number; pct: number }> }[] } };
-		expect(data.days.map((d) => [d.day, d.active_users])).toEqual([["2026-11-01", 3], ["2026-11-02", 2]]);
+		const { data } = (await res.json()) as {
+			data: {
+				window: { active_users: number; signals: Record<string, { users: number; pct: number }> };
+				days: { day: string; active_users: number; signals: Record<string, { users: number; pct: number }> }[];
+			};
+		};
+		expect(data.days.map((d) => [d.day, d.active_users])).toEqual([
+			["2026-11-01", 3],
+			["2026-11-02", 2],
+		]);
 		expect(data.days.map((d) => (d as { events?: number }).events)).toEqual([4, 2]);
 		expect(data.days[0]!.signals.refusal).toEqual({ users: 2, pct: 66.67 });
 		expect(data.days[1]!.signals.refusal).toEqual({ users: 1, pct: 50 });
@@ -58,8 +68,13 @@ describe("GET /api/signals/rates", () => {
 	});
 
 	it("filters by signal and fills days without traffic with zeros", async () => {
-		const { data } = (await (await get(`/api/signals/rates?from=2026-10-31&to=2026-11-01&signal=thumbs_down`)).json()) as { data: { days: { day: string; active_users: number; signals: object }[] } };
-		expect(data.days).toEqual([{ day: "2026-10-31", active_users: 0, events: 0, signals: {} }, { day: "2026-11-01", active_users: 3, events: 4, signals: {} }]);
+		const { data } = (await (await get(`/api/signals/rates?from=2026-10-31&to=2026-11-01&signal=thumbs_down`)).json()) as {
+			data: { days: { day: string; active_users: number; signals: object }[] };
+		};
+		expect(data.days).toEqual([
+			{ day: "2026-10-31", active_users: 0, events: 0, signals: {} },
+			{ day: "2026-11-01", active_users: 3, events: 4, signals: {} },
+		]);
 	});
 
 	it("answers 400 naming a bad range", async () => {
@@ -71,7 +86,9 @@ describe("GET /api/signals/rates", () => {
 
 	it("never counts another project's users", async () => {
 		const other = await seedProject("Other");
-		const { data } = (await (await get(`/api/signals/rates?from=2026-11-01&to=2026-11-02`, other.readKey)).json()) as { data: { window: { active_users: number } } };
+		const { data } = (await (await get(`/api/signals/rates?from=2026-11-01&to=2026-11-02`, other.readKey)).json()) as {
+			data: { window: { active_users: number } };
+		};
 		expect(data.window.active_users).toBe(0);
 	});
 });

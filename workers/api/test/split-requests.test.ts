@@ -26,7 +26,8 @@ beforeEach(async () => {
 });
 
 const post = (path: string, key = admin) => SELF.fetch(`https://api.test${path}`, authed(key, {}));
-const requested = (table: string, id: string) => env.DB.prepare(`SELECT split_requested_at FROM ${table} WHERE id = ?`).bind(id).first<{ split_requested_at: number | null }>();
+const requested = (table: string, id: string) =>
+	env.DB.prepare(`SELECT split_requested_at FROM ${table} WHERE id = ?`).bind(id).first<{ split_requested_at: number | null }>();
 
 describe.each([
 	{ table: "issues", code: "issue_not_found" },

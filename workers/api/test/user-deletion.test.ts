@@ -21,14 +21,33 @@ const T = Date.now() - 3_600_000;
 const REFUND = ["I want a refund for my order", "how do I get a refund", "please refund my last payment", "can I get a refund for this purchase"];
 const PASSWORD = ["I forgot my password", "how do I reset my password", "password reset link is not working", "reset my account password please"];
 /** Every table whose rows name a user. */
-const USER_TABLES = ["events", "tool_calls", "signals", "detections", "user_signal_days", "user_days", "users", "conversations", "event_intents", "issue_events", "issue_candidates", "intent_candidates"];
+const USER_TABLES = [
+	"events",
+	"tool_calls",
+	"signals",
+	"detections",
+	"user_signal_days",
+	"user_days",
+	"users",
+	"conversations",
+	"event_intents",
+	"issue_events",
+	"issue_candidates",
+	"intent_candidates",
+];
 
 let project: TestProject;
 let other: TestProject;
 let admin: string;
 
 const identify = (projectId: string, userId: string): QueueMessage =>
-	({ v: 1, type: "identify", project_id: projectId, received_at: T, identify: { user_id: userId, timestamp: T, traits: { email: `${userId}@example.com` } } }) as QueueMessage;
+	({
+		v: 1,
+		type: "identify",
+		project_id: projectId,
+		received_at: T,
+		identify: { user_id: userId, timestamp: T, traits: { email: `${userId}@example.com` } },
+	}) as QueueMessage;
 
 /**
  * alice shares the contacts issue and the refund intent with bob; the files issue and the
@@ -36,11 +55,19 @@ const identify = (projectId: string, userId: string): QueueMessage =>
  */
 async function seedUsers(p: string) {
 	await store([
-		...CONTACT_REFUSALS.slice(0, 3).map((output, i) => ev(p, `a${i}`, T + i, { user_id: "alice", convo_id: "ca", input: REFUND[i], output, tool_calls: [{ name: "lookup" }] })),
+		...CONTACT_REFUSALS.slice(0, 3).map((output, i) =>
+			ev(p, `a${i}`, T + i, { user_id: "alice", convo_id: "ca", input: REFUND[i], output, tool_calls: [{ name: "lookup" }] }),
+		),
 		...CONTACT_REFUSALS.slice(3, 6).map((output, i) => ev(p, `b${i}`, T + 10 + i, { user_id: "bob", convo_id: "cb", input: REFUND[i + 1], output })),
 		...FILE_REFUSALS.map((output, i) => ev(p, `f${i}`, T + 20 + i, { user_id: "alice", convo_id: "ca", input: PASSWORD[i], output })),
 	]);
-	await store([sig(p, "a1", "thumbs_down"), sig(p, "b1", "thumbs_down"), sig(p, "never-stored", "thumbs_up", { user_id: "alice" }), identify(p, "alice"), identify(p, "bob")]);
+	await store([
+		sig(p, "a1", "thumbs_down"),
+		sig(p, "b1", "thumbs_down"),
+		sig(p, "never-stored", "thumbs_up", { user_id: "alice" }),
+		identify(p, "alice"),
+		identify(p, "bob"),
+	]);
 }
 
 const maintain = async () => maintainIssues(await issuePorts(detectBindings()));
@@ -58,11 +85,14 @@ async function rowsOf(projectId: string, userId: string): Promise<Record<string,
 
 const vectorIds = async () => new Set((await env.DB.prepare("SELECT id FROM vectors").all<{ id: string }>()).results.map((r) => r.id));
 const issueOf = async (projectId: string, pattern: RegExp) =>
-	(await env.DB.prepare("SELECT id, title, central_event_id, first_seen, last_seen FROM issues WHERE project_id = ?").bind(projectId).all<{ id: string; title: string; central_event_id: string; first_seen: number; last_seen: number }>()).results.find((i) =>
-		pattern.test(i.title),
-	);
+	(
+		await env.DB.prepare("SELECT id, title, central_event_id, first_seen, last_seen FROM issues WHERE project_id = ?")
+			.bind(projectId)
+			.all<{ id: string; title: string; central_event_id: string; first_seen: number; last_seen: number }>()
+	).results.find((i) => pattern.test(i.title));
 const intentOf = async (projectId: string, eventId: string) =>
-	(await env.DB.prepare("SELECT intent_id FROM event_intents WHERE project_id = ? AND event_id = ?").bind(projectId, eventId).first<{ intent_id: string }>())?.intent_id;
+	(await env.DB.prepare("SELECT intent_id FROM event_intents WHERE project_id = ? AND event_id = ?").bind(projectId, eventId).first<{ intent_id: string }>())
+		?.intent_id;
 
 beforeEach(async () => {
 	project = await seedProject();
@@ -85,14 +115,17 @@ describe("DELETE /api/users/:id", () => {
 		expect((await call("POST", `/api/issues/${contacts.id}/move`, admin, { event_id: "a0" })).status).toBe(200);
 		expect((await call("POST", `/api/issues/${contacts.id}/move`, admin, { event_id: "b0" })).status).toBe(200);
 		await maintain();
-		const exemplars = (await env.DB.prepare("SELECT id, event_id FROM issue_exemplars WHERE project_id = ?").bind(p).all<{ id: string; event_id: string }>()).results;
+		const exemplars = (await env.DB.prepare("SELECT id, event_id FROM issue_exemplars WHERE project_id = ?").bind(p).all<{ id: string; event_id: string }>())
+			.results;
 		const aliceExemplar = exemplars.find((e) => e.event_id === "a0")!.id;
 		const bobExemplar = exemplars.find((e) => e.event_id === "b0")!.id;
 		const before = await vectorIds();
 		for (const id of [aliceExemplar, bobExemplar, contacts.id, files.id, refund, password]) expect(before.has(id)).toBe(true);
 		// Undelivered messages naming alice: a dead letter, a parked body, a sent every-match alert.
 		await store([{ v: 1, type: "event", project_id: p, received_at: T, event: { user_id: "alice", event: "broken" } } as unknown as QueueMessage]);
-		await env.DB.prepare("INSERT INTO queued_payloads (id, project_id, body, created_at) VALUES (?, ?, ?, ?)").bind(`${p}/event/a9`, p, JSON.stringify(ev(p, "a9", T, { user_id: "alice" })), T).run();
+		await env.DB.prepare("INSERT INTO queued_payloads (id, project_id, body, created_at) VALUES (?, ?, ?, ?)")
+			.bind(`${p}/event/a9`, p, JSON.stringify(ev(p, "a9", T, { user_id: "alice" })), T)
+			.run();
 		await env.DB.prepare(
 			"INSERT INTO alert_rules (id, project_id, name, kind, destination_type, destination_display, destination_sealed, cursor_at, created_at, updated_at) VALUES ('rule1', ?, 'every refusal', 'every_match', 'webhook', 'example.com', 'sealed', ?, ?, ?)",
 		)
@@ -110,21 +143,40 @@ describe("DELETE /api/users/:id", () => {
 
 		// As naming does when the central example is hers (a0 left the issue: a1 is one of its members).
 		await env.DB.prepare(`UPDATE issues SET description = 'Refusal: "' || ? || '", since Dec 6.' WHERE id = ?`).bind(CONTACT_REFUSALS[1], contacts.id).run();
-		await env.DB.prepare(`UPDATE intents SET description = 'Users ask to get a refund, e.g. "' || ? || '" (6 requests).' WHERE id = ?`).bind(REFUND[0], refund).run();
+		await env.DB.prepare(`UPDATE intents SET description = 'Users ask to get a refund, e.g. "' || ? || '" (6 requests).' WHERE id = ?`)
+			.bind(REFUND[0], refund)
+			.run();
 		const res = await del("alice");
 		expect(res.status).toBe(200);
 		const { data } = (await res.json()) as { data: { user_id: string; done: boolean; remaining_events: number; deleted: Record<string, number> } };
 		expect(data).toMatchObject({ user_id: "alice", done: true, remaining_events: 0 });
-		expect(data.deleted).toMatchObject({ events: 7, tool_calls: 3, users: 1, conversations: 1, issues: 1, intents: 1, dead_letters: 1, queued_payloads: 1, alert_deliveries: 1, issue_exemplars: 1 });
+		expect(data.deleted).toMatchObject({
+			events: 7,
+			tool_calls: 3,
+			users: 1,
+			conversations: 1,
+			issues: 1,
+			intents: 1,
+			dead_letters: 1,
+			queued_payloads: 1,
+			alert_deliveries: 1,
+			issue_exemplars: 1,
+		});
 		expect(data.deleted.signals).toBe(2);
 		expect(data.deleted.vectors).toBeGreaterThanOrEqual(3);
 
 		expect(Object.values(await rowsOf(p, "alice")).every((n) => n === 0)).toBe(true);
 		for (const table of ["dead_letters", "queued_payloads", "alert_deliveries"]) {
-			const left = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE project_id = ? AND instr(${table === "alert_deliveries" ? "message" : "body"}, 'alice') > 0`).bind(p).first<{ n: number }>();
+			const left = await env.DB.prepare(
+				`SELECT count(*) AS n FROM ${table} WHERE project_id = ? AND instr(${table === "alert_deliveries" ? "message" : "body"}, 'alice') > 0`,
+			)
+				.bind(p)
+				.first<{ n: number }>();
 			expect(left!.n, table).toBe(0);
 		}
-		expect((await env.DB.prepare("SELECT count(*) AS n FROM issue_exemplars WHERE project_id = ? AND event_id LIKE 'a%'").bind(p).first<{ n: number }>())!.n).toBe(0);
+		expect(
+			(await env.DB.prepare("SELECT count(*) AS n FROM issue_exemplars WHERE project_id = ? AND event_id LIKE 'a%'").bind(p).first<{ n: number }>())!.n,
+		).toBe(0);
 		expect(await rowsOf(p, "bob")).toEqual(bobBefore);
 		expect(await rowsOf(other.projectId, "alice")).toEqual(otherBefore);
 
@@ -147,8 +199,13 @@ describe("DELETE /api/users/:id", () => {
 		expect(otherIssues.map((i) => i.users).sort()).toEqual([1, 2]);
 
 		// Names quote an example: none quotes what only alice wrote any more.
-		const names = await env.DB.prepare("SELECT title || ' ' || description AS text FROM issues WHERE project_id = ?1 UNION ALL SELECT name || ' ' || description FROM intents WHERE project_id = ?1").bind(p).all<{ text: string }>();
-		for (const { text } of names.results) for (const own of [REFUND[0]!, ...CONTACT_REFUSALS.slice(0, 3), ...PASSWORD]) expect(text).not.toContain(own.replace(/[.!?]$/, ""));
+		const names = await env.DB.prepare(
+			"SELECT title || ' ' || description AS text FROM issues WHERE project_id = ?1 UNION ALL SELECT name || ' ' || description FROM intents WHERE project_id = ?1",
+		)
+			.bind(p)
+			.all<{ text: string }>();
+		for (const { text } of names.results)
+			for (const own of [REFUND[0]!, ...CONTACT_REFUSALS.slice(0, 3), ...PASSWORD]) expect(text).not.toContain(own.replace(/[.!?]$/, ""));
 
 		expect((await del("alice")).status).toBe(404);
 	});

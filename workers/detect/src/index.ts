@@ -60,7 +60,8 @@ const handler: ExportedHandler<DetectEnv> = {
 					if (backfill.length) console.log("aggregate backfill", backfill);
 					console.log("issue maintenance", await maintainIssues(ports));
 					// Production only (there is no AI binding locally): Workers AI names issues from their examples.
-					if (env.AI && (env.ISSUE_SUMMARIES as string | undefined) !== "off") console.log("issues named", await summarizeIssues(env.DB, new WorkersAiSummarizer(env.AI)));
+					if (env.AI && (env.ISSUE_SUMMARIES as string | undefined) !== "off")
+						console.log("issues named", await summarizeIssues(env.DB, new WorkersAiSummarizer(env.AI)));
 				}
 				console.log("alerts", await evaluateAlerts(env, controller.scheduledTime));
 			})(),

@@ -35,7 +35,13 @@ async function consume(messages: ReturnType<typeof eventMessage>[]) {
 
 const refusals = (from: number, to: number, t = Date.now() - HOUR, prefix = "c") =>
 	CONTACTS.slice(from, to).map((output, i) =>
-		eventMessage(PROJECT, `${prefix}${from + i}`, { timestamp: t + i, convo_id: `${prefix}${from + i}`, user_id: `${prefix}u${from + i}`, input: "Call my sister", output }),
+		eventMessage(PROJECT, `${prefix}${from + i}`, {
+			timestamp: t + i,
+			convo_id: `${prefix}${from + i}`,
+			user_id: `${prefix}u${from + i}`,
+			input: "Call my sister",
+			output,
+		}),
 	);
 
 async function onlyIssue() {
@@ -156,7 +162,8 @@ describe("alert rules on the cron", () => {
 			params: { threshold: { subject: { signal: "refusal" }, metric: "percent_users", value: 50, window_minutes: 60 } },
 		});
 		const t = Date.now();
-		const ev = (id: string, user: string, model: string, output: string, at = t - 5 * MINUTE) => eventMessage(PROJECT, id, { user_id: user, convo_id: id, model, timestamp: at, input: "Call my sister", output });
+		const ev = (id: string, user: string, model: string, output: string, at = t - 5 * MINUTE) =>
+			eventMessage(PROJECT, id, { user_id: user, convo_id: id, model, timestamp: at, input: "Call my sister", output });
 		await consume([
 			ev("a1", "u1", "m-new", CONTACTS[0]!),
 			ev("a2", "u2", "m-new", CONTACTS[1]!),
@@ -179,7 +186,8 @@ describe("alert rules on the cron", () => {
 
 	it("every match: each filtered interaction once, in Slack Block Kit, never another project's", async () => {
 		await insertRule({ projectId: PROJECT, kind: "every_match", type: "slack", url: hook("slack"), filters: { signals: ["refusal"], models: ["m-new"] } });
-		const ev = (project: string, id: string, model: string, output: string) => eventMessage(project, id, { user_id: `u-${id}`, convo_id: id, model, input: "Call my sister", output });
+		const ev = (project: string, id: string, model: string, output: string) =>
+			eventMessage(project, id, { user_id: `u-${id}`, convo_id: id, model, input: "Call my sister", output });
 		await consume([
 			ev(PROJECT, "hit", "m-new", CONTACTS[0]!),
 			ev(PROJECT, "other-model", "m-old", CONTACTS[1]!),

@@ -29,7 +29,8 @@ function countingDb() {
 	const db = new Proxy(env.DB, {
 		get(target, prop) {
 			const value = Reflect.get(target, prop) as unknown;
-			if (prop === "batch") return (...args: unknown[]) => (counter.sizes.push((args[0] as unknown[]).length), (value as (...a: unknown[]) => unknown).apply(target, args));
+			if (prop === "batch")
+				return (...args: unknown[]) => (counter.sizes.push((args[0] as unknown[]).length), (value as (...a: unknown[]) => unknown).apply(target, args));
 			return typeof value === "function" ? value.bind(target) : value;
 		},
 	});
@@ -76,11 +77,17 @@ describe("queue consumer: storing", () => {
 
 	it("applies an older identify only where a newer one left traits unset", async () => {
 		const identify = (traits: Record<string, unknown>, timestamp: number) => ({
-			v: 1, type: "identify", project_id: PROJECT, received_at: Date.now(), identify: { user_id: "u1", traits, timestamp },
+			v: 1,
+			type: "identify",
+			project_id: PROJECT,
+			received_at: Date.now(),
+			identify: { user_id: "u1", traits, timestamp },
 		});
 		await consume(batchOf([identify({ plan: "pro" }, 2000)]));
 		await consume(batchOf([identify({ plan: "free", locale: "de" }, 1000)]));
-		const row = await env.DB.prepare("SELECT traits, traits_updated_at FROM users WHERE project_id = ?").bind(PROJECT).first<{ traits: string; traits_updated_at: number }>();
+		const row = await env.DB.prepare("SELECT traits, traits_updated_at FROM users WHERE project_id = ?")
+			.bind(PROJECT)
+			.first<{ traits: string; traits_updated_at: number }>();
 		expect(JSON.parse(row!.traits)).toEqual({ plan: "pro", locale: "de" });
 		expect(row!.traits_updated_at).toBe(2000);
 	});

@@ -9,16 +9,9 @@ const PROJECT = "prj_history";
 async function storeEvents(n: number, convos: number) {
 	const t0 = Date.now() - 10 * 86_400_000;
 	const rows = Array.from({ length: n }, (_, i) =>
-		env.DB.prepare("INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, convo_id, event, input, output) VALUES (?, ?, ?, ?, ?, ?, 'chat', ?, ?)").bind(
-			PROJECT,
-			`h${i}`,
-			t0 + i * 1000,
-			t0 + i * 1000,
-			`u${i % convos}`,
-			`c${i % convos}`,
-			`question ${i}`,
-			`answer ${i}`,
-		),
+		env.DB.prepare(
+			"INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, convo_id, event, input, output) VALUES (?, ?, ?, ?, ?, ?, 'chat', ?, ?)",
+		).bind(PROJECT, `h${i}`, t0 + i * 1000, t0 + i * 1000, `u${i % convos}`, `c${i % convos}`, `question ${i}`, `answer ${i}`),
 	);
 	for (let i = 0; i < rows.length; i += 500) await env.DB.batch(rows.slice(i, i + 500));
 }

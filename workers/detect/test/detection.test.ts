@@ -23,7 +23,9 @@ async function consume(bodies: unknown[], bindings: object = env) {
 }
 
 const detections = (where = "1 = 1", ...params: unknown[]) =>
-	env.DB.prepare(`SELECT event_id, signal, stage, score, evidence_field, evidence_text, reason FROM detections WHERE project_id = ? AND ${where} ORDER BY event_id, signal`)
+	env.DB.prepare(
+		`SELECT event_id, signal, stage, score, evidence_field, evidence_text, reason FROM detections WHERE project_id = ? AND ${where} ORDER BY event_id, signal`,
+	)
 		.bind(PROJECT, ...params)
 		.all<{ event_id: string; signal: string; stage: string; score: number; evidence_field: string; evidence_text: string; reason: string | null }>()
 		.then((r) => r.results);
@@ -33,8 +35,12 @@ const DAY = Math.floor(T / 86_400_000);
 
 describe("detection in the consumer", () => {
 	it("stores a detected refusal with its stage and evidence, and counts the user for that day", async () => {
-		await consume([eventMessage(PROJECT, "e1", { timestamp: T, user_id: "ann", input: "Export my contacts", output: "I'm sorry, but I can't access your contacts." })]);
-		expect(await detections()).toEqual([{ event_id: "e1", signal: "refusal", stage: "rules", score: 1, evidence_field: "output", evidence_text: "I can't access", reason: null }]);
+		await consume([
+			eventMessage(PROJECT, "e1", { timestamp: T, user_id: "ann", input: "Export my contacts", output: "I'm sorry, but I can't access your contacts." }),
+		]);
+		expect(await detections()).toEqual([
+			{ event_id: "e1", signal: "refusal", stage: "rules", score: 1, evidence_field: "output", evidence_text: "I can't access", reason: null },
+		]);
 		expect(await countRows("user_signal_days", PROJECT, "signal = 'refusal' AND day = ? AND user_id = 'ann'", DAY)).toBe(1);
 		expect(await countRows("user_days", PROJECT, "day = ? AND user_id = 'ann'", DAY)).toBe(1);
 	});
@@ -50,8 +56,12 @@ describe("detection in the consumer", () => {
 	});
 
 	it("reads the conversation's earlier turns from D1 to detect forgetting", async () => {
-		await consume([eventMessage(PROJECT, "t1", { timestamp: T, convo_id: "c", input: "Find flights to Lisbon, my budget is $400", output: "Here are three options." })]);
-		await consume([eventMessage(PROJECT, "t2", { timestamp: T + 60_000, convo_id: "c", input: "Anything cheaper?", output: "Sure. What's your budget for this trip?" })]);
+		await consume([
+			eventMessage(PROJECT, "t1", { timestamp: T, convo_id: "c", input: "Find flights to Lisbon, my budget is $400", output: "Here are three options." }),
+		]);
+		await consume([
+			eventMessage(PROJECT, "t2", { timestamp: T + 60_000, convo_id: "c", input: "Anything cheaper?", output: "Sure. What's your budget for this trip?" }),
+		]);
 		const rows = await detections("signal = 'forgetting'");
 		expect(rows.map((r) => [r.event_id, r.stage])).toEqual([["t2", "context"]]);
 	});
@@ -64,15 +74,25 @@ describe("detection in the consumer", () => {
 	});
 
 	it("applies the project's custom signals, and only that project's", async () => {
-		await env.DB.prepare("INSERT INTO custom_signals (id, project_id, name, polarity, field, kind, pattern, created_at) VALUES ('cs1', ?, 'mentions_competitor', 'negative', 'input', 'keywords', '[\"Acme Cloud\"]', 0)").bind(PROJECT).run();
-		await consume([eventMessage(PROJECT, "m1", { input: "Is acme cloud cheaper than you?" }), eventMessage(`${PROJECT}_other`, "m2", { input: "Is acme cloud cheaper?" })]);
+		await env.DB.prepare(
+			"INSERT INTO custom_signals (id, project_id, name, polarity, field, kind, pattern, created_at) VALUES ('cs1', ?, 'mentions_competitor', 'negative', 'input', 'keywords', '[\"Acme Cloud\"]', 0)",
+		)
+			.bind(PROJECT)
+			.run();
+		await consume([
+			eventMessage(PROJECT, "m1", { input: "Is acme cloud cheaper than you?" }),
+			eventMessage(`${PROJECT}_other`, "m2", { input: "Is acme cloud cheaper?" }),
+		]);
 		expect((await detections("signal = 'mentions_competitor'")).map((r) => [r.event_id, r.evidence_text])).toEqual([["m1", "acme cloud"]]);
 		expect(await countRows("detections", `${PROJECT}_other`, "signal = 'mentions_competitor'")).toBe(0);
 	});
 
 	it("counts explicit feedback per user and day, including feedback that arrived before its event", async () => {
 		const signal = (id: string, eventId: string, userId?: string) => ({
-			v: 1, type: "signal", project_id: PROJECT, received_at: T,
+			v: 1,
+			type: "signal",
+			project_id: PROJECT,
+			received_at: T,
 			signal: { signal_id: id, event_id: eventId, signal: "thumbs_down", timestamp: T, properties: {}, ...(userId ? { user_id: userId } : {}) },
 		});
 		await consume([signal("s1", "known", "bob"), signal("s2", "later")]);
@@ -112,8 +132,14 @@ describe("production path: the LLM check of uncertain detections", () => {
 
 	it("keeps the detection off when the model says no or answers with unparseable text", async () => {
 		const marker = uncertain.slice(0, 30);
-		const { ai, calls } = fakeAi((inputs) => ({ response: JSON.stringify(inputs).includes(marker) ? '{"match": false, "reason": "It answers."}' : "sorry, I cannot comply" }));
-		await consume([eventMessage(PROJECT, "n1", { output: uncertain }), eventMessage(PROJECT, "n2", { output: uncertain2 })], { ...env, AI: ai, DETECTION_LLM_DAILY_BUDGET: "10" });
+		const { ai, calls } = fakeAi((inputs) => ({
+			response: JSON.stringify(inputs).includes(marker) ? '{"match": false, "reason": "It answers."}' : "sorry, I cannot comply",
+		}));
+		await consume([eventMessage(PROJECT, "n1", { output: uncertain }), eventMessage(PROJECT, "n2", { output: uncertain2 })], {
+			...env,
+			AI: ai,
+			DETECTION_LLM_DAILY_BUDGET: "10",
+		});
 		expect(calls.length).toBeGreaterThanOrEqual(2);
 		expect(await detections("signal = 'refusal'")).toEqual([]);
 		expect(await detections("stage = 'llm'")).toEqual([]);

@@ -50,9 +50,12 @@ type Decision = { action: "ack" | "retry"; delaySeconds?: number };
 async function deliver(deliveries: MessageBatchMessage<QueueMessage>[], bindings: Bindings, timeoutMs = UNSTALLED_TIMEOUT_MS) {
 	const { batch, decisions } = recordingBatch("barometer-events", deliveries);
 	const run = Promise.resolve(worker.queue!(batch, bindings, createExecutionContext()));
-	let stop = () => undefined as void;
+	let stop: () => void = () => {};
 	const outcome = await Promise.race([
-		run.then(() => "done" as const, () => "threw" as const),
+		run.then(
+			() => "done" as const,
+			() => "threw" as const,
+		),
 		new Promise<"timeout">((r) => {
 			const timer = setTimeout(() => r("timeout"), timeoutMs);
 			stop = () => clearTimeout(timer);
@@ -60,9 +63,7 @@ async function deliver(deliveries: MessageBatchMessage<QueueMessage>[], bindings
 	]);
 	stop();
 	const snapshot = new Map<string, Decision>(decisions);
-	const redeliver = deliveries
-		.filter((d) => outcome !== "done" || snapshot.get(d.id)?.action !== "ack")
-		.map((d) => ({ ...d, attempts: d.attempts + 1 }));
+	const redeliver = deliveries.filter((d) => outcome !== "done" || snapshot.get(d.id)?.action !== "ack").map((d) => ({ ...d, attempts: d.attempts + 1 }));
 	// Decisions a message never got (neither ack nor retry) are redelivered too: the queue treats them as unacked.
 	return { outcome, redeliver, run };
 }
@@ -83,7 +84,9 @@ async function deliverUntilDone(bodies: QueueMessage[], faulty: Bindings, heal: 
 }
 
 async function scalar(sql: string, ...args: unknown[]): Promise<number> {
-	const row = await env.DB.prepare(sql).bind(...args).first<{ n: number }>();
+	const row = await env.DB.prepare(sql)
+		.bind(...args)
+		.first<{ n: number }>();
 	return row?.n ?? 0;
 }
 
@@ -95,11 +98,17 @@ async function tally(projectId: string, bodies: QueueMessage[]) {
 	const stored = await scalar(`SELECT count(DISTINCT event_id) AS n FROM events WHERE project_id = ? AND ${inIds}`, projectId, json);
 	const eventRows = await scalar(`SELECT count(*) AS n FROM events WHERE project_id = ? AND ${inIds}`, projectId, json);
 	const toolCalls = await scalar(`SELECT count(*) AS n FROM tool_calls WHERE project_id = ? AND ${inIds}`, projectId, json);
-	const doubleDetections = await scalar("SELECT count(*) AS n FROM (SELECT 1 FROM detections WHERE project_id = ? GROUP BY event_id, signal HAVING count(*) > 1)", projectId);
+	const doubleDetections = await scalar(
+		"SELECT count(*) AS n FROM (SELECT 1 FROM detections WHERE project_id = ? GROUP BY event_id, signal HAVING count(*) > 1)",
+		projectId,
+	);
 	const detections = await scalar("SELECT count(*) AS n FROM detections WHERE project_id = ?", projectId);
 	const userDays = await scalar("SELECT count(*) AS n FROM user_days WHERE project_id = ?", projectId);
 	const users = new Set(bodies.map((b) => (b as Extract<QueueMessage, { type: "event" }>).event.user_id)).size;
-	const doubleIntents = await scalar("SELECT count(*) AS n FROM (SELECT 1 FROM event_intents WHERE project_id = ? GROUP BY event_id HAVING count(*) > 1)", projectId);
+	const doubleIntents = await scalar(
+		"SELECT count(*) AS n FROM (SELECT 1 FROM event_intents WHERE project_id = ? GROUP BY event_id HAVING count(*) > 1)",
+		projectId,
+	);
 	return {
 		lost: ids.length - stored,
 		double: eventRows - stored + Math.max(0, toolCalls - ids.length) + doubleDetections + Math.max(0, userDays - users) + doubleIntents,
@@ -141,8 +150,14 @@ describe("fault injection: the sentence encoder fails to load (its assets bindin
 		for (let round = 0; round < ROUNDS; round++) {
 			const projectId = nextProject();
 			const bodies = messages(projectId, round);
-			const broken = round % 2 ? { fetch: async () => new Response("unavailable", { status: 503 }) } : { fetch: async () => Promise.reject(new Error("assets binding down")) };
-			const failed = await deliver(bodies.map((b) => delivery(b)), { ...env, USE_LITE_ASSETS: broken as unknown as Fetcher });
+			const broken =
+				round % 2
+					? { fetch: async () => new Response("unavailable", { status: 503 }) }
+					: { fetch: async () => Promise.reject(new Error("assets binding down")) };
+			const failed = await deliver(
+				bodies.map((b) => delivery(b)),
+				{ ...env, USE_LITE_ASSETS: broken as unknown as Fetcher },
+			);
 			expect(failed.outcome).toBe("threw");
 			expect(failed.redeliver).toHaveLength(bodies.length);
 			expect(await scalar("SELECT count(*) AS n FROM events WHERE project_id = ?", projectId)).toBe(0);
@@ -157,7 +172,9 @@ describe("fault injection: the sentence encoder fails to load (its assets bindin
 });
 
 describe("fault injection: D1", () => {
-	it(`a D1 error on the first batch() call: messages are written one by one, a redelivery of all changes nothing (${ROUNDS} rounds)`, { timeout: 60_000 + ROUNDS * 10_000 }, async () => {
+	it(`a D1 error on the first batch() call: messages are written one by one, a redelivery of all changes nothing (${ROUNDS} rounds)`, {
+		timeout: 60_000 + ROUNDS * 10_000,
+	}, async () => {
 		for (let round = 0; round < ROUNDS; round++) {
 			const projectId = nextProject();
 			const bodies = messages(projectId, round);
@@ -171,7 +188,9 @@ describe("fault injection: D1", () => {
 		}
 	});
 
-	it(`D1 down for the whole first delivery: every message is retried, and stored once when it comes back (${ROUNDS} rounds)`, { timeout: 60_000 + ROUNDS * 10_000 }, async () => {
+	it(`D1 down for the whole first delivery: every message is retried, and stored once when it comes back (${ROUNDS} rounds)`, {
+		timeout: 60_000 + ROUNDS * 10_000,
+	}, async () => {
 		for (let round = 0; round < ROUNDS; round++) {
 			const projectId = nextProject();
 			const bodies = messages(projectId, round);
@@ -183,7 +202,9 @@ describe("fault injection: D1", () => {
 		}
 	});
 
-	it(`a row refused mid-batch (a trigger on one event's tool call, after its event row): only that message is retried, and stored once with its tool call (${ROUNDS} rounds)`, { timeout: 60_000 + ROUNDS * 10_000 }, async () => {
+	it(`a row refused mid-batch (a trigger on one event's tool call, after its event row): only that message is retried, and stored once with its tool call (${ROUNDS} rounds)`, {
+		timeout: 60_000 + ROUNDS * 10_000,
+	}, async () => {
 		for (let round = 0; round < ROUNDS; round++) {
 			const projectId = nextProject();
 			const bodies = messages(projectId, round);
@@ -203,7 +224,9 @@ describe("fault injection: D1", () => {
 		}
 	});
 
-	it(`a D1 batch that commits but never answers (the consumer times out): the redelivery, and the stalled run finishing late, count nothing twice (${ROUNDS} rounds)`, { timeout: 60_000 + ROUNDS * (CONSUMER_TIMEOUT_MS + 10_000) }, async () => {
+	it(`a D1 batch that commits but never answers (the consumer times out): the redelivery, and the stalled run finishing late, count nothing twice (${ROUNDS} rounds)`, {
+		timeout: 60_000 + ROUNDS * (CONSUMER_TIMEOUT_MS + 10_000),
+	}, async () => {
 		for (let round = 0; round < ROUNDS; round++) {
 			const projectId = nextProject();
 			const bodies = messages(projectId, round);
@@ -221,7 +244,9 @@ describe("fault injection: D1", () => {
 		}
 	});
 
-	it(`a D1 batch slower than the consumer's time that never commits: the redelivery stores every event once (${ROUNDS} rounds)`, { timeout: 60_000 + ROUNDS * (CONSUMER_TIMEOUT_MS + 10_000) }, async () => {
+	it(`a D1 batch slower than the consumer's time that never commits: the redelivery stores every event once (${ROUNDS} rounds)`, {
+		timeout: 60_000 + ROUNDS * (CONSUMER_TIMEOUT_MS + 10_000),
+	}, async () => {
 		for (let round = 0; round < ROUNDS; round++) {
 			const projectId = nextProject();
 			const bodies = messages(projectId, round);

@@ -25,10 +25,13 @@ async function consume(bodies: unknown[]) {
 	await worker.queue!(batchOf(bodies), env, createExecutionContext());
 }
 
-const refusal = (id: string, output: string, t = T, user = `u_${id}`) => eventMessage(PROJECT, id, { timestamp: t, user_id: user, input: "Can you help me with this?", output });
+const refusal = (id: string, output: string, t = T, user = `u_${id}`) =>
+	eventMessage(PROJECT, id, { timestamp: t, user_id: user, input: "Can you help me with this?", output });
 
 const issues = () =>
-	env.DB.prepare("SELECT id, title, state, (SELECT count(*) FROM issue_events ie WHERE ie.issue_id = issues.id) AS events FROM issues WHERE project_id = ? AND signal = 'refusal' ORDER BY title")
+	env.DB.prepare(
+		"SELECT id, title, state, (SELECT count(*) FROM issue_events ie WHERE ie.issue_id = issues.id) AS events FROM issues WHERE project_id = ? AND signal = 'refusal' ORDER BY title",
+	)
 		.bind(PROJECT)
 		.all<{ id: string; title: string; state: string; events: number }>()
 		.then((r) => r.results);
@@ -64,10 +67,14 @@ describe("flagged events become issues", () => {
 	it("marks a resolved issue regressed when matching events arrive after the resolution, recording why", async () => {
 		await consume(CONTACTS.map((o, i) => refusal(`c${i}`, o)));
 		const [issue] = await issues();
-		await env.DB.prepare("UPDATE issues SET state = 'resolved', resolved_at = ? WHERE id = ?").bind(T + 1000, issue!.id).run();
+		await env.DB.prepare("UPDATE issues SET state = 'resolved', resolved_at = ? WHERE id = ?")
+			.bind(T + 1000, issue!.id)
+			.run();
 		await consume([refusal("again", "I can't access your contacts, sorry.", T + 120_000)]);
 		expect((await issues())[0]!.state).toBe("regressed");
-		const change = await env.DB.prepare("SELECT from_state, to_state, changed_by FROM issue_state_changes WHERE issue_id = ? AND to_state = 'regressed'").bind(issue!.id).first();
+		const change = await env.DB.prepare("SELECT from_state, to_state, changed_by FROM issue_state_changes WHERE issue_id = ? AND to_state = 'regressed'")
+			.bind(issue!.id)
+			.first();
 		expect(change).toEqual({ from_state: "resolved", to_state: "regressed", changed_by: "system" });
 	});
 
@@ -84,16 +91,24 @@ describe("flagged events become issues", () => {
 describe("promotions running at once", () => {
 	// Two queue batches consumed in parallel both find the same waiting candidates and both try to
 	// promote them. One issue (and one intent) must come out, holding every event once, and no empty twin.
-	const CITY_ROOMS = ["I need a room in Berlin from the 12th to the 15th", "I need a room in Kyoto from the 3rd to the 5th", "I need a room in Lisbon from the 20th to the 22nd", "I need a room in Vancouver from the 1st to the 4th"];
+	const CITY_ROOMS = [
+		"I need a room in Berlin from the 12th to the 15th",
+		"I need a room in Kyoto from the 3rd to the 5th",
+		"I need a room in Lisbon from the 20th to the 22nd",
+		"I need a room in Vancouver from the 1st to the 4th",
+	];
 
 	it("creates one issue and one intent from candidates two batches promote together", async () => {
-		const message = (i: number) => eventMessage(PROJECT, `p${i}`, { timestamp: T + i, user_id: `u${i}`, convo_id: `p${i}`, input: CITY_ROOMS[i]!, output: CONTACTS[i]! });
+		const message = (i: number) =>
+			eventMessage(PROJECT, `p${i}`, { timestamp: T + i, user_id: `u${i}`, convo_id: `p${i}`, input: CITY_ROOMS[i]!, output: CONTACTS[i]! });
 		await consume([message(0), message(1)]);
 		expect(await issues()).toEqual([]);
 		await Promise.all([consume([message(2)]), consume([message(3)]), consume([message(2), message(3)])]);
 		const list = await issues();
 		expect(list.map((i) => i.events)).toEqual([4]);
-		const intents = await env.DB.prepare("SELECT i.name, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events FROM intents i WHERE project_id = ?")
+		const intents = await env.DB.prepare(
+			"SELECT i.name, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events FROM intents i WHERE project_id = ?",
+		)
 			.bind(PROJECT)
 			.all<{ name: string; events: number }>();
 		// The cities differ, the request does not: one intent, named by what is asked for.
@@ -108,9 +123,12 @@ describe("production path: Workers AI embeddings in Vectorize", () => {
 		const upserts: { id: string; namespace?: string; values: number[] }[] = [];
 		const queries: { namespace?: string; length: number }[] = [];
 		const ai = {
-			async run(model: string, inputs: { text: string[] }) {
+			async run(_model: string, inputs: { text: string[] }) {
 				// A fake with the real response shape; texts about contacts point one way, others another.
-				return { shape: [inputs.text.length, 768], data: inputs.text.map((t) => Array.from({ length: 768 }, (_, d) => (t.includes("contact") ? (d % 2 ? 1 : 0.1) : d % 3 ? 0.2 : 1))) };
+				return {
+					shape: [inputs.text.length, 768],
+					data: inputs.text.map((t) => Array.from({ length: 768 }, (_, d) => (t.includes("contact") ? (d % 2 ? 1 : 0.1) : d % 3 ? 0.2 : 1))),
+				};
 			},
 		};
 		const vectorize = {

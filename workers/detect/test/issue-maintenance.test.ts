@@ -34,18 +34,24 @@ async function cron() {
 }
 
 const issues = () =>
-	env.DB.prepare("SELECT id, state, created_at, (SELECT count(*) FROM issue_events e WHERE e.issue_id = issues.id) AS events FROM issues WHERE project_id = ? ORDER BY created_at")
+	env.DB.prepare(
+		"SELECT id, state, created_at, (SELECT count(*) FROM issue_events e WHERE e.issue_id = issues.id) AS events FROM issues WHERE project_id = ? ORDER BY created_at",
+	)
 		.bind(PROJECT)
 		.all<{ id: string; state: string; created_at: number; events: number }>()
 		.then((r) => r.results);
 
 const refusals = (t: number, count = 4, prefix = "c") =>
-	CONTACTS.slice(0, count).map((output, i) => eventMessage(PROJECT, `${prefix}${i}`, { timestamp: t + i, convo_id: `${prefix}${i}`, user_id: `${prefix}u${i}`, output }));
+	CONTACTS.slice(0, count).map((output, i) =>
+		eventMessage(PROJECT, `${prefix}${i}`, { timestamp: t + i, convo_id: `${prefix}${i}`, user_id: `${prefix}u${i}`, output }),
+	);
 
 describe("issue maintenance (cron)", () => {
 	it("promotes candidates that a failed or partial pass left waiting", async () => {
 		for (const [i, text] of CONTACTS.slice(0, 3).entries()) {
-			await env.DB.prepare("INSERT INTO issue_candidates (project_id, signal, event_id, text, user_id, timestamp) VALUES (?, 'refusal', ?, ?, ?, ?)").bind(PROJECT, `w${i}`, text, `u${i}`, Date.now()).run();
+			await env.DB.prepare("INSERT INTO issue_candidates (project_id, signal, event_id, text, user_id, timestamp) VALUES (?, 'refusal', ?, ?, ?, ?)")
+				.bind(PROJECT, `w${i}`, text, `u${i}`, Date.now())
+				.run();
 		}
 		await cron();
 		expect((await issues()).map((i) => i.events)).toEqual([3]);
@@ -54,16 +60,30 @@ describe("issue maintenance (cron)", () => {
 	it("drops waiting candidates whose events have since joined an issue or intent, not promoting them into empty twins", async () => {
 		const asks = ["Open my contacts", "open my contacts please", "can you open my contacts", "please open my contacts"];
 		const t = Date.now() - HOUR;
-		await worker.queue!(batchOf(CONTACTS.slice(0, 4).map((output, i) => eventMessage(PROJECT, `c${i}`, { timestamp: t + i, convo_id: `c${i}`, user_id: `cu${i}`, input: asks[i], output }))), env, createExecutionContext());
+		await worker.queue!(
+			batchOf(
+				CONTACTS.slice(0, 4).map((output, i) =>
+					eventMessage(PROJECT, `c${i}`, { timestamp: t + i, convo_id: `c${i}`, user_id: `cu${i}`, input: asks[i], output }),
+				),
+			),
+			env,
+			createExecutionContext(),
+		);
 		const [issue] = await issues();
-		const { results: intents } = await env.DB.prepare("SELECT intent_id, event_id FROM event_intents WHERE project_id = ?").bind(PROJECT).all<{ intent_id: string; event_id: string }>();
+		const { results: intents } = await env.DB.prepare("SELECT intent_id, event_id FROM event_intents WHERE project_id = ?")
+			.bind(PROJECT)
+			.all<{ intent_id: string; event_id: string }>();
 		expect(intents).toHaveLength(4);
 		// As a redelivery racing a promotion can leave them: the same events waiting again.
 		for (const [i, text] of CONTACTS.slice(0, 4).entries()) {
-			await env.DB.prepare("INSERT INTO issue_candidates (project_id, signal, event_id, text, user_id, timestamp) VALUES (?, 'refusal', ?, ?, ?, ?)").bind(PROJECT, `c${i}`, text, `cu${i}`, Date.now()).run();
+			await env.DB.prepare("INSERT INTO issue_candidates (project_id, signal, event_id, text, user_id, timestamp) VALUES (?, 'refusal', ?, ?, ?, ?)")
+				.bind(PROJECT, `c${i}`, text, `cu${i}`, Date.now())
+				.run();
 		}
 		for (const row of intents) {
-			await env.DB.prepare("INSERT INTO intent_candidates (project_id, event_id, text, user_id, timestamp) VALUES (?, ?, 'Can you open my contacts?', 'u', ?)").bind(PROJECT, row.event_id, Date.now()).run();
+			await env.DB.prepare("INSERT INTO intent_candidates (project_id, event_id, text, user_id, timestamp) VALUES (?, ?, 'Can you open my contacts?', 'u', ?)")
+				.bind(PROJECT, row.event_id, Date.now())
+				.run();
 		}
 		// The promotion itself, not only the later merge pass, must leave no empty issue or intent behind.
 		const encoder = await sentenceEncoder(env);
@@ -71,7 +91,9 @@ describe("issue maintenance (cron)", () => {
 		expect(await promoteCandidates(ports, PROJECT, "refusal")).toEqual([]);
 		expect(await promoteIntentCandidates(ports, PROJECT)).toEqual([]);
 		expect((await issues()).map((i) => [i.id, i.events])).toEqual([[issue!.id, 4]]);
-		const after = await env.DB.prepare("SELECT (SELECT count(*) FROM intents WHERE project_id = ?1) AS intents, (SELECT count(*) FROM issue_candidates WHERE project_id = ?1) AS issue_waiting, (SELECT count(*) FROM intent_candidates WHERE project_id = ?1) AS intent_waiting")
+		const after = await env.DB.prepare(
+			"SELECT (SELECT count(*) FROM intents WHERE project_id = ?1) AS intents, (SELECT count(*) FROM issue_candidates WHERE project_id = ?1) AS issue_waiting, (SELECT count(*) FROM intent_candidates WHERE project_id = ?1) AS intent_waiting",
+		)
 			.bind(PROJECT)
 			.first<{ intents: number; issue_waiting: number; intent_waiting: number }>();
 		expect(after).toEqual({ intents: new Set(intents.map((r) => r.intent_id)).size, issue_waiting: 0, intent_waiting: 0 });
@@ -83,7 +105,11 @@ describe("issue maintenance (cron)", () => {
 		expect(whole!.events).toBe(6);
 		const encoder = await sentenceEncoder(env);
 		// Split it by hand into two issues with the same centre, as two separate promotions could.
-		await env.DB.prepare("INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES ('iss_dup', ?, 'refusal', 'contacts', 'x', 'new', ?, 0, 0, ?)").bind(PROJECT, encoder.model, Date.now()).run();
+		await env.DB.prepare(
+			"INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES ('iss_dup', ?, 'refusal', 'contacts', 'x', 'new', ?, 0, 0, ?)",
+		)
+			.bind(PROJECT, encoder.model, Date.now())
+			.run();
 		await env.DB.prepare("UPDATE issue_events SET issue_id = 'iss_dup' WHERE issue_id = ? AND event_id IN ('c0', 'c1')").bind(whole!.id).run();
 		const index = new D1VectorIndex(env.DB, encoder.model);
 		const centre = unitMean(await encoder.embed(CONTACTS.map((t) => topicText(t, "refusal"))));
@@ -102,7 +128,9 @@ describe("issue maintenance (cron)", () => {
 	it("moves a day-old new issue to ongoing, and a sudden surge of users to escalating", async () => {
 		await worker.queue!(batchOf(refusals(Date.now() - 3 * DAY, 3, "old")), env, createExecutionContext());
 		const [issue] = await issues();
-		await env.DB.prepare("UPDATE issues SET created_at = ? WHERE id = ?").bind(Date.now() - 3 * DAY, issue!.id).run();
+		await env.DB.prepare("UPDATE issues SET created_at = ? WHERE id = ?")
+			.bind(Date.now() - 3 * DAY, issue!.id)
+			.run();
 		await cron();
 		expect((await issues())[0]!.state).toBe("ongoing");
 		// Four new users in the last hour against a quiet week.
@@ -117,20 +145,39 @@ describe("issue maintenance (cron)", () => {
 });
 
 describe("intent maintenance (cron)", () => {
-	const REFUND = ["I want a refund for my order", "how do I get a refund for my order", "please refund my last payment", "can I get a refund for this purchase", "refund my order please", "I need a refund on this order"];
+	const REFUND = [
+		"I want a refund for my order",
+		"how do I get a refund for my order",
+		"please refund my last payment",
+		"can I get a refund for this purchase",
+		"refund my order please",
+		"I need a refund on this order",
+	];
 	const intents = () =>
-		env.DB.prepare("SELECT i.id, i.name, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events FROM intents i WHERE project_id = ? ORDER BY events DESC")
+		env.DB.prepare(
+			"SELECT i.id, i.name, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events FROM intents i WHERE project_id = ? ORDER BY events DESC",
+		)
 			.bind(PROJECT)
 			.all<{ id: string; name: string; events: number }>()
 			.then((r) => r.results);
 
 	/** The refund intent, then half its events moved to a second intent, as two separate promotions can leave them. */
 	async function duplicateIntents(namedBy: string | null) {
-		await worker.queue!(batchOf(REFUND.map((input, i) => eventMessage(PROJECT, `r${i}`, { user_id: `u${i}`, convo_id: `r${i}`, input, output: "Done." }))), env, createExecutionContext());
+		await worker.queue!(
+			batchOf(REFUND.map((input, i) => eventMessage(PROJECT, `r${i}`, { user_id: `u${i}`, convo_id: `r${i}`, input, output: "Done." }))),
+			env,
+			createExecutionContext(),
+		);
 		const [whole] = await intents();
 		expect(whole!.events).toBe(6);
-		await env.DB.prepare("INSERT INTO intents (id, project_id, name, description, model, named_by, created_at) VALUES (?, ?, 'refund · order (2)', 'x', ?, ?, ?)").bind(`int_dup_${PROJECT}`, PROJECT, (await sentenceEncoder(env)).model, namedBy, Date.now()).run();
-		await env.DB.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ? AND event_id IN ('r0', 'r1', 'r2')").bind(`int_dup_${PROJECT}`, whole!.id).run();
+		await env.DB.prepare(
+			"INSERT INTO intents (id, project_id, name, description, model, named_by, created_at) VALUES (?, ?, 'refund · order (2)', 'x', ?, ?, ?)",
+		)
+			.bind(`int_dup_${PROJECT}`, PROJECT, (await sentenceEncoder(env)).model, namedBy, Date.now())
+			.run();
+		await env.DB.prepare("UPDATE event_intents SET intent_id = ? WHERE intent_id = ? AND event_id IN ('r0', 'r1', 'r2')")
+			.bind(`int_dup_${PROJECT}`, whole!.id)
+			.run();
 		return whole!.id;
 	}
 
@@ -150,12 +197,18 @@ describe("intent maintenance (cron)", () => {
 		// folding by centre, 0.8), found by two separate promotions, as parallel batches or days apart produce them.
 		const rounds = [Array(3).fill("Finde einen Flug nach Rom"), Array(3).fill("Rom Flug bitte")];
 		for (const [round, inputs] of rounds.entries()) {
-			await worker.queue!(batchOf(inputs.map((input, i) => eventMessage(PROJECT, `g${round}${i}`, { user_id: `g${i}`, convo_id: `g${round}${i}`, input, output: "Ich suche…" }))), env, createExecutionContext());
+			await worker.queue!(
+				batchOf(inputs.map((input, i) => eventMessage(PROJECT, `g${round}${i}`, { user_id: `g${i}`, convo_id: `g${round}${i}`, input, output: "Ich suche…" }))),
+				env,
+				createExecutionContext(),
+			);
 		}
 		const found = await intents();
 		expect(found.map((i) => i.events)).toEqual([3, 3]);
 		// Named alike (as a namer can name the same request twice; case and spaces aside).
-		await env.DB.prepare("UPDATE intents SET name = ' finde einen Flug nach Rom' WHERE id = ? AND name != 'Finde einen Flug nach Rom'").bind(found[1]!.name === "Finde einen Flug nach Rom" ? found[0]!.id : found[1]!.id).run();
+		await env.DB.prepare("UPDATE intents SET name = ' finde einen Flug nach Rom' WHERE id = ? AND name != 'Finde einen Flug nach Rom'")
+			.bind(found[1]!.name === "Finde einen Flug nach Rom" ? found[0]!.id : found[1]!.id)
+			.run();
 		await cron();
 		expect((await intents()).map((i) => [i.name, i.events])).toEqual([["Finde einen Flug nach Rom", 6]]);
 	});

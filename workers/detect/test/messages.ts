@@ -29,7 +29,10 @@ export function delivery<T>(body: T, attempts = 1): MessageBatchMessage<T> {
 }
 
 export function batchOf<T>(bodies: T[], queue = "barometer-events") {
-	return createMessageBatch(queue, bodies.map((b) => delivery(b)));
+	return createMessageBatch(
+		queue,
+		bodies.map((b) => delivery(b)),
+	);
 }
 
 /**

@@ -13,7 +13,9 @@ beforeEach(() => {
 
 /** What ingest leaves behind when the process dies after answering 202 and before the consumer ran. */
 async function orphan(message: QueueMessage, createdAt: number) {
-	await env.DB.prepare("INSERT INTO queued_payloads (id, project_id, body, created_at) VALUES (?, ?, ?, ?)").bind(payloadIdOf(message), message.project_id, JSON.stringify(message), createdAt).run();
+	await env.DB.prepare("INSERT INTO queued_payloads (id, project_id, body, created_at) VALUES (?, ?, ?, ?)")
+		.bind(payloadIdOf(message), message.project_id, JSON.stringify(message), createdAt)
+		.run();
 }
 
 describe("local queue journal: what ingest acknowledged survives a lost queue", () => {

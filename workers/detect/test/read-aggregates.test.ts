@@ -15,7 +15,11 @@ async function consume(bodies: unknown[]) {
 const eventDays = async (project: string) =>
 	(await env.DB.prepare("SELECT day, events FROM event_days WHERE project_id = ? ORDER BY day").bind(project).all<{ day: number; events: number }>()).results;
 const firstSeen = async (project: string) =>
-	(await env.DB.prepare("SELECT kind, value, first_seen FROM first_seen_values WHERE project_id = ? ORDER BY kind, value").bind(project).all<{ kind: string; value: string; first_seen: number }>()).results;
+	(
+		await env.DB.prepare("SELECT kind, value, first_seen FROM first_seen_values WHERE project_id = ? ORDER BY kind, value")
+			.bind(project)
+			.all<{ kind: string; value: string; first_seen: number }>()
+	).results;
 
 describe("read aggregates kept on write", () => {
 	it("counts an event once per day however often it is delivered, and keeps the earliest sighting of a model or release", async () => {
@@ -43,14 +47,9 @@ describe("read aggregates backfilled for events stored before them", () => {
 		await env.DB.prepare("INSERT INTO projects (id, name, created_at) VALUES (?, 'b', 0)").bind(project).run();
 		const t0 = Date.UTC(2026, 9, 1);
 		const rows = Array.from({ length: 50 }, (_, i) =>
-			env.DB.prepare("INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, event, model, properties) VALUES (?, ?, ?, ?, 'u', 'chat', ?, ?)").bind(
-				project,
-				`b${i}`,
-				t0 + (i % 5) * DAY + i,
-				t0,
-				i < 40 ? "old-model" : "new-model",
-				JSON.stringify({ release: i < 25 ? "1.0" : "1.1" }),
-			),
+			env.DB.prepare(
+				"INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, event, model, properties) VALUES (?, ?, ?, ?, 'u', 'chat', ?, ?)",
+			).bind(project, `b${i}`, t0 + (i % 5) * DAY + i, t0, i < 40 ? "old-model" : "new-model", JSON.stringify({ release: i < 25 ? "1.0" : "1.1" })),
 		);
 		await env.DB.batch(rows);
 		const now = t0 + 10 * DAY;

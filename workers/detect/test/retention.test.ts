@@ -26,13 +26,31 @@ const store = async (messages: QueueMessage[]) => worker.queue!(batchOf(messages
  * events before them. An hour ago: two more contacts refusals, joining that issue.
  */
 async function seed(projectId: string, retentionDays: number | null) {
-	await env.DB.prepare("INSERT INTO projects (id, name, created_at, retention_days) VALUES (?, ?, ?, ?)").bind(projectId, projectId, OLDEST, retentionDays).run();
+	await env.DB.prepare("INSERT INTO projects (id, name, created_at, retention_days) VALUES (?, ?, ?, ?)")
+		.bind(projectId, projectId, OLDEST, retentionDays)
+		.run();
 	const p = projectId;
-	await store(Array.from({ length: FILLER }, (_, i) => eventMessage(p, `x${i}`, { timestamp: OLDEST + i, user_id: `xu${i % 3}`, convo_id: `x${i % 3}`, input: undefined, output: undefined })));
-	await store(CONTACT_REFUSALS.slice(0, 4).map((output, i) => eventMessage(p, `o${i}`, { timestamp: OLD + i, user_id: `ou${i}`, convo_id: `o${i}`, input: REFUND[i], output })));
+	await store(
+		Array.from({ length: FILLER }, (_, i) =>
+			eventMessage(p, `x${i}`, { timestamp: OLDEST + i, user_id: `xu${i % 3}`, convo_id: `x${i % 3}`, input: undefined, output: undefined }),
+		),
+	);
+	await store(
+		CONTACT_REFUSALS.slice(0, 4).map((output, i) =>
+			eventMessage(p, `o${i}`, { timestamp: OLD + i, user_id: `ou${i}`, convo_id: `o${i}`, input: REFUND[i], output }),
+		),
+	);
 	await store([
-		...CONTACT_REFUSALS.slice(4, 6).map((output, i) => eventMessage(p, `n${i}`, { timestamp: NOW - HOUR + i, user_id: `nu${i}`, convo_id: `n${i}`, input: undefined, output })),
-		{ v: 1, type: "signal", project_id: p, received_at: OLD, signal: { signal_id: `s_${p}`, event_id: "never-stored", signal: "thumbs_down", timestamp: OLD, user_id: "ghost", properties: {} } } as QueueMessage,
+		...CONTACT_REFUSALS.slice(4, 6).map((output, i) =>
+			eventMessage(p, `n${i}`, { timestamp: NOW - HOUR + i, user_id: `nu${i}`, convo_id: `n${i}`, input: undefined, output }),
+		),
+		{
+			v: 1,
+			type: "signal",
+			project_id: p,
+			received_at: OLD,
+			signal: { signal_id: `s_${p}`, event_id: "never-stored", signal: "thumbs_down", timestamp: OLD, user_id: "ghost", properties: {} },
+		} as QueueMessage,
 	]);
 }
 
@@ -41,12 +59,30 @@ const count = async (table: string, projectId: string, where = "1 = 1") =>
 
 /** Rows per table of a project, to show one was left alone. */
 async function snapshot(projectId: string) {
-	const tables = ["events", "detections", "signals", "issue_events", "issues", "event_intents", "intents", "user_days", "user_signal_days", "users", "conversations"];
+	const tables = [
+		"events",
+		"detections",
+		"signals",
+		"issue_events",
+		"issues",
+		"event_intents",
+		"intents",
+		"user_days",
+		"user_signal_days",
+		"users",
+		"conversations",
+	];
 	return Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t, projectId)] as const)));
 }
 
 const issues = async (projectId: string) =>
-	(await env.DB.prepare("SELECT id, title, first_seen, central_event_id, (SELECT count(*) FROM issue_events e WHERE e.issue_id = issues.id) AS events FROM issues WHERE project_id = ?").bind(projectId).all<{ id: string; title: string; first_seen: number; central_event_id: string; events: number }>()).results;
+	(
+		await env.DB.prepare(
+			"SELECT id, title, first_seen, central_event_id, (SELECT count(*) FROM issue_events e WHERE e.issue_id = issues.id) AS events FROM issues WHERE project_id = ?",
+		)
+			.bind(projectId)
+			.all<{ id: string; title: string; first_seen: number; central_event_id: string; events: number }>()
+	).results;
 
 beforeEach(async () => {
 	n++;
@@ -61,10 +97,15 @@ describe("retention purge", () => {
 		const kept = await snapshot(KEPT);
 		const contacts = (await issues(PURGED)).find((i) => /contact/.test(i.title))!;
 		expect(contacts.events).toBe(6);
-		const issueDays = (id: string) => env.DB.prepare("SELECT day, events, users FROM issue_days WHERE issue_id = ? ORDER BY day").bind(id).all().then((r) => r.results);
+		const issueDays = (id: string) =>
+			env.DB.prepare("SELECT day, events, users FROM issue_days WHERE issue_id = ? ORDER BY day")
+				.bind(id)
+				.all()
+				.then((r) => r.results);
 		const countsBefore = await issueDays(contacts.id);
 		expect(countsBefore.reduce((n, r) => n + (r.events as number), 0)).toBe(6);
-		const refund = (await env.DB.prepare("SELECT intent_id FROM event_intents WHERE project_id = ? LIMIT 1").bind(PURGED).first<{ intent_id: string }>())!.intent_id;
+		const refund = (await env.DB.prepare("SELECT intent_id FROM event_intents WHERE project_id = ? LIMIT 1").bind(PURGED).first<{ intent_id: string }>())!
+			.intent_id;
 		const ports = await issuePorts(env);
 
 		const first = await purgeExpiredData(ports, NOW, 1);
@@ -77,7 +118,8 @@ describe("retention purge", () => {
 		expect(second).toEqual([{ project_id: PURGED, deleted: expect.objectContaining({ events: FILLER + 4 - 200, intents: 1 }), done: true }]);
 		expect(await count("events", PURGED, `timestamp < ${NOW - 30 * DAY}`)).toBe(0);
 		expect(await count("events", PURGED)).toBe(2);
-		for (const table of ["detections", "issue_events", "event_intents", "signals"]) expect(await count(table, PURGED, `timestamp < ${NOW - 30 * DAY}`), table).toBe(0);
+		for (const table of ["detections", "issue_events", "event_intents", "signals"])
+			expect(await count(table, PURGED, `timestamp < ${NOW - 30 * DAY}`), table).toBe(0);
 		expect(await count("user_days", PURGED, `day < ${Math.floor((NOW - 30 * DAY) / DAY)}`)).toBe(0);
 		expect(await count("user_signal_days", PURGED, `day < ${Math.floor((NOW - 30 * DAY) / DAY)}`)).toBe(0);
 		expect(await count("users", PURGED)).toBe(2);
@@ -90,7 +132,11 @@ describe("retention purge", () => {
 		// Old raw events left; the issue's daily counts stay (6 events, 40 days ago included), while
 		// its per-user rows (user ids) went with the events.
 		expect(await issueDays(contacts.id)).toEqual(countsBefore);
-		expect((await env.DB.prepare("SELECT count(*) AS n FROM issue_user_days WHERE issue_id = ? AND day < ?").bind(contacts.id, Math.floor((NOW - 30 * DAY) / DAY)).first<{ n: number }>())!.n).toBe(0);
+		expect(
+			(await env.DB.prepare("SELECT count(*) AS n FROM issue_user_days WHERE issue_id = ? AND day < ?")
+				.bind(contacts.id, Math.floor((NOW - 30 * DAY) / DAY))
+				.first<{ n: number }>())!.n,
+		).toBe(0);
 		expect((await env.DB.prepare("SELECT count(*) AS n FROM aggregate_holds").first<{ n: number }>())!.n).toBe(0);
 		expect(after).toHaveLength(1);
 		// The intent had only old inputs: gone, with its centre.

@@ -42,7 +42,10 @@ describe("D1VectorIndex (embedded)", () => {
 	});
 
 	it("replaces a record on upsert, filters on metadata, and deletes", async () => {
-		await index.upsert([{ id: "r", namespace: "f", values: [1, 0], metadata: { state: "new" } }, { id: "s", namespace: "f", values: [1, 0.2], metadata: { state: "resolved" } }]);
+		await index.upsert([
+			{ id: "r", namespace: "f", values: [1, 0], metadata: { state: "new" } },
+			{ id: "s", namespace: "f", values: [1, 0.2], metadata: { state: "resolved" } },
+		]);
 		await index.upsert([{ id: "r", namespace: "f", values: [0, 1], metadata: { state: "ongoing" } }]);
 		const [r] = await index.query("f", [0, 1], { filter: { state: { $ne: "resolved" } } });
 		expect(r).toMatchObject({ id: "r", metadata: { state: "ongoing" } });

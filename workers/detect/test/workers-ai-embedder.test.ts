@@ -19,7 +19,10 @@ describe("WorkersAiEmbedder", () => {
 		const { ai, calls } = fakeEmbeddingAi();
 		const texts = Array.from({ length: 150 }, (_, i) => `text number ${i}`);
 		const vectors = await new WorkersAiEmbedder(ai).embed(texts);
-		expect(calls.map((c) => [c.model, c.texts.length])).toEqual([[WORKERS_AI_EMBEDDING_MODEL, 100], [WORKERS_AI_EMBEDDING_MODEL, 50]]);
+		expect(calls.map((c) => [c.model, c.texts.length])).toEqual([
+			[WORKERS_AI_EMBEDDING_MODEL, 100],
+			[WORKERS_AI_EMBEDDING_MODEL, 50],
+		]);
 		expect(vectors).toHaveLength(150);
 		expect(Math.hypot(...vectors[0]!)).toBeCloseTo(1, 5);
 	});

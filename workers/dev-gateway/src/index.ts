@@ -11,8 +11,10 @@ export default {
 			forwarded.headers.set("x-dashboard-url", url.origin);
 			return env.API.fetch(forwarded);
 		}
-		if (url.pathname === "/__recover-queue" && request.method === "POST") return env.DETECT.fetch("https://detect.internal/internal/recover-queue", { method: "POST" });
-		if (url.pathname === "/__cron" && request.method === "POST") return env.DETECT.fetch("https://detect.internal/internal/cron", { method: "POST", headers: origin });
+		if (url.pathname === "/__recover-queue" && request.method === "POST")
+			return env.DETECT.fetch("https://detect.internal/internal/recover-queue", { method: "POST" });
+		if (url.pathname === "/__cron" && request.method === "POST")
+			return env.DETECT.fetch("https://detect.internal/internal/cron", { method: "POST", headers: origin });
 		return new Response("Not found", { status: 404 });
 	},
 } satisfies ExportedHandler<DevGatewayEnv>;

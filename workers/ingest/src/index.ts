@@ -14,7 +14,10 @@ import { userRoutes } from "./routes/users";
 const app = new Hono<IngestContext>();
 
 // Browser apps send events directly; keys travel in a header, never a cookie, so any origin may call.
-app.use("/v1/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["POST", "OPTIONS"], exposeHeaders: ["Retry-After"], maxAge: 86400 }));
+app.use(
+	"/v1/*",
+	cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], allowMethods: ["POST", "OPTIONS"], exposeHeaders: ["Retry-After"], maxAge: 86400 }),
+);
 app.get("/v1/health", (c) => c.json({ ok: true, service: "ingest" }));
 app.use("/v1/*", requireKey("write"));
 // Before any route reads the body, so a refused request enqueues nothing.

@@ -43,7 +43,11 @@ export async function ingestBatch<S extends z.ZodType>(c: Context<IngestContext>
 		throw new ApiError(400, "invalid_batch", `None of the ${list.length} ${route.listName} is valid.`, details);
 	}
 	const meta = { projectId: c.get("projectId"), receivedAt: Date.now() };
-	await acceptMessages(c.env, meta.projectId, accepted.map((item) => route.toMessage(item.value, meta)));
+	await acceptMessages(
+		c.env,
+		meta.projectId,
+		accepted.map((item) => route.toMessage(item.value, meta)),
+	);
 	const rejected = results.length - accepted.length;
 	return c.json({ accepted: accepted.length, rejected, results }, rejected === 0 ? 202 : 207);
 }

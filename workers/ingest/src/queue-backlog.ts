@@ -18,7 +18,12 @@ export const limitQueueBacklog = createMiddleware<{ Bindings: { DB: D1Database; 
 		const waiting = (await c.env.DB.prepare("SELECT count(*) AS n FROM queued_payloads").first<number>("n")) ?? 0;
 		if (waiting >= limit) {
 			c.header("Retry-After", String(RETRY_AFTER_SECONDS));
-			return errorResponse(c, 503, "queue_backlog", `${waiting} messages are waiting to be stored (the local limit is ${limit}); retry in ${RETRY_AFTER_SECONDS} s.`);
+			return errorResponse(
+				c,
+				503,
+				"queue_backlog",
+				`${waiting} messages are waiting to be stored (the local limit is ${limit}); retry in ${RETRY_AFTER_SECONDS} s.`,
+			);
 		}
 	}
 	await next();

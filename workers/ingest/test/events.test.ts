@@ -59,7 +59,9 @@ describe("POST /v1/events: accepted batches", () => {
 	}, 30_000);
 
 	it("answers 202 with a result per item and stores events through the queue", async () => {
-		const res = await post({ events: [event("e1"), event("e2", { tool_calls: [{ name: "search", input: { q: "x" }, error: "timeout", duration_ms: 3000 }] })] });
+		const res = await post({
+			events: [event("e1"), event("e2", { tool_calls: [{ name: "search", input: { q: "x" }, error: "timeout", duration_ms: 3000 }] })],
+		});
 		expect(res.status).toBe(202);
 		expect(await res.json()).toEqual({
 			accepted: 2,
@@ -87,7 +89,9 @@ describe("POST /v1/events: accepted batches", () => {
 		const before = Date.now();
 		await post({ events: [event("now"), event("then", { timestamp: "2026-01-02T03:04:05.000Z" })] });
 		await waitForRows("events", 2);
-		const rows = await env.DB.prepare("SELECT event_id, timestamp FROM events WHERE project_id = ? ORDER BY event_id").bind(project.projectId).all<{ event_id: string; timestamp: number }>();
+		const rows = await env.DB.prepare("SELECT event_id, timestamp FROM events WHERE project_id = ? ORDER BY event_id")
+			.bind(project.projectId)
+			.all<{ event_id: string; timestamp: number }>();
 		const byId = Object.fromEntries(rows.results.map((r) => [r.event_id, r.timestamp]));
 		expect(byId.then).toBe(Date.UTC(2026, 0, 2, 3, 4, 5));
 		expect(byId.now).toBeGreaterThanOrEqual(before);
@@ -96,7 +100,12 @@ describe("POST /v1/events: accepted batches", () => {
 
 describe("POST /v1/events: detection", () => {
 	it("detects signals on ingested events through the queue and the detect consumer", async () => {
-		await post({ events: [event("refused", { output: "I'm sorry, but I can't access your contacts." }), event("thanked", { input: "That worked, thanks!", output: "Glad to help." })] });
+		await post({
+			events: [
+				event("refused", { output: "I'm sorry, but I can't access your contacts." }),
+				event("thanked", { input: "That worked, thanks!", output: "Glad to help." }),
+			],
+		});
 		await waitForRows("detections", 1, "event_id = 'refused' AND signal = 'refusal' AND stage = 'rules'");
 		await waitForRows("detections", 1, "event_id = 'thanked' AND signal = 'win'");
 		expect(await countRows("user_signal_days", project.projectId, "signal = 'refusal' AND user_id = 'user_1'")).toBe(1);
@@ -143,7 +152,12 @@ describe("POST /v1/events: invalid items", () => {
 	});
 
 	it("answers 400 with every field error when no item is valid", async () => {
-		const res = await post({ events: [{ event_id: "", user_id: "u" }, { event_id: "x", user_id: 42 }] });
+		const res = await post({
+			events: [
+				{ event_id: "", user_id: "u" },
+				{ event_id: "x", user_id: 42 },
+			],
+		});
 		expect(res.status).toBe(400);
 		const body = (await res.json()) as { error: { code: string; details: { field: string }[] } };
 		expect(body.error.code).toBe("invalid_batch");

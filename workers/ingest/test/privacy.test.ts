@@ -21,7 +21,9 @@ const PII = {
 
 /** Every row of every table that has a project_id column, as text: what a database reader would see. */
 async function everythingStored(projectId: string): Promise<string> {
-	const { results: tables } = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%project_id%' AND name NOT LIKE '\\_%' ESCAPE '\\'").all<{ name: string }>();
+	const { results: tables } = await env.DB.prepare(
+		"SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%project_id%' AND name NOT LIKE '\\_%' ESCAPE '\\'",
+	).all<{ name: string }>();
 	const dumps: string[] = [];
 	for (const { name } of tables) {
 		const { results } = await env.DB.prepare(`SELECT * FROM ${name} WHERE project_id = ?`).bind(projectId).all();
@@ -60,7 +62,9 @@ describe("personal data is redacted before anything is queued or stored", () => 
 		const stored = await everythingStored(project.projectId);
 		for (const [kind, value] of Object.entries(PII)) expect(stored, kind).not.toContain(value);
 		expect(stored).not.toContain("jane.doe");
-		const row = await env.DB.prepare("SELECT user_id, input, output FROM events WHERE project_id = ? AND event_id = 'pii_1'").bind(project.projectId).first<{ user_id: string; input: string; output: string }>();
+		const row = await env.DB.prepare("SELECT user_id, input, output FROM events WHERE project_id = ? AND event_id = 'pii_1'")
+			.bind(project.projectId)
+			.first<{ user_id: string; input: string; output: string }>();
 		expect(row!.input).toContain("[EMAIL]");
 		expect(row!.input).toContain("[CARD]");
 		expect(row!.output).toContain("[API_KEY]");
@@ -79,7 +83,9 @@ describe("personal data is redacted before anything is queued or stored", () => 
 		await sendEverywhere();
 		const stored = await everythingStored(project.projectId);
 		for (const value of Object.values(PII)) expect(stored).not.toContain(value);
-		const { results } = await env.DB.prepare("SELECT input FROM events WHERE project_id = ? ORDER BY event_id").bind(project.projectId).all<{ input: string }>();
+		const { results } = await env.DB.prepare("SELECT input FROM events WHERE project_id = ? ORDER BY event_id")
+			.bind(project.projectId)
+			.all<{ input: string }>();
 		const tag = /\[EMAIL:[0-9a-f]{8}\]/.exec(results[0]!.input)?.[0];
 		expect(tag).toBeDefined();
 		expect(results[1]!.input).toContain(tag);
@@ -97,7 +103,9 @@ describe("personal data is redacted before anything is queued or stored", () => 
 	it("off stores what was sent, verbatim", async () => {
 		await setPrivacy({ mode: "off", kinds: ["email"] });
 		await sendEverywhere();
-		const row = await env.DB.prepare("SELECT user_id, input FROM events WHERE project_id = ? AND event_id = 'pii_1'").bind(project.projectId).first<{ user_id: string; input: string }>();
+		const row = await env.DB.prepare("SELECT user_id, input FROM events WHERE project_id = ? AND event_id = 'pii_1'")
+			.bind(project.projectId)
+			.first<{ user_id: string; input: string }>();
 		expect(row!.user_id).toBe(PII.email);
 		expect(row!.input).toContain(PII.card);
 	});

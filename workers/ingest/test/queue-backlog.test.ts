@@ -5,7 +5,11 @@ import worker from "../src";
 
 async function post(key: string, limit: string, eventId: string) {
 	const ctx = createExecutionContext();
-	const res = await worker.fetch(new Request("https://ingest.test/v1/events", authed(key, { events: [{ event_id: eventId, user_id: "u" }] })), { ...env, QUEUE_BACKLOG_LIMIT: limit }, ctx);
+	const res = await worker.fetch(
+		new Request("https://ingest.test/v1/events", authed(key, { events: [{ event_id: eventId, user_id: "u" }] })),
+		{ ...env, QUEUE_BACKLOG_LIMIT: limit },
+		ctx,
+	);
 	await waitOnExecutionContext(ctx);
 	return res;
 }
@@ -16,7 +20,9 @@ describe("local backpressure: ingest refuses new work while the journal backlog 
 		const other = await seedProject();
 		// Three messages waiting (another project's): the backlog is the instance's, not one project's.
 		for (const id of ["w1", "w2", "w3"]) {
-			await env.DB.prepare("INSERT INTO queued_payloads (id, project_id, body, created_at) VALUES (?, ?, '{}', ?)").bind(`${other.projectId}/event/${id}`, other.projectId, Date.now()).run();
+			await env.DB.prepare("INSERT INTO queued_payloads (id, project_id, body, created_at) VALUES (?, ?, '{}', ?)")
+				.bind(`${other.projectId}/event/${id}`, other.projectId, Date.now())
+				.run();
 		}
 		const refused = await post(project.writeKey, "3", "refused_1");
 		expect(refused.status).toBe(503);

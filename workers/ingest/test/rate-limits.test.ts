@@ -102,9 +102,10 @@ describe("failed authentication per client IP (the production binding: 20 per 60
 		const failures = [undefined, "not-a-bearer-header", "bm_write_unknown0000000000000000000", revoked];
 		for (let i = 0; i < RATE_LIMITS.failedAuth.limit; i++) {
 			const key = failures[i % failures.length];
-			const res = key === "not-a-bearer-header"
-				? await SELF.fetch(URL_EVENTS, { method: "POST", headers: { authorization: key, "cf-connecting-ip": ip }, body: "{}" })
-				: await fromIp(ip, key);
+			const res =
+				key === "not-a-bearer-header"
+					? await SELF.fetch(URL_EVENTS, { method: "POST", headers: { authorization: key, "cf-connecting-ip": ip }, body: "{}" })
+					: await fromIp(ip, key);
 			expect(res.status).toBe(401);
 		}
 		const refused = await fromIp(ip, "bm_write_unknown0000000000000000000");

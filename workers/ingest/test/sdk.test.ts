@@ -10,7 +10,13 @@ beforeEach(async () => {
 
 /** The SDK talking to the real ingest worker (its fetch is the worker's), behind the real queue. */
 function client(errors: BarometerError[] = [], extra: Partial<ConstructorParameters<typeof Barometer>[0]> = {}) {
-	return new Barometer({ writeKey: project.writeKey, endpoint: "https://ingest.test", fetch: (url, init) => SELF.fetch(url as string, init), onError: (e) => errors.push(e), ...extra });
+	return new Barometer({
+		writeKey: project.writeKey,
+		endpoint: "https://ingest.test",
+		fetch: (url, init) => SELF.fetch(url as string, init),
+		onError: (e) => errors.push(e),
+		...extra,
+	});
 }
 
 const waitForRows = (table: string, n: number, where?: string, ...params: unknown[]) =>
@@ -32,7 +38,9 @@ describe("SDK against the ingest worker", () => {
 		await waitForRows("events", 2);
 		await waitForRows("tool_calls", 1, "event_id = ? AND error = ?", first, "504 Gateway Timeout");
 		await waitForRows("signals", 1, "event_id = ?", streamed);
-		const row = await env.DB.prepare("SELECT output, properties FROM events WHERE project_id = ? AND event_id = ?").bind(project.projectId, streamed).first<{ output: string; properties: string }>();
+		const row = await env.DB.prepare("SELECT output, properties FROM events WHERE project_id = ? AND event_id = ?")
+			.bind(project.projectId, streamed)
+			.first<{ output: string; properties: string }>();
 		expect(row!.output).toBe("Autumn moon, a pond of light");
 		expect(JSON.parse(row!.properties)).toMatchObject({ prompt_version: "v12", duration_ms: expect.any(Number) });
 		await vi.waitFor(async () => {

@@ -29,7 +29,9 @@ describe("POST /v1/signals", () => {
 		await post("/v1/signals", { signals: [{ event_id: "late", signal: "thumbs_up" }] });
 		await vi.waitFor(async () => expect(await countRows("signals", project.projectId, "event_id = 'late' AND user_id IS NULL")).toBe(1), { timeout: 5000 });
 		await post("/v1/events", { events: [{ event_id: "late", user_id: "u9", convo_id: "c9" }] });
-		await vi.waitFor(async () => expect(await countRows("signals", project.projectId, "event_id = 'late' AND user_id = 'u9' AND convo_id = 'c9'")).toBe(1), { timeout: 5000 });
+		await vi.waitFor(async () => expect(await countRows("signals", project.projectId, "event_id = 'late' AND user_id = 'u9' AND convo_id = 'c9'")).toBe(1), {
+			timeout: 5000,
+		});
 	});
 
 	it("stores a signal sent twice with the same signal_id once", async () => {
@@ -54,13 +56,20 @@ describe("POST /v1/signals", () => {
 
 describe("POST /v1/users/identify", () => {
 	it("merges traits across calls, and null removes a trait", async () => {
-		expect((await post("/v1/users/identify", { user_id: "u1", traits: { plan: "free", locale: "fr", seats: 1 }, timestamp: Date.now() - 2000 })).status).toBe(202);
+		expect((await post("/v1/users/identify", { user_id: "u1", traits: { plan: "free", locale: "fr", seats: 1 }, timestamp: Date.now() - 2000 })).status).toBe(
+			202,
+		);
 		await vi.waitFor(async () => expect(await countRows("users", project.projectId, "user_id = 'u1'")).toBe(1), { timeout: 5000 });
 		await post("/v1/users/identify", { user_id: "u1", traits: { plan: "pro", locale: null }, timestamp: Date.now() - 1000 });
-		await vi.waitFor(async () => {
-			const row = await env.DB.prepare("SELECT traits FROM users WHERE project_id = ? AND user_id = 'u1'").bind(project.projectId).first<{ traits: string }>();
-			expect(JSON.parse(row!.traits)).toEqual({ plan: "pro", seats: 1 });
-		}, { timeout: 5000 });
+		await vi.waitFor(
+			async () => {
+				const row = await env.DB.prepare("SELECT traits FROM users WHERE project_id = ? AND user_id = 'u1'")
+					.bind(project.projectId)
+					.first<{ traits: string }>();
+				expect(JSON.parse(row!.traits)).toEqual({ plan: "pro", seats: 1 });
+			},
+			{ timeout: 5000 },
+		);
 	});
 
 	it("answers 400 naming the field for an invalid user", async () => {

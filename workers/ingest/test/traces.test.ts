@@ -10,14 +10,23 @@ beforeEach(async () => {
 const attr = (key: string, v: string | number) => ({ key, value: typeof v === "number" ? { intValue: String(v) } : { stringValue: v } });
 const TRACE = "5b8efff798038103d269b633813fc60c";
 
-const exportBody = (spans: unknown[]) => ({ resourceSpans: [{ resource: { attributes: [attr("service.name", "shop-assistant")] }, scopeSpans: [{ scope: { name: "test" }, spans }] }] });
+const exportBody = (spans: unknown[]) => ({
+	resourceSpans: [{ resource: { attributes: [attr("service.name", "shop-assistant")] }, scopeSpans: [{ scope: { name: "test" }, spans }] }],
+});
 const chat = (spanId: string, extra: unknown[] = []) => ({
 	traceId: TRACE,
 	spanId,
 	name: "chat gpt-4o",
 	startTimeUnixNano: "1795300000000000000",
 	endTimeUnixNano: "1795300001500000000",
-	attributes: [attr("gen_ai.operation.name", "chat"), attr("gen_ai.request.model", "gpt-4o"), attr("user.id", "u1"), attr("gen_ai.input.messages", JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Export my contacts" }] }])), attr("gen_ai.output.messages", JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: "I'm sorry, but I can't access your contacts." }] }])), ...extra],
+	attributes: [
+		attr("gen_ai.operation.name", "chat"),
+		attr("gen_ai.request.model", "gpt-4o"),
+		attr("user.id", "u1"),
+		attr("gen_ai.input.messages", JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Export my contacts" }] }])),
+		attr("gen_ai.output.messages", JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: "I'm sorry, but I can't access your contacts." }] }])),
+		...extra,
+	],
 });
 
 const post = (body: unknown, key = project.writeKey, type = "application/json") =>
@@ -28,13 +37,25 @@ const post = (body: unknown, key = project.writeKey, type = "application/json") 
 
 describe("POST /v1/traces (OTLP/HTTP JSON)", () => {
 	it("stores GenAI spans as events with their tool calls, detected like any event", async () => {
-		const tool = { traceId: TRACE, spanId: "00f067aa0ba902b8", parentSpanId: "00f067aa0ba902b7", name: "execute_tool contacts", attributes: [attr("gen_ai.operation.name", "execute_tool"), attr("gen_ai.tool.name", "read_contacts")], status: { code: 2, message: "permission denied" } };
+		const tool = {
+			traceId: TRACE,
+			spanId: "00f067aa0ba902b8",
+			parentSpanId: "00f067aa0ba902b7",
+			name: "execute_tool contacts",
+			attributes: [attr("gen_ai.operation.name", "execute_tool"), attr("gen_ai.tool.name", "read_contacts")],
+			status: { code: 2, message: "permission denied" },
+		};
 		const res = await post(exportBody([chat("00f067aa0ba902b7"), tool, { traceId: TRACE, spanId: "00f067aa0ba902b9", name: "GET /" }]));
 		expect(res.status).toBe(200);
 		expect(await res.json()).toEqual({ barometer: { events: 1, ignoredSpans: 1 } });
 		const id = `otel_${TRACE.slice(0, 16)}_00f067aa0ba902b7`;
-		await vi.waitFor(async () => expect(await countRows("detections", project.projectId, "event_id = ? AND signal = 'refusal'", id)).toBe(1), { timeout: 5000, interval: 50 });
-		const row = await env.DB.prepare("SELECT user_id, model, input, timestamp, properties FROM events WHERE project_id = ? AND event_id = ?").bind(project.projectId, id).first<{ user_id: string; model: string; input: string; timestamp: number; properties: string }>();
+		await vi.waitFor(async () => expect(await countRows("detections", project.projectId, "event_id = ? AND signal = 'refusal'", id)).toBe(1), {
+			timeout: 5000,
+			interval: 50,
+		});
+		const row = await env.DB.prepare("SELECT user_id, model, input, timestamp, properties FROM events WHERE project_id = ? AND event_id = ?")
+			.bind(project.projectId, id)
+			.first<{ user_id: string; model: string; input: string; timestamp: number; properties: string }>();
 		expect(row).toMatchObject({ user_id: "u1", model: "gpt-4o", input: "Export my contacts", timestamp: 1795300000000 });
 		expect(JSON.parse(row!.properties)).toMatchObject({ service: "shop-assistant", duration_ms: 1500 });
 		expect(await countRows("tool_calls", project.projectId, "event_id = ? AND name = 'read_contacts' AND error = 'permission denied'", id)).toBe(1);
@@ -59,7 +80,14 @@ describe("POST /v1/traces (OTLP/HTTP JSON)", () => {
 
 	it("shortens over-long span text instead of losing the span", async () => {
 		const long = "x".repeat(60_000);
-		const res = await post(exportBody([chat("3333333333333333", [attr("gen_ai.completion", long)])].map((s) => ({ ...s, attributes: s.attributes.filter((a) => (a as { key: string }).key !== "gen_ai.output.messages") }))));
+		const res = await post(
+			exportBody(
+				[chat("3333333333333333", [attr("gen_ai.completion", long)])].map((s) => ({
+					...s,
+					attributes: s.attributes.filter((a) => (a as { key: string }).key !== "gen_ai.output.messages"),
+				})),
+			),
+		);
 		expect(((await res.json()) as { barometer: { events: number } }).barometer.events).toBe(1);
 		await vi.waitFor(async () => expect(await countRows("events", project.projectId)).toBe(1), { timeout: 5000, interval: 50 });
 	});
@@ -67,13 +95,21 @@ describe("POST /v1/traces (OTLP/HTTP JSON)", () => {
 
 describe("POST /v1/traces: malformed and hostile bodies", () => {
 	type ErrorBody = { error: { code: string; message: string; details: { field: string; message: string }[] } };
-	const tool = (spanId: string, parentSpanId?: string) => ({ traceId: TRACE, spanId, ...(parentSpanId ? { parentSpanId } : {}), name: "execute_tool x", attributes: [attr("gen_ai.tool.name", "read_contacts")] });
+	const tool = (spanId: string, parentSpanId?: string) => ({
+		traceId: TRACE,
+		spanId,
+		...(parentSpanId ? { parentSpanId } : {}),
+		name: "execute_tool x",
+		attributes: [attr("gen_ai.tool.name", "read_contacts")],
+	});
 
 	it("a tool span that is its own parent is answered (it froze the instance)", async () => {
 		const res = await post(exportBody([tool("00f067aa0ba902b8", "00f067aa0ba902b8")]));
 		expect(res.status).toBe(200);
 		expect(await res.json()).toEqual({ barometer: { events: 1, ignoredSpans: 0 } });
-		const other = await post(exportBody([tool("aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"), tool("bbbbbbbbbbbbbbbb", "aaaaaaaaaaaaaaaa"), chat("cccccccccccccccc", [])]));
+		const other = await post(
+			exportBody([tool("aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"), tool("bbbbbbbbbbbbbbbb", "aaaaaaaaaaaaaaaa"), chat("cccccccccccccccc", [])]),
+		);
 		expect(other.status).toBe(200);
 	});
 
@@ -85,7 +121,10 @@ describe("POST /v1/traces: malformed and hostile bodies", () => {
 		[exportBody([{ ...chat("1111111111111111"), startTimeUnixNano: "1.5" }]), "resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano"],
 		[exportBody([{ ...chat("1111111111111111"), events: {} }]), "resourceSpans[0].scopeSpans[0].spans[0].events"],
 		[exportBody([{ ...chat("1111111111111111"), attributes: [null] }]), "resourceSpans[0].scopeSpans[0].spans[0].attributes[0]"],
-		[exportBody([{ traceId: TRACE, spanId: "1111111111111111", attributes: [attr("gen_ai.operation.name", "execute_tool")] }]), "resourceSpans[0].scopeSpans[0].spans[0].name"],
+		[
+			exportBody([{ traceId: TRACE, spanId: "1111111111111111", attributes: [attr("gen_ai.operation.name", "execute_tool")] }]),
+			"resourceSpans[0].scopeSpans[0].spans[0].name",
+		],
 	])("answers 400 naming the field for %j", async (body, field) => {
 		const res = await post(body);
 		expect(res.status).toBe(400);

@@ -30,7 +30,23 @@ export async function insertRule(r: TestRule): Promise<{ id: string; secret: str
 		`INSERT INTO alert_rules (id, project_id, name, kind, filters, params, destination_type, destination_display, destination_sealed, throttle_seconds, enabled, snoozed_until, cursor_at, created_at, updated_at)
 		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	)
-		.bind(id, r.projectId, `${r.kind} rule`, r.kind, JSON.stringify(r.filters ?? {}), JSON.stringify(r.params ?? {}), r.type ?? "webhook", displayWebhookUrl(r.url), sealed, r.throttleSeconds ?? 0, r.enabled === false ? 0 : 1, r.snoozedUntil ?? null, at, at, at)
+		.bind(
+			id,
+			r.projectId,
+			`${r.kind} rule`,
+			r.kind,
+			JSON.stringify(r.filters ?? {}),
+			JSON.stringify(r.params ?? {}),
+			r.type ?? "webhook",
+			displayWebhookUrl(r.url),
+			sealed,
+			r.throttleSeconds ?? 0,
+			r.enabled === false ? 0 : 1,
+			r.snoozedUntil ?? null,
+			at,
+			at,
+			at,
+		)
 		.run();
 	return { id, secret };
 }
@@ -46,8 +62,20 @@ export async function received(receiverUrl: string, name: string): Promise<Recei
 }
 
 export async function deliveries(ruleId: string) {
-	const { results } = await env.DB.prepare("SELECT id, status, attempts, status_code, error, subject, dedupe_key, next_attempt_at, message FROM alert_deliveries WHERE rule_id = ? ORDER BY created_at, id")
+	const { results } = await env.DB.prepare(
+		"SELECT id, status, attempts, status_code, error, subject, dedupe_key, next_attempt_at, message FROM alert_deliveries WHERE rule_id = ? ORDER BY created_at, id",
+	)
 		.bind(ruleId)
-		.all<{ id: string; status: string; attempts: number; status_code: number | null; error: string | null; subject: string; dedupe_key: string; next_attempt_at: number; message: string }>();
+		.all<{
+			id: string;
+			status: string;
+			attempts: number;
+			status_code: number | null;
+			error: string | null;
+			subject: string;
+			dedupe_key: string;
+			next_attempt_at: number;
+			message: string;
+		}>();
 	return results;
 }

@@ -8,4 +8,9 @@ export const CONTACT_REFUSALS = [
 	"I am not able to access your contacts app.",
 ];
 
-export const FILE_REFUSALS = ["I'm unable to open files from your computer.", "I can't read the file you uploaded.", "Sorry, I cannot access attachments or files.", "I'm not able to open the file you attached."];
+export const FILE_REFUSALS = [
+	"I'm unable to open files from your computer.",
+	"I can't read the file you uploaded.",
+	"Sorry, I cannot access attachments or files.",
+	"I'm not able to open the file you attached.",
+];

@@ -9,9 +9,7 @@ export interface TestProject {
 }
 
 async function insertKey(projectId: string, kind: KeyKind, key: string, revokedAt: number | null = null) {
-	await env.DB.prepare(
-		"INSERT INTO api_keys (id, project_id, kind, key_hash, key_prefix, name, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	)
+	await env.DB.prepare("INSERT INTO api_keys (id, project_id, kind, key_hash, key_prefix, name, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 		.bind(newId("key"), projectId, kind, await hashApiKey(key), keyDisplayPrefix(key), `test ${kind} key`, Date.now(), revokedAt)
 		.run();
 }

@@ -10,7 +10,9 @@ export function intQuery(c: Context, name: string, opts: { min: number; max: num
 	if (raw === undefined) return opts.fallback;
 	const n = /^-?\d{1,16}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
 	if (!Number.isSafeInteger(n) || n < opts.min || n > opts.max) {
-		throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: name, message: `must be an integer from ${opts.min} to ${opts.max}` }]);
+		throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [
+			{ field: name, message: `must be an integer from ${opts.min} to ${opts.max}` },
+		]);
 	}
 	return n;
 }

@@ -35,7 +35,8 @@ function ranges(c: Context): { a: [number, number]; b: [number, number] } | null
 function split(c: Context): { column: string; key?: string; a: string; b: string } | null {
 	const by = c.req.query("by");
 	if (by === undefined) return null;
-	const a = c.req.query("a"), b = c.req.query("b");
+	const a = c.req.query("a"),
+		b = c.req.query("b");
 	const errors: FieldError[] = [];
 	let key: string | undefined;
 	if (by !== "model") {
@@ -57,7 +58,10 @@ const count = (row: unknown) => (row as { n: number } | undefined)?.n ?? 0;
 export async function compareIssue(c: Context, db: D1Database, projectId: string, issueId: string): Promise<Comparison> {
 	const r = ranges(c);
 	const s = r ? null : split(c);
-	if (!r && !s) throw new ApiError(400, "invalid_query", "Compare two time ranges (a_from, a_to, b_from, b_to) or two values (by, a, b).", [{ field: "by", message: "give `by` with `a` and `b`, or the four range parameters" }]);
+	if (!r && !s)
+		throw new ApiError(400, "invalid_query", "Compare two time ranges (a_from, a_to, b_from, b_to) or two values (by, a, b).", [
+			{ field: "by", message: "give `by` with `a` and `b`, or the four range parameters" },
+		]);
 	if (r) {
 		const side = (range: [number, number]) =>
 			db.batch([
@@ -78,10 +82,19 @@ export async function compareIssue(c: Context, db: D1Database, projectId: string
 					 WHERE ie.issue_id = ? AND e.timestamp >= ? AND e.timestamp < ? AND ${s!.column} IN (?, ?)`,
 				)
 				.bind(issueId, from, to, ...value(v)),
-			db.prepare(`SELECT count(DISTINCT e.user_id) AS n FROM events e WHERE e.project_id = ? AND e.timestamp >= ? AND e.timestamp < ? AND ${s!.column} IN (?, ?)`).bind(projectId, from, to, ...value(v)),
+			db
+				.prepare(
+					`SELECT count(DISTINCT e.user_id) AS n FROM events e WHERE e.project_id = ? AND e.timestamp >= ? AND e.timestamp < ? AND ${s!.column} IN (?, ?)`,
+				)
+				.bind(projectId, from, to, ...value(v)),
 		]);
 	const [[ia, ta], [ib, tb]] = await Promise.all([side(s!.a), side(s!.b)]);
-	return { kind: s!.key ? `property.${s!.key}` : "model", a_value: s!.a, b_value: s!.b, ...compareProportions(count(ia!.results[0]), count(ta!.results[0]), count(ib!.results[0]), count(tb!.results[0])) };
+	return {
+		kind: s!.key ? `property.${s!.key}` : "model",
+		a_value: s!.a,
+		b_value: s!.b,
+		...compareProportions(count(ia!.results[0]), count(ta!.results[0]), count(ib!.results[0]), count(tb!.results[0])),
+	};
 }
 
 /** Before / after for a signal (implicit or explicit): share of active users with it in two time ranges. */
@@ -90,7 +103,9 @@ export async function compareSignal(c: Context, db: D1Database, projectId: strin
 	if (!r) throw new ApiError(400, "invalid_query", "Give two time ranges: a_from, a_to, b_from, b_to.", [{ field: "a_from", message: "is required" }]);
 	const side = (range: [number, number]) =>
 		db.batch([
-			db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_signal_days WHERE project_id = ? AND signal = ? AND day BETWEEN ? AND ?").bind(projectId, signal, ...range),
+			db
+				.prepare("SELECT count(DISTINCT user_id) AS n FROM user_signal_days WHERE project_id = ? AND signal = ? AND day BETWEEN ? AND ?")
+				.bind(projectId, signal, ...range),
 			db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, ...range),
 		]);
 	const [[sa, ta], [sb, tb]] = await Promise.all([side(r.a), side(r.b)]);

@@ -55,7 +55,12 @@ function filterConditions(projectId: string, f: EventFilter): SQL[] {
 	if (f.event) where.push(eq(events.event, f.event));
 	for (const { key, value } of f.properties) {
 		const candidates = propertyValueCandidates(value);
-		where.push(sql`json_extract(${events.properties}, ${`$."${key}"`}) in (${sql.join(candidates.map((v) => sql`${v}`), sql`, `)})`);
+		where.push(
+			sql`json_extract(${events.properties}, ${`$."${key}"`}) in (${sql.join(
+				candidates.map((v) => sql`${v}`),
+				sql`, `,
+			)})`,
+		);
 	}
 	if (f.text) {
 		// instr, not LIKE: SQLite refuses LIKE patterns over 50 bytes ("pattern too complex"), and
@@ -65,7 +70,10 @@ function filterConditions(projectId: string, f: EventFilter): SQL[] {
 	if (f.cursor) {
 		const c = f.cursor;
 		// The plain `<=` bounds the index range; the OR alone would be checked row by row.
-		where.push(lte(events.timestamp, c.timestamp), or(lt(events.timestamp, c.timestamp), and(eq(events.timestamp, c.timestamp), lt(events.eventId, c.eventId)))!);
+		where.push(
+			lte(events.timestamp, c.timestamp),
+			or(lt(events.timestamp, c.timestamp), and(eq(events.timestamp, c.timestamp), lt(events.eventId, c.eventId)))!,
+		);
 	}
 	return where;
 }
@@ -109,17 +117,35 @@ const intentsByEvent = (db: Db, projectId: string, ids: string[]) =>
  * signal here: an ORDER BY signal in SQL made the planner walk the project's (project, signal,
  * time) index instead, every detection of the project (0.9 s at 1M events).
  */
-export const detectionsOfEvents = (db: Db, projectId: string, ids: string[]) => db.select().from(schema.detections).where(ofEvents(schema.detections, projectId, ids));
+export const detectionsOfEvents = (db: Db, projectId: string, ids: string[]) =>
+	db
+		.select()
+		.from(schema.detections)
+		.where(ofEvents(schema.detections, projectId, ids));
 const detectionsByEvent = async (db: Db, projectId: string, ids: string[]) => {
 	const rows = await detectionsOfEvents(db, projectId, ids);
 	return groupByEvent(Promise.resolve(rows.sort((a, b) => (a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : 0))), detectionView);
 };
 
 const signalsByEvent = (db: Db, projectId: string, ids: string[]) =>
-	groupByEvent(db.select().from(signals).where(ofEvents(signals, projectId, ids)).orderBy(asc(signals.timestamp)), signalView);
+	groupByEvent(
+		db
+			.select()
+			.from(signals)
+			.where(ofEvents(signals, projectId, ids))
+			.orderBy(asc(signals.timestamp)),
+		signalView,
+	);
 
 const toolCallsByEvent = (db: Db, projectId: string, ids: string[]) =>
-	groupByEvent(db.select().from(toolCalls).where(ofEvents(toolCalls, projectId, ids)).orderBy(asc(toolCalls.eventId), asc(toolCalls.idx)), toolCallView);
+	groupByEvent(
+		db
+			.select()
+			.from(toolCalls)
+			.where(ofEvents(toolCalls, projectId, ids))
+			.orderBy(asc(toolCalls.eventId), asc(toolCalls.idx)),
+		toolCallView,
+	);
 
 /**
  * The index a filter by conversation, user or model seeks. Left to itself, workerd's SQLite walks
@@ -138,7 +164,9 @@ function eventListIndex(filter: Pick<EventFilter, "convoId" | "userId" | "model"
  * Every column of events by its name, read back as drizzle reads the column: drizzle refuses the table's
  * own columns over a `sql` source such as `events INDEXED BY …`.
  */
-const eventColumnsByName = Object.fromEntries(Object.entries(getTableColumns(events)).map(([key, column]) => [key, sql`${sql.identifier(column.name)}`.mapWith(column)])) as {
+const eventColumnsByName = Object.fromEntries(
+	Object.entries(getTableColumns(events)).map(([key, column]) => [key, sql`${sql.identifier(column.name)}`.mapWith(column)]),
+) as {
 	[K in keyof EventRow]: SQL<EventRow[K]>;
 };
 
@@ -158,7 +186,11 @@ export async function listEvents(db: Db, projectId: string, filter: EventFilter)
 	const page = rows.slice(0, filter.limit);
 	const last = page.at(-1);
 	const ids = page.map((r) => r.eventId);
-	const [bySignal, byDetection, byIntent] = await Promise.all([signalsByEvent(db, projectId, ids), detectionsByEvent(db, projectId, ids), intentsByEvent(db, projectId, ids)]);
+	const [bySignal, byDetection, byIntent] = await Promise.all([
+		signalsByEvent(db, projectId, ids),
+		detectionsByEvent(db, projectId, ids),
+		intentsByEvent(db, projectId, ids),
+	]);
 	return {
 		data: page.map((row) => ({
 			...eventView(row),
@@ -171,7 +203,11 @@ export async function listEvents(db: Db, projectId: string, filter: EventFilter)
 }
 
 export async function getEvent(db: Db, projectId: string, eventId: string): Promise<{ event: EventDetail | null; pendingSignals: SignalView[] }> {
-	const [row] = await db.select().from(events).where(and(eq(events.projectId, projectId), eq(events.eventId, eventId))).limit(1);
+	const [row] = await db
+		.select()
+		.from(events)
+		.where(and(eq(events.projectId, projectId), eq(events.eventId, eventId)))
+		.limit(1);
 	// Signals can exist before their event lands; they are returned either way.
 	const [bySignal, byTool, byDetection, byIntent] = await Promise.all([
 		signalsByEvent(db, projectId, [eventId]),
@@ -195,7 +231,12 @@ export async function getEvent(db: Db, projectId: string, eventId: string): Prom
 export const CONVERSATION_PAGE = { defaultLimit: 200, maxLimit: 500 } as const;
 
 /** A conversation's turns in order (timestamp, then event_id), paged forward with `after`. */
-export async function getConversation(db: Db, projectId: string, convoId: string, opts: { limit: number; after?: { timestamp: number; eventId: string } }): Promise<ConversationView | null> {
+export async function getConversation(
+	db: Db,
+	projectId: string,
+	convoId: string,
+	opts: { limit: number; after?: { timestamp: number; eventId: string } },
+): Promise<ConversationView | null> {
 	const [convo] = await db
 		.select()
 		.from(schema.conversations)
@@ -208,9 +249,21 @@ export async function getConversation(db: Db, projectId: string, convoId: string
 		where.push(or(gt(events.timestamp, a.timestamp), and(eq(events.timestamp, a.timestamp), gt(events.eventId, a.eventId)))!);
 	}
 	const [rows, [count], [user]] = await Promise.all([
-		db.select().from(events).where(and(...where)).orderBy(asc(events.timestamp), asc(events.eventId)).limit(opts.limit + 1),
-		db.select({ n: sql<number>`count(*)` }).from(events).where(and(eq(events.projectId, projectId), eq(events.convoId, convoId))),
-		db.select().from(schema.users).where(and(eq(schema.users.projectId, projectId), eq(schema.users.userId, convo.userId))).limit(1),
+		db
+			.select()
+			.from(events)
+			.where(and(...where))
+			.orderBy(asc(events.timestamp), asc(events.eventId))
+			.limit(opts.limit + 1),
+		db
+			.select({ n: sql<number>`count(*)` })
+			.from(events)
+			.where(and(eq(events.projectId, projectId), eq(events.convoId, convoId))),
+		db
+			.select()
+			.from(schema.users)
+			.where(and(eq(schema.users.projectId, projectId), eq(schema.users.userId, convo.userId)))
+			.limit(1),
 	]);
 	const page = rows.slice(0, opts.limit);
 	const ids = page.map((r) => r.eventId);
@@ -227,7 +280,9 @@ export async function getConversation(db: Db, projectId: string, convoId: string
 		first_seen: iso(convo.firstSeen),
 		last_seen: iso(convo.lastSeen),
 		event_count: count?.n ?? 0,
-		user: user ? { user_id: user.userId, traits: JSON.parse(user.traits) as Record<string, unknown>, first_seen: iso(user.firstSeen), last_seen: iso(user.lastSeen) } : null,
+		user: user
+			? { user_id: user.userId, traits: JSON.parse(user.traits) as Record<string, unknown>, first_seen: iso(user.firstSeen), last_seen: iso(user.lastSeen) }
+			: null,
 		events: page.map((row) => ({
 			...eventView(row),
 			signals: bySignal.get(row.eventId) ?? [],
@@ -252,7 +307,13 @@ export const SEMANTIC_CHARS = 300;
  * ranked by cosine similarity to the query. Bounded to SEMANTIC_CANDIDATES so one request stays
  * within a Worker's CPU budget; narrow the time range to reach further back.
  */
-export async function semanticSearchEvents(db: Db, projectId: string, filter: EventFilter, query: string, embedder: Embedder): Promise<{ data: Array<EventListItem & { score: number }>; searched: number }> {
+export async function semanticSearchEvents(
+	db: Db,
+	projectId: string,
+	filter: EventFilter,
+	query: string,
+	embedder: Embedder,
+): Promise<{ data: Array<EventListItem & { score: number }>; searched: number }> {
 	// The list's query, so a filter by user, conversation or model seeks its index here too (it reads limit + 1 rows).
 	const rows = await eventListQuery(db, projectId, { ...filter, text: undefined, cursor: undefined, limit: SEMANTIC_CANDIDATES - 1 });
 	if (rows.length === 0) return { data: [], searched: 0 };
@@ -263,7 +324,11 @@ export async function semanticSearchEvents(db: Db, projectId: string, filter: Ev
 		.sort((a, b) => b.score - a.score)
 		.slice(0, filter.limit);
 	const ids = ranked.map((r) => r.row.eventId);
-	const [bySignal, byDetection, byIntent] = await Promise.all([signalsByEvent(db, projectId, ids), detectionsByEvent(db, projectId, ids), intentsByEvent(db, projectId, ids)]);
+	const [bySignal, byDetection, byIntent] = await Promise.all([
+		signalsByEvent(db, projectId, ids),
+		detectionsByEvent(db, projectId, ids),
+		intentsByEvent(db, projectId, ids),
+	]);
 	return {
 		searched: rows.length,
 		data: ranked.map(({ row, score }) => ({

@@ -18,7 +18,18 @@ export async function listIntents(db: D1Database, projectId: string, fromDay: nu
 	const activeUsers = (active!.results[0] as { n: number } | undefined)?.n ?? 0;
 	return {
 		active_users: activeUsers,
-		data: (rows!.results as { id: string; name: string; description: string; named_by: string | null; parent_id: string | null; created_at: number; events: number; users: number }[]).map((r) => ({
+		data: (
+			rows!.results as {
+				id: string;
+				name: string;
+				description: string;
+				named_by: string | null;
+				parent_id: string | null;
+				created_at: number;
+				events: number;
+				users: number;
+			}[]
+		).map((r) => ({
 			id: r.id,
 			name: r.name,
 			description: r.description,
@@ -41,7 +52,8 @@ export async function listIntents(db: D1Database, projectId: string, fromDay: nu
 export const INTENT_MATRIX_SQL = {
 	intentUsers:
 		"SELECT i.id, i.name, i.achievable_delta, i.strategic_relevance, count(DISTINCT e.user_id) AS users FROM intents i LEFT JOIN event_intents e ON e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1 GROUP BY i.id",
-	cells: "SELECT intent_id, signal, count(DISTINCT user_id) AS users FROM intent_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY intent_id, signal",
+	cells:
+		"SELECT intent_id, signal, count(DISTINCT user_id) AS users FROM intent_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY intent_id, signal",
 	// Users of the intent with any negative signal, implicit or explicit: the volume in its priority.
 	negativeUsers: `SELECT intent_id, count(DISTINCT user_id) AS users FROM intent_signal_days
 				 WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 AND signal IN (SELECT value FROM json_each(?4)) GROUP BY intent_id`,

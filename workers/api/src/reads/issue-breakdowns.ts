@@ -32,7 +32,9 @@ export const ISSUE_BREAKDOWN_SQL = {
  */
 export async function issueBreakdowns(db: D1Database, issueId: string): Promise<IssueBreakdowns> {
 	const q = ISSUE_BREAKDOWN_SQL;
-	const [sample, models, properties, traits, tools, intents] = await db.batch([q.sample, q.models, q.properties, q.traits, q.tools, q.intents].map((sql) => db.prepare(sql).bind(issueId)));
+	const [sample, models, properties, traits, tools, intents] = await db.batch(
+		[q.sample, q.models, q.properties, q.traits, q.tools, q.intents].map((sql) => db.prepare(sql).bind(issueId)),
+	);
 	const byKey = (rows: { key: string; value: string; events: number; users: number }[]) => {
 		const out: Record<string, BreakdownRow[]> = {};
 		for (const r of rows) {
@@ -47,6 +49,11 @@ export async function issueBreakdowns(db: D1Database, issueId: string): Promise<
 		intent: intents!.results as unknown as BreakdownRow[],
 		properties: byKey(properties!.results as never),
 		traits: byKey(traits!.results as never),
-		tools: (tools!.results as { name: string; error: string | null; events: number; users: number }[]).map((t) => ({ name: t.name, error: t.error, events: t.events, users: t.users })),
+		tools: (tools!.results as { name: string; error: string | null; events: number; users: number }[]).map((t) => ({
+			name: t.name,
+			error: t.error,
+			events: t.events,
+			users: t.users,
+		})),
 	};
 }

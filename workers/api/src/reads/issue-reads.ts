@@ -76,9 +76,14 @@ export function issueListQueries(projectId: string, opts: IssueListOptions) {
 		// Property values arrive as strings; numbers and booleans are stored as JSON, so compare as text.
 		eventConditions.push(`CAST(json_extract(e.properties, '$.' || json_quote(?${binds.push(k)})) AS TEXT) = ?${binds.push(v)}`);
 	}
-	if (opts.intent) eventConditions.push(`EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = e.project_id AND ei.event_id = e.event_id AND ei.intent_id = ?${binds.push(opts.intent)})`);
+	if (opts.intent)
+		eventConditions.push(
+			`EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = e.project_id AND ei.event_id = e.event_id AND ei.intent_id = ?${binds.push(opts.intent)})`,
+		);
 	if (eventConditions.length) {
-		where.push(`EXISTS (SELECT 1 FROM issue_events x JOIN events e ON e.project_id = x.project_id AND e.event_id = x.event_id WHERE x.issue_id = i.id AND x.day BETWEEN ?2 AND ?3 AND ${eventConditions.join(" AND ")})`);
+		where.push(
+			`EXISTS (SELECT 1 FROM issue_events x JOIN events e ON e.project_id = x.project_id AND e.event_id = x.event_id WHERE x.issue_id = i.id AND x.day BETWEEN ?2 AND ?3 AND ${eventConditions.join(" AND ")})`,
+		);
 	}
 	const window = [projectId, opts.fromDay, opts.toDay];
 	return {
@@ -90,7 +95,10 @@ export function issueListQueries(projectId: string, opts: IssueListOptions) {
 			binds,
 		},
 		active: { sql: "SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3", binds: window },
-		daily: { sql: "SELECT d.issue_id, d.day, d.users FROM issues i JOIN issue_days d ON d.issue_id = i.id AND d.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1", binds: window },
+		daily: {
+			sql: "SELECT d.issue_id, d.day, d.users FROM issues i JOIN issue_days d ON d.issue_id = i.id AND d.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1",
+			binds: window,
+		},
 		// Signal × intent: what users were trying to do when the issue hit them. The conversation's
 		// intent (its opening request's) reads better than the turn's: a frustrated "still waiting…"
 		// belongs to the flight search it interrupts. Events without a conversation use their own.
@@ -146,7 +154,16 @@ export function trendOf(dailyUsers: number[]): IssueTrend {
 	const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 	const recent = sum(dailyUsers.slice(-7));
 	const previous = sum(dailyUsers.slice(-14, -7));
-	const direction = previous === 0 ? (recent > 0 ? "new" : "flat") : Math.abs(recent - previous) >= 2 && recent > previous * 1.2 ? "up" : Math.abs(recent - previous) >= 2 && recent < previous * 0.8 ? "down" : "flat";
+	const direction =
+		previous === 0
+			? recent > 0
+				? "new"
+				: "flat"
+			: Math.abs(recent - previous) >= 2 && recent > previous * 1.2
+				? "up"
+				: Math.abs(recent - previous) >= 2 && recent < previous * 0.8
+					? "down"
+					: "flat";
 	return { direction, recent, previous };
 }
 
@@ -173,14 +190,20 @@ function issueView(r: IssueRow, activeUsers: number) {
 		resolved_at: iso(r.resolved_at),
 		resolved_in_release: r.resolved_in_release ?? null,
 		priority: Math.round(r.window_users * sentiment * r.achievable_delta * r.strategic_relevance * 100) / 100,
-		priority_factors: { users: r.window_users, negative_sentiment: Math.round(sentiment * 100) / 100, achievable_delta: r.achievable_delta, strategic_relevance: r.strategic_relevance },
+		priority_factors: {
+			users: r.window_users,
+			negative_sentiment: Math.round(sentiment * 100) / 100,
+			achievable_delta: r.achievable_delta,
+			strategic_relevance: r.strategic_relevance,
+		},
 	};
 }
 
 /** An issue's daily series over the window (its issue_days rows) and its last 48 hours (time index). */
 export const ISSUE_SERIES_SQL = {
 	daily: "SELECT day, events, users FROM issue_days WHERE issue_id = ?1 AND day BETWEEN ?2 AND ?3",
-	hourly: "SELECT timestamp / 3600000 AS hour, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ?1 AND timestamp >= ?2 GROUP BY hour",
+	hourly:
+		"SELECT timestamp / 3600000 AS hour, count(*) AS events, count(DISTINCT user_id) AS users FROM issue_events WHERE issue_id = ?1 AND timestamp >= ?2 GROUP BY hour",
 };
 
 /** An issue's examples are the most similar of its this many most recent events (and its central event). */

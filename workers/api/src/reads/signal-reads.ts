@@ -8,13 +8,21 @@ export const dayToIso = (day: number) => new Date(day * DAY_MS).toISOString().sl
 /** Every signal the project can see: built-in implicit, explicit feedback (built-in and any seen), and custom. */
 export async function signalCatalog(db: D1Database, projectId: string): Promise<SignalInfo[]> {
 	const [custom, seen] = await Promise.all([
-		db.prepare("SELECT name, polarity, description FROM custom_signals WHERE project_id = ? AND deleted_at IS NULL ORDER BY name").bind(projectId).all<{ name: string; polarity: "negative" | "positive"; description: string }>(),
+		db
+			.prepare("SELECT name, polarity, description FROM custom_signals WHERE project_id = ? AND deleted_at IS NULL ORDER BY name")
+			.bind(projectId)
+			.all<{ name: string; polarity: "negative" | "positive"; description: string }>(),
 		db.prepare("SELECT DISTINCT signal FROM signals WHERE project_id = ? LIMIT 200").bind(projectId).all<{ signal: string }>(),
 	]);
 	const explicit = [...new Set([...EXPLICIT_SIGNALS, ...seen.results.map((r) => r.signal)])];
 	return [
 		...IMPLICIT_SIGNALS.map((s) => ({ name: s.name, kind: "implicit" as const, polarity: s.polarity, description: s.description })),
-		...explicit.map((name) => ({ name, kind: "explicit" as const, polarity: EXPLICIT_SIGNAL_POLARITY[name] ?? ("neutral" as const), description: `Explicit feedback \`${name}\` from /v1/signals.` })),
+		...explicit.map((name) => ({
+			name,
+			kind: "explicit" as const,
+			polarity: EXPLICIT_SIGNAL_POLARITY[name] ?? ("neutral" as const),
+			description: `Explicit feedback \`${name}\` from /v1/signals.`,
+		})),
 		...custom.results.map((c) => ({ name: c.name, kind: "custom" as const, polarity: c.polarity, description: c.description })),
 	];
 }
@@ -29,7 +37,8 @@ const pct = (users: number, active: number) => (active === 0 ? 0 : Math.round((u
 export const SIGNAL_RATES_SQL = {
 	perDay: "SELECT day, signal, count(*) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 /*filter*/ GROUP BY day, signal",
 	activePerDay: "SELECT day, count(*) AS users FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day",
-	windowSignals: "SELECT signal, count(DISTINCT user_id) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 /*filter*/ GROUP BY signal",
+	windowSignals:
+		"SELECT signal, count(DISTINCT user_id) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 /*filter*/ GROUP BY signal",
 	windowActive: "SELECT count(DISTINCT user_id) AS users FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
 	/** Events per day, from the counts the detect worker keeps on write. */
 	volume: "SELECT day, events FROM event_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
@@ -54,14 +63,17 @@ export async function signalRates(db: D1Database, projectId: string, fromDay: nu
 	const activeByDay = new Map((active!.results as { day: number; users: number }[]).map((r) => [r.day, r.users]));
 	const days = new Map<number, Record<string, RateCell>>();
 	for (let d = fromDay; d <= toDay; d++) days.set(d, {});
-	for (const r of perDay!.results as { day: number; signal: string; users: number }[]) days.get(r.day)![r.signal] = { users: r.users, pct: pct(r.users, activeByDay.get(r.day) ?? 0) };
+	for (const r of perDay!.results as { day: number; signal: string; users: number }[])
+		days.get(r.day)![r.signal] = { users: r.users, pct: pct(r.users, activeByDay.get(r.day) ?? 0) };
 	const totalActive = (windowActive!.results[0] as { users: number } | undefined)?.users ?? 0;
 	return {
 		from: dayToIso(fromDay),
 		to: dayToIso(toDay),
 		window: {
 			active_users: totalActive,
-			signals: Object.fromEntries((windowSignals!.results as { signal: string; users: number }[]).map((r) => [r.signal, { users: r.users, pct: pct(r.users, totalActive) }])),
+			signals: Object.fromEntries(
+				(windowSignals!.results as { signal: string; users: number }[]).map((r) => [r.signal, { users: r.users, pct: pct(r.users, totalActive) }]),
+			),
 		},
 		days: [...days].map(([day, signals]) => ({ day: dayToIso(day), active_users: activeByDay.get(day) ?? 0, events: eventsByDay.get(day) ?? 0, signals })),
 	};

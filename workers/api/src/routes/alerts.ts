@@ -6,12 +6,30 @@ import { alertDestination, type AlertDestinationType } from "#core/alerts/destin
 import { seal, unseal } from "#core/alerts/secret-box";
 import { displayWebhookUrl } from "#core/alerts/webhook-url";
 import { fieldErrors } from "#core/api-errors";
-import type { AlertDelivery, alertDeliveryPageSchema, alertDeliveryResponseSchema, AlertRule, alertRuleListSchema, alertRuleResponseSchema } from "#core/api/alerts";
+import type {
+	AlertDelivery,
+	alertDeliveryPageSchema,
+	alertDeliveryResponseSchema,
+	AlertRule,
+	alertRuleListSchema,
+	alertRuleResponseSchema,
+} from "#core/api/alerts";
 import { newId, randomToken } from "#core/ids";
 import { dashboardUrl, encryptionKey, sendDelivery, senderFor, urlPolicy, type SealedDestination } from "#shared/alerts/alert-delivery";
 import { ApiError } from "#shared/http/api-error";
 import { readJsonBody } from "#shared/http/json-body";
-import { deleteRule, findDelivery, findRule, insertRule, insertTestDelivery, listDeliveries, listRules, updateRule, type DeliveryRow, type RuleRow } from "../stores/alert-rule-store";
+import {
+	deleteRule,
+	findDelivery,
+	findRule,
+	insertRule,
+	insertTestDelivery,
+	listDeliveries,
+	listRules,
+	updateRule,
+	type DeliveryRow,
+	type RuleRow,
+} from "../stores/alert-rule-store";
 import type { ApiContext } from "../api-env";
 import { issueExists } from "../reads/issue-reads";
 import { intQuery } from "../http/query-params";
@@ -84,7 +102,10 @@ async function loadRule(c: { env: ApiContext["Bindings"]; get: (k: "projectId") 
 
 async function checkThresholdSubject(c: { env: ApiContext["Bindings"]; get: (k: "projectId") => string }, t: ThresholdParams | undefined) {
 	if (!t || !("issue_id" in t.subject)) return;
-	if (!(await issueExists(c.env.DB, c.get("projectId"), t.subject.issue_id))) throw new ApiError(400, "invalid_body", "The threshold's issue is not in this project.", [{ field: "threshold.subject.issue_id", message: "no such issue in this project" }]);
+	if (!(await issueExists(c.env.DB, c.get("projectId"), t.subject.issue_id)))
+		throw new ApiError(400, "invalid_body", "The threshold's issue is not in this project.", [
+			{ field: "threshold.subject.issue_id", message: "no such issue in this project" },
+		]);
 }
 
 /**
@@ -133,10 +154,16 @@ export const alertRoutes = new Hono<ApiContext>()
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The change is not valid.", fieldErrors(parsed.error));
 		const p = parsed.data;
 		const row = await loadRule(c, c.req.param("id"));
-		if (p.threshold && row.kind !== "threshold") throw new ApiError(400, "invalid_body", "Only threshold rules have a threshold.", [{ field: "threshold", message: "only applies to threshold rules" }]);
-		if (p.min_users !== undefined && row.kind !== "escalating") throw new ApiError(400, "invalid_body", "Only escalating rules have a minimum of users.", [{ field: "min_users", message: "only applies to escalating rules" }]);
+		if (p.threshold && row.kind !== "threshold")
+			throw new ApiError(400, "invalid_body", "Only threshold rules have a threshold.", [{ field: "threshold", message: "only applies to threshold rules" }]);
+		if (p.min_users !== undefined && row.kind !== "escalating")
+			throw new ApiError(400, "invalid_body", "Only escalating rules have a minimum of users.", [
+				{ field: "min_users", message: "only applies to escalating rules" },
+			]);
 		if (p.rotate_secret && !alertDestination(p.destination?.type ?? row.destination_type).signed) {
-			throw new ApiError(400, "invalid_body", "Only generic webhooks have a signing secret.", [{ field: "rotate_secret", message: "only applies to webhook destinations" }]);
+			throw new ApiError(400, "invalid_body", "Only generic webhooks have a signing secret.", [
+				{ field: "rotate_secret", message: "only applies to webhook destinations" },
+			]);
 		}
 		await checkThresholdSubject(c, p.threshold);
 		const now = Date.now();
@@ -168,7 +195,8 @@ export const alertRoutes = new Hono<ApiContext>()
 		return c.json({ data: { ...ruleView(row), ...(secret ? { secret } : {}) } } satisfies z.infer<typeof alertRuleResponseSchema>);
 	})
 	.delete("/rules/:id", requireAdmin, async (c) => {
-		if (!(await deleteRule(c.env.DB, c.get("projectId"), c.req.param("id"), Date.now()))) throw new ApiError(404, "alert_rule_not_found", `No alert rule \`${c.req.param("id")}\` in this project.`);
+		if (!(await deleteRule(c.env.DB, c.get("projectId"), c.req.param("id"), Date.now())))
+			throw new ApiError(404, "alert_rule_not_found", `No alert rule \`${c.req.param("id")}\` in this project.`);
 		return c.body(null, 204);
 	})
 	.get("/rules/:id/deliveries", async (c) => {
@@ -176,7 +204,9 @@ export const alertRoutes = new Hono<ApiContext>()
 		const limit = intQuery(c, "limit", { min: 1, max: 200, fallback: 50 });
 		const before = intQuery(c, "before", { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: Number.MAX_SAFE_INTEGER });
 		const results = await listDeliveries(c.env.DB, rule.id, before, limit);
-		return c.json({ data: results.map(deliveryView), next_before: results.length === limit ? results.at(-1)!.created_at : null } satisfies z.infer<typeof alertDeliveryPageSchema>);
+		return c.json({ data: results.map(deliveryView), next_before: results.length === limit ? results.at(-1)!.created_at : null } satisfies z.infer<
+			typeof alertDeliveryPageSchema
+		>);
 	})
 	.post("/rules/:id/test", requireAdmin, async (c) => {
 		const rule = await loadRule(c, c.req.param("id"));

@@ -32,7 +32,8 @@ export const customSignalRoutes = new Hono<ApiContext>()
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The custom signal is not valid.", fieldErrors(parsed.error));
 		const s = parsed.data;
 		const projectId = c.get("projectId");
-		if (await customSignalNameTaken(c.env.DB, projectId, s.name)) throw new ApiError(409, "name_taken", `A custom signal named \`${s.name}\` exists already.`, [{ field: "name", message: "is taken" }]);
+		if (await customSignalNameTaken(c.env.DB, projectId, s.name))
+			throw new ApiError(409, "name_taken", `A custom signal named \`${s.name}\` exists already.`, [{ field: "name", message: "is taken" }]);
 		const row: CustomSignalRow = {
 			id: newId("csig"),
 			name: s.name,
@@ -48,6 +49,7 @@ export const customSignalRoutes = new Hono<ApiContext>()
 		return c.json({ data: view(row) } satisfies z.infer<typeof customSignalResponseSchema>, 201);
 	})
 	.delete("/:id", requireAdmin, async (c) => {
-		if (!(await deleteCustomSignal(c.env.DB, c.get("projectId"), c.req.param("id"), Date.now()))) throw new ApiError(404, "custom_signal_not_found", `No custom signal \`${c.req.param("id")}\` in this project.`);
+		if (!(await deleteCustomSignal(c.env.DB, c.get("projectId"), c.req.param("id"), Date.now())))
+			throw new ApiError(404, "custom_signal_not_found", `No custom signal \`${c.req.param("id")}\` in this project.`);
 		return c.body(null, 204);
 	});

@@ -25,23 +25,32 @@ const parseBody = (text: string): unknown => {
 	}
 };
 
-const view = (r: DeadLetterRow): DeadLetter => ({ id: r.id, queue: r.queue, reason: r.reason, attempts: r.attempts, received_at: new Date(r.received_at).toISOString(), body: parseBody(r.body) });
+const view = (r: DeadLetterRow): DeadLetter => ({
+	id: r.id,
+	queue: r.queue,
+	reason: r.reason,
+	attempts: r.attempts,
+	received_at: new Date(r.received_at).toISOString(),
+	body: parseBody(r.body),
+});
 
 const badBody = (field: string, message: string) => new ApiError(400, "invalid_body", "The replay request is not valid.", [{ field, message }]);
 
 /** `{ ids: [...] }` or `{ all: true }`, exactly one of them. */
 function parseReplay(body: unknown): { ids: string[] } | { all: true } {
-	if (typeof body !== "object" || body === null || Array.isArray(body)) throw badBody("ids", "send an object: { \"ids\": [...] } or { \"all\": true }");
+	if (typeof body !== "object" || body === null || Array.isArray(body)) throw badBody("ids", 'send an object: { "ids": [...] } or { "all": true }');
 	const b = body as Record<string, unknown>;
 	if ("ids" in b && "all" in b) throw badBody("all", "give either ids or all, not both");
 	if ("all" in b) {
 		if (b.all !== true) throw badBody("all", "must be true (or send ids instead)");
 		return { all: true };
 	}
-	if (!("ids" in b)) throw badBody("ids", "is required: an array of dead letter ids, or send { \"all\": true }");
+	if (!("ids" in b)) throw badBody("ids", 'is required: an array of dead letter ids, or send { "all": true }');
 	const ids = b.ids;
-	if (!Array.isArray(ids) || ids.length === 0 || ids.length > DEAD_LETTER_REPLAY_MAX_IDS) throw badBody("ids", `must be an array of 1 to ${DEAD_LETTER_REPLAY_MAX_IDS} ids`);
-	for (const [i, id] of ids.entries()) if (typeof id !== "string" || id.length === 0 || id.length > 200) throw badBody(`ids.${i}`, "must be a dead letter id (a non-empty string)");
+	if (!Array.isArray(ids) || ids.length === 0 || ids.length > DEAD_LETTER_REPLAY_MAX_IDS)
+		throw badBody("ids", `must be an array of 1 to ${DEAD_LETTER_REPLAY_MAX_IDS} ids`);
+	for (const [i, id] of ids.entries())
+		if (typeof id !== "string" || id.length === 0 || id.length > 200) throw badBody(`ids.${i}`, "must be a dead letter id (a non-empty string)");
 	return { ids: [...new Set(ids as string[])] };
 }
 
@@ -88,7 +97,10 @@ export const deadLetterRoutes = new Hono<ApiContext>()
 		const results = await listDeadLetters(c.env.DB, c.get("projectId"), limit, after);
 		const page = results.slice(0, limit);
 		const last = page.at(-1);
-		return c.json({ data: page.map(view), next_cursor: results.length > limit && last ? encodeCursor({ timestamp: last.received_at, eventId: last.id }) : null } satisfies DeadLetterPage);
+		return c.json({
+			data: page.map(view),
+			next_cursor: results.length > limit && last ? encodeCursor({ timestamp: last.received_at, eventId: last.id }) : null,
+		} satisfies DeadLetterPage);
 	})
 	.post("/replay", requireAdmin, async (c) => {
 		const request = parseReplay(await readJsonBody(c, 20_000));

@@ -20,7 +20,15 @@ export const eventRoutes = new Hono<ApiContext>()
 		const q = c.req.query("q")?.trim();
 		if (!q) errors.push({ field: "q", message: "is required: what to search for" });
 		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
-		return c.json((await semanticSearchEvents(drizzle(c.env.DB, { schema }), c.get("projectId"), filter, q!, new RemoteSentenceEncoder(c.env.SENTENCE_ENCODER))) satisfies EventSearchResponse);
+		return c.json(
+			(await semanticSearchEvents(
+				drizzle(c.env.DB, { schema }),
+				c.get("projectId"),
+				filter,
+				q!,
+				new RemoteSentenceEncoder(c.env.SENTENCE_ENCODER),
+			)) satisfies EventSearchResponse,
+		);
 	})
 	.get("/:id", async (c) => {
 		const id = c.req.param("id");

@@ -20,7 +20,11 @@ export const intentRoutes = new Hono<ApiContext>()
 		if (!level.success) {
 			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "level", message: "must be `turn` or `conversation`" }]);
 		}
-		return c.json(level.data === "turn" ? await listIntents(c.env.DB, c.get("projectId"), fromDay, toDay) : await listConversationIntents(c.env.DB, c.get("projectId"), fromDay, toDay));
+		return c.json(
+			level.data === "turn"
+				? await listIntents(c.env.DB, c.get("projectId"), fromDay, toDay)
+				: await listConversationIntents(c.env.DB, c.get("projectId"), fromDay, toDay),
+		);
 	})
 	.get("/matrix", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 14);
@@ -47,7 +51,8 @@ export const intentRoutes = new Hono<ApiContext>()
 		const projectId = c.get("projectId");
 		const from = c.req.param("id");
 		const into = parsed.data.into;
-		if (from === into) throw new ApiError(400, "invalid_body", "An intent cannot be merged into itself.", [{ field: "into", message: "must be another intent" }]);
+		if (from === into)
+			throw new ApiError(400, "invalid_body", "An intent cannot be merged into itself.", [{ field: "into", message: "must be another intent" }]);
 		const found = await existingIntents(c.env.DB, projectId, [from, into]);
 		if (found.size !== 2) throw new ApiError(404, "intent_not_found", "Both intents must exist in this project.");
 		// Production needs the api bound to Vectorize (as detect is) to remove the merged intent's centre: see deletionIndex.

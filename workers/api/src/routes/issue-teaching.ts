@@ -10,7 +10,6 @@ import { requestSplit } from "#shared/stores/split-requests";
 import type { ApiContext } from "../api-env";
 import { requireAdmin } from "../http/require-admin";
 
-
 /**
  * Teaching the grouper (admin key): merges and moves change the past and, through exemplars the
  * detect worker indexes, where similar events go from now on.
@@ -23,7 +22,9 @@ export const issueTeachingRoutes = new Hono<ApiContext>()
 		const [from, into] = await Promise.all([findIssue(c.env.DB, projectId, c.req.param("id")), findIssue(c.env.DB, projectId, parsed.data.into)]);
 		if (!from || !into) throw new ApiError(404, "issue_not_found", "Both issues must exist in this project.");
 		if (from.id === into.id || from.signal !== into.signal) {
-			throw new ApiError(400, "invalid_body", "Merge into another issue of the same signal.", [{ field: "into", message: "must be another issue of the same signal" }]);
+			throw new ApiError(400, "invalid_body", "Merge into another issue of the same signal.", [
+				{ field: "into", message: "must be another issue of the same signal" },
+			]);
 		}
 		// Production needs the api bound to Vectorize (as detect is) to remove the merged issue's centre: see deletionIndex.
 		await mergeIssues({ db: c.env.DB, index: deletionIndex(c.env) }, { from, into, by: `key:${c.get("keyId")}`, now: Date.now(), teach: true });
@@ -43,10 +44,15 @@ export const issueTeachingRoutes = new Hono<ApiContext>()
 		if (!from) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
 		const to = parsed.data.to ? await findIssue(c.env.DB, projectId, parsed.data.to) : null;
 		if (parsed.data.to && (!to || to.signal !== from.signal || to.id === from.id)) {
-			throw new ApiError(400, "invalid_body", "Move to another issue of the same signal.", [{ field: "to", message: "must be another issue of the same signal" }]);
+			throw new ApiError(400, "invalid_body", "Move to another issue of the same signal.", [
+				{ field: "to", message: "must be another issue of the same signal" },
+			]);
 		}
 		const member = await issueMember(c.env.DB, projectId, from.id, parsed.data.event_id);
-		if (!member) throw new ApiError(404, "event_not_in_issue", `Event \`${parsed.data.event_id}\` is not in issue \`${from.id}\`.`, [{ field: "event_id", message: "is not in this issue" }]);
+		if (!member)
+			throw new ApiError(404, "event_not_in_issue", `Event \`${parsed.data.event_id}\` is not in issue \`${from.id}\`.`, [
+				{ field: "event_id", message: "is not in this issue" },
+			]);
 		await moveEvent(c.env.DB, {
 			projectId,
 			signal: from.signal,

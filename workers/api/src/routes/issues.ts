@@ -1,7 +1,16 @@
 import { Hono } from "hono";
 import type { z } from "zod";
 import { fieldErrors, type FieldError } from "#core/api-errors";
-import { type comparisonResponseSchema, issueListQuerySchema, issueStateSchema, priorityFactorsSchema, stateChangeSchema, type stateChangeResponseSchema, type IssueList, type IssueResponse } from "#core/api/issues";
+import {
+	type comparisonResponseSchema,
+	issueListQuerySchema,
+	issueStateSchema,
+	priorityFactorsSchema,
+	stateChangeSchema,
+	type stateChangeResponseSchema,
+	type IssueList,
+	type IssueResponse,
+} from "#core/api/issues";
 import { MAX_PROPERTY_FILTERS, MAX_QUERY_TEXT, PROPERTY_KEY } from "#core/event-query";
 import { ApiError } from "#shared/http/api-error";
 import { findIssue, setIssueState, setPriorityFactors } from "#shared/stores/issue-store";
@@ -18,7 +27,9 @@ export const issueRoutes = new Hono<ApiContext>()
 		const { fromDay, toDay } = dayWindow(c, 14);
 		const state = c.req.query("state");
 		if (state && !issueStateSchema.safeParse(state).success) {
-			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "state", message: `must be one of ${issueStateSchema.options.join(", ")}` }]);
+			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [
+				{ field: "state", message: `must be one of ${issueStateSchema.options.join(", ")}` },
+			]);
 		}
 		const limit = intQuery(c, "limit", { min: 1, max: 200, fallback: 50 });
 		const properties: Record<string, string> = {};
@@ -30,12 +41,24 @@ export const issueRoutes = new Hono<ApiContext>()
 			else if (v[0].length > MAX_QUERY_TEXT) errors.push({ field: k, message: `must be at most ${MAX_QUERY_TEXT} characters` });
 			else properties[key] = v[0];
 		}
-		if (Object.keys(properties).length > MAX_PROPERTY_FILTERS) errors.push({ field: "property", message: `at most ${MAX_PROPERTY_FILTERS} property filters per request` });
-		const text = issueListQuerySchema.pick({ signal: true, intent: true, model: true }).safeParse({ signal: c.req.query("signal"), intent: c.req.query("intent"), model: c.req.query("model") });
+		if (Object.keys(properties).length > MAX_PROPERTY_FILTERS)
+			errors.push({ field: "property", message: `at most ${MAX_PROPERTY_FILTERS} property filters per request` });
+		const text = issueListQuerySchema
+			.pick({ signal: true, intent: true, model: true })
+			.safeParse({ signal: c.req.query("signal"), intent: c.req.query("intent"), model: c.req.query("model") });
 		if (!text.success) errors.push(...fieldErrors(text.error));
 		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
 		return c.json(
-			(await listIssues(c.env.DB, c.get("projectId"), { signal: c.req.query("signal"), state, intent: c.req.query("intent"), model: c.req.query("model"), properties, fromDay, toDay, limit })) satisfies IssueList,
+			(await listIssues(c.env.DB, c.get("projectId"), {
+				signal: c.req.query("signal"),
+				state,
+				intent: c.req.query("intent"),
+				model: c.req.query("model"),
+				properties,
+				fromDay,
+				toDay,
+				limit,
+			})) satisfies IssueList,
 		);
 	})
 	.get("/:id", async (c) => {
@@ -45,7 +68,8 @@ export const issueRoutes = new Hono<ApiContext>()
 		return c.json({ data: issue } satisfies IssueResponse);
 	})
 	.get("/:id/compare", async (c) => {
-		if (!(await issueExists(c.env.DB, c.get("projectId"), c.req.param("id")))) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
+		if (!(await issueExists(c.env.DB, c.get("projectId"), c.req.param("id"))))
+			throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
 		return c.json({ data: await compareIssue(c, c.env.DB, c.get("projectId"), c.req.param("id")) } satisfies z.infer<typeof comparisonResponseSchema>);
 	})
 	.patch("/:id", requireAdmin, async (c) => {
@@ -54,7 +78,7 @@ export const issueRoutes = new Hono<ApiContext>()
 		const { achievable_delta, strategic_relevance } = parsed.data;
 		const found = await setPriorityFactors(c.env.DB, c.get("projectId"), c.req.param("id"), { achievable_delta, strategic_relevance });
 		if (!found) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
-		const issue = await getIssue(c.env.DB, c.get("projectId"), c.req.param("id"), ...Object.values(dayWindow(c, 14)) as [number, number]);
+		const issue = await getIssue(c.env.DB, c.get("projectId"), c.req.param("id"), ...(Object.values(dayWindow(c, 14)) as [number, number]));
 		return c.json({ data: issue });
 	})
 	.post("/:id/state", requireAdmin, async (c) => {

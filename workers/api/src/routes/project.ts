@@ -1,7 +1,14 @@
 import { Hono } from "hono";
 import type { z } from "zod";
 import { fieldErrors } from "#core/api-errors";
-import { type apiKeyListSchema, type ApiKeyView, type markerListSchema, newKeySchema, type newKeyResponseSchema, type projectResponseSchema } from "#core/api/project";
+import {
+	type apiKeyListSchema,
+	type ApiKeyView,
+	type markerListSchema,
+	newKeySchema,
+	type newKeyResponseSchema,
+	type projectResponseSchema,
+} from "#core/api/project";
 import { generateApiKey, hashApiKey, keyDisplayPrefix } from "#core/api-keys";
 import { newId } from "#core/ids";
 import { ApiError } from "#shared/http/api-error";
@@ -29,7 +36,9 @@ export const projectRoutes = new Hono<ApiContext>()
 		if (!project) throw new ApiError(404, "project_not_found", "The key's project no longer exists.");
 		// Only read and admin keys pass requireKey on /api/*.
 		const keyKind = c.get("keyKind") as "read" | "admin";
-		return c.json({ data: { id: project.id, name: project.name, created_at: new Date(project.created_at).toISOString(), key_kind: keyKind } } satisfies z.infer<typeof projectResponseSchema>);
+		return c.json({ data: { id: project.id, name: project.name, created_at: new Date(project.created_at).toISOString(), key_kind: keyKind } } satisfies z.infer<
+			typeof projectResponseSchema
+		>);
 	})
 	.get("/markers", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 30);
@@ -44,13 +53,22 @@ export const projectRoutes = new Hono<ApiContext>()
 		const parsed = newKeySchema.safeParse(await readJsonBody(c, 10_000));
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The key is not valid.", fieldErrors(parsed.error));
 		const key = generateApiKey(parsed.data.kind);
-		const row: KeyRow = { id: newId("key"), kind: parsed.data.kind, key_prefix: keyDisplayPrefix(key), name: parsed.data.name, created_at: Date.now(), revoked_at: null };
+		const row: KeyRow = {
+			id: newId("key"),
+			kind: parsed.data.kind,
+			key_prefix: keyDisplayPrefix(key),
+			name: parsed.data.name,
+			created_at: Date.now(),
+			revoked_at: null,
+		};
 		await insertKey(c.env.DB, c.get("projectId"), row, await hashApiKey(key));
 		return c.json({ data: { ...keyView(row, c.get("keyId")), key } } satisfies z.infer<typeof newKeyResponseSchema>, 201);
 	})
 	/** Revoked keys stop working within a minute (the auth cache). The key in use cannot revoke itself. */
 	.delete("/keys/:id", requireAdmin, async (c) => {
-		if (c.req.param("id") === c.get("keyId")) throw new ApiError(409, "key_in_use", "This is the key you are signed in with; revoke it from another admin key.");
-		if (!(await revokeKey(c.env.DB, c.get("projectId"), c.req.param("id"), Date.now()))) throw new ApiError(404, "key_not_found", `No active key \`${c.req.param("id")}\` in this project.`);
+		if (c.req.param("id") === c.get("keyId"))
+			throw new ApiError(409, "key_in_use", "This is the key you are signed in with; revoke it from another admin key.");
+		if (!(await revokeKey(c.env.DB, c.get("projectId"), c.req.param("id"), Date.now())))
+			throw new ApiError(404, "key_not_found", `No active key \`${c.req.param("id")}\` in this project.`);
 		return c.body(null, 204);
 	});

@@ -14,4 +14,6 @@ export const signalRoutes = new Hono<ApiContext>()
 		const only = c.req.queries("signal") ?? [];
 		return c.json({ data: await signalRates(c.env.DB, c.get("projectId"), fromDay, toDay, only) } satisfies z.infer<typeof signalRatesResponseSchema>);
 	})
-	.get("/:signal/compare", async (c) => c.json({ data: await compareSignal(c, c.env.DB, c.get("projectId"), c.req.param("signal")) } satisfies z.infer<typeof comparisonResponseSchema>));
+	.get("/:signal/compare", async (c) =>
+		c.json({ data: await compareSignal(c, c.env.DB, c.get("projectId"), c.req.param("signal")) } satisfies z.infer<typeof comparisonResponseSchema>),
+	);

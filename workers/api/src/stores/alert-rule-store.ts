@@ -35,7 +35,10 @@ export interface DeliveryRow {
 
 /** The project's rules that are not deleted, oldest first. */
 export async function listRules(db: D1Database, projectId: string): Promise<RuleRow[]> {
-	const { results } = await db.prepare("SELECT * FROM alert_rules WHERE project_id = ? AND deleted_at IS NULL ORDER BY created_at").bind(projectId).all<RuleRow>();
+	const { results } = await db
+		.prepare("SELECT * FROM alert_rules WHERE project_id = ? AND deleted_at IS NULL ORDER BY created_at")
+		.bind(projectId)
+		.all<RuleRow>();
 	return results;
 }
 
@@ -50,7 +53,22 @@ export async function insertRule(db: D1Database, row: RuleRow, now: number): Pro
 			`INSERT INTO alert_rules (id, project_id, name, kind, filters, params, destination_type, destination_display, destination_sealed, throttle_seconds, enabled, cursor_at, created_at, updated_at)
 			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		)
-		.bind(row.id, row.project_id, row.name, row.kind, row.filters, row.params, row.destination_type, row.destination_display, row.destination_sealed, row.throttle_seconds, row.enabled, now, now, now)
+		.bind(
+			row.id,
+			row.project_id,
+			row.name,
+			row.kind,
+			row.filters,
+			row.params,
+			row.destination_type,
+			row.destination_display,
+			row.destination_sealed,
+			row.throttle_seconds,
+			row.enabled,
+			now,
+			now,
+			now,
+		)
 		.run();
 }
 
@@ -62,26 +80,49 @@ export async function updateRule(db: D1Database, projectId: string, row: RuleRow
 				cursor_at = CASE WHEN ? THEN max(cursor_at, ?) ELSE cursor_at END
 			 WHERE id = ? AND project_id = ?`,
 		)
-		.bind(row.name, row.filters, row.params, row.destination_type, row.destination_display, row.destination_sealed, row.throttle_seconds, row.enabled, row.snoozed_until, now, reenabled ? 1 : 0, now, row.id, projectId)
+		.bind(
+			row.name,
+			row.filters,
+			row.params,
+			row.destination_type,
+			row.destination_display,
+			row.destination_sealed,
+			row.throttle_seconds,
+			row.enabled,
+			row.snoozed_until,
+			now,
+			reenabled ? 1 : 0,
+			now,
+			row.id,
+			projectId,
+		)
 		.run();
 }
 
 /** Soft-deletes a rule; false when the project has no such (undeleted) rule. */
 export async function deleteRule(db: D1Database, projectId: string, id: string, now: number): Promise<boolean> {
-	const { meta } = await db.prepare("UPDATE alert_rules SET deleted_at = ? WHERE id = ? AND project_id = ? AND deleted_at IS NULL").bind(now, id, projectId).run();
+	const { meta } = await db
+		.prepare("UPDATE alert_rules SET deleted_at = ? WHERE id = ? AND project_id = ? AND deleted_at IS NULL")
+		.bind(now, id, projectId)
+		.run();
 	return meta.changes > 0;
 }
 
 /** A rule's deliveries created before `before`, newest first. */
 export async function listDeliveries(db: D1Database, ruleId: string, before: number, limit: number): Promise<DeliveryRow[]> {
-	const { results } = await db.prepare("SELECT * FROM alert_deliveries WHERE rule_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?").bind(ruleId, before, limit).all<DeliveryRow>();
+	const { results } = await db
+		.prepare("SELECT * FROM alert_deliveries WHERE rule_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?")
+		.bind(ruleId, before, limit)
+		.all<DeliveryRow>();
 	return results;
 }
 
 /** A pending test delivery for the rule, to be sent right away. */
 export async function insertTestDelivery(db: D1Database, d: { id: string; ruleId: string; projectId: string; message: string; now: number }): Promise<void> {
 	await db
-		.prepare("INSERT INTO alert_deliveries (id, rule_id, project_id, dedupe_key, subject, message, status, created_at, next_attempt_at) VALUES (?, ?, ?, ?, 'test', ?, 'pending', ?, ?)")
+		.prepare(
+			"INSERT INTO alert_deliveries (id, rule_id, project_id, dedupe_key, subject, message, status, created_at, next_attempt_at) VALUES (?, ?, ?, ?, 'test', ?, 'pending', ?, ?)",
+		)
 		.bind(d.id, d.ruleId, d.projectId, `test:${d.id}`, d.message, d.now, d.now)
 		.run();
 }

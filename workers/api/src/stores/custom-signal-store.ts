@@ -13,7 +13,10 @@ export interface CustomSignalRow {
 
 /** The project's custom signals that are not deleted, oldest first. */
 export async function listCustomSignals(db: D1Database, projectId: string): Promise<CustomSignalRow[]> {
-	const { results } = await db.prepare("SELECT * FROM custom_signals WHERE project_id = ? AND deleted_at IS NULL ORDER BY created_at").bind(projectId).all<CustomSignalRow>();
+	const { results } = await db
+		.prepare("SELECT * FROM custom_signals WHERE project_id = ? AND deleted_at IS NULL ORDER BY created_at")
+		.bind(projectId)
+		.all<CustomSignalRow>();
 	return results;
 }
 
@@ -23,13 +26,18 @@ export async function customSignalNameTaken(db: D1Database, projectId: string, n
 
 export async function insertCustomSignal(db: D1Database, projectId: string, row: CustomSignalRow): Promise<void> {
 	await db
-		.prepare("INSERT INTO custom_signals (id, project_id, name, description, polarity, field, kind, pattern, case_sensitive, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		.prepare(
+			"INSERT INTO custom_signals (id, project_id, name, description, polarity, field, kind, pattern, case_sensitive, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		)
 		.bind(row.id, projectId, row.name, row.description, row.polarity, row.field, row.kind, row.pattern, row.case_sensitive, row.created_at)
 		.run();
 }
 
 /** Soft-deletes a custom signal; false when the project has no such (undeleted) signal. */
 export async function deleteCustomSignal(db: D1Database, projectId: string, id: string, now: number): Promise<boolean> {
-	const { meta } = await db.prepare("UPDATE custom_signals SET deleted_at = ? WHERE id = ? AND project_id = ? AND deleted_at IS NULL").bind(now, id, projectId).run();
+	const { meta } = await db
+		.prepare("UPDATE custom_signals SET deleted_at = ? WHERE id = ? AND project_id = ? AND deleted_at IS NULL")
+		.bind(now, id, projectId)
+		.run();
 	return meta.changes > 0;
 }

@@ -9,14 +9,21 @@ export interface DeadLetterRow {
 }
 
 /** A page of the project's dead letters, newest first, after a (received_at, id) cursor; reads limit + 1 to tell if more follow. */
-export async function listDeadLetters(db: D1Database, projectId: string, limit: number, after?: { timestamp: number; eventId: string }): Promise<DeadLetterRow[]> {
+export async function listDeadLetters(
+	db: D1Database,
+	projectId: string,
+	limit: number,
+	after?: { timestamp: number; eventId: string },
+): Promise<DeadLetterRow[]> {
 	const stmt = after
 		? db
 				.prepare(
 					"SELECT id, queue, body, reason, attempts, received_at FROM dead_letters WHERE project_id = ? AND (received_at < ? OR (received_at = ? AND id < ?)) ORDER BY received_at DESC, id DESC LIMIT ?",
 				)
 				.bind(projectId, after.timestamp, after.timestamp, after.eventId, limit + 1)
-		: db.prepare("SELECT id, queue, body, reason, attempts, received_at FROM dead_letters WHERE project_id = ? ORDER BY received_at DESC, id DESC LIMIT ?").bind(projectId, limit + 1);
+		: db
+				.prepare("SELECT id, queue, body, reason, attempts, received_at FROM dead_letters WHERE project_id = ? ORDER BY received_at DESC, id DESC LIMIT ?")
+				.bind(projectId, limit + 1);
 	const { results } = await stmt.all<DeadLetterRow>();
 	return results;
 }
@@ -32,7 +39,10 @@ export async function deadLettersByIds(db: D1Database, projectId: string, ids: s
 
 /** The project's oldest dead letters, at most `limit`. */
 export async function oldestDeadLetters(db: D1Database, projectId: string, limit: number): Promise<Pick<DeadLetterRow, "id" | "body">[]> {
-	const { results } = await db.prepare("SELECT id, body FROM dead_letters WHERE project_id = ? ORDER BY received_at, id LIMIT ?").bind(projectId, limit).all<Pick<DeadLetterRow, "id" | "body">>();
+	const { results } = await db
+		.prepare("SELECT id, body FROM dead_letters WHERE project_id = ? ORDER BY received_at, id LIMIT ?")
+		.bind(projectId, limit)
+		.all<Pick<DeadLetterRow, "id" | "body">>();
 	return results;
 }
 

@@ -25,7 +25,10 @@ export function findProject(db: D1Database, projectId: string): Promise<ProjectR
 
 /** Every key of the project, revoked ones too, oldest first. */
 export async function listKeys(db: D1Database, projectId: string): Promise<KeyRow[]> {
-	const { results } = await db.prepare("SELECT id, kind, key_prefix, name, created_at, revoked_at FROM api_keys WHERE project_id = ? ORDER BY created_at").bind(projectId).all<KeyRow>();
+	const { results } = await db
+		.prepare("SELECT id, kind, key_prefix, name, created_at, revoked_at FROM api_keys WHERE project_id = ? ORDER BY created_at")
+		.bind(projectId)
+		.all<KeyRow>();
 	return results;
 }
 
@@ -39,7 +42,10 @@ export async function insertKey(db: D1Database, projectId: string, row: KeyRow, 
 
 /** False when the project has no such active key. */
 export async function revokeKey(db: D1Database, projectId: string, keyId: string, now: number): Promise<boolean> {
-	const { meta } = await db.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND project_id = ? AND revoked_at IS NULL").bind(now, keyId, projectId).run();
+	const { meta } = await db
+		.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND project_id = ? AND revoked_at IS NULL")
+		.bind(now, keyId, projectId)
+		.run();
 	return meta.changes > 0;
 }
 

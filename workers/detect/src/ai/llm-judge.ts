@@ -23,7 +23,10 @@ export class WorkersAiJudge implements SignalJudge {
 	constructor(private readonly ai: Ai) {}
 
 	async judge(signal: SignalDefinition, x: DetectionInput): Promise<Verdict | null> {
-		const history = (x.history ?? []).slice(-4).map((t) => `${t.role}: ${clip(t.content, 400)}`).join("\n");
+		const history = (x.history ?? [])
+			.slice(-4)
+			.map((t) => `${t.role}: ${clip(t.content, 400)}`)
+			.join("\n");
 		const prompt = [
 			`Signal "${signal.name}": ${signal.description}`,
 			history ? `Earlier turns:\n${history}` : "",
@@ -33,17 +36,23 @@ export class WorkersAiJudge implements SignalJudge {
 		]
 			.filter(Boolean)
 			.join("\n\n");
-		const result = (await this.ai.run(JUDGE_MODEL as keyof AiModels, {
-			messages: [
-				{ role: "system", content: "You label AI-assistant conversations for a monitoring tool. Be strict: answer true only when the signal is clearly present." },
-				{ role: "user", content: prompt },
-			],
-			response_format: {
-				type: "json_schema",
-				json_schema: { type: "object", properties: { match: { type: "boolean" }, reason: { type: "string" } }, required: ["match", "reason"] },
-			},
-			max_tokens: 80,
-		} as never)) as { response?: unknown };
+		const result = (await this.ai.run(
+			JUDGE_MODEL as keyof AiModels,
+			{
+				messages: [
+					{
+						role: "system",
+						content: "You label AI-assistant conversations for a monitoring tool. Be strict: answer true only when the signal is clearly present.",
+					},
+					{ role: "user", content: prompt },
+				],
+				response_format: {
+					type: "json_schema",
+					json_schema: { type: "object", properties: { match: { type: "boolean" }, reason: { type: "string" } }, required: ["match", "reason"] },
+				},
+				max_tokens: 80,
+			} as never,
+		)) as { response?: unknown };
 		return parseVerdict(result?.response);
 	}
 }

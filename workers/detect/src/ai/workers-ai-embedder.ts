@@ -20,7 +20,8 @@ export class WorkersAiEmbedder implements Embedder {
 		for (let i = 0; i < texts.length; i += BATCH) {
 			const chunk = texts.slice(i, i + BATCH).map((t) => t.slice(0, 2000) || " ");
 			const result = (await this.ai.run(WORKERS_AI_EMBEDDING_MODEL as keyof AiModels, { text: chunk } as never)) as { data?: number[][] };
-			if (!result?.data || result.data.length !== chunk.length) throw new Error(`${WORKERS_AI_EMBEDDING_MODEL} returned ${result?.data?.length ?? 0} vectors for ${chunk.length} texts`);
+			if (!result?.data || result.data.length !== chunk.length)
+				throw new Error(`${WORKERS_AI_EMBEDDING_MODEL} returned ${result?.data?.length ?? 0} vectors for ${chunk.length} texts`);
 			for (const v of result.data) {
 				if (v.length !== this.dimensions) throw new Error(`expected ${this.dimensions} dimensions, got ${v.length}`);
 				out.push(normalize(Float32Array.from(v)));

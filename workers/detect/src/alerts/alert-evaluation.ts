@@ -42,7 +42,9 @@ interface Rule extends RuleRow {
  * keyed by the fact that raised them (so a second run inserts nothing), then due deliveries go out.
  */
 export async function evaluateAlerts(env: AlertEnv, now: number, sender: WebhookSender = senderFor(env)) {
-	const { results } = await env.DB.prepare("SELECT * FROM alert_rules WHERE deleted_at IS NULL AND cursor_at < ? ORDER BY cursor_at LIMIT ?").bind(now, RULES_PER_RUN).all<RuleRow>();
+	const { results } = await env.DB.prepare("SELECT * FROM alert_rules WHERE deleted_at IS NULL AND cursor_at < ? ORDER BY cursor_at LIMIT ?")
+		.bind(now, RULES_PER_RUN)
+		.all<RuleRow>();
 	let raised = 0;
 	for (const row of results) {
 		const rule: Rule = { ...row, f: JSON.parse(row.filters), p: JSON.parse(row.params) };
@@ -89,7 +91,9 @@ function eventFilterSql(f: AlertFilters, binds: unknown[]): string {
 		parts.push(`json_extract(e.properties, '$.' || json_quote(?${binds.push(k)})) = ?${binds.push(typeof v === "boolean" ? Number(v) : v)}`);
 	}
 	if (f.intents?.length) {
-		parts.push(`EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = e.project_id AND ei.event_id = e.event_id AND ei.intent_id IN (SELECT value FROM json_each(?${binds.push(JSON.stringify(f.intents))})))`);
+		parts.push(
+			`EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = e.project_id AND ei.event_id = e.event_id AND ei.intent_id IN (SELECT value FROM json_each(?${binds.push(JSON.stringify(f.intents))})))`,
+		);
 	}
 	return parts.length ? parts.join(" AND ") : "1";
 }
@@ -101,7 +105,9 @@ function issueFilterSql(f: AlertFilters, binds: unknown[]): string {
 	const parts: string[] = [];
 	if (f.signals?.length) parts.push(`i.signal IN (SELECT value FROM json_each(?${binds.push(JSON.stringify(f.signals))}))`);
 	if (hasEventFilters(f)) {
-		parts.push(`EXISTS (SELECT 1 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id WHERE ie.issue_id = i.id AND ${eventFilterSql(f, binds)})`);
+		parts.push(
+			`EXISTS (SELECT 1 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id WHERE ie.issue_id = i.id AND ${eventFilterSql(f, binds)})`,
+		);
 	}
 	return parts.length ? parts.join(" AND ") : "1";
 }
@@ -137,7 +143,9 @@ async function stateChangeAlerts(env: AlertEnv, rule: Rule, now: number): Promis
 	)
 		.bind(...binds)
 		.all<{ change_id: string; id: string }>();
-	return Promise.all(results.map(async (r) => ({ dedupeKey: `change:${r.change_id}`, subject: `issue:${r.id}`, message: await issueMessage(env, rule, r.id, now) })));
+	return Promise.all(
+		results.map(async (r) => ({ dedupeKey: `change:${r.change_id}`, subject: `issue:${r.id}`, message: await issueMessage(env, rule, r.id, now) })),
+	);
 }
 
 /**
@@ -155,7 +163,9 @@ async function escalatingAlerts(env: AlertEnv, rule: Rule, now: number): Promise
 	)
 		.bind(...binds)
 		.all<{ id: string; change_id: string | null }>();
-	return Promise.all(results.map(async (r) => ({ dedupeKey: `escalating:${r.change_id ?? r.id}`, subject: `issue:${r.id}`, message: await issueMessage(env, rule, r.id, now) })));
+	return Promise.all(
+		results.map(async (r) => ({ dedupeKey: `escalating:${r.change_id ?? r.id}`, subject: `issue:${r.id}`, message: await issueMessage(env, rule, r.id, now) })),
+	);
 }
 
 /**
@@ -186,17 +196,28 @@ async function thresholdAlerts(env: AlertEnv, rule: Rule, now: number): Promise<
 	const activeUsers = (active!.results[0] as { n: number }).n;
 	const observed = t.metric === "users" ? users : activeUsers ? (100 * users) / activeUsers : 0;
 	const met = observed >= t.value && users > 0;
-	const flip = await env.DB.prepare("UPDATE alert_rules SET firing = ? WHERE id = ? AND firing = ?").bind(met ? 1 : 0, rule.id, met ? 0 : 1).run();
+	const flip = await env.DB.prepare("UPDATE alert_rules SET firing = ? WHERE id = ? AND firing = ?")
+		.bind(met ? 1 : 0, rule.id, met ? 0 : 1)
+		.run();
 	if (!met || flip.meta.changes === 0) return [];
 	const subjectName = "signal" in t.subject ? t.subject.signal : t.subject.issue_id;
 	const subjectLabel = "signal" in t.subject ? `\`${t.subject.signal}\`` : await issueTitle(env, t.subject.issue_id);
 	const shown = t.metric === "users" ? `${users} users` : `${observed.toFixed(1)}% of users (${users} of ${activeUsers})`;
 	const message: AlertMessage = {
 		...base(env, rule, now),
-		...("signal" in t.subject ? { signal: t.subject.signal, link: `${dashboardUrl(env)}/issues?signal=${encodeURIComponent(t.subject.signal)}` } : { link: `${dashboardUrl(env)}/issues/${t.subject.issue_id}` }),
+		...("signal" in t.subject
+			? { signal: t.subject.signal, link: `${dashboardUrl(env)}/issues?signal=${encodeURIComponent(t.subject.signal)}` }
+			: { link: `${dashboardUrl(env)}/issues/${t.subject.issue_id}` }),
 		title: `Threshold crossed: ${subjectLabel}`,
 		summary: `${subjectLabel} affected ${shown} in the last ${t.window_minutes} minutes (threshold ${t.metric === "users" ? `${t.value} users` : `${t.value}%`}).`,
-		threshold: { metric: t.metric, value: t.value, observed: Math.round(observed * 10) / 10, users, active_users: activeUsers, window_minutes: t.window_minutes },
+		threshold: {
+			metric: t.metric,
+			value: t.value,
+			observed: Math.round(observed * 10) / 10,
+			users,
+			active_users: activeUsers,
+			window_minutes: t.window_minutes,
+		},
 	};
 	return [{ dedupeKey: `threshold:${now}`, subject: `${"signal" in t.subject ? "signal" : "issue"}:${subjectName}`, message }];
 }
@@ -259,7 +280,19 @@ async function issueMessage(env: AlertEnv, rule: Rule, issueId: string, now: num
 		 FROM issues i WHERE i.id = ?1`,
 	)
 		.bind(issueId, today - 6, today, now - DAY_MS, now, now - 2 * DAY_MS)
-		.first<{ id: string; title: string; description: string; signal: string; state: string; events: number; users: number; week_users: number; active: number; users_24h: number; users_prev_24h: number }>())!;
+		.first<{
+			id: string;
+			title: string;
+			description: string;
+			signal: string;
+			state: string;
+			events: number;
+			users: number;
+			week_users: number;
+			active: number;
+			users_24h: number;
+			users_prev_24h: number;
+		}>())!;
 	const usersPct = r.active ? Math.round((1000 * r.week_users) / r.active) / 10 : 0;
 	return {
 		...base(env, rule, now),
@@ -267,6 +300,16 @@ async function issueMessage(env: AlertEnv, rule: Rule, issueId: string, now: num
 		title: `${HEADLINES[rule.kind] ?? "Issue"}: ${r.title}`,
 		summary: `${r.description} ${r.users} users affected (${usersPct}% of this week's active users), ${r.events} events.`,
 		link: `${dashboardUrl(env)}/issues/${r.id}`,
-		issue: { id: r.id, title: r.title, signal: r.signal, state: r.state, events: r.events, users: r.users, users_pct: usersPct, users_24h: r.users_24h, users_prev_24h: r.users_prev_24h },
+		issue: {
+			id: r.id,
+			title: r.title,
+			signal: r.signal,
+			state: r.state,
+			events: r.events,
+			users: r.users,
+			users_pct: usersPct,
+			users_24h: r.users_24h,
+			users_prev_24h: r.users_prev_24h,
+		},
 	};
 }

@@ -48,7 +48,14 @@ async function groupStored(env: DetectBindings, stored: EventMessage[], flagged:
 	try {
 		await assignIntents(
 			ports,
-			stored.map((m) => ({ projectId: m.project_id, eventId: m.event.event_id, userId: m.event.user_id, timestamp: m.event.timestamp, text: m.event.input ?? "", convoId: m.event.convo_id })),
+			stored.map((m) => ({
+				projectId: m.project_id,
+				eventId: m.event.event_id,
+				userId: m.event.user_id,
+				timestamp: m.event.timestamp,
+				text: m.event.input ?? "",
+				convoId: m.event.convo_id,
+			})),
 		);
 	} catch (err) {
 		console.error(`assigning intents to ${stored.length} events failed`, err);
@@ -118,7 +125,16 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 		const parsed = queueMessageSchema.safeParse(body);
 		const writes = parsed.success
 			? writesFor(db, parsed.data as QueueMessage)
-			: [deadLetterWrite(db, batch.queue, msg, (body as { missing_payload?: string })?.missing_payload ? `its parked body ${(body as { missing_payload: string }).missing_payload} is missing` : `invalid message: ${parsed.error.message}`)];
+			: [
+					deadLetterWrite(
+						db,
+						batch.queue,
+						msg,
+						(body as { missing_payload?: string })?.missing_payload
+							? `its parked body ${(body as { missing_payload: string }).missing_payload} is missing`
+							: `invalid message: ${parsed.error.message}`,
+					),
+				];
 		// A parked body is deleted in the same D1 batch that stores it.
 		if (payloadId) writes.push(db.delete(schema.queuedPayloads).where(eq(schema.queuedPayloads.id, payloadId)));
 		const event = parsed.success && parsed.data.type === "event" ? parsed.data : undefined;
@@ -159,4 +175,3 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	await runBatch(db, shared).catch((err) => console.error("could not record LLM budget use", err));
 	await groupStored(env, storedEvents, storedFlags);
 }
-

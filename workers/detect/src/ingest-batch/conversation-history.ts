@@ -36,7 +36,14 @@ const key = (projectId: string, convoId: string) => `${projectId}\u0000${convoId
 export async function loadHistories(db: D1Database, messages: EventMessage[]): Promise<Map<EventMessage, HistoryTurn[]>> {
 	const convos = [...new Set(messages.filter((m) => m.event.convo_id).map((m) => JSON.stringify([m.project_id, m.event.convo_id])))];
 	const byConvo = new Map<string, { eventId: string; timestamp: number; turns: HistoryTurn[] }[]>();
-	const add = (k: string, eventId: string, timestamp: number, input: string | null | undefined, output: string | null | undefined, tools: HistoryTurn["tool_calls"]) => {
+	const add = (
+		k: string,
+		eventId: string,
+		timestamp: number,
+		input: string | null | undefined,
+		output: string | null | undefined,
+		tools: HistoryTurn["tool_calls"],
+	) => {
 		const turns: HistoryTurn[] = [];
 		if (input) turns.push({ role: "user", content: input });
 		if (output || tools?.length) turns.push({ role: "assistant", content: output ?? "", tool_calls: tools });
@@ -45,7 +52,8 @@ export async function loadHistories(db: D1Database, messages: EventMessage[]): P
 		byConvo.set(k, list);
 	};
 	if (convos.length > 0) {
-		const { results } = await db.prepare(HISTORY_SQL)
+		const { results } = await db
+			.prepare(HISTORY_SQL)
 			.bind(JSON.stringify(convos.map((c) => JSON.parse(c) as [string, string])))
 			.all<StoredTurn>();
 		for (const r of results) add(key(r.project_id, r.convo_id), r.event_id, r.timestamp, r.input, r.output, JSON.parse(r.tools) as HistoryTurn["tool_calls"]);
@@ -59,7 +67,10 @@ export async function loadHistories(db: D1Database, messages: EventMessage[]): P
 		const before = list
 			.filter((e) => e.eventId !== m.event.event_id && (e.timestamp < m.event.timestamp || (e.timestamp === m.event.timestamp && e.eventId < m.event.event_id)))
 			.sort((a, b) => a.timestamp - b.timestamp || a.eventId.localeCompare(b.eventId));
-		out.set(m, before.slice(-TURNS).flatMap((e) => e.turns));
+		out.set(
+			m,
+			before.slice(-TURNS).flatMap((e) => e.turns),
+		);
 	}
 	return out;
 }

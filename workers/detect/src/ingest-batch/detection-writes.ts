@@ -37,9 +37,19 @@ function issueText(e: EventMessage["event"], d: Detected): string {
 
 async function loadCustomSignals(db: D1Database, projectIds: string[]) {
 	const { results } = await db
-		.prepare("SELECT project_id, name, polarity, field, kind, pattern, case_sensitive FROM custom_signals WHERE deleted_at IS NULL AND project_id IN (SELECT value FROM json_each(?))")
+		.prepare(
+			"SELECT project_id, name, polarity, field, kind, pattern, case_sensitive FROM custom_signals WHERE deleted_at IS NULL AND project_id IN (SELECT value FROM json_each(?))",
+		)
 		.bind(JSON.stringify(projectIds))
-		.all<{ project_id: string; name: string; polarity: string; field: CustomSignalRule["field"]; kind: CustomSignalRule["kind"]; pattern: string; case_sensitive: number }>();
+		.all<{
+			project_id: string;
+			name: string;
+			polarity: string;
+			field: CustomSignalRule["field"];
+			kind: CustomSignalRule["kind"];
+			pattern: string;
+			case_sensitive: number;
+		}>();
 	const byProject = new Map<string, { rule: CustomSignalRule; re: ReturnType<typeof compileCustomSignal>; negative: boolean }[]>();
 	for (const r of results) {
 		const rule: CustomSignalRule = { name: r.name, field: r.field, kind: r.kind, pattern: r.pattern, caseSensitive: r.case_sensitive === 1 };
@@ -51,14 +61,21 @@ async function loadCustomSignals(db: D1Database, projectIds: string[]) {
 }
 
 /** Uncertain results go to the judge while the project's daily budget lasts; returns the budget writes. */
-async function judgeUncertain(db: Db, d1: D1Database, judge: SignalJudge, dailyBudget: number, pending: { m: EventMessage; r: SignalResult; detected: Detected[]; x: Parameters<SignalJudge["judge"]>[1] }[]): Promise<Write[]> {
+async function judgeUncertain(
+	db: Db,
+	d1: D1Database,
+	judge: SignalJudge,
+	dailyBudget: number,
+	pending: { m: EventMessage; r: SignalResult; detected: Detected[]; x: Parameters<SignalJudge["judge"]>[1] }[],
+): Promise<Write[]> {
 	const writes: Write[] = [];
 	const byProject = new Map<string, typeof pending>();
 	for (const p of pending) byProject.set(p.m.project_id, [...(byProject.get(p.m.project_id) ?? []), p]);
 	let left = MAX_JUDGED_PER_BATCH;
 	const today = dayOf(Date.now());
 	for (const [projectId, items] of byProject) {
-		const spent = (await d1.prepare("SELECT calls FROM llm_budget WHERE project_id = ? AND day = ?").bind(projectId, today).first<{ calls: number }>())?.calls ?? 0;
+		const spent =
+			(await d1.prepare("SELECT calls FROM llm_budget WHERE project_id = ? AND day = ?").bind(projectId, today).first<{ calls: number }>())?.calls ?? 0;
 		const take = items.slice(0, Math.max(0, Math.min(left, dailyBudget - spent)));
 		if (take.length === 0) continue;
 		left -= take.length;
@@ -97,7 +114,13 @@ export async function detectionWrites(
 	const [histories, custom] = await Promise.all([loadHistories(d1, messages), loadCustomSignals(d1, [...new Set(messages.map((m) => m.project_id))])]);
 	const found = new Map<EventMessage, Detected[]>();
 	const pending: Parameters<typeof judgeUncertain>[4] = [];
-	const inputs = messages.map((m) => ({ input: m.event.input, output: m.event.output, history: histories.get(m), tool_calls: m.event.tool_calls, timestamp: m.event.timestamp }));
+	const inputs = messages.map((m) => ({
+		input: m.event.input,
+		output: m.event.output,
+		history: histories.get(m),
+		tool_calls: m.event.tool_calls,
+		timestamp: m.event.timestamp,
+	}));
 	const results = await detector.detectBatch(inputs);
 	for (const [i, m] of messages.entries()) {
 		const x = inputs[i]!;
@@ -145,7 +168,15 @@ export async function detectionWrites(
 			m,
 			detected
 				.filter((d) => d.negative)
-				.map((d) => ({ projectId: m.project_id, signal: d.signal, eventId: e.event_id, userId: e.user_id, timestamp: e.timestamp, text: issueText(e, d), release: releaseOf(e.properties) }))
+				.map((d) => ({
+					projectId: m.project_id,
+					signal: d.signal,
+					eventId: e.event_id,
+					userId: e.user_id,
+					timestamp: e.timestamp,
+					text: issueText(e, d),
+					release: releaseOf(e.properties),
+				}))
 				.filter((f) => f.text.trim()),
 		);
 	}

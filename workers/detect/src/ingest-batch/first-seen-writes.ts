@@ -17,7 +17,11 @@ export function firstSeenWrites(db: Db, projectId: string, event: { timestamp: n
 		db
 			.insert(t)
 			.values({ projectId, kind, value, firstSeen: event.timestamp })
-			.onConflictDoUpdate({ target: [t.projectId, t.kind, t.value], set: { firstSeen: sql`min(${t.firstSeen}, excluded.first_seen)` }, setWhere: sql`excluded.first_seen < ${t.firstSeen}` });
+			.onConflictDoUpdate({
+				target: [t.projectId, t.kind, t.value],
+				set: { firstSeen: sql`min(${t.firstSeen}, excluded.first_seen)` },
+				setWhere: sql`excluded.first_seen < ${t.firstSeen}`,
+			});
 	const writes: Write[] = [];
 	if (event.model) writes.push(upsert("model", event.model));
 	const properties = JSON.stringify(event.properties);

@@ -16,7 +16,12 @@ function signalUsersWrite(db: Db, which: SQL): Write {
 		.insert(schema.userSignalDays)
 		.select(
 			db
-				.select({ projectId: s.projectId, day: sql<number>`${s.timestamp} / 86400000`.as("day"), signal: s.signal, userId: sql<string>`${s.userId}`.as("user_id") })
+				.select({
+					projectId: s.projectId,
+					day: sql<number>`${s.timestamp} / 86400000`.as("day"),
+					signal: s.signal,
+					userId: sql<string>`${s.userId}`.as("user_id"),
+				})
 				.from(s)
 				.where(and(which, isNotNull(s.userId))),
 		)
@@ -33,8 +38,16 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 		// Counted before the insert, and 0 once the event is stored: a replay adds nothing.
 		db
 			.insert(schema.eventDays)
-			.values({ projectId, day: Math.floor(ts / DAY_MS), events: sql`1 - EXISTS (SELECT 1 FROM events WHERE project_id = ${projectId} AND event_id = ${event.event_id})` })
-			.onConflictDoUpdate({ target: [schema.eventDays.projectId, schema.eventDays.day], set: { events: sql`${schema.eventDays.events} + excluded.events` }, setWhere: sql`excluded.events > 0` }),
+			.values({
+				projectId,
+				day: Math.floor(ts / DAY_MS),
+				events: sql`1 - EXISTS (SELECT 1 FROM events WHERE project_id = ${projectId} AND event_id = ${event.event_id})`,
+			})
+			.onConflictDoUpdate({
+				target: [schema.eventDays.projectId, schema.eventDays.day],
+				set: { events: sql`${schema.eventDays.events} + excluded.events` },
+				setWhere: sql`excluded.events > 0`,
+			}),
 		db
 			.insert(schema.events)
 			.values({

@@ -47,7 +47,9 @@ export async function resendJournal(env: JournalEnv, now: number, olderThanMs = 
 		}
 		if (refs.length) await env.EVENTS_QUEUE.sendBatch(refs.map((body) => ({ body, contentType: "json" })));
 		// Re-sent now: the next pass waits the full age again before sending these a third time.
-		await env.DB.prepare("UPDATE queued_payloads SET created_at = ? WHERE id IN (SELECT value FROM json_each(?))").bind(now, JSON.stringify(rows.map((r) => r.id))).run();
+		await env.DB.prepare("UPDATE queued_payloads SET created_at = ? WHERE id IN (SELECT value FROM json_each(?))")
+			.bind(now, JSON.stringify(rows.map((r) => r.id)))
+			.run();
 		resent += refs.length;
 	}
 	return { resent, unreadable };

@@ -82,9 +82,7 @@ async function assignRequests(ports: GroupingPorts, todo: InputEvent[]): Promise
 	for (const [k, e] of todo.entries()) {
 		const best = matches[k];
 		if (best && best.score >= threshold && living.has(best.id)) {
-			statements.push(
-				db.prepare(JOIN_INTENT).bind(e.projectId, e.eventId, best.id, e.userId, e.timestamp, Math.floor(e.timestamp / DAY_MS)),
-			);
+			statements.push(db.prepare(JOIN_INTENT).bind(e.projectId, e.eventId, best.id, e.userId, e.timestamp, Math.floor(e.timestamp / DAY_MS)));
 		} else {
 			statements.push(waitStatement(db, INTENT_POOL, [e.projectId], { event_id: e.eventId, text: e.text, user_id: e.userId, timestamp: e.timestamp }));
 			touched.add(e.projectId);
@@ -99,13 +97,21 @@ export async function promoteIntentCandidates(ports: GroupingPorts, projectId: s
 	const { db, index, embedder } = ports;
 	const results = await waitingCandidates(db, INTENT_POOL, [projectId], WINDOW);
 	if (results.length < MIN_INTENT_SIZE) return [];
-	const { assignments, clusters } = await clusterTexts(ports.encoder, results.map((r) => r.text), { minSize: MIN_INTENT_SIZE, absorbSmall: false, threshold: INTENT_THRESHOLD, compare: requestShape });
+	const { assignments, clusters } = await clusterTexts(
+		ports.encoder,
+		results.map((r) => r.text),
+		{ minSize: MIN_INTENT_SIZE, absorbSmall: false, threshold: INTENT_THRESHOLD, compare: requestShape },
+	);
 	const created: string[] = [];
 	for (const cluster of clusters) {
 		if (cluster.size < MIN_INTENT_SIZE) continue;
 		const members = results.filter((_, i) => assignments[i] === cluster.id);
 		const id = newId("int");
-		const description = intentDescription(cluster.title, { texts: members.map((m) => m.text), central: results[cluster.central]!.text, keywords: cluster.keywords });
+		const description = intentDescription(cluster.title, {
+			texts: members.map((m) => m.text),
+			central: results[cluster.central]!.text,
+			keywords: cluster.keywords,
+		});
 		const row = { id, project_id: projectId, name: cluster.title, description, model: embedder.model, created_at: Date.now() };
 		// One transaction that loses cleanly to a concurrent promotion of the same candidates (candidate-promotion.ts).
 		if (!(await promoteWaiting(db, INTENT_POOL, { row, scope: [projectId], members, min: MIN_INTENT_SIZE }))) continue;
@@ -130,11 +136,21 @@ export async function splitRequestedIntents(ports: GroupingPorts): Promise<numbe
 	let created = 0;
 	for (const intent of requested) {
 		const members = await latestInputs(db, intent.id, 1000);
-		const { assignments, clusters } = await clusterTexts(ports.encoder, members.map((m) => m.text), { threshold: SUB_INTENT_THRESHOLD, minSize: MIN_INTENT_SIZE, absorbSmall: true, compare: requestShape });
-		const split = clusters.slice(1).filter((c) => c.size >= MIN_INTENT_SIZE).map((cluster) => ({ cluster, part: members.filter((_, i) => assignments[i] === cluster.id) }));
+		const { assignments, clusters } = await clusterTexts(
+			ports.encoder,
+			members.map((m) => m.text),
+			{ threshold: SUB_INTENT_THRESHOLD, minSize: MIN_INTENT_SIZE, absorbSmall: true, compare: requestShape },
+		);
+		const split = clusters
+			.slice(1)
+			.filter((c) => c.size >= MIN_INTENT_SIZE)
+			.map((cluster) => ({ cluster, part: members.filter((_, i) => assignments[i] === cluster.id) }));
 		// Sub-intents are named apart from their parent (names are how duplicate intents are found).
 		const parent = await intentName(db, intent.id);
-		const named = nameIntents(split.map(({ cluster, part }) => ({ texts: part.map((m) => m.text), central: members[cluster.central]!.text, keywords: cluster.keywords })), parent !== null ? [parent] : []);
+		const named = nameIntents(
+			split.map(({ cluster, part }) => ({ texts: part.map((m) => m.text), central: members[cluster.central]!.text, keywords: cluster.keywords })),
+			parent !== null ? [parent] : [],
+		);
 		const parts: IntentSplit["parts"] = [];
 		for (const [k, { cluster, part }] of split.entries()) {
 			const id = newId("int");
@@ -170,10 +186,7 @@ export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: str
 	if (intents.length < 2) return 0;
 	const centres = new Map<string, Float32Array>();
 	for (const intent of intents) {
-		const { results } = await db
-			.prepare(CENTRE_INPUTS)
-			.bind(intent.id)
-			.all<{ text: string }>();
+		const { results } = await db.prepare(CENTRE_INPUTS).bind(intent.id).all<{ text: string }>();
 		if (results.length === 0) continue;
 		centres.set(intent.id, unitMean(await embedder.embed(results.map((r) => requestShape(r.text)))));
 	}

@@ -91,9 +91,7 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 		if (joins) {
 			const issueId = target(best);
 			statements.push(
-				db
-					.prepare(JOIN_ISSUE)
-					.bind(f.projectId, f.signal, f.eventId, issueId, f.userId, f.timestamp, Math.floor(f.timestamp / DAY_MS), best.score),
+				db.prepare(JOIN_ISSUE).bind(f.projectId, f.signal, f.eventId, issueId, f.userId, f.timestamp, Math.floor(f.timestamp / DAY_MS), best.score),
 			);
 			const seen = span.get(issueId);
 			span.set(issueId, { first: Math.min(seen?.first ?? f.timestamp, f.timestamp), last: Math.max(seen?.last ?? f.timestamp, f.timestamp) });
@@ -128,13 +126,20 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 		{ minSize: MIN_ISSUE_SIZE, absorbSmall: false, threshold: ISSUE_THRESHOLD, ignoreWords: signalVocabulary(signal) },
 	);
 	const created: string[] = [];
-	const kept = clusters.filter((c) => c.size >= MIN_ISSUE_SIZE).map((cluster) => ({ cluster, members: results.filter((_, i) => assignments[i] === cluster.id) }));
+	const kept = clusters
+		.filter((c) => c.size >= MIN_ISSUE_SIZE)
+		.map((cluster) => ({ cluster, members: results.filter((_, i) => assignments[i] === cluster.id) }));
 	if (kept.length === 0) return created;
 	// Titles say what goes wrong, agreed by the members, and differ from the signal's other issues.
 	// The description says since when, not how many: counts grow, and the API reports them live.
 	const names = nameIssues(
 		signal,
-		kept.map(({ cluster, members }) => ({ texts: members.map((m) => m.text), central: results[cluster.central]!.text, keywords: cluster.keywords, firstSeen: Math.min(...members.map((m) => m.timestamp)) })),
+		kept.map(({ cluster, members }) => ({
+			texts: members.map((m) => m.text),
+			central: results[cluster.central]!.text,
+			keywords: cluster.keywords,
+			firstSeen: Math.min(...members.map((m) => m.timestamp)),
+		})),
 		await signalTitles(db, projectId, signal),
 	);
 	for (const [k, { cluster, members }] of kept.entries()) {

@@ -38,7 +38,7 @@ interface IssueRow {
 
 /** Merges the smaller of two issues into the larger when their centres say they are the same problem. */
 async function mergeDuplicates(ports: GroupingPorts, issues: IssueRow[], now: number): Promise<number> {
-	const { db, index, embedder } = ports;
+	const { index, embedder } = ports;
 	const threshold = MERGE_THRESHOLD[embedder.model] ?? 0.92;
 	let merged = 0;
 	const gone = new Set<string>();
@@ -62,16 +62,16 @@ async function mergeDuplicates(ports: GroupingPorts, issues: IssueRow[], now: nu
 /** An issue's centre as stored in the index; recomputed from its events' texts when absent. */
 async function issueCentre(ports: GroupingPorts, issue: IssueRow): Promise<Float32Array | null> {
 	const { results } = await ports.db
-		.prepare(
-			`SELECT ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT 50`,
-		)
+		.prepare(`SELECT ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT 50`)
 		.bind(issue.id)
 		.all<{ text: string }>();
 	const texts = results.map((r) => r.text).filter(Boolean);
 	if (texts.length === 0) return null;
 	const unit = unitMean(await ports.embedder.embed(texts.map((t) => topicText(t, issue.signal))));
 	// Keep the index's copy fresh: events joined since the issue was created moved its centre.
-	await ports.index.upsert([{ id: issue.id, namespace: namespaceOf(issue.project_id, issue.signal), values: unit, metadata: { issue_id: issue.id, signal: issue.signal } }]);
+	await ports.index.upsert([
+		{ id: issue.id, namespace: namespaceOf(issue.project_id, issue.signal), values: unit, metadata: { issue_id: issue.id, signal: issue.signal } },
+	]);
 	return unit;
 }
 
@@ -96,9 +96,17 @@ async function indexExemplars(ports: GroupingPorts, now: number): Promise<number
 	if (results.length === 0) return 0;
 	const vectors = await ports.embedder.embed(results.map((r) => topicText(r.text, r.signal)));
 	await ports.index.upsert(
-		results.map((r, i) => ({ id: r.id, namespace: namespaceOf(r.project_id, r.signal), values: vectors[i]!, metadata: { issue_id: r.issue_id, kind: r.kind } })),
+		results.map((r, i) => ({
+			id: r.id,
+			namespace: namespaceOf(r.project_id, r.signal),
+			values: vectors[i]!,
+			metadata: { issue_id: r.issue_id, kind: r.kind },
+		})),
 	);
-	await ports.db.prepare("UPDATE issue_exemplars SET indexed_at = ? WHERE id IN (SELECT value FROM json_each(?))").bind(now, JSON.stringify(results.map((r) => r.id))).run();
+	await ports.db
+		.prepare("UPDATE issue_exemplars SET indexed_at = ? WHERE id IN (SELECT value FROM json_each(?))")
+		.bind(now, JSON.stringify(results.map((r) => r.id)))
+		.run();
 	return results.length;
 }
 
@@ -129,15 +137,15 @@ export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 	for (const p of mergeProjects.share) intentsMerged += await mergeDuplicateIntents(ports, p.project_id);
 	const deferred = issueGroups.deferred + intentGroups.deferred + mergeProjects.deferred;
 	const { results: issues } = await db
-		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events FROM issues i")
+		.prepare(
+			"SELECT i.id, i.project_id, i.signal, i.state, i.created_at, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events FROM issues i",
+		)
 		.all<IssueRow>();
 	const bySignal = new Map<string, IssueRow[]>();
 	for (const i of issues) bySignal.set(`${i.project_id}\u0000${i.signal}`, [...(bySignal.get(`${i.project_id}\u0000${i.signal}`) ?? []), i]);
 	let merged = 0;
 	for (const group of bySignal.values()) if (group.length > 1) merged += await mergeDuplicates(ports, group, now);
-	const { results: remaining } = await db
-		.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, 0 AS events FROM issues i")
-		.all<IssueRow>();
+	const { results: remaining } = await db.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, 0 AS events FROM issues i").all<IssueRow>();
 	const states = await updateStates(db, remaining, now);
 	return { exemplars, split, promoted, merged, intentsMerged, states, deferred };
 }

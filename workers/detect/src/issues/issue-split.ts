@@ -25,15 +25,24 @@ export async function splitRequestedIssues(ports: GroupingPorts, now: number): P
 	let created = 0;
 	for (const issue of requested) {
 		const members = await latestMembers(db, issue.id, 1000);
-		const { assignments, clusters } = await clusterTexts(ports.encoder,
+		const { assignments, clusters } = await clusterTexts(
+			ports.encoder,
 			members.map((m) => m.text),
 			{ threshold: SPLIT_THRESHOLD, minSize: MIN_PART, absorbSmall: true, ignoreWords: signalVocabulary(issue.signal) },
 		);
-		const split = clusters.slice(1).filter((c) => c.size >= MIN_PART).map((cluster) => ({ cluster, part: members.filter((_, i) => assignments[i] === cluster.id) }));
+		const split = clusters
+			.slice(1)
+			.filter((c) => c.size >= MIN_PART)
+			.map((cluster) => ({ cluster, part: members.filter((_, i) => assignments[i] === cluster.id) }));
 		// Each part is named by its own members, apart from the issue it leaves and the signal's other issues.
 		const names = nameIssues(
 			issue.signal,
-			split.map(({ cluster, part }) => ({ texts: part.map((m) => m.text), central: members[cluster.central]!.text, keywords: cluster.keywords, firstSeen: Math.min(...part.map((m) => m.timestamp)) })),
+			split.map(({ cluster, part }) => ({
+				texts: part.map((m) => m.text),
+				central: members[cluster.central]!.text,
+				keywords: cluster.keywords,
+				firstSeen: Math.min(...part.map((m) => m.timestamp)),
+			})),
 			await signalTitles(db, issue.project_id, issue.signal),
 			now,
 		);
@@ -42,7 +51,15 @@ export async function splitRequestedIssues(ports: GroupingPorts, now: number): P
 			const id = newId("iss");
 			const times = part.map((m) => m.timestamp);
 			const { title, description } = names[k]!;
-			parts.push({ id, title, description, centralEventId: members[cluster.central]!.event_id, firstSeen: Math.min(...times), lastSeen: Math.max(...times), eventIds: part.map((m) => m.event_id) });
+			parts.push({
+				id,
+				title,
+				description,
+				centralEventId: members[cluster.central]!.event_id,
+				firstSeen: Math.min(...times),
+				lastSeen: Math.max(...times),
+				eventIds: part.map((m) => m.event_id),
+			});
 			const centre = unitMean(await embedder.embed(part.map((m) => topicText(m.text, issue.signal))));
 			await index.upsert([{ id, namespace: namespaceOf(issue.project_id, issue.signal), values: centre, metadata: { issue_id: id, signal: issue.signal } }]);
 		}

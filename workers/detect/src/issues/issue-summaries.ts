@@ -31,14 +31,20 @@ export class WorkersAiSummarizer implements IssueSummarizer {
 			examples.map((e, i) => `${i + 1}. ${e.length > 300 ? `${e.slice(0, 300)}…` : e}`).join("\n"),
 			`Name the specific problem they share, for an engineer's issue list. Answer with JSON {"title": "<at most 10 words, concrete, e.g. 'Claims it cannot access the user's calendar'>", "description": "<one sentence: what happens and when>"}.`,
 		].join("\n\n");
-		const result = (await this.ai.run(JUDGE_MODEL as keyof AiModels, {
-			messages: [
-				{ role: "system", content: "You write short, specific issue titles for a monitoring tool. No quotes around the title, no trailing period." },
-				{ role: "user", content: prompt },
-			],
-			response_format: { type: "json_schema", json_schema: { type: "object", properties: { title: { type: "string" }, description: { type: "string" } }, required: ["title", "description"] } },
-			max_tokens: 120,
-		} as never)) as { response?: unknown };
+		const result = (await this.ai.run(
+			JUDGE_MODEL as keyof AiModels,
+			{
+				messages: [
+					{ role: "system", content: "You write short, specific issue titles for a monitoring tool. No quotes around the title, no trailing period." },
+					{ role: "user", content: prompt },
+				],
+				response_format: {
+					type: "json_schema",
+					json_schema: { type: "object", properties: { title: { type: "string" }, description: { type: "string" } }, required: ["title", "description"] },
+				},
+				max_tokens: 120,
+			} as never,
+		)) as { response?: unknown };
 		return parseSummary(result?.response);
 	}
 }
@@ -54,12 +60,17 @@ const PER_PASS = 10;
  */
 export async function summarizeIssues(db: D1Database, summarizer: IssueSummarizer, now = Date.now()): Promise<number> {
 	const { results } = await db
-		.prepare(`SELECT i.id, i.signal FROM issues i WHERE i.summarized_at IS NULL AND (SELECT count(*) FROM issue_events x WHERE x.issue_id = i.id) >= ? ORDER BY i.last_seen DESC LIMIT ?`)
+		.prepare(
+			`SELECT i.id, i.signal FROM issues i WHERE i.summarized_at IS NULL AND (SELECT count(*) FROM issue_events x WHERE x.issue_id = i.id) >= ? ORDER BY i.last_seen DESC LIMIT ?`,
+		)
 		.bind(SUMMARY_MIN_EVENTS, PER_PASS)
 		.all<{ id: string; signal: string }>();
 	let named = 0;
 	for (const issue of results) {
-		const { results: rows } = await db.prepare(`SELECT ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ? ORDER BY ie.similarity DESC, ie.timestamp DESC LIMIT 8`).bind(issue.id).all<{ text: string }>();
+		const { results: rows } = await db
+			.prepare(`SELECT ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ? ORDER BY ie.similarity DESC, ie.timestamp DESC LIMIT 8`)
+			.bind(issue.id)
+			.all<{ text: string }>();
 		let summary: IssueSummary | null;
 		try {
 			summary = await summarizer.summarize(issue.signal, rows.map((r) => r.text).filter(Boolean));
@@ -68,7 +79,10 @@ export async function summarizeIssues(db: D1Database, summarizer: IssueSummarize
 			continue;
 		}
 		if (summary) {
-			await db.prepare("UPDATE issues SET title = ?, description = ?, summarized_at = ? WHERE id = ? AND summarized_at IS NULL").bind(summary.title, summary.description, now, issue.id).run();
+			await db
+				.prepare("UPDATE issues SET title = ?, description = ?, summarized_at = ? WHERE id = ? AND summarized_at IS NULL")
+				.bind(summary.title, summary.description, now, issue.id)
+				.run();
 			named++;
 		} else {
 			await db.prepare("UPDATE issues SET summarized_at = ? WHERE id = ? AND summarized_at IS NULL").bind(now, issue.id).run();

@@ -25,13 +25,22 @@ interface Cursor {
 
 async function pending(db: D1Database, aggregate: BackfillStep["aggregate"]): Promise<Cursor[]> {
 	const { results } = await db
-		.prepare("SELECT p.id AS project_id, b.cursor_timestamp, b.cursor_event_id FROM projects p LEFT JOIN aggregate_backfills b ON b.project_id = p.id AND b.aggregate = ? WHERE b.done_at IS NULL")
+		.prepare(
+			"SELECT p.id AS project_id, b.cursor_timestamp, b.cursor_event_id FROM projects p LEFT JOIN aggregate_backfills b ON b.project_id = p.id AND b.aggregate = ? WHERE b.done_at IS NULL",
+		)
 		.bind(aggregate)
 		.all<Cursor>();
 	return results;
 }
 
-function saveCursor(db: D1Database, projectId: string, aggregate: BackfillStep["aggregate"], ts: number | null, eventId: string | null, done: boolean): D1PreparedStatement {
+function saveCursor(
+	db: D1Database,
+	projectId: string,
+	aggregate: BackfillStep["aggregate"],
+	ts: number | null,
+	eventId: string | null,
+	done: boolean,
+): D1PreparedStatement {
 	return db
 		.prepare(
 			`INSERT INTO aggregate_backfills (project_id, aggregate, cursor_timestamp, cursor_event_id, done_at) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -42,14 +51,22 @@ function saveCursor(db: D1Database, projectId: string, aggregate: BackfillStep["
 
 /** Walks events in (timestamp, event_id) order from the cursor, `perStep` at a time. */
 async function firstSeenStep(db: D1Database, c: Cursor, perStep: number): Promise<BackfillStep> {
-	const page = "(SELECT event_id, timestamp, model, properties FROM events WHERE project_id = ?1 AND (timestamp, event_id) > (?2, ?3) ORDER BY timestamp, event_id LIMIT ?4)";
+	const page =
+		"(SELECT event_id, timestamp, model, properties FROM events WHERE project_id = ?1 AND (timestamp, event_id) > (?2, ?3) ORDER BY timestamp, event_id LIMIT ?4)";
 	const binds = [c.project_id, c.cursor_timestamp ?? -Number.MAX_SAFE_INTEGER, c.cursor_event_id ?? "", perStep] as const;
-	const { results: tail } = await db.prepare(`SELECT event_id, timestamp, (SELECT count(*) FROM ${page}) AS n FROM ${page} ORDER BY timestamp DESC, event_id DESC LIMIT 1`).bind(...binds).all<{ event_id: string; timestamp: number; n: number }>();
+	const { results: tail } = await db
+		.prepare(`SELECT event_id, timestamp, (SELECT count(*) FROM ${page}) AS n FROM ${page} ORDER BY timestamp DESC, event_id DESC LIMIT 1`)
+		.bind(...binds)
+		.all<{ event_id: string; timestamp: number; n: number }>();
 	const last = tail[0];
 	const read = last?.n ?? 0;
 	const upsert = "ON CONFLICT (project_id, kind, value) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen)";
 	const fill = (kind: string, expr: string) =>
-		db.prepare(`INSERT INTO first_seen_values (project_id, kind, value, first_seen) SELECT ?1, '${kind}', ${expr}, min(timestamp) FROM ${page} WHERE ${expr} IS NOT NULL GROUP BY 3 ${upsert}`).bind(...binds);
+		db
+			.prepare(
+				`INSERT INTO first_seen_values (project_id, kind, value, first_seen) SELECT ?1, '${kind}', ${expr}, min(timestamp) FROM ${page} WHERE ${expr} IS NOT NULL GROUP BY 3 ${upsert}`,
+			)
+			.bind(...binds);
 	const done = read < perStep;
 	await db.batch([
 		fill("model", "model"),
@@ -67,7 +84,10 @@ async function eventDaysStep(db: D1Database, c: Cursor, days: number, now: numbe
 	let read = 0;
 	for (let k = 0; k < days && day <= today; k++) {
 		// The next day with an event, by one seek on (project, timestamp).
-		const next = await db.prepare("SELECT timestamp FROM events WHERE project_id = ? AND timestamp >= ? ORDER BY timestamp LIMIT 1").bind(c.project_id, day * DAY_MS).first<{ timestamp: number }>();
+		const next = await db
+			.prepare("SELECT timestamp FROM events WHERE project_id = ? AND timestamp >= ? ORDER BY timestamp LIMIT 1")
+			.bind(c.project_id, day * DAY_MS)
+			.first<{ timestamp: number }>();
 		if (!next) {
 			day = today + 1;
 			break;
@@ -89,7 +109,11 @@ async function eventDaysStep(db: D1Database, c: Cursor, days: number, now: numbe
 }
 
 /** One bounded step of each unfinished backfill, per project. */
-export async function backfillAggregates(db: D1Database, now = Date.now(), perStep = { events: BACKFILL_EVENTS_PER_STEP, days: BACKFILL_DAYS_PER_STEP }): Promise<BackfillStep[]> {
+export async function backfillAggregates(
+	db: D1Database,
+	now = Date.now(),
+	perStep = { events: BACKFILL_EVENTS_PER_STEP, days: BACKFILL_DAYS_PER_STEP },
+): Promise<BackfillStep[]> {
 	const steps: BackfillStep[] = [];
 	for (const c of await pending(db, "first_seen_values")) steps.push(await firstSeenStep(db, c, perStep.events));
 	for (const c of await pending(db, "event_days")) steps.push(await eventDaysStep(db, c, perStep.days, now));

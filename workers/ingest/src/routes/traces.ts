@@ -28,12 +28,22 @@ function fitLimits(e: MappedEvent): MappedEvent {
 		input: clip(e.input, LIMITS.textChars),
 		output: clip(e.output, LIMITS.textChars),
 		properties: Object.fromEntries(props),
-		tool_calls: e.tool_calls.slice(0, LIMITS.toolCallsPerEvent).map((t) => ({ ...t, name: t.name.slice(0, LIMITS.idChars), input: clipPayload(t.input), output: clipPayload(t.output), error: clip(t.error ?? undefined, LIMITS.toolErrorChars) ?? null })),
+		tool_calls: e.tool_calls.slice(0, LIMITS.toolCallsPerEvent).map((t) => ({
+			...t,
+			name: t.name.slice(0, LIMITS.idChars),
+			input: clipPayload(t.input),
+			output: clipPayload(t.output),
+			error: clip(t.error ?? undefined, LIMITS.toolErrorChars) ?? null,
+		})),
 	};
 }
 
 const MAX_DETAILS = 20;
-const summary = (details: FieldError[]) => details.slice(0, 5).map((d) => `${d.field} ${d.message}`).join("; ");
+const summary = (details: FieldError[]) =>
+	details
+		.slice(0, 5)
+		.map((d) => `${d.field} ${d.message}`)
+		.join("; ");
 
 /**
  * The body → checked spans → events. A body that cannot be read, or whose envelope
@@ -45,7 +55,10 @@ function readExport(bytes: Uint8Array, protobuf: boolean): { mapped: SpanMapping
 	try {
 		body = protobuf ? decodeTraceRequest(bytes) : JSON.parse(new TextDecoder().decode(bytes));
 	} catch (err) {
-		if (err instanceof OtlpDecodeError) throw new ApiError(400, "invalid_otlp", `The body is not an OTLP protobuf trace export: ${err.field} ${err.message}.`, [{ field: err.field, message: err.message }]);
+		if (err instanceof OtlpDecodeError)
+			throw new ApiError(400, "invalid_otlp", `The body is not an OTLP protobuf trace export: ${err.field} ${err.message}.`, [
+				{ field: err.field, message: err.message },
+			]);
 		const what = protobuf ? "an OTLP protobuf trace export" : "JSON";
 		throw new ApiError(400, "invalid_otlp", `The body is not ${what}: ${(err as Error).message}`, [{ field: "resourceSpans", message: "could not be read" }]);
 	}
@@ -64,19 +77,33 @@ export const traceRoutes = new Hono<IngestContext>().post("/", async (c) => {
 	const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
 	const protobuf = type === "application/x-protobuf" || type === "application/protobuf";
 	if (!protobuf && type !== "application/json") {
-		throw new ApiError(415, "unsupported_media_type", "Send OTLP as application/json or application/x-protobuf.", [{ field: "content-type", message: `is ${type || "missing"}` }]);
+		throw new ApiError(415, "unsupported_media_type", "Send OTLP as application/json or application/x-protobuf.", [
+			{ field: "content-type", message: `is ${type || "missing"}` },
+		]);
 	}
 	const declared = Number(c.req.header("content-length"));
-	if (Number.isFinite(declared) && declared > MAX_TRACE_BODY) throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
+	if (Number.isFinite(declared) && declared > MAX_TRACE_BODY)
+		throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
 	const bytes = new Uint8Array(await c.req.arrayBuffer());
 	if (bytes.byteLength > MAX_TRACE_BODY) throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
 	const { mapped, spanProblems } = readExport(bytes, protobuf);
-	const { accepted, results } = validateBatchItems(mapped.events.map(fitLimits), aiEventSchema, { listName: "spans", idField: "event_id", maxItemBytes: LIMITS.eventBytes });
+	const { accepted, results } = validateBatchItems(mapped.events.map(fitLimits), aiEventSchema, {
+		listName: "spans",
+		idField: "event_id",
+		maxItemBytes: LIMITS.eventBytes,
+	});
 	const details: FieldError[] = [
 		...spanProblems.flatMap((p) => p.errors),
 		...mapped.rejected.map((r) => ({ field: r.field, message: r.reason })),
 		// An event that fails the event schema is named by the span it came from.
-		...results.flatMap((r) => (r.status === "rejected" ? r.errors.map((e) => ({ field: mapped.sources[r.index] ?? e.field, message: `${e.field.replace(/^spans\[\d+\]\.?/, "") || "the event"} ${e.message}` })) : [])),
+		...results.flatMap((r) =>
+			r.status === "rejected"
+				? r.errors.map((e) => ({
+						field: mapped.sources[r.index] ?? e.field,
+						message: `${e.field.replace(/^spans\[\d+\]\.?/, "") || "the event"} ${e.message}`,
+					}))
+				: [],
+		),
 	];
 	const rejectedSpans = spanProblems.length + mapped.rejected.length + (results.length - accepted.length);
 	// No span could be taken (stored or knowingly ignored) and some were malformed: the export is invalid (OTLP: 400, not retried).
@@ -88,9 +115,20 @@ export const traceRoutes = new Hono<IngestContext>().post("/", async (c) => {
 	await acceptMessages(
 		c.env,
 		projectId,
-		accepted.map((item): QueueMessage => ({ v: 1, type: "event", project_id: projectId, received_at: receivedAt, event: { ...item.value, timestamp: item.value.timestamp ?? receivedAt } })),
+		accepted.map(
+			(item): QueueMessage => ({
+				v: 1,
+				type: "event",
+				project_id: projectId,
+				received_at: receivedAt,
+				event: { ...item.value, timestamp: item.value.timestamp ?? receivedAt },
+			}),
+		),
 	);
 	const message = summary(details);
 	if (protobuf) return new Response(encodeTraceResponse(rejectedSpans, message), { status: 200, headers: { "content-type": "application/x-protobuf" } });
-	return c.json({ ...(rejectedSpans || message ? { partialSuccess: { rejectedSpans, errorMessage: message } } : {}), barometer: { events: accepted.length, ignoredSpans: mapped.ignoredSpans } });
+	return c.json({
+		...(rejectedSpans || message ? { partialSuccess: { rejectedSpans, errorMessage: message } } : {}),
+		barometer: { events: accepted.length, ignoredSpans: mapped.ignoredSpans },
+	});
 });

@@ -1,4 +1,12 @@
-import { cosineSimilarity, matchesFilter, type Metadata, type MetadataFilter, type VectorIndex, type VectorMatch, type VectorRecord } from "#core/vector-index/vector-index";
+import {
+	cosineSimilarity,
+	matchesFilter,
+	type Metadata,
+	type MetadataFilter,
+	type VectorIndex,
+	type VectorMatch,
+	type VectorRecord,
+} from "#core/vector-index/vector-index";
 
 /** Vectorize caps a query at 100 results when values are not returned; the embedded index does the same. */
 const MAX_TOP_K = 100;
@@ -59,7 +67,10 @@ export class D1VectorIndex implements VectorIndex {
 				.prepare(`SELECT id, "values", metadata FROM vectors WHERE namespace = ? AND model = ?`)
 				.bind(namespace, this.model)
 				.all<{ id: string; values: unknown; metadata: string }>();
-			rows.set(namespace, results.map((r) => ({ id: r.id, values: toFloat32(r.values), metadata: JSON.parse(r.metadata) as Metadata })));
+			rows.set(
+				namespace,
+				results.map((r) => ({ id: r.id, values: toFloat32(r.values), metadata: JSON.parse(r.metadata) as Metadata })),
+			);
 		}
 		return queries.map(({ namespace, vector }) => {
 			let best: VectorMatch | undefined;

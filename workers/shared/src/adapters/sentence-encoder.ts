@@ -77,7 +77,8 @@ async function wasmBackend(): Promise<void> {
 		return Promise.resolve(new Response(marker));
 	};
 	WebAssembly.instantiate = (async (source: unknown, imports?: WebAssembly.Imports) => {
-		if (!(source instanceof ArrayBuffer && source.byteLength === marker.byteLength)) return (instantiate as (s: unknown, i?: WebAssembly.Imports) => unknown)(source, imports);
+		if (!(source instanceof ArrayBuffer && source.byteLength === marker.byteLength))
+			return (instantiate as (s: unknown, i?: WebAssembly.Imports) => unknown)(source, imports);
 		return { instance: await WebAssembly.instantiate(simdWasm, imports), module: simdWasm };
 	}) as typeof WebAssembly.instantiate;
 	if (processDescriptor) Object.defineProperty(globalThis, "process", { value: undefined, configurable: true, writable: true });
@@ -102,7 +103,9 @@ async function asset<T>(env: SentenceEncoderEnv, path: string): Promise<T> {
 async function assetResponse(env: SentenceEncoderEnv, path: string): Promise<Response> {
 	const response = await env.USE_LITE_ASSETS.fetch(`${ASSETS_ORIGIN}/${path}`);
 	if (!response.ok) {
-		throw new Error(`sentence encoder: ${path} answered ${response.status} from the USE_LITE_ASSETS binding (run \`node scripts/sentence-encoder-assets.mjs\`)`);
+		throw new Error(
+			`sentence encoder: ${path} answered ${response.status} from the USE_LITE_ASSETS binding (run \`node scripts/sentence-encoder-assets.mjs\`)`,
+		);
 	}
 	return response;
 }

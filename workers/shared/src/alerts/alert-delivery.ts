@@ -31,7 +31,10 @@ export const fetchSender: WebhookSender = {
 			return { status: res.status };
 		} catch (err) {
 			const name = (err as Error)?.name;
-			return { error: name === "TimeoutError" || name === "AbortError" ? `timed out after ${timeoutMs} ms` : `network error: ${(err as Error)?.message ?? String(err)}` };
+			return {
+				error:
+					name === "TimeoutError" || name === "AbortError" ? `timed out after ${timeoutMs} ms` : `network error: ${(err as Error)?.message ?? String(err)}`,
+			};
 		}
 	},
 };
@@ -52,7 +55,8 @@ export function senderFor(env: AlertEnv): WebhookSender {
 export const urlPolicy = (env: AlertEnv) => ({ allowLocalhost: env.ALERTS_ALLOW_LOCALHOST === "true" });
 
 export function encryptionKey(env: AlertEnv): string {
-	if (!env.ALERT_ENCRYPTION_KEY) throw new Error("ALERT_ENCRYPTION_KEY is not set (wrangler secret put ALERT_ENCRYPTION_KEY; locally npm start writes .dev.vars)");
+	if (!env.ALERT_ENCRYPTION_KEY)
+		throw new Error("ALERT_ENCRYPTION_KEY is not set (wrangler secret put ALERT_ENCRYPTION_KEY; locally npm start writes .dev.vars)");
 	return env.ALERT_ENCRYPTION_KEY;
 }
 

@@ -25,5 +25,4 @@ export const onApiError: ErrorHandler = (err, c) => {
 	return errorResponse(c, 500, "internal_error", "Something went wrong on our side; the request can be retried.");
 };
 
-export const onNotFound: NotFoundHandler = (c) =>
-	errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}.`);
+export const onNotFound: NotFoundHandler = (c) => errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}.`);

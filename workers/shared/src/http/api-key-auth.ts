@@ -27,10 +27,7 @@ const cache = new IsolateCache<KeyRecord>(60_000);
 async function findKey(db: D1Database, hash: string): Promise<KeyRecord | null> {
 	const hit = cache.get(hash);
 	if (hit) return hit;
-	const record = await db
-		.prepare("SELECT id, project_id, kind, revoked_at FROM api_keys WHERE key_hash = ?")
-		.bind(hash)
-		.first<KeyRecord>();
+	const record = await db.prepare("SELECT id, project_id, kind, revoked_at FROM api_keys WHERE key_hash = ?").bind(hash).first<KeyRecord>();
 	if (record && record.revoked_at === null) cache.set(hash, record);
 	return record;
 }

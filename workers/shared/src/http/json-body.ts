@@ -7,8 +7,7 @@ import { ApiError } from "./api-error";
  * (Content-Length can be absent or wrong with chunked uploads).
  */
 export async function readJsonBody(c: Context, maxBytes: number = LIMITS.bodyBytes): Promise<unknown> {
-	const tooLarge = () =>
-		new ApiError(413, "payload_too_large", `The body must be at most ${maxBytes} bytes; split the batch.`);
+	const tooLarge = () => new ApiError(413, "payload_too_large", `The body must be at most ${maxBytes} bytes; split the batch.`);
 	const declared = Number(c.req.header("content-length"));
 	if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
 	const buffer = await c.req.arrayBuffer();

@@ -29,7 +29,11 @@ export async function enqueue(queue: Queue<QueueMessage | PayloadRef>, db: D1Dat
 		try {
 			const now = Date.now();
 			await db.batch(
-				[...parked].map((m) => db.prepare("INSERT OR REPLACE INTO queued_payloads (id, project_id, body, created_at) VALUES (?, ?, ?, ?)").bind(payloadIdOf(m.body), m.body.project_id, m.json, now)),
+				[...parked].map((m) =>
+					db
+						.prepare("INSERT OR REPLACE INTO queued_payloads (id, project_id, body, created_at) VALUES (?, ?, ?, ?)")
+						.bind(payloadIdOf(m.body), m.body.project_id, m.json, now),
+				),
 			);
 		} catch (err) {
 			console.error("parking messages failed", err);

@@ -86,9 +86,16 @@ export function waitStatement(db: D1Database, pool: CandidatePool, scope: string
  * One that meanwhile joined an issue or intent (a redelivery matched one found since) waits no more.
  */
 export async function waitingCandidates(db: D1Database, pool: CandidatePool, scope: string[], window: number): Promise<Candidate[]> {
-	const { results: read } = await db.prepare(WAITING(pool)).bind(...scope, window).all<Candidate & { taken: number }>();
+	const { results: read } = await db
+		.prepare(WAITING(pool))
+		.bind(...scope, window)
+		.all<Candidate & { taken: number }>();
 	const taken = read.filter((r) => r.taken).map((r) => r.event_id);
-	if (taken.length) await db.prepare(DROP_TAKEN(pool)).bind(...scope, JSON.stringify(taken)).run();
+	if (taken.length)
+		await db
+			.prepare(DROP_TAKEN(pool))
+			.bind(...scope, JSON.stringify(taken))
+			.run();
 	return read.filter((r) => !r.taken).map(({ taken: _, ...candidate }) => candidate);
 }
 

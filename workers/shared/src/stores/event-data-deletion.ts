@@ -80,15 +80,31 @@ const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
  * first/last seen from them, a new central event if its own went, a new name when its name quoted
  * a deleted text, and is summarized again by Workers AI (summarized_at cleared), whose summary may too.
  */
-export async function deleteEventRound(ports: DeletionPorts, projectId: string, eventIds: string[], counts: DeletionCounts, opts: { keepAggregates?: boolean } = {}): Promise<void> {
+export async function deleteEventRound(
+	ports: DeletionPorts,
+	projectId: string,
+	eventIds: string[],
+	counts: DeletionCounts,
+	opts: { keepAggregates?: boolean } = {},
+): Promise<void> {
 	if (eventIds.length === 0) return;
 	const { db, index } = ports;
 	const events = JSON.stringify(eventIds);
 	// The texts that go, per issue and intent: a name that quotes one is made again from what stays.
 	const [issueRows, issueTexts, intentRows, exemplarRows] = await db.batch<{ id: string; text: string | null }>([
-		db.prepare(`SELECT DISTINCT issue_id AS id, NULL AS text FROM issue_events WHERE project_id = ? AND signal IN ${SIGNALS} AND event_id IN ${IDS}`).bind(projectId, projectId, projectId, events, events),
-		db.prepare(`SELECT ie.issue_id AS id, ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.project_id = ? AND ie.signal IN ${SIGNALS} AND ie.event_id IN ${IDS}`).bind(projectId, projectId, projectId, events, events),
-		db.prepare(`SELECT ei.intent_id AS id, e.input AS text FROM event_intents ei LEFT JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id WHERE ei.project_id = ? AND ei.event_id IN ${IDS}`).bind(projectId, events),
+		db
+			.prepare(`SELECT DISTINCT issue_id AS id, NULL AS text FROM issue_events WHERE project_id = ? AND signal IN ${SIGNALS} AND event_id IN ${IDS}`)
+			.bind(projectId, projectId, projectId, events, events),
+		db
+			.prepare(
+				`SELECT ie.issue_id AS id, ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.project_id = ? AND ie.signal IN ${SIGNALS} AND ie.event_id IN ${IDS}`,
+			)
+			.bind(projectId, projectId, projectId, events, events),
+		db
+			.prepare(
+				`SELECT ei.intent_id AS id, e.input AS text FROM event_intents ei LEFT JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id WHERE ei.project_id = ? AND ei.event_id IN ${IDS}`,
+			)
+			.bind(projectId, events),
 		db.prepare(`SELECT id, NULL AS text FROM issue_exemplars WHERE project_id = ? AND event_id IN ${IDS}`).bind(projectId, events),
 	]);
 	// Vectors first: should the D1 batch fail, the rows that name them are still there for the retry.
@@ -97,7 +113,8 @@ export async function deleteEventRound(ports: DeletionPorts, projectId: string, 
 	counts.vectors += exemplarIds.length;
 	const issues = JSON.stringify(ids(issueRows!.results));
 	const intents = JSON.stringify([...new Set(ids(intentRows!.results))]);
-	const byEvent = (table: DeletionTable) => [table, db.prepare(`DELETE FROM ${table} WHERE project_id = ? AND event_id IN ${IDS} RETURNING 1`).bind(projectId, events)] as const;
+	const byEvent = (table: DeletionTable) =>
+		[table, db.prepare(`DELETE FROM ${table} WHERE project_id = ? AND event_id IN ${IDS} RETURNING 1`).bind(projectId, events)] as const;
 	const deletes = [
 		// every_match alerts carry the event's text and user id; keyed by rule and "match:<event>:<signal>".
 		[
@@ -110,8 +127,18 @@ export async function deleteEventRound(ports: DeletionPorts, projectId: string, 
 				)
 				.bind(projectId, projectId, events, projectId, events),
 		],
-		["issue_events", db.prepare(`DELETE FROM issue_events WHERE project_id = ? AND signal IN ${SIGNALS} AND event_id IN ${IDS} RETURNING 1`).bind(projectId, projectId, projectId, events, events)],
-		["issue_candidates", db.prepare(`DELETE FROM issue_candidates WHERE project_id = ? AND signal IN ${SIGNALS} AND event_id IN ${IDS} RETURNING 1`).bind(projectId, projectId, projectId, events, events)],
+		[
+			"issue_events",
+			db
+				.prepare(`DELETE FROM issue_events WHERE project_id = ? AND signal IN ${SIGNALS} AND event_id IN ${IDS} RETURNING 1`)
+				.bind(projectId, projectId, projectId, events, events),
+		],
+		[
+			"issue_candidates",
+			db
+				.prepare(`DELETE FROM issue_candidates WHERE project_id = ? AND signal IN ${SIGNALS} AND event_id IN ${IDS} RETURNING 1`)
+				.bind(projectId, projectId, projectId, events, events),
+		],
 		byEvent("issue_exemplars"),
 		byEvent("tool_calls"),
 		byEvent("signals"),
@@ -119,25 +146,38 @@ export async function deleteEventRound(ports: DeletionPorts, projectId: string, 
 		byEvent("event_intents"),
 		byEvent("intent_candidates"),
 		// A body still parked (its message not consumed yet) would store the event again.
-		["queued_payloads", db.prepare(`DELETE FROM queued_payloads WHERE project_id = ? AND coalesce(json_extract(body, '$.event.event_id'), json_extract(body, '$.signal.event_id')) IN ${IDS} RETURNING 1`).bind(projectId, events)],
+		[
+			"queued_payloads",
+			db
+				.prepare(
+					`DELETE FROM queued_payloads WHERE project_id = ? AND coalesce(json_extract(body, '$.event.event_id'), json_extract(body, '$.signal.event_id')) IN ${IDS} RETURNING 1`,
+				)
+				.bind(projectId, events),
+		],
 		["events", db.prepare(`DELETE FROM events WHERE project_id = ? AND event_id IN ${IDS} RETURNING 1`).bind(projectId, events)],
 	] as const;
 	const emptyIssues = `SELECT id FROM issues i WHERE i.project_id = ? AND i.id IN ${IDS} AND NOT EXISTS (SELECT 1 FROM issue_events e WHERE e.issue_id = i.id)`;
 	const emptyIntents = `SELECT id FROM intents i WHERE i.project_id = ? AND i.id IN ${IDS} AND NOT EXISTS (SELECT 1 FROM event_intents e WHERE e.intent_id = i.id)`;
 	const settle = [
-		db.prepare(`SELECT id FROM issues WHERE id IN (${emptyIssues}) UNION ALL SELECT id FROM issue_exemplars WHERE issue_id IN (${emptyIssues}) UNION ALL ${emptyIntents}`).bind(projectId, issues, projectId, issues, projectId, intents),
+		db
+			.prepare(
+				`SELECT id FROM issues WHERE id IN (${emptyIssues}) UNION ALL SELECT id FROM issue_exemplars WHERE issue_id IN (${emptyIssues}) UNION ALL ${emptyIntents}`,
+			)
+			.bind(projectId, issues, projectId, issues, projectId, intents),
 		db.prepare(`DELETE FROM issue_exemplars WHERE issue_id IN (${emptyIssues})`).bind(projectId, issues),
 		db.prepare(`DELETE FROM issue_state_changes WHERE issue_id IN (${emptyIssues})`).bind(projectId, issues),
 		db.prepare(`DELETE FROM issues WHERE id IN (${emptyIssues}) RETURNING 1`).bind(projectId, issues),
-		db.prepare(
-			`UPDATE issues SET
+		db
+			.prepare(
+				`UPDATE issues SET
 				first_seen = (SELECT min(timestamp) FROM issue_events e WHERE e.issue_id = issues.id),
 				last_seen = (SELECT max(timestamp) FROM issue_events e WHERE e.issue_id = issues.id),
 				central_event_id = CASE WHEN EXISTS (SELECT 1 FROM issue_events e WHERE e.issue_id = issues.id AND e.event_id = issues.central_event_id) THEN central_event_id
 					ELSE (SELECT event_id FROM issue_events e WHERE e.issue_id = issues.id ORDER BY coalesce(e.similarity, 0) DESC, e.timestamp DESC LIMIT 1) END,
 				summarized_at = NULL
 			 WHERE project_id = ? AND id IN ${IDS}`,
-		).bind(projectId, issues),
+			)
+			.bind(projectId, issues),
 		db.prepare(`UPDATE intents SET parent_id = NULL WHERE parent_id IN (${emptyIntents})`).bind(projectId, intents),
 		db.prepare(`DELETE FROM intents WHERE id IN (${emptyIntents})`).bind(projectId, intents),
 	];
@@ -178,14 +218,25 @@ function quotesAny(name: string, texts: string[]): boolean {
 /** Issues that still have events but whose title or description quotes a deleted text are named again from their members. */
 async function renameQuotingIssues(db: D1Database, deletedTexts: Map<string, string[]>): Promise<void> {
 	for (const [id, texts] of deletedTexts) {
-		const issue = await db.prepare("SELECT project_id, signal, title, description, first_seen, last_seen FROM issues WHERE id = ?").bind(id).first<{ project_id: string; signal: string; title: string; description: string; first_seen: number; last_seen: number }>();
+		const issue = await db
+			.prepare("SELECT project_id, signal, title, description, first_seen, last_seen FROM issues WHERE id = ?")
+			.bind(id)
+			.first<{ project_id: string; signal: string; title: string; description: string; first_seen: number; last_seen: number }>();
 		if (!issue || !quotesAny(`${issue.title}\n${issue.description}`, texts)) continue;
 		const [members, taken] = await db.batch<{ text: string }>([
-			db.prepare(`SELECT ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ? ORDER BY ie.event_id = (SELECT central_event_id FROM issues WHERE id = ?) DESC, ie.timestamp DESC LIMIT 50`).bind(id, id),
+			db
+				.prepare(
+					`SELECT ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ? ORDER BY ie.event_id = (SELECT central_event_id FROM issues WHERE id = ?) DESC, ie.timestamp DESC LIMIT 50`,
+				)
+				.bind(id, id),
 			db.prepare("SELECT title AS text FROM issues WHERE project_id = ? AND signal = ? AND id != ?").bind(issue.project_id, issue.signal, id),
 		]);
 		const memberTexts = members!.results.map((r) => r.text).filter(Boolean);
-		const name = nameIssue(issue.signal, { texts: memberTexts, central: memberTexts[0], firstSeen: issue.first_seen, lastSeen: issue.last_seen }, taken!.results.map((r) => r.text));
+		const name = nameIssue(
+			issue.signal,
+			{ texts: memberTexts, central: memberTexts[0], firstSeen: issue.first_seen, lastSeen: issue.last_seen },
+			taken!.results.map((r) => r.text),
+		);
 		await db.prepare("UPDATE issues SET title = ?, description = ? WHERE id = ?").bind(name.title, name.description, id).run();
 	}
 }
@@ -193,17 +244,33 @@ async function renameQuotingIssues(db: D1Database, deletedTexts: Map<string, str
 /** The same for intents: the description quotes an example input; a name only when no person gave it. */
 async function renameQuotingIntents(db: D1Database, projectId: string, deletedTexts: Map<string, string[]>): Promise<void> {
 	for (const [id, texts] of deletedTexts) {
-		const intent = await db.prepare("SELECT name, description, named_by FROM intents WHERE id = ?").bind(id).first<{ name: string; description: string; named_by: string | null }>();
+		const intent = await db
+			.prepare("SELECT name, description, named_by FROM intents WHERE id = ?")
+			.bind(id)
+			.first<{ name: string; description: string; named_by: string | null }>();
 		if (!intent) continue;
 		const renamed = !intent.named_by && quotesAny(intent.name, texts);
 		if (!renamed && !quotesAny(intent.description, texts)) continue;
 		const [members, taken] = await db.batch<{ text: string }>([
-			db.prepare("SELECT e.input AS text FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id WHERE ei.intent_id = ? AND e.input IS NOT NULL ORDER BY ei.timestamp DESC LIMIT 50").bind(id),
+			db
+				.prepare(
+					"SELECT e.input AS text FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id WHERE ei.intent_id = ? AND e.input IS NOT NULL ORDER BY ei.timestamp DESC LIMIT 50",
+				)
+				.bind(id),
 			db.prepare("SELECT name AS text FROM intents WHERE project_id = ? AND id != ?").bind(projectId, id),
 		]);
 		const memberTexts = members!.results.map((r) => r.text);
-		const name = (renamed ? nameIntents([{ texts: memberTexts }], taken!.results.map((r) => r.text))[0] : null) ?? intent.name;
-		await db.prepare("UPDATE intents SET name = ?, description = ? WHERE id = ?").bind(name, intentDescription(name, { texts: memberTexts }), id).run();
+		const name =
+			(renamed
+				? nameIntents(
+						[{ texts: memberTexts }],
+						taken!.results.map((r) => r.text),
+					)[0]
+				: null) ?? intent.name;
+		await db
+			.prepare("UPDATE intents SET name = ?, description = ? WHERE id = ?")
+			.bind(name, intentDescription(name, { texts: memberTexts }), id)
+			.run();
 	}
 }
 
@@ -300,7 +367,10 @@ export async function deleteUserData(ports: DeletionPorts, projectId: string, us
 }
 
 async function countEvents(db: D1Database, where: string, ...params: unknown[]): Promise<number> {
-	const row = await db.prepare(`SELECT count(*) AS n FROM events WHERE project_id = ? AND ${where}`).bind(...params).first<{ n: number }>();
+	const row = await db
+		.prepare(`SELECT count(*) AS n FROM events WHERE project_id = ? AND ${where}`)
+		.bind(...params)
+		.first<{ n: number }>();
 	return row?.n ?? 0;
 }
 
@@ -335,6 +405,8 @@ export async function purgeOlderThan(ports: DeletionPorts, projectId: string, cu
 		await deleteRows(db, deleted, "conversations", "project_id = ? AND last_seen < ?", projectId, cutoff);
 		await deleteRows(db, deleted, "users", "project_id = ? AND max(coalesce(last_seen, 0), coalesce(traits_updated_at, 0)) < ?", projectId, cutoff);
 	}
-	const tails = (["user_signal_days", "user_days", "dead_letters", "queued_payloads", "conversations", "users"] as const).some((t) => deleted[t] === ROWS_PER_STATEMENT);
+	const tails = (["user_signal_days", "user_days", "dead_letters", "queued_payloads", "conversations", "users"] as const).some(
+		(t) => deleted[t] === ROWS_PER_STATEMENT,
+	);
 	return { deleted, done: remainingEvents === 0 && signals < ROWS_PER_STATEMENT && !tails, remainingEvents };
 }

@@ -183,7 +183,10 @@ const SET_SYSTEM_STATE = "UPDATE issues SET state = ? WHERE id = ? AND state = ?
 
 /** A transition the maintenance pass decided (core systemTransition): written only while the issue is still in `from`. */
 export function systemTransitionStatements(db: D1Database, issueId: string, t: SystemTransition, at: number): D1PreparedStatement[] {
-	return [db.prepare(SET_SYSTEM_STATE).bind(t.to, issueId, t.from), stateChangeStatement(db, { issueId, from: t.from, to: t.to, by: "system", reason: t.reason, at })];
+	return [
+		db.prepare(SET_SYSTEM_STATE).bind(t.to, issueId, t.from),
+		stateChangeStatement(db, { issueId, from: t.from, to: t.to, by: "system", reason: t.reason, at }),
+	];
 }
 
 const IGNORED_PAST_THEIR_USERS = `SELECT id FROM issues i WHERE state = 'ignored' AND ignore_until_users IS NOT NULL
@@ -324,6 +327,13 @@ export function splitIssueStatements(db: D1Database, split: IssueSplit): D1Prepa
 			stateChangeStatement(db, { issueId: p.id, from: null, to: "new", by: "system", reason: reasons.splitFrom(issue.id), at: now }),
 			db.prepare(MOVE_EVENTS).bind(p.id, issue.id, JSON.stringify(p.eventIds)),
 		]),
-		stateChangeStatement(db, { issueId: issue.id, from: issue.state, to: issue.state, by: "system", reason: reasons.splitInto(parts.map((p) => p.id)), at: now }),
+		stateChangeStatement(db, {
+			issueId: issue.id,
+			from: issue.state,
+			to: issue.state,
+			by: "system",
+			reason: reasons.splitInto(parts.map((p) => p.id)),
+			at: now,
+		}),
 	];
 }

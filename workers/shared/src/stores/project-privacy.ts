@@ -19,7 +19,10 @@ function randomSalt(): string {
 }
 
 async function load(db: D1Database, projectId: string): Promise<ProjectPrivacy> {
-	const row = await db.prepare("SELECT privacy, pii_salt FROM projects WHERE id = ?").bind(projectId).first<{ privacy: string | null; pii_salt: string | null }>();
+	const row = await db
+		.prepare("SELECT privacy, pii_salt FROM projects WHERE id = ?")
+		.bind(projectId)
+		.first<{ privacy: string | null; pii_salt: string | null }>();
 	let salt = row?.pii_salt ?? null;
 	if (salt === null) {
 		// Projects made before salts existed get one on first use; the write is conditional, so
