@@ -6,6 +6,7 @@ import { seedAdminKey } from "../../shared/test/admin-key";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { detectBindings, ev, store } from "./seed-events";
+import { REFUND_REQUESTS as REFUND, PASSWORD_REQUESTS as PASSWORD } from "../../shared/test/user-requests";
 
 // A person's intent merge (the api route) and the maintenance pass's merge of duplicates are one operation (workers/shared/src/stores/intent-store.ts).
 afterEach(async () => {
@@ -13,8 +14,6 @@ afterEach(async () => {
 });
 
 const T = Date.now() - 3_600_000;
-const REFUND = ["I want a refund for my order", "how do I get a refund", "please refund my last payment", "can I get a refund for this purchase"];
-const PASSWORD = ["I forgot my password", "how do I reset my password", "password reset link is not working", "reset my account password please"];
 let project: TestProject;
 let admin: string;
 

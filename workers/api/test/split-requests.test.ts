@@ -7,6 +7,7 @@ import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { detectBindings, ev, store } from "./seed-events";
+import { REFUND_REQUESTS as REFUND } from "../../shared/test/user-requests";
 
 // Issues and intents are split through one request (workers/shared/src/stores/split-requests.ts), applied by the next maintenance pass.
 afterEach(async () => {
@@ -14,7 +15,6 @@ afterEach(async () => {
 });
 
 const T = Date.now() - 3_600_000;
-const REFUND = ["I want a refund for my order", "how do I get a refund", "please refund my last payment", "can I get a refund for this purchase"];
 let project: TestProject;
 let admin: string;
 

@@ -11,6 +11,7 @@ import { seedAdminKey } from "../../shared/test/admin-key";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { detectBindings, ev, sig, store } from "./seed-events";
+import { REFUND_REQUESTS as REFUND, PASSWORD_REQUESTS as PASSWORD } from "../../shared/test/user-requests";
 
 // Every test here ends with the trigger-kept aggregates (issue_days, issue_user_days, intent_signal_days) equal to a recount.
 afterEach(async () => {
@@ -18,8 +19,6 @@ afterEach(async () => {
 });
 
 const T = Date.now() - 3_600_000;
-const REFUND = ["I want a refund for my order", "how do I get a refund", "please refund my last payment", "can I get a refund for this purchase"];
-const PASSWORD = ["I forgot my password", "how do I reset my password", "password reset link is not working", "reset my account password please"];
 /** Every table whose rows name a user. */
 const USER_TABLES = [
 	"events",

@@ -6,13 +6,13 @@ import { issuePorts } from "../src/ingest-batch/consume-batch";
 import worker from "../src";
 import { purgeExpiredData } from "../src/maintenance/retention";
 import { batchOf, eventMessage } from "./messages";
+import { REFUND_REQUESTS as REFUND } from "../../shared/test/user-requests";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOW = Date.now();
 const OLD = NOW - 40 * DAY;
 const OLDEST = NOW - 50 * DAY;
-const REFUND = ["I want a refund for my order", "how do I get a refund", "please refund my last payment", "can I get a refund for this purchase"];
 const FILLER = 230;
 
 let n = 0;
