@@ -48,11 +48,6 @@ function envelopeErrors(b: unknown) {
 	if (r.ok) throw new Error(`expected envelope errors, got ${JSON.stringify(r)}`);
 	return r.errors;
 }
-function spanErrors(b: unknown) {
-	const r = read(b);
-	if (!r.ok) throw new Error(`expected span problems, got ${JSON.stringify(r.errors)}`);
-	return r.spanProblems.flatMap((p) => p.errors);
-}
 
 describe("OTLP span trees with cycles", () => {
 	it("a tool span that is its own parent (the 316-byte freeze) becomes one event", () => {

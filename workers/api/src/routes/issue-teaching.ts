@@ -4,7 +4,8 @@ import { mergeSchema, type mergeResponseSchema, moveSchema, type moveResponseSch
 import type { z } from "zod";
 import { ApiError } from "#shared/http/api-error";
 import { deletionIndex } from "#shared/stores/event-data-deletion";
-import { findIssue, issueMember, mergeIssues, moveEvent } from "#shared/stores/issue-store";
+import { issueMember, moveEvent } from "#shared/stores/issue-membership";
+import { findIssue, mergeIssues } from "#shared/stores/issue-store";
 import { readJsonBody } from "#shared/http/json-body";
 import { requestSplit } from "#shared/stores/split-requests";
 import type { ApiContext } from "../api-env";

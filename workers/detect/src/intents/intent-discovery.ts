@@ -5,10 +5,17 @@ import { requestShape } from "#core/clustering/request-shape";
 import { unitMean } from "#core/embedding/embedder";
 import { newId } from "#core/ids";
 import { INTENT_POOL, promoteWaiting, waitingCandidates, waitStatement } from "#shared/stores/candidate-promotion";
-import { intentName, type IntentSplit, latestInputs, mergeIntents, splitIntentStatements } from "#shared/stores/intent-store";
+import {
+	inheritIntentStatement,
+	intentName,
+	type IntentSplit,
+	joinIntentStatement,
+	latestInputs,
+	mergeIntents,
+	splitIntentStatements,
+} from "#shared/stores/intent-store";
 import { requestedSplits } from "#shared/stores/split-requests";
 import type { GroupingPorts } from "../issues/issue-grouping";
-import { DAY_MS } from "#core/timestamps";
 
 /** An event's user input: what the user asked for in this turn. */
 export interface InputEvent {
@@ -45,26 +52,15 @@ export async function assignIntents(ports: GroupingPorts, inputs: InputEvent[]):
 	const requests = inputs.filter((i) => i.text.trim() && !isFollowUp(i.text));
 	const followUps = inputs.filter((i) => i.convoId && isFollowUp(i.text));
 	if (requests.length) await assignRequests(ports, requests);
-	if (followUps.length) await ports.db.batch(followUps.map((e) => inheritIntent(ports.db, e)));
+	if (followUps.length) await ports.db.batch(followUps.map((e) => inheritIntentStatement(ports.db, { ...e, convoId: e.convoId! })));
 }
 
-const INHERIT_INTENT = `INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day)
-	SELECT ?, ?, ei.intent_id, ?, ?, ? FROM events e JOIN event_intents ei ON ei.project_id = e.project_id AND ei.event_id = e.event_id
-	WHERE e.project_id = ? AND e.convo_id = ? AND e.timestamp <= ? AND e.event_id != ? ORDER BY e.timestamp DESC LIMIT 1`;
 const LIVING_INTENTS = "SELECT id FROM intents WHERE id IN (SELECT value FROM json_each(?))";
-const JOIN_INTENT = "INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) VALUES (?, ?, ?, ?, ?, ?)";
 /** A project's intents, largest first, with what decides whether one may be folded into another. */
 const INTENTS_BY_SIZE = `SELECT i.id, i.name, i.named_by, i.parent_id, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events
 	FROM intents i WHERE i.project_id = ? ORDER BY events DESC, i.created_at`;
 const CENTRE_INPUTS = `SELECT e.input AS text FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id
 	WHERE ei.intent_id = ? AND e.input IS NOT NULL ORDER BY ei.timestamp DESC LIMIT 50`;
-
-/** The follow-up joins the intent of the latest earlier turn of its conversation, if that turn has one. */
-function inheritIntent(db: D1Database, e: InputEvent): D1PreparedStatement {
-	return db
-		.prepare(INHERIT_INTENT)
-		.bind(e.projectId, e.eventId, e.userId, e.timestamp, Math.floor(e.timestamp / DAY_MS), e.projectId, e.convoId, e.timestamp, e.eventId);
-}
 
 async function assignRequests(ports: GroupingPorts, todo: InputEvent[]): Promise<void> {
 	const { db, index, embedder } = ports;
@@ -82,7 +78,7 @@ async function assignRequests(ports: GroupingPorts, todo: InputEvent[]): Promise
 	for (const [k, e] of todo.entries()) {
 		const best = matches[k];
 		if (best && best.score >= threshold && living.has(best.id)) {
-			statements.push(db.prepare(JOIN_INTENT).bind(e.projectId, e.eventId, best.id, e.userId, e.timestamp, Math.floor(e.timestamp / DAY_MS)));
+			statements.push(joinIntentStatement(db, e, best.id));
 		} else {
 			statements.push(waitStatement(db, INTENT_POOL, [e.projectId], { event_id: e.eventId, text: e.text, user_id: e.userId, timestamp: e.timestamp }));
 			touched.add(e.projectId);

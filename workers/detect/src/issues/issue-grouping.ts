@@ -6,8 +6,8 @@ import { newId } from "#core/ids";
 import type { VectorIndex } from "#core/vector-index/vector-index";
 import { reasons, regression } from "#core/issues/lifecycle";
 import { ISSUE_POOL, promoteWaiting, waitingCandidates, waitStatement } from "#shared/stores/candidate-promotion";
+import { joinIssueStatement, widenSpanStatement } from "#shared/stores/issue-membership";
 import { regressionStatements, signalTitles, stateChangeStatement } from "#shared/stores/issue-store";
-import { DAY_MS } from "#core/timestamps";
 
 /** A negative detection on a stored event, with the text that best says what went wrong. */
 export interface FlaggedEvent {
@@ -53,11 +53,6 @@ const ISSUE_THRESHOLD = 0.4;
 const PROMOTION_WINDOW = 300;
 
 const LIVING_ISSUES = "SELECT id, resolved_in_release FROM issues WHERE id IN (SELECT value FROM json_each(?))";
-const JOIN_ISSUE = `INSERT OR IGNORE INTO issue_events (project_id, signal, event_id, issue_id, user_id, timestamp, day, similarity)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
-/** Binds: first, last, issue. Written only when the times move (D1 bills a row written). */
-const WIDEN_SPAN_TO = `UPDATE issues SET first_seen = min(first_seen, ?1), last_seen = max(last_seen, ?2)
-	WHERE id = ?3 AND (first_seen > ?1 OR last_seen < ?2)`;
 
 export const namespaceOf = (projectId: string, signal: string) => `${projectId}:${signal}`;
 
@@ -90,9 +85,7 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 		const joins = best && best.score >= threshold && living.has(target(best)) && best.metadata.kind !== "cannot";
 		if (joins) {
 			const issueId = target(best);
-			statements.push(
-				db.prepare(JOIN_ISSUE).bind(f.projectId, f.signal, f.eventId, issueId, f.userId, f.timestamp, Math.floor(f.timestamp / DAY_MS), best.score),
-			);
+			statements.push(joinIssueStatement(db, { ...f, issueId, similarity: best.score }));
 			const seen = span.get(issueId);
 			span.set(issueId, { first: Math.min(seen?.first ?? f.timestamp, f.timestamp), last: Math.max(seen?.last ?? f.timestamp, f.timestamp) });
 			// A resolved issue regresses, by the rules of core/issues/lifecycle.ts (a release it was resolved in, else time).
@@ -104,7 +97,7 @@ export async function groupFlaggedEvents(ports: GroupingPorts, flagged: FlaggedE
 		}
 	}
 	for (const [issueId, { first, last }] of span) {
-		statements.push(db.prepare(WIDEN_SPAN_TO).bind(first, last, issueId));
+		statements.push(widenSpanStatement(db, issueId, first, last));
 	}
 	await db.batch(statements);
 	for (const key of touched) {

@@ -1,6 +1,7 @@
 import { topicText } from "#core/detection/signal-vocabulary";
 import { unitMean } from "#core/embedding/embedder";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "#shared/stores/issue-event-text";
+import { markExemplarsIndexed } from "#shared/stores/issue-membership";
 import { issueUsage, mergeIssues, systemTransitionStatements, wakeIgnoredIssues } from "#shared/stores/issue-store";
 import { mergeDuplicateIntents, promoteIntentCandidates, splitRequestedIntents } from "../intents/intent-discovery";
 import { splitRequestedIssues } from "./issue-split";
@@ -103,10 +104,11 @@ async function indexExemplars(ports: GroupingPorts, now: number): Promise<number
 			metadata: { issue_id: r.issue_id, kind: r.kind },
 		})),
 	);
-	await ports.db
-		.prepare("UPDATE issue_exemplars SET indexed_at = ? WHERE id IN (SELECT value FROM json_each(?))")
-		.bind(now, JSON.stringify(results.map((r) => r.id)))
-		.run();
+	await markExemplarsIndexed(
+		ports.db,
+		results.map((r) => r.id),
+		now,
+	);
 	return results.length;
 }
 

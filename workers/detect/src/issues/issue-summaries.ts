@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { IMPLICIT_SIGNALS } from "#core/detection/signal-catalog";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "#shared/stores/issue-event-text";
+import { nameIssue } from "#shared/stores/issue-store";
 import { JUDGE_MODEL, jsonAnswer } from "../ai/llm-judge";
 
 export interface IssueSummary {
@@ -78,15 +79,8 @@ export async function summarizeIssues(db: D1Database, summarizer: IssueSummarize
 			console.error("issue summary failed; retried on the next pass", issue.id, err);
 			continue;
 		}
-		if (summary) {
-			await db
-				.prepare("UPDATE issues SET title = ?, description = ?, summarized_at = ? WHERE id = ? AND summarized_at IS NULL")
-				.bind(summary.title, summary.description, now, issue.id)
-				.run();
-			named++;
-		} else {
-			await db.prepare("UPDATE issues SET summarized_at = ? WHERE id = ? AND summarized_at IS NULL").bind(now, issue.id).run();
-		}
+		await nameIssue(db, issue.id, summary, now);
+		if (summary) named++;
 	}
 	return named;
 }

@@ -1,3 +1,4 @@
+import { DAY_MS } from "#core/timestamps";
 import type { VectorIndex } from "#core/vector-index/vector-index";
 import type { ChangedBy } from "./issue-store";
 import { clearSplitStatement } from "./split-requests";
@@ -112,4 +113,27 @@ export function splitIntentStatements(db: D1Database, split: IntentSplit): D1Pre
 			db.prepare(MOVE_INPUTS).bind(p.id, intent.id, JSON.stringify(p.eventIds)),
 		]),
 	];
+}
+
+const JOIN_INTENT = "INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day) VALUES (?, ?, ?, ?, ?, ?)";
+const INHERIT_INTENT = `INSERT OR IGNORE INTO event_intents (project_id, event_id, intent_id, user_id, timestamp, day)
+	SELECT ?, ?, ei.intent_id, ?, ?, ? FROM events e JOIN event_intents ei ON ei.project_id = e.project_id AND ei.event_id = e.event_id
+	WHERE e.project_id = ? AND e.convo_id = ? AND e.timestamp <= ? AND e.event_id != ? ORDER BY e.timestamp DESC LIMIT 1`;
+
+export interface IntentTurn {
+	projectId: string;
+	eventId: string;
+	userId: string;
+	timestamp: number;
+}
+
+/** A user's request joins an intent; idempotent on (project, event). */
+export function joinIntentStatement(db: D1Database, turn: IntentTurn, intentId: string): D1PreparedStatement {
+	return db.prepare(JOIN_INTENT).bind(turn.projectId, turn.eventId, intentId, turn.userId, turn.timestamp, Math.floor(turn.timestamp / DAY_MS));
+}
+
+/** A follow-up joins the intent of the latest earlier turn of its conversation, if that turn has one. */
+export function inheritIntentStatement(db: D1Database, turn: IntentTurn & { convoId: string }): D1PreparedStatement {
+	const { projectId, eventId, userId, timestamp, convoId } = turn;
+	return db.prepare(INHERIT_INTENT).bind(projectId, eventId, userId, timestamp, Math.floor(timestamp / DAY_MS), projectId, convoId, timestamp, eventId);
 }

@@ -240,55 +240,6 @@ export function regressionStatements(
 	];
 }
 
-/** An event of an issue with the text the grouper compares for it. */
-const MEMBER = `SELECT ${ISSUE_EVENT_TEXT} AS text, ie.user_id, ie.timestamp, ie.signal ${ISSUE_EVENT_JOINS}
-	WHERE ie.project_id = ? AND ie.issue_id = ? AND ie.event_id = ?`;
-
-export interface IssueMember {
-	text: string;
-	user_id: string;
-	timestamp: number;
-	signal: string;
-}
-
-/** The event in the issue, or null. */
-export async function issueMember(db: D1Database, projectId: string, issueId: string, eventId: string): Promise<IssueMember | null> {
-	return db.prepare(MEMBER).bind(projectId, issueId, eventId).first<IssueMember>();
-}
-
-const INSERT_EXEMPLAR = `INSERT INTO issue_exemplars (id, project_id, signal, event_id, kind, issue_id, text, created_by, created_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const MOVE_EVENT = "UPDATE issue_events SET issue_id = ? WHERE project_id = ? AND signal = ? AND event_id = ?";
-const REMOVE_EVENT = "DELETE FROM issue_events WHERE project_id = ? AND signal = ? AND event_id = ?";
-
-export interface EventMove {
-	projectId: string;
-	signal: string;
-	eventId: string;
-	/** The event's text as the grouper compares it (the exemplar's text). */
-	text: string;
-	from: string;
-	/** Null: the event leaves the issue for no other. */
-	to: string | null;
-	by: ChangedBy;
-	now: number;
-}
-
-/**
- * A person moves one event: to another issue (it becomes a must-link exemplar of it) or out of
- * its issue (a cannot-link exemplar: like events stop joining it).
- */
-export async function moveEvent(db: D1Database, move: EventMove): Promise<void> {
-	const { projectId, signal, eventId, text, from, to, by, now } = move;
-	const exemplar = (kind: "must" | "cannot", issueId: string) =>
-		db.prepare(INSERT_EXEMPLAR).bind(newId("ex"), projectId, signal, eventId, kind, issueId, text, by, now);
-	await db.batch(
-		to
-			? [db.prepare(MOVE_EVENT).bind(to, projectId, signal, eventId), exemplar("must", to)]
-			: [db.prepare(REMOVE_EVENT).bind(projectId, signal, eventId), exemplar("cannot", from)],
-	);
-}
-
 const SPLIT_MEMBERS = `SELECT ie.event_id, ie.user_id, ie.timestamp, ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS}
 	WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT ?`;
 const SIGNAL_TITLES = "SELECT title FROM issues WHERE project_id = ? AND signal = ?";
@@ -336,4 +287,12 @@ export function splitIssueStatements(db: D1Database, split: IssueSplit): D1Prepa
 			at: now,
 		}),
 	];
+}
+
+const NAME_ISSUE = "UPDATE issues SET title = ?, description = ?, summarized_at = ? WHERE id = ? AND summarized_at IS NULL";
+const MARK_SUMMARIZED = "UPDATE issues SET summarized_at = ? WHERE id = ? AND summarized_at IS NULL";
+
+/** A name from the summarizer, once per issue; null marks the issue tried, keeping its c-TF-IDF title. */
+export async function nameIssue(db: D1Database, issueId: string, name: { title: string; description: string } | null, now: number): Promise<void> {
+	await (name ? db.prepare(NAME_ISSUE).bind(name.title, name.description, now, issueId) : db.prepare(MARK_SUMMARIZED).bind(now, issueId)).run();
 }
