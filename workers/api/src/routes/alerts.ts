@@ -29,7 +29,7 @@ import {
 	updateRule,
 	type DeliveryRow,
 	type RuleRow,
-} from "../stores/alert-rule-store";
+} from "#shared/stores/alert-rule-store";
 import type { ApiContext } from "../api-env";
 import { issueExists } from "../reads/issue-reads";
 import { intQuery } from "../http/query-params";
@@ -142,10 +142,11 @@ export const alertRoutes = new Hono<ApiContext>()
 			enabled: r.enabled ? 1 : 0,
 			snoozed_until: null,
 			firing: 0,
+			// The cursor starts now: a new rule alerts on what happens from here on, not on history.
+			cursor_at: now,
 			created_at: now,
 			updated_at: now,
 		};
-		// The cursor starts now: a new rule alerts on what happens from here on, not on history.
 		await insertRule(c.env.DB, row, now);
 		return c.json({ data: { ...ruleView(row), ...(secret ? { secret } : {}) } } satisfies z.infer<typeof alertRuleResponseSchema>, 201);
 	})

@@ -2,16 +2,16 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import { fieldErrors } from "#core/api-errors";
 import { intentLevelSchema, type intentMatrixSchema, intentPatchSchema, type intentPatchResponseSchema } from "#core/api/intents";
-import { mergeSchema, type mergeResponseSchema, type splitResponseSchema } from "#core/api/issues";
+import { mergeSchema, type mergeResponseSchema } from "#core/api/issues";
 import { ApiError } from "#shared/http/api-error";
 import { deletionIndex } from "#shared/stores/event-data-deletion";
 import { existingIntents, mergeIntents, patchIntent } from "#shared/stores/intent-store";
 import { readJsonBody } from "#shared/http/json-body";
-import { requestSplit } from "#shared/stores/split-requests";
 import type { ApiContext } from "../api-env";
 import { dayWindow } from "../http/day-window";
 import { intentSignalMatrix, listConversationIntents, listIntents } from "../reads/intent-reads";
 import { requireAdmin } from "../http/require-admin";
+import { requestSplitRoute } from "../http/split-route";
 
 export const intentRoutes = new Hono<ApiContext>()
 	.get("/", async (c) => {
@@ -31,11 +31,7 @@ export const intentRoutes = new Hono<ApiContext>()
 		return c.json({ data: await intentSignalMatrix(c.env.DB, c.get("projectId"), fromDay, toDay) } satisfies z.infer<typeof intentMatrixSchema>);
 	})
 	/** Splitting into sub-intents re-clusters the intent's inputs on the next maintenance pass (202). */
-	.post("/:id/split", requireAdmin, async (c) => {
-		const found = await requestSplit(c.env.DB, "intents", c.get("projectId"), c.req.param("id"), Date.now());
-		if (!found) throw new ApiError(404, "intent_not_found", `No intent \`${c.req.param("id")}\` in this project.`);
-		return c.json({ data: { id: c.req.param("id"), split: "requested" } } satisfies z.infer<typeof splitResponseSchema>, 202);
-	})
+	.post("/:id/split", requireAdmin, requestSplitRoute("intents"))
 	.patch("/:id", requireAdmin, async (c) => {
 		const parsed = intentPatchSchema.safeParse(await readJsonBody(c, 10_000));
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The intent is not valid.", fieldErrors(parsed.error));

@@ -1,15 +1,15 @@
 import { Hono } from "hono";
 import { fieldErrors } from "#core/api-errors";
-import { mergeSchema, type mergeResponseSchema, moveSchema, type moveResponseSchema, type splitResponseSchema } from "#core/api/issues";
+import { mergeSchema, type mergeResponseSchema, moveSchema, type moveResponseSchema } from "#core/api/issues";
 import type { z } from "zod";
 import { ApiError } from "#shared/http/api-error";
 import { deletionIndex } from "#shared/stores/event-data-deletion";
 import { issueMember, moveEvent } from "#shared/stores/issue-membership";
 import { findIssue, mergeIssues } from "#shared/stores/issue-store";
 import { readJsonBody } from "#shared/http/json-body";
-import { requestSplit } from "#shared/stores/split-requests";
 import type { ApiContext } from "../api-env";
 import { requireAdmin } from "../http/require-admin";
+import { requestSplitRoute } from "../http/split-route";
 
 /**
  * Teaching the grouper (admin key): merges and moves change the past and, through exemplars the
@@ -32,11 +32,7 @@ export const issueTeachingRoutes = new Hono<ApiContext>()
 		return c.json({ data: { merged: from.id, into: into.id } } satisfies z.infer<typeof mergeResponseSchema>);
 	})
 	/** Splitting re-clusters the issue's events: it runs on the next maintenance pass (202). */
-	.post("/:id/split", requireAdmin, async (c) => {
-		const found = await requestSplit(c.env.DB, "issues", c.get("projectId"), c.req.param("id"), Date.now());
-		if (!found) throw new ApiError(404, "issue_not_found", `No issue \`${c.req.param("id")}\` in this project.`);
-		return c.json({ data: { id: c.req.param("id"), split: "requested" } } satisfies z.infer<typeof splitResponseSchema>, 202);
-	})
+	.post("/:id/split", requireAdmin, requestSplitRoute("issues"))
 	.post("/:id/move", requireAdmin, async (c) => {
 		const parsed = moveSchema.safeParse(await readJsonBody(c, 10_000));
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The move is not valid.", fieldErrors(parsed.error));

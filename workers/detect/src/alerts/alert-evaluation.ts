@@ -1,30 +1,16 @@
 import type { AlertMessage } from "#core/alerts/alert-message";
-import { DEFAULT_ESCALATION_MIN_USERS, type AlertFilters, type AlertRuleKind, type ThresholdParams } from "#core/alerts/alert-rule-input";
+import { DEFAULT_ESCALATION_MIN_USERS, type AlertFilters, type ThresholdParams } from "#core/alerts/alert-rule-input";
 import { NEGATIVE_SIGNAL_NAMES as NEGATIVE_SIGNALS } from "#core/detection/signal-catalog";
 import { newId } from "#core/ids";
 import { dashboardUrl, sendDueDeliveries, senderFor, type AlertEnv, type WebhookSender } from "#shared/alerts/alert-delivery";
 import { DAY_MS } from "#core/timestamps";
+import type { RuleRow } from "#shared/stores/alert-rule-store";
 
 /** Events can become visible a while after they arrived (queue retries): every-match rules look back this far, deduped. */
 const LATE_ARRIVAL_MS = 15 * 60_000;
 /** Every-match rules raise at most this many per run; the rest wait for the next run (the cursor stays). */
 const MATCHES_PER_RUN = 50;
 const RULES_PER_RUN = 500;
-
-interface RuleRow {
-	id: string;
-	project_id: string;
-	name: string;
-	kind: AlertRuleKind;
-	filters: string;
-	params: string;
-	throttle_seconds: number;
-	enabled: number;
-	snoozed_until: number | null;
-	cursor_at: number;
-	firing: number;
-	created_at: number;
-}
 
 interface Raised {
 	dedupeKey: string;

@@ -15,6 +15,8 @@ export interface RuleRow {
 	enabled: number;
 	snoozed_until: number | null;
 	firing: number;
+	/** Every-match rules: events after this time are still to be matched. */
+	cursor_at: number;
 	created_at: number;
 	updated_at: number;
 }
