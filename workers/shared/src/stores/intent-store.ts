@@ -137,3 +137,8 @@ export function inheritIntentStatement(db: D1Database, turn: IntentTurn & { conv
 	const { projectId, eventId, userId, timestamp, convoId } = turn;
 	return db.prepare(INHERIT_INTENT).bind(projectId, eventId, userId, timestamp, Math.floor(timestamp / DAY_MS), projectId, convoId, timestamp, eventId);
 }
+
+/** A new name and description (a rename after the inputs it quoted were deleted). */
+export async function renameIntent(db: D1Database, intentId: string, name: string, description: string): Promise<void> {
+	await db.prepare("UPDATE intents SET name = ?, description = ? WHERE id = ?").bind(name, description, intentId).run();
+}

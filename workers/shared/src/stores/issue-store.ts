@@ -296,3 +296,8 @@ const MARK_SUMMARIZED = "UPDATE issues SET summarized_at = ? WHERE id = ? AND su
 export async function nameIssue(db: D1Database, issueId: string, name: { title: string; description: string } | null, now: number): Promise<void> {
 	await (name ? db.prepare(NAME_ISSUE).bind(name.title, name.description, now, issueId) : db.prepare(MARK_SUMMARIZED).bind(now, issueId)).run();
 }
+
+/** A new title and description (a rename after the texts it quoted were deleted). */
+export async function renameIssue(db: D1Database, issueId: string, name: { title: string; description: string }): Promise<void> {
+	await db.prepare("UPDATE issues SET title = ?, description = ? WHERE id = ?").bind(name.title, name.description, issueId).run();
+}
