@@ -1,26 +1,9 @@
 import type { z } from "zod";
-import type { alertRuleInputSchema, alertRulePatchSchema } from "#core/alerts/alert-rule-input";
 import type { ApiErrorBody } from "#core/api-errors";
-import type { alertDeliveryPageSchema, alertDeliveryResponseSchema, alertRuleListSchema, alertRuleResponseSchema } from "#core/api/alerts";
-import type { conversationResponseSchema, EventPage, eventResponseSchema, EventSearchResponse } from "#core/api/events";
-import type { intentListSchema, intentMatrixSchema, IntentPatch, intentPatchResponseSchema } from "#core/api/intents";
-import type {
-	comparisonResponseSchema,
-	issueListQuerySchema,
-	issueListSchema,
-	issueResponseSchema,
-	mergeResponseSchema,
-	PriorityFactors,
-	splitResponseSchema,
-	StateChange,
-	stateChangeResponseSchema,
-} from "#core/api/issues";
-import type { apiKeyListSchema, markerListSchema, NewKey, newKeyResponseSchema, projectResponseSchema } from "#core/api/project";
-import type { customSignalListSchema, customSignalResponseSchema, signalCatalogSchema, signalRatesResponseSchema } from "#core/api/signals";
-import type { customSignalInputSchema } from "#core/detection/custom-signals";
-
-/** A response's type from the api's schema (core/api): a field renamed there breaks the views at compile time. */
-type Res<T extends z.ZodType> = z.infer<T>;
+import type { EventPage, EventSearchResponse } from "#core/api/events";
+import type { IntentList } from "#core/api/intents";
+import type { issueListQuerySchema } from "#core/api/issues";
+import type { RouteBody, RouteKey, RouteParams, RouteResponse } from "#core/api/routes";
 
 export class ApiClientError extends Error {
 	constructor(
@@ -71,13 +54,31 @@ export function queryString(query: object): string {
 
 export const eventQueryString = (query: EventQuery) => queryString(query);
 
-/** A typed client for the API; the key is sent as a bearer header, never in a URL. */
+type PathOf<K extends RouteKey> = K extends `${string} ${infer P}` ? P : never;
+
+interface CallOptions<K extends RouteKey> {
+	params?: RouteParams<PathOf<K>>;
+	/** Added as a query string (`queryString`). */
+	query?: object;
+	body?: RouteBody<K>;
+	signal?: AbortSignal;
+}
+
+/**
+ * A typed client for the API; the key is sent as a bearer header, never in a URL. Each method names
+ * its route by the contract's key (core/api/routes.ts), which gives its path, body and answer: a
+ * route or field renamed in the api breaks the views at compile time.
+ */
 export function createApiClient(opts: { baseUrl: string; key: string; fetch?: typeof fetch }) {
 	const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-	async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+	async function call<K extends RouteKey>(route: K, options: CallOptions<K> = {}): Promise<RouteResponse<K>> {
+		const [method, template] = route.split(" ") as [string, string];
+		const params = (options.params ?? {}) as Record<string, string>;
+		const path = template.replace(/:([a-z_]+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ""));
+		const { body, signal } = options;
 		let response: Response;
 		try {
-			response = await doFetch(new URL(path, opts.baseUrl), {
+			response = await doFetch(new URL(path + (options.query ? queryString(options.query) : ""), opts.baseUrl), {
 				method,
 				headers: { authorization: `Bearer ${opts.key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
 				body: body === undefined ? undefined : JSON.stringify(body),
@@ -87,8 +88,8 @@ export function createApiClient(opts: { baseUrl: string; key: string; fetch?: ty
 			if ((err as Error).name === "AbortError") throw err;
 			throw new ApiClientError(0, "network_error", `Cannot reach the API at ${opts.baseUrl}.`);
 		}
-		if (response.status === 204) return undefined as T;
-		const parsed = (await response.json().catch(() => null)) as (T & Partial<ApiErrorBody>) | null;
+		if (response.status === 204) return undefined as RouteResponse<K>;
+		const parsed = (await response.json().catch(() => null)) as (RouteResponse<K> & Partial<ApiErrorBody>) | null;
 		if (!response.ok || parsed === null) {
 			throw new ApiClientError(
 				response.status,
@@ -99,50 +100,43 @@ export function createApiClient(opts: { baseUrl: string; key: string; fetch?: ty
 		}
 		return parsed;
 	}
-	const get = <T>(path: string, signal?: AbortSignal) => request<T>("GET", path, undefined, signal);
 	const data = <T>(p: Promise<{ data: T }>) => p.then((r) => r.data);
-	const id = encodeURIComponent;
+	type Window = { from?: string; to?: string };
 	return {
-		project: (signal?: AbortSignal) => data(get<Res<typeof projectResponseSchema>>("/api/project", signal)),
-		markers: (q: { from?: string; to?: string } = {}, signal?: AbortSignal) =>
-			data(get<Res<typeof markerListSchema>>(`/api/project/markers${queryString(q)}`, signal)),
-		listEvents: (query: EventQuery = {}, signal?: AbortSignal) => get<EventPage>(`/api/events${queryString(query)}`, signal),
-		searchEvents: (query: EventQuery, signal?: AbortSignal) => get<EventSearchResponse>(`/api/events/search${queryString(query)}`, signal),
-		getEvent: (eventId: string, signal?: AbortSignal) => data(get<Res<typeof eventResponseSchema>>(`/api/events/${id(eventId)}`, signal)),
-		getConversation: (convoId: string, signal?: AbortSignal) => data(get<Res<typeof conversationResponseSchema>>(`/api/conversations/${id(convoId)}`, signal)),
-		signals: (signal?: AbortSignal) => data(get<Res<typeof signalCatalogSchema>>("/api/signals", signal)),
-		signalRates: (q: { from?: string; to?: string } = {}, signal?: AbortSignal) =>
-			data(get<Res<typeof signalRatesResponseSchema>>(`/api/signals/rates${queryString(q)}`, signal)),
-		listIssues: (q: IssueQuery = {}, signal?: AbortSignal) => get<Res<typeof issueListSchema>>(`/api/issues${queryString(q)}`, signal),
-		getIssue: (issueId: string, q: { from?: string; to?: string } = {}, signal?: AbortSignal) =>
-			data(get<Res<typeof issueResponseSchema>>(`/api/issues/${id(issueId)}${queryString(q)}`, signal)),
-		setIssueState: (issueId: string, body: StateChange) => request<Res<typeof stateChangeResponseSchema>>("POST", `/api/issues/${id(issueId)}/state`, body),
-		setIssueFactors: (issueId: string, body: PriorityFactors) => request<Res<typeof issueResponseSchema>>("PATCH", `/api/issues/${id(issueId)}`, body),
-		mergeIssue: (issueId: string, into: string) => request<Res<typeof mergeResponseSchema>>("POST", `/api/issues/${id(issueId)}/merge`, { into }),
-		splitIssue: (issueId: string) => request<Res<typeof splitResponseSchema>>("POST", `/api/issues/${id(issueId)}/split`, {}),
-		compareIssue: (issueId: string, q: Record<string, string>, signal?: AbortSignal) =>
-			data(get<Res<typeof comparisonResponseSchema>>(`/api/issues/${id(issueId)}/compare${queryString(q)}`, signal)),
-		intents: (signal?: AbortSignal) => data(get<Res<typeof intentListSchema>>("/api/intents", signal)),
-		intentMatrix: (q: { from?: string; to?: string } = {}, signal?: AbortSignal) =>
-			data(get<Res<typeof intentMatrixSchema>>(`/api/intents/matrix${queryString(q)}`, signal)),
-		updateIntent: (intentId: string, body: IntentPatch) => request<Res<typeof intentPatchResponseSchema>>("PATCH", `/api/intents/${id(intentId)}`, body),
-		mergeIntent: (intentId: string, into: string) => request<Res<typeof mergeResponseSchema>>("POST", `/api/intents/${id(intentId)}/merge`, { into }),
-		splitIntent: (intentId: string) => request<Res<typeof splitResponseSchema>>("POST", `/api/intents/${id(intentId)}/split`, {}),
-		keys: (signal?: AbortSignal) => data(get<Res<typeof apiKeyListSchema>>("/api/project/keys", signal)),
-		createKey: (body: NewKey) => data(request<Res<typeof newKeyResponseSchema>>("POST", "/api/project/keys", body)),
-		revokeKey: (keyId: string) => request<void>("DELETE", `/api/project/keys/${id(keyId)}`),
-		alertRules: (signal?: AbortSignal) => data(get<Res<typeof alertRuleListSchema>>("/api/alerts/rules", signal)),
-		createAlertRule: (body: z.input<typeof alertRuleInputSchema>) => data(request<Res<typeof alertRuleResponseSchema>>("POST", "/api/alerts/rules", body)),
-		updateAlertRule: (ruleId: string, body: z.input<typeof alertRulePatchSchema>) =>
-			data(request<Res<typeof alertRuleResponseSchema>>("PATCH", `/api/alerts/rules/${id(ruleId)}`, body)),
-		deleteAlertRule: (ruleId: string) => request<void>("DELETE", `/api/alerts/rules/${id(ruleId)}`),
-		testAlertRule: (ruleId: string) => data(request<Res<typeof alertDeliveryResponseSchema>>("POST", `/api/alerts/rules/${id(ruleId)}/test`, {})),
-		alertDeliveries: (ruleId: string, signal?: AbortSignal) =>
-			data(get<Res<typeof alertDeliveryPageSchema>>(`/api/alerts/rules/${id(ruleId)}/deliveries?limit=20`, signal)),
-		customSignals: (signal?: AbortSignal) => data(get<Res<typeof customSignalListSchema>>("/api/custom-signals", signal)),
-		createCustomSignal: (body: z.input<typeof customSignalInputSchema>) =>
-			data(request<Res<typeof customSignalResponseSchema>>("POST", "/api/custom-signals", body)),
-		deleteCustomSignal: (signalId: string) => request<void>("DELETE", `/api/custom-signals/${id(signalId)}`),
+		project: (signal?: AbortSignal) => data(call("GET /api/project", { signal })),
+		markers: (query: Window = {}, signal?: AbortSignal) => data(call("GET /api/project/markers", { query, signal })),
+		listEvents: (query: EventQuery = {}, signal?: AbortSignal): Promise<EventPage> => call("GET /api/events", { query, signal }),
+		searchEvents: (query: EventQuery, signal?: AbortSignal): Promise<EventSearchResponse> => call("GET /api/events/search", { query, signal }),
+		getEvent: (id: string, signal?: AbortSignal) => data(call("GET /api/events/:id", { params: { id }, signal })),
+		getConversation: (id: string, signal?: AbortSignal) => data(call("GET /api/conversations/:id", { params: { id }, signal })),
+		signals: (signal?: AbortSignal) => data(call("GET /api/signals", { signal })),
+		signalRates: (query: Window = {}, signal?: AbortSignal) => data(call("GET /api/signals/rates", { query, signal })),
+		listIssues: (query: IssueQuery = {}, signal?: AbortSignal) => call("GET /api/issues", { query, signal }),
+		getIssue: (id: string, query: Window = {}, signal?: AbortSignal) => data(call("GET /api/issues/:id", { params: { id }, query, signal })),
+		setIssueState: (id: string, body: RouteBody<"POST /api/issues/:id/state">) => call("POST /api/issues/:id/state", { params: { id }, body }),
+		setIssueFactors: (id: string, body: RouteBody<"PATCH /api/issues/:id">) => call("PATCH /api/issues/:id", { params: { id }, body }),
+		mergeIssue: (id: string, into: string) => call("POST /api/issues/:id/merge", { params: { id }, body: { into } }),
+		splitIssue: (id: string) => call("POST /api/issues/:id/split", { params: { id } }),
+		compareIssue: (id: string, query: Record<string, string>, signal?: AbortSignal) =>
+			data(call("GET /api/issues/:id/compare", { params: { id }, query, signal })),
+		/** Turn-level intents (no `level`): the route answers conversation-level ones only when asked. */
+		intents: (signal?: AbortSignal) => data(call("GET /api/intents", { signal }) as Promise<IntentList>),
+		intentMatrix: (query: Window = {}, signal?: AbortSignal) => data(call("GET /api/intents/matrix", { query, signal })),
+		updateIntent: (id: string, body: RouteBody<"PATCH /api/intents/:id">) => call("PATCH /api/intents/:id", { params: { id }, body }),
+		mergeIntent: (id: string, into: string) => call("POST /api/intents/:id/merge", { params: { id }, body: { into } }),
+		splitIntent: (id: string) => call("POST /api/intents/:id/split", { params: { id } }),
+		keys: (signal?: AbortSignal) => data(call("GET /api/project/keys", { signal })),
+		createKey: (body: RouteBody<"POST /api/project/keys">) => data(call("POST /api/project/keys", { body })),
+		revokeKey: (id: string) => call("DELETE /api/project/keys/:id", { params: { id } }),
+		alertRules: (signal?: AbortSignal) => data(call("GET /api/alerts/rules", { signal })),
+		createAlertRule: (body: RouteBody<"POST /api/alerts/rules">) => data(call("POST /api/alerts/rules", { body })),
+		updateAlertRule: (id: string, body: RouteBody<"PATCH /api/alerts/rules/:id">) => data(call("PATCH /api/alerts/rules/:id", { params: { id }, body })),
+		deleteAlertRule: (id: string) => call("DELETE /api/alerts/rules/:id", { params: { id } }),
+		testAlertRule: (id: string) => data(call("POST /api/alerts/rules/:id/test", { params: { id } })),
+		alertDeliveries: (id: string, signal?: AbortSignal) => data(call("GET /api/alerts/rules/:id/deliveries", { params: { id }, query: { limit: 20 }, signal })),
+		customSignals: (signal?: AbortSignal) => data(call("GET /api/custom-signals", { signal })),
+		createCustomSignal: (body: RouteBody<"POST /api/custom-signals">) => data(call("POST /api/custom-signals", { body })),
+		deleteCustomSignal: (id: string) => call("DELETE /api/custom-signals/:id", { params: { id } }),
 	};
 }
 
