@@ -44,9 +44,10 @@ export function textSearchQuery(text: string): TextSearchQuery {
 			negateNext = bare === "NOT";
 			continue;
 		}
-		const negated = negateNext || minus === "-" || (bare !== undefined && bare.length > 1 && bare.startsWith("-"));
+		const minusWord = bare !== undefined && bare.length > 1 && bare.startsWith("-");
+		const negated = negateNext || minus === "-" || minusWord;
 		negateNext = false;
-		const t = phrase !== undefined ? term(phrase, star === "*", negated) : bareTerm(bare!.startsWith("-") && bare!.length > 1 ? bare!.slice(1) : bare!, negated);
+		const t = phrase !== undefined ? term(phrase, star === "*", negated) : bareTerm(minusWord ? bare.slice(1) : bare!, negated);
 		if (t) items.push(t);
 	}
 	// Positive terms in AND groups of OR alternatives; an OR next to an exclusion or at either end joins nothing.
