@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, parseEventFilter, propertyValueCandidates } from "./event-query";
+import { decodeCursor, encodeCursor, encodeRankCursor, parseEventFilter, parseEventSearch, propertyValueCandidates } from "./event-query";
 
 const parse = (q: string) => parseEventFilter(new URLSearchParams(q));
 
@@ -16,7 +16,7 @@ describe("parseEventFilter", () => {
 			convoId: "c",
 			model: "m",
 			event: "chat",
-			text: "hi",
+			match: '"hi"',
 			properties: [
 				{ key: "plan", value: "pro" },
 				{ key: "app.version", value: "2" },
@@ -52,5 +52,36 @@ describe("propertyValueCandidates", () => {
 		expect(propertyValueCandidates("true")).toEqual(["true", 1]);
 		expect(propertyValueCandidates("2.5")).toEqual(["2.5", 2.5]);
 		expect(propertyValueCandidates("pro")).toEqual(["pro"]);
+	});
+});
+
+describe("q as full-text search", () => {
+	it("becomes the filter's FTS5 MATCH expression", () => {
+		expect(parse(`q=${encodeURIComponent('"can not" refund* -paypal')}`).filter.match).toBe(`("can not" AND "refund"*) NOT ("paypal")`);
+	});
+
+	it("with nothing to find, or too long, is an error naming q", () => {
+		for (const q of ["OR", "*", "-x", "a".repeat(501)]) expect(parse(`q=${encodeURIComponent(q)}`).errors.map((e) => e.field)).toEqual(["q"]);
+	});
+});
+
+describe("parseEventSearch", () => {
+	const search = (q: string) => parseEventSearch(new URLSearchParams(q));
+
+	it("searches by meaning by default, with q as typed", () => {
+		expect(search("q=%25%25&model=m").search).toMatchObject({ mode: "meaning", query: "%%", filter: { model: "m" } });
+	});
+
+	it("as text, q is a MATCH expression and the cursor an offset into the ranking", () => {
+		const first = search("mode=text&q=refund");
+		expect(first.search).toMatchObject({ mode: "text", offset: 0, filter: { match: `"refund"` } });
+		expect(search(`mode=text&q=refund&cursor=${encodeRankCursor(50)}`).search).toMatchObject({ offset: 50 });
+	});
+
+	it("names mode, q and cursor when they are not valid", () => {
+		expect(search("mode=hybrid&q=x").errors.map((e) => e.field)).toEqual(["mode"]);
+		expect(search("mode=text&q=NOT").errors.map((e) => e.field)).toEqual(["q"]);
+		expect(search("mode=text").errors.map((e) => e.field)).toEqual(["q"]);
+		expect(search(`mode=text&q=x&cursor=${encodeCursor({ timestamp: 1, eventId: "e" })}`).errors.map((e) => e.field)).toEqual(["cursor"]);
 	});
 });

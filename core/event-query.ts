@@ -1,4 +1,5 @@
 import type { FieldError } from "./api-errors";
+import { textSearchQuery } from "./text-search-query";
 import { parseTimeQuery } from "./timestamps";
 
 export interface EventFilter {
@@ -10,8 +11,8 @@ export interface EventFilter {
 	event?: string;
 	/** Property equality filters, from `property.<key>=<value>`. */
 	properties: { key: string; value: string }[];
-	/** Case-insensitive substring of input or output. */
-	text?: string;
+	/** Words of input or output, from `q`: an FTS5 MATCH expression over events_fts (core/text-search-query.ts). */
+	match?: string;
 	limit: number;
 	cursor?: EventCursor;
 }
@@ -69,12 +70,18 @@ export function parseEventFilter(params: URLSearchParams): { filter: EventFilter
 		if ("problem" in parsed) errors.push({ field: name, message: parsed.problem });
 		else filter[name] = parsed.ms;
 	}
-	const plain = { user_id: "userId", convo_id: "convoId", model: "model", event: "event", q: "text" } as const;
+	const plain = { user_id: "userId", convo_id: "convoId", model: "model", event: "event" } as const;
 	for (const [param, key] of Object.entries(plain) as [keyof typeof plain, (typeof plain)[keyof typeof plain]][]) {
 		const raw = params.get(param);
 		if (raw === null || raw === "") continue;
 		if (raw.length > MAX_QUERY_TEXT) errors.push({ field: param, message: `must be at most ${MAX_QUERY_TEXT} characters` });
 		else filter[key] = raw;
+	}
+	const q = params.get("q");
+	if (q !== null && q !== "") {
+		const parsed = parseTextQuery(q);
+		if ("problem" in parsed) errors.push({ field: "q", message: parsed.problem });
+		else filter.match = parsed.match;
 	}
 	for (const [param, value] of params) {
 		if (!param.startsWith("property.")) continue;
@@ -111,4 +118,58 @@ export function propertyValueCandidates(value: string): (string | number)[] {
 	else if (value === "false") out.push(0);
 	else if (value.trim() !== "" && Number.isFinite(Number(value))) out.push(Number(value));
 	return out;
+}
+
+/** `q` as an FTS5 MATCH expression, or what is wrong with it (too long, nothing to find). */
+function parseTextQuery(q: string) {
+	return q.length > MAX_QUERY_TEXT ? { problem: `must be at most ${MAX_QUERY_TEXT} characters` } : textSearchQuery(q);
+}
+
+export const SEARCH_MODES = ["meaning", "text"] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+/** Where a ranked page of text search results starts: an offset into the ranking, opaque to clients. */
+export const encodeRankCursor = (offset: number) => toBase64Url(JSON.stringify({ offset }));
+
+function decodeRankCursor(value: string): number | undefined {
+	try {
+		const parsed: unknown = JSON.parse(fromBase64Url(value));
+		const offset = (parsed as { offset?: unknown } | null)?.offset;
+		if (Number.isSafeInteger(offset) && (offset as number) >= 0) return offset as number;
+	} catch {
+		// a malformed cursor is reported as a field error below
+	}
+	return undefined;
+}
+
+export type EventSearch = { mode: "meaning"; filter: EventFilter; query: string } | { mode: "text"; filter: EventFilter & { match: string }; offset: number };
+
+/**
+ * Parses `GET /api/events/search`: the list's filters, `q` and `mode` (meaning by default). By meaning, `q` is
+ * any text the encoder embeds; as text, it is the list's `q` (words, phrases, word*, -word, OR), ranked by BM25
+ * and paged by a cursor into the ranking.
+ */
+export function parseEventSearch(params: URLSearchParams): { search?: EventSearch; errors: FieldError[] } {
+	const rest = new URLSearchParams(params);
+	const q = params.get("q")?.trim() ?? "";
+	const mode = params.get("mode") ?? "meaning";
+	// By meaning, `cursor` stays the list's (accepted and unused, as before `mode`); as text it points into the ranking.
+	const cursor = mode === "text" ? params.get("cursor") : null;
+	for (const name of ["q", "mode", ...(cursor === null ? [] : ["cursor"])]) rest.delete(name);
+	const { filter, errors } = parseEventFilter(rest);
+	if (!(SEARCH_MODES as readonly string[]).includes(mode)) errors.push({ field: "mode", message: `must be one of ${SEARCH_MODES.join(", ")}` });
+	if (!q) errors.push({ field: "q", message: "is required: what to search for" });
+	else if (mode === "text") {
+		const parsed = parseTextQuery(q);
+		if ("problem" in parsed) errors.push({ field: "q", message: parsed.problem });
+		else filter.match = parsed.match;
+	}
+	let offset = 0;
+	if (cursor !== null) {
+		const decoded = decodeRankCursor(cursor);
+		if (decoded === undefined) errors.push({ field: "cursor", message: "is not a cursor returned by this search" });
+		else offset = decoded;
+	}
+	if (errors.length) return { errors };
+	return { errors, search: mode === "text" ? { mode, filter: { ...filter, match: filter.match! }, offset } : { mode: "meaning", filter, query: q } };
 }

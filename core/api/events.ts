@@ -78,8 +78,17 @@ export type EventPage = z.infer<typeof eventPageSchema>;
 
 /** GET /api/events/search */
 export const eventSearchResponseSchema = z.object({
-	data: z.array(eventListItemSchema.extend({ score: z.number().describe("Cosine similarity to the query") })),
-	searched: z.number().int().describe("How many of the newest matching events were ranked"),
+	mode: z.enum(["meaning", "text"]).describe("How events were searched: `mode`, meaning by default"),
+	data: z.array(
+		eventListItemSchema.extend({
+			score: z.number().describe("Higher is closer: by meaning, cosine similarity to the query; as text, BM25 relevance of the words"),
+		}),
+	),
+	searched: z
+		.number()
+		.int()
+		.describe("By meaning, how many of the newest matching events were ranked; as text, how many stored events match (every one is ranked)"),
+	next_cursor: nextCursor.describe("As text, pass as `cursor` for the next page of the ranking; by meaning always null (one page)"),
 });
 export type EventSearchResponse = z.infer<typeof eventSearchResponseSchema>;
 

@@ -37,9 +37,9 @@ async function expect400(path: string, field: string, key?: string) {
 	).toContain(field);
 }
 
-describe("GET /api/events?q= (text search)", () => {
-	it("finds events by search text of 49 characters and more (SQLite's LIKE refused such patterns with a 500)", async () => {
-		for (const q of [LONG_INPUT.slice(0, 49), LONG_INPUT.slice(0, 60), LONG_INPUT.toUpperCase()]) {
+describe("GET /api/events?q= (text search, FTS5 since migration 0020)", () => {
+	it("finds events by search text of 49 characters and more (SQLite's LIKE refused such patterns with a 500), by whole words: a cut word needs its *", async () => {
+		for (const q of [LONG_INPUT.slice(0, 50), `${LONG_INPUT.slice(0, 49)}*`, LONG_INPUT, LONG_INPUT.toUpperCase()]) {
 			const { status, body } = await get(`/api/events?q=${encodeURIComponent(q)}`);
 			expect(status, q).toBe(200);
 			expect(
@@ -47,6 +47,7 @@ describe("GET /api/events?q= (text search)", () => {
 				q,
 			).toEqual(["long"]);
 		}
+		expect((await get(`/api/events?q=${encodeURIComponent(LONG_INPUT.slice(0, 49))}`)).body.data).toEqual([]);
 	});
 
 	it("accepts search text of exactly 500 characters and answers 400 naming q beyond 500", async () => {
@@ -54,10 +55,10 @@ describe("GET /api/events?q= (text search)", () => {
 		await expect400(`/api/events?q=${"a".repeat(501)}`, "q");
 	});
 
-	it("treats % and _ in the search text as plain characters", async () => {
-		expect((await get(`/api/events?q=${encodeURIComponent("100%")}`)).body.data!.map((e) => e.event_id)).toEqual(["long"]);
-		expect((await get(`/api/events?q=${encodeURIComponent("100_")}`)).body.data!.map((e) => e.event_id)).toEqual(["pct"]);
-		expect((await get(`/api/events?q=${encodeURIComponent("%_%")}`)).body.data).toEqual([]);
+	it("treats % and _ as the tokenizer does, separators between words, never as patterns", async () => {
+		expect((await get(`/api/events?q=${encodeURIComponent("100_percent")}`)).body.data!.map((e) => e.event_id)).toEqual(["pct"]);
+		expect((await get(`/api/events?q=${encodeURIComponent("100%")}`)).body.data!.map((e) => e.event_id)).toEqual(["pct", "long"]);
+		await expect400(`/api/events?q=${encodeURIComponent("%_%")}`, "q");
 	});
 });
 

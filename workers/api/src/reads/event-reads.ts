@@ -1,12 +1,22 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { encodeCursor, propertyValueCandidates, type EventFilter } from "#core/event-query";
-import type { ConversationView, DetectionView, EventDetail, EventListItem, EventPage, EventView, SignalView, ToolCallView } from "#core/api/events";
+import type {
+	ConversationView,
+	DetectionView,
+	EventDetail,
+	EventListItem,
+	EventPage,
+	EventSearchResponse,
+	EventView,
+	SignalView,
+	ToolCallView,
+} from "#core/api/events";
 import { cosine, type Embedder } from "#core/embedding/embedder";
 import * as schema from "#db/schema";
 
 type Db = DrizzleD1Database<typeof schema>;
-type EventRow = typeof schema.events.$inferSelect;
+export type EventRow = typeof schema.events.$inferSelect;
 const { events, signals, toolCalls } = schema;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -45,7 +55,7 @@ function toolCallView(row: typeof toolCalls.$inferSelect): ToolCallView {
 	return { index: row.idx, name: row.name, input: row.input, output: row.output, error: row.error, duration_ms: row.durationMs };
 }
 
-function filterConditions(projectId: string, f: EventFilter): SQL[] {
+export function filterConditions(projectId: string, f: EventFilter): SQL[] {
 	const where: SQL[] = [eq(events.projectId, projectId)];
 	if (f.from !== undefined) where.push(gte(events.timestamp, f.from));
 	if (f.to !== undefined) where.push(lt(events.timestamp, f.to));
@@ -62,10 +72,9 @@ function filterConditions(projectId: string, f: EventFilter): SQL[] {
 			)})`,
 		);
 	}
-	if (f.text) {
-		// instr, not LIKE: SQLite refuses LIKE patterns over 50 bytes ("pattern too complex"), and
-		// % and _ in the text are plain characters. lower() matches LIKE's ASCII case folding.
-		where.push(sql`(instr(lower(${events.input}), lower(${f.text})) > 0 or instr(lower(${events.output}), lower(${f.text})) > 0)`);
+	if (f.match) {
+		// The full-text index (migration 0020) finds the matching events' rowids once; the list keeps its time order.
+		where.push(sql`${events}.rowid in (select rowid from events_fts where events_fts match ${f.match})`);
 	}
 	if (f.cursor) {
 		const c = f.cursor;
@@ -181,23 +190,28 @@ export const eventListQuery = (db: Db, projectId: string, filter: EventFilter) =
 		.limit(filter.limit + 1);
 };
 
-export async function listEvents(db: Db, projectId: string, filter: EventFilter): Promise<EventPage> {
-	const rows = await eventListQuery(db, projectId, filter);
-	const page = rows.slice(0, filter.limit);
-	const last = page.at(-1);
-	const ids = page.map((r) => r.eventId);
+/** Rows of events as the list shows them, in their order: with their signals, detections and intent. */
+export async function eventListItems(db: Db, projectId: string, rows: EventRow[]): Promise<EventListItem[]> {
+	const ids = rows.map((r) => r.eventId);
 	const [bySignal, byDetection, byIntent] = await Promise.all([
 		signalsByEvent(db, projectId, ids),
 		detectionsByEvent(db, projectId, ids),
 		intentsByEvent(db, projectId, ids),
 	]);
+	return rows.map((row) => ({
+		...eventView(row),
+		signals: bySignal.get(row.eventId) ?? [],
+		detections: byDetection.get(row.eventId) ?? [],
+		intent: byIntent.get(row.eventId)?.[0] ?? null,
+	}));
+}
+
+export async function listEvents(db: Db, projectId: string, filter: EventFilter): Promise<EventPage> {
+	const rows = await eventListQuery(db, projectId, filter);
+	const page = rows.slice(0, filter.limit);
+	const last = page.at(-1);
 	return {
-		data: page.map((row) => ({
-			...eventView(row),
-			signals: bySignal.get(row.eventId) ?? [],
-			detections: byDetection.get(row.eventId) ?? [],
-			intent: byIntent.get(row.eventId)?.[0] ?? null,
-		})),
+		data: await eventListItems(db, projectId, page),
 		next_cursor: rows.length > filter.limit && last ? encodeCursor({ timestamp: last.timestamp, eventId: last.eventId }) : null,
 	};
 }
@@ -307,36 +321,25 @@ export const SEMANTIC_CHARS = 300;
  * ranked by cosine similarity to the query. Bounded to SEMANTIC_CANDIDATES so one request stays
  * within a Worker's CPU budget; narrow the time range to reach further back.
  */
-export async function semanticSearchEvents(
-	db: Db,
-	projectId: string,
-	filter: EventFilter,
-	query: string,
-	embedder: Embedder,
-): Promise<{ data: Array<EventListItem & { score: number }>; searched: number }> {
+export async function semanticSearchEvents(db: Db, projectId: string, filter: EventFilter, query: string, embedder: Embedder): Promise<EventSearchResponse> {
 	// The list's query, so a filter by user, conversation or model seeks its index here too (it reads limit + 1 rows).
-	const rows = await eventListQuery(db, projectId, { ...filter, text: undefined, cursor: undefined, limit: SEMANTIC_CANDIDATES - 1 });
-	if (rows.length === 0) return { data: [], searched: 0 };
+	const rows = await eventListQuery(db, projectId, { ...filter, match: undefined, cursor: undefined, limit: SEMANTIC_CANDIDATES - 1 });
+	if (rows.length === 0) return { mode: "meaning", data: [], searched: 0, next_cursor: null };
 	const [q, ...vectors] = await embedder.embed([query, ...rows.map((r) => `${r.input ?? ""} ${r.output ?? ""}`.slice(0, SEMANTIC_CHARS))]);
 	const ranked = rows
 		.map((row, i) => ({ row, score: cosine(q!, vectors[i]!) }))
 		.filter((r) => r.score > 0)
 		.sort((a, b) => b.score - a.score)
 		.slice(0, filter.limit);
-	const ids = ranked.map((r) => r.row.eventId);
-	const [bySignal, byDetection, byIntent] = await Promise.all([
-		signalsByEvent(db, projectId, ids),
-		detectionsByEvent(db, projectId, ids),
-		intentsByEvent(db, projectId, ids),
-	]);
+	const items = await eventListItems(
+		db,
+		projectId,
+		ranked.map((r) => r.row),
+	);
 	return {
+		mode: "meaning",
 		searched: rows.length,
-		data: ranked.map(({ row, score }) => ({
-			...eventView(row),
-			signals: bySignal.get(row.eventId) ?? [],
-			detections: byDetection.get(row.eventId) ?? [],
-			intent: byIntent.get(row.eventId)?.[0] ?? null,
-			score: Math.round(score * 1000) / 1000,
-		})),
+		data: items.map((item, i) => ({ ...item, score: Math.round(ranked[i]!.score * 1000) / 1000 })),
+		next_cursor: null,
 	};
 }

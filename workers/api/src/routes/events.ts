@@ -1,11 +1,12 @@
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import type { EventPage, EventResponse, EventSearchResponse } from "#core/api/events";
-import { parseEventFilter } from "#core/event-query";
+import { parseEventFilter, parseEventSearch } from "#core/event-query";
 import * as schema from "#db/schema";
 import { ApiError } from "#shared/http/api-error";
 import type { ApiContext } from "../api-env";
 import { getEvent, listEvents, semanticSearchEvents } from "../reads/event-reads";
+import { textSearchEvents } from "../reads/event-text-search";
 import { RemoteSentenceEncoder } from "../remote-sentence-encoder";
 
 export const eventRoutes = new Hono<ApiContext>()
@@ -14,21 +15,20 @@ export const eventRoutes = new Hono<ApiContext>()
 		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
 		return c.json((await listEvents(drizzle(c.env.DB, { schema }), c.get("projectId"), filter)) satisfies EventPage);
 	})
-	/** `?q=` by meaning (the sentence encoder, over RPC to the detect worker), with the same filters as the list. */
+	/**
+	 * `?q=` by meaning (the sentence encoder, over RPC to the detect worker; the default) or, with `mode=text`, by
+	 * its words over every stored event (FTS5, ranked by BM25), with the same filters as the list.
+	 */
 	.get("/search", async (c) => {
-		const { filter, errors } = parseEventFilter(new URL(c.req.url).searchParams);
-		const q = c.req.query("q")?.trim();
-		if (!q) errors.push({ field: "q", message: "is required: what to search for" });
-		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
-		return c.json(
-			(await semanticSearchEvents(
-				drizzle(c.env.DB, { schema }),
-				c.get("projectId"),
-				filter,
-				q!,
-				new RemoteSentenceEncoder(c.env.SENTENCE_ENCODER),
-			)) satisfies EventSearchResponse,
-		);
+		const { search, errors } = parseEventSearch(new URL(c.req.url).searchParams);
+		if (!search) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
+		const db = drizzle(c.env.DB, { schema });
+		const projectId = c.get("projectId");
+		const result =
+			search.mode === "text"
+				? await textSearchEvents(db, projectId, search.filter, search.offset)
+				: await semanticSearchEvents(db, projectId, search.filter, search.query, new RemoteSentenceEncoder(c.env.SENTENCE_ENCODER));
+		return c.json(result satisfies EventSearchResponse);
 	})
 	.get("/:id", async (c) => {
 		const id = c.req.param("id");
