@@ -106,7 +106,8 @@ export function createApiClient(opts: { baseUrl: string; key: string; fetch?: ty
 		project: (signal?: AbortSignal) => data(call("GET /api/project", { signal })),
 		markers: (query: Window = {}, signal?: AbortSignal) => data(call("GET /api/project/markers", { query, signal })),
 		listEvents: (query: EventQuery = {}, signal?: AbortSignal): Promise<EventPage> => call("GET /api/events", { query, signal }),
-		searchEvents: (query: EventQuery, signal?: AbortSignal): Promise<EventSearchResponse> => call("GET /api/events/search", { query, signal }),
+		searchEvents: (query: EventQuery & { mode?: "meaning" | "text" }, signal?: AbortSignal): Promise<EventSearchResponse> =>
+			call("GET /api/events/search", { query, signal }),
 		getEvent: (id: string, signal?: AbortSignal) => data(call("GET /api/events/:id", { params: { id }, signal })),
 		getConversation: (id: string, signal?: AbortSignal) => data(call("GET /api/conversations/:id", { params: { id }, signal })),
 		signals: (signal?: AbortSignal) => data(call("GET /api/signals", { signal })),

@@ -6,7 +6,7 @@ import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
 import { relativeTime, truncate } from "../lib/format";
 
-/** Text (substring) or semantic (by meaning) search over events, with the list's filters, kept in the URL. */
+/** Search over events by meaning or by their words (full text, every stored event), with the list's filters, kept in the URL. */
 export function SearchView({ api, url }: { api: ApiClient; url: URL }) {
 	const p = url.searchParams;
 	const q = p.get("q") ?? "";
@@ -17,9 +17,7 @@ export function SearchView({ api, url }: { api: ApiClient; url: URL }) {
 		async (signal) => {
 			if (!q) return null;
 			const query = { q, ...filters, limit: 50 };
-			return mode === "semantic"
-				? api.searchEvents(query, signal)
-				: api.listEvents(query, signal).then((r) => ({ data: r.data.map((e) => ({ ...e, score: null as number | null })), searched: null as number | null }));
+			return api.searchEvents({ ...query, mode: mode === "semantic" ? "meaning" : "text" }, signal);
 		},
 		[api, q, mode, filters.model, filters.user_id, filters.from, filters.to],
 	);
@@ -40,7 +38,7 @@ export function SearchView({ api, url }: { api: ApiClient; url: URL }) {
 					Mode
 					<select value={draft.mode} onChange={(e) => setDraft({ ...draft, mode: e.currentTarget.value as "text" | "semantic" })}>
 						<option value="semantic">by meaning</option>
-						<option value="text">exact text</option>
+						<option value="text">words</option>
 					</select>
 				</label>
 				<label>
@@ -59,13 +57,21 @@ export function SearchView({ api, url }: { api: ApiClient; url: URL }) {
 					Search
 				</button>
 			</form>
-			{!q && <Empty title="Search your events.">“By meaning” finds events about the same thing in other words; “exact text” matches a phrase.</Empty>}
+			{!q && (
+				<Empty title="Search your events.">
+					“By meaning” finds events about the same thing in other words; “words” finds every stored event with them: "a phrase", refund*, -word, OR.
+				</Empty>
+			)}
 			{state.status === "loading" && q && <Loading label="Searching…" />}
 			{state.status === "error" && <ErrorState error={state.error} onRetry={state.reload} />}
 			{state.status === "ready" && state.data && (
 				<>
 					<p class="hint">
-						{state.data.data.length} results{state.data.searched !== null ? `, ranked among the ${state.data.searched} newest matching events` : ""}.
+						{state.data.data.length} results
+						{state.data.mode === "text"
+							? ` of ${state.data.searched} events with these words, best first`
+							: `, ranked among the ${state.data.searched} newest matching events`}
+						.
 					</p>
 					{state.data.data.length === 0 && <Empty title="Nothing found." />}
 					<ul class="event-list">
@@ -75,7 +81,9 @@ export function SearchView({ api, url }: { api: ApiClient; url: URL }) {
 									<Link href={`/events/${encodeURIComponent(e.event_id)}`}>{relativeTime(e.timestamp)}</Link>
 									<span class="hint">{e.user_id}</span>
 									{e.model && <span class="pill pill-muted">{e.model}</span>}
-									{e.score !== null && <span class="pill">similarity {e.score}</span>}
+									<span class="pill">
+										{mode === "text" ? "relevance" : "similarity"} {e.score}
+									</span>
 									<DetectionBadges detections={e.detections} />
 									<SignalBadges signals={e.signals} />
 								</div>
