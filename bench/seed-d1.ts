@@ -5,7 +5,7 @@
 // events through the queue takes hours. The SQL is streamed to sqlite3 in pieces (1M events is
 // ~700 MB of SQL, more than one string can hold).
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hashApiKey } from "#core/api-keys";
 
@@ -170,6 +170,11 @@ export async function seedD1(opts: {
 			`INSERT INTO api_keys (id, project_id, kind, key_hash, key_prefix, name, created_at) VALUES ('key_bench${i ? `_${i}` : ""}', '${SEED_PROJECT}', '${k.kind}', '${await hashApiKey(k.key)}', '${k.key.slice(0, 12)}', 'bench', 0);\n`,
 		);
 	}
+	// The full-text index (migration 0020) uses FTS5's secure-delete, which an sqlite3 CLI older than 3.44
+	// cannot write: its insert trigger is dropped while the CLI seeds, then the index is rebuilt and the
+	// trigger restored by local D1's own SQLite (wrangler), from the migration's text.
+	const ftsTrigger = tables.has("events_fts") ? eventsFtsInsertTrigger(repo) : undefined;
+	if (ftsTrigger) runIn(repo, state, "sqlite3", [file, "DROP TRIGGER events_fts_insert"]);
 	await pipeToSqlite(
 		file,
 		(function* () {
@@ -177,6 +182,21 @@ export async function seedD1(opts: {
 			yield* keys;
 		})(),
 	);
+	if (ftsTrigger) {
+		const sql = `INSERT INTO events_fts(events_fts) VALUES ('rebuild'); ${ftsTrigger}`;
+		runIn(repo, state, "npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", state, "-c", "workers/api/wrangler.toml", "--command", sql]);
+	}
 	const bytes = Number(runIn(repo, state, "sqlite3", [file, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"]));
 	return { file, seconds: (Date.now() - t0) / 1000, megabytes: bytes / 1e6 };
+}
+
+/** The CREATE TRIGGER events_fts_insert statement of `repo`'s migrations. */
+function eventsFtsInsertTrigger(repo: string): string {
+	const dir = join(repo, "migrations");
+	for (const name of readdirSync(dir).filter((f) => f.endsWith(".sql"))) {
+		const statements = readFileSync(join(dir, name), "utf8").split("--> statement-breakpoint");
+		const found = statements.find((statement) => statement.includes("CREATE TRIGGER `events_fts_insert`"));
+		if (found) return found.slice(found.indexOf("CREATE TRIGGER"));
+	}
+	throw new Error(`no events_fts_insert trigger in ${dir}`);
 }
