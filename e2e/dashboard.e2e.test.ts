@@ -114,6 +114,15 @@ describe("dashboard in a real browser, on the demo month", () => {
 		await shot(page, "search");
 	});
 
+	it("search: by words ranks every stored event holding them, best first, with its relevance", async () => {
+		await page.goto(`${BASE}/search?mode=text&q=${encodeURIComponent("calendar -flight")}`);
+		await page.locator(".event-row").first().waitFor();
+		const first = await page.locator(".event-row").first().innerText();
+		expect(first.toLowerCase()).toContain("calendar");
+		expect(first).toMatch(/relevance \d/);
+		expect(await page.locator(".hint").first().innerText()).toMatch(/events with these words, best first/);
+	});
+
 	it("settings: keys, and an alert rule created, tested and logged", async () => {
 		await page.goto(`${BASE}/settings`);
 		await page.getByRole("heading", { name: "API keys" }).waitFor();
