@@ -31,6 +31,24 @@ const list = (s: string) =>
 		.map((x) => x.trim())
 		.filter(Boolean);
 
+/** The new-rule form before anything is typed. */
+export const EMPTY_DRAFT: AlertRuleDraft = {
+	name: "",
+	kind: "new_issue",
+	destinationType: "slack",
+	url: "",
+	signals: "",
+	models: "",
+	intent: "",
+	property: "",
+	thresholdSignal: "refusal",
+	metric: "percent_users",
+	value: 5,
+	windowMinutes: 60,
+	minUsers: 5,
+	throttleMinutes: "",
+};
+
 /** The POST /api/alerts/rules body for a draft; the API validates and names any bad field. */
 export function alertRuleBody(d: AlertRuleDraft): z.input<typeof alertRuleInputSchema> {
 	const filters: NonNullable<z.input<typeof alertRuleInputSchema>["filters"]> = {};

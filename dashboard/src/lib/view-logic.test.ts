@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alertRuleBody, describeRule, type AlertRuleDraft } from "./alert-form";
+import { alertRuleBody, describeRule, EMPTY_DRAFT, type AlertRuleDraft } from "./alert-form";
 import { dailyMarkers, signalRateSeries } from "./chart-data";
 import { heatLevel, matrixColumns } from "./heatmap";
 import { filtersFromUrl, filtersToUrl, mergePlan, parsePropertyFilter, sortIssues, trendLabel } from "./issue-table";
@@ -111,22 +111,7 @@ describe("heat map", () => {
 });
 
 describe("alert rule form", () => {
-	const draft: AlertRuleDraft = {
-		name: "",
-		kind: "threshold",
-		destinationType: "slack",
-		url: " https://hooks.slack.com/x ",
-		signals: "refusal, laziness",
-		models: "",
-		intent: "",
-		property: "",
-		thresholdSignal: "refusal",
-		metric: "percent_users",
-		value: 5,
-		windowMinutes: 60,
-		minUsers: 5,
-		throttleMinutes: "",
-	};
+	const draft: AlertRuleDraft = { ...EMPTY_DRAFT, kind: "threshold", url: " https://hooks.slack.com/x ", signals: "refusal, laziness" };
 
 	it("builds the API body: filters from lists, the threshold, no throttle unless typed", () => {
 		expect(alertRuleBody(draft)).toEqual({

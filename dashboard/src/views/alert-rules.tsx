@@ -4,26 +4,9 @@ import { ErrorState, Loading } from "../components/states";
 import { ActionButton, AdminOnly } from "../components/ui";
 import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
-import { alertRuleBody, describeRule, type AlertRuleDraft } from "../lib/alert-form";
+import { alertRuleBody, describeRule, EMPTY_DRAFT, type AlertRuleDraft } from "../lib/alert-form";
 import { relativeTime } from "../lib/format";
 import type { AlertRule } from "#core/api/alerts";
-
-const EMPTY_DRAFT: AlertRuleDraft = {
-	name: "",
-	kind: "new_issue",
-	destinationType: "slack",
-	url: "",
-	signals: "",
-	models: "",
-	intent: "",
-	property: "",
-	thresholdSignal: "refusal",
-	metric: "percent_users",
-	value: 5,
-	windowMinutes: 60,
-	minUsers: 5,
-	throttleMinutes: "",
-};
 
 /** Settings → alert rules: the list with test / snooze / disable / delete and the delivery log, and the new-rule form. */
 export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean }) {
