@@ -3,6 +3,17 @@ import { alertRuleInputSchema, alertRulePatchSchema } from "../alerts/alert-rule
 import { customSignalInputSchema } from "../detection/custom-signals";
 import { projectSettingsPatchSchema } from "../privacy/privacy-settings";
 import { alertDeliveryPageSchema, alertDeliveryResponseSchema, alertRuleListSchema, alertRuleResponseSchema } from "./alerts";
+import {
+	candidatePageSchema,
+	deepSearchHistorySchema,
+	deepSearchInputSchema,
+	deepSearchListSchema,
+	deepSearchPatchSchema,
+	deepSearchResponseSchema,
+	deepSearchSaveSchema,
+	labelRoundResponseSchema,
+	labelRoundSchema,
+} from "./deep-searches";
 import { deadLetterPageSchema, replayResponseSchema } from "./dead-letters";
 import { conversationResponseSchema, eventPageSchema, eventResponseSchema, eventSearchResponseSchema } from "./events";
 import { conversationIntentListSchema, intentListSchema, intentMatrixSchema, intentPatchResponseSchema, intentPatchSchema } from "./intents";
@@ -58,6 +69,15 @@ export const API_ROUTES = {
 	"GET /api/custom-signals": { response: customSignalListSchema },
 	"POST /api/custom-signals": { body: customSignalInputSchema, response: customSignalResponseSchema },
 	"DELETE /api/custom-signals/:id": { response: noContent },
+	"GET /api/deep-searches": { response: deepSearchListSchema },
+	"POST /api/deep-searches": { body: deepSearchInputSchema, response: deepSearchResponseSchema },
+	"GET /api/deep-searches/:id": { response: deepSearchResponseSchema },
+	"GET /api/deep-searches/:id/candidates": { response: candidatePageSchema },
+	"GET /api/deep-searches/:id/history": { response: deepSearchHistorySchema },
+	"POST /api/deep-searches/:id/labels": { body: labelRoundSchema, response: labelRoundResponseSchema },
+	"PATCH /api/deep-searches/:id": { body: deepSearchPatchSchema, response: deepSearchResponseSchema },
+	"POST /api/deep-searches/:id/save": { body: deepSearchSaveSchema, response: deepSearchResponseSchema },
+	"DELETE /api/deep-searches/:id": { response: noContent },
 	"GET /api/issues": { response: issueListSchema },
 	"GET /api/issues/:id": { response: issueResponseSchema },
 	"GET /api/issues/:id/compare": { response: comparisonResponseSchema },

@@ -37,6 +37,7 @@ export const customSignalSchema = z.object({
 	field: z.enum(["input", "output", "both"]),
 	keywords: z.array(z.string()).optional(),
 	regex: z.string().optional(),
+	deep_search_id: z.string().optional().describe("Set for a saved deep search: its definition, labels and versions are at /api/deep-searches/:id"),
 	case_sensitive: z.boolean(),
 	created_at: isoTime,
 });

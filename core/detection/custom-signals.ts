@@ -6,6 +6,8 @@ import { IMPLICIT_SIGNAL_NAMES } from "./signal-catalog";
 import { EXPLICIT_SIGNALS } from "../ingest-schemas";
 
 const RESERVED = new Set<string>([...IMPLICIT_SIGNAL_NAMES, ...EXPLICIT_SIGNALS]);
+/** A built-in signal's name, which no custom signal or saved deep search may take. */
+export const isBuiltInSignalName = (name: string) => RESERVED.has(name);
 
 /**
  * Custom patterns run on RE2JS, the JavaScript port of RE2: matching takes time linear in the text

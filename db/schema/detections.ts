@@ -63,8 +63,8 @@ export const customSignals = sqliteTable(
 		description: text("description").notNull().default(""),
 		polarity: text("polarity", { enum: ["negative", "positive"] }).notNull(),
 		field: text("field", { enum: ["input", "output", "both"] }).notNull(),
-		kind: text("kind", { enum: ["keywords", "regex"] }).notNull(),
-		/** JSON array of keywords, or the regex source. */
+		kind: text("kind", { enum: ["keywords", "regex", "deep_search"] }).notNull(),
+		/** JSON array of keywords, the regex source, or the deep search id. */
 		pattern: text("pattern").notNull(),
 		caseSensitive: integer("case_sensitive", { mode: "boolean" }).notNull().default(false),
 		createdAt: integer("created_at").notNull(),

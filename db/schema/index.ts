@@ -13,3 +13,4 @@ export * from "./queued-payloads";
 export * from "./first-seen-values";
 export * from "./event-days";
 export * from "./aggregate-backfills";
+export * from "./deep-searches";

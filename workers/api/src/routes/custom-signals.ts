@@ -16,7 +16,7 @@ const view = (r: CustomSignalRow): CustomSignal => ({
 	description: r.description,
 	polarity: r.polarity,
 	field: r.field,
-	...(r.kind === "keywords" ? { keywords: JSON.parse(r.pattern) as string[] } : { regex: r.pattern }),
+	...(r.kind === "keywords" ? { keywords: JSON.parse(r.pattern) as string[] } : r.kind === "regex" ? { regex: r.pattern } : { deep_search_id: r.pattern }),
 	case_sensitive: r.case_sensitive === 1,
 	created_at: new Date(r.created_at).toISOString(),
 });

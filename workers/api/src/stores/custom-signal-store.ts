@@ -5,7 +5,7 @@ export interface CustomSignalRow {
 	description: string;
 	polarity: "negative" | "positive";
 	field: "input" | "output" | "both";
-	kind: "keywords" | "regex";
+	kind: "keywords" | "regex" | "deep_search";
 	pattern: string;
 	case_sensitive: number;
 	created_at: number;

@@ -38,7 +38,7 @@ function issueText(e: EventMessage["event"], d: Detected): string {
 async function loadCustomSignals(db: D1Database, projectIds: string[]) {
 	const { results } = await db
 		.prepare(
-			"SELECT project_id, name, polarity, field, kind, pattern, case_sensitive FROM custom_signals WHERE deleted_at IS NULL AND project_id IN (SELECT value FROM json_each(?))",
+			"SELECT project_id, name, polarity, field, kind, pattern, case_sensitive FROM custom_signals WHERE deleted_at IS NULL AND kind != 'deep_search' AND project_id IN (SELECT value FROM json_each(?))",
 		)
 		.bind(JSON.stringify(projectIds))
 		.all<{

@@ -1,0 +1,307 @@
+import type { CandidateView, DeepSearch, DeepSearchInput } from "#core/api/deep-searches";
+import type { Embedder } from "#core/embedding/embedder";
+import { calibrate, clarify, definitionModel, eventFeatures, matchCheck, nextToLabel, refit, scoreFeatures } from "#core/deep-search/loop";
+import { type Candidate, type Label, ROUND_SIZE } from "#core/deep-search/types";
+import { newId } from "#core/ids";
+import { textSearchQuery } from "#core/text-search-query";
+import type { EventVectorStore } from "#core/vector-index/event-vectors";
+import {
+	advanceVersion,
+	appendLabels,
+	currentLabels,
+	currentVersion,
+	type DeepSearchRow,
+	insertDeepSearch,
+	type ModelVersion,
+	poolIds,
+	type SavedAs,
+	vectorOf,
+} from "../stores/deep-search-store";
+
+export interface LoopPorts {
+	db: D1Database;
+	vectors: EventVectorStore;
+	encoder: Embedder;
+}
+
+/** How many events the definition draws by meaning, and by its words. */
+const POOL_BY_MEANING = 200;
+const POOL_BY_WORDS = 100;
+/** Of each candidate's input and output, what the loop and its reasons read. */
+const SNIPPET_CHARS = 400;
+/** A refit that loses the compare-and-set to another person's refit tries again on the union of labels. */
+const MAX_REFIT_TRIES = 4;
+
+interface PoolEvent extends Candidate {
+	timestamp: number;
+	userId: string;
+	input: string | null;
+	output: string | null;
+}
+
+const EVENT_TEXTS = `SELECT event_id, timestamp, user_id, substr(input, 1, ${SNIPPET_CHARS}) AS input, substr(output, 1, ${SNIPPET_CHARS}) AS output
+	FROM events WHERE project_id = ? AND event_id IN (SELECT value FROM json_each(?))`;
+
+/**
+ * The pool's events with their features: vectors from the event vector store; an event stored
+ * before its vectors were (the backfill has not reached it) is embedded here once and written to
+ * the store. Events deleted since they joined the pool drop out.
+ */
+async function poolEvents(ports: LoopPorts, projectId: string, ids: string[]): Promise<PoolEvent[]> {
+	if (ids.length === 0) return [];
+	const { results } = await ports.db
+		.prepare(EVENT_TEXTS)
+		.bind(projectId, JSON.stringify(ids))
+		.all<{ event_id: string; timestamp: number; user_id: string; input: string | null; output: string | null }>();
+	const stored = await ports.vectors.get(
+		projectId,
+		results.map((r) => r.event_id),
+	);
+	const missing = results.filter((r) => !stored.has(r.event_id) && (r.input?.trim() || r.output?.trim()));
+	if (missing.length) {
+		const texts = missing.flatMap((r) => [r.input ?? "", r.output ?? ""]);
+		const vectors = await ports.encoder.embed(texts);
+		const rows = missing.map((r, i) => ({
+			eventId: r.event_id,
+			timestamp: r.timestamp,
+			model: ports.encoder.model,
+			input: r.input?.trim() ? vectors[2 * i] : undefined,
+			output: r.output?.trim() ? vectors[2 * i + 1] : undefined,
+		}));
+		for (const row of rows) stored.set(row.eventId, { input: row.input, output: row.output });
+		await ports.vectors.upsert(projectId, rows);
+	}
+	const dims = ports.encoder.dimensions;
+	const order = new Map(ids.map((id, i) => [id, i]));
+	return results
+		.filter((r) => stored.has(r.event_id))
+		.sort((a, b) => order.get(a.event_id)! - order.get(b.event_id)!)
+		.map((r) => {
+			const v = stored.get(r.event_id)!;
+			return {
+				id: r.event_id,
+				features: eventFeatures(v.input, v.output, dims),
+				text: [r.input, r.output].filter(Boolean).join("\n"),
+				timestamp: r.timestamp,
+				userId: r.user_id,
+				input: r.input,
+				output: r.output,
+			};
+		});
+}
+
+/** The definition's content words as an OR query over the full-text index (its words, not its phrasing). */
+function wordsQuery(definition: string): string | undefined {
+	const words = [...new Set(definition.toLowerCase().match(/\p{L}[\p{L}\p{N}']{3,}/gu) ?? [])].slice(0, 24);
+	if (words.length === 0) return undefined;
+	const parsed = textSearchQuery(words.join(" OR "));
+	return "match" in parsed ? parsed.match : undefined;
+}
+
+const BY_WORDS = `SELECT e.event_id FROM (SELECT rowid AS id, bm25(events_fts) AS rank FROM events_fts WHERE events_fts MATCH ?) m
+	CROSS JOIN events e ON e.rowid = m.id WHERE e.project_id = ? AND e.timestamp >= ? AND e.timestamp < ? ORDER BY m.rank LIMIT ${POOL_BY_WORDS}`;
+
+/** Candidates by meaning (every stored event's vectors) and by words (FTS5), de-duplicated. */
+async function drawPool(ports: LoopPorts, projectId: string, definition: string, vector: Float32Array, range: { from?: number; to?: number }) {
+	const byMeaning = await ports.vectors.search(projectId, vector, { topK: POOL_BY_MEANING, model: ports.encoder.model, from: range.from, to: range.to });
+	const match = wordsQuery(definition);
+	const byWords = match
+		? (
+				await ports.db
+					.prepare(BY_WORDS)
+					.bind(match, projectId, range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER)
+					.all<{ event_id: string }>()
+			).results.map((r) => r.event_id)
+		: [];
+	const source = new Map<string, "meaning" | "text" | "both">();
+	for (const m of byMeaning) source.set(m.eventId, "meaning");
+	for (const id of byWords) source.set(id, source.has(id) ? "both" : "text");
+	return [...source].map(([eventId, s]) => ({ eventId, source: s }));
+}
+
+/** Refit on `labels`, with the calibration, the suggested operating point and any clarifying question. */
+function fitVersion(definition: Float32Array, embedder: string, pool: PoolEvent[], labels: Label[], version: number): ModelVersion {
+	const byId = new Map(pool.map((p) => [p.id, p]));
+	const labelled = labels.flatMap((l) => (byId.has(l.id) ? [{ ...byId.get(l.id)!, match: l.match }] : []));
+	const model = labelled.length ? refit(definition, embedder, labelled) : definitionModel(definition, embedder);
+	const calibration = calibrate(definition, embedder, labelled);
+	return { version, model, threshold: calibration.suggested, calibration, question: clarify(definition, labelled), labels: labelled.length };
+}
+
+export type CreateResult = { id: string } | { unknownExamples: string[] };
+
+/** POST /api/deep-searches: embeds the definition, draws the pool, fits on any examples, stores it all. */
+export async function createDeepSearch(ports: LoopPorts, projectId: string, input: DeepSearchInput, by: string): Promise<CreateResult> {
+	const [vector] = await ports.encoder.embed([input.definition]);
+	const range = { from: input.from ? Date.parse(input.from) : undefined, to: input.to ? Date.parse(input.to) : undefined };
+	const drawn = await drawPool(ports, projectId, input.definition, vector!, range);
+	const examples = input.examples.map((e) => ({ id: e.event_id, match: e.match }));
+	const pool = [...drawn, ...examples.filter((e) => !drawn.some((d) => d.eventId === e.id)).map((e) => ({ eventId: e.id, source: "label" as const }))];
+	const events = await poolEvents(
+		ports,
+		projectId,
+		pool.map((p) => p.eventId),
+	);
+	const present = new Set(events.map((e) => e.id));
+	const unknown = examples.filter((e) => !present.has(e.id)).map((e) => e.id);
+	if (unknown.length) return { unknownExamples: unknown };
+	const now = Date.now();
+	const first = fitVersion(vector!, ports.encoder.model, events, examples, 1);
+	const id = newId("dsr");
+	await insertDeepSearch(ports.db, {
+		row: {
+			id,
+			project_id: projectId,
+			definition: input.definition,
+			definition_vector: vector!,
+			embedder: ports.encoder.model,
+			version: 1,
+			saved_version: null,
+			signal_name: null,
+			polarity: null,
+			job_id: null,
+			note: events.length ? null : "No stored event resembles this definition yet. Label events by id, or save it: it is then applied to every new event.",
+			created_at: now,
+			updated_at: now,
+		},
+		pool: pool.filter((p) => present.has(p.eventId)),
+		labels: examples,
+		first,
+		by,
+	});
+	return { id };
+}
+
+export interface LabelOutcome {
+	rejected: { event_id: string; reason: string }[];
+}
+
+/**
+ * A round of labels: kept (appended) first, so nothing is lost whatever happens next; then the model
+ * is refit on every label so far and moved forward by compare-and-set. When two people label at
+ * once, the refit that loses reads the union and tries again; both sets of labels count.
+ */
+export async function labelRound(ports: LoopPorts, search: DeepSearchRow, labels: Label[], by: string): Promise<LabelOutcome> {
+	const latest = new Map(labels.map((l) => [l.id, l]));
+	const { results } = await ports.db
+		.prepare("SELECT event_id FROM events WHERE project_id = ? AND event_id IN (SELECT value FROM json_each(?))")
+		.bind(search.project_id, JSON.stringify([...latest.keys()]))
+		.all<{ event_id: string }>();
+	const present = new Set(results.map((r) => r.event_id));
+	const kept = [...latest.values()].filter((l) => present.has(l.id));
+	const rejected = [...latest.keys()]
+		.filter((id) => !present.has(id))
+		.map((event_id) => ({ event_id, reason: "no such event in this project (never stored, or deleted): the label is not kept" }));
+	if (kept.length === 0) return { rejected };
+	await appendLabels(ports.db, search.id, kept, by, Date.now());
+	await refitSearch(ports, search, by);
+	return { rejected };
+}
+
+async function refitSearch(ports: LoopPorts, search: DeepSearchRow, by: string): Promise<void> {
+	const definition = vectorOf(search.definition_vector);
+	let expected = search.version;
+	for (let attempt = 0; attempt < MAX_REFIT_TRIES; attempt++) {
+		const [ids, labels] = await Promise.all([poolIds(ports.db, search.id), currentLabels(ports.db, search.id)]);
+		const pool = await poolEvents(ports, search.project_id, ids);
+		const next = fitVersion(definition, search.embedder, pool, labels, expected + 1);
+		if (await advanceVersion(ports.db, search.project_id, { id: search.id, expected }, next, "refit", by, Date.now())) return;
+		const row = await ports.db.prepare("SELECT version FROM deep_searches WHERE id = ?").bind(search.id).first<{ version: number }>();
+		expected = row?.version ?? expected;
+	}
+	// Labels are stored whatever happens here; the next round refits on them.
+	console.warn(`deep search ${search.id}: refit kept losing to concurrent refits; labels are kept`);
+}
+
+/** A new operating point (PATCH threshold), or saving as a signal at one: a new version with the same model. */
+export async function moveOperatingPoint(
+	ports: LoopPorts,
+	search: DeepSearchRow,
+	threshold: number | undefined,
+	by: string,
+	saved?: SavedAs,
+): Promise<boolean> {
+	const current = await currentVersion(ports.db, search.id, search.version);
+	const next = { ...current, version: search.version + 1, threshold: threshold ?? current.threshold };
+	return advanceVersion(
+		ports.db,
+		search.project_id,
+		{ id: search.id, expected: search.version },
+		next,
+		saved ? "saved" : "operating_point",
+		by,
+		Date.now(),
+		saved,
+	);
+}
+
+function candidateView(e: PoolEvent, verdict: { match: boolean; score: number; reason: string }, label: boolean | undefined): CandidateView {
+	return {
+		event_id: e.id,
+		timestamp: new Date(e.timestamp).toISOString(),
+		user_id: e.userId,
+		input: e.input,
+		output: e.output,
+		match: verdict.match,
+		score: Math.round(verdict.score * 1000) / 1000,
+		reason: verdict.reason,
+		label: label ?? null,
+	};
+}
+
+/** The pool scored by the current model, best first, with each candidate's verdict and label. */
+export async function scoredPool(ports: LoopPorts, search: DeepSearchRow) {
+	const [ids, labels, version] = await Promise.all([
+		poolIds(ports.db, search.id),
+		currentLabels(ports.db, search.id),
+		currentVersion(ports.db, search.id, search.version),
+	]);
+	const pool = await poolEvents(ports, search.project_id, ids);
+	const byLabel = new Map(labels.map((l) => [l.id, l.match]));
+	const definition = vectorOf(search.definition_vector);
+	const labelled = pool.filter((p) => byLabel.has(p.id)).map((p) => ({ ...p, match: byLabel.get(p.id)! }));
+	const check = (e: PoolEvent) => matchCheck(version.model, version.threshold, e, { definition, labelled });
+	return { pool, labels, byLabel, version, check };
+}
+
+/** GET /api/deep-searches/:id/candidates: the pool ranked by the current model. */
+export async function candidatePage(ports: LoopPorts, search: DeepSearchRow, offset: number, limit: number) {
+	const { pool, byLabel, version, check } = await scoredPool(ports, search);
+	const ranked = pool.map((e) => ({ e, score: scoreFeatures(version.model, e.features) })).sort((a, b) => b.score - a.score || a.e.id.localeCompare(b.e.id));
+	const page = ranked.slice(offset, offset + limit).map(({ e }) => candidateView(e, check(e), byLabel.get(e.id)));
+	return { data: page, next_offset: offset + limit < ranked.length ? offset + limit : null };
+}
+
+/** The search as the API shows it: its state, calibration, question, and the next candidates to label. */
+export async function deepSearchView(ports: LoopPorts, search: DeepSearchRow): Promise<DeepSearch> {
+	const { pool, labels, byLabel, version, check } = await scoredPool(ports, search);
+	const inPool = new Set(pool.map((p) => p.id));
+	const next = nextToLabel(version.model, pool, new Set(byLabel.keys()), ROUND_SIZE);
+	const byId = new Map(pool.map((p) => [p.id, p]));
+	const predicted = pool.filter((e) => scoreFeatures(version.model, e.features) >= version.threshold).length;
+	const matches = labels.filter((l) => l.match).length;
+	return {
+		id: search.id,
+		definition: search.definition,
+		state: search.saved_version ? "saved" : "draft",
+		version: search.version,
+		threshold: version.threshold,
+		labels: {
+			total: labels.length,
+			matches,
+			non_matches: labels.length - matches,
+			without_event: labels.filter((l) => !inPool.has(l.id)).length,
+		},
+		pool: { size: pool.length, predicted_matches: predicted },
+		calibration: version.calibration,
+		question: version.question,
+		next: next.map((id) => candidateView(byId.get(id)!, check(byId.get(id)!), undefined)),
+		signal:
+			search.saved_version && search.signal_name
+				? { name: search.signal_name, polarity: search.polarity ?? "negative", saved_version: search.saved_version, job_id: search.job_id }
+				: null,
+		note: search.note,
+		created_at: new Date(search.created_at).toISOString(),
+		updated_at: new Date(search.updated_at).toISOString(),
+	};
+}
