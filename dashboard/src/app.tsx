@@ -8,6 +8,8 @@ import { createApiClient } from "./lib/api-client";
 import { matchRoute } from "./lib/routes";
 import { keyFromFragment, loadSession, saveSession, type Session } from "./lib/session";
 import { ConversationView } from "./views/conversation";
+import { DeepSearchDetailView } from "./views/deep-search-detail";
+import { DeepSearchesView } from "./views/deep-searches";
 import { EventDetailView } from "./views/event-detail";
 import { EventStream } from "./views/event-stream";
 import { IntentsView } from "./views/intents";
@@ -70,6 +72,12 @@ export function App() {
 			break;
 		case "search":
 			page = <SearchView api={api} url={url} />;
+			break;
+		case "deepSearches":
+			page = <DeepSearchesView api={api} keyKind={project?.key_kind ?? null} />;
+			break;
+		case "deepSearch":
+			page = <DeepSearchDetailView key={route.params.id} api={api} id={route.params.id!} keyKind={project?.key_kind ?? null} />;
 			break;
 		case "events":
 			page = <EventStream api={api} url={url} />;

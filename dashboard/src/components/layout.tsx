@@ -8,6 +8,7 @@ const NAV = [
 	{ href: "/intents", label: "Intents" },
 	{ href: "/events", label: "Events" },
 	{ href: "/search", label: "Search" },
+	{ href: "/deep-searches", label: "Deep search" },
 	{ href: "/settings", label: "Settings" },
 ];
 

@@ -138,6 +138,18 @@ export function createApiClient(opts: { baseUrl: string; key: string; fetch?: ty
 		customSignals: (signal?: AbortSignal) => data(call("GET /api/custom-signals", { signal })),
 		createCustomSignal: (body: RouteBody<"POST /api/custom-signals">) => data(call("POST /api/custom-signals", { body })),
 		deleteCustomSignal: (id: string) => call("DELETE /api/custom-signals/:id", { params: { id } }),
+		deepSearches: (signal?: AbortSignal) => data(call("GET /api/deep-searches", { signal })),
+		createDeepSearch: (body: RouteBody<"POST /api/deep-searches">) => data(call("POST /api/deep-searches", { body })),
+		getDeepSearch: (id: string, signal?: AbortSignal) => data(call("GET /api/deep-searches/:id", { params: { id }, signal })),
+		deepSearchCandidates: (id: string, offset = 0, signal?: AbortSignal) =>
+			call("GET /api/deep-searches/:id/candidates", { params: { id }, query: { offset }, signal }),
+		deepSearchHistory: (id: string, signal?: AbortSignal) => data(call("GET /api/deep-searches/:id/history", { params: { id }, signal })),
+		labelDeepSearch: (id: string, labels: RouteBody<"POST /api/deep-searches/:id/labels">["labels"]) =>
+			data(call("POST /api/deep-searches/:id/labels", { params: { id }, body: { labels } })),
+		moveOperatingPoint: (id: string, threshold: number) => data(call("PATCH /api/deep-searches/:id", { params: { id }, body: { threshold } })),
+		saveDeepSearch: (id: string, body: RouteBody<"POST /api/deep-searches/:id/save">) =>
+			data(call("POST /api/deep-searches/:id/save", { params: { id }, body })),
+		deleteDeepSearch: (id: string) => call("DELETE /api/deep-searches/:id", { params: { id } }),
 	};
 }
 

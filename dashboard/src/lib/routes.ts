@@ -6,6 +6,8 @@ export const ROUTES = {
 	intents: "/intents",
 	events: "/events",
 	search: "/search",
+	deepSearches: "/deep-searches",
+	deepSearch: "/deep-searches/:id",
 	event: "/events/:id",
 	conversation: "/conversations/:id",
 	settings: "/settings",
