@@ -28,10 +28,18 @@ function operatingPointPlugin(marks: { current: Marks }): uPlot.Plugin {
 		ctx.lineTo(x, u.bbox.top + u.bbox.height);
 		ctx.stroke();
 		ctx.font = `600 ${11 * devicePixelRatio}px system-ui, sans-serif`;
-		// Labels sit inside the plot, on the side with room.
+		// Labels sit inside the plot, on the side with room, on a patch of background so the curves do not cross them.
+		const px = devicePixelRatio;
+		ctx.textAlign = "left";
+		ctx.textBaseline = "alphabetic";
 		const width = ctx.measureText(label).width;
-		const right = x + 6 * devicePixelRatio + width < u.bbox.left + u.bbox.width;
-		ctx.fillText(label, right ? x + 5 * devicePixelRatio : x - 5 * devicePixelRatio - width, u.bbox.top + (dash.length ? 28 : 13) * devicePixelRatio);
+		const right = x + 8 * px + width < u.bbox.left + u.bbox.width;
+		const left = right ? x + 4 * px : x - 4 * px - width - 6 * px;
+		const top = u.bbox.top + (dash.length ? 22 : 4) * px;
+		ctx.fillStyle = cssVar("--panel", "#fff");
+		ctx.fillRect(left, top, width + 6 * px, 16 * px);
+		ctx.fillStyle = colour;
+		ctx.fillText(label, left + 3 * px, top + 12 * px);
 	};
 	return {
 		hooks: {
@@ -79,8 +87,15 @@ export function CalibrationChart(props: {
 				plugins: [operatingPointPlugin(marks)],
 				scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1.02] } },
 				axes: [
-					{ ...axis, values: (_u, vals) => vals.map((v) => v.toFixed(1)), label: "match threshold", labelSize: 20, labelFont: "12px system-ui" },
-					{ ...axis, values: (_u, vals) => vals.map((v) => percent(v)), size: 46 },
+					{
+						...axis,
+						incrs: [0.05, 0.1, 0.2, 0.25, 0.5],
+						values: (_u, vals) => vals.map((v) => String(Number(v.toFixed(2)))),
+						label: "match threshold",
+						labelSize: 20,
+						labelFont: "12px system-ui",
+					},
+					{ ...axis, values: (_u, vals) => vals.map((v) => percent(v)), size: 54 },
 				],
 				series: [
 					{},

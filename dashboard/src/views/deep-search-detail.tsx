@@ -87,7 +87,11 @@ export function DeepSearchDetailView({ api, id, keyKind }: { api: ApiClient; id:
 					<Empty title="Nothing left to label.">The search has no more informative candidates; the curve below is as good as these labels make it.</Empty>
 				) : (
 					<>
-						<p class="hint">The candidates that would teach the detector most. Does each one match the definition?</p>
+						<p class="hint">
+							{isAdmin
+								? "The candidates that would teach the detector most. Does each one match the definition?"
+								: "The candidates that would teach the detector most, for someone with an admin key to label."}
+						</p>
 						<LabelRound
 							key={search.version}
 							round={search.next}
