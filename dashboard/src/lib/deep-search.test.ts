@@ -5,6 +5,7 @@ import {
 	clampThreshold,
 	curveColumns,
 	formErrors,
+	jobProgress,
 	labelSummary,
 	nearestPoint,
 	roundLabels,
@@ -121,5 +122,29 @@ describe("deep search: the list's state", () => {
 		expect(searchStatus({ state: "draft", signal: null, version: 2 })).toEqual({ label: "draft", tone: "draft" });
 		expect(searchStatus({ state: "saved", signal, version: 3 })).toEqual({ label: "saved", tone: "saved" });
 		expect(searchStatus({ state: "saved", signal, version: 5 }).tone).toBe("changed");
+	});
+});
+
+describe("deep search: the backfill job's progress", () => {
+	it("fills the bar by events scored, and polls while the job is queued or running", () => {
+		expect(jobProgress({ state: "queued", done: 0, total: null })).toEqual({
+			fraction: null,
+			label: "Queued: scoring the stored events starts shortly",
+			polling: true,
+		});
+		expect(jobProgress({ state: "running", done: 250, total: 1000 })).toEqual({
+			fraction: 0.25,
+			label: "Scoring stored events: 250 of 1,000 events (25%)",
+			polling: true,
+		});
+		expect(jobProgress({ state: "done", done: 1000, total: 1000 })).toMatchObject({ fraction: 1, polling: false });
+	});
+
+	it("says why it failed and stops polling", () => {
+		expect(jobProgress({ state: "failed", done: 10, total: 40, error: "model missing" })).toEqual({
+			fraction: 0.25,
+			label: "Failed after 10 of 40 events: model missing",
+			polling: false,
+		});
 	});
 });

@@ -106,3 +106,27 @@ export function searchStatus(s: Pick<DeepSearch, "state" | "signal" | "version">
 	if (s.signal.saved_version < s.version) return { label: `saved v${s.signal.saved_version}, changed since`, tone: "changed" };
 	return { label: "saved", tone: "saved" };
 }
+
+/** A backfill job as far as its progress bar cares. */
+export interface JobProgressInput {
+	state: "queued" | "running" | "done" | "failed";
+	done: number;
+	total: number | null;
+	error?: string | null;
+}
+
+/** The bar's fill (null while the total is unknown), its words, and whether to keep polling. */
+export function jobProgress(job: JobProgressInput): { fraction: number | null; label: string; polling: boolean } {
+	const fraction = job.state === "done" ? 1 : job.total ? Math.min(1, job.done / job.total) : null;
+	const count = job.total !== null ? `${job.done.toLocaleString("en")} of ${job.total.toLocaleString("en")} events` : `${job.done.toLocaleString("en")} events`;
+	switch (job.state) {
+		case "queued":
+			return { fraction, label: "Queued: scoring the stored events starts shortly", polling: true };
+		case "running":
+			return { fraction, label: `Scoring stored events: ${count}${fraction !== null ? ` (${percent(fraction)})` : ""}`, polling: true };
+		case "done":
+			return { fraction: 1, label: `Done: ${count} scored`, polling: false };
+		case "failed":
+			return { fraction, label: `Failed after ${count}${job.error ? `: ${job.error}` : ""}`, polling: false };
+	}
+}
