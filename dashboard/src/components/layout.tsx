@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import { useEffect, useRef } from "preact/hooks";
 import type { ProjectView } from "#core/api/project";
 import { Link } from "./navigation";
 
@@ -13,6 +14,15 @@ const NAV = [
 ];
 
 export function Layout(props: { project: ProjectView | null; path: string; onSignOut: () => void; children: ComponentChildren }) {
+	const nav = useRef<HTMLElement>(null);
+	// On a phone the nav scrolls sideways; keep the current page's item in view.
+	useEffect(() => {
+		const bar = nav.current;
+		const active = bar?.querySelector<HTMLElement>(".nav-item.active");
+		if (!bar || !active) return;
+		const [a, b] = [active.getBoundingClientRect(), bar.getBoundingClientRect()];
+		bar.scrollLeft += a.left - b.left - (b.width - a.width) / 2;
+	}, [props.path]);
 	return (
 		<div class="shell">
 			<header class="topbar">
@@ -22,7 +32,7 @@ export function Layout(props: { project: ProjectView | null; path: string; onSig
 					</span>{" "}
 					Barometer
 				</Link>
-				<nav class="nav" aria-label="Main">
+				<nav class="nav" aria-label="Main" ref={nav}>
 					{NAV.map((item) => (
 						<Link key={item.href} href={item.href} class={isActive(props.path, item.href) ? "nav-item active" : "nav-item"}>
 							{item.label}

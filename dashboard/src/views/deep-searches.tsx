@@ -34,10 +34,9 @@ export function DeepSearchesView({ api, keyKind }: { api: ApiClient; keyKind: Ke
 						<thead>
 							<tr>
 								<th>Definition</th>
-								<th>State</th>
-								<th>Signal</th>
-								<th class="num">Threshold</th>
-								<th>Updated</th>
+								<th>State · signal</th>
+								<th class="num col-optional">Threshold</th>
+								<th class="col-optional">Updated</th>
 							</tr>
 						</thead>
 						<tbody>
@@ -49,11 +48,13 @@ export function DeepSearchesView({ api, keyKind }: { api: ApiClient; keyKind: Ke
 											<Link href={pathFor("deepSearch", { id: s.id })}>{truncate(s.definition, 140)}</Link>
 										</td>
 										<td>
-											<span class={`state-badge state-${status.tone}`}>{status.label}</span>
+											<div class="state-cell">
+												<span class={`state-badge state-${status.tone}`}>{status.label}</span>
+												{s.signal && <code class="signal-name">{s.signal.name}</code>}
+											</div>
 										</td>
-										<td>{s.signal ? <code>{s.signal.name}</code> : <span class="hint">—</span>}</td>
-										<td class="num">{s.threshold.toFixed(2)}</td>
-										<td class="hint">{relativeTime(s.updated_at)}</td>
+										<td class="num col-optional">{s.threshold.toFixed(2)}</td>
+										<td class="hint col-optional">{relativeTime(s.updated_at)}</td>
 									</tr>
 								);
 							})}
