@@ -171,7 +171,7 @@ export function HistoryTable({ api, id, version }: { api: ApiClient; id: string;
 						<th>Change</th>
 						<th class="num">Threshold</th>
 						<th class="num">Labels</th>
-						<th>By</th>
+						<th class="col-optional">By</th>
 						<th>When</th>
 					</tr>
 				</thead>
@@ -184,7 +184,7 @@ export function HistoryTable({ api, id, version }: { api: ApiClient; id: string;
 								<td>{kinds[h.kind]}</td>
 								<td class="num">{h.threshold.toFixed(2)}</td>
 								<td class="num">{h.labels}</td>
-								<td class="hint">{h.by}</td>
+								<td class="hint col-optional">{h.by}</td>
 								<td class="hint" title={h.at}>
 									{relativeTime(h.at)}
 								</td>
