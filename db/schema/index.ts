@@ -13,3 +13,5 @@ export * from "./queued-payloads";
 export * from "./first-seen-values";
 export * from "./event-days";
 export * from "./aggregate-backfills";
+export * from "./event-vectors";
+export * from "./jobs";
