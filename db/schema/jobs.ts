@@ -11,7 +11,9 @@ export const jobs = sqliteTable(
 		id: text("id").primaryKey(),
 		projectId: text("project_id").notNull(),
 		kind: text("kind").notNull(),
-		state: text("state", { enum: ["queued", "running", "done", "failed"] }).notNull().default("queued"),
+		state: text("state", { enum: ["queued", "running", "done", "failed"] })
+			.notNull()
+			.default("queued"),
 		/** The kind's own parameters, JSON. */
 		params: text("params").notNull().default("{}"),
 		cursor: text("cursor"),
