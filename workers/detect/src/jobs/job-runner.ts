@@ -18,7 +18,7 @@ export interface JobProgress {
 
 /**
  * The detect worker's cron step for jobs: queued and running jobs get slices in turn while the
- * budget lasts; each slice's progress is saved before the next starts, so a run cut short loses at
+ * budget lasts (the first job at least one); each slice's progress is saved before the next starts, so a run cut short loses at
  * most one slice. A slice that throws fails its job, with the error for GET /api/jobs/:id to show.
  */
 export async function runJobs(env: DetectBindings, opts: { budgetMs?: number; now?: () => number } = {}): Promise<JobProgress[]> {
@@ -28,7 +28,8 @@ export async function runJobs(env: DetectBindings, opts: { budgetMs?: number; no
 	for (let job of await runnableJobs(env.DB, JOBS_PER_RUN)) {
 		const seen: JobProgress = { id: job.id, kind: job.kind, state: job.state, slices: 0, done: job.done, total: job.total };
 		progress.push(seen);
-		while (now() < deadline && (job.state === "queued" || job.state === "running")) {
+		// At least one slice per run: a Worker's clock only moves across I/O, so the budget may be spent before the first.
+		do {
 			let saved: JobRow | null;
 			try {
 				const slice = await JOB_HANDLERS[job.kind](env, job);
@@ -40,7 +41,7 @@ export async function runJobs(env: DetectBindings, opts: { budgetMs?: number; no
 			if (!saved) break;
 			job = saved;
 			Object.assign(seen, { state: job.state, slices: seen.slices + 1, done: job.done, total: job.total });
-		}
+		} while (now() < deadline && (job.state === "queued" || job.state === "running"));
 		if (now() >= deadline) break;
 	}
 	return progress;
