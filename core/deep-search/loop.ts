@@ -37,7 +37,7 @@ export const DEFAULT_OPTIONS: LoopOptions = {
 	priorPull: 1,
 	l2: 0.01,
 	biasPull: 0.01,
-	diversity: 0.5,
+	diversity: 1,
 };
 
 const SIDE_WEIGHTS: Record<DefinitionSide, [number, number]> = { input: [1, 0], output: [0, 1], both: [0.5, 0.5] };
