@@ -250,4 +250,12 @@ describe("runLoop", () => {
 		expect(a.labelled.length).toBe(9);
 		expect(runLoop(args)).toEqual(a);
 	});
+
+	it("when the definition points at the wrong events, spreads over the pool until it finds a match", () => {
+		// Matches are topic 3, which the definition (topic 0) reads as unrelated; asking near the
+		// definition's boundary (uncertainty alone) finds none in 8 labels on this pool.
+		const wrong = new Map(events.map((e, i) => [e.id, i % 6 === 3]));
+		const run = runLoop({ definition: DEFINITION, embedder: "test", pool: candidates, oracle: (id) => wrong.get(id), budget: 8, options: { side: "input" } });
+		expect(run.labelled.filter((l) => l.match).length).toBeGreaterThan(0);
+	});
 });

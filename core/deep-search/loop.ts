@@ -253,7 +253,7 @@ export interface LoopResult {
 /**
  * The whole loop offline (CLI, eval): seed labels, then a first round of the candidates the
  * definition ranks highest plus diverse ones, then rounds of nextToLabel until `budget` answers
- * were given. The oracle answers undefined for an event it has no label for: that one is skipped
+ * were given (while no match has been labelled, rounds spread over the whole pool instead). The oracle answers undefined for an event it has no label for: that one is skipped
  * and costs nothing. A clarifying question is collected after each round it fires in (once per pair).
  */
 export function runLoop(opts: {
@@ -277,7 +277,12 @@ export function runLoop(opts: {
 	let model = refit(definition, embedder, training(), options);
 	for (let round = 0; spent < budget; round++) {
 		const want = Math.min(roundSize, budget - spent);
-		const ids = round === 0 && labels.size === 0 ? firstRound(model, pool, want, options) : nextToLabel(model, pool, asked, want, options);
+		const ids =
+			round === 0 && labels.size === 0
+				? firstRound(model, pool, want, options)
+				: ![...labels.values()].some(Boolean)
+					? explore(pool, asked, want)
+					: nextToLabel(model, pool, asked, want, options);
 		if (!ids.length) break;
 		for (const id of ids) {
 			asked.add(id);
@@ -316,6 +321,17 @@ function firstRound(model: DeepSearchModel, pool: Candidate[], k: number, option
 		top.map((t) => t.c),
 	);
 	return [...top.map((t) => t.c.id), ...diverse];
+}
+
+/**
+ * No match among the labels yet: the definition and the model both point at the wrong events, so
+ * the next round spreads over the whole pool (farthest from everything asked), finding matches at
+ * about their share of the traffic instead of asking again near the definition.
+ */
+function explore(pool: Candidate[], asked: ReadonlySet<string>, k: number): string[] {
+	const known = pool.filter((c) => asked.has(c.id));
+	const open = pool.filter((c) => !asked.has(c.id)).map((c) => ({ c, value: 0 }));
+	return pickDiverse(open, k, 1, known);
 }
 
 /** The definition's cosine with the event on the definition's side; for both, the mean over the sides the event has. */
