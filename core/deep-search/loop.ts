@@ -26,6 +26,8 @@ export interface LoopOptions {
 	l2: number;
 	/** How hard the bias is held at the definition's. */
 	biasPull: number;
+	/** How cheap the labels make weights on the side the definition is not about, relative to its own side (1: the same). */
+	offSide: number;
 	/** How much a candidate's similarity to one already picked this round costs it in nextToLabel. */
 	diversity: number;
 }
@@ -38,6 +40,7 @@ export const DEFAULT_OPTIONS: LoopOptions = {
 	l2: 0.01,
 	biasPull: 0.01,
 	diversity: 1,
+	offSide: 0.25,
 };
 
 const SIDE_WEIGHTS: Record<DefinitionSide, [number, number]> = { input: [1, 0], output: [0, 1], both: [0.5, 0.5] };
@@ -86,9 +89,13 @@ export function refit(
 	const o = { ...DEFAULT_OPTIONS, ...options };
 	const dims = definition.length;
 	const [wIn, wOut] = SIDE_WEIGHTS[o.side];
+	// What the labels add costs more on the side the definition is not about (scale < 1 there).
+	const scale: [number, number] = o.side === "input" ? [1, o.offSide] : o.side === "output" ? [o.offSide, 1] : [1, 1];
 	const fit = fitKernelLogistic({
 		prior: labelled.map((l) => [sideDot(definition, l.features, 0), sideDot(definition, l.features, dims)]),
-		kernel: labelled.map((a) => labelled.map((b) => dotAll(a.features, b.features))),
+		kernel: labelled.map((a) =>
+			labelled.map((b) => scale[0] * sideDot(a.features.subarray(0, dims), b.features, 0) + scale[1] * sideDot(a.features.subarray(dims), b.features, dims)),
+		),
 		y: labelled.map((l) => (l.match ? 1 : 0)),
 		weights: labelled.map(() => 1),
 		priorTarget: [o.priorScale * wIn, o.priorScale * wOut],
@@ -104,7 +111,7 @@ export function refit(
 	}
 	labelled.forEach((l, j) => {
 		const b = fit.beta[j]!;
-		for (let d = 0; d < 2 * dims; d++) weights[d]! += b * l.features[d]!;
+		for (let d = 0; d < 2 * dims; d++) weights[d]! += b * scale[d < dims ? 0 : 1] * l.features[d]!;
 	});
 	return { embedder, weights: Array.from(weights, (w) => Math.round(w * 1e6) / 1e6), bias: Math.round(fit.bias * 1e6) / 1e6, labels: labelled.length };
 }
