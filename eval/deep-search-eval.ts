@@ -114,7 +114,7 @@ function prf(pairs: { predicted: boolean; match: boolean }[]): Prf {
 export async function deepSearchResults(embedder: Embedder, part: Part, options: Partial<LoopOptions> = {}, seeds = SEEDS): Promise<DeepSearchResult[]> {
 	const results: DeepSearchResult[] = [];
 	for (const problem of PROBLEMS) {
-		const runs = [];
+		const runs: DeepSearchResult[] = [];
 		for (const seed of seeds) runs.push(await runOne(embedder, problem, part, seed, options));
 		const mean = (pick: (r: DeepSearchResult) => number) => runs.reduce((s, r) => s + pick(r), 0) / runs.length;
 		const meanPrf = (pick: (r: DeepSearchResult) => Prf) => ({
