@@ -78,8 +78,17 @@ describe("parseEventSearch", () => {
 		expect(search(`mode=text&q=refund&cursor=${encodeRankCursor(50)}`).search).toMatchObject({ offset: 50 });
 	});
 
+	it("hybrid keeps q as typed and its MATCH expression, or only the query when q holds no words", () => {
+		expect(search("mode=hybrid&q=refund").search).toMatchObject({ mode: "hybrid", query: "refund", filter: { match: `"refund"` } });
+		const noWords = search("mode=hybrid&q=%25%25").search;
+		expect(noWords).toMatchObject({ mode: "hybrid", query: "%%" });
+		expect(noWords?.filter.match).toBeUndefined();
+	});
+
 	it("names mode, q and cursor when they are not valid", () => {
-		expect(search("mode=hybrid&q=x").errors.map((e) => e.field)).toEqual(["mode"]);
+		expect(search("mode=foo&q=x").errors.map((e) => e.field)).toEqual(["mode"]);
+		expect(search("mode=hybrid").errors.map((e) => e.field)).toEqual(["q"]);
+		expect(search(`mode=meaning&q=${"a".repeat(501)}`).errors.map((e) => e.field)).toEqual(["q"]);
 		expect(search("mode=text&q=NOT").errors.map((e) => e.field)).toEqual(["q"]);
 		expect(search("mode=text").errors.map((e) => e.field)).toEqual(["q"]);
 		expect(search(`mode=text&q=x&cursor=${encodeCursor({ timestamp: 1, eventId: "e" })}`).errors.map((e) => e.field)).toEqual(["cursor"]);

@@ -125,7 +125,7 @@ function parseTextQuery(q: string) {
 	return q.length > MAX_QUERY_TEXT ? { problem: `must be at most ${MAX_QUERY_TEXT} characters` } : textSearchQuery(q);
 }
 
-export const SEARCH_MODES = ["meaning", "text"] as const;
+export const SEARCH_MODES = ["meaning", "text", "hybrid"] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
 
 /** Where a ranked page of text search results starts: an offset into the ranking, opaque to clients. */
@@ -142,12 +142,16 @@ function decodeRankCursor(value: string): number | undefined {
 	return undefined;
 }
 
-export type EventSearch = { mode: "meaning"; filter: EventFilter; query: string } | { mode: "text"; filter: EventFilter & { match: string }; offset: number };
+export type EventSearch =
+	| { mode: "meaning"; filter: EventFilter; query: string }
+	| { mode: "text"; filter: EventFilter & { match: string }; offset: number }
+	/** `filter.match` is unset when `q` holds no words FTS5 can look for (then only meaning ranks). */
+	| { mode: "hybrid"; filter: EventFilter; query: string };
 
 /**
  * Parses `GET /api/events/search`: the list's filters, `q` and `mode` (meaning by default). By meaning, `q` is
  * any text the encoder embeds; as text, it is the list's `q` (words, phrases, word*, -word, OR), ranked by BM25
- * and paged by a cursor into the ranking.
+ * and paged by a cursor into the ranking; hybrid, both rankings of the same `q`, fused.
  */
 export function parseEventSearch(params: URLSearchParams): { search?: EventSearch; errors: FieldError[] } {
 	const rest = new URLSearchParams(params);
@@ -159,10 +163,11 @@ export function parseEventSearch(params: URLSearchParams): { search?: EventSearc
 	const { filter, errors } = parseEventFilter(rest);
 	if (!(SEARCH_MODES as readonly string[]).includes(mode)) errors.push({ field: "mode", message: `must be one of ${SEARCH_MODES.join(", ")}` });
 	if (!q) errors.push({ field: "q", message: "is required: what to search for" });
-	else if (mode === "text") {
+	else if (q.length > MAX_QUERY_TEXT) errors.push({ field: "q", message: `must be at most ${MAX_QUERY_TEXT} characters` });
+	else if (mode === "text" || mode === "hybrid") {
 		const parsed = parseTextQuery(q);
-		if ("problem" in parsed) errors.push({ field: "q", message: parsed.problem });
-		else filter.match = parsed.match;
+		if (!("problem" in parsed)) filter.match = parsed.match;
+		else if (mode === "text") errors.push({ field: "q", message: parsed.problem });
 	}
 	let offset = 0;
 	if (cursor !== null) {
@@ -171,5 +176,6 @@ export function parseEventSearch(params: URLSearchParams): { search?: EventSearc
 		else offset = decoded;
 	}
 	if (errors.length) return { errors };
-	return { errors, search: mode === "text" ? { mode, filter: { ...filter, match: filter.match! }, offset } : { mode: "meaning", filter, query: q } };
+	if (mode === "text") return { errors, search: { mode, filter: { ...filter, match: filter.match! }, offset } };
+	return { errors, search: { mode: mode === "hybrid" ? "hybrid" : "meaning", filter, query: q } };
 }

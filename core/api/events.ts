@@ -78,17 +78,24 @@ export type EventPage = z.infer<typeof eventPageSchema>;
 
 /** GET /api/events/search */
 export const eventSearchResponseSchema = z.object({
-	mode: z.enum(["meaning", "text"]).describe("How events were searched: `mode`, meaning by default"),
+	mode: z.enum(["meaning", "text", "hybrid"]).describe("How events were searched: `mode`, meaning by default"),
 	data: z.array(
 		eventListItemSchema.extend({
-			score: z.number().describe("Higher is closer: by meaning, cosine similarity to the query; as text, BM25 relevance of the words"),
+			score: z
+				.number()
+				.describe(
+					"Higher is closer: by meaning, cosine similarity to the query (the closer of input and output); as text, BM25 relevance of the words; hybrid, the reciprocal rank fusion of both rankings",
+				),
+			found_by: z.array(z.enum(["meaning", "text"])).describe("Which rankings found the event: hybrid may say both"),
 		}),
 	),
 	searched: z
 		.number()
 		.int()
-		.describe("By meaning, how many of the newest matching events were ranked; as text, how many stored events match (every one is ranked)"),
-	next_cursor: nextCursor.describe("As text, pass as `cursor` for the next page of the ranking; by meaning always null (one page)"),
+		.describe(
+			"As text, how many stored events match the words and filters (every one is ranked); by meaning and hybrid, how many stored events pass the filters (every one with vectors is ranked)",
+		),
+	next_cursor: nextCursor.describe("As text, pass as `cursor` for the next page of the ranking; by meaning and hybrid always null (one page)"),
 });
 export type EventSearchResponse = z.infer<typeof eventSearchResponseSchema>;
 

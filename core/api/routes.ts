@@ -15,6 +15,7 @@ import {
 	labelRoundSchema,
 } from "./deep-searches";
 import { deadLetterPageSchema, replayResponseSchema } from "./dead-letters";
+import { jobListSchema, jobResponseSchema, newJobSchema } from "./jobs";
 import { conversationResponseSchema, eventPageSchema, eventResponseSchema, eventSearchResponseSchema } from "./events";
 import { conversationIntentListSchema, intentListSchema, intentMatrixSchema, intentPatchResponseSchema, intentPatchSchema } from "./intents";
 import {
@@ -101,6 +102,9 @@ export const API_ROUTES = {
 	"GET /api/dead-letters": { response: deadLetterPageSchema },
 	"POST /api/dead-letters/replay": { response: replayResponseSchema },
 	"DELETE /api/users/:id": { response: userDeletionResponseSchema },
+	"GET /api/jobs": { response: jobListSchema },
+	"POST /api/jobs": { body: newJobSchema, response: jobResponseSchema },
+	"GET /api/jobs/:id": { response: jobResponseSchema },
 } as const satisfies Record<`${HttpMethod} /api/${string}`, RouteSpec>;
 
 export type ApiRoutes = typeof API_ROUTES;

@@ -1,4 +1,5 @@
 import type { Embedder } from "../embedding/embedder";
+import type { EventVectors } from "../vector-index/event-vectors";
 import type { DetectionInput } from "./detection-input";
 import { type Evidence, findFirst } from "./evidence";
 import { type Features, type LinearModel, predict } from "./linear-model";
@@ -68,11 +69,31 @@ export class Detector {
 	}
 
 	async detectBatch(xs: DetectionInput[]): Promise<SignalResult[][]> {
-		const texts = [...new Set(xs.flatMap((x) => this.textsFor(x)))];
+		return (await this.detectBatchWithVectors(xs)).results;
+	}
+
+	/**
+	 * detectBatch, also returning each event's input and output vectors (absent for a blank text):
+	 * what the event vector store keeps, from the same encoder call. The models read these texts
+	 * already, so asking for them adds nothing to the call unless a model reads only one side.
+	 */
+	async detectBatchWithVectors(xs: DetectionInput[]): Promise<{ results: SignalResult[][]; vectors: EventVectors[] }> {
+		const sides = (x: DetectionInput) => [x.input, x.output].filter((t): t is string => !!t?.trim());
+		const texts = [...new Set(xs.flatMap((x) => [...this.textsFor(x), ...sides(x)]))];
 		const vectors = await this.embedder.embed(texts);
 		const byText = new Map(texts.map((t, i) => [t, vectors[i]!]));
 		const zero = new Float32Array(this.embedder.dimensions);
 		const vectorOf: VectorOf = (t) => byText.get(t) ?? zero;
+		const sideVectors = xs.map((x) => {
+			const out: EventVectors = {};
+			if (x.input?.trim()) out.input = byText.get(x.input);
+			if (x.output?.trim()) out.output = byText.get(x.output);
+			return out;
+		});
+		return { results: this.resultsOf(xs, vectorOf), vectors: sideVectors };
+	}
+
+	private resultsOf(xs: DetectionInput[], vectorOf: VectorOf): SignalResult[][] {
 		return xs.map((x) => {
 			const ctx = turnContext(x);
 			const cache = new Map<string, Features>();

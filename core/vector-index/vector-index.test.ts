@@ -13,6 +13,14 @@ describe("matchesFilter (Vectorize semantics)", () => {
 		expect(matchesFilter(m, { resolved: true })).toBe(false);
 		expect(matchesFilter(m, undefined)).toBe(true);
 	});
+	it("supports the ranges $gt, $gte, $lt, $lte; a missing value or another type is outside", () => {
+		expect(matchesFilter(m, { size: { $gte: 12, $lt: 13 } })).toBe(true);
+		expect(matchesFilter(m, { size: { $gt: 12 } })).toBe(false);
+		expect(matchesFilter(m, { size: { $lte: 11 } })).toBe(false);
+		expect(matchesFilter(m, { missing: { $gte: 0 } })).toBe(false);
+		expect(matchesFilter(m, { state: { $gte: 1 } })).toBe(false);
+		expect(matchesFilter(m, { state: { $gte: "a", $lt: "p" } })).toBe(true);
+	});
 });
 
 describe("cosineSimilarity", () => {

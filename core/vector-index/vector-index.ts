@@ -6,7 +6,8 @@
 export type MetadataValue = string | number | boolean;
 export type Metadata = Record<string, MetadataValue>;
 type Scalar = MetadataValue | null;
-export type MetadataFilter = Record<string, Scalar | { $eq?: Scalar; $ne?: Scalar; $in?: Scalar[]; $nin?: Scalar[] }>;
+type Range = { $gt?: number | string; $gte?: number | string; $lt?: number | string; $lte?: number | string };
+export type MetadataFilter = Record<string, Scalar | ({ $eq?: Scalar; $ne?: Scalar; $in?: Scalar[]; $nin?: Scalar[] } & Range)>;
 
 export interface VectorRecord {
 	id: string;
@@ -33,7 +34,10 @@ export interface VectorIndex {
 	deleteByIds(ids: string[]): Promise<void>;
 }
 
-/** Vectorize's metadata filter semantics: equality shorthand, $eq, $ne, $in, $nin; all conditions must hold. */
+/**
+ * Vectorize's metadata filter semantics: equality shorthand, $eq, $ne, $in, $nin, and the ranges $gt, $gte, $lt,
+ * $lte (a missing value or one of another type is outside any range); all conditions must hold.
+ */
 export function matchesFilter(metadata: Metadata, filter: MetadataFilter | undefined): boolean {
 	if (!filter) return true;
 	for (const [field, condition] of Object.entries(filter)) {
@@ -46,6 +50,17 @@ export function matchesFilter(metadata: Metadata, filter: MetadataFilter | undef
 		if ("$ne" in condition && value === condition.$ne) return false;
 		if (condition.$in && !condition.$in.includes(value)) return false;
 		if (condition.$nin?.includes(value)) return false;
+		if (!inRange(value, condition)) return false;
+	}
+	return true;
+}
+
+function inRange(value: Scalar, range: Range): boolean {
+	for (const [op, bound] of Object.entries(range) as [keyof Range, number | string | undefined][]) {
+		if (bound === undefined || !["$gt", "$gte", "$lt", "$lte"].includes(op)) continue;
+		if (value === null || typeof value !== typeof bound) return false;
+		const v = value as number | string;
+		if ((op === "$gt" && !(v > bound)) || (op === "$gte" && !(v >= bound)) || (op === "$lt" && !(v < bound)) || (op === "$lte" && !(v <= bound))) return false;
 	}
 	return true;
 }

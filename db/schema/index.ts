@@ -14,3 +14,5 @@ export * from "./first-seen-values";
 export * from "./event-days";
 export * from "./aggregate-backfills";
 export * from "./deep-searches";
+export * from "./event-vectors";
+export * from "./jobs";

@@ -18,6 +18,7 @@ import { projectRoutes } from "./routes/project";
 import { projectSettingsRoutes } from "./routes/project-settings";
 import { signalRoutes } from "./routes/signals";
 import { userRoutes } from "./routes/users";
+import { jobRoutes } from "./routes/jobs";
 
 const app = new Hono<ApiContext>();
 
@@ -49,6 +50,7 @@ app.route("/api/intents", intentRoutes);
 app.route("/api/alerts", alertRoutes);
 app.route("/api/dead-letters", deadLetterRoutes);
 app.route("/api/users", userRoutes);
+app.route("/api/jobs", jobRoutes);
 app.onError(onApiError);
 app.notFound(onNotFound);
 

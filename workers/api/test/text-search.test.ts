@@ -115,7 +115,7 @@ describe("GET /api/events/search?mode=text (FTS5 over every stored event)", () =
 		const byMeaning = await get(`/api/events/search?q=${encodeURIComponent("%%")}`);
 		expect(byMeaning.status).toBe(200);
 		expect(byMeaning.body.mode).toBe("meaning");
-		const bad = await get("/api/events/search?mode=hybrid&q=calendar");
+		const bad = await get("/api/events/search?mode=foo&q=calendar");
 		expect(bad.status).toBe(400);
 		expect((bad.body.error as { details: { field: string }[] }).details.map((d) => d.field)).toEqual(["mode"]);
 	});

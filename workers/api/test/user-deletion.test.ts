@@ -5,6 +5,7 @@ import type { QueueMessage } from "#core/queue-messages";
 import { issuePorts } from "../../detect/src/ingest-batch/consume-batch";
 import { maintainIssues } from "../../detect/src/issues/issue-maintenance";
 import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
+import { D1EventVectorStore } from "#shared/adapters/d1-event-vectors";
 import { deleteUserData } from "#shared/stores/event-data-deletion";
 import { redactorFor } from "#shared/stores/project-privacy";
 import { seedAdminKey } from "../../shared/test/admin-key";
@@ -212,7 +213,7 @@ describe("DELETE /api/users/:id", () => {
 	it("answers 202 with what remains when one call cannot finish, and the next call finishes", async () => {
 		const p = project.projectId;
 		await store(Array.from({ length: 230 }, (_, i) => ev(p, `m${i}`, T + 100 + i, { user_id: "many" })));
-		const first = await deleteUserData({ db: env.DB, index: new D1VectorIndex(env.DB, "any") }, p, "many", 1);
+		const first = await deleteUserData({ db: env.DB, index: new D1VectorIndex(env.DB, "any"), eventVectors: new D1EventVectorStore(env.DB) }, p, "many", 1);
 		expect(first).toMatchObject({ done: false, remainingEvents: 30 });
 		expect(first.deleted.events).toBe(200);
 		const res = await del("many");

@@ -7,9 +7,13 @@ import { maintainIssues } from "./issues/issue-maintenance";
 import { resendJournal } from "./ingest-batch/queue-journal";
 import { summarizeIssues, WorkersAiSummarizer } from "./issues/issue-summaries";
 import { purgeExpiredData } from "./maintenance/retention";
+import { JOB_BUDGET_MS, runJobs } from "./jobs/job-runner";
 
 /** Retention and issue maintenance run on this cron; alerts on every cron (each minute in production). */
 const MAINTENANCE_CRON = "*/5 * * * *";
+
+/** JOB_BUDGET_MS (tests, benches) overrides the wall time a cron run gives jobs. */
+const jobBudget = (env: DetectEnv) => Number((env as { JOB_BUDGET_MS?: string }).JOB_BUDGET_MS ?? JOB_BUDGET_MS);
 
 /**
  * Bindings are the generated DetectEnv (worker-configuration.d.ts); consumeBatch needs a subset.
@@ -34,7 +38,8 @@ const handler: ExportedHandler<DetectEnv> = {
 			const issues = await maintainIssues(ports);
 			// The dev gateway says where the dashboard is served locally, for links in alerts.
 			const local = dashboardUrl(env, request.headers.get("x-dashboard-url"));
-			return Response.json({ journal, retention, backfill, issues, alerts: await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now()) });
+			const alerts = await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now());
+			return Response.json({ journal, retention, backfill, issues, alerts, jobs: await runJobs(env, { budgetMs: jobBudget(env) }) });
 		}
 		return new Response("barometer detect: queue consumer, no HTTP routes", { status: 404 });
 	},
@@ -64,6 +69,9 @@ const handler: ExportedHandler<DetectEnv> = {
 						console.log("issues named", await summarizeIssues(env.DB, new WorkersAiSummarizer(env.AI)));
 				}
 				console.log("alerts", await evaluateAlerts(env, controller.scheduledTime));
+				// Backfills (GET /api/jobs): a bounded slice of each queued or running job, every tick, after alerts.
+				const jobs = await runJobs(env, { budgetMs: jobBudget(env) });
+				if (jobs.length) console.log("jobs", jobs);
 			})(),
 		);
 	},

@@ -56,6 +56,7 @@ async function poolEvents(ports: LoopPorts, projectId: string, ids: string[]): P
 	const stored = await ports.vectors.get(
 		projectId,
 		results.map((r) => r.event_id),
+		ports.encoder.model,
 	);
 	const missing = results.filter((r) => !stored.has(r.event_id) && (r.input?.trim() || r.output?.trim()));
 	if (missing.length) {

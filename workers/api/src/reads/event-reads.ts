@@ -1,18 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { encodeCursor, propertyValueCandidates, type EventFilter } from "#core/event-query";
-import type {
-	ConversationView,
-	DetectionView,
-	EventDetail,
-	EventListItem,
-	EventPage,
-	EventSearchResponse,
-	EventView,
-	SignalView,
-	ToolCallView,
-} from "#core/api/events";
-import { cosine, type Embedder } from "#core/embedding/embedder";
+import type { ConversationView, DetectionView, EventDetail, EventListItem, EventPage, EventView, SignalView, ToolCallView } from "#core/api/events";
 import * as schema from "#db/schema";
 
 type Db = DrizzleD1Database<typeof schema>;
@@ -305,41 +294,5 @@ export async function getConversation(
 			tool_calls: byTool.get(row.eventId) ?? [],
 		})),
 		next_cursor: rows.length > opts.limit && last ? encodeCursor({ timestamp: last.timestamp, eventId: last.eventId }) : null,
-	};
-}
-
-/**
- * How many of the newest matching events semantic search ranks, and how much of each it reads: they
- * are embedded per request by the sentence encoder (~150 short texts/s), so one search stays near a
- * second or two. Stored per-event vectors (a vector index over every event) lift this bound.
- */
-export const SEMANTIC_CANDIDATES = 300;
-export const SEMANTIC_CHARS = 300;
-
-/**
- * Events by meaning: the newest events that pass the filters are embedded (input and output) and
- * ranked by cosine similarity to the query. Bounded to SEMANTIC_CANDIDATES so one request stays
- * within a Worker's CPU budget; narrow the time range to reach further back.
- */
-export async function semanticSearchEvents(db: Db, projectId: string, filter: EventFilter, query: string, embedder: Embedder): Promise<EventSearchResponse> {
-	// The list's query, so a filter by user, conversation or model seeks its index here too (it reads limit + 1 rows).
-	const rows = await eventListQuery(db, projectId, { ...filter, match: undefined, cursor: undefined, limit: SEMANTIC_CANDIDATES - 1 });
-	if (rows.length === 0) return { mode: "meaning", data: [], searched: 0, next_cursor: null };
-	const [q, ...vectors] = await embedder.embed([query, ...rows.map((r) => `${r.input ?? ""} ${r.output ?? ""}`.slice(0, SEMANTIC_CHARS))]);
-	const ranked = rows
-		.map((row, i) => ({ row, score: cosine(q!, vectors[i]!) }))
-		.filter((r) => r.score > 0)
-		.sort((a, b) => b.score - a.score)
-		.slice(0, filter.limit);
-	const items = await eventListItems(
-		db,
-		projectId,
-		ranked.map((r) => r.row),
-	);
-	return {
-		mode: "meaning",
-		searched: rows.length,
-		data: items.map((item, i) => ({ ...item, score: Math.round(ranked[i]!.score * 1000) / 1000 })),
-		next_cursor: null,
 	};
 }

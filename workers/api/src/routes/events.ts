@@ -5,7 +5,9 @@ import { parseEventFilter, parseEventSearch } from "#core/event-query";
 import * as schema from "#db/schema";
 import { ApiError } from "#shared/http/api-error";
 import type { ApiContext } from "../api-env";
-import { getEvent, listEvents, semanticSearchEvents } from "../reads/event-reads";
+import { eventVectorStore } from "#shared/adapters/event-vector-store";
+import { getEvent, listEvents } from "../reads/event-reads";
+import { hybridSearchEvents, meaningSearchEvents } from "../reads/event-meaning-search";
 import { textSearchEvents } from "../reads/event-text-search";
 import { RemoteSentenceEncoder } from "../remote-sentence-encoder";
 
@@ -16,18 +18,22 @@ export const eventRoutes = new Hono<ApiContext>()
 		return c.json((await listEvents(drizzle(c.env.DB, { schema }), c.get("projectId"), filter)) satisfies EventPage);
 	})
 	/**
-	 * `?q=` by meaning (the sentence encoder, over RPC to the detect worker; the default) or, with `mode=text`, by
-	 * its words over every stored event (FTS5, ranked by BM25), with the same filters as the list.
+	 * `?q=` over every stored event, with the same filters as the list: by meaning (the default: the query
+	 * embedded by the sentence encoder over RPC to the detect worker, ranked against every event's stored
+	 * vectors), by its words with `mode=text` (FTS5, BM25), or both fused with `mode=hybrid`.
 	 */
 	.get("/search", async (c) => {
 		const { search, errors } = parseEventSearch(new URL(c.req.url).searchParams);
 		if (!search) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
 		const db = drizzle(c.env.DB, { schema });
 		const projectId = c.get("projectId");
+		const ports = () => ({ store: eventVectorStore(c.env), encoder: new RemoteSentenceEncoder(c.env.SENTENCE_ENCODER) });
 		const result =
 			search.mode === "text"
 				? await textSearchEvents(db, projectId, search.filter, search.offset)
-				: await semanticSearchEvents(db, projectId, search.filter, search.query, new RemoteSentenceEncoder(c.env.SENTENCE_ENCODER));
+				: search.mode === "hybrid"
+					? await hybridSearchEvents(db, ports(), projectId, search.filter, search.query)
+					: await meaningSearchEvents(db, ports(), projectId, search.filter, search.query);
 		return c.json(result satisfies EventSearchResponse);
 	})
 	.get("/:id", async (c) => {

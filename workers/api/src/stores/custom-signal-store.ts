@@ -35,9 +35,15 @@ export async function insertCustomSignal(db: D1Database, projectId: string, row:
 
 /** Soft-deletes a custom signal; false when the project has no such (undeleted) signal. */
 export async function deleteCustomSignal(db: D1Database, projectId: string, id: string, now: number): Promise<boolean> {
-	const { meta } = await db
-		.prepare("UPDATE custom_signals SET deleted_at = ? WHERE id = ? AND project_id = ? AND deleted_at IS NULL")
-		.bind(now, id, projectId)
-		.run();
-	return meta.changes > 0;
+	// A saved deep search's signal: the search goes back to a draft (its labels and versions stay), so saving it again works.
+	const [, deleted] = await db.batch([
+		db
+			.prepare(
+				`UPDATE deep_searches SET saved_version = NULL, signal_name = NULL, polarity = NULL, job_id = NULL, updated_at = ?
+				 WHERE project_id = ? AND id = (SELECT pattern FROM custom_signals WHERE id = ? AND project_id = ? AND kind = 'deep_search' AND deleted_at IS NULL)`,
+			)
+			.bind(now, projectId, id, projectId),
+		db.prepare("UPDATE custom_signals SET deleted_at = ? WHERE id = ? AND project_id = ? AND deleted_at IS NULL").bind(now, id, projectId),
+	]);
+	return (deleted?.meta.changes ?? 0) > 0;
 }

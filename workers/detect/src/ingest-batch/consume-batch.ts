@@ -7,6 +7,8 @@ import { createDetector } from "#core/detection/default-detector";
 import { type SentenceEncoderEnv, sentenceEncoder } from "#shared/adapters/sentence-encoder";
 import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
 import { type VectorizeLike, VectorizeVectorIndex } from "#shared/adapters/vectorize-index";
+import { type EventVectorEnv, eventVectorStore } from "#shared/adapters/event-vector-store";
+import type { EventVectors, EventVectorStore } from "#core/vector-index/event-vectors";
 import { detectionWrites } from "./detection-writes";
 import { resolvePayloadRefs } from "./queued-payloads";
 import { assignIntents } from "../intents/intent-discovery";
@@ -16,7 +18,7 @@ import { WorkersAiJudge } from "../ai/llm-judge";
 import { type Db, type Write, writesFor } from "./message-writes";
 
 /** What the consumer needs; index.ts checks the generated DetectEnv against it. */
-export interface DetectBindings extends SentenceEncoderEnv {
+export interface DetectBindings extends SentenceEncoderEnv, EventVectorEnv {
 	DB: D1Database;
 	/** The queue whose messages are recorded in dead_letters, never retried. */
 	DEAD_LETTER_QUEUE_NAME: string;
@@ -29,14 +31,18 @@ export interface DetectBindings extends SentenceEncoderEnv {
 	VECTORIZE?: VectorizeLike;
 }
 
-/** The issue grouping's embedder and index: Workers AI + Vectorize in production, embedded otherwise. */
-export async function issuePorts(env: DetectBindings): Promise<GroupingPorts> {
+/**
+ * The issue grouping's embedder and index (Workers AI + Vectorize in production, embedded otherwise),
+ * and the event vector store, which deleting an event (retention) also clears.
+ */
+export async function issuePorts(env: DetectBindings): Promise<GroupingPorts & { eventVectors: EventVectorStore }> {
 	const encoder = await sentenceEncoder(env);
+	const eventVectors = eventVectorStore(env);
 	if (env.ISSUE_EMBEDDINGS === "workers-ai" && env.AI && env.VECTORIZE) {
 		const embedder = new WorkersAiEmbedder(env.AI);
-		return { db: env.DB, embedder, encoder, index: new VectorizeVectorIndex(env.VECTORIZE, embedder.model) };
+		return { db: env.DB, embedder, encoder, index: new VectorizeVectorIndex(env.VECTORIZE, embedder.model), eventVectors };
 	}
-	return { db: env.DB, embedder: encoder, encoder, index: new D1VectorIndex(env.DB, encoder.model) };
+	return { db: env.DB, embedder: encoder, encoder, index: new D1VectorIndex(env.DB, encoder.model), eventVectors };
 }
 
 /**
@@ -64,6 +70,28 @@ async function groupStored(env: DetectBindings, stored: EventMessage[], flagged:
 		await groupFlaggedEvents(ports, flagged);
 	} catch (err) {
 		console.error(`grouping ${flagged.length} flagged events into issues failed`, err);
+	}
+}
+
+/**
+ * Every stored event's input and output vectors go to the event vector store (search by meaning),
+ * per project. Like grouping, after the events are stored: a failure is logged, and the event
+ * vector backfill (jobs/event-vector-backfill.ts) finds the events left without vectors.
+ */
+async function storeVectors(env: DetectBindings, model: string, stored: EventMessage[], vectors: Map<EventMessage, EventVectors>): Promise<void> {
+	const byProject = new Map<string, EventMessage[]>();
+	for (const m of stored) if (vectors.get(m)?.input || vectors.get(m)?.output) byProject.set(m.project_id, [...(byProject.get(m.project_id) ?? []), m]);
+	if (byProject.size === 0) return;
+	const store = eventVectorStore(env);
+	for (const [projectId, messages] of byProject) {
+		try {
+			await store.upsert(
+				projectId,
+				messages.map((m) => ({ eventId: m.event.event_id, timestamp: m.event.timestamp, model, ...vectors.get(m) })),
+			);
+		} catch (err) {
+			console.error(`storing the vectors of ${messages.length} events of ${projectId} failed; the backfill will`, err);
+		}
 	}
 }
 
@@ -145,12 +173,14 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	// Detection reads history and custom signals once for the whole batch; its rows join each message's writes.
 	const budget = Number(env.DETECTION_LLM_DAILY_BUDGET ?? 0);
 	const judge = env.AI && budget > 0 ? { judge: new WorkersAiJudge(env.AI), dailyBudget: budget } : undefined;
-	const { perMessage, shared, flagged } = await detectionWrites(db, env.DB, createDetector(await sentenceEncoder(env)), [...events.keys()], judge);
+	const encoder = await sentenceEncoder(env);
+	const { perMessage, shared, flagged, vectors } = await detectionWrites(db, env.DB, createDetector(encoder), [...events.keys()], judge);
 	for (const [message, writes] of events) writes.push(...(perMessage.get(message) ?? []));
 
 	try {
 		await runBatch(db, [...planned.flatMap((p) => p.writes), ...shared]);
 		batch.ackAll();
+		await storeVectors(env, encoder.model, [...events.keys()], vectors);
 		await groupStored(env, [...events.keys()], [...flagged.values()].flat());
 		return;
 	} catch (err) {
@@ -173,5 +203,6 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	}
 	// LLM checks were spent whatever happened to the messages: count them against the budget.
 	await runBatch(db, shared).catch((err) => console.error("could not record LLM budget use", err));
+	await storeVectors(env, encoder.model, storedEvents, vectors);
 	await groupStored(env, storedEvents, storedFlags);
 }

@@ -5,6 +5,7 @@ import type { SignalResult } from "#core/detection/detector";
 import type { Evidence } from "#core/detection/evidence";
 import { IMPLICIT_SIGNALS } from "#core/detection/signal-catalog";
 import type { EventMessage } from "#core/queue-messages";
+import type { EventVectors } from "#core/vector-index/event-vectors";
 import * as schema from "#db/schema";
 import { loadHistories } from "./conversation-history";
 import type { FlaggedEvent } from "../issues/issue-grouping";
@@ -107,10 +108,17 @@ export async function detectionWrites(
 	detector: Detector,
 	messages: EventMessage[],
 	judge?: { judge: SignalJudge; dailyBudget: number },
-): Promise<{ perMessage: Map<EventMessage, Write[]>; shared: Write[]; flagged: Map<EventMessage, FlaggedEvent[]> }> {
+): Promise<{
+	perMessage: Map<EventMessage, Write[]>;
+	shared: Write[];
+	flagged: Map<EventMessage, FlaggedEvent[]>;
+	/** Each event's input and output vectors, from detection's own encoder call: the event vector store keeps them. */
+	vectors: Map<EventMessage, EventVectors>;
+}> {
 	const perMessage = new Map<EventMessage, Write[]>();
 	const flagged = new Map<EventMessage, FlaggedEvent[]>();
-	if (messages.length === 0) return { perMessage, shared: [], flagged };
+	const vectors = new Map<EventMessage, EventVectors>();
+	if (messages.length === 0) return { perMessage, shared: [], flagged, vectors };
 	const [histories, custom] = await Promise.all([loadHistories(d1, messages), loadCustomSignals(d1, [...new Set(messages.map((m) => m.project_id))])]);
 	const found = new Map<EventMessage, Detected[]>();
 	const pending: Parameters<typeof judgeUncertain>[4] = [];
@@ -121,8 +129,9 @@ export async function detectionWrites(
 		tool_calls: m.event.tool_calls,
 		timestamp: m.event.timestamp,
 	}));
-	const results = await detector.detectBatch(inputs);
+	const { results, vectors: sides } = await detector.detectBatchWithVectors(inputs);
 	for (const [i, m] of messages.entries()) {
+		vectors.set(m, sides[i]!);
 		const x = inputs[i]!;
 		const detected: Detected[] = [];
 		for (const r of results[i]!) {
@@ -180,7 +189,7 @@ export async function detectionWrites(
 				.filter((f) => f.text.trim()),
 		);
 	}
-	return { perMessage, shared, flagged };
+	return { perMessage, shared, flagged, vectors };
 }
 
 /** The `release` property (string or number) an event was sent with, if any. */

@@ -1,5 +1,4 @@
-import type { VectorIndex } from "#core/vector-index/vector-index";
-import { type DeletionCounts, purgeOlderThan } from "#shared/stores/event-data-deletion";
+import { type DeletionCounts, type DeletionPorts, purgeOlderThan } from "#shared/stores/event-data-deletion";
 import { DAY_MS } from "#core/timestamps";
 
 /** Rounds of events (EVENTS_PER_ROUND each: 1,000 events) one project loses per cron run; later runs catch up. */
@@ -16,11 +15,7 @@ export interface ProjectPurge {
  * The maintenance cron's retention step: every project with `retention_days` loses its events
  * older than that (and all derived from them), a bounded amount per project per run.
  */
-export async function purgeExpiredData(
-	ports: { db: D1Database; index: VectorIndex },
-	now = Date.now(),
-	roundsPerProject = RETENTION_ROUNDS_PER_RUN,
-): Promise<ProjectPurge[]> {
+export async function purgeExpiredData(ports: DeletionPorts, now = Date.now(), roundsPerProject = RETENTION_ROUNDS_PER_RUN): Promise<ProjectPurge[]> {
 	const { results: projects } = await ports.db
 		.prepare("SELECT id, retention_days FROM projects WHERE retention_days IS NOT NULL AND retention_days > 0")
 		.all<{ id: string; retention_days: number }>();

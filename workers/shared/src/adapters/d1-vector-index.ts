@@ -11,7 +11,8 @@ import {
 /** Vectorize caps a query at 100 results when values are not returned; the embedded index does the same. */
 const MAX_TOP_K = 100;
 
-function toFloat32(raw: unknown): Float32Array {
+/** A float32 blob as D1 returns it (ArrayBuffer, a view, or an array of bytes). */
+export function toFloat32(raw: unknown): Float32Array {
 	if (raw instanceof ArrayBuffer) return new Float32Array(raw);
 	if (ArrayBuffer.isView(raw)) return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
 	if (Array.isArray(raw)) return new Float32Array(Uint8Array.from(raw as number[]).buffer);

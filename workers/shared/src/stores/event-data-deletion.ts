@@ -1,4 +1,5 @@
 import type { VectorIndex } from "#core/vector-index/vector-index";
+import type { EventVectorStore } from "#core/vector-index/event-vectors";
 import { D1VectorIndex } from "../adapters/d1-vector-index";
 import { renameQuotingIntents, renameQuotingIssues, textsBy } from "./deleted-text-names";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "./issue-event-text";
@@ -46,6 +47,8 @@ export interface DeletionPorts {
 	db: D1Database;
 	/** The index holding issue and intent centres and teaching exemplars: Vectorize in production, D1 locally. */
 	index: VectorIndex;
+	/** Every event's input and output vectors (search by meaning): Vectorize in production, D1 locally. */
+	eventVectors: EventVectorStore;
 }
 
 export const emptyCounts = (): DeletionCounts => Object.fromEntries(DELETION_TABLES.map((t) => [t, 0])) as DeletionCounts;
@@ -107,6 +110,7 @@ export async function deleteEventRound(
 		db.prepare(`SELECT id, NULL AS text FROM issue_exemplars WHERE project_id = ? AND event_id IN ${IDS}`).bind(projectId, events),
 	]);
 	// Vectors first: should the D1 batch fail, the rows that name them are still there for the retry.
+	await ports.eventVectors.delete(projectId, eventIds);
 	const exemplarIds = ids(exemplarRows!.results);
 	if (exemplarIds.length) await index.deleteByIds(exemplarIds);
 	counts.vectors += exemplarIds.length;
