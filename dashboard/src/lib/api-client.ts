@@ -150,6 +150,7 @@ export function createApiClient(opts: { baseUrl: string; key: string; fetch?: ty
 		saveDeepSearch: (id: string, body: RouteBody<"POST /api/deep-searches/:id/save">) =>
 			data(call("POST /api/deep-searches/:id/save", { params: { id }, body })),
 		deleteDeepSearch: (id: string) => call("DELETE /api/deep-searches/:id", { params: { id } }),
+		getJob: (id: string, signal?: AbortSignal) => data(call("GET /api/jobs/:id", { params: { id }, signal })),
 	};
 }
 

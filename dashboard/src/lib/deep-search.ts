@@ -1,4 +1,5 @@
 import type { CandidateView, DeepSearch } from "#core/api/deep-searches";
+import type { JobView } from "#core/api/jobs";
 import { ApiClientError } from "./api-client";
 
 type CalibrationPoint = DeepSearch["calibration"]["points"][number];
@@ -107,13 +108,8 @@ export function searchStatus(s: Pick<DeepSearch, "state" | "signal" | "version">
 	return { label: "saved", tone: "saved" };
 }
 
-/** A backfill job as far as its progress bar cares. */
-export interface JobProgressInput {
-	state: "queued" | "running" | "done" | "failed";
-	done: number;
-	total: number | null;
-	error?: string | null;
-}
+/** A job (GET /api/jobs/:id) as far as its progress bar cares. */
+export type JobProgressInput = Pick<JobView, "state" | "done" | "total"> & Partial<Pick<JobView, "error">>;
 
 /** The bar's fill (null while the total is unknown), its words, and whether to keep polling. */
 export function jobProgress(job: JobProgressInput): { fraction: number | null; label: string; polling: boolean } {

@@ -1,5 +1,6 @@
-import { useState } from "preact/hooks";
+import { useCallback, useState } from "preact/hooks";
 import type { DeepSearch } from "#core/api/deep-searches";
+import { JobProgress } from "../components/job-progress";
 import { Link } from "../components/navigation";
 import type { ApiClient } from "../lib/api-client";
 import { formErrors, signalNameProblem, suggestSignalName } from "../lib/deep-search";
@@ -20,6 +21,8 @@ export function SaveCard(props: { api: ApiClient; search: DeepSearch; isAdmin: b
 	const problem = signalNameProblem(name);
 	const nameError = errors.fields.name ?? (touched ? problem : null);
 	const stale = saved !== null && saved.saved_version < search.version;
+	const jobId = saved?.job_id ?? null;
+	const loadJob = useCallback((signal: AbortSignal) => props.api.getJob(jobId!, signal), [props.api, jobId]);
 
 	const save = async (e: Event) => {
 		e.preventDefault();
