@@ -113,7 +113,7 @@ export type JobProgressInput = Pick<JobView, "state" | "done" | "total"> & Parti
 
 /** The bar's fill (null while the total is unknown), its words, and whether to keep polling. */
 export function jobProgress(job: JobProgressInput): { fraction: number | null; label: string; polling: boolean } {
-	const fraction = job.state === "done" ? 1 : job.total ? Math.min(1, job.done / job.total) : null;
+	const fraction = job.state === "done" ? 1 : job.total ? Math.min(1, Math.max(0, job.done / job.total)) : null;
 	const count = job.total !== null ? `${job.done.toLocaleString("en")} of ${job.total.toLocaleString("en")} events` : `${job.done.toLocaleString("en")} events`;
 	switch (job.state) {
 		case "queued":

@@ -169,9 +169,13 @@ function CurveCard({ search, isAdmin, onMove }: { search: DeepSearch; isAdmin: b
 						)}
 						{isAdmin && (
 							<div class="inline-form">
-								<ActionButton kind="primary" disabled={!changed} onClick={() => onMove(selected)}>
-									Use threshold {selected.toFixed(2)}
-								</ActionButton>
+								{changed ? (
+									<ActionButton kind="primary" onClick={() => onMove(selected)}>
+										Use threshold {selected.toFixed(2)}
+									</ActionButton>
+								) : (
+									<span class="hint">The current operating point. Pick another on the chart or the slider.</span>
+								)}
 								{Math.abs(suggested - selected) > 1e-9 && (
 									<button type="button" class="button button-quiet" onClick={() => setSelected(clampThreshold(suggested))}>
 										Back to suggested

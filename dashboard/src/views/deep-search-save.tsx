@@ -51,11 +51,7 @@ export function SaveCard(props: { api: ApiClient; search: DeepSearch; isAdmin: b
 					<p class="saved-links">
 						<Link href={`/issues?signal=${encodeURIComponent(saved.name)}`}>Issues of this signal →</Link>
 					</p>
-					{saved.job_id && (
-						<p class="hint">
-							Backfill job <code>{saved.job_id}</code>
-						</p>
-					)}
+					{jobId && <JobProgress key={jobId} load={loadJob} label="Backfill" />}
 				</div>
 			)}
 			{!saved && <p class="hint">It then runs on every new event at threshold {search.threshold.toFixed(2)}, like the built-in signals.</p>}
