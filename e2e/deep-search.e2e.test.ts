@@ -59,6 +59,9 @@ beforeAll(async () => {
 		expect(res.status).toBe(202);
 	}
 	await vi.waitFor(async () => expect(await countEvents(BASE, ADMIN, USER)).toBe(SEEDED.length), { timeout: 120_000, interval: 1000 });
+	// Deep search reads events by their vectors, which the consumer stores just after the events.
+	const byMeaning = `/api/events/search?mode=meaning&user_id=${USER}&limit=100&q=${encodeURIComponent("hotel room with a pet")}`;
+	await vi.waitFor(async () => expect((await api<{ data: unknown[] }>(byMeaning)).data.length).toBe(SEEDED.length), { timeout: 60_000, interval: 1000 });
 	browser = await launch();
 	page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 	errors = watchErrors(page);
@@ -162,7 +165,20 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		const { data } = await api<{ data: { state: string; signal: { name: string; job_id: string | null } } }>(`/api/deep-searches/${searchId}`);
 		expect(data.state).toBe("saved");
 		expect(data.signal.job_id).toMatch(/^job/);
+		const job = page.locator(".save-card .job");
+		await job.waitFor();
 		await shotTop(page, "deep-search-saved");
+		// The backfill moves a slice per cron tick; locally the dev gateway's /__cron is the tick.
+		await vi.waitFor(
+			async () => {
+				await fetch(`${BASE}/__cron`, { method: "POST" });
+				expect(await job.getAttribute("data-state")).toBe("done");
+			},
+			{ timeout: 120_000, interval: 3000 },
+		);
+		expect(await job.innerText()).toMatch(/Done: [\d,]+ (of [\d,]+ )?events scored/);
+		await job.scrollIntoViewIfNeeded();
+		await page.locator(".save-card").screenshot({ path: "test-output/screenshots/deep-search-backfill-done.png" });
 	});
 
 	it("the history lists each refit, the operating point and the save", async () => {
