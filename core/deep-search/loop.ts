@@ -291,6 +291,7 @@ export function runLoop(opts: {
 					? explore(pool, asked, want)
 					: nextToLabel(model, pool, asked, want, options);
 		if (!ids.length) break;
+		const before = spent;
 		for (const id of ids) {
 			asked.add(id);
 			const answer = oracle(id);
@@ -298,6 +299,8 @@ export function runLoop(opts: {
 			labels.set(id, answer);
 			spent++;
 		}
+		// A round the oracle could answer none of teaches nothing: the model stays as it was.
+		if (spent === before) continue;
 		model = refit(definition, embedder, training(), options);
 		const q = clarify(definition, training(), options);
 		if (q && !questions.some((p) => p.match_id === q.match_id && p.non_match_id === q.non_match_id)) questions.push(q);
