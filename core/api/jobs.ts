@@ -4,7 +4,11 @@ import { dataOf, isoTime } from "./envelope";
 
 /** POST /api/jobs: start a job of a kind for the project (admin). */
 export const newJobSchema = z.object({
-	kind: z.enum(JOB_KINDS).describe("What to run: `event_vectors` embeds the stored events that have no vectors yet (search by meaning)"),
+	kind: z
+		.enum(["event_vectors"])
+		.describe(
+			"What to run: `event_vectors` embeds the stored events that have no vectors yet (search by meaning). A deep search's backfill starts when it is saved.",
+		),
 	params: z.record(z.string(), z.unknown()).default({}).describe("The kind's own parameters"),
 });
 export type NewJob = z.infer<typeof newJobSchema>;

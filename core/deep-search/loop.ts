@@ -5,69 +5,14 @@
  * definition. Vectors are the embedder's unit sentence vectors; nothing here embeds.
  */
 import { curve, folds } from "./calibration";
+import { cosineFeatures, definitionSimilarity, sideDot } from "./event-vectors";
 import { fitKernelLogistic, sigmoid } from "./kernel-logistic";
+import { DEFAULT_OPTIONS, type DefinitionSide, type LoopOptions, SIDE_WEIGHTS } from "./loop-options";
 import { type Candidate, type Calibration, type ClarifyingQuestion, type DeepSearchModel, type Label, type MatchVerdict, ROUND_SIZE } from "./types";
 
 export { DEFAULT_THRESHOLD } from "./calibration";
-
-/** Which side of an event a definition is about: the user's request, the assistant's reply, or the whole exchange. */
-export type DefinitionSide = "input" | "output" | "both";
-
-/** The loop's knobs; the defaults were chosen on the tune half of the eval data (docs/quality.md, "Deep search"). */
-export interface LoopOptions {
-	side: DefinitionSide;
-	/** Logits per unit of cosine with the definition: how sharp the definition's prior is. */
-	priorScale: number;
-	/** The cosine with the definition at which the definition alone says p = 0.5. */
-	definitionCosine: number;
-	/** How hard the definition's weight on each side is held at its prior. */
-	priorPull: number;
-	/** Penalty on what the labels add to the weights (its squared norm). */
-	l2: number;
-	/** How hard the bias is held at the definition's. */
-	biasPull: number;
-	/** How cheap the labels make weights on the side the definition is not about, relative to its own side (1: the same). */
-	offSide: number;
-	/** How much a candidate's similarity to one already picked this round costs it in nextToLabel. */
-	diversity: number;
-}
-
-export const DEFAULT_OPTIONS: LoopOptions = {
-	side: "both",
-	priorScale: 12,
-	definitionCosine: 0.2,
-	priorPull: 1,
-	l2: 0.01,
-	biasPull: 0.01,
-	diversity: 1,
-	offSide: 0.25,
-};
-
-const SIDE_WEIGHTS: Record<DefinitionSide, [number, number]> = { input: [1, 0], output: [0, 1], both: [0.5, 0.5] };
-
-/**
- * A best guess of the side from the definition's words: about the assistant's reply → output,
- * about the user → input, neither or both → both. The caller may pass a side of its own instead.
- */
-export function definitionSide(text: string): DefinitionSide {
-	const output = /\b(assistant|bot|chatbot|model|ai|reply|replies|answer|answers|response|responses|responds?|refuses?|apologi[sz]es?)\b/i.test(text);
-	const input = /\b(user|users|customer|customers|asks?|requests?|prompts?|wants?|complains?)\b/i.test(text);
-	return output && !input ? "output" : input && !output ? "input" : output && /\bthe (assistant|bot|model|ai)\b/i.test(text) ? "output" : "both";
-}
-
-/** [input | output] sentence vectors side by side; a missing side is zeros, so it neither helps nor hurts a match. */
-export function eventFeatures(input: Float32Array | null | undefined, output: Float32Array | null | undefined, dims: number): Float32Array {
-	const out = new Float32Array(2 * dims);
-	for (const [v, at] of [
-		[input, 0],
-		[output, dims],
-	] as const) {
-		if (!v) continue;
-		if (v.length !== dims) throw new Error(`eventFeatures: expected ${dims}-d vectors, got ${v.length}`);
-		out.set(v, at);
-	}
-	return out;
-}
+export { cosineFeatures, definitionSimilarity, eventFeatures } from "./event-vectors";
+export { DEFAULT_OPTIONS, type DefinitionSide, definitionSide, type LoopOptions } from "./loop-options";
 
 /** The definition alone: p = sigmoid(priorScale · (cosine with the definition on its side − definitionCosine)). */
 export function definitionModel(definition: Float32Array, embedder: string, options: Partial<LoopOptions> = {}): DeepSearchModel {
@@ -291,6 +236,7 @@ export function runLoop(opts: {
 					? explore(pool, asked, want)
 					: nextToLabel(model, pool, asked, want, options);
 		if (!ids.length) break;
+		const before = spent;
 		for (const id of ids) {
 			asked.add(id);
 			const answer = oracle(id);
@@ -298,6 +244,8 @@ export function runLoop(opts: {
 			labels.set(id, answer);
 			spent++;
 		}
+		// A round the oracle could answer none of teaches nothing: the model stays as it was.
+		if (spent === before) continue;
 		model = refit(definition, embedder, training(), options);
 		const q = clarify(definition, training(), options);
 		if (q && !questions.some((p) => p.match_id === q.match_id && p.non_match_id === q.non_match_id)) questions.push(q);
@@ -339,37 +287,6 @@ function explore(pool: Candidate[], asked: ReadonlySet<string>, k: number): stri
 	const known = pool.filter((c) => asked.has(c.id));
 	const open = pool.filter((c) => !asked.has(c.id)).map((c) => ({ c, value: 0 }));
 	return pickDiverse(open, k, 1, known);
-}
-
-/** The definition's cosine with the event on the definition's side; for both, the mean over the sides the event has. */
-export function definitionSimilarity(definition: Float32Array, features: Float32Array, side: DefinitionSide): number {
-	const dims = definition.length;
-	const sides = side === "input" ? [0] : side === "output" ? [dims] : [0, dims].filter((at) => hasSide(features, at, dims));
-	return sides.length ? sides.reduce((s, at) => s + sideDot(definition, features, at), 0) / sides.length : 0;
-}
-
-function hasSide(features: Float32Array, at: number, dims: number): boolean {
-	for (let d = at; d < at + dims; d++) if (features[d] !== 0) return true;
-	return false;
-}
-
-function sideDot(definition: Float32Array, features: Float32Array, at: number): number {
-	let s = 0;
-	for (let d = 0; d < definition.length; d++) s += definition[d]! * features[at + d]!;
-	return s;
-}
-
-function dotAll(a: Float32Array, b: Float32Array): number {
-	let s = 0;
-	for (let d = 0; d < a.length; d++) s += a[d]! * b[d]!;
-	return s;
-}
-
-/** Cosine of two events' features (each side is a unit vector, so the norms are 1 or √2). */
-export function cosineFeatures(a: Float32Array, b: Float32Array): number {
-	const na = dotAll(a, a),
-		nb = dotAll(b, b);
-	return na && nb ? dotAll(a, b) / Math.sqrt(na * nb) : 0;
 }
 
 const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 77)}…` : text);

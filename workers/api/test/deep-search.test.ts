@@ -1,9 +1,10 @@
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { candidatePageSchema, deepSearchHistorySchema, deepSearchResponseSchema, labelRoundResponseSchema } from "#core/api/deep-searches";
 import { seedAdminProject } from "../../shared/test/admin-key";
 import { authed } from "../../shared/test/seed-project";
-import { ev, store } from "./seed-events";
+import { runJobs } from "../../detect/src/jobs/job-runner";
+import { detectBindings, ev, store } from "./seed-events";
 
 const T0 = Date.UTC(2026, 10, 2, 9);
 const MIN = 60_000;
@@ -88,16 +89,85 @@ describe("deep search: definition, label rounds, calibration, saved as a signal"
 		expect(search.labels.non_matches).toBeGreaterThan(0);
 		expect(search.calibration.points.length).toBeGreaterThan(0);
 
-		// After the labels, the model ranks the described replies above calendar replies that work.
+		// After the labels, the model ranks every described reply above every calendar reply that works.
 		const page = candidatePageSchema.parse((await call("GET", `/api/deep-searches/${search.id}/candidates`, undefined, project.readKey)).body);
-		const unlabelled = page.data.filter((c) => c.label === null && c.event_id.startsWith("cannot_") !== c.event_id.startsWith("handles_"));
-		const rank = (prefix: string) => unlabelled.filter((c) => c.event_id.startsWith(prefix)).map((c) => c.score);
-		const [cannot, handles] = [rank("cannot_"), rank("handles_")];
-		if (cannot.length && handles.length) expect(Math.min(...cannot)).toBeGreaterThan(Math.max(...handles));
+		const scores = (prefix: string) => page.data.filter((c) => c.event_id.startsWith(prefix)).map((c) => c.score);
+		const [cannot, handles] = [scores("cannot_"), scores("handles_")];
+		expect(cannot.length).toBe(CANNOT.length);
+		expect(handles.length).toBe(HANDLES.length);
+		expect(Math.min(...cannot)).toBeGreaterThan(Math.max(...handles));
+		expect(
+			page.data
+				.filter((c) => c.match)
+				.map((c) => c.event_id)
+				.sort(),
+		).toEqual(CANNOT.map((_, i) => `cannot_${i}`).sort());
 
 		const history = deepSearchHistorySchema.parse((await call("GET", `/api/deep-searches/${search.id}/history`, undefined, project.readKey)).body).data;
 		expect(history.map((h) => h.kind)).toEqual(["refit", ...Array(history.length - 1).fill("refit")]);
 		expect(history.at(-1)!.version).toBe(search.version);
+	});
+
+	it("saved, it is a signal: applied to new events, backfilled over stored ones as a job, with its history", async () => {
+		const s = await create();
+		const labels = ["cannot_0", "cannot_1", "cannot_2", "handles_0", "handles_1", "other_0"].map((event_id) => ({ event_id, match: truth.get(event_id)! }));
+		expect((await call("POST", `/api/deep-searches/${s.id}/labels`, { labels })).status).toBe(200);
+		const saved = await call("POST", `/api/deep-searches/${s.id}/save`, { name: "calendar_access" });
+		expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+		const data = deepSearchResponseSchema.parse(saved.body).data;
+		expect(data.state).toBe("saved");
+		expect(data.signal).toMatchObject({ name: "calendar_access", polarity: "negative" });
+		const jobId = data.signal!.job_id!;
+		expect(jobId).toMatch(/^job_/);
+
+		// New traffic: the consumer applies the live version from the vectors detection computed.
+		await store([
+			ev(project.projectId, "new_cannot", T0 + 90 * MIN, {
+				input: "Put the offsite on my calendar",
+				output: "Sorry, I can't access your calendar, so I cannot add the offsite.",
+			}),
+			ev(project.projectId, "new_other", T0 + 91 * MIN, {
+				input: "What rhymes with orange?",
+				output: "Very few words rhyme with orange; door hinge is close.",
+			}),
+		]);
+		const detected = async () =>
+			(
+				await env.DB.prepare("SELECT event_id FROM detections WHERE project_id = ? AND signal = 'calendar_access' ORDER BY event_id")
+					.bind(project.projectId)
+					.all<{ event_id: string }>()
+			).results.map((r) => r.event_id);
+		expect(await detected()).toContain("new_cannot");
+		expect(await detected()).not.toContain("new_other");
+
+		// The backfill job scores the events stored before, with progress, to done.
+		for (let tick = 0; tick < 5; tick++) await runJobs(detectBindings());
+		const job = await call("GET", `/api/jobs/${jobId}`, undefined, project.readKey);
+		expect(job.body.data).toMatchObject({ kind: "deep_search", state: "done", done: truth.size + 2 });
+		const found = await detected();
+		expect(found.filter((id) => id.startsWith("cannot_")).length).toBeGreaterThanOrEqual(CANNOT.length - 1);
+		expect(found.filter((id) => id.startsWith("other_") || id.startsWith("handles_"))).toEqual([]);
+
+		// Counted in users like any signal, listed with the custom signals, and grouped into an issue.
+		const users = await env.DB.prepare("SELECT count(DISTINCT user_id) AS n FROM user_signal_days WHERE project_id = ? AND signal = 'calendar_access'")
+			.bind(project.projectId)
+			.first<{ n: number }>();
+		expect(users!.n).toBeGreaterThan(1);
+		const custom = await call("GET", "/api/custom-signals", undefined, project.readKey);
+		expect(custom.body.data).toEqual([expect.objectContaining({ name: "calendar_access", deep_search_id: s.id })]);
+		const issues = await env.DB.prepare("SELECT count(*) AS n FROM issues WHERE project_id = ? AND signal = 'calendar_access'")
+			.bind(project.projectId)
+			.first<{ n: number }>();
+		expect(issues!.n).toBeGreaterThan(0);
+
+		// A new operating point on a saved search goes live, and the history keeps each version.
+		expect((await call("PATCH", `/api/deep-searches/${s.id}`, { threshold: 0.9 })).status).toBe(200);
+		const history = deepSearchHistorySchema.parse((await call("GET", `/api/deep-searches/${s.id}/history`, undefined, project.readKey)).body).data;
+		expect(history.map((h) => h.kind)).toEqual(["refit", "refit", "saved", "operating_point"]);
+		const live = await env.DB.prepare("SELECT saved_version FROM deep_searches WHERE id = ?").bind(s.id).first<{ saved_version: number }>();
+		expect(live!.saved_version).toBe(history.at(-1)!.version);
+		// The name is fixed once saved; a taken name is refused.
+		expect((await call("POST", `/api/deep-searches/${s.id}/save`, { name: "other_name" })).status).toBe(400);
 	});
 
 	it("keeps both people's labels when two label at once", async () => {
@@ -123,6 +193,12 @@ describe("deep search: definition, label rounds, calibration, saved as a signal"
 		const data = labelRoundResponseSchema.parse(res.body).data;
 		expect(data.rejected.map((r) => r.event_id)).toEqual(["gone"]);
 		expect(data.labels.total).toBe(1);
+		// An event labelled, then deleted with its user's data: its label stays in the history but no longer counts.
+		const user = (await env.DB.prepare("SELECT user_id FROM events WHERE project_id = ? AND event_id = 'cannot_1'").bind(project.projectId).first<{ user_id: string }>())!;
+		expect((await call("DELETE", `/api/users/${user.user_id}`)).status).toBeLessThan(300);
+		const after = deepSearchResponseSchema.parse((await call("GET", `/api/deep-searches/${s.id}`, undefined, project.readKey)).body).data;
+		expect(after.labels).toMatchObject({ total: 1, without_event: 1 });
+		expect(after.next.map((c) => c.event_id)).not.toContain("cannot_1");
 		const none = await call("POST", `/api/deep-searches/${s.id}/labels`, { labels: [{ event_id: "gone", match: true }] });
 		expect(none.status).toBe(404);
 		expect(JSON.stringify(none.body)).toContain("labels[0].event_id");

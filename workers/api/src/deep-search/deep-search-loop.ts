@@ -1,6 +1,6 @@
 import type { CandidateView, DeepSearch, DeepSearchInput } from "#core/api/deep-searches";
 import type { Embedder } from "#core/embedding/embedder";
-import { calibrate, clarify, definitionModel, eventFeatures, matchCheck, nextToLabel, refit, scoreFeatures } from "#core/deep-search/loop";
+import { calibrate, clarify, definitionModel, definitionSide, eventFeatures, matchCheck, nextToLabel, refit, scoreFeatures } from "#core/deep-search/loop";
 import { type Candidate, type Label, ROUND_SIZE } from "#core/deep-search/types";
 import { newId } from "#core/ids";
 import { textSearchQuery } from "#core/text-search-query";
@@ -121,12 +121,14 @@ async function drawPool(ports: LoopPorts, projectId: string, definition: string,
 }
 
 /** Refit on `labels`, with the calibration, the suggested operating point and any clarifying question. */
-function fitVersion(definition: Float32Array, embedder: string, pool: PoolEvent[], labels: Label[], version: number): ModelVersion {
+function fitVersion(search: { definition: string; vector: Float32Array; embedder: string }, pool: PoolEvent[], labels: Label[], version: number): ModelVersion {
+	const { vector, embedder } = search;
+	const options = { side: definitionSide(search.definition) };
 	const byId = new Map(pool.map((p) => [p.id, p]));
 	const labelled = labels.flatMap((l) => (byId.has(l.id) ? [{ ...byId.get(l.id)!, match: l.match }] : []));
-	const model = labelled.length ? refit(definition, embedder, labelled) : definitionModel(definition, embedder);
-	const calibration = calibrate(definition, embedder, labelled);
-	return { version, model, threshold: calibration.suggested, calibration, question: clarify(definition, labelled), labels: labelled.length };
+	const model = labelled.length ? refit(vector, embedder, labelled, options) : definitionModel(vector, embedder, options);
+	const calibration = calibrate(vector, embedder, labelled, options);
+	return { version, model, threshold: calibration.suggested, calibration, question: clarify(vector, labelled, options), labels: labelled.length };
 }
 
 export type CreateResult = { id: string } | { unknownExamples: string[] };
@@ -147,7 +149,7 @@ export async function createDeepSearch(ports: LoopPorts, projectId: string, inpu
 	const unknown = examples.filter((e) => !present.has(e.id)).map((e) => e.id);
 	if (unknown.length) return { unknownExamples: unknown };
 	const now = Date.now();
-	const first = fitVersion(vector!, ports.encoder.model, events, examples, 1);
+	const first = fitVersion({ definition: input.definition, vector: vector!, embedder: ports.encoder.model }, events, examples, 1);
 	const id = newId("dsr");
 	await insertDeepSearch(ports.db, {
 		row: {
@@ -205,7 +207,7 @@ async function refitSearch(ports: LoopPorts, search: DeepSearchRow, by: string):
 	for (let attempt = 0; attempt < MAX_REFIT_TRIES; attempt++) {
 		const [ids, labels] = await Promise.all([poolIds(ports.db, search.id), currentLabels(ports.db, search.id)]);
 		const pool = await poolEvents(ports, search.project_id, ids);
-		const next = fitVersion(definition, search.embedder, pool, labels, expected + 1);
+		const next = fitVersion({ definition: search.definition, vector: definition, embedder: search.embedder }, pool, labels, expected + 1);
 		if (await advanceVersion(ports.db, search.project_id, { id: search.id, expected }, next, "refit", by, Date.now())) return;
 		const row = await ports.db.prepare("SELECT version FROM deep_searches WHERE id = ?").bind(search.id).first<{ version: number }>();
 		expected = row?.version ?? expected;
@@ -261,8 +263,9 @@ export async function scoredPool(ports: LoopPorts, search: DeepSearchRow) {
 	const byLabel = new Map(labels.map((l) => [l.id, l.match]));
 	const definition = vectorOf(search.definition_vector);
 	const labelled = pool.filter((p) => byLabel.has(p.id)).map((p) => ({ ...p, match: byLabel.get(p.id)! }));
-	const check = (e: PoolEvent) => matchCheck(version.model, version.threshold, e, { definition, labelled });
-	return { pool, labels, byLabel, version, check };
+	const side = definitionSide(search.definition);
+	const check = (e: PoolEvent) => matchCheck(version.model, version.threshold, e, { definition, labelled, side });
+	return { pool, labels, byLabel, version, check, side };
 }
 
 /** GET /api/deep-searches/:id/candidates: the pool ranked by the current model. */
@@ -275,9 +278,9 @@ export async function candidatePage(ports: LoopPorts, search: DeepSearchRow, off
 
 /** The search as the API shows it: its state, calibration, question, and the next candidates to label. */
 export async function deepSearchView(ports: LoopPorts, search: DeepSearchRow): Promise<DeepSearch> {
-	const { pool, labels, byLabel, version, check } = await scoredPool(ports, search);
+	const { pool, labels, byLabel, version, check, side } = await scoredPool(ports, search);
 	const inPool = new Set(pool.map((p) => p.id));
-	const next = nextToLabel(version.model, pool, new Set(byLabel.keys()), ROUND_SIZE);
+	const next = nextToLabel(version.model, pool, new Set(byLabel.keys()), ROUND_SIZE, { side });
 	const byId = new Map(pool.map((p) => [p.id, p]));
 	const predicted = pool.filter((e) => scoreFeatures(version.model, e.features) >= version.threshold).length;
 	const matches = labels.filter((l) => l.match).length;

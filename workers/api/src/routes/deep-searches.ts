@@ -23,7 +23,7 @@ import { RemoteSentenceEncoder } from "../remote-sentence-encoder";
 import { customSignalNameTaken } from "../stores/custom-signal-store";
 import { type DeepSearchRow, findDeepSearch, listDeepSearches, softDeleteDeepSearch, versionHistory } from "../stores/deep-search-store";
 import { eventVectorStore } from "#shared/adapters/event-vector-store";
-import { startJob } from "#shared/jobs/job-store";
+import { startJob } from "#shared/stores/job-store";
 import type { Context } from "hono";
 
 /** Big enough that a too-long definition is refused by its schema, naming the field, rather than by size. */
@@ -151,22 +151,21 @@ export const deepSearchRoutes = new Hono<ApiContext>()
 		const body = await parsed(c, deepSearchSaveSchema, "save");
 		const search = await loadSearch(c);
 		const projectId = c.get("projectId");
-		const nameField = [{ field: "name", message: "" }];
 		if (search.signal_name && search.signal_name !== body.name)
 			throw new ApiError(400, "invalid_body", "A saved deep search keeps its signal's name.", [
 				{ field: "name", message: `is \`${search.signal_name}\` since it was first saved` },
 			]);
 		if (!search.signal_name) {
 			if (isBuiltInSignalName(body.name))
-				throw new ApiError(400, "invalid_body", "The name is taken.", [{ ...nameField[0]!, message: "is a built-in signal's name" }]);
+				throw new ApiError(400, "invalid_body", "The name is taken.", [{ field: "name", message: "is a built-in signal's name" }]);
 			if (await customSignalNameTaken(c.env.DB, projectId, body.name))
 				throw new ApiError(409, "name_taken", `A custom signal named \`${body.name}\` exists already.`, [{ field: "name", message: "is taken" }]);
 		}
-		const jobId = body.backfill ? newId("job") : null;
+		// The job scores stored events with whatever version is live when it runs, so it may start first.
+		const jobId = body.backfill ? (await startJob(c.env.DB, projectId, "deep_search", { search_id: search.id })).job.id : null;
 		const saved = { customSignalId: newId("csig"), description: search.definition, signalName: body.name, polarity: body.polarity, jobId };
 		const p = ports(c);
 		if (!(await moveOperatingPoint(p, search, body.threshold, by(c), saved))) throw conflict();
-		if (jobId) await startJob(c.env.DB, { id: jobId, projectId, kind: "deep_search", params: { search_id: search.id, version: search.version + 1 } });
 		const fresh = (await findDeepSearch(c.env.DB, projectId, search.id))!;
 		return c.json({ data: await deepSearchView(p, fresh) } satisfies z.infer<typeof deepSearchResponseSchema>);
 	})

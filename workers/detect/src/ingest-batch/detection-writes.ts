@@ -5,6 +5,7 @@ import type { SignalResult } from "#core/detection/detector";
 import type { Evidence } from "#core/detection/evidence";
 import { IMPLICIT_SIGNALS } from "#core/detection/signal-catalog";
 import type { EventMessage } from "#core/queue-messages";
+import { type DeepSearchMatch, loadDeepSearchSignals, matchDeepSearches } from "#shared/stores/deep-search-signals";
 import type { EventVectors } from "#core/vector-index/event-vectors";
 import * as schema from "#db/schema";
 import { loadHistories } from "./conversation-history";
@@ -18,7 +19,7 @@ export const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
 /** At most this many LLM checks per queue batch, whatever the daily budget says: they run inside one invocation. */
 const MAX_JUDGED_PER_BATCH = 20;
 
-interface Detected {
+export interface Detected {
 	signal: string;
 	score: number;
 	stage: string;
@@ -119,7 +120,12 @@ export async function detectionWrites(
 	const flagged = new Map<EventMessage, FlaggedEvent[]>();
 	const vectors = new Map<EventMessage, EventVectors>();
 	if (messages.length === 0) return { perMessage, shared: [], flagged, vectors };
-	const [histories, custom] = await Promise.all([loadHistories(d1, messages), loadCustomSignals(d1, [...new Set(messages.map((m) => m.project_id))])]);
+	const projects = [...new Set(messages.map((m) => m.project_id))];
+	const [histories, custom, deepSearches] = await Promise.all([
+		loadHistories(d1, messages),
+		loadCustomSignals(d1, projects),
+		loadDeepSearchSignals(d1, projects),
+	]);
 	const found = new Map<EventMessage, Detected[]>();
 	const pending: Parameters<typeof judgeUncertain>[4] = [];
 	const inputs = messages.map((m) => ({
@@ -142,54 +148,72 @@ export async function detectionWrites(
 			const evidence = matchCustomSignal(rule, re, x);
 			if (evidence) detected.push({ signal: rule.name, score: 1, stage: "rules", evidence, negative });
 		}
+		for (const hit of matchDeepSearches(deepSearches.get(m.project_id) ?? [], sides[i]!, detector.embedder)) detected.push(deepSearchDetection(hit));
 		found.set(m, detected);
 	}
 	const shared = judge && pending.length ? await judgeUncertain(db, d1, judge.judge, judge.dailyBudget, pending) : [];
 	for (const [m, detected] of found) {
 		const e = m.event;
-		const day = dayOf(e.timestamp);
-		const writes: Write[] = [db.insert(schema.userDays).values({ projectId: m.project_id, day, userId: e.user_id }).onConflictDoNothing()];
-		for (const d of detected) {
-			writes.push(
-				db
-					.insert(schema.detections)
-					.values({
-						projectId: m.project_id,
-						eventId: e.event_id,
-						signal: d.signal,
-						score: d.score,
-						stage: d.stage,
-						evidenceField: d.evidence?.field ?? null,
-						evidenceStart: d.evidence?.start ?? null,
-						evidenceEnd: d.evidence?.end ?? null,
-						evidenceText: d.evidence?.text.slice(0, 500) ?? null,
-						reason: d.reason ?? null,
-						userId: e.user_id,
-						convoId: e.convo_id ?? null,
-						timestamp: e.timestamp,
-					})
-					.onConflictDoNothing(),
-				db.insert(schema.userSignalDays).values({ projectId: m.project_id, day, signal: d.signal, userId: e.user_id }).onConflictDoNothing(),
-			);
-		}
+		const writes: Write[] = [
+			db
+				.insert(schema.userDays)
+				.values({ projectId: m.project_id, day: dayOf(e.timestamp), userId: e.user_id })
+				.onConflictDoNothing(),
+		];
+		for (const d of detected) writes.push(...detectionRowWrites(db, m.project_id, e, d));
 		perMessage.set(m, writes);
 		flagged.set(
 			m,
-			detected
-				.filter((d) => d.negative)
-				.map((d) => ({
-					projectId: m.project_id,
-					signal: d.signal,
-					eventId: e.event_id,
-					userId: e.user_id,
-					timestamp: e.timestamp,
-					text: issueText(e, d),
-					release: releaseOf(e.properties),
-				}))
-				.filter((f) => f.text.trim()),
+			detected.filter((d) => d.negative).flatMap((d) => flaggedOf(m.project_id, e, d)),
 		);
 	}
 	return { perMessage, shared, flagged, vectors };
+}
+
+/** A detection's rows: the detection and its user counted for the signal that day. Insert-or-ignore: written twice, counted once. */
+export function detectionRowWrites(db: Db, projectId: string, e: EventMessage["event"], d: Detected): Write[] {
+	return [
+		db
+			.insert(schema.detections)
+			.values({
+				projectId,
+				eventId: e.event_id,
+				signal: d.signal,
+				score: d.score,
+				stage: d.stage,
+				evidenceField: d.evidence?.field ?? null,
+				evidenceStart: d.evidence?.start ?? null,
+				evidenceEnd: d.evidence?.end ?? null,
+				evidenceText: d.evidence?.text.slice(0, 500) ?? null,
+				reason: d.reason ?? null,
+				userId: e.user_id,
+				convoId: e.convo_id ?? null,
+				timestamp: e.timestamp,
+			})
+			.onConflictDoNothing(),
+		db
+			.insert(schema.userSignalDays)
+			.values({ projectId, day: dayOf(e.timestamp), signal: d.signal, userId: e.user_id })
+			.onConflictDoNothing(),
+	];
+}
+
+/** A negative detection as the issue grouping takes it (none when the event has no text to group by). */
+export function flaggedOf(projectId: string, e: EventMessage["event"], d: Detected): FlaggedEvent[] {
+	const text = issueText(e, d);
+	if (!text.trim()) return [];
+	return [{ projectId, signal: d.signal, eventId: e.event_id, userId: e.user_id, timestamp: e.timestamp, text, release: releaseOf(e.properties) }];
+}
+
+/** A saved deep search's match as a detection: decided by its model over the event's sentence vectors. */
+export function deepSearchDetection(hit: DeepSearchMatch): Detected {
+	return {
+		signal: hit.signal.name,
+		score: Math.round(hit.score * 1000) / 1000,
+		stage: "embedding",
+		reason: `deep search ${hit.signal.searchId} (version ${hit.signal.version}): p(match) ${hit.score.toFixed(2)} at threshold ${hit.signal.threshold.toFixed(2)}`,
+		negative: hit.signal.negative,
+	};
 }
 
 /** The `release` property (string or number) an event was sent with, if any. */

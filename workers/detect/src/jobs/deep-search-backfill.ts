@@ -5,10 +5,10 @@ import { loadDeepSearchSignals, matchDeepSearches } from "#shared/stores/deep-se
 import type { JobRow } from "#shared/stores/job-store";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "#db/schema";
-import { type DetectBindings, issuePorts } from "../ingest-batch/consume-batch";
-import { deepSearchDetection, detectionRowWrites } from "../ingest-batch/detection-writes";
-import { runBatch } from "../ingest-batch/message-writes";
-import { groupFlaggedEvents } from "../issues/issue-grouping";
+import { type DetectBindings, issuePorts, runBatch } from "../ingest-batch/consume-batch";
+import { deepSearchDetection, detectionRowWrites, flaggedOf } from "../ingest-batch/detection-writes";
+import { type FlaggedEvent, groupFlaggedEvents } from "../issues/issue-grouping";
+import type { Write } from "../ingest-batch/message-writes";
 import type { JobSlice } from "./job-kinds";
 
 /** Events per slice: their vectors read (or embedded, for events the vector backfill has not reached), scored, written. */
@@ -65,8 +65,8 @@ export async function deepSearchBackfill(env: DetectBindings, job: JobRow): Prom
 	}
 
 	const db = drizzle(env.DB, { schema });
-	const writes = [];
-	const flagged = [];
+	const writes: Write[] = [];
+	const flagged: FlaggedEvent[] = [];
 	for (const r of rows) {
 		const [hit] = matchDeepSearches([signal], vectors.get(r.event_id) ?? {}, encoder);
 		if (!hit) continue;

@@ -1,6 +1,7 @@
 import type { JobKind } from "#core/jobs";
 import type { JobRow } from "#shared/stores/job-store";
 import type { DetectBindings } from "../ingest-batch/consume-batch";
+import { deepSearchBackfill } from "./deep-search-backfill";
 import { eventVectorBackfill } from "./event-vector-backfill";
 
 /** What one slice of a job did: where the next starts, how many items it handled in all. */
@@ -22,4 +23,5 @@ export type JobHandler = (env: DetectBindings, job: JobRow) => Promise<JobSlice>
 /** Every kind's handler, in one place; the compiler asks for one per kind of core/jobs.ts. */
 export const JOB_HANDLERS = {
 	event_vectors: eventVectorBackfill,
+	deep_search: deepSearchBackfill,
 } satisfies Record<JobKind, JobHandler>;

@@ -54,12 +54,17 @@ export async function loadDeepSearchSignals(db: D1Database, projectIds: string[]
 	return out;
 }
 
+export interface DeepSearchMatch {
+	signal: DeepSearchSignal;
+	score: number;
+}
+
 /** The deep-search signals an event's vectors match, with p(match); none when the event has no vectors of the model's embedder. */
 export function matchDeepSearches(
 	signals: DeepSearchSignal[],
 	vectors: { input?: Float32Array; output?: Float32Array },
 	embedder: { model: string; dimensions: number },
-): { signal: DeepSearchSignal; score: number }[] {
+): DeepSearchMatch[] {
 	if (!vectors.input && !vectors.output) return [];
 	const features = eventFeatures(vectors.input, vectors.output, embedder.dimensions);
 	return signals.flatMap((signal) => {

@@ -17,7 +17,7 @@ export interface JobRow {
 }
 
 const COLUMNS = "id, project_id, kind, state, params, cursor, done, total, error, created_at, updated_at";
-const ACTIVE_OF_KIND = `SELECT ${COLUMNS} FROM jobs WHERE project_id = ? AND kind = ? AND state IN ('queued', 'running') ORDER BY created_at LIMIT 1`;
+const ACTIVE_OF_KIND = `SELECT ${COLUMNS} FROM jobs WHERE project_id = ? AND kind = ? AND params = ? AND state IN ('queued', 'running') ORDER BY created_at LIMIT 1`;
 const INSERT_JOB = `INSERT INTO jobs (${COLUMNS}) VALUES (?, ?, ?, 'queued', ?, NULL, 0, NULL, NULL, ?, ?) RETURNING ${COLUMNS}`;
 const PROJECT_JOBS = `SELECT ${COLUMNS} FROM jobs WHERE project_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`;
 const ONE_JOB = `SELECT ${COLUMNS} FROM jobs WHERE project_id = ? AND id = ?`;
@@ -31,7 +31,7 @@ const RUNNABLE = `SELECT ${COLUMNS} FROM jobs WHERE state IN ('queued', 'running
 const SAVE_SLICE = `UPDATE jobs SET state = ?, cursor = ?, done = ?, total = ?, error = ?, updated_at = ?
 	WHERE id = ? AND cursor IS ? AND done = ? AND state IN ('queued', 'running') RETURNING ${COLUMNS}`;
 
-/** The project's queued or running job of this kind, or a new queued one: `created` says which. */
+/** The project's queued or running job of this kind and these params, or a new queued one: `created` says which. */
 export async function startJob(
 	db: D1Database,
 	projectId: string,
@@ -39,7 +39,7 @@ export async function startJob(
 	params: Record<string, unknown> = {},
 	now = Date.now(),
 ): Promise<{ job: JobRow; created: boolean }> {
-	const active = await db.prepare(ACTIVE_OF_KIND).bind(projectId, kind).first<JobRow>();
+	const active = await db.prepare(ACTIVE_OF_KIND).bind(projectId, kind, JSON.stringify(params)).first<JobRow>();
 	if (active) return { job: active, created: false };
 	const job = await db.prepare(INSERT_JOB).bind(newId("job"), projectId, kind, JSON.stringify(params), now, now).first<JobRow>();
 	return { job: job!, created: true };

@@ -1,0 +1,47 @@
+/** An event as deep search reads it: its input and output sentence vectors side by side, and the similarities taken on them. */
+import type { DefinitionSide } from "./loop-options";
+
+/** [input | output] sentence vectors side by side; a missing side is zeros, so it neither helps nor hurts a match. */
+export function eventFeatures(input: Float32Array | null | undefined, output: Float32Array | null | undefined, dims: number): Float32Array {
+	const out = new Float32Array(2 * dims);
+	for (const [v, at] of [
+		[input, 0],
+		[output, dims],
+	] as const) {
+		if (!v) continue;
+		if (v.length !== dims) throw new Error(`eventFeatures: expected ${dims}-d vectors, got ${v.length}`);
+		out.set(v, at);
+	}
+	return out;
+}
+
+/** The definition's cosine with the event on the definition's side; for both, the mean over the sides the event has. */
+export function definitionSimilarity(definition: Float32Array, features: Float32Array, side: DefinitionSide): number {
+	const dims = definition.length;
+	const sides = side === "input" ? [0] : side === "output" ? [dims] : [0, dims].filter((at) => hasSide(features, at, dims));
+	return sides.length ? sides.reduce((s, at) => s + sideDot(definition, features, at), 0) / sides.length : 0;
+}
+
+function hasSide(features: Float32Array, at: number, dims: number): boolean {
+	for (let d = at; d < at + dims; d++) if (features[d] !== 0) return true;
+	return false;
+}
+
+export function sideDot(definition: Float32Array, features: Float32Array, at: number): number {
+	let s = 0;
+	for (let d = 0; d < definition.length; d++) s += definition[d]! * features[at + d]!;
+	return s;
+}
+
+function dotAll(a: Float32Array, b: Float32Array): number {
+	let s = 0;
+	for (let d = 0; d < a.length; d++) s += a[d]! * b[d]!;
+	return s;
+}
+
+/** Cosine of two events' features (each side is a unit vector, so the norms are 1 or √2). */
+export function cosineFeatures(a: Float32Array, b: Float32Array): number {
+	const na = dotAll(a, a),
+		nb = dotAll(b, b);
+	return na && nb ? dotAll(a, b) / Math.sqrt(na * nb) : 0;
+}
