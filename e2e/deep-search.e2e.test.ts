@@ -189,7 +189,7 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		expect(text).toMatch(/labels, refit/);
 		await page.goto(`${BASE}/deep-searches`);
 		const row = page.locator(".deep-search-table tbody tr", { hasText: DEFINITION.slice(0, 60) });
-		expect(await row.innerText()).toMatch(/saved[\s\S]*pet_booking_refusal/);
+		expect(await row.innerText()).toMatch(/saved[\s\S]*pet_booking_refusal/i);
 		await shotTop(page, "deep-search-list");
 	});
 

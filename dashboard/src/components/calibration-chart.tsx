@@ -14,40 +14,43 @@ interface Marks {
 	selected: number;
 }
 
-/** The operating points as vertical lines: the current one solid, the one being picked dashed. */
+/** Room above the plot for the operating points' labels, so they never cover the curves. */
+const LABEL_BAND = 20;
+
+/**
+ * The operating points as vertical lines: the current one solid, the one being picked dashed. Their
+ * labels sit in the band above the plot, each on the side away from the other.
+ */
 function operatingPointPlugin(marks: { current: Marks }): uPlot.Plugin {
-	const line = (u: uPlot, at: number, colour: string, dash: number[], label: string) => {
+	const line = (u: uPlot, at: number, colour: string, dash: number[], label: string, side: "left" | "right") => {
 		const ctx = u.ctx;
+		const px = devicePixelRatio;
 		const x = Math.round(u.valToPos(at, "x", true));
 		ctx.strokeStyle = colour;
 		ctx.fillStyle = colour;
-		ctx.lineWidth = 2 * devicePixelRatio;
-		ctx.setLineDash(dash.map((d) => d * devicePixelRatio));
+		ctx.lineWidth = 2 * px;
+		ctx.setLineDash(dash.map((d) => d * px));
 		ctx.beginPath();
-		ctx.moveTo(x, u.bbox.top);
+		ctx.moveTo(x, u.bbox.top - 4 * px);
 		ctx.lineTo(x, u.bbox.top + u.bbox.height);
 		ctx.stroke();
-		ctx.font = `600 ${11 * devicePixelRatio}px system-ui, sans-serif`;
-		// Labels sit inside the plot, on the side with room, on a patch of background so the curves do not cross them.
-		const px = devicePixelRatio;
+		ctx.font = `600 ${11 * px}px system-ui, sans-serif`;
 		ctx.textAlign = "left";
 		ctx.textBaseline = "alphabetic";
 		const width = ctx.measureText(label).width;
-		const right = x + 8 * px + width < u.bbox.left + u.bbox.width;
-		const left = right ? x + 4 * px : x - 4 * px - width - 6 * px;
-		const top = u.bbox.top + (dash.length ? 22 : 4) * px;
-		ctx.fillStyle = cssVar("--panel", "#fff");
-		ctx.fillRect(left, top, width + 6 * px, 16 * px);
-		ctx.fillStyle = colour;
-		ctx.fillText(label, left + 3 * px, top + 12 * px);
+		const fitsRight = x + 6 * px + width < u.bbox.left + u.bbox.width + 10 * px;
+		const fitsLeft = x - 6 * px - width > 0;
+		const right = side === "right" ? fitsRight || !fitsLeft : !fitsLeft;
+		ctx.fillText(label, right ? x + 5 * px : x - 5 * px - width, u.bbox.top - 6 * px);
 	};
 	return {
 		hooks: {
 			draw: (u) => {
 				const { current, selected } = marks.current;
+				const picking = Math.abs(selected - current) > 1e-9;
 				u.ctx.save();
-				line(u, current, cssVar("--text", "#16161d"), [], `current ${current.toFixed(2)}`);
-				if (Math.abs(selected - current) > 1e-9) line(u, selected, cssVar("--accent", "#4f46e5"), [5, 4], `picked ${selected.toFixed(2)}`);
+				line(u, current, cssVar("--text", "#16161d"), [], `current ${current.toFixed(2)}`, picking && selected > current ? "left" : "right");
+				if (picking) line(u, selected, cssVar("--accent", "#4f46e5"), [5, 4], `picked ${selected.toFixed(2)}`, selected > current ? "right" : "left");
 				u.ctx.restore();
 			},
 		},
@@ -83,6 +86,7 @@ export function CalibrationChart(props: {
 				width: Math.max(240, el.clientWidth),
 				height,
 				legend: { show: false },
+				padding: [LABEL_BAND, 12, 0, 0],
 				cursor: { drag: { x: false, y: false }, points: { size: 7 } },
 				plugins: [operatingPointPlugin(marks)],
 				scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1.02] } },

@@ -5,6 +5,7 @@ import {
 	clampThreshold,
 	curveColumns,
 	formErrors,
+	hasCurve,
 	jobProgress,
 	labelSummary,
 	nearestPoint,
@@ -109,6 +110,15 @@ describe("deep search: the calibration curve", () => {
 		expect(clampThreshold(0)).toBe(0.01);
 		expect(clampThreshold(1.2)).toBe(0.99);
 		expect(clampThreshold(0.4567)).toBe(0.46);
+	});
+
+	it("has no curve until both a match and a non-match are labelled", () => {
+		const labels = (matches: number, non_matches: number) => ({ total: matches + non_matches, matches, non_matches, without_event: 0 });
+		const calibration = (n: number) => ({ points, suggested: 0.5, labels: n });
+		expect(hasCurve({ calibration: calibration(0), labels: labels(0, 0) })).toBe(false);
+		expect(hasCurve({ calibration: calibration(4), labels: labels(4, 0) })).toBe(false);
+		expect(hasCurve({ calibration: { points: [], suggested: 0.5, labels: 2 }, labels: labels(1, 1) })).toBe(false);
+		expect(hasCurve({ calibration: calibration(2), labels: labels(1, 1) })).toBe(true);
 	});
 
 	it("writes a value with its interval", () => {

@@ -126,3 +126,11 @@ export function jobProgress(job: JobProgressInput): { fraction: number | null; l
 			return { fraction, label: `Failed after ${count}${job.error ? `: ${job.error}` : ""}`, polling: false };
 	}
 }
+
+/**
+ * Whether the calibration curve means anything yet: it is cross-validated over the labels, so it
+ * needs at least one match and one non-match (before that the API's points are all zero).
+ */
+export function hasCurve(s: Pick<DeepSearch, "calibration" | "labels">): boolean {
+	return s.calibration.points.length > 0 && s.calibration.labels > 0 && s.labels.matches > 0 && s.labels.non_matches > 0;
+}

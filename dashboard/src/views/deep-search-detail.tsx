@@ -6,7 +6,7 @@ import { Empty, ErrorState, Loading } from "../components/states";
 import { ActionButton, Stat } from "../components/ui";
 import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
-import { clampThreshold, labelSummary, nearestPoint, percent, searchStatus, withInterval } from "../lib/deep-search";
+import { clampThreshold, hasCurve, labelSummary, nearestPoint, percent, searchStatus, withInterval } from "../lib/deep-search";
 import { pathFor } from "../lib/routes";
 import { type KeyKind, ReadOnlyNote } from "./deep-searches";
 import { ClarifyingQuestion, HistoryTable, LabelRound, PoolBrowser } from "./deep-search-parts";
@@ -26,7 +26,7 @@ export function DeepSearchDetailView({ api, id, keyKind }: { api: ApiClient; id:
 	const search = fresh?.search ?? loaded.data;
 	const update = (next: DeepSearch, rejected: Rejected = []) => setFresh({ search: next, rejected });
 	const status = searchStatus(search);
-	const current = nearestPoint(search.calibration.points, search.threshold);
+	const current = hasCurve(search) ? nearestPoint(search.calibration.points, search.threshold) : null;
 	return (
 		<section class="deep-search">
 			<p class="crumbs">
@@ -130,7 +130,7 @@ function CurveCard({ search, isAdmin, onMove }: { search: DeepSearch; isAdmin: b
 	return (
 		<div class="card">
 			<h2>Calibration</h2>
-			{points.length === 0 ? (
+			{!hasCurve(search) ? (
 				<Empty title="No curve yet.">Label at least one match and one non-match: the curve is measured on your labels.</Empty>
 			) : (
 				<>
