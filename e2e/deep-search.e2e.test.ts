@@ -104,6 +104,9 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		expect(await error.innerText()).toMatch(/definition is empty/i);
 		expect(await page.getByLabel("What are you looking for?").getAttribute("aria-invalid")).toBe("true");
 		await shotTop(page, "deep-search-form-error");
+		await page.getByLabel("What are you looking for?").fill("x".repeat(2001));
+		await page.getByRole("button", { name: "Find candidates" }).click();
+		await expect.poll(() => error.innerText()).toMatch(/definition is longer than 2000 characters/i);
 		// The browser logs the refused request itself; that 400 is this test's point.
 		await page.waitForTimeout(200);
 		errors.splice(0, errors.length, ...errors.filter((e) => !/status of 400/.test(e)));
@@ -121,6 +124,7 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		expect((await first.locator(".verdict-reason").innerText()).length).toBeGreaterThan(5);
 		expect(await first.locator(".turn-user").innerText()).not.toBe("");
 		expect(Number(await page.locator(".stat", { hasText: "Pool" }).locator(".stat-value").innerText())).toBeGreaterThan(0);
+		await page.locator(".history-table").waitFor();
 		await shotTop(page, "deep-search-round");
 	});
 
@@ -217,6 +221,8 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		await reader.locator(".calibration canvas").first().waitFor();
 		expect(await reader.getByRole("button", { name: "Matches" }).count()).toBe(0);
 		expect(await reader.getByRole("slider", { name: "Match threshold" }).isDisabled()).toBe(true);
+		await reader.locator(".history-table").waitFor();
+		await shotTop(reader, "deep-search-read-only");
 		await reader.goto(`${BASE}/deep-searches`);
 		await reader.getByText("Signed in with a read key").waitFor();
 		expect(await reader.getByRole("button", { name: "Find candidates" }).count()).toBe(0);
