@@ -191,6 +191,12 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		const text = (await rows.allInnerTexts()).join("\n");
 		expect(text).toMatch(/operating point/);
 		expect(text).toMatch(/labels, refit/);
+		// The pool, best first, as the saved detector scores it: the seeded refusals come before the rest.
+		await page.getByText("What it finds in the pool").click();
+		const pool = page.locator(".pool-list li");
+		await pool.first().waitFor();
+		expect(await pool.count()).toBeGreaterThan(5);
+		expect(await pool.first().innerText()).toMatch(/travelling with my (dog|cat)/);
 		await page.goto(`${BASE}/deep-searches`);
 		const row = page.locator(".deep-search-table tbody tr", { hasText: DEFINITION.slice(0, 60) });
 		expect(await row.innerText()).toMatch(/saved[\s\S]*pet_booking_refusal/i);
