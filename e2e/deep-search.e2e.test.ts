@@ -26,10 +26,12 @@ const NON_MATCHES = [
 		output: "Bring food for the whole trip, a lead, a water bowl, poo bags and a copy of the vaccination record.",
 	})),
 ];
-const SEEDED = [...MATCHES.map((e) => ({ ...e, match: true })), ...NON_MATCHES.map((e) => ({ ...e, match: false }))].map((e, i) => ({
-	...e,
-	event_id: `ds_e2e_${i}`,
-}));
+/** Far from the definition in every way: labelled a match, it makes the search ask what the definition means. */
+const OFF_TOPIC = { input: "Translate 'good morning' into Finnish.", output: "Hyvää huomenta." };
+const SEEDED = [...MATCHES.map((e) => ({ ...e, match: true })), ...NON_MATCHES.map((e) => ({ ...e, match: false })), { ...OFF_TOPIC, match: false }].map(
+	(e, i) => ({ ...e, event_id: `ds_e2e_${i}` }),
+);
+const OFF_TOPIC_ID = SEEDED.at(-1)!.event_id;
 const truth = new Map(SEEDED.map((e) => [e.event_id, e.match]));
 
 let browser: Browser;
@@ -60,8 +62,11 @@ beforeAll(async () => {
 	}
 	await vi.waitFor(async () => expect(await countEvents(BASE, ADMIN, USER)).toBe(SEEDED.length), { timeout: 120_000, interval: 1000 });
 	// Deep search reads events by their vectors, which the consumer stores just after the events.
-	const byMeaning = `/api/events/search?mode=meaning&user_id=${USER}&limit=100&q=${encodeURIComponent("hotel room with a pet")}`;
-	await vi.waitFor(async () => expect((await api<{ data: unknown[] }>(byMeaning)).data.length).toBe(SEEDED.length), { timeout: 60_000, interval: 1000 });
+	// (Search by meaning answers only events close enough to the words, so each query finds its own.)
+	const found = async (q: string) =>
+		(await api<{ data: { event_id: string }[] }>(`/api/events/search?mode=meaning&user_id=${USER}&limit=100&q=${encodeURIComponent(q)}`)).data.length;
+	await vi.waitFor(async () => expect(await found("hotel room with a pet")).toBeGreaterThanOrEqual(SEEDED.length - 1), { timeout: 60_000, interval: 1000 });
+	await vi.waitFor(async () => expect(await found(OFF_TOPIC.input)).toBeGreaterThan(0), { timeout: 60_000, interval: 1000 });
 	browser = await launch();
 	page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 	errors = watchErrors(page);
@@ -234,5 +239,31 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		expect(await reader.getByRole("button", { name: "Find candidates" }).count()).toBe(0);
 		await reader.close();
 		expect(readerErrors).toEqual([]);
+	});
+
+	it("labels that contradict the definition bring a clarifying question, shown with the two events", async () => {
+		// Started with examples (as the CLI can): an off-topic event said to match, an ordinary booking said not to.
+		const booking = SEEDED.find((e) => !e.match && e.input.startsWith("Book a hotel room"))!;
+		const res = await fetch(`${BASE}/api/deep-searches`, {
+			method: "POST",
+			headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+			body: JSON.stringify({
+				definition: DEFINITION,
+				examples: [
+					{ event_id: OFF_TOPIC_ID, match: true },
+					{ event_id: booking.event_id, match: false },
+				],
+			}),
+		});
+		expect(res.status).toBe(201);
+		const { data } = (await res.json()) as { data: { id: string; question: { match_id: string; non_match_id: string } | null } };
+		expect(data.question).toMatchObject({ match_id: OFF_TOPIC_ID, non_match_id: booking.event_id });
+		await page.goto(`${BASE}/deep-searches/${encodeURIComponent(data.id)}`);
+		const card = page.locator(".question-card");
+		await card.locator(".question-event").nth(1).locator(".turn-user").waitFor();
+		expect(await card.locator(".question").innerText()).toMatch(/not a match/);
+		expect(await card.locator(".question-event.labelled-match").innerText()).toContain("good morning");
+		expect(await card.locator(".question-event.labelled-non-match").innerText()).toContain(booking.input);
+		await shotTop(page, "deep-search-question");
 	});
 });

@@ -112,13 +112,15 @@ describe("deep search: the calibration curve", () => {
 		expect(clampThreshold(0.4567)).toBe(0.46);
 	});
 
-	it("has no curve until both a match and a non-match are labelled", () => {
+	it("has no curve until two matches and two non-matches are labelled, nor while every point is zero", () => {
 		const labels = (matches: number, non_matches: number) => ({ total: matches + non_matches, matches, non_matches, without_event: 0 });
-		const calibration = (n: number) => ({ points, suggested: 0.5, labels: n });
-		expect(hasCurve({ calibration: calibration(0), labels: labels(0, 0) })).toBe(false);
-		expect(hasCurve({ calibration: calibration(4), labels: labels(4, 0) })).toBe(false);
-		expect(hasCurve({ calibration: { points: [], suggested: 0.5, labels: 2 }, labels: labels(1, 1) })).toBe(false);
-		expect(hasCurve({ calibration: calibration(2), labels: labels(1, 1) })).toBe(true);
+		const calibration = { points, suggested: 0.5, labels: 4 };
+		expect(hasCurve({ calibration, labels: labels(0, 0) })).toBe(false);
+		expect(hasCurve({ calibration, labels: labels(1, 1) })).toBe(false);
+		expect(hasCurve({ calibration, labels: labels(4, 1) })).toBe(false);
+		expect(hasCurve({ calibration: { ...calibration, points: [point(0.5, 0, 0)] }, labels: labels(2, 2) })).toBe(false);
+		expect(hasCurve({ calibration: { ...calibration, points: [] }, labels: labels(2, 2) })).toBe(false);
+		expect(hasCurve({ calibration, labels: labels(2, 2) })).toBe(true);
 	});
 
 	it("writes a value with its interval", () => {

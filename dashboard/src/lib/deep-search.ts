@@ -128,9 +128,11 @@ export function jobProgress(job: JobProgressInput): { fraction: number | null; l
 }
 
 /**
- * Whether the calibration curve means anything yet: it is cross-validated over the labels, so it
- * needs at least one match and one non-match (before that the API's points are all zero).
+ * Whether the calibration curve means anything yet. It is cross-validated over the labels, so it
+ * needs at least two matches and two non-matches (each held out in turn); before that, or while
+ * every point is still zero, the API's points say nothing.
  */
 export function hasCurve(s: Pick<DeepSearch, "calibration" | "labels">): boolean {
-	return s.calibration.points.length > 0 && s.calibration.labels > 0 && s.labels.matches > 0 && s.labels.non_matches > 0;
+	const { points } = s.calibration;
+	return s.labels.matches >= 2 && s.labels.non_matches >= 2 && points.some((p) => p.precision > 0 || p.recall > 0);
 }

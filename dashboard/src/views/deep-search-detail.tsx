@@ -63,7 +63,7 @@ export function DeepSearchDetailView({ api, id, keyKind }: { api: ApiClient; id:
 				<Stat
 					label="Precision · recall"
 					value={current ? `${percent(current.precision)} · ${percent(current.recall)}` : "—"}
-					hint={current ? "at the current operating point" : "after a round with both kinds of label"}
+					hint={current ? "at the current operating point" : "once two of each kind are labelled"}
 				/>
 			</div>
 			{fresh && fresh.rejected.length > 0 && (
@@ -131,7 +131,7 @@ function CurveCard({ search, isAdmin, onMove }: { search: DeepSearch; isAdmin: b
 		<div class="card">
 			<h2>Calibration</h2>
 			{!hasCurve(search) ? (
-				<Empty title="No curve yet.">Label at least one match and one non-match: the curve is measured on your labels.</Empty>
+				<Empty title="No curve yet.">Label at least two matches and two non-matches: the curve is measured on your labels, each held out in turn.</Empty>
 			) : (
 				<>
 					<p class="hint">
