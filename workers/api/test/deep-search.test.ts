@@ -158,6 +158,11 @@ describe("deep search: definition, label rounds, calibration, saved as a signal"
 			.bind(project.projectId)
 			.first<{ n: number }>();
 		expect(users!.n).toBeGreaterThan(1);
+		const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+		const ranges = `a_from=${day(T0 - 7 * 86_400_000)}&a_to=${day(T0 - 86_400_000)}&b_from=${day(T0)}&b_to=${day(T0 + 86_400_000)}`;
+		const compare = await call("GET", `/api/signals/calendar_access/compare?${ranges}`, undefined, project.readKey);
+		expect(compare.status, JSON.stringify(compare.body)).toBe(200);
+		expect(compare.body.data).toMatchObject({ signal: "calendar_access" });
 		const custom = await call("GET", "/api/custom-signals", undefined, project.readKey);
 		expect(custom.body.data).toEqual([expect.objectContaining({ name: "calendar_access", deep_search_id: s.id })]);
 		const issues = await env.DB.prepare("SELECT count(*) AS n FROM issues WHERE project_id = ? AND signal = 'calendar_access'")
