@@ -15,7 +15,10 @@ import {
 import { cosineSimilarity } from "#core/vector-index/vector-index";
 import { toFloat32 } from "./d1-vector-index";
 
-/** Parts shortlisted by their codes for an exact cosine; a search asking for more shortlists 3x its topK. */
+/**
+ * Parts shortlisted by their codes for an exact cosine; a search asking for more shortlists 2x its topK.
+ * Reading the shortlist's float vectors from D1 is most of a search's time (~2 KB each).
+ */
 export const SHORTLIST = 400;
 /** Rows of codes read per query while a project's cache catches up. */
 const LOAD_PAGE = 20_000;
@@ -138,7 +141,7 @@ export class D1EventVectorStore implements EventVectorStore {
 			for (let w = 0, o = i * words; w < words; w++, o++) d += popcount32(all[o]! ^ query[w]!);
 			distances[i] = d;
 		}
-		const shortlist = smallestK(distances, count, Math.max(SHORTLIST, opts.topK * 3), words * 32, (i) => skip[i] === 1);
+		const shortlist = smallestK(distances, count, Math.max(SHORTLIST, opts.topK * 2), words * 32, (i) => skip[i] === 1);
 		if (shortlist.length === 0) return [];
 		const indexOfSeq = new Map(shortlist.map((i) => [codes.seqs[i]!, i]));
 		const { results } = await this.db
