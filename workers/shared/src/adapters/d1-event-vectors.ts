@@ -49,7 +49,8 @@ class ProjectCodes {
 	readonly modelNames: string[] = [];
 	readonly words: number;
 	constructor(readonly bytes: number) {
-		this.words = bytes / 4;
+		// Each code takes whole 32-bit words (the tail of a code whose dimensions are not a multiple of 32 stays 0).
+		this.words = Math.ceil(bytes / 4);
 		this.codes = new Uint32Array(1024 * this.words);
 	}
 
@@ -62,7 +63,7 @@ class ProjectCodes {
 		this.timestamps[i] = timestamp;
 		this.models[i] = m;
 		// Codes are copied byte-wise into the word array: a D1 blob's offset need not be 4-aligned.
-		new Uint8Array(this.codes.buffer, i * this.bytes, this.bytes).set(code.subarray(0, this.bytes));
+		new Uint8Array(this.codes.buffer, i * this.words * 4, this.bytes).set(code.subarray(0, this.bytes));
 		this.lastSeq = seq;
 	}
 
