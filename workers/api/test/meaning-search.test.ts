@@ -75,9 +75,13 @@ describe("GET /api/events/search by meaning, over every stored event", () => {
 		expect(later.searched).toBe(FILLERS);
 		const to = new Date(T0 + 5 * HOUR).toISOString();
 		expect((await search("dentist appointment", `&to=${to}`)).data.map((e) => e.event_id)).toEqual(["dentist", "invoice"]);
-		const bobs = await search("dentist appointment in my calendar", "&user_id=bob");
+		// Other filters narrow the store's nearest MEANING_CANDIDATES events in SQL.
+		const bobs = await search("where do I find my invoice", "&user_id=bob");
 		expect(bobs.data.map((e) => e.event_id)).toEqual(["invoice"]);
 		expect(bobs.searched).toBe(1);
+		const u3 = await search("the weather tomorrow", "&user_id=u3");
+		expect(u3.data.length).toBeGreaterThan(0);
+		expect(u3.data.every((e) => e.user_id === "u3")).toBe(true);
 	});
 
 	it("answers 400 naming the field for an unknown mode or an empty q", async () => {
