@@ -13,7 +13,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { runIn, seedD1 } from "./seed-d1";
+import { runIn, seedD1, seedEventVectors } from "./seed-d1";
 
 const arg = (name: string, fallback: string) => {
 	const i = process.argv.indexOf(`--${name}`);
@@ -70,6 +70,8 @@ export async function apiScale(opts: ApiScaleOptions): Promise<string[]> {
 		const seeded = await seedD1({ repo: REPO, state, events: N, keys: [{ kind: "read", key: READ_KEY }] });
 		file = seeded.file;
 		console.error(`seeded ${N} events in ${seeded.seconds.toFixed(1)} s (${seeded.megabytes.toFixed(0)} MB)`);
+		const vectors = await seedEventVectors(file);
+		console.error(`seeded ${vectors.rows} event vectors in ${vectors.seconds.toFixed(1)} s`);
 	}
 
 	if (opts.seedOnly) {
@@ -83,6 +85,9 @@ export async function apiScale(opts: ApiScaleOptions): Promise<string[]> {
 			"dev",
 			"-c",
 			"workers/api/wrangler.toml",
+			// Search by meaning embeds the query with the detect worker's sentence encoder (service binding).
+			"-c",
+			"workers/detect/wrangler.toml",
 			"--persist-to",
 			state,
 			"--port",
@@ -120,6 +125,12 @@ export async function apiScale(opts: ApiScaleOptions): Promise<string[]> {
 			`/api/events/search?mode=text&q=${encodeURIComponent('"about thing 42"')}&limit=50`,
 			"/api/events/search?mode=text&q=thing&limit=50",
 			"/api/events?limit=50&q=42",
+			// By meaning (migration 0021): the query against every event's input and output vectors (200,000 parts at
+			// 100k events: a Hamming scan of the isolate's cached sign codes, then an exact rerank of 400 read from D1);
+			// filtered by a user (500 candidates, then SQL); hybrid (FTS5 and meaning, fused).
+			`/api/events/search?q=${encodeURIComponent("question about thing 42")}&limit=50`,
+			`/api/events/search?q=${encodeURIComponent("question about thing 42")}&limit=50&user_id=${someUser}`,
+			`/api/events/search?mode=hybrid&q=${encodeURIComponent("question about thing 42")}&limit=50`,
 		];
 		const rows: string[] = [];
 		for (const route of routes) {

@@ -1,0 +1,86 @@
+// `npx tsx bench/event-vector-backfill.ts [--events 2000] [--repo .] [--port 8961]`
+//
+// The event_vectors backfill's rate (migration 0021): seeds a fresh local D1 with N stored events and
+// no vectors (bench/seed-d1.ts), queues the job, starts the detect worker under `wrangler dev
+// --test-scheduled` and fires one cron tick with a budget long enough for the whole job, then reads the
+// job's progress from the SQLite file until it is done. Prints events/s, model load included.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { env } from "node:process";
+import { runIn, SEED_PROJECT, seedD1 } from "./seed-d1";
+
+const arg = (name: string, fallback: string) => {
+	const i = process.argv.indexOf(`--${name}`);
+	return i >= 0 ? process.argv[i + 1]! : fallback;
+};
+
+export async function eventVectorBackfill(opts: { events: number; repo?: string; port?: number }): Promise<string> {
+	const REPO = resolve(opts.repo ?? ".");
+	const PORT = opts.port ?? 8961;
+	const state = mkdtempSync(join(tmpdir(), "barometer-backfill-"));
+	const { file } = await seedD1({ repo: REPO, state, events: opts.events, keys: [] });
+	const sql = (q: string) => runIn(REPO, state, "sqlite3", [file, q]).trim();
+	sql(
+		`INSERT INTO jobs (id, project_id, kind, state, params, done, created_at, updated_at) VALUES ('job_bench', '${SEED_PROJECT}', 'event_vectors', 'queued', '{}', 0, 0, 0)`,
+	);
+	const dev = spawn(
+		"npx",
+		[
+			"wrangler",
+			"dev",
+			"-c",
+			"workers/detect/wrangler.toml",
+			"--persist-to",
+			state,
+			"--port",
+			String(PORT),
+			"--ip",
+			"127.0.0.1",
+			"--inspector-port",
+			String(PORT + 1),
+			"--test-scheduled",
+			"--var",
+			"JOB_BUDGET_MS:3600000",
+			"--show-interactive-dev-session=false",
+		],
+		{ cwd: REPO, env: { ...env, WRANGLER_REGISTRY_PATH: join(state, "registry") }, stdio: ["ignore", "ignore", "inherit"], detached: true },
+	);
+	try {
+		for (const started = Date.now(); ; ) {
+			if (Date.now() - started > 120_000) throw new Error("wrangler dev did not start");
+			if (
+				await fetch(`http://127.0.0.1:${PORT}/`).then(
+					() => true,
+					() => false,
+				)
+			)
+				break;
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		const t0 = performance.now();
+		void fetch(`http://127.0.0.1:${PORT}/__scheduled?cron=${encodeURIComponent("* * * * *")}`).catch(() => undefined);
+		for (;;) {
+			await new Promise((r) => setTimeout(r, 500));
+			const [jobState, done] = sql("SELECT state, done FROM jobs WHERE id = 'job_bench'").split("|");
+			if (jobState === "done" || jobState === "failed") {
+				const seconds = (performance.now() - t0) / 1000;
+				const vectors = Number(sql(`SELECT count(*) FROM event_vectors WHERE project_id = '${SEED_PROJECT}'`));
+				const line = `| event_vectors backfill | ${opts.events} | ${jobState} | ${seconds.toFixed(1)} | ${(Number(done) / seconds).toFixed(0)} | ${vectors} |`;
+				console.log(line);
+				return line;
+			}
+		}
+	} finally {
+		process.kill(-dev.pid!, "SIGTERM");
+		rmSync(state, { recursive: true, force: true });
+	}
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	eventVectorBackfill({ events: Number(arg("events", "2000")), repo: arg("repo", "."), port: Number(arg("port", "8961")) }).catch((err) => {
+		console.error(err);
+		process.exit(1);
+	});
+}
