@@ -3,12 +3,16 @@
 // The event_vectors backfill's rate (migration 0021): seeds a fresh local D1 with N stored events and
 // no vectors (bench/seed-d1.ts), queues the job, starts the detect worker under `wrangler dev
 // --test-scheduled` and fires one cron tick with a budget long enough for the whole job, then reads the
-// job's progress from the SQLite file until it is done. Prints events/s, model load included.
+// job's progress from the SQLite file until it is done. Prints events/s, model load included. Then the same
+// for a saved deep search's backfill over those events (issue 16): their vectors read, scored, detections written.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { env } from "node:process";
+import { definitionModel } from "../core/deep-search/loop";
+import { normalize } from "../core/embedding/embedder";
+import { USE_LITE_MODEL } from "../core/embedding/use-lite-embedder";
 import { runIn, SEED_PROJECT, seedD1 } from "./seed-d1";
 
 const arg = (name: string, fallback: string) => {
@@ -59,6 +63,7 @@ export async function eventVectorBackfill(opts: { events: number; repo?: string;
 				break;
 			await new Promise((r) => setTimeout(r, 500));
 		}
+		const lines: string[] = [];
 		const t0 = performance.now();
 		void fetch(`http://127.0.0.1:${PORT}/__scheduled?cron=${encodeURIComponent("* * * * *")}`).catch(() => undefined);
 		for (;;) {
@@ -69,7 +74,33 @@ export async function eventVectorBackfill(opts: { events: number; repo?: string;
 				const vectors = Number(sql(`SELECT count(*) FROM event_vectors WHERE project_id = '${SEED_PROJECT}'`));
 				const line = `| event_vectors backfill | ${opts.events} | ${jobState} | ${seconds.toFixed(1)} | ${(Number(done) / seconds).toFixed(0)} | ${vectors} |`;
 				console.log(line);
-				return line;
+				lines.push(line);
+				break;
+			}
+		}
+		// A saved deep search over the same events, now with their vectors: read, score, write its detections.
+		const definition = new Float32Array(512).map((_, i) => Math.sin(i * 12.9898) * 0.05);
+		const model = JSON.stringify(definitionModel(normalize(definition), USE_LITE_MODEL, { side: "output" }));
+		sql(
+			`INSERT INTO deep_searches (id, project_id, definition, definition_vector, embedder, version, saved_version, signal_name, polarity, created_at, updated_at)
+			 VALUES ('dsr_bench', '${SEED_PROJECT}', 'bench', zeroblob(2048), '${USE_LITE_MODEL}', 1, 1, 'bench_search', 'negative', 0, 0);
+			 INSERT INTO deep_search_versions (search_id, version, kind, model, threshold, calibration, labels, by, at) VALUES ('dsr_bench', 1, 'saved', '${model}', 0.5, '{}', 0, 'bench', 0);
+			 INSERT INTO custom_signals (id, project_id, name, description, polarity, field, kind, pattern, case_sensitive, created_at)
+			 VALUES ('csig_bench', '${SEED_PROJECT}', 'bench_search', 'bench', 'negative', 'both', 'deep_search', 'dsr_bench', 0, 0);
+			 INSERT INTO jobs (id, project_id, kind, state, params, done, created_at, updated_at) VALUES ('job_ds', '${SEED_PROJECT}', 'deep_search', 'queued', '{"search_id":"dsr_bench"}', 0, 0, 0);`,
+		);
+		const t1 = performance.now();
+		void fetch(`http://127.0.0.1:${PORT}/__scheduled?cron=${encodeURIComponent("* * * * *")}`).catch(() => undefined);
+		for (;;) {
+			await new Promise((r) => setTimeout(r, 500));
+			const [jobState, done] = sql("SELECT state, done FROM jobs WHERE id = 'job_ds'").split("|");
+			if (jobState === "done" || jobState === "failed") {
+				const seconds = (performance.now() - t1) / 1000;
+				const matched = Number(sql(`SELECT count(*) FROM detections WHERE project_id = '${SEED_PROJECT}' AND signal = 'bench_search'`));
+				const line = `| deep_search backfill (vectors stored) | ${opts.events} | ${jobState} | ${seconds.toFixed(1)} | ${(Number(done) / seconds).toFixed(0)} | ${matched} matched |`;
+				console.log(line);
+				lines.push(line);
+				return lines.join("\n");
 			}
 		}
 	} finally {
