@@ -11,7 +11,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { env } from "node:process";
 import { definitionModel } from "../core/deep-search/loop";
-import { normalize } from "../core/embedding/embedder";
 import { USE_LITE_MODEL } from "../core/embedding/use-lite-embedder";
 import { runIn, SEED_PROJECT, seedD1 } from "./seed-d1";
 
@@ -78,9 +77,11 @@ export async function eventVectorBackfill(opts: { events: number; repo?: string;
 				break;
 			}
 		}
-		// A saved deep search over the same events, now with their vectors: read, score, write its detections.
-		const definition = new Float32Array(512).map((_, i) => Math.sin(i * 12.9898) * 0.05);
-		const model = JSON.stringify(definitionModel(normalize(definition), USE_LITE_MODEL, { side: "output" }));
+		// A saved deep search over the same events, now with their vectors: read, score, write its detections. Its
+		// definition is one stored reply's vector, so the replies like it match and their detections are written too.
+		const hex = sql(`SELECT hex(vector) FROM event_vectors WHERE project_id = '${SEED_PROJECT}' AND part = 'output' ORDER BY seq LIMIT 1`);
+		const definition = new Float32Array(Uint8Array.from(hex.match(/../g)!.map((b) => Number.parseInt(b, 16))).buffer);
+		const model = JSON.stringify(definitionModel(definition, USE_LITE_MODEL, { side: "output" }));
 		sql(
 			`INSERT INTO deep_searches (id, project_id, definition, definition_vector, embedder, version, saved_version, signal_name, polarity, created_at, updated_at)
 			 VALUES ('dsr_bench', '${SEED_PROJECT}', 'bench', zeroblob(2048), '${USE_LITE_MODEL}', 1, 1, 'bench_search', 'negative', 0, 0);
