@@ -194,7 +194,9 @@ describe("deep search: definition, label rounds, calibration, saved as a signal"
 		expect(data.rejected.map((r) => r.event_id)).toEqual(["gone"]);
 		expect(data.labels.total).toBe(1);
 		// An event labelled, then deleted with its user's data: its label stays in the history but no longer counts.
-		const user = (await env.DB.prepare("SELECT user_id FROM events WHERE project_id = ? AND event_id = 'cannot_1'").bind(project.projectId).first<{ user_id: string }>())!;
+		const user = (await env.DB.prepare("SELECT user_id FROM events WHERE project_id = ? AND event_id = 'cannot_1'")
+			.bind(project.projectId)
+			.first<{ user_id: string }>())!;
 		expect((await call("DELETE", `/api/users/${user.user_id}`)).status).toBeLessThan(300);
 		const after = deepSearchResponseSchema.parse((await call("GET", `/api/deep-searches/${s.id}`, undefined, project.readKey)).body).data;
 		expect(after.labels).toMatchObject({ total: 1, without_event: 1 });
