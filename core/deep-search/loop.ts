@@ -24,6 +24,8 @@ export function definitionModel(definition: Float32Array, embedder: string, opti
  * definition on each side (scaled, each scale held near its prior) plus what the labels add
  * (penalised). Every label counts once: weighting the classes to count equally was tried and
  * measured worse (docs/quality.md), as the loop's labels are near balanced anyway. Deterministic.
+ * Callers with a pool pass the labels through withNeighbours first (runLoop and the API do), and
+ * the same to calibrate: the labels then teach their neighbourhoods (docs/quality.md).
  */
 export function refit(
 	definition: Float32Array,
@@ -71,7 +73,7 @@ export function scoreFeatures(model: DeepSearchModel, features: Float32Array): n
 
 /**
  * Cross-validated precision and recall per threshold (k-fold, k = min(5, labels), folds dealt
- * deterministically per class), with 90% Wilson intervals; suggested = best F1. No labels: every
+ * deterministically per class), with 90% Wilson intervals; suggested = half the best F1 (curve). No labels: every
  * point is 0 with [0, 1] intervals and DEFAULT_THRESHOLD is suggested; labels all of one class:
  * the points are read as they come (precision or recall 0 where undefined), DEFAULT_THRESHOLD is suggested.
  */
