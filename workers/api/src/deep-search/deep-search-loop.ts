@@ -1,6 +1,18 @@
 import type { CandidateView, DeepSearch, DeepSearchInput } from "#core/api/deep-searches";
 import type { Embedder } from "#core/embedding/embedder";
-import { calibrate, clarify, definitionModel, definitionSide, eventFeatures, matchCheck, nextToLabel, refit, scoreFeatures } from "#core/deep-search/loop";
+import {
+	calibrate,
+	clarify,
+	DEFAULT_OPTIONS,
+	definitionModel,
+	definitionSide,
+	eventFeatures,
+	matchCheck,
+	nextToLabel,
+	refit,
+	scoreFeatures,
+	withNeighbours,
+} from "#core/deep-search/loop";
 import { type Candidate, type Label, ROUND_SIZE } from "#core/deep-search/types";
 import { newId } from "#core/ids";
 import { textSearchQuery } from "#core/text-search-query";
@@ -132,8 +144,10 @@ function fitVersion(search: { definition: string; vector: Float32Array; embedder
 	const options = { side: definitionSide(search.definition) };
 	const byId = new Map(pool.map((p) => [p.id, p]));
 	const labelled = labels.flatMap((l) => (byId.has(l.id) ? [{ ...byId.get(l.id)!, match: l.match }] : []));
-	const model = labelled.length ? refit(vector, embedder, labelled, options) : definitionModel(vector, embedder, options);
-	const calibration = calibrate(vector, embedder, labelled, options);
+	// The model learns from each label with its nearest pool events (as the offline loop does); the question reads the labels as they are.
+	const fitting = withNeighbours(labelled, pool, DEFAULT_OPTIONS.neighbours);
+	const model = labelled.length ? refit(vector, embedder, fitting, options) : definitionModel(vector, embedder, options);
+	const calibration = calibrate(vector, embedder, fitting, options);
 	return { version, model, threshold: calibration.suggested, calibration, question: clarify(vector, labelled, options), labels: labelled.length };
 }
 
