@@ -13,7 +13,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { runIn, seedD1 } from "./seed-d1";
+import { runIn, seedD1, seedEventVectors } from "./seed-d1";
 
 const arg = (name: string, fallback: string) => {
 	const i = process.argv.indexOf(`--${name}`);
@@ -32,6 +32,7 @@ export interface ApiScaleOptions {
 	keep?: boolean;
 }
 const READ_KEY = "bm_read_bench000000000000000000000000000";
+const ADMIN_KEY = "bm_admin_bench000000000000000000000000000";
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
 
@@ -50,6 +51,43 @@ async function waitFor(url: string, ms: number) {
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
+/**
+ * Deep search over every stored event: one creation (the definition embedded, 300 candidates drawn by meaning
+ * and by words, features read, the first fit), then label rounds: each posts the 5 proposed candidates'
+ * labels (alternating, as a person might) and waits for the refit, the calibration and the next round.
+ */
+async function deepSearchRounds(port: number, rounds: number): Promise<string[]> {
+	const call = async (method: string, path: string, body: unknown) => {
+		const t = performance.now();
+		const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+			method,
+			headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+			body: JSON.stringify(body),
+			signal: AbortSignal.timeout(600_000),
+		});
+		const json = (await res.json()) as { data?: { id: string; next: { event_id: string }[] } };
+		return { ms: performance.now() - t, status: res.status, data: json.data };
+	};
+	const created = await call("POST", "/api/deep-searches", { definition: "the user asks a question about thing 42 and the answer misses it" });
+	if (!created.data) return [`| \`POST /api/deep-searches\` | ${created.status} | 1 | - | - |`];
+	const times: number[] = [];
+	let next = created.data.next;
+	let status = 0;
+	for (let round = 0; round < rounds && next.length; round++) {
+		const labels = next.map((c, i) => ({ event_id: c.event_id, match: (round + i) % 2 === 0 }));
+		const r = await call("POST", `/api/deep-searches/${created.data.id}/labels`, { labels });
+		times.push(r.ms);
+		status = r.status;
+		next = r.data?.next ?? [];
+	}
+	const rows = [
+		`| \`POST /api/deep-searches\` (embed, draw 300 candidates, first fit) | ${created.status} | 1 | ${created.ms.toFixed(0)} | ${created.ms.toFixed(0)} |`,
+		`| \`POST /api/deep-searches/:id/labels\` (one round: 5 labels, refit, calibration, next 5) | ${status} | ${times.length} | ${pct(times, 50).toFixed(0)} | ${pct(times, 95).toFixed(0)} |`,
+	];
+	for (const row of rows) console.log(row);
+	return rows;
+}
+
 /** Seeds (or reuses) a local D1 of `events` events, serves it with the api worker, times each read route. Returns the table rows. */
 export async function apiScale(opts: ApiScaleOptions): Promise<string[]> {
 	const N = opts.events;
@@ -67,9 +105,19 @@ export async function apiScale(opts: ApiScaleOptions): Promise<string[]> {
 		const dir = join(state, "v3", "d1", "miniflare-D1DatabaseObject");
 		file = join(dir, readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite")!);
 	} else {
-		const seeded = await seedD1({ repo: REPO, state, events: N, keys: [{ kind: "read", key: READ_KEY }] });
+		const seeded = await seedD1({
+			repo: REPO,
+			state,
+			events: N,
+			keys: [
+				{ kind: "read", key: READ_KEY },
+				{ kind: "admin", key: ADMIN_KEY },
+			],
+		});
 		file = seeded.file;
 		console.error(`seeded ${N} events in ${seeded.seconds.toFixed(1)} s (${seeded.megabytes.toFixed(0)} MB)`);
+		const vectors = await seedEventVectors(file);
+		console.error(`seeded ${vectors.rows} event vectors in ${vectors.seconds.toFixed(1)} s`);
 	}
 
 	if (opts.seedOnly) {
@@ -83,6 +131,9 @@ export async function apiScale(opts: ApiScaleOptions): Promise<string[]> {
 			"dev",
 			"-c",
 			"workers/api/wrangler.toml",
+			// Search by meaning embeds the query with the detect worker's sentence encoder (service binding).
+			"-c",
+			"workers/detect/wrangler.toml",
 			"--persist-to",
 			state,
 			"--port",
@@ -120,6 +171,12 @@ export async function apiScale(opts: ApiScaleOptions): Promise<string[]> {
 			`/api/events/search?mode=text&q=${encodeURIComponent('"about thing 42"')}&limit=50`,
 			"/api/events/search?mode=text&q=thing&limit=50",
 			"/api/events?limit=50&q=42",
+			// By meaning (migration 0021): the query against every event's input and output vectors (200,000 parts at
+			// 100k events: a Hamming scan of the isolate's cached sign codes, then an exact rerank of 400 read from D1);
+			// filtered by a user (500 candidates, then SQL); hybrid (FTS5 and meaning, fused).
+			`/api/events/search?q=${encodeURIComponent("question about thing 42")}&limit=50`,
+			`/api/events/search?q=${encodeURIComponent("question about thing 42")}&limit=50&user_id=${someUser}`,
+			`/api/events/search?mode=hybrid&q=${encodeURIComponent("question about thing 42")}&limit=50`,
 		];
 		const rows: string[] = [];
 		for (const route of routes) {
@@ -137,6 +194,7 @@ export async function apiScale(opts: ApiScaleOptions): Promise<string[]> {
 			console.log(line);
 			rows.push(line);
 		}
+		rows.push(...(await deepSearchRounds(PORT, CALLS)));
 		writeFileSync(join(state, "results.md"), rows.join("\n"));
 		return rows;
 	} finally {

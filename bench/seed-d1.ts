@@ -4,7 +4,7 @@
 // SQLite file behind local D1 (sqlite3 CLI) after `wrangler d1 migrations apply`: loading 100k
 // events through the queue takes hours. The SQL is streamed to sqlite3 in pieces (1M events is
 // ~700 MB of SQL, more than one string can hold).
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hashApiKey } from "#core/api-keys";
@@ -125,6 +125,47 @@ function* seedSql(n: number, tables: Set<string>, now: number): Generator<string
 	}
 	out.push("COMMIT;");
 	yield out.join("\n") + "\n";
+}
+
+/**
+ * Input and output vectors for every seeded event (event_vectors, migration 0021), as the consumer
+ * would have stored them: synthetic 512-d unit vectors around one of 97 topic centres (the events'
+ * "thing N"), so the store holds 2 parts per event. Timing does not depend on what the vectors mean.
+ */
+export async function seedEventVectors(file: string, model = "use-lite-512", dims = 512): Promise<{ rows: number; seconds: number }> {
+	const t0 = Date.now();
+	const events = execFileSync("sqlite3", [file, `SELECT event_id, timestamp FROM events WHERE project_id = '${SEED_PROJECT}'`], { maxBuffer: 1 << 30 })
+		.toString()
+		.trim()
+		.split("\n")
+		.map((line) => line.split("|") as [string, string]);
+	let seed = 7;
+	const rand = () => {
+		seed = (seed + 0x6d2b79f5) | 0;
+		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+	const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+	const centres = Array.from({ length: 97 }, () => Float32Array.from({ length: dims }, gauss));
+	const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+	function* rows() {
+		yield "BEGIN;\n";
+		for (const [i, [id, ts]] of events.entries()) {
+			for (const part of ["input", "output"]) {
+				const c = centres[i % 97]!;
+				const v = Float32Array.from(c, (x) => x + 1.5 * gauss());
+				const norm = Math.hypot(...v);
+				for (let d = 0; d < dims; d++) v[d]! /= norm;
+				const code = new Uint8Array(dims / 8);
+				for (let d = 0; d < dims; d++) if (v[d]! > 0) code[d >> 3]! |= 1 << (d & 7);
+				yield `INSERT INTO event_vectors (project_id, event_id, part, model, timestamp, code, vector) VALUES ('${SEED_PROJECT}', '${id}', '${part}', '${model}', ${ts}, X'${hex(code)}', X'${hex(new Uint8Array(v.buffer))}');\n`;
+			}
+		}
+		yield "COMMIT;\n";
+	}
+	await pipeToSqlite(file, rows());
+	return { rows: events.length * 2, seconds: (Date.now() - t0) / 1000 };
 }
 
 /** Streams the pieces into `sqlite3 file`, waiting whenever its stdin is full. */

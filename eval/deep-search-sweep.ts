@@ -2,9 +2,11 @@
 // *tune* half of the eval pools; `npm run eval` reports the other half. Prints the mean F1 after
 // 20 labels and of the definition alone for each setting, and per definition with DETAIL=1.
 // GRID="l2=0.003,0.01,0.03;priorScale=8,12" sweeps any numeric LoopOptions (defaults: DEFAULT_OPTIONS).
+// SEEDS=40 runs 40 pools per definition instead of the report's 3: one run of 3 pools moves by
+// ±0.03 with the labels asked alone, 40 pools (240 loops, about a minute) by well under 0.01.
 import { useLiteEmbedder } from "#core/embedding/use-lite-node";
 import type { LoopOptions } from "#core/deep-search/loop";
-import { deepSearchResults, deepSearchTable } from "./deep-search-eval";
+import { deepSearchResults, deepSearchTable, SEEDS } from "./deep-search-eval";
 import { CachedEmbedder } from "./embedding-cache";
 
 const embedder = new CachedEmbedder(await useLiteEmbedder());
@@ -14,7 +16,8 @@ const axes = (process.env.GRID ?? "l2=0.01").split(";").map((a) => {
 });
 const settings = axes.reduce<Partial<LoopOptions>[]>((acc, { key, values }) => acc.flatMap((o) => values.map((v) => ({ ...o, [key]: v }))), [{}]);
 for (const options of settings) {
-	const results = await deepSearchResults(embedder, "tune", options);
+	const seeds = process.env.SEEDS ? Array.from({ length: Number(process.env.SEEDS) }, (_, i) => i + 1) : SEEDS;
+	const results = await deepSearchResults(embedder, "tune", options, seeds);
 	const mean = (pick: (r: (typeof results)[number]) => number) => (results.reduce((s, r) => s + pick(r), 0) / results.length).toFixed(3);
 	const name = Object.entries(options)
 		.map(([k, v]) => `${k}=${v}`)

@@ -3,6 +3,8 @@ CREATE TABLE `deep_search_candidates` (
 	`event_id` text NOT NULL,
 	`source` text NOT NULL,
 	`added_at` integer NOT NULL,
+	`checked_match` integer,
+	`checked_reason` text,
 	PRIMARY KEY(`search_id`, `event_id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint

@@ -65,6 +65,7 @@ export const candidateViewSchema = z.object({
 	match: z.boolean().describe("The match check's verdict at the current operating point"),
 	score: z.number().describe("p(match) from the current model"),
 	reason: z.string(),
+	checked_by: z.enum(["llm", "encoder"]).describe("Who gave the verdict: the LLM match check (production) or the encoder's scorer (offline)"),
 	label: z.boolean().nullable().describe("What a person said, if anyone labelled it"),
 });
 export type CandidateView = z.infer<typeof candidateViewSchema>;

@@ -45,3 +45,39 @@ export function cosineFeatures(a: Float32Array, b: Float32Array): number {
 		nb = dotAll(b, b);
 	return na && nb ? dotAll(a, b) / Math.sqrt(na * nb) : 0;
 }
+
+/**
+ * Each labelled event's features averaged half and half with the mean of its `k` nearest other
+ * events of the pool (by cosineFeatures): a label then speaks for its neighbourhood, not for one
+ * sentence's wording, and the pool's own structure (unlabelled) shapes what the labels teach.
+ * k = 0, or a pool without other events, leaves the features as they are. Ties go to the smaller id.
+ */
+export function withNeighbours<T extends { id: string; features: Float32Array }>(
+	labelled: T[],
+	pool: { id: string; features: Float32Array }[],
+	k: number,
+): T[] {
+	if (k <= 0 || !labelled.length) return labelled;
+	const norms = pool.map((c) => Math.sqrt(dotAll(c.features, c.features)));
+	return labelled.map((l) => {
+		const nl = Math.sqrt(dotAll(l.features, l.features));
+		// The k best so far, best first (insertion into a short list: no sort of the whole pool).
+		const top: { i: number; sim: number }[] = [];
+		pool.forEach((c, i) => {
+			if (c.id === l.id || !nl || !norms[i]) return;
+			const sim = dotAll(c.features, l.features) / (nl * norms[i]!);
+			const worse = (t: { i: number; sim: number }) => t.sim < sim || (t.sim === sim && pool[t.i]!.id > c.id);
+			if (top.length === k && !worse(top[k - 1]!)) return;
+			const at = top.findIndex(worse);
+			top.splice(at < 0 ? top.length : at, 0, { i, sim });
+			if (top.length > k) top.pop();
+		});
+		if (!top.length) return l;
+		const features = Float32Array.from(l.features, (x) => x / 2);
+		for (const t of top) {
+			const f = pool[t.i]!.features;
+			for (let d = 0; d < features.length; d++) features[d]! += f[d]! / (2 * top.length);
+		}
+		return { ...l, features };
+	});
+}

@@ -20,6 +20,8 @@ export interface LoopOptions {
 	offSide: number;
 	/** How much a candidate's similarity to one already picked this round costs it in nextToLabel. */
 	diversity: number;
+	/** How many nearest pool events each label's features are averaged with before fitting (withNeighbours; 0: none). */
+	neighbours: number;
 }
 
 export const DEFAULT_OPTIONS: LoopOptions = {
@@ -31,6 +33,7 @@ export const DEFAULT_OPTIONS: LoopOptions = {
 	biasPull: 0.01,
 	diversity: 1,
 	offSide: 0.25,
+	neighbours: 10,
 };
 
 export const SIDE_WEIGHTS: Record<DefinitionSide, [number, number]> = { input: [1, 0], output: [0, 1], both: [0.5, 0.5] };

@@ -12,6 +12,7 @@ import {
 	refit,
 	runLoop,
 	scoreFeatures,
+	withNeighbours,
 } from "./loop";
 import type { Candidate } from "./types";
 
@@ -91,7 +92,7 @@ describe("refit", () => {
 		const labelled = pool(30);
 		expect(refit(DEFINITION, "test", labelled)).toEqual(refit(DEFINITION, "test", labelled));
 	});
-	it("refits 20 labels and picks the next 5 of 500 512-d candidates in well under 100 ms", () => {
+	it("refits 20 labels (each with its 10 nearest pool events) and picks the next 5 of 500 512-d candidates in well under 100 ms", () => {
 		const random = rng(3);
 		const big = Array.from({ length: 500 }, (_, i) => ({
 			id: `c${i}`,
@@ -101,7 +102,7 @@ describe("refit", () => {
 		}));
 		const definition = unit512(random);
 		const start = performance.now();
-		const model = refit(definition, "test", big.slice(0, 20));
+		const model = refit(definition, "test", withNeighbours(big.slice(0, 20), big, 10));
 		nextToLabel(model, big, new Set(big.slice(0, 20).map((c) => c.id)));
 		// The budget is 100 ms; the assertion leaves room for a slow, shared CI machine.
 		expect(performance.now() - start).toBeLessThan(300);
@@ -169,6 +170,23 @@ describe("clarify", () => {
 	});
 });
 
+describe("withNeighbours", () => {
+	const at = (id: string, ...values: number[]) => ({ id, features: Float32Array.from(values), match: true });
+	const pool = [at("a", 1, 0), at("b", 0.8, 0.6), at("c", 0.6, 0.8), at("d", 0, 1)];
+	it("averages each label half and half with the mean of its k nearest other pool events", () => {
+		const [a] = withNeighbours([pool[0]!], pool, 2);
+		expect(a!.id).toBe("a");
+		expect(a!.match).toBe(true);
+		// Nearest to a (itself left out): b, then c; their mean is (0.7, 0.7).
+		expect(Array.from(a!.features)).toEqual([expect.closeTo(0.85, 6), expect.closeTo(0.35, 6)]);
+	});
+	it("leaves the features as they are with k = 0, no other event, or no labels", () => {
+		expect(withNeighbours([pool[0]!], pool, 0)[0]).toBe(pool[0]);
+		expect(withNeighbours([pool[0]!], [pool[0]!], 5)[0]).toBe(pool[0]);
+		expect(withNeighbours([], pool, 5)).toEqual([]);
+	});
+});
+
 describe("calibrate", () => {
 	const noNaN = (c: ReturnType<typeof calibrate>) => c.points.every((p) => Object.values(p).every(Number.isFinite)) && Number.isFinite(c.suggested);
 	it("with no labels: every point 0 with a [0, 1] interval, the default threshold suggested", () => {
@@ -192,6 +210,9 @@ describe("calibrate", () => {
 	});
 	it("finds a threshold that separates well-separated labels, with intervals around each point", () => {
 		const c = calibrate(DEFINITION, "test", pool(60), { side: "input" });
+		// Half the curve's best F1, on the grid: well-separated labels have F1 near 1, so near 0.5.
+		expect(c.suggested).toBeGreaterThanOrEqual(0.4);
+		expect(c.suggested).toBeLessThanOrEqual(0.5);
 		const at = c.points.find((p) => p.threshold === c.suggested)!;
 		expect(at.precision).toBeGreaterThan(0.8);
 		expect(at.recall).toBeGreaterThan(0.8);

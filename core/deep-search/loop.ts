@@ -5,13 +5,13 @@
  * definition. Vectors are the embedder's unit sentence vectors; nothing here embeds.
  */
 import { curve, folds } from "./calibration";
-import { cosineFeatures, definitionSimilarity, sideDot } from "./event-vectors";
+import { cosineFeatures, definitionSimilarity, sideDot, withNeighbours } from "./event-vectors";
 import { fitKernelLogistic, sigmoid } from "./kernel-logistic";
 import { DEFAULT_OPTIONS, type DefinitionSide, type LoopOptions, SIDE_WEIGHTS } from "./loop-options";
 import { type Candidate, type Calibration, type ClarifyingQuestion, type DeepSearchModel, type Label, type MatchVerdict, ROUND_SIZE } from "./types";
 
 export { DEFAULT_THRESHOLD } from "./calibration";
-export { cosineFeatures, definitionSimilarity, eventFeatures } from "./event-vectors";
+export { cosineFeatures, definitionSimilarity, eventFeatures, withNeighbours } from "./event-vectors";
 export { DEFAULT_OPTIONS, type DefinitionSide, definitionSide, type LoopOptions } from "./loop-options";
 
 /** The definition alone: p = sigmoid(priorScale · (cosine with the definition on its side − definitionCosine)). */
@@ -24,6 +24,8 @@ export function definitionModel(definition: Float32Array, embedder: string, opti
  * definition on each side (scaled, each scale held near its prior) plus what the labels add
  * (penalised). Every label counts once: weighting the classes to count equally was tried and
  * measured worse (docs/quality.md), as the loop's labels are near balanced anyway. Deterministic.
+ * Callers with a pool pass the labels through withNeighbours first (runLoop and the API do), and
+ * the same to calibrate: the labels then teach their neighbourhoods (docs/quality.md).
  */
 export function refit(
 	definition: Float32Array,
@@ -71,7 +73,7 @@ export function scoreFeatures(model: DeepSearchModel, features: Float32Array): n
 
 /**
  * Cross-validated precision and recall per threshold (k-fold, k = min(5, labels), folds dealt
- * deterministically per class), with 90% Wilson intervals; suggested = best F1. No labels: every
+ * deterministically per class), with 90% Wilson intervals; suggested = half the best F1 (curve). No labels: every
  * point is 0 with [0, 1] intervals and DEFAULT_THRESHOLD is suggested; labels all of one class:
  * the points are read as they come (precision or recall 0 where undefined), DEFAULT_THRESHOLD is suggested.
  */
@@ -224,9 +226,22 @@ export function runLoop(opts: {
 	for (const l of opts.seedLabels ?? []) if (byId.has(l.id)) labels.set(l.id, l.match);
 	const asked = new Set(labels.keys());
 	const training = () => [...labels].map(([id, match]) => ({ ...byId.get(id)!, match }));
+	// What refit and calibrate see: each label's features with its pool neighbours' (computed once per label).
+	const neighbours = options.neighbours ?? DEFAULT_OPTIONS.neighbours;
+	const smoothed = new Map<string, Float32Array>();
+	const fitting = () => {
+		const all = training();
+		for (const l of withNeighbours(
+			all.filter((l) => !smoothed.has(l.id)),
+			pool,
+			neighbours,
+		))
+			smoothed.set(l.id, l.features);
+		return all.map((l) => ({ ...l, features: smoothed.get(l.id)! }));
+	};
 	const questions: ClarifyingQuestion[] = [];
 	let spent = 0;
-	let model = refit(definition, embedder, training(), options);
+	let model = refit(definition, embedder, fitting(), options);
 	for (let round = 0; spent < budget; round++) {
 		const want = Math.min(roundSize, budget - spent);
 		const ids =
@@ -246,11 +261,11 @@ export function runLoop(opts: {
 		}
 		// A round the oracle could answer none of teaches nothing: the model stays as it was.
 		if (spent === before) continue;
-		model = refit(definition, embedder, training(), options);
+		model = refit(definition, embedder, fitting(), options);
 		const q = clarify(definition, training(), options);
 		if (q && !questions.some((p) => p.match_id === q.match_id && p.non_match_id === q.non_match_id)) questions.push(q);
 	}
-	const calibration = calibrate(definition, embedder, training(), options);
+	const calibration = calibrate(definition, embedder, fitting(), options);
 	const scores = new Map(pool.map((c) => [c.id, scoreFeatures(model, c.features)]));
 	return {
 		model,

@@ -59,7 +59,7 @@ export interface CalibrationPoint {
 
 export interface Calibration {
 	points: CalibrationPoint[];
-	/** The threshold the system suggests (best F1 on the curve); the user may pick another. */
+	/** The threshold the system suggests (half the best F1 on the curve, on its grid); the user may pick another. */
 	suggested: number;
 	/** How many labels the curve rests on. */
 	labels: number;

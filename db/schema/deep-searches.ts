@@ -37,6 +37,9 @@ export const deepSearchCandidates = sqliteTable(
 		eventId: text("event_id").notNull(),
 		source: text("source", { enum: ["meaning", "text", "both", "label"] }).notNull(),
 		addedAt: integer("added_at").notNull(),
+		/** The LLM match check's verdict (production, Workers AI), kept so a candidate is checked once. */
+		checkedMatch: integer("checked_match", { mode: "boolean" }),
+		checkedReason: text("checked_reason"),
 	},
 	(t) => [primaryKey({ columns: [t.searchId, t.eventId] })],
 );

@@ -4,6 +4,11 @@ import { candidatePageSchema, deepSearchHistorySchema, deepSearchResponseSchema,
 import { seedAdminProject } from "../../shared/test/admin-key";
 import { authed } from "../../shared/test/seed-project";
 import { runJobs } from "../../detect/src/jobs/job-runner";
+import { eventVectorStore } from "#shared/adapters/event-vector-store";
+import { deepSearchView } from "../src/deep-search/deep-search-loop";
+import { WorkersAiMatchChecker } from "../src/deep-search/llm-match-check";
+import { RemoteSentenceEncoder } from "../src/remote-sentence-encoder";
+import { findDeepSearch } from "../src/stores/deep-search-store";
 import { detectBindings, ev, store } from "./seed-events";
 
 const T0 = Date.UTC(2026, 10, 2, 9);
@@ -153,6 +158,11 @@ describe("deep search: definition, label rounds, calibration, saved as a signal"
 			.bind(project.projectId)
 			.first<{ n: number }>();
 		expect(users!.n).toBeGreaterThan(1);
+		const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+		const ranges = `a_from=${day(T0 - 7 * 86_400_000)}&a_to=${day(T0 - 86_400_000)}&b_from=${day(T0)}&b_to=${day(T0 + 86_400_000)}`;
+		const compare = await call("GET", `/api/signals/calendar_access/compare?${ranges}`, undefined, project.readKey);
+		expect(compare.status, JSON.stringify(compare.body)).toBe(200);
+		expect(compare.body.data).toMatchObject({ signal: "calendar_access" });
 		const custom = await call("GET", "/api/custom-signals", undefined, project.readKey);
 		expect(custom.body.data).toEqual([expect.objectContaining({ name: "calendar_access", deep_search_id: s.id })]);
 		const issues = await env.DB.prepare("SELECT count(*) AS n FROM issues WHERE project_id = ? AND signal = 'calendar_access'")
@@ -168,6 +178,36 @@ describe("deep search: definition, label rounds, calibration, saved as a signal"
 		expect(live!.saved_version).toBe(history.at(-1)!.version);
 		// The name is fixed once saved; a taken name is refused.
 		expect((await call("POST", `/api/deep-searches/${s.id}/save`, { name: "other_name" })).status).toBe(400);
+	});
+
+	it("in production an LLM checks each proposed candidate once, and its verdict and reason are shown", async () => {
+		const s = await create();
+		expect(s.next.every((c) => c.checked_by === "encoder")).toBe(true);
+		const prompts: string[] = [];
+		// Workers AI's binding as the api sees it (absent locally): answers the JSON the check asks for.
+		const ai = {
+			run: async (_model: never, inputs: never) => {
+				prompts.push(JSON.stringify(inputs));
+				return { response: JSON.stringify({ match: false, reason: "The reply handles the request." }) };
+			},
+		};
+		const ports = {
+			db: env.DB,
+			vectors: eventVectorStore(env),
+			encoder: new RemoteSentenceEncoder(env.SENTENCE_ENCODER),
+			checker: new WorkersAiMatchChecker(ai),
+		};
+		const row = (await findDeepSearch(env.DB, project.projectId, s.id))!;
+		const view = await deepSearchView(ports, row);
+		expect(view.next.length).toBeGreaterThan(0);
+		expect(view.next.every((c) => c.checked_by === "llm" && c.reason === "The reply handles the request." && !c.match)).toBe(true);
+		expect(prompts).toHaveLength(view.next.length);
+		expect(prompts[0]).toContain("cannot access the user's calendar");
+		await deepSearchView(ports, row);
+		expect(prompts).toHaveLength(view.next.length);
+		// Read back without a checker (as offline), the stored verdicts still show.
+		const again = deepSearchResponseSchema.parse((await call("GET", `/api/deep-searches/${s.id}`, undefined, project.readKey)).body).data;
+		expect(again.next.map((c) => c.checked_by)).toEqual(view.next.map(() => "llm"));
 	});
 
 	it("keeps both people's labels when two label at once", async () => {
@@ -194,7 +234,9 @@ describe("deep search: definition, label rounds, calibration, saved as a signal"
 		expect(data.rejected.map((r) => r.event_id)).toEqual(["gone"]);
 		expect(data.labels.total).toBe(1);
 		// An event labelled, then deleted with its user's data: its label stays in the history but no longer counts.
-		const user = (await env.DB.prepare("SELECT user_id FROM events WHERE project_id = ? AND event_id = 'cannot_1'").bind(project.projectId).first<{ user_id: string }>())!;
+		const user = (await env.DB.prepare("SELECT user_id FROM events WHERE project_id = ? AND event_id = 'cannot_1'")
+			.bind(project.projectId)
+			.first<{ user_id: string }>())!;
 		expect((await call("DELETE", `/api/users/${user.user_id}`)).status).toBeLessThan(300);
 		const after = deepSearchResponseSchema.parse((await call("GET", `/api/deep-searches/${s.id}`, undefined, project.readKey)).body).data;
 		expect(after.labels).toMatchObject({ total: 1, without_event: 1 });

@@ -6,7 +6,9 @@ import { USE_LITE_MODEL } from "#core/embedding/use-lite-embedder";
 import { D1EventVectorStore } from "#shared/adapters/d1-event-vectors";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
-import { ev, store } from "./seed-events";
+import { issuePorts } from "../../detect/src/ingest-batch/consume-batch";
+import { purgeExpiredData } from "../../detect/src/maintenance/retention";
+import { detectBindings, ev, store } from "./seed-events";
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 6, 1, 12);
@@ -73,9 +75,13 @@ describe("GET /api/events/search by meaning, over every stored event", () => {
 		expect(later.searched).toBe(FILLERS);
 		const to = new Date(T0 + 5 * HOUR).toISOString();
 		expect((await search("dentist appointment", `&to=${to}`)).data.map((e) => e.event_id)).toEqual(["dentist", "invoice"]);
-		const bobs = await search("dentist appointment in my calendar", "&user_id=bob");
+		// Other filters narrow the store's nearest MEANING_CANDIDATES events in SQL.
+		const bobs = await search("where do I find my invoice", "&user_id=bob");
 		expect(bobs.data.map((e) => e.event_id)).toEqual(["invoice"]);
 		expect(bobs.searched).toBe(1);
+		const u3 = await search("the weather tomorrow", "&user_id=u3");
+		expect(u3.data.length).toBeGreaterThan(0);
+		expect(u3.data.every((e) => e.user_id === "u3")).toBe(true);
 	});
 
 	it("answers 400 naming the field for an unknown mode or an empty q", async () => {
@@ -124,6 +130,20 @@ describe("deleting a user's data", () => {
 		expect((await vectors.get(other.projectId, ["secret", "kept"], USE_LITE_MODEL)).has("secret")).toBe(false);
 		const after = await get(`/api/events/search?q=${encodeURIComponent("passport leaked")}`, other.readKey);
 		expect((after.body.data as { event_id: string }[]).map((e) => e.event_id)).toEqual(["kept"]);
+	});
+});
+
+describe("retention", () => {
+	it("removes expired events' vectors with the events", async () => {
+		const old = await seedProject();
+		await store([
+			ev(old.projectId, "expired", T0, { input: "An old question about invoices", output: "An old answer." }),
+			ev(old.projectId, "recent", T0 + 40 * 24 * HOUR, { input: "A recent question about invoices", output: "A recent answer." }),
+		]);
+		await env.DB.prepare("UPDATE projects SET retention_days = 30 WHERE id = ?").bind(old.projectId).run();
+		await purgeExpiredData(await issuePorts(detectBindings()), T0 + 41 * 24 * HOUR);
+		const left = await new D1EventVectorStore(env.DB).get(old.projectId, ["expired", "recent"], USE_LITE_MODEL);
+		expect([...left.keys()]).toEqual(["recent"]);
 	});
 });
 

@@ -2,7 +2,7 @@ import { createExecutionContext, env, getQueueResult } from "cloudflare:test";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { countRows } from "../../shared/test/seed-project";
 import worker from "../src";
-import { JUDGE_MODEL } from "../src/ai/llm-judge";
+import { JUDGE_MODEL } from "#shared/adapters/workers-ai-verdict";
 import { createDetector } from "#core/detection/default-detector";
 import { uncertainRefusals } from "#core/detection/uncertain-examples";
 import { sentenceEncoder } from "#shared/adapters/sentence-encoder";

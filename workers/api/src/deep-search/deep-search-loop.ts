@@ -1,19 +1,35 @@
 import type { CandidateView, DeepSearch, DeepSearchInput } from "#core/api/deep-searches";
 import type { Embedder } from "#core/embedding/embedder";
-import { calibrate, clarify, definitionModel, definitionSide, eventFeatures, matchCheck, nextToLabel, refit, scoreFeatures } from "#core/deep-search/loop";
+import {
+	calibrate,
+	clarify,
+	DEFAULT_OPTIONS,
+	definitionModel,
+	definitionSide,
+	eventFeatures,
+	matchCheck,
+	nextToLabel,
+	refit,
+	scoreFeatures,
+	withNeighbours,
+} from "#core/deep-search/loop";
 import { type Candidate, type Label, ROUND_SIZE } from "#core/deep-search/types";
 import { newId } from "#core/ids";
 import { textSearchQuery } from "#core/text-search-query";
 import type { EventVectorStore } from "#core/vector-index/event-vectors";
+import type { Verdict } from "#shared/adapters/workers-ai-verdict";
+import type { MatchChecker } from "./llm-match-check";
 import {
 	advanceVersion,
 	appendLabels,
 	currentLabels,
 	currentVersion,
 	type DeepSearchRow,
+	checkedVerdicts,
 	insertDeepSearch,
 	type ModelVersion,
 	poolIds,
+	recordVerdicts,
 	type SavedAs,
 	vectorOf,
 } from "../stores/deep-search-store";
@@ -22,6 +38,8 @@ export interface LoopPorts {
 	db: D1Database;
 	vectors: EventVectorStore;
 	encoder: Embedder;
+	/** The LLM match check (production: Workers AI); without one, the encoder's scorer gives verdicts. */
+	checker?: MatchChecker;
 }
 
 /** How many events the definition draws by meaning, and by its words. */
@@ -126,8 +144,10 @@ function fitVersion(search: { definition: string; vector: Float32Array; embedder
 	const options = { side: definitionSide(search.definition) };
 	const byId = new Map(pool.map((p) => [p.id, p]));
 	const labelled = labels.flatMap((l) => (byId.has(l.id) ? [{ ...byId.get(l.id)!, match: l.match }] : []));
-	const model = labelled.length ? refit(vector, embedder, labelled, options) : definitionModel(vector, embedder, options);
-	const calibration = calibrate(vector, embedder, labelled, options);
+	// The model learns from each label with its nearest pool events (as the offline loop does); the question reads the labels as they are.
+	const fitting = withNeighbours(labelled, pool, DEFAULT_OPTIONS.neighbours);
+	const model = labelled.length ? refit(vector, embedder, fitting, options) : definitionModel(vector, embedder, options);
+	const calibration = calibrate(vector, embedder, fitting, options);
 	return { version, model, threshold: calibration.suggested, calibration, question: clarify(vector, labelled, options), labels: labelled.length };
 }
 
@@ -238,7 +258,12 @@ export async function moveOperatingPoint(
 	);
 }
 
-function candidateView(e: PoolEvent, verdict: { match: boolean; score: number; reason: string }, label: boolean | undefined): CandidateView {
+/** The encoder's verdict, or the LLM's where it checked the event (its verdict and reason; the score stays the model's). */
+function verdictOf(encoder: { match: boolean; score: number; reason: string }, llm: Verdict | undefined) {
+	return llm ? { match: llm.match, score: encoder.score, reason: llm.reason, checked_by: "llm" as const } : { ...encoder, checked_by: "encoder" as const };
+}
+
+function candidateView(e: PoolEvent, verdict: ReturnType<typeof verdictOf>, label: boolean | undefined): CandidateView {
 	return {
 		event_id: e.id,
 		timestamp: new Date(e.timestamp).toISOString(),
@@ -248,6 +273,7 @@ function candidateView(e: PoolEvent, verdict: { match: boolean; score: number; r
 		match: verdict.match,
 		score: Math.round(verdict.score * 1000) / 1000,
 		reason: verdict.reason,
+		checked_by: verdict.checked_by,
 		label: label ?? null,
 	};
 }
@@ -272,8 +298,31 @@ export async function scoredPool(ports: LoopPorts, search: DeepSearchRow) {
 export async function candidatePage(ports: LoopPorts, search: DeepSearchRow, offset: number, limit: number) {
 	const { pool, byLabel, version, check } = await scoredPool(ports, search);
 	const ranked = pool.map((e) => ({ e, score: scoreFeatures(version.model, e.features) })).sort((a, b) => b.score - a.score || a.e.id.localeCompare(b.e.id));
-	const page = ranked.slice(offset, offset + limit).map(({ e }) => candidateView(e, check(e), byLabel.get(e.id)));
+	const slice = ranked.slice(offset, offset + limit).map((r) => r.e);
+	const llm = await checkedVerdicts(
+		ports.db,
+		search.id,
+		slice.map((e) => e.id),
+	);
+	const page = slice.map((e) => candidateView(e, verdictOf(check(e), llm.get(e.id)), byLabel.get(e.id)));
 	return { data: page, next_offset: offset + limit < ranked.length ? offset + limit : null };
+}
+
+/**
+ * The LLM's verdicts on a round's candidates: those it checked before are read back; with a checker
+ * (production), the rest are checked now, a round (ROUND_SIZE) at a time, and kept.
+ */
+async function llmVerdicts(ports: LoopPorts, search: DeepSearchRow, events: PoolEvent[]): Promise<Map<string, Verdict>> {
+	const known = await checkedVerdicts(
+		ports.db,
+		search.id,
+		events.map((e) => e.id),
+	);
+	const todo = events.filter((e) => !known.has(e.id));
+	if (!ports.checker || todo.length === 0) return known;
+	const fresh = await ports.checker.check(search.definition, todo);
+	if (fresh.size) await recordVerdicts(ports.db, search.id, fresh);
+	return new Map([...known, ...fresh]);
 }
 
 /** The search as the API shows it: its state, calibration, question, and the next candidates to label. */
@@ -283,6 +332,11 @@ export async function deepSearchView(ports: LoopPorts, search: DeepSearchRow): P
 	const next = nextToLabel(version.model, pool, new Set(byLabel.keys()), ROUND_SIZE, { side });
 	const byId = new Map(pool.map((p) => [p.id, p]));
 	const predicted = pool.filter((e) => scoreFeatures(version.model, e.features) >= version.threshold).length;
+	const llm = await llmVerdicts(
+		ports,
+		search,
+		next.map((id) => byId.get(id)!),
+	);
 	const matches = labels.filter((l) => l.match).length;
 	return {
 		id: search.id,
@@ -299,7 +353,7 @@ export async function deepSearchView(ports: LoopPorts, search: DeepSearchRow): P
 		pool: { size: pool.length, predicted_matches: predicted },
 		calibration: version.calibration,
 		question: version.question,
-		next: next.map((id) => candidateView(byId.get(id)!, check(byId.get(id)!), undefined)),
+		next: next.map((id) => candidateView(byId.get(id)!, verdictOf(check(byId.get(id)!), llm.get(id)), undefined)),
 		signal:
 			search.saved_version && search.signal_name
 				? { name: search.signal_name, polarity: search.polarity ?? "negative", saved_version: search.saved_version, job_id: search.job_id }

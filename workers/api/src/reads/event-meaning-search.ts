@@ -16,7 +16,7 @@ const { events } = schema;
  * LLM's model, a property) narrows them in SQL afterwards: an event outside the store's nearest this
  * many is not found, however well it passes. Vectorize caps a query at 100 parts.
  */
-export const MEANING_CANDIDATES = 500;
+export const MEANING_CANDIDATES = 300;
 /** How deep each ranking goes before fusion, and RRF's k (60, as in Cormack et al. 2009). */
 export const HYBRID_DEPTH = 100;
 const RRF_K = 60;

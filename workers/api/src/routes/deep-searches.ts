@@ -18,6 +18,7 @@ import { ApiError } from "#shared/http/api-error";
 import { readJsonBody } from "#shared/http/json-body";
 import type { ApiContext } from "../api-env";
 import { candidatePage, createDeepSearch, deepSearchView, labelRound, type LoopPorts, moveOperatingPoint } from "../deep-search/deep-search-loop";
+import { WorkersAiMatchChecker } from "../deep-search/llm-match-check";
 import { requireAdmin } from "../http/require-admin";
 import { RemoteSentenceEncoder } from "../remote-sentence-encoder";
 import { customSignalNameTaken } from "../stores/custom-signal-store";
@@ -33,6 +34,8 @@ const ports = (c: Context<ApiContext>): LoopPorts => ({
 	db: c.env.DB,
 	vectors: eventVectorStore(c.env),
 	encoder: new RemoteSentenceEncoder(c.env.SENTENCE_ENCODER),
+	// Workers AI is bound in production only (wrangler.toml): offline the encoder's scorer gives the verdicts.
+	checker: "AI" in c.env && c.env.AI ? new WorkersAiMatchChecker(c.env.AI as Ai) : undefined,
 });
 
 async function loadSearch(c: Context<ApiContext>): Promise<DeepSearchRow> {

@@ -242,3 +242,26 @@ export async function softDeleteDeepSearch(db: D1Database, projectId: string, id
 	]);
 	return (removed?.meta.changes ?? 0) > 0;
 }
+
+/** The LLM match check's stored verdicts on these candidates. */
+export async function checkedVerdicts(db: D1Database, searchId: string, eventIds: string[]): Promise<Map<string, { match: boolean; reason: string }>> {
+	if (eventIds.length === 0) return new Map();
+	const { results } = await db
+		.prepare(
+			`SELECT event_id, checked_match, checked_reason FROM deep_search_candidates
+			 WHERE search_id = ? AND event_id IN (SELECT value FROM json_each(?)) AND checked_match IS NOT NULL`,
+		)
+		.bind(searchId, JSON.stringify(eventIds))
+		.all<{ event_id: string; checked_match: number; checked_reason: string | null }>();
+	return new Map(results.map((r) => [r.event_id, { match: r.checked_match === 1, reason: r.checked_reason ?? "" }]));
+}
+
+export async function recordVerdicts(db: D1Database, searchId: string, verdicts: Map<string, { match: boolean; reason: string }>): Promise<void> {
+	await db
+		.prepare(
+			`UPDATE deep_search_candidates SET checked_match = v.value ->> '$.match', checked_reason = v.value ->> '$.reason'
+			 FROM json_each(?) v WHERE search_id = ? AND event_id = v.value ->> '$.id'`,
+		)
+		.bind(JSON.stringify([...verdicts].map(([id, v]) => ({ id, match: v.match ? 1 : 0, reason: v.reason }))), searchId)
+		.run();
+}

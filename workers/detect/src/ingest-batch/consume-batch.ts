@@ -85,9 +85,19 @@ async function storeVectors(env: DetectBindings, model: string, stored: EventMes
 	const store = eventVectorStore(env);
 	for (const [projectId, messages] of byProject) {
 		try {
+			// A redelivered event has its vectors already: one read keeps its redelivery free of writes.
+			const lacking = new Set(
+				await store.missing(
+					projectId,
+					messages.map((m) => m.event.event_id),
+					model,
+				),
+			);
 			await store.upsert(
 				projectId,
-				messages.map((m) => ({ eventId: m.event.event_id, timestamp: m.event.timestamp, model, ...vectors.get(m) })),
+				messages
+					.filter((m) => lacking.has(m.event.event_id))
+					.map((m) => ({ eventId: m.event.event_id, timestamp: m.event.timestamp, model, ...vectors.get(m) })),
 			);
 		} catch (err) {
 			console.error(`storing the vectors of ${messages.length} events of ${projectId} failed; the backfill will`, err);

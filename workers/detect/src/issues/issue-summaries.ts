@@ -2,7 +2,7 @@ import { z } from "zod";
 import { IMPLICIT_SIGNALS } from "#core/detection/signal-catalog";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "#shared/stores/issue-event-text";
 import { nameIssue } from "#shared/stores/issue-store";
-import { JUDGE_MODEL, jsonAnswer } from "../ai/llm-judge";
+import { JUDGE_MODEL, jsonAnswer } from "#shared/adapters/workers-ai-verdict";
 
 export interface IssueSummary {
 	title: string;

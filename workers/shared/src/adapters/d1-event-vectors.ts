@@ -15,7 +15,10 @@ import {
 import { cosineSimilarity } from "#core/vector-index/vector-index";
 import { toFloat32 } from "./d1-vector-index";
 
-/** Parts shortlisted by their codes for an exact cosine; a search asking for more shortlists 3x its topK. */
+/**
+ * Parts shortlisted by their codes for an exact cosine; a search asking for more shortlists 2x its topK.
+ * Reading the shortlist's float vectors from D1 is most of a search's time (~2 KB each).
+ */
 export const SHORTLIST = 400;
 /** Rows of codes read per query while a project's cache catches up. */
 const LOAD_PAGE = 20_000;
@@ -46,7 +49,8 @@ class ProjectCodes {
 	readonly modelNames: string[] = [];
 	readonly words: number;
 	constructor(readonly bytes: number) {
-		this.words = bytes / 4;
+		// Each code takes whole 32-bit words (the tail of a code whose dimensions are not a multiple of 32 stays 0).
+		this.words = Math.ceil(bytes / 4);
 		this.codes = new Uint32Array(1024 * this.words);
 	}
 
@@ -59,7 +63,7 @@ class ProjectCodes {
 		this.timestamps[i] = timestamp;
 		this.models[i] = m;
 		// Codes are copied byte-wise into the word array: a D1 blob's offset need not be 4-aligned.
-		new Uint8Array(this.codes.buffer, i * this.bytes, this.bytes).set(code.subarray(0, this.bytes));
+		new Uint8Array(this.codes.buffer, i * this.words * 4, this.bytes).set(code.subarray(0, this.bytes));
 		this.lastSeq = seq;
 	}
 
@@ -138,7 +142,7 @@ export class D1EventVectorStore implements EventVectorStore {
 			for (let w = 0, o = i * words; w < words; w++, o++) d += popcount32(all[o]! ^ query[w]!);
 			distances[i] = d;
 		}
-		const shortlist = smallestK(distances, count, Math.max(SHORTLIST, opts.topK * 3), words * 32, (i) => skip[i] === 1);
+		const shortlist = smallestK(distances, count, Math.max(SHORTLIST, opts.topK * 2), words * 32, (i) => skip[i] === 1);
 		if (shortlist.length === 0) return [];
 		const indexOfSeq = new Map(shortlist.map((i) => [codes.seqs[i]!, i]));
 		const { results } = await this.db

@@ -35,7 +35,7 @@ const chunks = <T>(xs: T[], n: number) => Array.from({ length: Math.ceil(xs.leng
 /**
  * The production store: one Vectorize index (512-d, cosine), a namespace per project, metadata
  * event_id, part, ts and model, with metadata indexes on ts (number), model, part and event_id
- * (string) so search filters by time and model and returns the event (docs/deploy.md has the
+ * (string) so search filters by time and model and returns the event (the README's "Deploy to Cloudflare" has the
  * commands). Mutations become visible within seconds; a search may miss an event stored just now.
  */
 export class VectorizeEventVectorStore implements EventVectorStore {
