@@ -20,12 +20,15 @@ function Exchange({ input, output }: { input: string | null; output: string | nu
 }
 
 /** What the match check says about a candidate: verdict, score, one-line reason. */
-function Verdict({ c }: { c: Pick<CandidateView, "match" | "score" | "reason"> }) {
+function Verdict({ c }: { c: Pick<CandidateView, "match" | "score" | "reason" | "checked_by"> }) {
 	return (
 		<div class="verdict">
 			<span class={`pill ${c.match ? "pill-match" : "pill-muted"}`}>{c.match ? "match" : "no match"}</span>
 			<span class="verdict-score" title="p(match) from the current model">
 				score {c.score.toFixed(2)}
+			</span>
+			<span class="verdict-by" title="Who gave the verdict: the LLM match check, or (offline) the encoder's scorer">
+				{c.checked_by === "llm" ? "LLM check" : "encoder check"}
 			</span>
 			<span class="verdict-reason">{c.reason}</span>
 		</div>
