@@ -224,6 +224,8 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		await phone.locator(".calibration canvas").first().waitFor();
 		const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 		expect(overflow).toBeLessThanOrEqual(1);
+		await phone.locator(".history-table").waitFor();
+		await phone.locator(".save-card .job").waitFor();
 		await shotTop(phone, "deep-search-phone-dark");
 		await phone.close();
 		expect(phoneErrors).toEqual([]);
