@@ -217,6 +217,21 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		await shotTop(page, "deep-search-list");
 	});
 
+	it("labelling after saving marks the signal changed since; making the new version live saves it under the same name", async () => {
+		await page.goto(`${BASE}/deep-searches/${encodeURIComponent(searchId)}`);
+		await labelRound();
+		await page.locator(".state-badge", { hasText: /changed since/i }).waitFor();
+		const before = (await api<{ data: { signal: { saved_version: number } } }>(`/api/deep-searches/${searchId}`)).data.signal.saved_version;
+		expect(await page.getByRole("textbox", { name: "Signal name" }).isDisabled()).toBe(true);
+		await page.getByRole("button", { name: "Make this version live" }).click();
+		await page.locator(".deep-search-title .state-badge", { hasText: /^saved$/i }).waitFor();
+		const { data } = await api<{ data: { version: number; signal: { name: string; saved_version: number } } }>(`/api/deep-searches/${searchId}`);
+		expect(data.signal.name).toBe("pet_booking_refusal");
+		expect(data.signal.saved_version).toBeGreaterThan(before);
+		expect(data.signal.saved_version).toBe(data.version);
+		expect(await page.locator(".saved-signal").innerText()).toContain(`version ${data.version}.`);
+	});
+
 	it("on a phone, in dark mode, the detail page fits the width", async () => {
 		const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: "dark" });
 		const phoneErrors = watchErrors(phone);

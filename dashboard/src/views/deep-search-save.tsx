@@ -93,7 +93,7 @@ export function SaveCard(props: { api: ApiClient; search: DeepSearch; isAdmin: b
 					)}
 					<div>
 						<button type="submit" class="button button-primary" disabled={busy}>
-							{busy ? "Saving…" : saved ? `Make version ${search.version} live` : "Save as signal"}
+							{busy ? "Saving…" : saved ? "Make this version live" : "Save as signal"}
 						</button>
 					</div>
 				</form>
