@@ -175,7 +175,7 @@ export function HistoryTable({ api, id, version }: { api: ApiClient; id: string;
 						<th class="num">Threshold</th>
 						<th class="num">Labels</th>
 						<th class="col-optional">By</th>
-						<th>When</th>
+						<th class="col-optional">When</th>
 					</tr>
 				</thead>
 				<tbody>
@@ -188,7 +188,7 @@ export function HistoryTable({ api, id, version }: { api: ApiClient; id: string;
 								<td class="num">{h.threshold.toFixed(2)}</td>
 								<td class="num">{h.labels}</td>
 								<td class="hint col-optional">{h.by}</td>
-								<td class="hint" title={h.at}>
+								<td class="hint col-optional" title={h.at}>
 									{relativeTime(h.at)}
 								</td>
 							</tr>
