@@ -13,8 +13,8 @@ const { events } = schema;
 
 /**
  * Events the vector store returns when a filter it cannot apply (user, conversation, event name, the
- * LLM's model, a property) narrows them in SQL afterwards: an event outside the store's nearest this
- * many is not found, however well it passes. Vectorize caps a query at 100 parts.
+ * LLM's model, a property) leaves more than EXACT_RANKING_MAX events and narrows them in SQL afterwards:
+ * an event outside the store's nearest this many is then not found. Vectorize caps a query at 100 parts.
  */
 export const MEANING_CANDIDATES = 300;
 /** How deep each ranking goes before fusion, and RRF's k (60, as in Cormack et al. 2009). */
@@ -42,10 +42,49 @@ async function searchedCount(db: Db, projectId: string, filter: EventFilter): Pr
 	return row?.n ?? 0;
 }
 
+/**
+ * A filter that leaves at most this many events (one user's, one conversation's) is ranked exactly: every one
+ * of its events' vectors read (by id) and compared, so none is missed however far from the query it is.
+ */
+export const EXACT_RANKING_MAX = 1000;
+
+const dot = (a: Float32Array, b: Float32Array) => {
+	let s = 0;
+	for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+	return s;
+};
+
+/** Every event that passes the filters, ranked by its closest part; null when more than EXACT_RANKING_MAX pass. */
+async function exactRanking(db: Db, ports: MeaningPorts, projectId: string, filter: EventFilter, vector: Float32Array, limit: number) {
+	const rows = await db
+		.select()
+		.from(events)
+		.where(and(...filterConditions(projectId, { ...filter, match: undefined, cursor: undefined })))
+		.limit(EXACT_RANKING_MAX + 1);
+	if (rows.length > EXACT_RANKING_MAX) return null;
+	const vectors = await ports.store.get(
+		projectId,
+		rows.map((r) => r.eventId),
+		ports.encoder.model,
+	);
+	return rows
+		.flatMap((row) => {
+			const v = vectors.get(row.eventId);
+			const score = Math.max(v?.input ? dot(vector, v.input) : -1, v?.output ? dot(vector, v.output) : -1);
+			return v && score > 0 ? [{ row, score }] : [];
+		})
+		.sort((a, b) => b.score - a.score || (a.row.eventId < b.row.eventId ? -1 : 1))
+		.slice(0, limit);
+}
+
 /** The events nearest the query by meaning that pass every filter, best first, at most `limit`. */
 async function meaningRanking(db: Db, ports: MeaningPorts, projectId: string, filter: EventFilter, query: string, limit: number) {
 	const [vector] = await ports.encoder.embed([query]);
 	const narrowed = narrowsInSql(filter);
+	if (narrowed) {
+		const exact = await exactRanking(db, ports, projectId, filter, vector!, limit);
+		if (exact) return exact;
+	}
 	const matches = (
 		await ports.store.search(projectId, vector!, { topK: narrowed ? MEANING_CANDIDATES : limit, from: filter.from, to: filter.to, model: ports.encoder.model })
 	).filter((m) => m.score > 0);
