@@ -59,7 +59,7 @@ describe("OTLP GenAI spans to events", () => {
 		const json = JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(agentTurn())!)) as ExportTraceRequest;
 		const { events, rejected, ignoredSpans } = mapGenAiSpans(json);
 		expect(rejected).toEqual([]);
-		expect(ignoredSpans).toBe(2);
+		expect(ignoredSpans).toBe(1); // GET /healthz; the agent span is the turn
 		expect(events).toHaveLength(1);
 		expect(events[0]).toMatchObject({
 			user_id: "user_7",
