@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { EmitterName } from "../../test/emitters/emitters";
-import { mapGenAiSpans, type MappedEvent } from "./genai-spans";
+import type { MappedEvent } from "./genai-spans";
 import { readTraceExport } from "./otlp-validate";
 
 /**
