@@ -131,11 +131,12 @@ function buildEvent(t: Turn, context: (s: Span) => SpanContext | undefined): Map
 		.find(Boolean);
 	if (error) properties.error = error;
 	const lastWithText = [...calls].reverse().find((c) => c.output);
+	const earliest = members.reduce((t, m) => (m.start > 0 && m.start < t ? m.start : t), Number.POSITIVE_INFINITY);
 	const convo = ctx.convoId ?? head.raw.traceId;
 	const op = String(first.attrs.get("gen_ai.operation.name") ?? (t.calls.length ? "chat" : t.turn ? "invoke_agent" : "execute_tool"));
 	return {
 		event_id: eventId(head),
-		timestamp: Math.min(...members.map((m) => m.start).filter((x) => x > 0)) || Date.now(),
+		timestamp: Number.isFinite(earliest) ? earliest : Date.now(),
 		user_id: ctx.userId ?? `anonymous:${ctx.convoId ?? head.raw.traceId}`,
 		convo_id: convo,
 		event: `gen_ai.${op}`,

@@ -148,7 +148,15 @@ export interface SpanProblem {
 }
 
 export type TraceRequestCheck =
-	| { ok: true; request: ExportTraceRequest; spanProblems: SpanProblem[]; spans: number; pathOf: (span: OtlpSpan) => string | undefined }
+	| {
+			ok: true;
+			request: ExportTraceRequest;
+			spanProblems: SpanProblem[];
+			/** Attributes kept out but not worth a span: a value of a type this receiver doesn't know (OTLP: unknown fields are ignored). */
+			warnings: FieldError[];
+			spans: number;
+			pathOf: (span: OtlpSpan) => string | undefined;
+	  }
 	| { ok: false; errors: FieldError[] };
 
 /** The path of the first value nested deeper than `max` levels, found without recursion. */
@@ -174,6 +182,7 @@ export function checkTraceRequest(body: unknown): TraceRequestCheck {
 	const envelope = envelopeSchema.safeParse(body);
 	if (!envelope.success) return { ok: false, errors: fieldErrors(envelope.error).slice(0, MAX_REPORTED_ERRORS) };
 	const spanProblems: SpanProblem[] = [];
+	const warnings: FieldError[] = [];
 	const paths = new Map<OtlpSpan, string>();
 	let spans = 0;
 	const request: ExportTraceRequest = {
@@ -186,6 +195,7 @@ export function checkTraceRequest(body: unknown): TraceRequestCheck {
 					const path = `resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`;
 					const parsed = spanSchema.safeParse(raw);
 					if (parsed.success) {
+						warnings.push(...unknownValueTypes(raw, path));
 						paths.set(parsed.data, path);
 						return [parsed.data];
 					}
@@ -196,14 +206,37 @@ export function checkTraceRequest(body: unknown): TraceRequestCheck {
 			})),
 		})),
 	};
-	return { ok: true, request, spanProblems, spans, pathOf: (span) => paths.get(span) };
+	return { ok: true, request, spanProblems, warnings: warnings.slice(0, MAX_REPORTED_ERRORS), spans, pathOf: (span) => paths.get(span) };
 }
 
-export type TraceExportResult = { ok: true; mapping: SpanMapping; spanProblems: SpanProblem[]; spans: number } | { ok: false; errors: FieldError[] };
+const VALUE_TYPES = new Set(["stringValue", "boolValue", "intValue", "doubleValue", "arrayValue", "kvlistValue", "bytesValue"]);
+
+/** A span attribute whose value has none of the types above (a newer OTLP, or a mistake): named, then ignored. */
+function unknownValueTypes(raw: unknown, path: string): FieldError[] {
+	const attrs = (raw as { attributes?: unknown }).attributes;
+	if (!Array.isArray(attrs)) return [];
+	return attrs.flatMap((kv, i) => {
+		const value = (kv as { value?: unknown } | null)?.value;
+		if (!value || typeof value !== "object") return [];
+		const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== null);
+		if (keys.length === 0 || keys.some((k) => VALUE_TYPES.has(k))) return [];
+		return [{ field: `${path}.attributes[${i}].value`, message: `has no known type (${keys.slice(0, 3).join(", ")}): the attribute was ignored` }];
+	});
+}
+
+export type TraceExportResult =
+	| { ok: true; mapping: SpanMapping; spanProblems: SpanProblem[]; warnings: FieldError[]; spans: number }
+	| { ok: false; errors: FieldError[] };
 
 /** A parsed body (JSON, or the protobuf decoder's output) → events, malformed spans set aside; or the envelope's field errors. */
 export function readTraceExport(body: unknown): TraceExportResult {
 	const checked = checkTraceRequest(body);
 	if (!checked.ok) return checked;
-	return { ok: true, mapping: mapGenAiSpans(checked.request, checked.pathOf), spanProblems: checked.spanProblems, spans: checked.spans };
+	return {
+		ok: true,
+		mapping: mapGenAiSpans(checked.request, checked.pathOf),
+		spanProblems: checked.spanProblems,
+		warnings: checked.warnings,
+		spans: checked.spans,
+	};
 }

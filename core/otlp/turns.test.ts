@@ -122,3 +122,16 @@ describe("user, conversation and properties come from ancestors, baggage and the
 		expect(map([chat(T1, "c", undefined, "hi", "hello")], { "enduser.id": "u_res" }).events[0]!.user_id).toBe("u_res");
 	});
 });
+
+it("a span without times is stamped with the time it arrived, never a null timestamp", () => {
+	const { events } = mapGenAiSpans({
+		resourceSpans: [
+			{
+				scopeSpans: [
+					{ spans: [{ traceId: T1, spanId: "a".repeat(16), name: "execute_tool x", attributes: [{ key: "gen_ai.tool.name", value: { stringValue: "x" } }] }] },
+				],
+			},
+		],
+	} as ExportTraceRequest);
+	expect(events[0]!.timestamp).toBeGreaterThan(1_700_000_000_000);
+});

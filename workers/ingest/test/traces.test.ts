@@ -144,6 +144,25 @@ describe("POST /v1/traces: malformed and hostile bodies", () => {
 		await vi.waitFor(async () => expect(await countRows("events", project.projectId)).toBe(1), { timeout: 5000, interval: 50 });
 	});
 
+	it("a 10 MB export is refused with 413 before it is read, JSON or protobuf", async () => {
+		const big = "x".repeat(10 * 1024 * 1024);
+		const json = await post(exportBody([chat("1111111111111111", [attr("filler", big)])]));
+		expect(json.status).toBe(413);
+		expect(((await json.json()) as ErrorBody).error.code).toBe("payload_too_large");
+		const proto = await post(new TextEncoder().encode(big), project.writeKey, "application/x-protobuf");
+		expect(proto.status).toBe(413);
+	}, 30_000);
+
+	it("an attribute of an unknown type is named in partialSuccess and ignored; the span is kept", async () => {
+		const res = await post(exportBody([chat("1111111111111111", [{ key: "future", value: { decimalValue: "1.5" } }])]));
+		expect(res.status).toBe(200);
+		const body = (await res.json()) as { partialSuccess: { rejectedSpans: number; errorMessage: string }; barometer: { events: number } };
+		expect(body.partialSuccess.rejectedSpans).toBe(0);
+		expect(body.partialSuccess.errorMessage).toContain("resourceSpans[0].scopeSpans[0].spans[0].attributes[5].value has no known type (decimalValue)");
+		expect(body.barometer.events).toBe(1);
+		await vi.waitFor(async () => expect(await countRows("events", project.projectId)).toBe(1), { timeout: 5000, interval: 50 });
+	});
+
 	it("answers 400 for truncated or garbage protobuf, naming where it broke", async () => {
 		// resourceSpans[0].scopeSpans[0].spans[0] whose startTimeUnixNano (fixed64) is cut to 3 bytes
 		const truncated = await post(new Uint8Array([0x0a, 8, 0x12, 6, 0x12, 4, 0x39, 1, 2, 3]), project.writeKey, "application/x-protobuf");

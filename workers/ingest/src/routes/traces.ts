@@ -50,7 +50,7 @@ const summary = (details: FieldError[]) =>
  * (resourceSpans / resource / scopeSpans) is malformed, is a 400 naming the field; a malformed span
  * is set aside (and reported) without costing the valid ones.
  */
-function readExport(bytes: Uint8Array, protobuf: boolean): { mapped: SpanMapping; spanProblems: SpanProblem[] } {
+function readExport(bytes: Uint8Array, protobuf: boolean): { mapped: SpanMapping; spanProblems: SpanProblem[]; warnings: FieldError[] } {
 	let body: unknown;
 	try {
 		body = protobuf ? decodeTraceRequest(bytes) : JSON.parse(new TextDecoder().decode(bytes));
@@ -64,7 +64,7 @@ function readExport(bytes: Uint8Array, protobuf: boolean): { mapped: SpanMapping
 	}
 	const read = readTraceExport(body);
 	if (!read.ok) throw new ApiError(400, "invalid_otlp", `The body is not an OTLP trace export: ${summary(read.errors)}`, read.errors.slice(0, MAX_DETAILS));
-	return { mapped: read.mapping, spanProblems: read.spanProblems };
+	return { mapped: read.mapping, spanProblems: read.spanProblems, warnings: read.warnings };
 }
 
 /**
@@ -86,7 +86,7 @@ export const traceRoutes = new Hono<IngestContext>().post("/", async (c) => {
 		throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
 	const bytes = new Uint8Array(await c.req.arrayBuffer());
 	if (bytes.byteLength > MAX_TRACE_BODY) throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
-	const { mapped, spanProblems } = readExport(bytes, protobuf);
+	const { mapped, spanProblems, warnings } = readExport(bytes, protobuf);
 	const { accepted, results } = validateBatchItems(mapped.events.map(fitLimits), aiEventSchema, {
 		listName: "spans",
 		idField: "event_id",
@@ -94,6 +94,7 @@ export const traceRoutes = new Hono<IngestContext>().post("/", async (c) => {
 	});
 	const details: FieldError[] = [
 		...spanProblems.flatMap((p) => p.errors),
+		...warnings,
 		...mapped.rejected.map((r) => ({ field: r.field, message: r.reason })),
 		// An event that fails the event schema is named by the span it came from.
 		...results.flatMap((r) =>
