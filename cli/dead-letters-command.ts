@@ -11,7 +11,7 @@ export async function deadLettersCommand(
 	err: (s: string) => void = (s) => process.stderr.write(s),
 ): Promise<number> {
 	const [action, ...ids] = positional(args, ["--url", "--key", "--limit"]);
-	const { url, key } = instance(args, "admin");
+	const { url, key } = await instance(args, "admin");
 	if (!key) {
 		err("barometer dead-letters: give an admin key with --key or BAROMETER_ADMIN_KEY\n");
 		return 2;

@@ -96,7 +96,7 @@ export async function importCommand(
 		io.err(`${file ? `barometer import: no file ${file}\n` : ""}${USAGE}\n`);
 		return 2;
 	}
-	const { url, key } = instance(args, "write");
+	const { url, key } = await instance(args, "write");
 	if (!key) {
 		io.err("barometer import: give a write key with --key or BAROMETER_WRITE_KEY\n");
 		return 2;

@@ -1,5 +1,5 @@
-/** Where the CLI talks to: flags, then environment, then the local instance `npm start` runs. */
-export const LOCAL_URL = "http://localhost:8787";
+import { resolveInstanceUrl } from "../scripts/local-instance.mjs";
+
 export const LOCAL_WRITE_KEY = "bm_write_localdev00000000000000000000";
 export const LOCAL_ADMIN_KEY = "bm_admin_localdev00000000000000000000";
 
@@ -10,12 +10,16 @@ export function flag(args: string[], name: string): string | undefined {
 
 export const positional = (args: string[], valued: string[]) => args.filter((a, i) => !a.startsWith("--") && !valued.includes(args[i - 1] ?? ""));
 
-export function instance(args: string[], keyKind: "write" | "admin") {
-	const url = (flag(args, "--url") ?? process.env.BAROMETER_URL ?? LOCAL_URL).replace(/\/+$/, "");
+/**
+ * Where the CLI talks to, and with which key: --url, then BAROMETER_URL, then PORT, then the local
+ * instance `npm start` runs (scripts/local-instance.mjs); a local URL gets the local keys by default.
+ */
+export async function instance(args: string[], keyKind: "write" | "admin", env: Record<string, string | undefined> = process.env) {
+	const { url } = await resolveInstanceUrl({ url: flag(args, "--url"), env });
 	const local = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(url);
 	const key =
 		flag(args, "--key") ??
-		(keyKind === "write" ? process.env.BAROMETER_WRITE_KEY : process.env.BAROMETER_ADMIN_KEY) ??
+		(keyKind === "write" ? env.BAROMETER_WRITE_KEY : env.BAROMETER_ADMIN_KEY) ??
 		(local ? (keyKind === "write" ? LOCAL_WRITE_KEY : LOCAL_ADMIN_KEY) : undefined);
 	return { url, key };
 }

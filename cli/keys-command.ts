@@ -13,7 +13,7 @@ export async function keysCommand(
 	err: (s: string) => void = (s) => process.stderr.write(s),
 ): Promise<number> {
 	const [action, id] = positional(args, ["--url", "--key", "--kind", "--name"]);
-	const { url, key } = instance(args, "admin");
+	const { url, key } = await instance(args, "admin");
 	if (!key) {
 		err("barometer keys: give an admin key with --key or BAROMETER_ADMIN_KEY\n");
 		return 2;

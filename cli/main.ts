@@ -25,8 +25,9 @@ const HELP = `barometer: production monitoring for AI products
                                         delete a user's data (events and all derived from them)
 
 detect, cluster and deep-search run the workers' code offline, with the embedded embedder. import, keys,
-dead-letters and users talk to an instance: --url (or BAROMETER_URL, default http://localhost:8787) and a key (or
-BAROMETER_WRITE_KEY / BAROMETER_ADMIN_KEY; the local instance's keys by default).`;
+dead-letters and users talk to an instance: --url, else BAROMETER_URL, else http://localhost:$PORT, else the one
+npm start runs (it records its URL in .wrangler/state/instance.json, or $BAROMETER_STATE/instance.json), else
+http://localhost:8787; and a key (or BAROMETER_WRITE_KEY / BAROMETER_ADMIN_KEY; the local instance's keys by default).`;
 
 export async function main(argv: string[]): Promise<number> {
 	const [command, ...args] = argv;

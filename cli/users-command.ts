@@ -20,7 +20,7 @@ export async function usersCommand(
 		err(`${USAGE}\n`);
 		return 2;
 	}
-	const { url, key } = instance(args, "admin");
+	const { url, key } = await instance(args, "admin");
 	if (!key) {
 		err("barometer users: give an admin key with --key or BAROMETER_ADMIN_KEY\n");
 		return 2;

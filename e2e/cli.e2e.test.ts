@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { countEvents } from "./event-counts";
 import { describe, expect, inject, it, vi } from "vitest";
 import { importCommand } from "../cli/import-command";
+import { instance } from "../cli/instance";
 import { keysCommand } from "../cli/keys-command";
 
 const BASE = inject("e2eBaseUrl");
@@ -12,6 +13,11 @@ const ADMIN = "bm_admin_localdev00000000000000000000";
 const count = (user: string) => countEvents(BASE, ADMIN, user);
 
 describe("barometer CLI against the running system", () => {
+	it("finds the running npm start through the URL it recorded in its state directory", async () => {
+		// start-system.ts runs npm start with BAROMETER_STATE=.wrangler/e2e-state on a free port.
+		expect(await instance([], "admin", { BAROMETER_STATE: ".wrangler/e2e-state" })).toEqual({ url: BASE, key: ADMIN });
+	});
+
 	it("import: backfills in batches, stops and resumes where it left off, reports bad lines", async () => {
 		const dir = mkdtempSync(join(tmpdir(), "bm-import-"));
 		const file = join(dir, "backfill.jsonl");

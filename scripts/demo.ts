@@ -1,11 +1,13 @@
 // `npm run demo [-- --url http://localhost:8787 --seed 42]`: loads a generated month of traffic from
-// a fictional AI travel assistant into the running local instance (start it with `npm start`).
+// a fictional AI travel assistant into the running local instance (start it with `npm start`); without
+// --url, the one `npm start` runs (see scripts/local-instance.mjs).
 import { parseArgs } from "node:util";
 import { loadDemo } from "../demo/load-demo";
+import { resolveInstanceUrl } from "./local-instance.mjs";
 
 const { values } = parseArgs({
 	options: {
-		url: { type: "string", default: "http://localhost:8787" },
+		url: { type: "string" },
 		"write-key": { type: "string", default: "bm_write_localdev00000000000000000000" },
 		"admin-key": { type: "string", default: "bm_admin_localdev00000000000000000000" },
 		seed: { type: "string", default: "42" },
@@ -13,9 +15,11 @@ const { values } = parseArgs({
 		days: { type: "string", default: "30" },
 	},
 });
+const { url } = await resolveInstanceUrl({ url: values.url });
+console.log(`Loading the demo into ${url}`);
 const started = Date.now();
 await loadDemo({
-	url: values.url,
+	url,
 	writeKey: values["write-key"],
 	adminKey: values["admin-key"],
 	seed: Number(values.seed),
@@ -23,4 +27,4 @@ await loadDemo({
 	days: Number(values.days),
 	log: console.log,
 });
-console.log(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s. Open ${values.url}/ to see what is going wrong.`);
+console.log(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s. Open ${url}/ to see what is going wrong.`);

@@ -1,11 +1,13 @@
 // `npm run sample-traffic [-- --url http://localhost:8787 --key <write key> --events 400]`: sends a
 // seeded, varied day of traffic from a fictional assistant, with planted failure topics, to a
-// running instance. Same seed, same traffic.
+// running instance (without --url, the one `npm start` runs: scripts/local-instance.mjs). Same seed,
+// same traffic.
 import { parseArgs } from "node:util";
+import { resolveInstanceUrl } from "./local-instance.mjs";
 
 const { values } = parseArgs({
 	options: {
-		url: { type: "string", default: "http://localhost:8787" },
+		url: { type: "string" },
 		key: { type: "string", default: "bm_write_localdev00000000000000000000" },
 		events: { type: "string", default: "400" },
 		seed: { type: "string", default: "7" },
@@ -94,9 +96,10 @@ const events = Array.from({ length: n }, (_, i) => {
 	};
 });
 
+const { url } = await resolveInstanceUrl({ url: values.url });
 let accepted = 0;
 for (let i = 0; i < events.length; i += 100) {
-	const res = await fetch(`${values.url}/v1/events`, {
+	const res = await fetch(`${url}/v1/events`, {
 		method: "POST",
 		headers: { authorization: `Bearer ${values.key}`, "content-type": "application/json" },
 		body: JSON.stringify({ events: events.slice(i, i + 100) }),
@@ -105,4 +108,4 @@ for (let i = 0; i < events.length; i += 100) {
 	if (!res.ok && res.status !== 207) throw new Error(`POST /v1/events: ${res.status} ${body.error?.message}`);
 	accepted += body.accepted ?? 0;
 }
-console.log(`sent ${events.length} events, ${accepted} accepted, to ${values.url}`);
+console.log(`sent ${events.length} events, ${accepted} accepted, to ${url}`);

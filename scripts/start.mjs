@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { forgetInstance, instanceFile, recordInstance } from "./local-instance.mjs";
 import { localKeys, localProjectSql } from "./local-project.mjs";
 import { copySentenceEncoderAssets } from "./sentence-encoder-assets.mjs";
 
@@ -78,7 +79,14 @@ const dev = spawn(
 const verbose = process.env.BAROMETER_VERBOSE === "1";
 dev.stdout.on("data", (d) => verbose && process.stdout.write(d));
 dev.stderr.on("data", (d) => process.stderr.write(d));
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+// The URL this instance serves, for `npm run demo`, `npm run sample-traffic` and the CLI; gone when it stops.
+const INSTANCE_FILE = instanceFile();
+process.on("exit", () => forgetInstance(INSTANCE_FILE));
+for (const signal of ["SIGINT", "SIGTERM"])
+	process.on(signal, () => {
+		forgetInstance(INSTANCE_FILE);
+		dev.kill(signal);
+	});
 dev.on("exit", (code) => process.exit(code ?? 0));
 
 const base = `http://localhost:${PORT}`;
@@ -107,6 +115,7 @@ Barometer is running at ${base}
   Read API    ${base}/api/  read key:  ${keys.read}
               admin key (reads and changes settings): ${keys.admin}
 Local data lives in ${STATE}. Stop with Ctrl+C.`);
+		recordInstance(INSTANCE_FILE, base);
 		// Crons do not fire under wrangler dev: run the issue maintenance pass every minute instead.
 		setInterval(() => fetch(`${base}/__cron`, { method: "POST" }).catch(() => {}), 60_000).unref();
 		break;

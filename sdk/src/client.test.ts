@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Barometer, retryDelayMs } from "./client";
-import type { BarometerError } from "./types";
+import { Barometer, retryDelayMs } from "./client.js";
+import type { BarometerError } from "./types.js";
 
 type Call = { url: string; body: Record<string, unknown[]> };
 

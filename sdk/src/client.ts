@@ -1,4 +1,4 @@
-import type { AiEvent, BarometerError, BarometerOptions, PropertyValue, SignalInput, ToolCall } from "./types";
+import type { AiEvent, BarometerError, BarometerOptions, PropertyValue, SignalInput, ToolCall } from "./types.js";
 
 type Queued = { list: "events" | "signals"; body: Record<string, unknown> } | { list: "identify"; body: Record<string, unknown> };
 

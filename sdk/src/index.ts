@@ -1,2 +1,3 @@
-export { Barometer, Interaction, retryDelayMs } from "./client";
-export type { AiEvent, BarometerError, BarometerOptions, ExplicitSignal, PropertyValue, SignalInput, ToolCall } from "./types";
+export { type AiTelemetryOptions, type AiTelemetrySettings, aiTelemetry } from "./ai-telemetry.js";
+export { Barometer, Interaction, retryDelayMs } from "./client.js";
+export type { AiEvent, BarometerError, BarometerOptions, ExplicitSignal, PropertyValue, SignalInput, ToolCall } from "./types.js";
