@@ -1,10 +1,16 @@
-import { trace } from "@opentelemetry/api";
+import { OpenTelemetry } from "@ai-sdk/otel";
+import { context } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { generateText } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
-import { afterEach, describe, expect, it } from "vitest";
-import { aiTelemetry } from "./ai-telemetry.js";
+import { generateText as generateTextV6 } from "ai-v6";
+import { MockLanguageModelV3 } from "ai-v6/test";
+import { describe, expect, it } from "vitest";
+import { mapGenAiSpans } from "../../core/otlp/genai-spans";
+import { aiRuntimeTelemetry, aiTelemetry } from "./ai-telemetry.js";
 
 describe("aiTelemetry", () => {
 	it("puts userId, convoId and each property in metadata, with functionId beside it", () => {
@@ -25,48 +31,61 @@ describe("aiTelemetry", () => {
 	});
 });
 
-describe("aiTelemetry with the real ai package (v7)", () => {
-	afterEach(() => trace.disable());
+// What an app's OpenTelemetry setup (NodeSDK, or NodeTracerProvider.register) does: spans know their parent.
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 
-	const model = () =>
-		new MockLanguageModelV4({
-			doGenerate: async () => ({
-				content: [{ type: "text", text: "Bonsoir" }],
-				finishReason: { unified: "stop", raw: "stop" },
-				usage: { inputTokens: { total: 3, noCache: 3, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 1, text: 1, reasoning: 0 } },
-				warnings: [],
+/** A turn through the real ai package, its spans serialized as the OTLP exporter does, then mapped as /v1/traces maps them. */
+async function mapped(run: (tracer: ReturnType<NodeTracerProvider["getTracer"]>) => Promise<unknown>) {
+	const exporter = new InMemorySpanExporter();
+	const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+	await run(provider.getTracer("ai"));
+	const body = JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(exporter.getFinishedSpans())!));
+	return mapGenAiSpans(body).events;
+}
+
+const usage = { inputTokens: { total: 3, noCache: 3, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 1, text: 1, reasoning: 0 } };
+const answer = async () => ({
+	content: [{ type: "text" as const, text: "Bonsoir" }],
+	finishReason: { unified: "stop" as const, raw: "stop" },
+	usage,
+	warnings: [],
+});
+
+describe("with the real ai package, the stored event names the user, conversation and properties", () => {
+	it("ai 6: aiTelemetry as experimental_telemetry", async () => {
+		const events = await mapped((tracer) =>
+			generateTextV6({
+				model: new MockLanguageModelV3({ doGenerate: answer as never }),
+				prompt: "Translate 'good evening' into French",
+				experimental_telemetry: { ...aiTelemetry({ userId: "user_42", convoId: "conv_7", properties: { plan: "pro" }, functionId: "translate" }), tracer },
 			}),
-		});
-
-	it("generateText takes it as experimental_telemetry and hands functionId to the telemetry integrations", async () => {
-		const started: Record<string, unknown>[] = [];
-		const telemetry = aiTelemetry({ userId: "user_42", convoId: "conv_7", properties: { plan: "pro" }, functionId: "translate" });
-		const result = await generateText({
-			model: model(),
-			prompt: "Translate 'good evening' into French",
-			experimental_telemetry: { ...telemetry, integrations: [{ onStart: (event) => void started.push(event as Record<string, unknown>) }] },
-		});
-		expect(result.text).toBe("Bonsoir");
-		expect(started).toHaveLength(1);
-		expect(started[0]).toMatchObject({ operationId: "ai.generateText", functionId: "translate" });
+		);
+		expect(events).toMatchObject([
+			{
+				user_id: "user_42",
+				convo_id: "conv_7",
+				input: "Translate 'good evening' into French",
+				output: "Bonsoir",
+				properties: { plan: "pro", function: "translate" },
+			},
+		]);
 	});
 
-	// ai 7 moved OpenTelemetry spans out into @ai-sdk/otel and no longer carries `metadata` to integrations:
-	// the `ai.telemetry.metadata.*` attributes come from ai 4 to 6 (and ai 7 with a metadata-aware
-	// integration). This pins that down, so the day the installed ai changes, this test says so.
-	it("ai 7 by itself exports no spans and forwards no metadata", async () => {
-		const exporter = new InMemorySpanExporter();
-		new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).register();
-		const started: Record<string, unknown>[] = [];
-		await generateText({
-			model: model(),
-			prompt: "hi",
-			experimental_telemetry: {
-				...aiTelemetry({ userId: "user_42" }),
-				integrations: [{ onStart: (event) => void started.push(event as Record<string, unknown>) }],
-			},
-		});
-		expect(exporter.getFinishedSpans()).toHaveLength(0);
-		expect(started[0]).not.toHaveProperty("metadata");
+	it("ai 7: aiRuntimeTelemetry spread into the call, with @ai-sdk/otel's integration", async () => {
+		const events = await mapped((tracer) =>
+			generateText({
+				model: new MockLanguageModelV4({ doGenerate: answer as never }),
+				prompt: "Translate 'good evening' into French",
+				...aiRuntimeTelemetry({
+					userId: "user_42",
+					convoId: "conv_7",
+					properties: { plan: "pro" },
+					integrations: [new OpenTelemetry({ tracer, runtimeContext: true })],
+				}),
+			} as never),
+		);
+		expect(events).toMatchObject([
+			{ user_id: "user_42", convo_id: "conv_7", input: "Translate 'good evening' into French", output: "Bonsoir", properties: { plan: "pro" } },
+		]);
 	});
 });

@@ -13,7 +13,7 @@ export interface AiTelemetryOptions {
 	isEnabled?: boolean;
 }
 
-/** What the Vercel AI SDK takes as `experimental_telemetry`; metadata values are OpenTelemetry attribute values. */
+/** What the Vercel AI SDK 4 to 6 takes as `experimental_telemetry`; metadata values are OpenTelemetry attribute values. */
 export interface AiTelemetrySettings {
 	isEnabled: boolean;
 	functionId?: string;
@@ -21,22 +21,53 @@ export interface AiTelemetrySettings {
 }
 
 /**
- * The `experimental_telemetry` option for the Vercel AI SDK's generateText, streamText and friends,
+ * Vercel AI SDK 4 to 6: the `experimental_telemetry` option for generateText, streamText and friends,
  * so the spans it exports to Barometer's `/v1/traces` carry who and which conversation:
  * `ai.telemetry.metadata.userId`, `ai.telemetry.metadata.convoId`, and one `ai.telemetry.metadata.<key>`
  * per property (each becomes an event property). Values that are not strings, finite numbers or
  * booleans are left out: OpenTelemetry attributes cannot hold them.
  */
 export function aiTelemetry(options: AiTelemetryOptions): AiTelemetrySettings {
-	const metadata: Record<string, PropertyValue> = {};
-	for (const [key, value] of Object.entries(options?.properties ?? {})) if (isAttributeValue(value)) metadata[key] = value;
-	// userId and convoId last: a property of the same name must not hide who the event is for.
-	if (isAttributeValue(options?.userId)) metadata.userId = options.userId;
-	if (isAttributeValue(options?.convoId)) metadata.convoId = options.convoId;
+	const metadata = valuesOf(options);
 	return {
 		isEnabled: options?.isEnabled ?? true,
 		...(options?.functionId ? { functionId: options.functionId } : {}),
 		metadata,
+	};
+}
+
+function valuesOf(options: AiTelemetryOptions): Record<string, PropertyValue> {
+	const values: Record<string, PropertyValue> = {};
+	for (const [key, value] of Object.entries(options?.properties ?? {})) if (isAttributeValue(value)) values[key] = value;
+	// userId and convoId last: a property of the same name must not hide who the event is for.
+	if (isAttributeValue(options?.userId)) values.userId = options.userId;
+	if (isAttributeValue(options?.convoId)) values.convoId = options.convoId;
+	return values;
+}
+
+/** What the Vercel AI SDK 7 takes as `runtimeContext` and `telemetry` (spread both into generateText). */
+export interface AiRuntimeTelemetry {
+	runtimeContext: Record<string, PropertyValue>;
+	telemetry: { isEnabled: boolean; functionId?: string; includeRuntimeContext: Record<string, true>; integrations?: unknown[] };
+}
+
+/**
+ * Vercel AI SDK 7, whose spans come from `@ai-sdk/otel` and which dropped telemetry metadata: the user,
+ * conversation and properties travel as runtime context, exported as `ai.settings.context.<key>` once the
+ * OpenTelemetry integration is created with `runtimeContext: true`. Spread the result into the call:
+ * `generateText({ model, prompt, ...aiRuntimeTelemetry({ userId, convoId }) })`. Pass `integrations` (for
+ * example `[new OpenTelemetry({ runtimeContext: true })]`) unless one is registered globally.
+ */
+export function aiRuntimeTelemetry(options: AiTelemetryOptions & { integrations?: unknown[] }): AiRuntimeTelemetry {
+	const runtimeContext = valuesOf(options);
+	return {
+		runtimeContext,
+		telemetry: {
+			isEnabled: options?.isEnabled ?? true,
+			...(options?.functionId ? { functionId: options.functionId } : {}),
+			includeRuntimeContext: Object.fromEntries(Object.keys(runtimeContext).map((k) => [k, true as const])),
+			...(options?.integrations ? { integrations: options.integrations } : {}),
+		},
 	};
 }
 
