@@ -38,6 +38,7 @@ describe("OpenTelemetry emitters against the running system", () => {
 		["vercel-ai-7", true],
 		["openinference", false],
 		["traceloop", true],
+		["traceloop-baggage", false],
 	];
 	it.each(cases)(
 		"%s (protobuf: %s): one stored event per turn, with input, output, model, the failing tool, user, conversation and properties",

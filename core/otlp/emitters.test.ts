@@ -11,7 +11,7 @@ import { readTraceExport } from "./otlp-validate";
  * here. One turn is one event, whatever the number of model calls in it.
  */
 const run = promisify(execFile);
-const NAMES: EmitterName[] = ["vercel-ai-6", "vercel-ai-7", "openinference", "traceloop"];
+const NAMES: EmitterName[] = ["vercel-ai-6", "vercel-ai-7", "openinference", "traceloop", "traceloop-baggage"];
 type Expected = { input: string; output: string; model: string; tool: string; toolError: string | null; properties: Record<string, string> };
 const results = new Map<EmitterName, { expect: Expected; events: MappedEvent[]; ignored: number }>();
 

@@ -1,3 +1,4 @@
+import { ALLOW_ALL_BAGGAGE_KEYS, BaggageSpanProcessor } from "@opentelemetry/baggage-span-processor";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
@@ -29,7 +30,11 @@ const Exporter = flags.includes("--protobuf") ? ProtoExporter : JsonExporter;
 const processor = url
 	? new BatchSpanProcessor(new Exporter({ url: `${url}/v1/traces`, headers: { authorization: `Bearer ${flag("--key")}` } }))
 	: new SimpleSpanProcessor(memory);
-const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ "service.name": `emitter-${name}` }), spanProcessors: [processor] });
+// The BaggageSpanProcessor copies W3C baggage onto spans (the apps that use baggage for the user add it).
+const provider = new NodeTracerProvider({
+	resource: resourceFromAttributes({ "service.name": `emitter-${name}` }),
+	spanProcessors: [new BaggageSpanProcessor(ALLOW_ALL_BAGGAGE_KEYS), processor],
+});
 provider.register();
 const emitted = await EMITTERS[name as EmitterName](provider, { user, convo, question });
 await provider.forceFlush();

@@ -1,7 +1,7 @@
 import { setMetadata, setSession, setUser } from "@arizeai/openinference-core";
 import { OpenAIInstrumentation as OpenInferenceOpenAI } from "@arizeai/openinference-instrumentation-openai";
 import { OpenTelemetry } from "@ai-sdk/otel";
-import { context, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { context, propagation, ROOT_CONTEXT, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import type { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { OpenAIInstrumentation as TraceloopOpenAI } from "@traceloop/instrumentation-openai";
 import { generateText as generateTextV7, stepCountIs as stepCountIsV7, tool as toolV7 } from "ai";
@@ -153,21 +153,24 @@ export async function openInference(provider: NodeTracerProvider, turn: Turn): P
  * Traceloop's (OpenLLMetry's) OpenAI instrumentation under an app's request span that carries the user and
  * session; the app runs the tool itself (no tool span), so the tool call is read from the messages.
  */
-export async function traceloop(provider: NodeTracerProvider, turn: Turn): Promise<Emitted> {
+export async function traceloop(provider: NodeTracerProvider, turn: Turn, via: "span" | "baggage" = "span"): Promise<Emitted> {
 	const fake = await startFakeOpenAi();
 	const instrumentation = new TraceloopOpenAI({ traceContent: true });
 	instrumentation.setTracerProvider(provider);
 	instrumentation.manuallyInstrument(OpenAI);
 	const client = new OpenAI({ apiKey: "sk-test", baseURL: fake.url });
 	const tracer = provider.getTracer("support-app");
+	// Either the app's request span names the user and session, or an upstream service sent them as W3C
+	// baggage, extracted from the request's header and copied onto every span by the BaggageSpanProcessor.
+	const incoming =
+		via === "baggage" ? propagation.extract(ROOT_CONTEXT, { baggage: `user.id=${turn.user},session.id=${turn.convo},barometer.plan=free` }) : context.active();
+	const attributes = via === "span" ? { "user.id": turn.user, "session.id": turn.convo, "traceloop.association.properties.plan": "free" } : {};
 	try {
-		await tracer.startActiveSpan(
-			"POST /chat",
-			{ attributes: { "user.id": turn.user, "session.id": turn.convo, "traceloop.association.properties.plan": "free" } },
-			async (request) => {
+		await context.with(incoming, () =>
+			tracer.startActiveSpan("POST /chat", { attributes }, async (request) => {
 				await toolLoop(client, turn.question, async () => "error: contacts permission denied");
 				request.end();
-			},
+			}),
 		);
 	} finally {
 		fake.server.close();
@@ -188,6 +191,7 @@ export const EMITTERS = {
 	"vercel-ai-6": (p: NodeTracerProvider, t: Turn) => vercelAiV6(p.getTracer("ai"), t),
 	"vercel-ai-7": (p: NodeTracerProvider, t: Turn) => vercelAiV7(p.getTracer("ai"), t),
 	openinference: openInference,
-	traceloop,
+	traceloop: (p: NodeTracerProvider, t: Turn) => traceloop(p, t, "span"),
+	"traceloop-baggage": (p: NodeTracerProvider, t: Turn) => traceloop(p, t, "baggage"),
 } as const;
 export type EmitterName = keyof typeof EMITTERS;
