@@ -62,6 +62,10 @@ class Reader {
 		return view;
 	}
 
+	fixed32(): number {
+		return this.fixed(4).getUint32(0, true);
+	}
+
 	fixed64(): bigint {
 		return this.fixed(8).getBigUint64(0, true);
 	}
@@ -147,7 +151,7 @@ function keyValue(r: Reader, depth = 0): KeyValue {
 function span(r: Reader): OtlpSpan {
 	const s: OtlpSpan = { traceId: "", spanId: "", name: "", attributes: [], events: [] };
 	const at = (field: string) => `${r.path}.${field}`;
-	r.each({ 1: 2, 2: 2, 4: 2, 5: 2, 6: 0, 7: 1, 8: 1, 9: 2, 11: 2, 15: 2 }, (no) => {
+	r.each({ 1: 2, 2: 2, 4: 2, 5: 2, 6: 0, 7: 1, 8: 1, 9: 2, 11: 2, 15: 2, 16: 5 }, (no) => {
 		if (no === 1) s.traceId = r.sub(at("traceId")).hex();
 		else if (no === 2) s.spanId = r.sub(at("spanId")).hex();
 		else if (no === 4) s.parentSpanId = r.sub(at("parentSpanId")).hex();
@@ -155,6 +159,7 @@ function span(r: Reader): OtlpSpan {
 		else if (no === 6) s.kind = Number(BigInt.asIntN(32, r.varint()));
 		else if (no === 7) s.startTimeUnixNano = r.fixed64().toString();
 		else if (no === 8) s.endTimeUnixNano = r.fixed64().toString();
+		else if (no === 16) s.flags = r.fixed32();
 		else if (no === 9) s.attributes!.push(keyValue(r.sub(at(`attributes[${s.attributes!.length}]`))));
 		else if (no === 11) {
 			const ev = { name: "", timeUnixNano: undefined as string | undefined, attributes: [] as KeyValue[] };

@@ -23,6 +23,8 @@ export interface OtlpSpan {
 	parentSpanId?: string;
 	name: string;
 	kind?: number;
+	/** Low byte: W3C trace flags; 0x100: whether the parent's locality is known; 0x200: the parent is remote. */
+	flags?: number;
 	startTimeUnixNano?: string | number;
 	endTimeUnixNano?: string | number;
 	attributes?: KeyValue[];

@@ -96,6 +96,8 @@ export const spanSchema: z.ZodType<OtlpSpan, unknown> = z.object(
 		// proto3 JSON leaves out empty strings: a span without a name has the name "".
 		name: opt(z.string(stringError)).transform((v) => v ?? ""),
 		kind: opt(enumValue(SPAN_KINDS)),
+		// W3C trace flags and whether the parent is in another process (bits 8 and 9).
+		flags: opt(z.number({ error: "must be a number" }).int("must be an integer").min(0, "must not be negative").max(0xffffffff, "must fit in 32 bits")),
 		startTimeUnixNano: opt(nanos),
 		endTimeUnixNano: opt(nanos),
 		attributes: attributesSchema,

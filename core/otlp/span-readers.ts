@@ -26,9 +26,10 @@ const vercelOp = (s: Span) => String(s.attrs.get("ai.operationId") ?? s.raw.name
 export function roleOf(s: Span): SpanRole | undefined {
 	const o = op(s);
 	const kind = oiKind(s);
-	if (o === "execute_tool" || kind === "TOOL" || vercelOp(s) === "ai.toolCall" || (s.attrs.has("gen_ai.tool.name") && o === undefined)) return "tool";
-	if (o === "invoke_agent" || kind === "AGENT" || VERCEL_TURNS.has(vercelOp(s))) return "turn";
 	const tl = s.attrs.get("traceloop.span.kind");
+	if (o === "execute_tool" || kind === "TOOL" || tl === "tool" || vercelOp(s) === "ai.toolCall" || (s.attrs.has("gen_ai.tool.name") && o === undefined))
+		return "tool";
+	if (o === "invoke_agent" || kind === "AGENT" || VERCEL_TURNS.has(vercelOp(s))) return "turn";
 	if (tl === "workflow" || tl === "agent") return "turn";
 	if ((typeof o === "string" && LLM_OPERATIONS.has(o)) || kind === "LLM" || VERCEL_STEPS.has(vercelOp(s))) return "llm";
 	if (o === undefined && (s.attrs.has("gen_ai.request.model") || s.attrs.has("gen_ai.response.model") || s.attrs.has("llm.model_name"))) return "llm";
@@ -140,7 +141,11 @@ export interface ToolReading {
 
 export const toolNameOf = (s: Span) =>
 	String(
-		s.attrs.get("gen_ai.tool.name") ?? s.attrs.get("ai.toolCall.name") ?? s.attrs.get("tool.name") ?? (s.raw.name ?? "").replace(/^execute_tool\s*/, ""),
+		s.attrs.get("gen_ai.tool.name") ??
+			s.attrs.get("ai.toolCall.name") ??
+			s.attrs.get("tool.name") ??
+			s.attrs.get("traceloop.entity.name") ??
+			(s.raw.name ?? "").replace(/^execute_tool\s*/, ""),
 	).trim();
 
 /** The first exception event's message: where the Vercel AI SDK and others record a tool's error. */
@@ -156,8 +161,14 @@ export function readTool(s: Span): ToolReading {
 	return {
 		id: str(a.get("gen_ai.tool.call.id") ?? a.get("ai.toolCall.id") ?? a.get("tool_call.id")),
 		name: toolNameOf(s),
-		input: a.get("gen_ai.tool.call.arguments") ?? a.get("ai.toolCall.args") ?? a.get("ai.toolCall.input") ?? a.get("input.value"),
-		output: a.get("gen_ai.tool.call.result") ?? a.get("ai.toolCall.result") ?? a.get("ai.toolCall.output") ?? a.get("output.value"),
+		input:
+			a.get("gen_ai.tool.call.arguments") ?? a.get("ai.toolCall.args") ?? a.get("ai.toolCall.input") ?? a.get("input.value") ?? a.get("traceloop.entity.input"),
+		output:
+			a.get("gen_ai.tool.call.result") ??
+			a.get("ai.toolCall.result") ??
+			a.get("ai.toolCall.output") ??
+			a.get("output.value") ??
+			a.get("traceloop.entity.output"),
 		error: errorText,
 		duration_ms: Math.max(0, s.end - s.start),
 	};
