@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { EmitterName } from "../../test/emitters/emitters";
-import { mapGenAiSpans } from "./genai-spans";
+import { type MappedEvent, mapGenAiSpans } from "./genai-spans";
 import type { ExportTraceRequest, OtlpSpan } from "./otlp-types";
 import { checkTraceRequest } from "./otlp-validate";
 import { mergeParts, splitByTrace, traceSettled } from "./trace-parts";
@@ -43,7 +43,7 @@ describe.each(NAMES)("%s sent span by span", (name) => {
 		const whole = mapGenAiSpans(exports.get(name)!).events;
 		expect(whole).toHaveLength(1);
 		let pending: ExportTraceRequest[] = [];
-		const events = [];
+		const events: MappedEvent[] = [];
 		const settledAfter: number[] = [];
 		oneByOne(exports.get(name)!).forEach((piece, i) => {
 			for (const part of splitByTrace(piece)) {
