@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { validateBatchItems } from "#core/batch-validation";
 import { aiEventSchema } from "#core/ingest-schemas";
 import { LIMITS } from "#core/limits";
-import type { MappedEvent, SpanMapping } from "#core/otlp/genai-spans";
+import { fitLimits } from "#core/otlp/fit-limits";
+import type { SpanMapping } from "#core/otlp/genai-spans";
 import { decodeTraceRequest, encodeTraceResponse, OtlpDecodeError } from "#core/otlp/otlp-protobuf";
 import { readTraceExport, type SpanProblem } from "#core/otlp/otlp-validate";
 import type { FieldError } from "#core/api-errors";
@@ -13,30 +14,6 @@ import type { IngestContext } from "../ingest-env";
 
 /** OTLP exporters batch up to 512 spans; their bodies are larger than an events batch. */
 const MAX_TRACE_BODY = 4 * LIMITS.bodyBytes;
-
-const clip = (s: string | undefined, max: number) => (s !== undefined && s.length > max ? `${s.slice(0, max - 1)}…` : s);
-const clipPayload = (v: unknown) => (v === undefined || v === null ? v : clip(typeof v === "string" ? v : JSON.stringify(v), LIMITS.toolTextChars));
-
-/** Span text can be longer than an event allows: it is shortened, never rejected for length. */
-function fitLimits(e: MappedEvent): MappedEvent {
-	const props = Object.entries(e.properties)
-		.slice(0, LIMITS.propertiesPerObject)
-		.map(([k, v]) => [k.slice(0, LIMITS.propertyKeyChars), typeof v === "string" ? clip(v, LIMITS.propertyValueChars)! : v]);
-	return {
-		...e,
-		model: clip(e.model, LIMITS.nameChars),
-		input: clip(e.input, LIMITS.textChars),
-		output: clip(e.output, LIMITS.textChars),
-		properties: Object.fromEntries(props),
-		tool_calls: e.tool_calls.slice(0, LIMITS.toolCallsPerEvent).map((t) => ({
-			...t,
-			name: t.name.slice(0, LIMITS.idChars),
-			input: clipPayload(t.input),
-			output: clipPayload(t.output),
-			error: clip(t.error ?? undefined, LIMITS.toolErrorChars) ?? null,
-		})),
-	};
-}
 
 const MAX_DETAILS = 20;
 const summary = (details: FieldError[]) =>

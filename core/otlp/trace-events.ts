@@ -1,0 +1,18 @@
+import { aiEventSchema } from "../ingest-schemas";
+import type { EventMessage } from "../queue-messages";
+import { fitLimits } from "./fit-limits";
+import { mapGenAiSpans } from "./genai-spans";
+import type { ExportTraceRequest } from "./otlp-types";
+
+/**
+ * The events of a settled trace, as queue event messages: mapped one per turn, shortened to the limits,
+ * and checked like any event. An event that fails the check was already named in the export's
+ * partialSuccess answer when ingest read it, so here it is left out.
+ */
+export function traceEventMessages(request: ExportTraceRequest, projectId: string, receivedAt: number): EventMessage[] {
+	return mapGenAiSpans(request).events.flatMap((mapped) => {
+		const parsed = aiEventSchema.safeParse(fitLimits(mapped));
+		if (!parsed.success) return [];
+		return [{ v: 1, type: "event", project_id: projectId, received_at: receivedAt, event: { ...parsed.data, timestamp: parsed.data.timestamp ?? receivedAt } }];
+	});
+}
