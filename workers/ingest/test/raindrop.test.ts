@@ -26,7 +26,7 @@ const waitFor = (fn: () => Promise<void>) => vi.waitFor(fn, { timeout: 8000, int
 const eventRow = (id: string) =>
 	env.DB.prepare("SELECT user_id, convo_id, event, model, input, output, properties, attachments FROM events WHERE project_id = ? AND event_id = ?")
 		.bind(project.projectId, id)
-		.first<Record<string, string>>();
+		.first<Record<"user_id" | "convo_id" | "event" | "model" | "input" | "output" | "properties" | "attachments", string>>();
 
 describe("POST /v1/raindrop/events/track (trackAi)", () => {
 	it("stores the SDK's batch as Barometer events: ai_data, properties (nested flattened) and attachments", async () => {
