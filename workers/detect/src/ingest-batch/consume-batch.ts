@@ -209,8 +209,9 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 
 	try {
 		await runBatch(db, [...planned.flatMap((p) => p.writes), ...shared]);
-		// One by one, not ackAll: a part whose merge must be retried is not among them.
-		for (const p of planned) p.msg.ack();
+		// A part whose merge must be retried is not planned: then the others are acked one by one.
+		if (planned.length === batch.messages.length) batch.ackAll();
+		else for (const p of planned) p.msg.ack();
 		await storeVectors(env, encoder.model, [...events.keys()], vectors);
 		await groupStored(env, [...events.keys()], [...flagged.values()].flat());
 		return;
