@@ -102,10 +102,13 @@ describe("POST /v1/raindrop/signals/track and users/identify", () => {
 		await waitFor(async () => expect(await countRows("signals", project.projectId, "user_id = 'u1'")).toBe(2));
 	});
 
-	it("rejects a signal without a name, naming the field", async () => {
+	it("rejects a signal without a name and a user with a wrong id type, naming the fields", async () => {
 		const res = await post("signals/track", [{ event_id: "e", signal_name: "", signal_type: "default" }]);
 		expect(res.status).toBe(400);
 		expect(JSON.stringify(await res.json())).toContain("signals[0].signal_name");
+		const user = await post("users/identify", [{ traits: { plan: "pro" }, user_id: 42 }]);
+		expect(user.status).toBe(400);
+		expect(JSON.stringify(await user.json())).toContain("users[0].user_id");
 	});
 
 	it("stores setUserDetails traits (nested ones as JSON text)", async () => {
@@ -174,6 +177,9 @@ describe("POST /v1/raindrop/events/track_partial (begin … finish)", () => {
 		const res = await post("events/track_partial", { event_id: "big", ai_data: { input: "x".repeat(60_000) }, is_pending: true });
 		expect(res.status).toBe(400);
 		expect(JSON.stringify(await res.json())).toContain('"ai_data.input"');
+		const flag = await post("events/track_partial", { event_id: "f", is_pending: "no" });
+		expect(flag.status).toBe(400);
+		expect(JSON.stringify(await flag.json())).toContain('"is_pending"');
 		const noId = await post("events/track_partial", { ai_data: { input: "x" } });
 		expect(noId.status).toBe(400);
 		expect(JSON.stringify(await noId.json())).toContain('"event_id"');
