@@ -55,6 +55,22 @@ export const aiEventSchema = z.object({
 	attachments: z.array(attachmentSchema).max(LIMITS.attachmentsPerEvent, `at most ${LIMITS.attachmentsPerEvent} attachments`).optional(),
 });
 
+/**
+ * One part of an event sent in pieces (Raindrop's `begin()` … `finish()`): every field optional
+ * but the id, each with the same limits as in a full event. Parts are merged by the detect
+ * worker (pending_events); the merged event must then pass aiEventSchema.
+ */
+export const partialEventSchema = aiEventSchema
+	.pick({ user_id: true, convo_id: true, event: true, model: true, input: true, output: true })
+	.partial()
+	.extend({
+		event_id: aiEventSchema.shape.event_id,
+		event: aiEventSchema.shape.event.unwrap().optional(),
+		timestamp: z.number().int().optional(),
+		properties: propertiesSchema.default({}),
+		attachments: aiEventSchema.shape.attachments.unwrap().default([]),
+	});
+
 export const EXPLICIT_SIGNALS = ["thumbs_up", "thumbs_down", "regenerate", "copy", "share", "edit", "code_error"] as const;
 
 export const signalSchema = z.object({
@@ -83,6 +99,7 @@ export const identifySchema = z.object({
 
 export type AiEventInput = z.input<typeof aiEventSchema>;
 export type AiEvent = z.output<typeof aiEventSchema>;
+export type PartialEvent = z.output<typeof partialEventSchema>;
 export type SignalInput = z.input<typeof signalSchema>;
 export type Signal = z.output<typeof signalSchema>;
 export type Identify = z.output<typeof identifySchema>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { aiEventSchema, identifySchema, signalSchema } from "./ingest-schemas";
+import { aiEventSchema, identifySchema, partialEventSchema, signalSchema } from "./ingest-schemas";
 
 /**
  * Bodies of messages on the events queue. Ingest validated the payloads and stamped
@@ -14,6 +14,12 @@ export const queueMessageSchema = z.discriminatedUnion("type", [
 	z.object({ ...envelope, type: z.literal("event"), event: aiEventSchema.extend(storedTimestamp) }),
 	z.object({ ...envelope, type: z.literal("signal"), signal: signalSchema.extend({ ...storedTimestamp, signal_id: z.string().min(1) }) }),
 	z.object({ ...envelope, type: z.literal("identify"), identify: identifySchema.extend(storedTimestamp) }),
+	/**
+	 * One part of an event sent in pieces, merged by (project, event_id) in pending_events. `part_id`
+	 * is a hash of the part's content: a resent or redelivered part is merged once. `final`: the
+	 * sender says the event is complete (Raindrop's `is_pending: false`).
+	 */
+	z.object({ ...envelope, type: z.literal("event_partial"), part_id: z.string().min(1), final: z.boolean(), event: partialEventSchema }),
 ]);
 
 export type QueueMessage = z.infer<typeof queueMessageSchema>;
@@ -23,7 +29,7 @@ export const payloadRefSchema = z.object({
 	...envelope,
 	type: z.literal("payload_ref"),
 	payload_id: z.string().min(1),
-	kind: z.enum(["event", "signal", "identify"]),
+	kind: z.enum(["event", "signal", "identify", "event_partial"]),
 	id: z.string(),
 });
 export type PayloadRef = z.infer<typeof payloadRefSchema>;
@@ -48,8 +54,18 @@ export function payloadRefOf(message: QueueMessage): PayloadRef {
 
 /** The client's id of what a message carries: the event, signal or user. */
 export function messageIdOf(message: QueueMessage): string {
-	return message.type === "event" ? message.event.event_id : message.type === "signal" ? message.signal.signal_id : message.identify.user_id;
+	switch (message.type) {
+		case "event":
+			return message.event.event_id;
+		case "signal":
+			return message.signal.signal_id;
+		case "identify":
+			return message.identify.user_id;
+		case "event_partial":
+			return `${message.event.event_id}/${message.part_id}`;
+	}
 }
 export type EventMessage = Extract<QueueMessage, { type: "event" }>;
 export type SignalMessage = Extract<QueueMessage, { type: "signal" }>;
 export type IdentifyMessage = Extract<QueueMessage, { type: "identify" }>;
+export type EventPartialMessage = Extract<QueueMessage, { type: "event_partial" }>;

@@ -71,5 +71,29 @@ export function redactMessage(message: QueueMessage, r: Redactor): QueueMessage 
 			const i = message.identify;
 			return { ...message, identify: { ...i, user_id: id(r, i.user_id), traits: values(r, i.traits) } };
 		}
+		case "event_partial": {
+			// The same fields as a full event, each only if this part carries it.
+			const e = message.event;
+			const optionalId = (s: string | undefined) => (s === undefined ? undefined : id(r, s));
+			return {
+				...message,
+				event: {
+					...e,
+					event_id: id(r, e.event_id),
+					user_id: optionalId(e.user_id),
+					convo_id: optionalId(e.convo_id),
+					event: optionalId(e.event),
+					model: text(r, e.model, LIMITS.nameChars) ?? undefined,
+					input: text(r, e.input, LIMITS.textChars) ?? undefined,
+					output: text(r, e.output, LIMITS.textChars) ?? undefined,
+					properties: values(r, e.properties),
+					attachments: e.attachments.map((a) => ({
+						...a,
+						name: text(r, a.name, LIMITS.nameChars) ?? undefined,
+						value: clamp(r.text(a.value), LIMITS.attachmentChars),
+					})),
+				},
+			};
+		}
 	}
 }

@@ -16,3 +16,4 @@ export * from "./aggregate-backfills";
 export * from "./deep-searches";
 export * from "./event-vectors";
 export * from "./jobs";
+export * from "./pending-events";

@@ -136,6 +136,20 @@ describe("DELETE /api/users/:id", () => {
 		)
 			.bind(p, JSON.stringify({ event: { id: "a1", user_id: "alice" } }), T, T)
 			.run();
+		// An event of alice's still arriving in parts (Raindrop's begin … finish), and one of bob's.
+		for (const [user, id] of [
+			["alice", "a_open"],
+			["bob", "b_open"],
+		]) {
+			await env.DB.prepare("INSERT INTO pending_events (project_id, event_id, merged, parts, version, updated_at) VALUES (?, ?, ?, '[]', 1, ?)")
+				.bind(
+					p,
+					id,
+					JSON.stringify({ event_id: id, fields: { user_id: { value: user, at: T } }, properties: {}, attachments: [], received_at: T, final: false }),
+					T,
+				)
+				.run();
+		}
 		const bobBefore = await rowsOf(p, "bob");
 		const otherBefore = await rowsOf(other.projectId, "alice");
 		const aliceBefore = await rowsOf(p, "alice");
@@ -161,7 +175,14 @@ describe("DELETE /api/users/:id", () => {
 			queued_payloads: 1,
 			alert_deliveries: 1,
 			issue_exemplars: 1,
+			pending_events: 1,
 		});
+		expect(
+			await env.DB.prepare("SELECT event_id FROM pending_events WHERE project_id = ?")
+				.bind(p)
+				.all()
+				.then((r) => r.results),
+		).toEqual([{ event_id: "b_open" }]);
 		expect(data.deleted.signals).toBe(2);
 		expect(data.deleted.vectors).toBeGreaterThanOrEqual(3);
 

@@ -7,6 +7,7 @@ import { maintainIssues } from "./issues/issue-maintenance";
 import { resendJournal } from "./ingest-batch/queue-journal";
 import { summarizeIssues, WorkersAiSummarizer } from "./issues/issue-summaries";
 import { purgeExpiredData } from "./maintenance/retention";
+import { finalizeStalePendingEvents } from "./maintenance/pending-event-timeout";
 import { JOB_BUDGET_MS, runJobs } from "./jobs/job-runner";
 
 /** Retention and issue maintenance run on this cron; alerts on every cron (each minute in production). */
@@ -32,6 +33,7 @@ const handler: ExportedHandler<DetectEnv> = {
 		}
 		if (request.method === "POST" && pathname === "/internal/cron") {
 			const journal = await resendJournal(env, Date.now());
+			const pendingEvents = await finalizeStalePendingEvents(env, Date.now());
 			const ports = await issuePorts(env);
 			const retention = await purgeExpiredData(ports);
 			const backfill = await backfillAggregates(env.DB);
@@ -39,7 +41,7 @@ const handler: ExportedHandler<DetectEnv> = {
 			// The dev gateway says where the dashboard is served locally, for links in alerts.
 			const local = dashboardUrl(env, request.headers.get("x-dashboard-url"));
 			const alerts = await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now());
-			return Response.json({ journal, retention, backfill, issues, alerts, jobs: await runJobs(env, { budgetMs: jobBudget(env) }) });
+			return Response.json({ journal, pendingEvents, retention, backfill, issues, alerts, jobs: await runJobs(env, { budgetMs: jobBudget(env) }) });
 		}
 		return new Response("barometer detect: queue consumer, no HTTP routes", { status: 404 });
 	},
@@ -55,6 +57,9 @@ const handler: ExportedHandler<DetectEnv> = {
 			(async () => {
 				const journal = await resendJournal(env, controller.scheduledTime);
 				if (journal.resent || journal.unreadable) console.log("queue journal", journal);
+				// Events sent in parts whose last part never came: stored as merged so far, every tick.
+				const pending = await finalizeStalePendingEvents(env, controller.scheduledTime);
+				if (pending.finalized || pending.deadLetters) console.log("pending events", pending);
 				// State changes made by maintenance (escalating, ongoing) are alerted in the same run.
 				if (controller.cron === MAINTENANCE_CRON) {
 					const ports = await issuePorts(env);

@@ -7,6 +7,7 @@ import { limitPerKey } from "#shared/http/rate-limit";
 import type { IngestContext } from "./ingest-env";
 import { limitQueueBacklog } from "./queue-backlog";
 import { eventRoutes } from "./routes/events";
+import { raindropRoutes } from "./routes/raindrop";
 import { signalRoutes } from "./routes/signals";
 import { traceRoutes } from "./routes/traces";
 import { userRoutes } from "./routes/users";
@@ -27,6 +28,8 @@ app.route("/v1/events", eventRoutes);
 app.route("/v1/signals", signalRoutes);
 app.route("/v1/users", userRoutes);
 app.route("/v1/traces", traceRoutes);
+// The raindrop-ai SDK, unchanged, with `endpoint` set here (README "Switching from Raindrop").
+app.route("/v1/raindrop", raindropRoutes);
 app.onError(onApiError);
 app.notFound(onNotFound);
 

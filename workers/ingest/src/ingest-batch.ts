@@ -13,21 +13,26 @@ interface BatchRoute<S extends z.ZodType> {
 	schema: S;
 	maxItems: number;
 	maxItemBytes: number;
+	/** The body is the array itself (the Raindrop SDK's batches), not `{ "<listName>": [...] }`. */
+	bareArray?: boolean;
 	toMessage: (value: z.output<S>, meta: { projectId: string; receivedAt: number }) => QueueMessage;
 }
 
 /**
- * The shared shape of batch routes: `{ "<listName>": [...] }`, each item validated alone.
+ * The shared shape of batch routes: `{ "<listName>": [...] }` (or the bare array), each item validated alone.
  * 202: all accepted; 207: some accepted, per-item results name the rejected fields;
  * 400: none accepted. Only accepted items are enqueued.
  */
 export async function ingestBatch<S extends z.ZodType>(c: Context<IngestContext>, route: BatchRoute<S>) {
 	const body = await readJsonBody(c);
-	const list = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>)[route.listName] : undefined;
+	const list = route.bareArray
+		? body
+		: body && typeof body === "object" && !Array.isArray(body)
+			? (body as Record<string, unknown>)[route.listName]
+			: undefined;
 	if (!Array.isArray(list)) {
-		throw new ApiError(400, "invalid_body", `The body must be a JSON object with a \`${route.listName}\` array.`, [
-			{ field: route.listName, message: "must be an array" },
-		]);
+		const shape = route.bareArray ? `a JSON array of ${route.listName}` : `a JSON object with a \`${route.listName}\` array`;
+		throw new ApiError(400, "invalid_body", `The body must be ${shape}.`, [{ field: route.bareArray ? "body" : route.listName, message: "must be an array" }]);
 	}
 	if (list.length === 0) {
 		throw new ApiError(400, "invalid_body", `\`${route.listName}\` is empty.`, [{ field: route.listName, message: "must hold at least one item" }]);

@@ -11,6 +11,7 @@ import { type EventVectorEnv, eventVectorStore } from "#shared/adapters/event-ve
 import type { EventVectors, EventVectorStore } from "#core/vector-index/event-vectors";
 import { detectionWrites } from "./detection-writes";
 import { resolvePayloadRefs } from "./queued-payloads";
+import { mergeParts } from "./pending-event-merges";
 import { assignIntents } from "../intents/intent-discovery";
 import { type FlaggedEvent, type GroupingPorts, groupFlaggedEvents } from "../issues/issue-grouping";
 import { WorkersAiEmbedder } from "../ai/workers-ai-embedder";
@@ -155,28 +156,46 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	const planned: { msg: Message<unknown>; writes: Write[]; event?: EventMessage }[] = [];
 	const events = new Map<EventMessage, Write[]>();
 	const resolved = await resolvePayloadRefs(env.DB, batch.messages);
+	const parsedBodies = new Map(batch.messages.map((msg) => [msg, queueMessageSchema.safeParse(resolved.get(msg)!.body)]));
+	// Parts of events sent in pieces are merged first; a part that completes its event joins the batch as that event.
+	const partOutcomes = await mergeParts(
+		env.DB,
+		[...parsedBodies].flatMap(([key, p]) => (p.success && p.data.type === "event_partial" && !resolved.get(key)!.done ? [{ key, message: p.data }] : [])),
+	);
 	for (const msg of batch.messages) {
 		const { body, payloadId, done } = resolved.get(msg)!;
 		if (done) {
 			planned.push({ msg, writes: [] });
 			continue;
 		}
-		const parsed = queueMessageSchema.safeParse(body);
-		const writes = parsed.success
-			? writesFor(db, parsed.data as QueueMessage)
-			: [
-					deadLetterWrite(
-						db,
-						batch.queue,
-						msg,
-						(body as { missing_payload?: string })?.missing_payload
-							? `its parked body ${(body as { missing_payload: string }).missing_payload} is missing`
-							: `invalid message: ${parsed.error.message}`,
-					),
-				];
+		const parsed = parsedBodies.get(msg)!;
+		const part = partOutcomes.get(msg);
+		if (part?.kind === "retry") {
+			console.error(`message ${msg.id}: merging an event part failed (attempt ${msg.attempts})`, part.error);
+			msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+			continue;
+		}
+		const event = parsed.success && parsed.data.type === "event" ? parsed.data : part?.kind === "event" ? part.event : undefined;
+		const writes = event
+			? writesFor(db, event)
+			: part
+				? part.kind === "dead"
+					? [deadLetterWrite(db, batch.queue, msg, part.reason)]
+					: []
+				: parsed.success
+					? writesFor(db, parsed.data as QueueMessage)
+					: [
+							deadLetterWrite(
+								db,
+								batch.queue,
+								msg,
+								(body as { missing_payload?: string })?.missing_payload
+									? `its parked body ${(body as { missing_payload: string }).missing_payload} is missing`
+									: `invalid message: ${parsed.error.message}`,
+							),
+						];
 		// A parked body is deleted in the same D1 batch that stores it.
 		if (payloadId) writes.push(db.delete(schema.queuedPayloads).where(eq(schema.queuedPayloads.id, payloadId)));
-		const event = parsed.success && parsed.data.type === "event" ? parsed.data : undefined;
 		if (event) events.set(event, writes);
 		planned.push({ msg, writes, event });
 	}
@@ -190,7 +209,9 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 
 	try {
 		await runBatch(db, [...planned.flatMap((p) => p.writes), ...shared]);
-		batch.ackAll();
+		// A part whose merge must be retried is not planned: then the others are acked one by one.
+		if (planned.length === batch.messages.length) batch.ackAll();
+		else for (const p of planned) p.msg.ack();
 		await storeVectors(env, encoder.model, [...events.keys()], vectors);
 		await groupStored(env, [...events.keys()], [...flagged.values()].flat());
 		return;

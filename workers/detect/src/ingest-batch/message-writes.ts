@@ -176,5 +176,8 @@ export function writesFor(db: Db, message: QueueMessage): Write[] {
 			return signalWrites(db, message);
 		case "identify":
 			return identifyWrites(db, message);
+		case "event_partial":
+			// Merged into pending_events before writes are planned (pending-event-merges.ts); the complete event comes back as an event.
+			return [];
 	}
 }

@@ -28,6 +28,7 @@ export const DELETION_TABLES = [
 	"intents",
 	"alert_deliveries",
 	"queued_payloads",
+	"pending_events",
 	"dead_letters",
 	"user_signal_days",
 	"user_days",
@@ -157,6 +158,8 @@ export async function deleteEventRound(
 				)
 				.bind(projectId, events),
 		],
+		// The parts an event was merged from (kept a while after it is stored) hold its text too.
+		byEvent("pending_events"),
 		["events", db.prepare(`DELETE FROM events WHERE project_id = ? AND event_id IN ${IDS} RETURNING 1`).bind(projectId, events)],
 	] as const;
 	const emptyIssues = `SELECT id FROM issues i WHERE i.project_id = ? AND i.id IN ${IDS} AND NOT EXISTS (SELECT 1 FROM issue_events e WHERE e.issue_id = i.id)`;
@@ -215,6 +218,7 @@ const ROW_KEYS = {
 	user_days: "(project_id, day, user_id)",
 	conversations: "(project_id, convo_id)",
 	users: "(project_id, user_id)",
+	pending_events: "(project_id, event_id)",
 } satisfies Partial<Record<DeletionTable, string>>;
 
 /** Deletes up to ROWS_PER_STATEMENT rows a statement selects by key (tables not keyed by event), counting them. */
@@ -288,9 +292,13 @@ export async function deleteUserData(ports: DeletionPorts, projectId: string, us
 	await deleteRows(db, deleted, "user_days", "project_id = ? AND user_id = ?", ...user);
 	await deleteRows(db, deleted, "conversations", "project_id = ? AND user_id = ?", ...user);
 	// Undelivered messages that name the user: dead letters (replayable) and bodies still parked.
-	const names = "? IN (json_extract(body, '$.event.user_id'), json_extract(body, '$.identify.user_id'), json_extract(body, '$.signal.user_id'))";
+	// A pending event's dead letter holds its merged state, where the user is `fields.user_id.value`.
+	const names =
+		"? IN (json_extract(body, '$.event.user_id'), json_extract(body, '$.identify.user_id'), json_extract(body, '$.signal.user_id'), json_extract(body, '$.fields.user_id.value'))";
 	await deleteRows(db, deleted, "dead_letters", `project_id = ? AND ${names}`, ...user);
 	await deleteRows(db, deleted, "queued_payloads", `project_id = ? AND ${names}`, ...user);
+	// Events of the user still arriving in parts (not stored yet).
+	await deleteRows(db, deleted, "pending_events", "project_id = ? AND json_extract(merged, '$.fields.user_id.value') = ?", ...user);
 	await deleteRows(db, deleted, "users", "project_id = ? AND user_id = ?", ...user);
 	return { deleted, done: true, remainingEvents: 0 };
 }
