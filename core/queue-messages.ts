@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ExportTraceRequest } from "./otlp/otlp-types";
 import { aiEventSchema, identifySchema, partialEventSchema, signalSchema } from "./ingest-schemas";
 
 /**
@@ -20,6 +21,21 @@ export const queueMessageSchema = z.discriminatedUnion("type", [
 	 * sender says the event is complete (Raindrop's `is_pending: false`).
 	 */
 	z.object({ ...envelope, type: z.literal("event_partial"), part_id: z.string().min(1), final: z.boolean(), event: partialEventSchema }),
+	/**
+	 * The spans of one trace from one OTLP export (ingest checked them), redacted like any event text.
+	 * The consumer joins the parts of a trace until it is settled, then maps its turns to events
+	 * (core/otlp/trace-parts.ts). `part_id` names the spans in it: a retried export is taken once.
+	 */
+	z.object({
+		...envelope,
+		type: z.literal("otel_trace"),
+		trace_id: z.string().min(1),
+		part_id: z.string().min(1),
+		spans: z.custom<ExportTraceRequest>(
+			(v) => !!v && typeof v === "object" && Array.isArray((v as ExportTraceRequest).resourceSpans),
+			"must be an OTLP export",
+		),
+	}),
 ]);
 
 export type QueueMessage = z.infer<typeof queueMessageSchema>;
@@ -29,7 +45,7 @@ export const payloadRefSchema = z.object({
 	...envelope,
 	type: z.literal("payload_ref"),
 	payload_id: z.string().min(1),
-	kind: z.enum(["event", "signal", "identify", "event_partial"]),
+	kind: z.enum(["event", "signal", "identify", "event_partial", "otel_trace"]),
 	id: z.string(),
 });
 export type PayloadRef = z.infer<typeof payloadRefSchema>;
@@ -63,9 +79,12 @@ export function messageIdOf(message: QueueMessage): string {
 			return message.identify.user_id;
 		case "event_partial":
 			return `${message.event.event_id}/${message.part_id}`;
+		case "otel_trace":
+			return `${message.trace_id}/${message.part_id}`;
 	}
 }
 export type EventMessage = Extract<QueueMessage, { type: "event" }>;
 export type SignalMessage = Extract<QueueMessage, { type: "signal" }>;
 export type IdentifyMessage = Extract<QueueMessage, { type: "identify" }>;
 export type EventPartialMessage = Extract<QueueMessage, { type: "event_partial" }>;
+export type OtelTraceMessage = Extract<QueueMessage, { type: "otel_trace" }>;

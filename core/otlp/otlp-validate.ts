@@ -227,7 +227,7 @@ function unknownValueTypes(raw: unknown, path: string): FieldError[] {
 }
 
 export type TraceExportResult =
-	| { ok: true; mapping: SpanMapping; spanProblems: SpanProblem[]; warnings: FieldError[]; spans: number }
+	| { ok: true; request: ExportTraceRequest; mapping: SpanMapping; spanProblems: SpanProblem[]; warnings: FieldError[]; spans: number }
 	| { ok: false; errors: FieldError[] };
 
 /** A parsed body (JSON, or the protobuf decoder's output) → events, malformed spans set aside; or the envelope's field errors. */
@@ -236,6 +236,7 @@ export function readTraceExport(body: unknown): TraceExportResult {
 	if (!checked.ok) return checked;
 	return {
 		ok: true,
+		request: checked.request,
 		mapping: mapGenAiSpans(checked.request, checked.pathOf),
 		spanProblems: checked.spanProblems,
 		warnings: checked.warnings,

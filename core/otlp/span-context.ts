@@ -33,6 +33,14 @@ const USER_ATTRS = ["barometer.user_id", "user.id", "enduser.id", "gen_ai.user.i
 const CONVO_ATTRS = ["barometer.convo_id", "gen_ai.conversation.id", "session.id", "langfuse.session.id"];
 
 type Prop = string | number | boolean;
+
+/** Whether an attribute names a user or a conversation (its value is an identifier, not text). */
+export function isIdentifierKey(key: string): boolean {
+	if (USER_ATTRS.includes(key) || CONVO_ATTRS.includes(key)) return true;
+	const bag = BAGS.find((b) => key.startsWith(b));
+	const norm = bag ? key.slice(bag.length).toLowerCase() : "";
+	return USER_KEYS.has(norm) || CONVO_KEYS.has(norm);
+}
 const isProp = (v: unknown): v is Prop => typeof v === "string" || typeof v === "number" || typeof v === "boolean";
 const idOf = (v: unknown) => (isProp(v) && String(v).trim() !== "" ? String(v).trim() : undefined);
 

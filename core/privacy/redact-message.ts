@@ -1,4 +1,5 @@
 import { LIMITS } from "../limits";
+import { redactSpans } from "../otlp/redact-spans";
 import type { QueueMessage } from "../queue-messages";
 import type { Redactor } from "./pii";
 
@@ -95,5 +96,7 @@ export function redactMessage(message: QueueMessage, r: Redactor): QueueMessage 
 				},
 			};
 		}
+		case "otel_trace":
+			return { ...message, spans: redactSpans(message.spans, r) };
 	}
 }

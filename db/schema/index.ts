@@ -17,3 +17,4 @@ export * from "./deep-searches";
 export * from "./event-vectors";
 export * from "./jobs";
 export * from "./pending-events";
+export * from "./otel-trace-parts";

@@ -8,6 +8,7 @@ import { resendJournal } from "./ingest-batch/queue-journal";
 import { summarizeIssues, WorkersAiSummarizer } from "./issues/issue-summaries";
 import { purgeExpiredData } from "./maintenance/retention";
 import { finalizeStalePendingEvents } from "./maintenance/pending-event-timeout";
+import { settleStaleTraces } from "./maintenance/otel-trace-timeout";
 import { JOB_BUDGET_MS, runJobs } from "./jobs/job-runner";
 
 /** Retention and issue maintenance run on this cron; alerts on every cron (each minute in production). */
@@ -34,6 +35,7 @@ const handler: ExportedHandler<DetectEnv> = {
 		if (request.method === "POST" && pathname === "/internal/cron") {
 			const journal = await resendJournal(env, Date.now());
 			const pendingEvents = await finalizeStalePendingEvents(env, Date.now());
+			const traces = await settleStaleTraces(env, Date.now());
 			const ports = await issuePorts(env);
 			const retention = await purgeExpiredData(ports);
 			const backfill = await backfillAggregates(env.DB);
@@ -41,7 +43,7 @@ const handler: ExportedHandler<DetectEnv> = {
 			// The dev gateway says where the dashboard is served locally, for links in alerts.
 			const local = dashboardUrl(env, request.headers.get("x-dashboard-url"));
 			const alerts = await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now());
-			return Response.json({ journal, pendingEvents, retention, backfill, issues, alerts, jobs: await runJobs(env, { budgetMs: jobBudget(env) }) });
+			return Response.json({ journal, pendingEvents, traces, retention, backfill, issues, alerts, jobs: await runJobs(env, { budgetMs: jobBudget(env) }) });
 		}
 		return new Response("barometer detect: queue consumer, no HTTP routes", { status: 404 });
 	},
@@ -60,6 +62,9 @@ const handler: ExportedHandler<DetectEnv> = {
 				// Events sent in parts whose last part never came: stored as merged so far, every tick.
 				const pending = await finalizeStalePendingEvents(env, controller.scheduledTime);
 				if (pending.finalized || pending.deadLetters) console.log("pending events", pending);
+				// OpenTelemetry traces whose turn span never came: settled with what arrived.
+				const traces = await settleStaleTraces(env, controller.scheduledTime);
+				if (traces.events) console.log("settled traces", traces);
 				// State changes made by maintenance (escalating, ongoing) are alerted in the same run.
 				if (controller.cron === MAINTENANCE_CRON) {
 					const ports = await issuePorts(env);

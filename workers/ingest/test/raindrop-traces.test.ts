@@ -46,9 +46,7 @@ describe("the raindrop-ai SDK's trace exports (fixtures/raindrop-traces.json)", 
 		);
 	});
 
-	// mapping pending in core/otlp (issue 17 item 1): Traceloop's `traceloop.association.properties.user_id` / `convo_id`
-	// are not read yet (the call is stored for `anonymous:<trace>`).
-	it.skip("store the OpenAI call for the user and conversation the SDK associated with it", async () => {
+	it("store the OpenAI call for the user and conversation the SDK associated with it", async () => {
 		await sendAll();
 		await vi.waitFor(
 			async () =>

@@ -12,6 +12,7 @@ import type { EventVectors, EventVectorStore } from "#core/vector-index/event-ve
 import { detectionWrites } from "./detection-writes";
 import { resolvePayloadRefs } from "./queued-payloads";
 import { mergeParts } from "./pending-event-merges";
+import { assembleTraceParts } from "./otel-trace-parts";
 import { assignIntents } from "../intents/intent-discovery";
 import { type FlaggedEvent, type GroupingPorts, groupFlaggedEvents } from "../issues/issue-grouping";
 import { WorkersAiEmbedder } from "../ai/workers-ai-embedder";
@@ -153,7 +154,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 		return;
 	}
 
-	const planned: { msg: Message<unknown>; writes: Write[]; event?: EventMessage }[] = [];
+	const planned: { msg: Message<unknown>; writes: Write[]; events: EventMessage[] }[] = [];
 	const events = new Map<EventMessage, Write[]>();
 	const resolved = await resolvePayloadRefs(env.DB, batch.messages);
 	const parsedBodies = new Map(batch.messages.map((msg) => [msg, queueMessageSchema.safeParse(resolved.get(msg)!.body)]));
@@ -162,13 +163,34 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 		env.DB,
 		[...parsedBodies].flatMap(([key, p]) => (p.success && p.data.type === "event_partial" && !resolved.get(key)!.done ? [{ key, message: p.data }] : [])),
 	);
+	// Parts of OpenTelemetry traces join their trace's waiting parts; a settled trace joins the batch as its events.
+	const traceParts = [...parsedBodies].flatMap(([key, p]) =>
+		p.success && p.data.type === "otel_trace" && !resolved.get(key)!.done ? [{ key, message: p.data }] : [],
+	);
+	const traceOutcomes = await assembleTraceParts(env.DB, db, traceParts).catch((error: unknown) => {
+		console.error(`joining ${traceParts.length} trace parts failed; they are retried`, error);
+		return undefined;
+	});
 	for (const msg of batch.messages) {
 		const { body, payloadId, done } = resolved.get(msg)!;
 		if (done) {
-			planned.push({ msg, writes: [] });
+			planned.push({ msg, writes: [], events: [] });
 			continue;
 		}
 		const parsed = parsedBodies.get(msg)!;
+		if (parsed.success && parsed.data.type === "otel_trace") {
+			const outcome = traceOutcomes?.get(msg);
+			if (!outcome) {
+				msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+				continue;
+			}
+			// One writes list for the part and all its events: each event's detection rows join it below.
+			const writes = [...outcome.writes, ...outcome.events.flatMap((e) => writesFor(db, e))];
+			if (payloadId) writes.push(db.delete(schema.queuedPayloads).where(eq(schema.queuedPayloads.id, payloadId)));
+			for (const e of outcome.events) events.set(e, writes);
+			planned.push({ msg, writes, events: outcome.events });
+			continue;
+		}
 		const part = partOutcomes.get(msg);
 		if (part?.kind === "retry") {
 			console.error(`message ${msg.id}: merging an event part failed (attempt ${msg.attempts})`, part.error);
@@ -197,7 +219,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 		// A parked body is deleted in the same D1 batch that stores it.
 		if (payloadId) writes.push(db.delete(schema.queuedPayloads).where(eq(schema.queuedPayloads.id, payloadId)));
 		if (event) events.set(event, writes);
-		planned.push({ msg, writes, event });
+		planned.push({ msg, writes, events: event ? [event] : [] });
 	}
 
 	// Detection reads history and custom signals once for the whole batch; its rows join each message's writes.
@@ -220,11 +242,11 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	}
 	const storedFlags: FlaggedEvent[] = [];
 	const storedEvents: EventMessage[] = [];
-	for (const { msg, writes, event } of planned) {
+	for (const { msg, writes, events: stored } of planned) {
 		try {
 			await runBatch(db, writes);
 			msg.ack();
-			if (event) {
+			for (const event of stored) {
 				storedEvents.push(event);
 				storedFlags.push(...(flagged.get(event) ?? []));
 			}

@@ -179,5 +179,8 @@ export function writesFor(db: Db, message: QueueMessage): Write[] {
 		case "event_partial":
 			// Merged into pending_events before writes are planned (pending-event-merges.ts); the complete event comes back as an event.
 			return [];
+		case "otel_trace":
+			// Joined with its trace's other parts before writes are planned (otel-trace-parts.ts); a settled trace comes back as events.
+			return [];
 	}
 }

@@ -1,7 +1,10 @@
+import { and, eq, isNull } from "drizzle-orm";
 import type { ExportTraceRequest } from "#core/otlp/otlp-types";
 import { traceEventMessages } from "#core/otlp/trace-events";
 import { mergeParts, traceSettled } from "#core/otlp/trace-parts";
 import type { EventMessage, OtelTraceMessage } from "#core/queue-messages";
+import * as schema from "#db/schema";
+import type { Db, Write } from "./message-writes";
 
 /** A trace that has waited this long with nothing new is settled with what arrived (the detect cron). */
 export const TRACE_SETTLE_MS = 60_000;
@@ -11,7 +14,7 @@ const MAX_PENDING_SPANS = 5_000;
 /** What a batch's trace parts became: per message, the events to store now and the D1 statements to run with them. */
 export interface TraceOutcome {
 	events: EventMessage[];
-	statements: D1PreparedStatement[];
+	writes: Write[];
 }
 
 interface PartRow {
@@ -31,17 +34,22 @@ const spanCount = (r: ExportTraceRequest) =>
  * a redelivered message) changes nothing. The first message of a trace carries the trace's outcome;
  * the others carry none.
  */
-export async function assembleTraceParts<K>(db: D1Database, parts: { key: K; message: OtelTraceMessage }[], now = Date.now()): Promise<Map<K, TraceOutcome>> {
+export async function assembleTraceParts<K>(
+	d1: D1Database,
+	db: Db,
+	parts: { key: K; message: OtelTraceMessage }[],
+	now = Date.now(),
+): Promise<Map<K, TraceOutcome>> {
 	const out = new Map<K, TraceOutcome>();
 	const groups = new Map<string, { key: K; message: OtelTraceMessage }[]>();
 	for (const p of parts) {
 		const id = `${p.message.project_id}\u0000${p.message.trace_id}`;
 		groups.set(id, [...(groups.get(id) ?? []), p]);
-		out.set(p.key, { events: [], statements: [] });
+		out.set(p.key, { events: [], writes: [] });
 	}
 	for (const group of groups.values()) {
 		const { project_id: projectId, trace_id: traceId } = group[0]!.message;
-		const { results: rows } = await db
+		const { results: rows } = await d1
 			.prepare("SELECT part_id, body, received_at, settled_at FROM otel_trace_parts WHERE project_id = ? AND trace_id = ?")
 			.bind(projectId, traceId)
 			.all<PartRow>();
@@ -55,20 +63,25 @@ export async function assembleTraceParts<K>(db: D1Database, parts: { key: K; mes
 		if (traceSettled(union) || spanCount(union) > MAX_PENDING_SPANS) {
 			const receivedAt = Math.min(...[...fresh.values()].map((m) => m.received_at), ...waiting.map((r) => r.received_at));
 			outcome.events.push(...traceEventMessages(union, projectId, receivedAt));
-			outcome.statements.push(
-				db.prepare("UPDATE otel_trace_parts SET settled_at = ?, body = NULL WHERE project_id = ? AND trace_id = ? AND settled_at IS NULL").bind(now, projectId, traceId),
+			outcome.writes.push(
+				db
+					.update(schema.otelTraceParts)
+					.set({ settledAt: now, body: null })
+					.where(and(eq(schema.otelTraceParts.projectId, projectId), eq(schema.otelTraceParts.traceId, traceId), isNull(schema.otelTraceParts.settledAt))),
 				...[...fresh.values()].map((m) =>
 					db
-						.prepare("INSERT INTO otel_trace_parts (project_id, trace_id, part_id, body, received_at, settled_at) VALUES (?, ?, ?, NULL, ?, ?) ON CONFLICT DO NOTHING")
-						.bind(projectId, traceId, m.part_id, m.received_at, now),
+						.insert(schema.otelTraceParts)
+						.values({ projectId, traceId, partId: m.part_id, body: null, receivedAt: m.received_at, settledAt: now })
+						.onConflictDoNothing(),
 				),
 			);
 		} else {
-			outcome.statements.push(
+			outcome.writes.push(
 				...[...fresh.values()].map((m) =>
 					db
-						.prepare("INSERT INTO otel_trace_parts (project_id, trace_id, part_id, body, received_at, settled_at) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT DO NOTHING")
-						.bind(projectId, traceId, m.part_id, JSON.stringify(m.spans), m.received_at),
+						.insert(schema.otelTraceParts)
+						.values({ projectId, traceId, partId: m.part_id, body: JSON.stringify(m.spans), receivedAt: m.received_at, settledAt: null })
+						.onConflictDoNothing(),
 				),
 			);
 		}

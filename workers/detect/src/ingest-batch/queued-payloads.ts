@@ -36,15 +36,26 @@ export async function resolvePayloadRefs(d1: D1Database, messages: readonly Mess
 		const stored =
 			ref.kind === "event_partial"
 				? await partMerged(d1, ref.project_id, ref.id)
-				: ref.kind === "event"
-					? await d1.prepare("SELECT 1 AS ok FROM events WHERE project_id = ? AND event_id = ?").bind(ref.project_id, ref.id).first()
-					: ref.kind === "signal"
-						? await d1.prepare("SELECT 1 AS ok FROM signals WHERE project_id = ? AND signal_id = ?").bind(ref.project_id, ref.id).first()
-						: await d1.prepare("SELECT 1 AS ok FROM users WHERE project_id = ? AND user_id = ?").bind(ref.project_id, ref.id).first();
+				: ref.kind === "otel_trace"
+					? await tracePartTaken(d1, ref.project_id, ref.id)
+					: ref.kind === "event"
+						? await d1.prepare("SELECT 1 AS ok FROM events WHERE project_id = ? AND event_id = ?").bind(ref.project_id, ref.id).first()
+						: ref.kind === "signal"
+							? await d1.prepare("SELECT 1 AS ok FROM signals WHERE project_id = ? AND signal_id = ?").bind(ref.project_id, ref.id).first()
+							: await d1.prepare("SELECT 1 AS ok FROM users WHERE project_id = ? AND user_id = ?").bind(ref.project_id, ref.id).first();
 		// Not stored and nothing parked: the body is what failed; the consumer dead-letters it.
 		out.set(m, stored ? { body: m.body, done: true } : { body: { missing_payload: ref.payload_id, ...ref } });
 	}
 	return out;
+}
+
+/** A trace part's reference id is `<trace_id>/<part_id>`: taken once its row is in otel_trace_parts. */
+async function tracePartTaken(d1: D1Database, projectId: string, refId: string) {
+	const cut = refId.lastIndexOf("/");
+	return d1
+		.prepare("SELECT 1 AS ok FROM otel_trace_parts WHERE project_id = ? AND trace_id = ? AND part_id = ?")
+		.bind(projectId, refId.slice(0, cut), refId.slice(cut + 1))
+		.first();
 }
 
 /** A part's reference id is `<event_id>/<part_id>`: merged once its id is in the pending event's parts. */

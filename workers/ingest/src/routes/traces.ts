@@ -3,6 +3,8 @@ import { validateBatchItems } from "#core/batch-validation";
 import { aiEventSchema } from "#core/ingest-schemas";
 import { LIMITS } from "#core/limits";
 import { fitLimits } from "#core/otlp/fit-limits";
+import type { ExportTraceRequest } from "#core/otlp/otlp-types";
+import { partMatters, splitByTrace } from "#core/otlp/trace-parts";
 import type { SpanMapping } from "#core/otlp/genai-spans";
 import { decodeTraceRequest, encodeTraceResponse, OtlpDecodeError } from "#core/otlp/otlp-protobuf";
 import { readTraceExport, type SpanProblem } from "#core/otlp/otlp-validate";
@@ -27,7 +29,10 @@ const summary = (details: FieldError[]) =>
  * (resourceSpans / resource / scopeSpans) is malformed, is a 400 naming the field; a malformed span
  * is set aside (and reported) without costing the valid ones.
  */
-function readExport(bytes: Uint8Array, protobuf: boolean): { mapped: SpanMapping; spanProblems: SpanProblem[]; warnings: FieldError[] } {
+function readExport(
+	bytes: Uint8Array,
+	protobuf: boolean,
+): { request: ExportTraceRequest; mapped: SpanMapping; spanProblems: SpanProblem[]; warnings: FieldError[] } {
 	let body: unknown;
 	try {
 		body = protobuf ? decodeTraceRequest(bytes) : JSON.parse(new TextDecoder().decode(bytes));
@@ -41,7 +46,7 @@ function readExport(bytes: Uint8Array, protobuf: boolean): { mapped: SpanMapping
 	}
 	const read = readTraceExport(body);
 	if (!read.ok) throw new ApiError(400, "invalid_otlp", `The body is not an OTLP trace export: ${summary(read.errors)}`, read.errors.slice(0, MAX_DETAILS));
-	return { mapped: read.mapping, spanProblems: read.spanProblems, warnings: read.warnings };
+	return { request: read.request, mapped: read.mapping, spanProblems: read.spanProblems, warnings: read.warnings };
 }
 
 /**
@@ -63,7 +68,7 @@ export const traceRoutes = new Hono<IngestContext>().post("/", async (c) => {
 		throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
 	const bytes = new Uint8Array(await c.req.arrayBuffer());
 	if (bytes.byteLength > MAX_TRACE_BODY) throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
-	const { mapped, spanProblems, warnings } = readExport(bytes, protobuf);
+	const { request, mapped, spanProblems, warnings } = readExport(bytes, protobuf);
 	const { accepted, results } = validateBatchItems(mapped.events.map(fitLimits), aiEventSchema, {
 		listName: "spans",
 		idField: "event_id",
@@ -88,20 +93,26 @@ export const traceRoutes = new Hono<IngestContext>().post("/", async (c) => {
 	if (accepted.length === 0 && mapped.ignoredSpans === 0 && rejectedSpans > 0) {
 		throw new ApiError(400, "invalid_otlp", `None of the spans could be taken: ${summary(details)}`, details.slice(0, MAX_DETAILS));
 	}
+	// The spans go on per trace: the consumer joins a trace's parts until its turns are whole, then maps them
+	// (the mapping above answers the exporter now, naming what it could not take).
 	const receivedAt = Date.now();
 	const projectId = c.get("projectId");
 	await acceptMessages(
 		c.env,
 		projectId,
-		accepted.map(
-			(item): QueueMessage => ({
-				v: 1,
-				type: "event",
-				project_id: projectId,
-				received_at: receivedAt,
-				event: { ...item.value, timestamp: item.value.timestamp ?? receivedAt },
-			}),
-		),
+		splitByTrace(request)
+			.filter((part) => partMatters(part.request))
+			.map(
+				(part): QueueMessage => ({
+					v: 1,
+					type: "otel_trace",
+					project_id: projectId,
+					received_at: receivedAt,
+					trace_id: part.traceId,
+					part_id: part.partId,
+					spans: part.request,
+				}),
+			),
 	);
 	const message = summary(details);
 	if (protobuf) return new Response(encodeTraceResponse(rejectedSpans, message), { status: 200, headers: { "content-type": "application/x-protobuf" } });
