@@ -33,6 +33,8 @@ export interface MappedEvent {
 	output?: string;
 	properties: Record<string, string | number | boolean>;
 	tool_calls: MappedToolCall[];
+	/** The id is the app's own event's (see SpanContext.eventId): the tool calls are to join that event. */
+	linked?: true;
 }
 
 export interface SpanMapping {
@@ -135,11 +137,12 @@ function buildEvent(t: Turn, context: (s: Span) => SpanContext | undefined): Map
 	const convo = ctx.convoId ?? head.raw.traceId;
 	const op = String(first.attrs.get("gen_ai.operation.name") ?? (t.calls.length ? "chat" : t.turn ? "invoke_agent" : "execute_tool"));
 	return {
-		event_id: eventId(head),
+		event_id: ctx.eventId ?? eventId(head),
+		...(ctx.eventId ? { linked: true as const } : {}),
 		timestamp: Number.isFinite(earliest) ? earliest : Date.now(),
 		user_id: ctx.userId ?? `anonymous:${ctx.convoId ?? head.raw.traceId}`,
 		convo_id: convo,
-		event: `gen_ai.${op}`,
+		event: ctx.eventName ?? `gen_ai.${op}`,
 		model: [...calls].reverse().find((c) => c.model)?.model ?? turn?.model,
 		input: turn?.input ?? calls.find((c) => c.input)?.input,
 		output: turn?.output ?? lastWithText?.output,
@@ -194,12 +197,39 @@ export function mapGenAiSpans(request: ExportTraceRequest, pathOf?: (span: OtlpS
 	}
 	attachTools(spans, role, parentOf, turns, callTurn, outermostTurn, rejected);
 	const list = [...turns.values()].sort((a, b) => a.key.index - b.key.index);
+	const { events, sources } = joinLinked(
+		list.map((t) => buildEvent(t, context)),
+		list.map((t) => t.key.path),
+	);
 	return {
-		events: list.map((t) => buildEvent(t, context)),
-		sources: list.map((t) => t.key.path),
+		events,
+		sources,
 		rejected,
 		ignoredSpans: spans.length - role.size,
 	};
+}
+
+/** Turns that name the same app event are one: their tool calls together, the first input and output found. */
+function joinLinked(events: MappedEvent[], sources: string[]): { events: MappedEvent[]; sources: string[] } {
+	const byId = new Map<string, MappedEvent>();
+	const out: MappedEvent[] = [];
+	const outSources: string[] = [];
+	events.forEach((e, i) => {
+		const first = e.linked ? byId.get(e.event_id) : undefined;
+		if (!first) {
+			if (e.linked) byId.set(e.event_id, e);
+			out.push(e);
+			outSources.push(sources[i]!);
+			return;
+		}
+		first.tool_calls.push(...e.tool_calls);
+		first.input ??= e.input;
+		first.output ??= e.output;
+		first.model ??= e.model;
+		first.timestamp = Math.min(first.timestamp, e.timestamp);
+		first.properties = { ...e.properties, ...first.properties };
+	});
+	return { events: out, sources: outSources };
 }
 
 /**

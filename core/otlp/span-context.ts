@@ -11,6 +11,12 @@ import type { Span } from "./span-tree";
 export interface SpanContext {
 	userId?: string;
 	convoId?: string;
+	/**
+	 * The app's own event these spans belong to (Raindrop's `traceloop.association.properties.event_id`,
+	 * or `barometer.event_id`): their tool calls join that event rather than making one of their own.
+	 */
+	eventId?: string;
+	eventName?: string;
 	properties: Record<string, string | number | boolean>;
 }
 
@@ -29,6 +35,7 @@ const CONVO_KEYS = new Set([
 	"chatid",
 	"chat_id",
 ]);
+const EVENT_KEYS = new Set(["event_id", "eventid"]);
 const USER_ATTRS = ["barometer.user_id", "user.id", "enduser.id", "gen_ai.user.id", "langfuse.user.id"];
 const CONVO_ATTRS = ["barometer.convo_id", "gen_ai.conversation.id", "session.id", "langfuse.session.id"];
 
@@ -39,7 +46,7 @@ export function isIdentifierKey(key: string): boolean {
 	if (USER_ATTRS.includes(key) || CONVO_ATTRS.includes(key)) return true;
 	const bag = BAGS.find((b) => key.startsWith(b));
 	const norm = bag ? key.slice(bag.length).toLowerCase() : "";
-	return USER_KEYS.has(norm) || CONVO_KEYS.has(norm);
+	return USER_KEYS.has(norm) || CONVO_KEYS.has(norm) || EVENT_KEYS.has(norm);
 }
 const isProp = (v: unknown): v is Prop => typeof v === "string" || typeof v === "number" || typeof v === "boolean";
 const idOf = (v: unknown) => (isProp(v) && String(v).trim() !== "" ? String(v).trim() : undefined);
@@ -56,6 +63,8 @@ export function ownContext(attrs: Map<string, unknown>): SpanContext {
 		const norm = key.toLowerCase();
 		if (USER_KEYS.has(norm)) ctx.userId ??= idOf(v);
 		else if (CONVO_KEYS.has(norm)) ctx.convoId ??= idOf(v);
+		else if (EVENT_KEYS.has(norm)) ctx.eventId ??= idOf(v);
+		else if (norm === "event_name" || norm === "eventname") ctx.eventName ??= idOf(v);
 		else if (key) ctx.properties[key] = v;
 	}
 	// OpenInference: metadata is a JSON object of the app's own values.
@@ -76,7 +85,13 @@ export function ownContext(attrs: Map<string, unknown>): SpanContext {
 /** A span's context over the one inherited from above (the span's own values win). */
 export function inherit(own: SpanContext, above: SpanContext | undefined): SpanContext {
 	if (!above) return own;
-	return { userId: own.userId ?? above.userId, convoId: own.convoId ?? above.convoId, properties: { ...above.properties, ...own.properties } };
+	return {
+		userId: own.userId ?? above.userId,
+		convoId: own.convoId ?? above.convoId,
+		eventId: own.eventId ?? above.eventId,
+		eventName: own.eventName ?? above.eventName,
+		properties: { ...above.properties, ...own.properties },
+	};
 }
 
 /** The resource's values under the span's (a resource is the process: it rarely names a user, but may). */

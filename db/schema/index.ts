@@ -18,3 +18,4 @@ export * from "./event-vectors";
 export * from "./jobs";
 export * from "./pending-events";
 export * from "./otel-trace-parts";
+export * from "./event-links";

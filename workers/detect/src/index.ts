@@ -9,6 +9,9 @@ import { summarizeIssues, WorkersAiSummarizer } from "./issues/issue-summaries";
 import { purgeExpiredData } from "./maintenance/retention";
 import { finalizeStalePendingEvents } from "./maintenance/pending-event-timeout";
 import { settleStaleTraces } from "./maintenance/otel-trace-timeout";
+import { settleLinks } from "./ingest-batch/event-links";
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "#db/schema";
 import { JOB_BUDGET_MS, runJobs } from "./jobs/job-runner";
 
 /** Retention and issue maintenance run on this cron; alerts on every cron (each minute in production). */
@@ -36,6 +39,7 @@ const handler: ExportedHandler<DetectEnv> = {
 			const journal = await resendJournal(env, Date.now());
 			const pendingEvents = await finalizeStalePendingEvents(env, Date.now());
 			const traces = await settleStaleTraces(env, Date.now());
+			const links = await settleLinks(env, drizzle(env.DB, { schema }), Date.now());
 			const ports = await issuePorts(env);
 			const retention = await purgeExpiredData(ports);
 			const backfill = await backfillAggregates(env.DB);
@@ -43,7 +47,17 @@ const handler: ExportedHandler<DetectEnv> = {
 			// The dev gateway says where the dashboard is served locally, for links in alerts.
 			const local = dashboardUrl(env, request.headers.get("x-dashboard-url"));
 			const alerts = await evaluateAlerts({ ...env, DASHBOARD_URL: local }, Date.now());
-			return Response.json({ journal, pendingEvents, traces, retention, backfill, issues, alerts, jobs: await runJobs(env, { budgetMs: jobBudget(env) }) });
+			return Response.json({
+				journal,
+				pendingEvents,
+				traces,
+				links,
+				retention,
+				backfill,
+				issues,
+				alerts,
+				jobs: await runJobs(env, { budgetMs: jobBudget(env) }),
+			});
 		}
 		return new Response("barometer detect: queue consumer, no HTTP routes", { status: 404 });
 	},
@@ -65,6 +79,9 @@ const handler: ExportedHandler<DetectEnv> = {
 				// OpenTelemetry traces whose turn span never came: settled with what arrived.
 				const traces = await settleStaleTraces(env, controller.scheduledTime);
 				if (traces.events) console.log("settled traces", traces);
+				// Tool calls from spans whose app event was stored meanwhile, or never came.
+				const links = await settleLinks(env, drizzle(env.DB, { schema }), controller.scheduledTime);
+				if (links.added || links.stored) console.log("event links", links);
 				// State changes made by maintenance (escalating, ongoing) are alerted in the same run.
 				if (controller.cron === MAINTENANCE_CRON) {
 					const ports = await issuePorts(env);

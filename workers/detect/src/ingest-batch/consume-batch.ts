@@ -13,6 +13,7 @@ import { detectionWrites } from "./detection-writes";
 import { resolvePayloadRefs } from "./queued-payloads";
 import { mergeParts } from "./pending-event-merges";
 import { assembleTraceParts } from "./otel-trace-parts";
+import { linkWrites, waitingLinks, withLinks } from "./event-links";
 import { assignIntents } from "../intents/intent-discovery";
 import { type FlaggedEvent, type GroupingPorts, groupFlaggedEvents } from "../issues/issue-grouping";
 import { WorkersAiEmbedder } from "../ai/workers-ai-embedder";
@@ -171,6 +172,13 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 		console.error(`joining ${traceParts.length} trace parts failed; they are retried`, error);
 		return undefined;
 	});
+	// Tool calls from spans that named one of this batch's events (a Raindrop trace) join it before detection.
+	const candidates = [
+		...[...parsedBodies.values()].flatMap((p) => (p.success && p.data.type === "event" ? [p.data] : [])),
+		...[...partOutcomes.values()].flatMap((o) => (o.kind === "event" ? [o.event] : [])),
+		...[...(traceOutcomes?.values() ?? [])].flatMap((o) => o.events),
+	];
+	const links = await waitingLinks(env.DB, candidates);
 	for (const msg of batch.messages) {
 		const { body, payloadId, done } = resolved.get(msg)!;
 		if (done) {
@@ -185,10 +193,16 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 				continue;
 			}
 			// One writes list for the part and all its events: each event's detection rows join it below.
-			const writes = [...outcome.writes, ...outcome.events.flatMap((e) => writesFor(db, e))];
+			const linkedFrom = `${parsed.data.trace_id}/${parsed.data.part_id}`;
+			const own = outcome.events.map((e) => withLinks(db, e, links));
+			const writes = [
+				...outcome.writes,
+				...own.flatMap((l) => [...writesFor(db, l.event), ...l.writes]),
+				...(await linkWrites(env.DB, db, outcome.linked, linkedFrom)),
+			];
 			if (payloadId) writes.push(db.delete(schema.queuedPayloads).where(eq(schema.queuedPayloads.id, payloadId)));
-			for (const e of outcome.events) events.set(e, writes);
-			planned.push({ msg, writes, events: outcome.events });
+			for (const l of own) events.set(l.event, writes);
+			planned.push({ msg, writes, events: own.map((l) => l.event) });
 			continue;
 		}
 		const part = partOutcomes.get(msg);
@@ -197,9 +211,11 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 			msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
 			continue;
 		}
-		const event = parsed.success && parsed.data.type === "event" ? parsed.data : part?.kind === "event" ? part.event : undefined;
+		const found = parsed.success && parsed.data.type === "event" ? parsed.data : part?.kind === "event" ? part.event : undefined;
+		const linked = found ? withLinks(db, found, links) : undefined;
+		const event = linked?.event;
 		const writes = event
-			? writesFor(db, event)
+			? [...writesFor(db, event), ...linked.writes]
 			: part
 				? part.kind === "dead"
 					? [deadLetterWrite(db, batch.queue, msg, part.reason)]

@@ -14,6 +14,8 @@ const MAX_PENDING_SPANS = 5_000;
 /** What a batch's trace parts became: per message, the events to store now and the D1 statements to run with them. */
 export interface TraceOutcome {
 	events: EventMessage[];
+	/** Events whose spans named an app's own event: their tool calls join it (event-links.ts). */
+	linked: EventMessage[];
 	writes: Write[];
 }
 
@@ -45,7 +47,7 @@ export async function assembleTraceParts<K>(
 	for (const p of parts) {
 		const id = `${p.message.project_id}\u0000${p.message.trace_id}`;
 		groups.set(id, [...(groups.get(id) ?? []), p]);
-		out.set(p.key, { events: [], writes: [] });
+		out.set(p.key, { events: [], linked: [], writes: [] });
 	}
 	for (const group of groups.values()) {
 		const { project_id: projectId, trace_id: traceId } = group[0]!.message;
@@ -62,7 +64,9 @@ export async function assembleTraceParts<K>(
 		const outcome = out.get(group[0]!.key)!;
 		if (traceSettled(union) || spanCount(union) > MAX_PENDING_SPANS) {
 			const receivedAt = Math.min(...[...fresh.values()].map((m) => m.received_at), ...waiting.map((r) => r.received_at));
-			outcome.events.push(...traceEventMessages(union, projectId, receivedAt));
+			const mapped = traceEventMessages(union, projectId, receivedAt);
+			outcome.events.push(...mapped.events);
+			outcome.linked.push(...mapped.linked);
 			outcome.writes.push(
 				db
 					.update(schema.otelTraceParts)
@@ -111,7 +115,16 @@ export async function staleTraceEvents(db: D1Database, now: number, limit = 100)
 			.all<{ body: string; received_at: number }>();
 		if (rows.length === 0) continue;
 		const union = mergeParts(rows.map((r) => JSON.parse(r.body) as ExportTraceRequest));
-		events.push(...traceEventMessages(union, t.project_id, Math.min(...rows.map((r) => r.received_at))));
+		const mapped = traceEventMessages(union, t.project_id, Math.min(...rows.map((r) => r.received_at)));
+		events.push(...mapped.events);
+		// Tool calls for an app's event wait in event_links; the cron's link pass adds them to it.
+		marks.push(
+			...mapped.linked.map((m) =>
+				db
+					.prepare("INSERT INTO event_links (project_id, event_id, source, body, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+					.bind(m.project_id, m.event.event_id, `${t.trace_id}/stale`, JSON.stringify(m), m.received_at),
+			),
+		);
 		// Only if nothing came meanwhile: a part that arrived since keeps the trace open.
 		marks.push(
 			db
