@@ -15,7 +15,13 @@ export function traceEventMessages(request: ExportTraceRequest, projectId: strin
 	for (const mapped of mapGenAiSpans(request).events) {
 		const parsed = aiEventSchema.safeParse(fitLimits(mapped));
 		if (!parsed.success) continue;
-		const message: EventMessage = { v: 1, type: "event", project_id: projectId, received_at: receivedAt, event: { ...parsed.data, timestamp: parsed.data.timestamp ?? receivedAt } };
+		const message: EventMessage = {
+			v: 1,
+			type: "event",
+			project_id: projectId,
+			received_at: receivedAt,
+			event: { ...parsed.data, timestamp: parsed.data.timestamp ?? receivedAt },
+		};
 		// Spans that name the app's own event lend it their tool calls (workers/detect event-links.ts).
 		(mapped.linked ? linked : events).push(message);
 	}
