@@ -49,12 +49,25 @@ export async function assembleTraceParts<K>(
 		groups.set(id, [...(groups.get(id) ?? []), p]);
 		out.set(p.key, { events: [], linked: [], writes: [] });
 	}
-	for (const group of groups.values()) {
+	// One read per project for all the batch's traces.
+	const rowsByTrace = new Map<string, PartRow[]>();
+	const traceIdsByProject = new Map<string, Set<string>>();
+	for (const { message: m } of parts) traceIdsByProject.set(m.project_id, (traceIdsByProject.get(m.project_id) ?? new Set()).add(m.trace_id));
+	for (const [projectId, traceIds] of traceIdsByProject) {
+		const { results } = await d1
+			.prepare(
+				"SELECT trace_id, part_id, body, received_at, settled_at FROM otel_trace_parts WHERE project_id = ? AND trace_id IN (SELECT value FROM json_each(?))",
+			)
+			.bind(projectId, JSON.stringify([...traceIds]))
+			.all<PartRow & { trace_id: string }>();
+		for (const r of results) {
+			const id = `${projectId}\u0000${r.trace_id}`;
+			rowsByTrace.set(id, [...(rowsByTrace.get(id) ?? []), r]);
+		}
+	}
+	for (const [id, group] of groups) {
 		const { project_id: projectId, trace_id: traceId } = group[0]!.message;
-		const { results: rows } = await d1
-			.prepare("SELECT part_id, body, received_at, settled_at FROM otel_trace_parts WHERE project_id = ? AND trace_id = ?")
-			.bind(projectId, traceId)
-			.all<PartRow>();
+		const rows = rowsByTrace.get(id) ?? [];
 		const known = new Set(rows.map((r) => r.part_id));
 		const fresh = new Map<string, OtelTraceMessage>();
 		for (const { message } of group) if (!known.has(message.part_id)) fresh.set(message.part_id, message);
@@ -67,6 +80,9 @@ export async function assembleTraceParts<K>(
 			const mapped = traceEventMessages(union, projectId, receivedAt);
 			outcome.events.push(...mapped.events);
 			outcome.linked.push(...mapped.linked);
+			// A trace settled by its first part (a turn exported whole, the common case) writes no rows:
+			// its events' ids make a retried export harmless. Parts that waited are marked settled.
+			if (waiting.length === 0) continue;
 			outcome.writes.push(
 				db
 					.update(schema.otelTraceParts)
@@ -139,7 +155,7 @@ export async function staleTraceEvents(db: D1Database, now: number, limit = 100)
 		db
 			.prepare(
 				`DELETE FROM otel_trace_parts WHERE (project_id, trace_id, part_id) IN
-				(SELECT project_id, trace_id, part_id FROM otel_trace_parts WHERE settled_at IS NOT NULL AND settled_at < ? LIMIT 1000)`,
+				(SELECT project_id, trace_id, part_id FROM otel_trace_parts WHERE settled_at IS NOT NULL AND settled_at < ? LIMIT 5000)`,
 			)
 			.bind(now - 86_400_000),
 	);
