@@ -35,8 +35,8 @@ const span = (
 	spanId: id.repeat(16),
 	...(parent ? { parentSpanId: parent.repeat(16) } : {}),
 	name,
-	startTimeUnixNano: `17952000000${id.charCodeAt(0)}000000`,
-	endTimeUnixNano: `17952000001${id.charCodeAt(0)}000000`,
+	startTimeUnixNano: String(1_795_200_000_000_000_000n + BigInt(id.charCodeAt(0)) * 1_000_000n),
+	endTimeUnixNano: String(1_795_200_000_100_000_000n + BigInt(id.charCodeAt(0)) * 1_000_000n),
 	attributes: attrs(a),
 	...(status ? { status } : {}),
 });
@@ -125,5 +125,37 @@ describe("OpenTelemetry turns in several exports", () => {
 		await cron(t0 + TRACE_SETTLE_MS + 61_000);
 		await new Promise((r) => setTimeout(r, 1_000));
 		expect(await countRows("events", PROJECT)).toBe(1);
+	});
+
+	it("tool spans naming an app event in the same batch join it; a later batch adds its spans to the stored event", async () => {
+		const linkedTool = (id: string, name: string) =>
+			span(id, undefined, name, {
+				"traceloop.span.kind": "tool",
+				"traceloop.entity.input": '{"q":1}',
+				"traceloop.association.properties.event_id": "app_evt_1",
+				"traceloop.association.properties.user_id": "u_app",
+			});
+		const appEvent = {
+			v: 1 as const,
+			type: "event" as const,
+			project_id: PROJECT,
+			received_at: Date.now(),
+			event: { event_id: "app_evt_1", user_id: "u_app", event: "agent", input: "Book it", timestamp: Date.now(), properties: {}, tool_calls: [] },
+		};
+		const deliveries = [delivery(message([linkedTool("e", "search")])), delivery(appEvent)];
+		const { batch, decisions } = recordingBatch("barometer-events", deliveries);
+		await consumeBatch(batch, env);
+		const letters = await env.DB.prepare("SELECT reason FROM dead_letters WHERE project_id = ?").bind(PROJECT).all();
+		expect({ decisions: deliveries.map((d) => decisions.get(d.id)?.action), letters: letters.results }).toEqual({ decisions: ["ack", "ack"], letters: [] });
+		expect(await countRows("events", PROJECT)).toBe(1);
+		expect(await countRows("tool_calls", PROJECT, "event_id = 'app_evt_1' AND name = 'search'")).toBe(1);
+		TRACE = "f".repeat(32);
+		expect(await consume(message([linkedTool("f", "book")]))).toEqual(["ack"]);
+		expect(await countRows("tool_calls", PROJECT, "event_id = 'app_evt_1'")).toBe(2);
+		const row = await env.DB.prepare("SELECT tool_call_count AS n FROM events WHERE project_id = ? AND event_id = 'app_evt_1'")
+			.bind(PROJECT)
+			.first<{ n: number }>();
+		expect(row!.n).toBe(2);
+		expect(await countRows("event_links", PROJECT)).toBe(0);
 	});
 });

@@ -179,6 +179,13 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 		...[...(traceOutcomes?.values() ?? [])].flatMap((o) => o.events),
 	];
 	const links = await waitingLinks(env.DB, candidates);
+	// Spans in this batch that name an event also in this batch join it directly.
+	const linkKey = (m: EventMessage) => `${m.project_id}\u0000${m.event.event_id}`;
+	const inBatch = new Set(candidates.map(linkKey));
+	for (const o of traceOutcomes?.values() ?? []) {
+		for (const l of o.linked.filter((x) => inBatch.has(linkKey(x)))) links.set(linkKey(l), [...(links.get(linkKey(l)) ?? []), l]);
+		o.linked = o.linked.filter((x) => !inBatch.has(linkKey(x)));
+	}
 	for (const msg of batch.messages) {
 		const { body, payloadId, done } = resolved.get(msg)!;
 		if (done) {
