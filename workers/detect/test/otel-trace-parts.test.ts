@@ -142,7 +142,7 @@ describe("OpenTelemetry turns in several exports", () => {
 			received_at: Date.now(),
 			event: { event_id: "app_evt_1", user_id: "u_app", event: "agent", input: "Book it", timestamp: Date.now(), properties: {}, tool_calls: [] },
 		};
-		const deliveries = [delivery(message([linkedTool("e", "search")])), delivery(appEvent)];
+		const deliveries = [delivery<unknown>(message([linkedTool("e", "search")])), delivery<unknown>(appEvent)];
 		const { batch, decisions } = recordingBatch("barometer-events", deliveries);
 		await consumeBatch(batch, env);
 		const letters = await env.DB.prepare("SELECT reason FROM dead_letters WHERE project_id = ?").bind(PROJECT).all();
