@@ -33,7 +33,7 @@ export function validateBatchItems<S extends z.ZodType>(
 				errors: [{ field: prefix, message: `is ${bytes} bytes; at most ${opts.maxItemBytes} bytes per item` }],
 			};
 		}
-		const parsed = schema.safeParse(item);
+		const parsed = schema.safeParse(item, { reportInput: true });
 		if (!parsed.success) return { index, id, status: "rejected", errors: fieldErrors(parsed.error, prefix) };
 		accepted.push({ index, value: parsed.data });
 		return { index, id, status: "accepted" };

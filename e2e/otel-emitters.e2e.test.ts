@@ -33,20 +33,20 @@ const read = async <T>(path: string): Promise<T> => {
 };
 
 describe("OpenTelemetry emitters against the running system", () => {
-	const cases: [EmitterName, boolean][] = [
-		["vercel-ai-6", false],
-		["vercel-ai-7", true],
-		["openinference", false],
-		["traceloop", true],
-		["traceloop-baggage", false],
+	const cases: [EmitterName, boolean, boolean][] = [
+		["vercel-ai-6", false, false],
+		["vercel-ai-7", true, false],
+		["openinference", false, true],
+		["traceloop", true, true],
+		["traceloop-baggage", false, false],
 	];
 	it.each(cases)(
-		"%s (protobuf: %s): one stored event per turn, with input, output, model, the failing tool, user, conversation and properties",
-		async (name, protobuf) => {
+		"%s (protobuf: %s, gzip: %s): one stored event per turn, with input, output, model, the failing tool, user, conversation and properties",
+		async (name, protobuf, gzip) => {
 			const user = `e2e_otel_${name}`;
 			const convo = `e2e_convo_${name}`;
 			const args = ["--import", "tsx", "test/emitters/emit.ts", name, user, convo, "Find Ana in my contacts", "--url", BASE, "--key", WRITE];
-			const { stdout } = await run(process.execPath, protobuf ? [...args, "--protobuf"] : args);
+			const { stdout } = await run(process.execPath, [...args, ...(protobuf ? ["--protobuf"] : []), ...(gzip ? ["--gzip"] : [])]);
 			const want = (JSON.parse(stdout) as { expect: Expected }).expect;
 			const list = await vi.waitFor(
 				async () => {

@@ -181,7 +181,7 @@ export function tooDeep(value: unknown, max: number): string | undefined {
 export function checkTraceRequest(body: unknown): TraceRequestCheck {
 	const deep = tooDeep(body, MAX_OTLP_DEPTH);
 	if (deep) return { ok: false, errors: [{ field: deep, message: `is nested more than ${MAX_OTLP_DEPTH} levels deep` }] };
-	const envelope = envelopeSchema.safeParse(body);
+	const envelope = envelopeSchema.safeParse(body, { reportInput: true });
 	if (!envelope.success) return { ok: false, errors: fieldErrors(envelope.error).slice(0, MAX_REPORTED_ERRORS) };
 	const spanProblems: SpanProblem[] = [];
 	const warnings: FieldError[] = [];
@@ -195,7 +195,7 @@ export function checkTraceRequest(body: unknown): TraceRequestCheck {
 				spans: (ss.spans ?? []).flatMap((raw, k) => {
 					spans++;
 					const path = `resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`;
-					const parsed = spanSchema.safeParse(raw);
+					const parsed = spanSchema.safeParse(raw, { reportInput: true });
 					if (parsed.success) {
 						warnings.push(...unknownValueTypes(raw, path));
 						paths.set(parsed.data, path);

@@ -1,6 +1,7 @@
 import { ALLOW_ALL_BAGGAGE_KEYS, BaggageSpanProcessor } from "@opentelemetry/baggage-span-processor";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { CompressionAlgorithm } from "@opentelemetry/otlp-exporter-base";
 import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
@@ -12,7 +13,7 @@ import { EMITTERS, type EmitterName } from "./emitters";
  * `openai` module, so two of them never share a process):
  *   tsx test/emitters/emit.ts <emitter> <user> <convo> <question> --dump
  *     prints { expect, export } where export is the OTLP/JSON body the official serializer makes;
- *   tsx test/emitters/emit.ts <emitter> <user> <convo> <question> --url <base> --key <write key> [--protobuf]
+ *   tsx test/emitters/emit.ts <emitter> <user> <convo> <question> --url <base> --key <write key> [--protobuf] [--gzip]
  *     sends it to <base>/v1/traces through the official OTLP/HTTP exporter and batch processor, prints { expect }.
  */
 const [name, user, convo, question, ...flags] = process.argv.slice(2);
@@ -28,7 +29,13 @@ const memory = new InMemorySpanExporter();
 const url = flag("--url");
 const Exporter = flags.includes("--protobuf") ? ProtoExporter : JsonExporter;
 const processor = url
-	? new BatchSpanProcessor(new Exporter({ url: `${url}/v1/traces`, headers: { authorization: `Bearer ${flag("--key")}` } }))
+	? new BatchSpanProcessor(
+			new Exporter({
+				url: `${url}/v1/traces`,
+				headers: { authorization: `Bearer ${flag("--key")}` },
+				...(flags.includes("--gzip") ? { compression: CompressionAlgorithm.GZIP } : {}),
+			}),
+		)
 	: new SimpleSpanProcessor(memory);
 // The BaggageSpanProcessor copies W3C baggage onto spans (the apps that use baggage for the user add it).
 const provider = new NodeTracerProvider({

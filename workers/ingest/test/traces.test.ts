@@ -153,6 +153,35 @@ describe("POST /v1/traces: malformed and hostile bodies", () => {
 		expect(proto.status).toBe(413);
 	}, 30_000);
 
+	const compress = async (bytes: Uint8Array, format: "gzip" | "deflate") =>
+		new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream(format))).arrayBuffer());
+	const postEncoded = (body: Uint8Array, encoding: string, type = "application/json") =>
+		SELF.fetch("https://ingest.test/v1/traces", {
+			...authed(project.writeKey, "", { headers: { "content-type": type, "content-encoding": encoding } }),
+			body,
+		});
+
+	it("takes gzip and deflate compressed exports (OTLP exporters' compression option), refusing other encodings and bombs", async () => {
+		const json = new TextEncoder().encode(JSON.stringify(exportBody([chat("1111111111111111")])));
+		const gz = await postEncoded(await compress(json, "gzip"), "gzip");
+		expect(await gz.json()).toEqual({ barometer: { events: 1, ignoredSpans: 0 } });
+		// Another trace (the same prompt in one trace would be one turn).
+		const other = new TextEncoder().encode(JSON.stringify(exportBody([{ ...chat("2222222222222222"), traceId: "6".repeat(32) }])));
+		const deflated = await postEncoded(await compress(other, "deflate"), "deflate");
+		expect(await deflated.json()).toEqual({ barometer: { events: 1, ignoredSpans: 0 } });
+		await vi.waitFor(async () => expect(await countRows("events", project.projectId)).toBe(2), { timeout: 5000, interval: 50 });
+		const br = await postEncoded(json, "br");
+		expect(br.status).toBe(415);
+		expect(((await br.json()) as ErrorBody).error.details[0]!.field).toBe("content-encoding");
+		const corrupt = await postEncoded(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]), "gzip");
+		expect(corrupt.status).toBe(400);
+		expect(((await corrupt.json()) as ErrorBody).error.details[0]!.field).toBe("content-encoding");
+		// 8 MiB of zeros is a few kilobytes compressed: refused once it unzips past the limit.
+		const bomb = await compress(new Uint8Array(8 * 1024 * 1024), "gzip");
+		expect(bomb.byteLength).toBeLessThan(100_000);
+		expect((await postEncoded(bomb, "gzip")).status).toBe(413);
+	}, 30_000);
+
 	it("an attribute of an unknown type is named in partialSuccess and ignored; the span is kept", async () => {
 		const res = await post(exportBody([chat("1111111111111111", [{ key: "future", value: { decimalValue: "1.5" } }])]));
 		expect(res.status).toBe(200);

@@ -70,7 +70,7 @@ export const raindropRoutes = new Hono<IngestContext>()
 				{ field: "body", message: `at most ${LIMITS.eventBytes} bytes` },
 			]);
 		}
-		const parsed = raindropPartialSchema.safeParse(body);
+		const parsed = raindropPartialSchema.safeParse(body, { reportInput: true });
 		if (!parsed.success) throw new ApiError(400, "invalid_body", "The partial event is not valid.", fieldErrors(parsed.error));
 		const { final, event } = parsed.data;
 		const projectId = c.get("projectId");

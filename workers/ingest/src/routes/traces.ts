@@ -12,6 +12,7 @@ import type { FieldError } from "#core/api-errors";
 import type { QueueMessage } from "#core/queue-messages";
 import { ApiError } from "#shared/http/api-error";
 import { acceptMessages } from "../accept-messages";
+import { decodedBody } from "../decoded-body";
 import type { IngestContext } from "../ingest-env";
 
 /** OTLP exporters batch up to 512 spans; their bodies are larger than an events batch. */
@@ -66,8 +67,7 @@ export const traceRoutes = new Hono<IngestContext>().post("/", async (c) => {
 	const declared = Number(c.req.header("content-length"));
 	if (Number.isFinite(declared) && declared > MAX_TRACE_BODY)
 		throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
-	const bytes = new Uint8Array(await c.req.arrayBuffer());
-	if (bytes.byteLength > MAX_TRACE_BODY) throw new ApiError(413, "payload_too_large", `An export must be at most ${MAX_TRACE_BODY} bytes.`);
+	const bytes = await decodedBody(c.req.raw, MAX_TRACE_BODY);
 	const { request, mapped, spanProblems, warnings } = readExport(bytes, protobuf);
 	const { accepted, results } = validateBatchItems(mapped.events.map(fitLimits), aiEventSchema, {
 		listName: "spans",

@@ -7,7 +7,7 @@ import { acceptMessages } from "../accept-messages";
 import type { IngestContext } from "../ingest-env";
 
 export const userRoutes = new Hono<IngestContext>().post("/identify", async (c) => {
-	const parsed = identifySchema.safeParse(await readJsonBody(c));
+	const parsed = identifySchema.safeParse(await readJsonBody(c), { reportInput: true });
 	if (!parsed.success) throw new ApiError(400, "invalid_body", "The user is not valid.", fieldErrors(parsed.error));
 	const receivedAt = Date.now();
 	const identify = { ...parsed.data, timestamp: parsed.data.timestamp ?? receivedAt };
