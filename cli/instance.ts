@@ -31,6 +31,10 @@ export function apiCaller(url: string, key: string) {
 			method,
 			headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
 			body: body === undefined ? undefined : JSON.stringify(body),
+		}).catch((err: Error) => {
+			throw new Error(
+				`cannot reach ${url} (${err.message}). Start an instance with npm start, or say where yours is: --url, PORT or BAROMETER_URL (one started with BAROMETER_STATE=<dir> is found with the same BAROMETER_STATE)`,
+			);
 		});
 		const parsed = res.status === 204 ? {} : ((await res.json().catch(() => ({}))) as { error?: { message: string } });
 		if (!res.ok) throw new Error(`HTTP ${res.status}: ${(parsed as { error?: { message: string } }).error?.message ?? ""}`);

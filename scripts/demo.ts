@@ -3,7 +3,7 @@
 // --url, the one `npm start` runs (see scripts/local-instance.mjs).
 import { parseArgs } from "node:util";
 import { loadDemo } from "../demo/load-demo";
-import { resolveInstanceUrl } from "./local-instance.mjs";
+import { requireInstance, resolveInstanceUrl } from "./local-instance.mjs";
 
 const { values } = parseArgs({
 	options: {
@@ -16,6 +16,7 @@ const { values } = parseArgs({
 	},
 });
 const { url } = await resolveInstanceUrl({ url: values.url });
+await requireInstance(url);
 console.log(`Loading the demo into ${url}`);
 const started = Date.now();
 await loadDemo({

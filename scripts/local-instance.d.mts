@@ -9,3 +9,4 @@ export function resolveInstanceUrl(options?: {
 	log?: (message: string) => void;
 	timeoutMs?: number;
 }): Promise<{ url: string; source: string }>;
+export function requireInstance(url: string, options?: { log?: (message: string) => void; exit?: (code: number) => void; timeoutMs?: number }): Promise<void>;

@@ -37,6 +37,20 @@ async function answers(url, timeoutMs) {
 }
 
 /**
+ * Ends the process with a message saying how to reach an instance when none answers at `url` (instead
+ * of a fetch stack trace): an instance started with its own BAROMETER_STATE records its URL there, so
+ * another terminal finds it only with the same BAROMETER_STATE, or PORT, or --url.
+ */
+export async function requireInstance(url, { log = console.error, exit = (code) => process.exit(code), timeoutMs = 3000 } = {}) {
+	if (await answers(url, timeoutMs)) return;
+	log(
+		`barometer: no instance answers at ${url}. Start one with \`npm start\`, or say where yours is: --url <url>, PORT=<port> or BAROMETER_URL=<url>` +
+			" (an instance started with BAROMETER_STATE=<dir> is found from another terminal with the same BAROMETER_STATE).",
+	);
+	exit(1);
+}
+
+/**
  * The instance URL: `--url`, then BAROMETER_URL, then PORT (as `npm start` reads it), then the URL the
  * running `npm start` recorded if it answers, then http://localhost:8787. A stale record is said on `log`.
  */

@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { instance } from "../cli/instance";
 import { freePort } from "./free-port";
-import { forgetInstance, instanceFile, recordInstance, resolveInstanceUrl } from "./local-instance.mjs";
+import { forgetInstance, instanceFile, recordInstance, requireInstance, resolveInstanceUrl } from "./local-instance.mjs";
 
 let state: string;
 let live: Server;
@@ -105,4 +105,14 @@ describe("which instance the demo, sample traffic and CLI talk to", () => {
 		expect(stdout).toContain(`sent 3 events, 3 accepted, to ${liveUrl}`);
 		expect(posted).toHaveLength(3);
 	}, 30_000);
+});
+
+describe("when no instance answers", () => {
+	it("requireInstance says how to point at one and exits 1, instead of a fetch stack trace", async () => {
+		const said: string[] = [];
+		let code: number | undefined;
+		await requireInstance("http://127.0.0.1:9", { log: (m) => said.push(m), exit: (c) => (code = c), timeoutMs: 500 });
+		expect(code).toBe(1);
+		expect(said.join("\n")).toMatch(/no instance answers at http:\/\/127\.0\.0\.1:9.*--url.*PORT.*BAROMETER_STATE/s);
+	});
 });

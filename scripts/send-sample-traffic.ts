@@ -3,7 +3,7 @@
 // running instance (without --url, the one `npm start` runs: scripts/local-instance.mjs). Same seed,
 // same traffic.
 import { parseArgs } from "node:util";
-import { resolveInstanceUrl } from "./local-instance.mjs";
+import { requireInstance, resolveInstanceUrl } from "./local-instance.mjs";
 
 const { values } = parseArgs({
 	options: {
@@ -97,6 +97,7 @@ const events = Array.from({ length: n }, (_, i) => {
 });
 
 const { url } = await resolveInstanceUrl({ url: values.url });
+await requireInstance(url);
 let accepted = 0;
 for (let i = 0; i < events.length; i += 100) {
 	const res = await fetch(`${url}/v1/events`, {
