@@ -73,6 +73,22 @@ describe("dashboard in a real browser, on the demo month", () => {
 		await shot(page, "issues");
 	});
 
+	it("issue: before/after shows each side's share of users as a percentage of at most 100", async () => {
+		const list = await api<{ data: { id: string }[] }>("/api/issues?sort=users");
+		await page.goto(`${BASE}/issues/${encodeURIComponent(list.data[0]!.id)}`);
+		await page.getByRole("button", { name: "Compare" }).click();
+		const sides = page.locator(".compare dd");
+		await sides.first().waitFor();
+		for (const text of (await sides.allInnerTexts()).slice(0, 2)) {
+			const m = /^(\d+(?:\.\d)?)% \((\d+) of (\d+) users\)$/.exec(text.trim());
+			expect(m, text).not.toBeNull();
+			const [pct, affected, total] = [Number(m![1]), Number(m![2]), Number(m![3])];
+			expect(pct).toBeLessThanOrEqual(100);
+			expect(pct).toBeCloseTo(total ? (100 * affected) / total : 0, 0);
+		}
+		await shot(page, "issue-compare");
+	});
+
 	it("conversation: every turn, the failing tool calls, signals per turn and the user's traits", async () => {
 		const loops = await api<{ data: { id: string }[] }>("/api/issues?signal=tool_loop");
 		await page.goto(`${BASE}/issues/${encodeURIComponent(loops.data[0]!.id)}`);

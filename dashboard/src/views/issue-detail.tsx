@@ -251,7 +251,7 @@ function CompareForm({ api, issueId, models }: { api: ApiClient; issueId: string
 						<div key={name}>
 							<dt>{name}</dt>
 							<dd>
-								{(side.rate * 100).toFixed(1)}% ({side.affected} of {side.total} users)
+								{side.rate.toFixed(1)}% ({side.affected} of {side.total} users)
 							</dd>
 						</div>
 					))}
