@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ISSUE_STATES, PERSON_STATES } from "../issues/lifecycle";
 import { MAX_QUERY_TEXT } from "../event-query";
 import { dataOf, isoTime } from "./envelope";
+import { toolCallViewSchema } from "./events";
 
 /** Issues as the read API returns them (`/api/issues`), and the bodies that change them. */
 export const issueStateSchema = z.enum(ISSUE_STATES);
@@ -105,6 +106,7 @@ export const issueDetailSchema = issueSummarySchema.extend({
 			input: z.string().nullable(),
 			output: z.string().nullable(),
 			evidence: z.object({ field: z.string(), start: z.number(), end: z.number(), text: z.string() }).nullable(),
+			tool_calls: z.array(toolCallViewSchema).describe("The tools the event called, in order, with their errors: the failing call of a tool issue"),
 		}),
 	),
 	history: z.array(z.object({ from: z.string().nullable(), to: z.string(), by: z.string(), reason: z.string().nullable(), at: isoTime })),

@@ -43,7 +43,7 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 			)}
 			<AdminOnly isAdmin={isAdmin}>
 				<form class="rule-form" onSubmit={(e) => e.preventDefault()}>
-					<h3>New rule</h3>
+					<h3 class="wide">New rule</h3>
 					<label>
 						Name <input value={draft.name} onInput={(e) => set({ name: e.currentTarget.value })} />
 					</label>
@@ -64,11 +64,13 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 							</label>
 							<label>
 								Reaches
-								<input type="number" min="1" value={draft.value} onInput={(e) => set({ value: Number(e.currentTarget.value) })} />
-								<select value={draft.metric} onChange={(e) => set({ metric: e.currentTarget.value as AlertRuleDraft["metric"] })}>
-									<option value="percent_users">% of users</option>
-									<option value="users">users</option>
-								</select>
+								<span class="control-row">
+									<input type="number" min="1" value={draft.value} onInput={(e) => set({ value: Number(e.currentTarget.value) })} />
+									<select value={draft.metric} onChange={(e) => set({ metric: e.currentTarget.value as AlertRuleDraft["metric"] })}>
+										<option value="percent_users">% of users</option>
+										<option value="users">users</option>
+									</select>
+								</span>
 							</label>
 							<label>
 								Within (minutes){" "}
@@ -106,21 +108,23 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 						Not again within (minutes){" "}
 						<input type="number" min="0" value={draft.throttleMinutes} placeholder="default" onInput={(e) => set({ throttleMinutes: e.currentTarget.value })} />
 					</label>
-					<label>
+					<label class="wide">
 						Send to
-						<select value={draft.destinationType} onChange={(e) => set({ destinationType: e.currentTarget.value as AlertRuleDraft["destinationType"] })}>
-							{ALERT_DESTINATION_MODULES.map((d) => (
-								<option key={d.kind} value={d.kind}>
-									{d.label}
-								</option>
-							))}
-						</select>
-						<input
-							value={draft.url}
-							placeholder="https://hooks.slack.com/services/…"
-							onInput={(e) => set({ url: e.currentTarget.value })}
-							aria-label="Destination URL"
-						/>
+						<span class="control-row">
+							<select value={draft.destinationType} onChange={(e) => set({ destinationType: e.currentTarget.value as AlertRuleDraft["destinationType"] })}>
+								{ALERT_DESTINATION_MODULES.map((d) => (
+									<option key={d.kind} value={d.kind}>
+										{d.label}
+									</option>
+								))}
+							</select>
+							<input
+								value={draft.url}
+								placeholder="https://hooks.slack.com/services/…"
+								onInput={(e) => set({ url: e.currentTarget.value })}
+								aria-label="Destination URL"
+							/>
+						</span>
 					</label>
 					<ActionButton
 						kind="primary"

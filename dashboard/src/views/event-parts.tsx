@@ -26,16 +26,23 @@ export function Turn({ speaker, text, detections = [] }: { speaker: "user" | "as
 	);
 }
 
+/** Every tool call on one line; a failing one names its error on that line, its input and output a click away. */
 export function ToolCalls({ calls }: { calls: ToolCallView[] }) {
 	if (calls.length === 0) return null;
+	const failed = calls.filter((c) => c.error).length;
 	return (
 		<div class="tool-calls">
+			<div class="tool-calls-head">
+				{calls.length} tool call{calls.length === 1 ? "" : "s"}
+				{failed > 0 && <span class="error-text"> · {failed} failed</span>}
+			</div>
 			{calls.map((call) => (
 				<details key={call.index} class={call.error ? "tool-call tool-error" : "tool-call"}>
 					<summary>
 						<code>{call.name}</code>
 						{call.duration_ms !== null && <span class="muted"> {call.duration_ms} ms</span>}
 						{call.error && <span class="badge badge-negative">error</span>}
+						{call.error && <span class="tool-error-line">{firstLine(call.error)}</span>}
 					</summary>
 					{call.input && <pre>{call.input}</pre>}
 					{call.output && <pre>{call.output}</pre>}
@@ -45,6 +52,11 @@ export function ToolCalls({ calls }: { calls: ToolCallView[] }) {
 		</div>
 	);
 }
+
+const firstLine = (text: string) => {
+	const line = text.split("\n", 1)[0]!;
+	return line.length > 140 ? `${line.slice(0, 139)}…` : line;
+};
 
 export function PropertyTable({ values }: { values: Record<string, unknown> }) {
 	const entries = Object.entries(values);

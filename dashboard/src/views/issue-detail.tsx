@@ -7,14 +7,14 @@ import { ActionButton, AdminOnly, BarList, MergeInto, Stat, StateBadge } from ".
 import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
 import { daySeconds, dailyMarkers, markerPoints } from "../lib/chart-data";
-import { daysAgo } from "../lib/dates";
+import { daysAgo, WINDOW_DAYS, windowStart } from "../lib/dates";
 import { relativeTime } from "../lib/format";
 import type { BreakdownRow, Comparison, IssueDetail } from "#core/api/issues";
-import { Turn } from "./event-parts";
+import { ToolCalls, Turn } from "./event-parts";
 
 export function IssueDetailView({ api, id, isAdmin }: { api: ApiClient; id: string; isAdmin: boolean }) {
 	const state = useAsync(
-		(signal) => Promise.all([api.getIssue(id, { from: daysAgo(29) }, signal), api.listIssues({ from: daysAgo(29), limit: 200 }, signal)]),
+		(signal) => Promise.all([api.getIssue(id, { from: windowStart() }, signal), api.listIssues({ from: windowStart(), limit: 200 }, signal)]),
 		[api, id],
 	);
 	if (state.status === "loading") return <Loading label="Loading the issue…" />;
@@ -40,8 +40,8 @@ export function IssueDetailView({ api, id, isAdmin }: { api: ApiClient; id: stri
 				</AdminOnly>
 			</header>
 			<div class="stats">
-				<Stat label="Users affected" value={issue.window_users} hint={`${issue.pct_users}% of active users, 30 days`} />
-				<Stat label="Events" value={issue.events} hint={`${issue.users} users in all`} />
+				<Stat label="Users affected" value={issue.window_users} hint={`${issue.pct_users}% of active users, ${WINDOW_DAYS} days`} />
+				<Stat label="Events, all time" value={issue.events} hint={`${issue.users} users in all`} />
 				<Stat label="First seen" value={relativeTime(issue.first_seen)} />
 				<Stat label="Last seen" value={relativeTime(issue.last_seen)} />
 				<Stat
@@ -63,6 +63,7 @@ export function IssueDetailView({ api, id, isAdmin }: { api: ApiClient; id: stri
 								{e.convo_id && <Link href={`/conversations/${encodeURIComponent(e.convo_id)}`}>conversation →</Link>}
 							</div>
 							<Turn speaker="user" text={e.input} detections={evidenceAsDetections(issue.signal, e.evidence)} />
+							<ToolCalls calls={e.tool_calls} />
 							<Turn speaker="assistant" text={e.output} detections={evidenceAsDetections(issue.signal, e.evidence)} />
 						</article>
 					))}
@@ -116,7 +117,7 @@ function IssueCharts({ issue }: { issue: IssueDetail }) {
 	return (
 		<div class="grid-2">
 			<div class="card">
-				<h2>Last 30 days</h2>
+				<h2>Last {WINDOW_DAYS} days</h2>
 				<TimeChart x={daily.x} series={daily.series} markers={markers} label="Users and events per day" />
 				{issue.markers.length > 0 && <p class="hint">Dashed lines: a model, prompt version or release first seen.</p>}
 			</div>
@@ -222,7 +223,7 @@ function CompareForm({ api, issueId, models }: { api: ApiClient; issueId: string
 	const [b, setB] = useState(models[1] ?? "");
 	const [result, setResult] = useState<Comparison | null>(null);
 	const query = (): Record<string, string> =>
-		mode === "time" ? { a_from: daysAgo(13), a_to: daysAgo(7), b_from: daysAgo(6), b_to: daysAgo(0) } : { by: "model", a, b, from: daysAgo(29) };
+		mode === "time" ? { a_from: daysAgo(13), a_to: daysAgo(7), b_from: daysAgo(6), b_to: daysAgo(0) } : { by: "model", a, b, from: windowStart() };
 	return (
 		<div>
 			<div class="segmented" role="radiogroup" aria-label="Compare">

@@ -5,7 +5,7 @@ import { Empty, ErrorState, Loading } from "../components/states";
 import { ActionButton, AdminOnly, StateBadge } from "../components/ui";
 import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
-import { daysAgo } from "../lib/dates";
+import { WINDOW_DAYS, windowStart } from "../lib/dates";
 import { relativeTime } from "../lib/format";
 import { filtersFromUrl, filtersToUrl, mergePlan, parsePropertyFilter, sortIssues, trendLabel, type IssueFilters, type IssueSortKey } from "../lib/issue-table";
 
@@ -29,7 +29,7 @@ export function IssuesView({ api, url, isAdmin }: { api: ApiClient; url: URL; is
 		(signal) =>
 			api.listIssues(
 				{
-					from: daysAgo(13),
+					from: windowStart(),
 					signal: filters.signal,
 					state: filters.state,
 					intent: filters.intent,
@@ -60,6 +60,9 @@ export function IssuesView({ api, url, isAdmin }: { api: ApiClient; url: URL; is
 	return (
 		<section>
 			<h1>Issues</h1>
+			<p class="hint">
+				Users, % of active users and priority count the last {WINDOW_DAYS} days, as on each issue's page; events count all time.
+			</p>
 			<form class="filters" onSubmit={(e) => e.preventDefault()}>
 				<label>
 					Signal
@@ -147,8 +150,8 @@ export function IssuesView({ api, url, isAdmin }: { api: ApiClient; url: URL; is
 										</button>
 									</th>
 								))}
-								<th>14 days</th>
-								<th>Trend</th>
+								<th>{WINDOW_DAYS} days</th>
+								<th title="Users per day, summed: the last 7 days against the 7 before">Trend, 7 days</th>
 							</tr>
 						</thead>
 						<tbody>

@@ -5,11 +5,10 @@ import { Stat, StateBadge } from "../components/ui";
 import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
 import { daySeconds, dailyMarkers, signalRateSeries } from "../lib/chart-data";
-import { daysAgo } from "../lib/dates";
+import { WINDOW_DAYS, windowStart } from "../lib/dates";
 import { relativeTime } from "../lib/format";
 import type { IssueListItem } from "#core/api/issues";
 
-const WINDOW_DAYS = 30;
 
 /** What a team opens in the morning: how many users each signal hits, the top issues, what is new or back. */
 export function Overview({ api }: { api: ApiClient }) {
@@ -17,9 +16,9 @@ export function Overview({ api }: { api: ApiClient }) {
 		(signal) =>
 			Promise.all([
 				api.signals(signal),
-				api.signalRates({ from: daysAgo(WINDOW_DAYS - 1) }, signal),
-				api.listIssues({ from: daysAgo(13), limit: 200 }, signal),
-				api.markers({ from: daysAgo(WINDOW_DAYS - 1) }, signal),
+				api.signalRates({ from: windowStart() }, signal),
+				api.listIssues({ from: windowStart(), limit: 200 }, signal),
+				api.markers({ from: windowStart() }, signal),
 			]),
 		[api],
 	);
@@ -79,7 +78,7 @@ export function Overview({ api }: { api: ApiClient }) {
 				</div>
 				<div class="card">
 					<h2>New and regressed</h2>
-					<IssueMiniList issues={fresh.slice(0, 6)} empty="Nothing new or regressed in the last 14 days." />
+					<IssueMiniList issues={fresh.slice(0, 6)} empty={`Nothing new or regressed in the last ${WINDOW_DAYS} days.`} />
 				</div>
 			</div>
 			<div class="grid-2">

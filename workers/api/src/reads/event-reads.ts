@@ -135,7 +135,8 @@ const signalsByEvent = (db: Db, projectId: string, ids: string[]) =>
 		signalView,
 	);
 
-const toolCallsByEvent = (db: Db, projectId: string, ids: string[]) =>
+/** Each event's tool calls in the order they ran, by event id. */
+export const toolCallsByEvent = (db: Db, projectId: string, ids: string[]) =>
 	groupByEvent(
 		db
 			.select()

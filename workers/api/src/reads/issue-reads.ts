@@ -1,4 +1,7 @@
 import type { IssueDetail, IssueList, IssueState, IssueTrend } from "#core/api/issues";
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "#db/schema";
+import { toolCallsByEvent } from "./event-reads";
 import { issueBreakdowns } from "./issue-breakdowns";
 import { releaseMarkers } from "./release-markers";
 import { DAY_MS } from "#core/timestamps";
@@ -263,6 +266,12 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 		const h = hourStart + k;
 		return { hour: new Date(h * 3_600_000).toISOString(), events: byHour.get(h)?.events ?? 0, users: byHour.get(h)?.users ?? 0 };
 	});
+	const exampleRows = examples!.results as ExampleRow[];
+	const toolsByExample = await toolCallsByEvent(
+		drizzle(db, { schema }),
+		projectId,
+		exampleRows.map((e) => e.event_id),
+	);
 	return {
 		...data.view,
 		breakdowns: await issueBreakdowns(db, issueId),
@@ -271,7 +280,7 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 		series: days,
 		/** The last 48 hours, hour by hour. */
 		hourly: hours,
-		examples: (examples!.results as ExampleRow[]).map((e) => ({
+		examples: exampleRows.map((e) => ({
 			event_id: e.event_id,
 			timestamp: iso(e.timestamp),
 			user_id: e.user_id,
@@ -280,6 +289,7 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 			input: e.input,
 			output: e.output,
 			evidence: e.evidence_field ? { field: e.evidence_field, start: e.evidence_start, end: e.evidence_end, text: e.evidence_text } : null,
+			tool_calls: toolsByExample.get(e.event_id) ?? [],
 		})),
 		history: (history!.results as { from_state: string | null; to_state: string; changed_by: string; reason: string | null; at: number }[]).map((h) => ({
 			from: h.from_state,
