@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, shot, watchErrors } from "./browser";
+import { tour } from "./view-tour";
 
 const BASE = inject("e2eBaseUrl");
 const ADMIN = "bm_admin_localdev00000000000000000000";
@@ -177,5 +178,13 @@ describe("dashboard in a real browser, on the demo month", () => {
 		await shot(phone, "issues-phone-dark");
 		await phone.close();
 		expect(phoneErrors).toEqual([]);
+	});
+
+	it("every view, on a 1440 px screen and a 390 px phone: nothing overflows sideways, no form control is taller than its content, no page error", async () => {
+		// Saves test-output/screenshots/tour-<view>-<desktop|phone>.png: look at them before closing a dashboard change.
+		const checks = await tour(browser, BASE, ADMIN);
+		expect(checks).toHaveLength(20);
+		const problems = checks.filter((c) => c.overflowPx > 1 || c.tallControls.length > 0 || c.errors.length > 0);
+		expect(problems, JSON.stringify(problems, null, 1)).toEqual([]);
 	});
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { SCREENSHOTS } from "./browser";
+import { SCREENSHOTS, watchErrors } from "./browser";
 
 /** Every view of the dashboard, reached the way a user reaches it, on an instance with the demo loaded. */
 export interface TourView {
@@ -104,6 +104,8 @@ export interface ViewCheck {
 	tallControls: string[];
 	/** Elements wider than the viewport that make it overflow, described (empty when it fits). */
 	wideElements: string[];
+	/** Uncaught page errors and console errors while the view opened. */
+	errors: string[];
 }
 
 /**
@@ -115,7 +117,7 @@ const MEASURE = readFileSync(new URL("./measure-view.js", import.meta.url), "utf
 /** Measures one view as drawn: horizontal overflow and form controls taller than their content. */
 export async function checkView(page: Page, view: string, size: ViewCheck["size"]): Promise<ViewCheck> {
 	const measured = (await page.evaluate(MEASURE)) as Omit<ViewCheck, "view" | "size">;
-	return { view, size, ...measured };
+	return { view, size, ...measured, errors: [] };
 }
 
 /** Opens every view at desktop and phone size (the phone in dark mode), saves a full-page screenshot of each, and measures it. */
@@ -127,11 +129,12 @@ export async function tour(browser: Browser, base: string, key: string, views: T
 	] as const) {
 		const page = await browser.newPage({ viewport, colorScheme: size === "phone" ? "dark" : "light" });
 		try {
+			const errors = watchErrors(page);
 			await page.goto(`${base}/#key=${key}`);
 			await page.locator(".topbar").waitFor();
 			for (const view of views) {
 				await view.open(page, base);
-				checks.push(await checkView(page, view.name, size));
+				checks.push({ ...(await checkView(page, view.name, size)), errors: errors.splice(0) });
 				await page.screenshot({ path: `${SCREENSHOTS}/tour-${view.name}-${size}.png`, fullPage: true });
 			}
 		} finally {

@@ -60,9 +60,7 @@ export function IssuesView({ api, url, isAdmin }: { api: ApiClient; url: URL; is
 	return (
 		<section>
 			<h1>Issues</h1>
-			<p class="hint">
-				Users, % of active users and priority count the last {WINDOW_DAYS} days, as on each issue's page; events count all time.
-			</p>
+			<p class="hint">Users, % of active users and priority count the last {WINDOW_DAYS} days, as on each issue's page; events count all time.</p>
 			<form class="filters" onSubmit={(e) => e.preventDefault()}>
 				<label>
 					Signal

@@ -9,7 +9,6 @@ import { WINDOW_DAYS, windowStart } from "../lib/dates";
 import { relativeTime } from "../lib/format";
 import type { IssueListItem } from "#core/api/issues";
 
-
 /** What a team opens in the morning: how many users each signal hits, the top issues, what is new or back. */
 export function Overview({ api }: { api: ApiClient }) {
 	const state = useAsync(
