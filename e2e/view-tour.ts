@@ -134,6 +134,9 @@ export async function tour(browser: Browser, base: string, key: string, views: T
 			await page.locator(".topbar").waitFor();
 			for (const view of views) {
 				await view.open(page, base);
+				// Nothing still loading and no failed load: the screenshot shows the view as a user sees it settle.
+				await page.locator(".spinner").first().waitFor({ state: "detached" });
+				if (await page.locator(".state-error").count()) errors.push(`${view.name}: ${await page.locator(".state-error").first().innerText()}`);
 				checks.push({ ...(await checkView(page, view.name, size)), errors: errors.splice(0) });
 				await page.screenshot({ path: `${SCREENSHOTS}/tour-${view.name}-${size}.png`, fullPage: true });
 			}
