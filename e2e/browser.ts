@@ -20,4 +20,8 @@ export function watchErrors(page: Page): string[] {
 	return errors;
 }
 
-export const shot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+/** A full-page screenshot taken from the top, so the sticky top bar is not drawn over the middle of the page. */
+export async function shot(page: Page, name: string): Promise<void> {
+	await page.evaluate("scrollTo(0, 0)");
+	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}

@@ -2,6 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { launch, shot, watchErrors } from "./browser";
 import { countEvents } from "./event-counts";
+import { checkView } from "./view-tour";
 
 const BASE = inject("e2eBaseUrl");
 const ADMIN = "bm_admin_localdev00000000000000000000";
@@ -43,12 +44,6 @@ const api = async <T>(path: string, init: RequestInit = {}): Promise<T> =>
 	(
 		await fetch(`${BASE}${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json", ...init.headers } })
 	).json() as Promise<T>;
-
-/** A full-page screenshot from the top, so the sticky top bar does not land over the content. */
-async function shotTop(p: Page, name: string) {
-	await p.evaluate(() => scrollTo(0, 0));
-	await shot(p, name);
-}
 
 beforeAll(async () => {
 	for (let k = 0; k < SEEDED.length; k += 10) {
@@ -117,7 +112,7 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		await error.waitFor();
 		expect(await error.innerText()).toMatch(/definition is empty/i);
 		expect(await page.getByLabel("What are you looking for?").getAttribute("aria-invalid")).toBe("true");
-		await shotTop(page, "deep-search-form-error");
+		await shot(page, "deep-search-form-error");
 		await page.getByLabel("What are you looking for?").fill("x".repeat(2001));
 		await page.getByRole("button", { name: "Find candidates" }).click();
 		await expect.poll(() => error.innerText()).toMatch(/definition is longer than 2000 characters/i);
@@ -139,7 +134,7 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		expect(await first.locator(".turn-user").innerText()).not.toBe("");
 		expect(Number(await page.locator(".stat", { hasText: "Pool" }).locator(".stat-value").innerText())).toBeGreaterThan(0);
 		await page.locator(".history-table").waitFor();
-		await shotTop(page, "deep-search-round");
+		await shot(page, "deep-search-round");
 	});
 
 	it("labelling a round refits: the next round shows other candidates, and the calibration curve appears", async () => {
@@ -154,7 +149,7 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		const { data } = await api<{ data: { labels: { total: number }; calibration: { points: unknown[] } } }>(`/api/deep-searches/${searchId}`);
 		expect(data.labels.total).toBe(labelled.size);
 		expect(data.calibration.points.length).toBeGreaterThan(1);
-		await shotTop(page, "deep-search-next-round");
+		await shot(page, "deep-search-next-round");
 		await page.locator(".calibration").scrollIntoViewIfNeeded();
 		await page.locator(".calibration").screenshot({ path: "test-output/screenshots/deep-search-curve.png" });
 	});
@@ -185,7 +180,7 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		expect(data.signal.job_id).toMatch(/^job/);
 		const job = page.locator(".save-card .job");
 		await job.waitFor();
-		await shotTop(page, "deep-search-saved");
+		await shot(page, "deep-search-saved");
 		// The backfill moves a slice per cron tick; locally the dev gateway's /__cron is the tick.
 		await vi.waitFor(
 			async () => {
@@ -214,7 +209,7 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		await page.goto(`${BASE}/deep-searches`);
 		const row = page.locator(".deep-search-table tbody tr", { hasText: DEFINITION.slice(0, 60) });
 		expect(await row.innerText()).toMatch(/saved[\s\S]*pet_booking_refusal/i);
-		await shotTop(page, "deep-search-list");
+		await shot(page, "deep-search-list");
 	});
 
 	it("labelling after saving marks the signal changed since; making the new version live saves it under the same name", async () => {
@@ -237,11 +232,12 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		const phoneErrors = watchErrors(phone);
 		await phone.goto(`${BASE}/deep-searches/${encodeURIComponent(searchId)}#key=${ADMIN}`);
 		await phone.locator(".calibration canvas").first().waitFor();
-		const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-		expect(overflow).toBeLessThanOrEqual(1);
 		await phone.locator(".history-table").waitFor();
+		const check = await checkView(phone, "deep-search", "phone");
+		expect(check.overflowPx, check.wideElements.join("; ")).toBeLessThanOrEqual(1);
+		expect(check.tallControls).toEqual([]);
 		await phone.locator(".save-card .job").waitFor();
-		await shotTop(phone, "deep-search-phone-dark");
+		await shot(phone, "deep-search-phone-dark");
 		await phone.close();
 		expect(phoneErrors).toEqual([]);
 	});
@@ -259,7 +255,7 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		expect(await reader.getByRole("button", { name: "Matches" }).count()).toBe(0);
 		expect(await reader.getByRole("slider", { name: "Match threshold" }).isDisabled()).toBe(true);
 		await reader.locator(".history-table").waitFor();
-		await shotTop(reader, "deep-search-read-only");
+		await shot(reader, "deep-search-read-only");
 		await reader.goto(`${BASE}/deep-searches`);
 		await reader.getByText("Signed in with a read key").waitFor();
 		expect(await reader.getByRole("button", { name: "Find candidates" }).count()).toBe(0);
@@ -290,6 +286,6 @@ describe("deep search in a real browser: describe, label, calibrate, save", () =
 		expect(await card.locator(".question").innerText()).toMatch(/not a match/);
 		expect(await card.locator(".question-event.labelled-match").innerText()).toContain("good morning");
 		expect(await card.locator(".question-event.labelled-non-match").innerText()).toContain(booking.input);
-		await shotTop(page, "deep-search-question");
+		await shot(page, "deep-search-question");
 	});
 });

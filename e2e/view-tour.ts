@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { SCREENSHOTS, watchErrors } from "./browser";
+import { shot, watchErrors } from "./browser";
 
 /** Every view of the dashboard, reached the way a user reaches it, on an instance with the demo loaded. */
 export interface TourView {
@@ -138,7 +138,7 @@ export async function tour(browser: Browser, base: string, key: string, views: T
 				await page.locator(".spinner").first().waitFor({ state: "detached" });
 				if (await page.locator(".state-error").count()) errors.push(`${view.name}: ${await page.locator(".state-error").first().innerText()}`);
 				checks.push({ ...(await checkView(page, view.name, size)), errors: errors.splice(0) });
-				await page.screenshot({ path: `${SCREENSHOTS}/tour-${view.name}-${size}.png`, fullPage: true });
+				await shot(page, `tour-${view.name}-${size}`);
 			}
 		} finally {
 			await page.close();
