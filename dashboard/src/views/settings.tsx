@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import type { ProjectView } from "#core/api/project";
+import { Link } from "../components/navigation";
 import { ErrorState, Loading } from "../components/states";
 import { ActionButton, AdminOnly } from "../components/ui";
 import { useAsync } from "../components/use-async";
@@ -70,13 +71,13 @@ function KeysCard({ api }: { api: ApiClient }) {
 			{state.status === "error" && <ErrorState error={state.error} onRetry={state.reload} />}
 			{state.status === "ready" && (
 				<div class="table-wrap">
-					<table>
+					<table class="keys-table">
 						<thead>
 							<tr>
 								<th>Name</th>
 								<th>Kind</th>
 								<th>Key</th>
-								<th>Created</th>
+								<th class="col-optional">Created</th>
 								<th />
 							</tr>
 						</thead>
@@ -91,7 +92,7 @@ function KeysCard({ api }: { api: ApiClient }) {
 									<td>
 										<code>{k.prefix}…</code>
 									</td>
-									<td>{relativeTime(k.created_at)}</td>
+									<td class="col-optional">{relativeTime(k.created_at)}</td>
 									<td>
 										{k.revoked_at
 											? `revoked ${relativeTime(k.revoked_at)}`
@@ -149,7 +150,14 @@ function CustomSignalsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 						<li key={s.id}>
 							<strong>{s.name}</strong>{" "}
 							<span class="hint">
-								{s.polarity} · {s.field} · {s.keywords ? s.keywords.join(", ") : `/${s.regex}/`}
+								{s.polarity} · {s.field} ·{" "}
+								{s.deep_search_id ? (
+									<Link href={`/deep-searches/${encodeURIComponent(s.deep_search_id)}`}>saved deep search →</Link>
+								) : s.keywords ? (
+									s.keywords.join(", ")
+								) : (
+									`/${s.regex}/`
+								)}
 							</span>
 							{isAdmin && (
 								<ActionButton kind="danger" onClick={() => api.deleteCustomSignal(s.id).then(state.reload)}>
