@@ -76,7 +76,7 @@ function KeysCard({ api }: { api: ApiClient }) {
 							<tr>
 								<th>Name</th>
 								<th>Kind</th>
-								<th>Key</th>
+								<th class="col-optional">Key</th>
 								<th class="col-optional">Created</th>
 								<th />
 							</tr>
@@ -89,7 +89,7 @@ function KeysCard({ api }: { api: ApiClient }) {
 										{k.current && <span class="pill">this session</span>}
 									</td>
 									<td>{k.kind}</td>
-									<td>
+									<td class="col-optional">
 										<code>{k.prefix}…</code>
 									</td>
 									<td class="col-optional">{relativeTime(k.created_at)}</td>
