@@ -4,13 +4,13 @@ import { Empty, ErrorState, Loading } from "../components/states";
 import { ActionButton, AdminOnly, MergeInto } from "../components/ui";
 import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
-import { daysAgo } from "../lib/dates";
+import { WINDOW_DAYS, windowStart } from "../lib/dates";
 import { heatStyle, matrixColumns } from "../lib/heatmap";
 import type { MatrixRow } from "#core/api/intents";
 
 /** Intent × signal: which requests go wrong, and how, as a heat map; rows ranked by priority. */
 export function IntentsView({ api, isAdmin }: { api: ApiClient; isAdmin: boolean }) {
-	const state = useAsync((signal) => Promise.all([api.intentMatrix({ from: daysAgo(13) }, signal), api.signals(signal)]), [api]);
+	const state = useAsync((signal) => Promise.all([api.intentMatrix({ from: windowStart() }, signal), api.signals(signal)]), [api]);
 	if (state.status === "loading") return <Loading label="Loading intents…" />;
 	if (state.status === "error") return <ErrorState error={state.error} onRetry={state.reload} />;
 	const [rows, catalog] = state.data;
@@ -23,7 +23,7 @@ export function IntentsView({ api, isAdmin }: { api: ApiClient; isAdmin: boolean
 		<section>
 			<h1>Intents</h1>
 			<p class="hint">
-				Share of each intent's users (last 14 days) who hit each signal. Priority = users with a negative signal × achievable delta × strategic relevance.
+				Share of each intent's users (last {WINDOW_DAYS} days) who hit each signal. Priority = users with a negative signal × achievable delta × strategic relevance.
 			</p>
 			<div class="table-wrap">
 				<table class="heatmap">
