@@ -42,6 +42,28 @@ describe("dashboard in a real browser, on the demo month", () => {
 		await shot(page, "overview");
 	});
 
+	it("overview: the negative signals chart draws the top 3 by users, a chip (by keyboard) adds another; the stat is the API's any-negative share", async () => {
+		const chart = card("Negative signals, % of users per day");
+		await chart.locator(".chart canvas").waitFor();
+		// uPlot's legend holds the x series first, then one row per line drawn.
+		const drawn = async () => (await chart.locator(".u-legend .u-series").allInnerTexts()).slice(1);
+		expect(await drawn()).toHaveLength(3);
+		const chips = chart.locator(".series-chip");
+		expect(await chips.count()).toBeGreaterThan(3);
+		expect(await chart.locator('.series-chip[aria-pressed="true"]').count()).toBe(3);
+		const extra = chart.locator('.series-chip[aria-pressed="false"]').first();
+		const name = (await extra.getAttribute("title"))!.split(":")[0]!;
+		await extra.focus();
+		await page.keyboard.press("Enter");
+		await expect.poll(async () => (await drawn()).length).toBe(4);
+		expect(await extra.getAttribute("aria-pressed")).toBe("true");
+		expect(await chart.locator(".u-legend").innerText()).toContain(name);
+		const { data } = await api<{ data: { window: { any_negative: { pct: number }; signals: Record<string, { pct: number }> } } }>("/api/signals/rates");
+		const stat = page.locator(".stat", { hasText: "Users with a negative signal, 30 days" });
+		expect(await stat.locator(".stat-value").innerText()).toBe(`${data.window.any_negative.pct}%`);
+		await shot(page, "overview-signal-picker");
+	});
+
 	it("issue: open it from the overview, see where it happens, resolve it and see the state change", async () => {
 		await card("Top issues by priority").locator(".issue-mini a").first().click();
 		await page.getByRole("heading", { name: "Where it happens" }).waitFor();
