@@ -88,8 +88,8 @@ export interface MarkerLabel {
 /**
  * Places marker labels so none overlaps another or the plot's edges: a label sits right of its
  * line (left of it near the right edge), on the first of `rows` rows with room; markers closer than
- * `mergePx` (the same day on a month chart), or with no row left, collapse into one "N changes"
- * label at the first of them. `width` measures a label's text in px.
+ * `mergePx` (the same day on a month chart), with no row left, or whose left-hand label would span
+ * another line, collapse into one "N changes" label at the first of them. `width` measures a label's text in px.
  */
 export function layoutMarkerLabels(
 	markers: { at: number; label: string; x: number }[],
@@ -114,9 +114,12 @@ export function layoutMarkerLabels(
 			const w = Math.min(opts.width(t), opts.plotWidth);
 			const x = g[0]!.x;
 			// Right of the line unless that runs past the right edge; never past either edge.
-			const left = Math.max(0, Math.min(x + 4 + w <= opts.plotWidth ? x + 4 : x - 4 - w, opts.plotWidth - w));
+			const flipped = x + 4 + w > opts.plotWidth;
+			const left = Math.max(0, Math.min(flipped ? x - 4 - w : x + 4, opts.plotWidth - w));
 			const row = rowEnds.findIndex((end) => end + gap <= left);
-			if (row === -1) {
+			// A label left of its line that spans an earlier line would read as that line's: fold them together.
+			const crossesEarlier = flipped && groups.slice(0, i).some((o) => o.some((m) => m.x > left && m.x < x));
+			if (row === -1 || crossesEarlier) {
 				clash = i;
 				break;
 			}

@@ -168,6 +168,18 @@ describe("charts", () => {
 			expect(out[1]!.left + width(out[1]!.text)).toBeLessThanOrEqual(595);
 		});
 
+		it("folds a label pushed left of its line by the right edge into the line it would otherwise cover", () => {
+			// On a phone: "model assistant-2026-11" (138 px) cannot sit right of its line at 218 in a 300 px plot.
+			const out = layoutMarkerLabels([m(165, "prompt v12"), m(218, "model assistant-2026-11")], { plotWidth: 300, width });
+			expect(out.map((l) => [l.text, l.left, l.row, l.title])).toEqual([["2 changes", 169, 0, "prompt v12\nmodel assistant-2026-11"]]);
+			// With the earlier line out of the way, it just sits left of its own line.
+			const alone = layoutMarkerLabels([m(40, "prompt v12"), m(218, "model assistant-2026-11")], { plotWidth: 300, width });
+			expect(alone.map((l) => [l.text, l.left])).toEqual([
+				["prompt v12", 44],
+				["model assistant-2026-11", 218 - 4 - 138],
+			]);
+		});
+
 		it("leaves out markers outside the plot", () => {
 			expect(layoutMarkerLabels([m(-5, "release old"), m(700, "release later")], { plotWidth: 600, width })).toEqual([]);
 		});
