@@ -29,6 +29,30 @@ afterEach(() => {
 
 const card = (title: string) => page.locator(".card", { has: page.getByRole("heading", { name: title }) });
 
+/** Marker labels on `p`'s charts that overlap one another or stick out of their plot, described (empty when all read cleanly). */
+async function markerLabelClashes(p: Page): Promise<string[]> {
+	const labels = await p.locator(".chart-marker-label").evaluateAll((els) =>
+		els.map((el) => {
+			// No named functions in here: vitest wraps them in a helper the page does not have.
+			const [r, plot] = [el, el.closest(".u-over")!].map((e) => {
+				const b = e.getBoundingClientRect();
+				return { left: b.left, right: b.right, top: b.top, bottom: b.bottom };
+			});
+			const chart = Array.from(document.querySelectorAll(".chart")).indexOf(el.closest(".chart")!);
+			return { text: el.textContent ?? "", title: el.getAttribute("title") ?? "", chart, r: r!, plot: plot! };
+		}),
+	);
+	const clashes: string[] = [];
+	for (const [i, a] of labels.entries()) {
+		if (a.r.left < a.plot.left - 0.5 || a.r.right > a.plot.right + 0.5) clashes.push(`${a.text} sticks out of its plot`);
+		for (const b of labels.slice(i + 1))
+			if (a.chart === b.chart && a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom)
+				clashes.push(`${a.text} overlaps ${b.text}`);
+		if (/^\d+ changes$/.test(a.text) && a.title.split("\n").length !== Number(a.text.split(" ")[0])) clashes.push(`${a.text} titled "${a.title}"`);
+	}
+	return clashes;
+}
+
 describe("dashboard in a real browser, on the demo month", () => {
 	it("overview: signal rates over time, top issues by priority, new and regressed", async () => {
 		await page.getByRole("heading", { name: "Overview" }).waitFor();
@@ -41,6 +65,33 @@ describe("dashboard in a real browser, on the demo month", () => {
 		await expect.poll(() => fresh.locator(".state-regressed").count()).toBeGreaterThanOrEqual(1);
 		expect(await fresh.innerText()).toMatch(/2024/);
 		await shot(page, "overview");
+	});
+
+	it("overview: the negative signals chart draws the top 3 by users, a chip (by keyboard) adds another; the stat is the API's any-negative share", async () => {
+		const chart = card("Negative signals, % of users per day");
+		await chart.locator(".chart canvas").waitFor();
+		// uPlot's legend holds the x series first, then one row per line drawn.
+		const drawn = async () => (await chart.locator(".u-legend .u-series").allInnerTexts()).slice(1);
+		expect(await drawn()).toHaveLength(3);
+		const chips = chart.locator(".series-chip");
+		expect(await chips.count()).toBeGreaterThan(3);
+		expect(await chart.locator('.series-chip[aria-pressed="true"]').count()).toBe(3);
+		// Pinned by its title: once pressed, the first unpressed chip is another one.
+		const title = (await chart.locator('.series-chip[aria-pressed="false"]').first().getAttribute("title"))!;
+		const extra = chart.locator(`.series-chip[title="${title}"]`);
+		const name = title.split(":")[0]!;
+		await extra.focus();
+		await page.keyboard.press("Enter");
+		await expect.poll(async () => (await drawn()).length).toBe(4);
+		expect(await extra.getAttribute("aria-pressed")).toBe("true");
+		expect(await chart.locator(".u-legend").innerText()).toContain(name);
+		const { data } = await api<{ data: { window: { any_negative: { pct: number }; signals: Record<string, { pct: number }> } } }>("/api/signals/rates");
+		const stat = page.locator(".stat", { hasText: "Users with a negative signal, 30 days" });
+		expect(await stat.locator(".stat-value").innerText()).toBe(`${data.window.any_negative.pct}%`);
+		// The demo's prompt and model changes are labelled on the chart, each readable.
+		expect((await chart.locator(".chart-marker-label").evaluateAll((els) => els.map((e) => e.getAttribute("title")))).join("\n")).toMatch(/prompt v12/);
+		expect(await markerLabelClashes(page)).toEqual([]);
+		await shot(page, "overview-signal-picker");
 	});
 
 	it("issue: open it from the overview, see where it happens, resolve it and see the state change", async () => {
@@ -172,6 +223,8 @@ describe("dashboard in a real browser, on the demo month", () => {
 		expect(overflow).toBeLessThanOrEqual(1);
 		const bg = await phone.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
 		expect(bg).not.toBe("rgb(247, 247, 249)");
+		await phone.locator(".chart-marker-label").first().waitFor();
+		expect(await markerLabelClashes(phone)).toEqual([]);
 		await shot(phone, "overview-phone-dark");
 		await phone.goto(`${BASE}/issues`);
 		await phone.locator(".issues-table").waitFor();

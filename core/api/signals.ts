@@ -20,7 +20,11 @@ export const signalRatesSchema = z.object({
 	from: z.string(),
 	to: z.string(),
 	window: z
-		.object({ active_users: z.number().int(), signals: z.record(z.string(), rateCellSchema) })
+		.object({
+			active_users: z.number().int(),
+			any_negative: rateCellSchema.describe("Users with at least one negative signal (built-in or custom) in the window, whatever the signal filter"),
+			signals: z.record(z.string(), rateCellSchema),
+		})
 		.describe("A user counted once however many days they had the signal"),
 	days: z.array(z.object({ day: z.string(), active_users: z.number().int(), events: z.number().int(), signals: z.record(z.string(), rateCellSchema) })),
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { alertRuleBody, describeRule, EMPTY_DRAFT, type AlertRuleDraft } from "./alert-form";
-import { dailyMarkers, signalRateSeries } from "./chart-data";
+import { countAxisIncrs, dailyMarkers, layoutMarkerLabels, PALETTE, shownSeries, signalRateSeries, togglePick } from "./chart-data";
 import { heatLevel, matrixColumns } from "./heatmap";
 import { filtersFromUrl, filtersToUrl, mergePlan, parsePropertyFilter, sortIssues, trendLabel } from "./issue-table";
 import type { AlertRule } from "#core/api/alerts";
@@ -72,7 +72,7 @@ describe("charts", () => {
 	const rates: SignalRates = {
 		from: "2026-11-01",
 		to: "2026-11-02",
-		window: { active_users: 10, signals: { refusal: { users: 3, pct: 30 }, win: { users: 1, pct: 10 } } },
+		window: { active_users: 10, any_negative: { users: 3, pct: 30 }, signals: { refusal: { users: 3, pct: 30 }, win: { users: 1, pct: 10 } } },
 		days: [
 			{ day: "2026-11-01", active_users: 5, events: 8, signals: { refusal: { users: 1, pct: 20 } } },
 			{ day: "2026-11-02", active_users: 5, events: 9, signals: { refusal: { users: 2, pct: 40 }, win: { users: 1, pct: 20 } } },
@@ -82,8 +82,116 @@ describe("charts", () => {
 	it("plots only signals that occurred, per day, with zeros for quiet days", () => {
 		const neg = signalRateSeries(rates, catalog, "negative");
 		expect(neg.x).toEqual([Date.UTC(2026, 10, 1) / 1000, Date.UTC(2026, 10, 2) / 1000]);
-		expect(neg.series).toEqual([{ label: "refusal", values: [20, 40] }]);
-		expect(signalRateSeries(rates, catalog, "positive").series).toEqual([{ label: "win", values: [0, 20] }]);
+		expect(neg.series).toEqual([{ key: "refusal", label: "refusal", windowUsers: 3, colour: PALETTE[0], values: [20, 40] }]);
+		expect(signalRateSeries(rates, catalog, "positive").series).toEqual([{ key: "win", label: "win", windowUsers: 1, colour: PALETTE[0], values: [0, 20] }]);
+	});
+
+	describe("which signals a chart draws", () => {
+		const names = ["refusal", "laziness", "forgetting", "apology", "tool_error"];
+		const wide: SignalRates = {
+			...rates,
+			// Window users rank them: tool_error 9, apology 7, refusal 5, laziness 2, forgetting 1.
+			window: {
+				active_users: 20,
+				any_negative: { users: 12, pct: 60 },
+				signals: Object.fromEntries([5, 2, 1, 7, 9].map((u, i) => [names[i]!, { users: u, pct: u * 5 }])),
+			},
+		};
+		const cat: SignalInfo[] = names.map((name) => ({ name, polarity: "negative", kind: "implicit", description: "" }));
+		const ranked = signalRateSeries(wide, cat, "negative").series;
+
+		it("ranks series by users in the window and keeps each signal's colour by rank", () => {
+			expect(ranked.map((s) => s.key)).toEqual(["tool_error", "apology", "refusal", "laziness", "forgetting"]);
+			expect(ranked.map((s) => s.colour)).toEqual(PALETTE.slice(0, 5));
+		});
+
+		it("shows the top 3 by default, then exactly what the reader picked", () => {
+			expect(shownSeries(ranked, null).map((s) => s.key)).toEqual(["tool_error", "apology", "refusal"]);
+			const added = togglePick(ranked, null, "forgetting");
+			expect([...added].sort()).toEqual(["apology", "forgetting", "refusal", "tool_error"]);
+			// Shown in rank order, whatever the order of picking; colours unchanged.
+			expect(shownSeries(ranked, added).map((s) => [s.key, s.colour])).toEqual([
+				["tool_error", PALETTE[0]],
+				["apology", PALETTE[1]],
+				["refusal", PALETTE[2]],
+				["forgetting", PALETTE[4]],
+			]);
+			const removed = togglePick(ranked, added, "apology");
+			expect(shownSeries(ranked, removed).map((s) => s.key)).toEqual(["tool_error", "refusal", "forgetting"]);
+			expect(shownSeries(ranked, new Set())).toEqual([]);
+		});
+	});
+
+	describe("marker labels", () => {
+		const width = (t: string) => t.length * 6;
+		const m = (x: number, label: string) => ({ at: x * 100, label, x });
+
+		it("keeps far-apart labels on one row, each right of its line", () => {
+			const out = layoutMarkerLabels([m(10, "release 1.2"), m(300, "model gpt-x")], { plotWidth: 600, width });
+			expect(out.map((l) => [l.text, l.left, l.row])).toEqual([
+				["release 1.2", 14, 0],
+				["model gpt-x", 304, 0],
+			]);
+		});
+
+		it("staggers close labels onto a second row instead of drawing them over each other", () => {
+			const out = layoutMarkerLabels([m(100, "prompt v12"), m(130, "model assistant-2026-11")], { plotWidth: 600, width });
+			expect(out.map((l) => [l.text, l.row])).toEqual([
+				["prompt v12", 0],
+				["model assistant-2026-11", 1],
+			]);
+		});
+
+		it("collapses markers on the same spot into one label with every change in its title", () => {
+			const [only, ...rest] = layoutMarkerLabels([m(200, "model assistant-2026-11"), m(200, "prompt v12")], { plotWidth: 600, width });
+			expect(rest).toEqual([]);
+			expect(only).toMatchObject({ text: "2 changes", title: "model assistant-2026-11\nprompt v12", row: 0 });
+			expect(only!.markers.map((x) => x.label)).toEqual(["model assistant-2026-11", "prompt v12"]);
+		});
+
+		it("folds a label with no free row into its neighbour's group", () => {
+			const out = layoutMarkerLabels([m(100, "release aaaaaa"), m(120, "release bbbbbb"), m(140, "release cccccc")], { plotWidth: 600, width, rows: 2 });
+			expect(out.map((l) => [l.text, l.row])).toEqual([
+				["release aaaaaa", 0],
+				["2 changes", 1],
+			]);
+			expect(out[1]!.title).toBe("release bbbbbb\nrelease cccccc");
+		});
+
+		it("never runs a label past either edge of the plot", () => {
+			const out = layoutMarkerLabels([m(0, "release first"), m(595, "model assistant-2026-11")], { plotWidth: 600, width });
+			for (const l of out) {
+				expect(l.left).toBeGreaterThanOrEqual(0);
+				expect(l.left + width(l.text)).toBeLessThanOrEqual(600);
+			}
+			// Near the right edge the label sits left of its line.
+			expect(out[1]!.left + width(out[1]!.text)).toBeLessThanOrEqual(595);
+		});
+
+		it("folds a label pushed left of its line by the right edge into the line it would otherwise cover", () => {
+			// On a phone: "model assistant-2026-11" (138 px) cannot sit right of its line at 218 in a 300 px plot.
+			const out = layoutMarkerLabels([m(165, "prompt v12"), m(218, "model assistant-2026-11")], { plotWidth: 300, width });
+			expect(out.map((l) => [l.text, l.left, l.row, l.title])).toEqual([["2 changes", 169, 0, "prompt v12\nmodel assistant-2026-11"]]);
+			// With the earlier line out of the way, it just sits left of its own line.
+			const alone = layoutMarkerLabels([m(40, "prompt v12"), m(218, "model assistant-2026-11")], { plotWidth: 300, width });
+			expect(alone.map((l) => [l.text, l.left])).toEqual([
+				["prompt v12", 44],
+				["model assistant-2026-11", 218 - 4 - 138],
+			]);
+		});
+
+		it("leaves out markers outside the plot", () => {
+			expect(layoutMarkerLabels([m(-5, "release old"), m(700, "release later")], { plotWidth: 600, width })).toEqual([]);
+		});
+	});
+
+	it("steps count axes by whole numbers only, far enough to cover the largest value", () => {
+		for (const max of [0, 0.5, 1, 1.5, 2, 7, 48, 1234]) {
+			const incrs = countAxisIncrs(max);
+			expect(incrs.every((i) => Number.isInteger(i) && i >= 1)).toBe(true);
+			expect(incrs.at(-1)!).toBeGreaterThanOrEqual(max);
+		}
+		expect(countAxisIncrs(2)).toEqual([1, 2, 5]);
 	});
 
 	it("puts release markers on the day they happened", () => {

@@ -1,5 +1,6 @@
 import { Sparkline, TimeChart } from "../components/chart";
 import { Link } from "../components/navigation";
+import { SignalRateChart } from "../components/signal-rate-chart";
 import { Empty, ErrorState, Loading } from "../components/states";
 import { Stat, StateBadge } from "../components/ui";
 import { useAsync } from "../components/use-async";
@@ -49,20 +50,21 @@ export function Overview({ api }: { api: ApiClient }) {
 				<Stat label={`Events, ${WINDOW_DAYS} days`} value={totalEvents.toLocaleString()} />
 				<Stat label="Open issues" value={open.length} hint={`${fresh.length} new, regressed or escalating`} />
 				<Stat
-					label="Users with a negative signal"
-					value={`${Math.max(
-						0,
-						...Object.entries(rates.window.signals)
-							.filter(([s]) => catalog.find((c) => c.name === s)?.polarity === "negative")
-							.map(([, c]) => c.pct),
-					)}%`}
-					hint="the most common negative signal"
+					label={`Users with a negative signal, ${WINDOW_DAYS} days`}
+					value={`${rates.window.any_negative.pct}%`}
+					hint={`${rates.window.any_negative.users.toLocaleString()} of ${rates.window.active_users.toLocaleString()} active users had at least one`}
 				/>
 			</div>
 			<div class="card">
 				<h2>Negative signals, % of users per day</h2>
 				{negative.series.length ? (
-					<TimeChart x={negative.x} series={negative.series} markers={chartMarkers} unit="%" label="Negative signals as a share of daily active users" />
+					<SignalRateChart
+						x={negative.x}
+						series={negative.series}
+						markers={chartMarkers}
+						label="Negative signals as a share of daily active users"
+						pickerLabel="Negative signals shown"
+					/>
 				) : (
 					<p class="hint">No negative signals in this window.</p>
 				)}
@@ -84,7 +86,13 @@ export function Overview({ api }: { api: ApiClient }) {
 				<div class="card">
 					<h2>Wins and positive feedback, % of users</h2>
 					{positive.series.length ? (
-						<TimeChart x={positive.x} series={positive.series} unit="%" height={180} label="Positive signals as a share of daily active users" />
+						<SignalRateChart
+							x={positive.x}
+							series={positive.series}
+							height={180}
+							label="Positive signals as a share of daily active users"
+							pickerLabel="Positive signals shown"
+						/>
 					) : (
 						<p class="hint">No positive signals yet.</p>
 					)}

@@ -27,7 +27,10 @@ function hotQueries(): Record<string, { sql: string; binds: unknown[] }> {
 	const list = issueListQueries("p", WINDOW);
 	const filtered = issueListQueries("p", { ...WINDOW, model: "m", intent: "int_1", properties: { plan: "pro" } });
 	const rates = Object.fromEntries(
-		Object.entries(SIGNAL_RATES_SQL).map(([k, sql]) => [`rates.${k}`, { sql: sql.replace("/*filter*/", ""), binds: ["p", 1, 2] }]),
+		Object.entries(SIGNAL_RATES_SQL).map(([k, sql]) => [
+			`rates.${k}`,
+			{ sql: sql.replace("/*filter*/", ""), binds: k === "windowAnyNegative" ? ["p", 1, 2, '["refusal"]'] : ["p", 1, 2] },
+		]),
 	);
 	const q = eventListQuery(drizzle(env.DB, { schema }), "p", { limit: 50, properties: [], from: 1, to: 2 } as never).toSQL();
 	return {
@@ -81,6 +84,7 @@ describe("API read plans: index seeks and ranges, no scan of what grows with eve
 		await uses("matrix.intentUsers", /COVERING INDEX event_intents_intent_idx \(intent_id=\? AND day>\? AND day<\?\)/);
 		await uses("matrix.cells", /SEARCH intent_signal_days USING PRIMARY KEY \(project_id=\? AND day>\? AND day<\?\)/);
 		await uses("matrix.negativeUsers", /SEARCH intent_signal_days USING PRIMARY KEY \(project_id=\? AND day>\? AND day<\?\)/);
+		await uses("rates.windowAnyNegative", /SEARCH user_signal_days USING PRIMARY KEY \(project_id=\? AND signal=\? AND day>\? AND day<\?\)/);
 		await uses("rates.volume", /SEARCH event_days USING .*\(project_id=\? AND day>\? AND day<\?\)/);
 		await uses("events.list", /SEARCH events USING INDEX events_project_time_idx \(project_id=\? AND timestamp>\? AND timestamp<\?\)/);
 		for (const name of ["rates.volume", "issue.markers"]) expect(await plan(q[name]!.sql, q[name]!.binds)).not.toMatch(/\bevents\b(?!_)/);
@@ -169,6 +173,7 @@ async function rowsRead(): Promise<Record<string, number>> {
 			]),
 		),
 		"rates.volume": [SIGNAL_RATES_SQL.volume, ["pa", WINDOW.fromDay, WINDOW.toDay]],
+		"rates.windowAnyNegative": [SIGNAL_RATES_SQL.windowAnyNegative, ["pa", WINDOW.fromDay, WINDOW.toDay, '["refusal"]']],
 	};
 	const out: Record<string, number> = {};
 	for (const [name, [sql, binds]] of Object.entries(statements))

@@ -64,7 +64,38 @@ describe("GET /api/signals/rates", () => {
 		expect(data.days[1]!.signals.refusal).toEqual({ users: 1, pct: 50 });
 		expect(data.days[1]!.signals.thumbs_down).toEqual({ users: 1, pct: 50 });
 		// ann refused on both days: counted once in the window of 4 distinct users.
-		expect(data.window).toEqual({ active_users: 4, signals: { refusal: { users: 2, pct: 50 }, thumbs_down: { users: 1, pct: 25 } } });
+		expect(data.window).toEqual({
+			active_users: 4,
+			any_negative: { users: 3, pct: 75 },
+			signals: { refusal: { users: 2, pct: 50 }, thumbs_down: { users: 1, pct: 25 } },
+		});
+	});
+
+	it("counts a user with several negative signals once in any_negative, positives not at all, negative custom signals too", async () => {
+		const p = project.projectId;
+		const custom = await SELF.fetch(
+			"https://api.test/api/custom-signals",
+			authed(adminKey, { name: "mentions_refund", polarity: "negative", field: "input", keywords: ["refund"] }),
+		);
+		expect(custom.status).toBe(201);
+		// ann: refusal + thumbs_down + the custom signal; cid: thumbs_up only; eve: the custom signal only.
+		await store([
+			sig(p, "a1", "thumbs_down", { timestamp: D0 + 1500 }),
+			sig(p, "c1", "thumbs_up", { timestamp: D0 + 4500 }),
+			ev(p, "a4", D0 + DAY + 5000, { user_id: "ann", input: "I want a refund" }),
+			ev(p, "e1", D0 + DAY + 6000, { user_id: "eve", input: "refund please" }),
+		]);
+		const { data } = (await (await get(`/api/signals/rates?from=2026-11-01&to=2026-11-02`)).json()) as {
+			data: { window: { active_users: number; any_negative: { users: number; pct: number }; signals: Record<string, { users: number }> } };
+		};
+		const perSignal = ["refusal", "thumbs_down", "mentions_refund"].map((s) => data.window.signals[s]?.users ?? 0);
+		expect(perSignal).toEqual([2, 2, 2]);
+		expect(data.window.signals.thumbs_up?.users).toBe(1);
+		// ann, bob, dan and eve, of 5 active: not 6 (the sum of the per-signal counts).
+		expect(data.window.any_negative).toEqual({ users: 4, pct: 80 });
+		// A signal filter narrows the per-signal rows, not the union.
+		const filtered = (await (await get(`/api/signals/rates?from=2026-11-01&to=2026-11-02&signal=thumbs_up`)).json()) as { data: typeof data };
+		expect(filtered.data.window.any_negative.users).toBe(4);
 	});
 
 	it("filters by signal and fills days without traffic with zeros", async () => {

@@ -1,6 +1,6 @@
 import type { RateCell, SignalInfo, SignalRates } from "#core/api/signals";
 import { EXPLICIT_SIGNALS } from "#core/ingest-schemas";
-import { EXPLICIT_SIGNAL_POLARITY, IMPLICIT_SIGNALS } from "#core/detection/signal-catalog";
+import { EXPLICIT_SIGNAL_POLARITY, IMPLICIT_SIGNALS, NEGATIVE_SIGNAL_NAMES } from "#core/detection/signal-catalog";
 import { DAY_MS } from "#core/timestamps";
 
 export const dayToIso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
@@ -40,6 +40,12 @@ export const SIGNAL_RATES_SQL = {
 	windowSignals:
 		"SELECT signal, count(DISTINCT user_id) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 /*filter*/ GROUP BY signal",
 	windowActive: "SELECT count(DISTINCT user_id) AS users FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
+	/**
+	 * Users with any negative signal in the window, each counted once: built-in negatives (?4) and
+	 * the project's negative custom signals. Reads the window's user_signal_days rows, as windowSignals does.
+	 */
+	windowAnyNegative: `SELECT count(DISTINCT user_id) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3
+		AND signal IN (SELECT value FROM json_each(?4) UNION SELECT name FROM custom_signals WHERE project_id = ?1 AND polarity = 'negative' AND deleted_at IS NULL)`,
 	/** Events per day, from the counts the detect worker keeps on write. */
 	volume: "SELECT day, events FROM event_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
 };
@@ -52,12 +58,13 @@ export async function signalRates(db: D1Database, projectId: string, fromDay: nu
 	const filter = only.length ? "AND signal IN (SELECT value FROM json_each(?4))" : "";
 	const bind = (stmt: D1PreparedStatement) => (only.length ? stmt.bind(projectId, fromDay, toDay, JSON.stringify(only)) : stmt.bind(projectId, fromDay, toDay));
 	const q = SIGNAL_RATES_SQL;
-	const [perDay, active, windowSignals, windowActive, volume] = await db.batch([
+	const [perDay, active, windowSignals, windowActive, volume, anyNegative] = await db.batch([
 		bind(db.prepare(q.perDay.replace("/*filter*/", filter))),
 		db.prepare(q.activePerDay).bind(projectId, fromDay, toDay),
 		bind(db.prepare(q.windowSignals.replace("/*filter*/", filter))),
 		db.prepare(q.windowActive).bind(projectId, fromDay, toDay),
 		db.prepare(q.volume).bind(projectId, fromDay, toDay),
+		db.prepare(q.windowAnyNegative).bind(projectId, fromDay, toDay, JSON.stringify(NEGATIVE_SIGNAL_NAMES)),
 	]);
 	const eventsByDay = new Map((volume!.results as { day: number; events: number }[]).map((r) => [r.day, r.events]));
 	const activeByDay = new Map((active!.results as { day: number; users: number }[]).map((r) => [r.day, r.users]));
@@ -66,11 +73,13 @@ export async function signalRates(db: D1Database, projectId: string, fromDay: nu
 	for (const r of perDay!.results as { day: number; signal: string; users: number }[])
 		days.get(r.day)![r.signal] = { users: r.users, pct: pct(r.users, activeByDay.get(r.day) ?? 0) };
 	const totalActive = (windowActive!.results[0] as { users: number } | undefined)?.users ?? 0;
+	const negativeUsers = (anyNegative!.results[0] as { users: number } | undefined)?.users ?? 0;
 	return {
 		from: dayToIso(fromDay),
 		to: dayToIso(toDay),
 		window: {
 			active_users: totalActive,
+			any_negative: { users: negativeUsers, pct: pct(negativeUsers, totalActive) },
 			signals: Object.fromEntries(
 				(windowSignals!.results as { signal: string; users: number }[]).map((r) => [r.signal, { users: r.users, pct: pct(r.users, totalActive) }]),
 			),
