@@ -105,6 +105,16 @@ describe("dashboard in a real browser, on the demo month", () => {
 			expect(pct).toBeLessThanOrEqual(100);
 			expect(pct).toBeCloseTo(total ? (100 * affected) / total : 0, 0);
 		}
+		// Two models (the demo's old and new): each side's share of the issue's users beside its share of all users.
+		await page.getByLabel("two models").check();
+		await page.getByLabel("Model A").fill("assistant-2026-11");
+		await page.getByLabel("Model B").fill("assistant-2026-08");
+		await page.getByRole("button", { name: "Compare" }).click();
+		const bars = page.locator(".compare-baseline .baseline-bars li");
+		await expect.poll(() => bars.count()).toBe(2);
+		expect(await bars.locator(".baseline-label").allInnerTexts()).toEqual(["assistant-2026-11", "assistant-2026-08"]);
+		for (const text of await bars.locator(".baseline-value").allInnerTexts()) expect(text).toMatch(/^\d+ users? · [\d.]+% vs [\d.]+% of all users/);
+		expect(await page.locator(".compare-baseline .baseline-legend").innerText()).toMatch(/share of all users active \d{4}-\d\d-\d\d – \d{4}-\d\d-\d\d/);
 		await shot(page, "issue-compare");
 	});
 
