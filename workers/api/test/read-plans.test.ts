@@ -81,6 +81,7 @@ describe("API read plans: index seeks and ranges, no scan of what grows with eve
 		// The baseline: each day's latest events by the (project, time) index, then seeks by key.
 		await uses("issue.baseline", /SEARCH r USING (COVERING )?INDEX events_project_time_idx \(project_id=\? AND timestamp>\? AND timestamp<\?\)/);
 		await uses("issue.baseline", /SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+		await uses("issue.baseline", /SEARCH ei USING (PRIMARY KEY|INDEX sqlite_autoindex_event_intents_1) \(project_id=\? AND event_id=\?\)/);
 		await uses("issue.baseline", /SEARCH tc USING (PRIMARY KEY|INDEX sqlite_autoindex_tool_calls_1) \(project_id=\? AND event_id=\?\)/);
 		await uses("issue.breakdown.models", /issue_events_issue_time_idx \(issue_id=\? AND timestamp>\? AND timestamp<\?\)/);
 		await uses("issue.markers", /SEARCH first_seen_values USING INDEX first_seen_values_time_idx \(project_id=\? AND first_seen>\? AND first_seen<\?\)/);

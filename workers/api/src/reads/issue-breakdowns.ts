@@ -60,7 +60,7 @@ export const BASELINE_SQL = `WITH RECURSIVE days(day) AS (SELECT ?2 UNION ALL SE
 					JOIN tool_calls tc ON tc.project_id = b.project_id AND tc.event_id = b.event_id
 					WHERE tc.name || ${SEP} || coalesce(tc.error, '') IN (SELECT value FROM json_each(?6)) GROUP BY 2
 				UNION ALL SELECT 'intent', ei.intent_id, count(*), count(DISTINCT b.user_id), NULL, NULL FROM base b
-					JOIN event_intents ei ON ei.project_id = b.project_id AND ei.event_id = b.event_id
+					CROSS JOIN event_intents ei ON ei.project_id = b.project_id AND ei.event_id = b.event_id
 					WHERE ei.intent_id IN (SELECT value FROM json_each(?7)) GROUP BY 2`;
 
 const keyOf = (key: string, value: string | null) => `${key}\u001f${value ?? ""}`;
