@@ -98,8 +98,27 @@ describe("dashboard in a real browser, on the demo month", () => {
 		await card("Top issues by priority").locator(".issue-mini a").first().click();
 		await page.getByRole("heading", { name: "Where it happens" }).waitFor();
 		const id = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
-		expect(await page.locator(".bar-list").count()).toBeGreaterThan(2);
+		expect(await page.locator(".baseline-bars").count()).toBeGreaterThan(2);
 		expect(await page.locator(".example mark").count()).toBeGreaterThan(0);
+		// Each value's share of the issue's users beside its share of all users, over a labelled window, as the API gives them.
+		type Row = { value: string | null; users: number; share: number; baseline_share: number };
+		const { data: detail } = await api<{ data: { breakdowns: { window: { from: string; to: string }; model: Row[] } } }>(
+			`/api/issues/${encodeURIComponent(id)}`,
+		);
+		const { window, model } = detail.breakdowns;
+		expect(await card("Where it happens").locator(".baseline-legend").innerText()).toContain(`share of all users active ${window.from} – ${window.to}`);
+		const models = card("Where it happens").locator(".baseline-bars").first();
+		expect(await models.getAttribute("aria-label")).toBe("Users by Model, against all users");
+		const texts = await models.locator(".baseline-value").allInnerTexts();
+		expect(texts).toHaveLength(model.length);
+		texts.forEach((text, i) => {
+			const m = /^(\d+) users? · ([\d.]+)% vs ([\d.]+)% of all users/.exec(text.trim());
+			expect(m, text).not.toBeNull();
+			expect(Number(m![1])).toBe(model[i]!.users);
+			expect(Number(m![2])).toBeCloseTo(model[i]!.share, 0);
+			expect(Number(m![3])).toBeCloseTo(model[i]!.baseline_share, 0);
+			expect(model[i]!.baseline_share).toBeGreaterThan(0);
+		});
 		await shot(page, "issue-detail");
 		await page.getByTestId("resolve").click();
 		await page.locator(".issue-head .state-badge", { hasText: "resolved" }).waitFor();
@@ -138,6 +157,16 @@ describe("dashboard in a real browser, on the demo month", () => {
 			expect(pct).toBeLessThanOrEqual(100);
 			expect(pct).toBeCloseTo(total ? (100 * affected) / total : 0, 0);
 		}
+		// Two models (the demo's old and new): each side's share of the issue's users beside its share of all users.
+		await page.getByLabel("two models").check();
+		await page.getByLabel("Model A").fill("assistant-2026-11");
+		await page.getByLabel("Model B").fill("assistant-2026-08");
+		await page.getByRole("button", { name: "Compare" }).click();
+		const bars = page.locator(".compare-baseline .baseline-bars li");
+		await expect.poll(() => bars.count()).toBe(2);
+		expect(await bars.locator(".baseline-label").allInnerTexts()).toEqual(["assistant-2026-11", "assistant-2026-08"]);
+		for (const text of await bars.locator(".baseline-value").allInnerTexts()) expect(text).toMatch(/^\d+ users? · [\d.]+% vs [\d.]+% of all users/);
+		expect(await page.locator(".compare-baseline .baseline-legend").innerText()).toMatch(/share of all users active \d{4}-\d\d-\d\d – \d{4}-\d\d-\d\d/);
 		await shot(page, "issue-compare");
 	});
 

@@ -74,18 +74,32 @@ export const markerSchema = z.object({
 });
 export type Marker = z.infer<typeof markerSchema>;
 
-export const breakdownRowSchema = z.object({ value: z.string().nullable(), events: z.number().int(), users: z.number().int() });
+const baselineShares = {
+	share: z.number().describe("Percent of the issue's users (in its sample) who had the value"),
+	baseline_users: z.number().int().describe("Users in the baseline sample who had an event with the value"),
+	baseline_share: z.number().describe("Percent of the baseline sample's users who had an event with the value"),
+};
+
+export const breakdownRowSchema = z.object({ value: z.string().nullable(), events: z.number().int(), users: z.number().int(), ...baselineShares });
 export type BreakdownRow = z.infer<typeof breakdownRowSchema>;
 
+/**
+ * Each dimension's values, most over-represented first: issue share minus baseline share, values
+ * reached by fewer than 3 of the issue's users last.
+ */
 export const issueBreakdownsSchema = z.object({
+	window: z.object({ from: z.string(), to: z.string() }).describe("The UTC days both the issue's sample and the baseline are read from"),
 	sample: z
 		.object({ events: z.number().int(), users: z.number().int() })
-		.describe("The events the breakdowns are read from: the issue's most recent, at most 1,000"),
+		.describe("The events the breakdowns are read from: the issue's most recent in the window, at most 1,000"),
+	baseline: z
+		.object({ events: z.number().int(), users: z.number().int(), per_day: z.number().int() })
+		.describe("All of the project's traffic in the window, as the base of baseline shares: the latest `per_day` events of each day"),
 	model: z.array(breakdownRowSchema),
 	intent: z.array(breakdownRowSchema),
 	properties: z.record(z.string(), z.array(breakdownRowSchema)),
 	traits: z.record(z.string(), z.array(breakdownRowSchema)),
-	tools: z.array(z.object({ name: z.string(), error: z.string().nullable(), events: z.number().int(), users: z.number().int() })),
+	tools: z.array(z.object({ name: z.string(), error: z.string().nullable(), events: z.number().int(), users: z.number().int(), ...baselineShares })),
 });
 export type IssueBreakdowns = z.infer<typeof issueBreakdownsSchema>;
 
@@ -117,7 +131,20 @@ export type IssueDetail = z.infer<typeof issueDetailSchema>;
 export const issueResponseSchema = dataOf(issueDetailSchema);
 export type IssueResponse = z.infer<typeof issueResponseSchema>;
 
-export const proportionSideSchema = z.object({ affected: z.number().int(), total: z.number().int(), rate: z.number().describe("percent") });
+export const proportionSideSchema = z.object({
+	affected: z.number().int(),
+	total: z.number().int(),
+	rate: z.number().describe("percent"),
+	baseline: z
+		.object({
+			active_users: z.number().int().describe("Distinct users active in the window"),
+			share: z.number().describe("`total` as a percent of active_users: how much of all traffic the value carries"),
+			issue_users: z.number().int().describe("The issue's distinct users in the window"),
+			issue_share: z.number().describe("`affected` as a percent of issue_users"),
+		})
+		.optional()
+		.describe("For two values (`by`): the side's share of the issue's users beside its share of all users"),
+});
 
 /** GET /api/issues/:id/compare and /api/signals/:signal/compare: a two-proportion z-test. */
 export const comparisonSchema = z.object({
@@ -131,6 +158,7 @@ export const comparisonSchema = z.object({
 	a_value: z.string().optional(),
 	b_value: z.string().optional(),
 	signal: z.string().optional(),
+	window: z.object({ from: z.string(), to: z.string() }).optional().describe("For two values (`by`): the UTC days both sides are read from"),
 });
 export type Comparison = z.infer<typeof comparisonSchema>;
 export const comparisonResponseSchema = dataOf(comparisonSchema);

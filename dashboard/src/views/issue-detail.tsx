@@ -3,7 +3,8 @@ import type { DetectionView } from "#core/api/events";
 import { TimeChart } from "../components/chart";
 import { Link } from "../components/navigation";
 import { ErrorState, Loading } from "../components/states";
-import { ActionButton, AdminOnly, BarList, MergeInto, Stat, StateBadge } from "../components/ui";
+import { type BaselineBar, BaselineBars, BaselineLegend } from "../components/baseline-bars";
+import { ActionButton, AdminOnly, MergeInto, Stat, StateBadge } from "../components/ui";
 import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
 import { daySeconds, dailyMarkers, markerPoints } from "../lib/chart-data";
@@ -131,30 +132,31 @@ function IssueCharts({ issue }: { issue: IssueDetail }) {
 
 function Breakdowns({ issue }: { issue: IssueDetail }) {
 	const b = issue.breakdowns;
-	const rows = (list: BreakdownRow[]) => list.map((r) => ({ value: r.value ?? "(none)", users: r.users, events: r.events }));
-	const sections: [string, { value: string; users: number; events: number }[]][] = [
+	const rows = (list: BreakdownRow[]): BaselineBar[] => list.map((r) => ({ ...r, value: r.value ?? "(none)" }));
+	const sections: [string, BaselineBar[]][] = [
 		["Model", rows(b.model)],
 		["Intent", rows(b.intent)],
-		...Object.entries(b.properties).map(([k, v]) => [k.replaceAll("_", " "), rows(v)] as [string, ReturnType<typeof rows>]),
-		["Tool", b.tools.map((t) => ({ value: t.error ? `${t.name}: ${t.error}` : t.name, users: t.users, events: t.events }))],
-		...Object.entries(b.traits).map(([k, v]) => [`user ${k}`, rows(v)] as [string, ReturnType<typeof rows>]),
+		...Object.entries(b.properties).map(([k, v]) => [k.replaceAll("_", " "), rows(v)] as [string, BaselineBar[]]),
+		["Tool", b.tools.map((t) => ({ ...t, value: t.error ? `${t.name}: ${t.error}` : t.name }))],
+		...Object.entries(b.traits).map(([k, v]) => [`user ${k}`, rows(v)] as [string, BaselineBar[]]),
 	];
-	const sampled = b.sample.events < issue.events;
+	const windowEvents = issue.series.reduce((n, d) => n + d.events, 0);
+	const shown = sections.filter(([, r]) => r.length > 0);
 	return (
 		<div class="breakdowns">
-			{sampled && (
-				<p class="muted">
-					From the latest {b.sample.events.toLocaleString("en")} of {issue.events.toLocaleString("en")} events.
-				</p>
-			)}
-			{sections
-				.filter(([, r]) => r.length > 0)
-				.map(([title, r]) => (
-					<div key={title}>
-						<h3>{title}</h3>
-						<BarList rows={r} total={sampled ? b.sample.users : issue.users} label={`Users by ${title}`} />
-					</div>
-				))}
+			<BaselineLegend window={b.window}>
+				{" "}
+				· most over-represented first. {b.sample.users.toLocaleString("en")} of the issue's users
+				{b.sample.events < windowEvents && ` (its latest ${b.sample.events.toLocaleString("en")} of ${windowEvents.toLocaleString("en")} events)`} against{" "}
+				{b.baseline.users.toLocaleString("en")} users in all (the latest {b.baseline.per_day.toLocaleString("en")} events of each day).
+			</BaselineLegend>
+			{shown.length === 0 && <p class="hint">No events of this issue in these days.</p>}
+			{shown.map(([title, r]) => (
+				<div key={title}>
+					<h3>{title}</h3>
+					<BaselineBars rows={r} label={`Users by ${title}, against all users`} />
+				</div>
+			))}
 		</div>
 	);
 }
@@ -270,6 +272,26 @@ function CompareForm({ api, issueId, models }: { api: ApiClient; issueId: string
 					</div>
 				</dl>
 			)}
+			{result?.window && <CompareBaseline result={result} window={result.window} />}
+		</div>
+	);
+}
+
+/** For two values: each one's share of the issue's users beside its share of all users, as in the breakdowns. */
+function CompareBaseline({ result, window }: { result: Comparison; window: { from: string; to: string } }) {
+	const rows = (
+		[
+			[result.a_value, result.a],
+			[result.b_value, result.b],
+		] as const
+	).flatMap(([value, side]) =>
+		side.baseline ? [{ value: value ?? "", users: side.affected, share: side.baseline.issue_share, baseline_share: side.baseline.share }] : [],
+	);
+	if (!rows.length) return null;
+	return (
+		<div class="compare-baseline">
+			<BaselineBars rows={rows} label="The compared values, against all users" />
+			<BaselineLegend window={window} />
 		</div>
 	);
 }

@@ -173,7 +173,8 @@ describe("issue breakdowns and priority", () => {
 			["v8", 1],
 		]);
 		expect(data.breakdowns.traits.plan!.map((v) => v.value)).toEqual(["pro"]);
-		expect(data.breakdowns.tools).toEqual([{ name: "contacts_api", error: "403", events: 4, users: 4 }]);
+		// All 4 of the issue's users called the failing tool; 4 of the project's 7 users did.
+		expect(data.breakdowns.tools).toEqual([{ name: "contacts_api", error: "403", events: 4, users: 4, share: 100, baseline_users: 4, baseline_share: 57.1 }]);
 
 		// priority = users × (1 + negative share) × achievable delta × strategic relevance
 		const files = list.find((i) => i.signal === "refusal" && /file/.test(i.title))!;
@@ -181,6 +182,65 @@ describe("issue breakdowns and priority", () => {
 		expect(files.priority).toBeCloseTo(3 * 1.67, 1);
 		expect(contacts.priority).toBe(4);
 		expect(list[0]!.id).toBe(files.id);
+	});
+
+	it("puts each value's share of the issue's users beside its share of all users, most over-represented first", async () => {
+		const seeded = await seedProject("Baseline");
+		const p = seeded.projectId;
+		const t = Date.now() - 3_600_000;
+		// 7 users hit the contacts refusal: 4 on gpt-4o, 3 on claude-3 (prompt v8). 21 other users
+		// chat without it: 20 on gpt-4o, 1 on claude-3. gpt-4o is the issue's most frequent model,
+		// but it carries 24 of all 28 users; claude-3 carries 4 of 28 and 3 of the issue's 7.
+		const refusal = (i: number, model: string, prompt: string) =>
+			ev(p, `r${i}`, t + i, {
+				user_id: `ru${i}`,
+				model,
+				input: "Export my contacts",
+				output: CONTACT_REFUSALS[i % CONTACT_REFUSALS.length],
+				properties: { prompt_version: prompt },
+			});
+		const healthy = (i: number, model: string) =>
+			ev(p, `h${i}`, t + 100 + i, { user_id: `hu${i}`, model, input: "What is 2 + 2?", output: "2 + 2 = 4.", properties: { prompt_version: "v7" } });
+		await store([
+			...[0, 1, 2, 3].map((i) => refusal(i, "gpt-4o", "v7")),
+			...[4, 5, 6].map((i) => refusal(i, "claude-3", "v8")),
+			...Array.from({ length: 20 }, (_, i) => healthy(i, "gpt-4o")),
+			healthy(20, "claude-3"),
+		]);
+		const list = ((await (await get("/api/issues", seeded.readKey)).json()) as { data: IssueListItem[] }).data;
+		const contacts = list.find((i) => /contact/.test(i.title))!;
+		type Row = { value: string; users: number; share: number; baseline_users: number; baseline_share: number };
+		const { data } = (await (await get(`/api/issues/${contacts.id}`, seeded.readKey)).json()) as {
+			data: {
+				breakdowns: {
+					window: { from: string; to: string };
+					sample: { users: number };
+					baseline: { events: number; users: number; per_day: number };
+					model: Row[];
+					properties: Record<string, Row[]>;
+				};
+			};
+		};
+		const b = data.breakdowns;
+		expect(b.window.to).toBe(new Date().toISOString().slice(0, 10));
+		expect(Date.parse(b.window.to) - Date.parse(b.window.from)).toBe(29 * DAY);
+		expect(b.sample.users).toBe(7);
+		expect(b.baseline).toEqual({ events: 28, users: 28, per_day: 200 });
+		expect(b.model.map((m) => m.value)).toEqual(["claude-3", "gpt-4o"]);
+		expect(b.model[0]).toMatchObject({ value: "claude-3", users: 3, share: 42.9, baseline_users: 4, baseline_share: 14.3 });
+		expect(b.model[1]).toMatchObject({ value: "gpt-4o", users: 4, share: 57.1, baseline_users: 24, baseline_share: 85.7 });
+		expect(b.properties.prompt_version!.map((v) => [v.value, v.share, v.baseline_share])).toEqual([
+			["v8", 42.9, 10.7],
+			["v7", 57.1, 89.3],
+		]);
+
+		// Before / after by model carries the same baseline: each side's share of the issue's users and of all users.
+		const cmp = (await (await get(`/api/issues/${contacts.id}/compare?by=model&a=claude-3&b=gpt-4o`, seeded.readKey)).json()) as {
+			data: { a: { affected: number; total: number; baseline: unknown }; b: { baseline: unknown }; window: { from: string; to: string } };
+		};
+		expect(cmp.data.a).toMatchObject({ affected: 3, total: 4, baseline: { active_users: 28, share: 14.3, issue_users: 7, issue_share: 42.9 } });
+		expect(cmp.data.b).toMatchObject({ baseline: { active_users: 28, share: 85.7, issue_users: 7, issue_share: 57.1 } });
+		expect(cmp.data.window).toEqual(b.window);
 	});
 
 	it("lets the admin key set achievable delta and strategic relevance, which reorder the list", async () => {

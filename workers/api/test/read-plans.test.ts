@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as schema from "#db/schema";
 import { eventListQuery } from "../src/reads/event-reads";
 import { INTENT_MATRIX_SQL } from "../src/reads/intent-reads";
-import { ISSUE_BREAKDOWN_SQL } from "../src/reads/issue-breakdowns";
+import { BASELINE_SQL, ISSUE_BREAKDOWN_SQL } from "../src/reads/issue-breakdowns";
 import { ISSUE_BY_ID_SQL, ISSUE_EXAMPLES_SQL, ISSUE_SERIES_SQL, issueListQueries, TOP_INTENT_SAMPLE } from "../src/reads/issue-reads";
 import { RELEASE_MARKERS_SQL } from "../src/reads/release-markers";
 import { SIGNAL_RATES_SQL } from "../src/reads/signal-reads";
@@ -44,7 +44,8 @@ function hotQueries(): Record<string, { sql: string; binds: unknown[] }> {
 		"issue.daily": { sql: ISSUE_SERIES_SQL.daily, binds: ["iss", 1, 2] },
 		"issue.hourly": { sql: ISSUE_SERIES_SQL.hourly, binds: ["iss", 1] },
 		"issue.markers": { sql: RELEASE_MARKERS_SQL, binds: ["p", 1, 2] },
-		...Object.fromEntries(Object.entries(ISSUE_BREAKDOWN_SQL).map(([k, sql]) => [`issue.breakdown.${k}`, { sql, binds: ["iss"] }])),
+		...Object.fromEntries(Object.entries(ISSUE_BREAKDOWN_SQL).map(([k, sql]) => [`issue.breakdown.${k}`, { sql, binds: ["iss", 1, 2] }])),
+		"issue.baseline": { sql: BASELINE_SQL, binds: ["p", 1, 2, "[]", "[]", "[]", "[]", 200] },
 		...Object.fromEntries(
 			Object.entries(INTENT_MATRIX_SQL).map(([k, sql]) => [`matrix.${k}`, { sql, binds: k === "negativeUsers" ? ["p", 1, 2, "[]"] : ["p", 1, 2] }]),
 		),
@@ -80,6 +81,12 @@ describe("API read plans: index seeks and ranges, no scan of what grows with eve
 		// Examples: the issue's most recent events by time (a bounded range) and its central event by primary key.
 		await uses("issue.examples", /SEARCH issue_events USING INDEX issue_events_issue_time_idx \(issue_id=\?\)/);
 		await uses("issue.examples", /SEARCH x USING (PRIMARY KEY|INDEX sqlite_autoindex_issue_events_1) \(project_id=\? AND signal=\? AND event_id=\?\)/);
+		// The baseline: each day's latest events by the (project, time) index, then seeks by key.
+		await uses("issue.baseline", /SEARCH r USING (COVERING )?INDEX events_project_time_idx \(project_id=\? AND timestamp>\? AND timestamp<\?\)/);
+		await uses("issue.baseline", /SEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+		await uses("issue.baseline", /SEARCH ei USING (PRIMARY KEY|INDEX sqlite_autoindex_event_intents_1) \(project_id=\? AND event_id=\?\)/);
+		await uses("issue.baseline", /SEARCH tc USING (PRIMARY KEY|INDEX sqlite_autoindex_tool_calls_1) \(project_id=\? AND event_id=\?\)/);
+		await uses("issue.breakdown.models", /issue_events_issue_time_idx \(issue_id=\? AND timestamp>\? AND timestamp<\?\)/);
 		await uses("issue.markers", /SEARCH first_seen_values USING INDEX first_seen_values_time_idx \(project_id=\? AND first_seen>\? AND first_seen<\?\)/);
 		await uses("matrix.intentUsers", /COVERING INDEX event_intents_intent_idx \(intent_id=\? AND day>\? AND day<\?\)/);
 		await uses("matrix.cells", /SEARCH intent_signal_days USING PRIMARY KEY \(project_id=\? AND day>\? AND day<\?\)/);

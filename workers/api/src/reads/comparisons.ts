@@ -88,14 +88,37 @@ export async function compareIssue(c: Context, db: D1Database, projectId: string
 				)
 				.bind(projectId, from, to, ...value(v)),
 		]);
-	const [[ia, ta], [ib, tb]] = await Promise.all([side(s!.a), side(s!.b)]);
+	// The baseline: the issue's users and all active users in the same window, from the per-day aggregates.
+	const [[ia, ta], [ib, tb], [issueUsers, activeUsers]] = await Promise.all([
+		side(s!.a),
+		side(s!.b),
+		db.batch([
+			db.prepare("SELECT count(DISTINCT user_id) AS n FROM issue_user_days WHERE issue_id = ? AND day BETWEEN ? AND ?").bind(issueId, fromDay, toDay),
+			db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, fromDay, toDay),
+		]),
+	]);
+	const result = compareProportions(count(ia!.results[0]), count(ta!.results[0]), count(ib!.results[0]), count(tb!.results[0]));
+	const withBaseline = sideBaseline(count(issueUsers!.results[0]), count(activeUsers!.results[0]));
 	return {
 		kind: s!.key ? `property.${s!.key}` : "model",
 		a_value: s!.a,
 		b_value: s!.b,
-		...compareProportions(count(ia!.results[0]), count(ta!.results[0]), count(ib!.results[0]), count(tb!.results[0])),
+		...result,
+		a: withBaseline(result.a),
+		b: withBaseline(result.b),
+		window: { from: new Date(fromDay * DAY_MS).toISOString().slice(0, 10), to: new Date(toDay * DAY_MS).toISOString().slice(0, 10) },
 	};
 }
+
+const percent = (part: number, whole: number) => (whole > 0 ? Math.round((1000 * part) / whole) / 10 : 0);
+
+/** A compared value's share of the issue's users beside its share of all active users: is the issue over-represented on it? */
+const sideBaseline =
+	(issueUsers: number, activeUsers: number) =>
+	<T extends { affected: number; total: number }>(side: T) => ({
+		...side,
+		baseline: { active_users: activeUsers, share: percent(side.total, activeUsers), issue_users: issueUsers, issue_share: percent(side.affected, issueUsers) },
+	});
 
 /** Before / after for a signal (implicit or explicit): share of active users with it in two time ranges. */
 export async function compareSignal(c: Context, db: D1Database, projectId: string, signal: string): Promise<Comparison> {

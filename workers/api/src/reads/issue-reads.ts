@@ -274,7 +274,7 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 	);
 	return {
 		...data.view,
-		breakdowns: await issueBreakdowns(db, issueId),
+		breakdowns: await issueBreakdowns(db, projectId, issueId, fromDay, toDay),
 		/** Model, prompt-version and release changes inside the window, to mark on the series. */
 		markers: await releaseMarkers(db, projectId, fromDay, toDay),
 		series: days,
