@@ -18,6 +18,8 @@ beforeEach(() => {
 });
 
 const T = Date.UTC(2026, 10, 20, 9);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const CONTACTS = CONTACT_REFUSALS.slice(0, 4);
 const FILES = FILE_REFUSALS;
 
@@ -44,8 +46,26 @@ describe("flagged events become issues", () => {
 		expect(list.map((i) => i.events)).toEqual([4, 4]);
 		expect(list.map((i) => i.title).join(" | ")).toMatch(/contacts/);
 		expect(list.map((i) => i.title).join(" | ")).toMatch(/file/);
-		expect(list.every((i) => i.state === "new")).toBe(true);
 		expect(await countRows("issue_candidates", PROJECT)).toBe(0);
+	});
+
+	it("makes a cluster of backfilled events ongoing from the start, and one of the last hours new, each saying when it was first seen", async () => {
+		const now = Date.now();
+		const monthAgo = now - 29 * DAY;
+		// A month-old backlog imported today, then today's traffic: the grouper makes both issues now.
+		await consume([...CONTACTS.map((o, i) => refusal(`c${i}`, o, monthAgo + i * HOUR)), ...FILES.map((o, i) => refusal(`f${i}`, o, now - 2 * HOUR + i))]);
+		const list = await issues();
+		const contacts = list.find((i) => /contacts/.test(i.title))!;
+		const files = list.find((i) => /file/.test(i.title))!;
+		expect([contacts.state, files.state]).toEqual(["ongoing", "new"]);
+		const history = await env.DB.prepare("SELECT issue_id, from_state, to_state, reason FROM issue_state_changes WHERE issue_id IN (?, ?) ORDER BY to_state")
+			.bind(contacts.id, files.id)
+			.all();
+		const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+		expect(history.results).toEqual([
+			{ issue_id: files.id, from_state: null, to_state: "new", reason: `4 similar events, first seen ${day(now - 2 * HOUR)}` },
+			{ issue_id: contacts.id, from_state: null, to_state: "ongoing", reason: `4 similar events, first seen ${day(monthAgo)}` },
+		]);
 	});
 
 	it("keeps too few similar events as candidates, not issues", async () => {

@@ -4,7 +4,7 @@ import { signalVocabulary, topicText } from "#core/detection/signal-vocabulary";
 import { type Embedder, unitMean } from "#core/embedding/embedder";
 import { newId } from "#core/ids";
 import type { VectorIndex } from "#core/vector-index/vector-index";
-import { reasons, regression } from "#core/issues/lifecycle";
+import { initialState, reasons, regression } from "#core/issues/lifecycle";
 import { ISSUE_POOL, promoteWaiting, waitingCandidates, waitStatement } from "#shared/stores/candidate-promotion";
 import { joinIssueStatement, widenSpanStatement } from "#shared/stores/issue-membership";
 import { regressionStatements, signalTitles, stateChangeStatement } from "#shared/stores/issue-store";
@@ -141,9 +141,11 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 		const now = Date.now();
 		const first = Math.min(...members.map((m) => m.timestamp));
 		const last = Math.max(...members.map((m) => m.timestamp));
-		const row = { id: issueId, project_id: projectId, signal, title: names[k]!.title, description: names[k]!.description, state: "new", model: embedder.model };
+		// Its state follows its events' own time (core/issues/lifecycle.ts): a backfilled month-old problem is ongoing from the start.
+		const state = initialState(first, now);
+		const row = { id: issueId, project_id: projectId, signal, title: names[k]!.title, description: names[k]!.description, state, model: embedder.model };
 		const times = { central_event_id: central.event_id, first_seen: first, last_seen: last, created_at: now };
-		const history = stateChangeStatement(db, { issueId, from: null, to: "new", by: "system", reason: reasons.promoted(members.length), at: now }, {});
+		const history = stateChangeStatement(db, { issueId, from: null, to: state, by: "system", reason: reasons.promoted(members.length, first), at: now }, {});
 		// One transaction that loses cleanly to a concurrent promotion of the same candidates (candidate-promotion.ts).
 		const promotion = { row: { ...row, ...times }, scope: [projectId, signal], members, min: MIN_ISSUE_SIZE, also: [history] };
 		if (!(await promoteWaiting(db, ISSUE_POOL, promotion))) continue;

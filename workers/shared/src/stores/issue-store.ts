@@ -1,5 +1,5 @@
 import { newId } from "#core/ids";
-import { BASELINE_DAYS, MERGED, personReason, type PersonState, reasons, type SystemTransition, WAKE_FROM_IGNORED } from "#core/issues/lifecycle";
+import { BASELINE_DAYS, initialState, MERGED, personReason, type PersonState, reasons, type SystemTransition, WAKE_FROM_IGNORED } from "#core/issues/lifecycle";
 import { DAY_MS } from "#core/timestamps";
 import type { VectorIndex } from "#core/vector-index/vector-index";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "./issue-event-text";
@@ -257,7 +257,7 @@ export async function signalTitles(db: D1Database, projectId: string, signal: st
 }
 
 const INSERT_SPLIT_PART = `INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at)
-	VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)`;
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const MOVE_EVENTS = "UPDATE issue_events SET issue_id = ? WHERE issue_id = ? AND event_id IN (SELECT value FROM json_each(?))";
 
 export interface IssueSplit {
@@ -273,11 +273,17 @@ export function splitIssueStatements(db: D1Database, split: IssueSplit): D1Prepa
 	const { issue, parts, model, now } = split;
 	return [
 		clearSplitStatement(db, "issues", issue.id),
-		...parts.flatMap((p) => [
-			db.prepare(INSERT_SPLIT_PART).bind(p.id, issue.project_id, issue.signal, p.title, p.description, model, p.centralEventId, p.firstSeen, p.lastSeen, now),
-			stateChangeStatement(db, { issueId: p.id, from: null, to: "new", by: "system", reason: reasons.splitFrom(issue.id), at: now }),
-			db.prepare(MOVE_EVENTS).bind(p.id, issue.id, JSON.stringify(p.eventIds)),
-		]),
+		...parts.flatMap((p) => {
+			// A part's state follows its own events' time, as a promoted issue's does.
+			const state = initialState(p.firstSeen, now);
+			return [
+				db
+					.prepare(INSERT_SPLIT_PART)
+					.bind(p.id, issue.project_id, issue.signal, p.title, p.description, state, model, p.centralEventId, p.firstSeen, p.lastSeen, now),
+				stateChangeStatement(db, { issueId: p.id, from: null, to: state, by: "system", reason: reasons.splitFrom(issue.id, p.firstSeen), at: now }),
+				db.prepare(MOVE_EVENTS).bind(p.id, issue.id, JSON.stringify(p.eventIds)),
+			];
+		}),
 		stateChangeStatement(db, {
 			issueId: issue.id,
 			from: issue.state,
