@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { countRows } from "../../shared/test/seed-project";
 import worker from "../src";
+import { sentenceEncoder } from "#shared/adapters/sentence-encoder";
+import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
+import { promoteCandidates } from "../src/issues/issue-grouping";
 import { batchOf, eventMessage } from "./messages";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 
@@ -175,5 +178,83 @@ describe("production path: Workers AI embeddings in Vectorize", () => {
 		expect(upserts[0]!.values).toHaveLength(768);
 		const model = await env.DB.prepare("SELECT model FROM issues WHERE id = ?").bind(list[0]!.id).first<{ model: string }>();
 		expect(model!.model).toBe("@cf/baai/bge-base-en-v1.5");
+	});
+});
+
+// The first test loads the sentence encoder (seconds on a busy machine).
+describe("issue titles", { timeout: 30_000 }, () => {
+	const waiting = async (project: string, texts: readonly string[]) => {
+		for (const [i, text] of texts.entries()) {
+			await env.DB.prepare("INSERT INTO issue_candidates (project_id, signal, event_id, text, user_id, timestamp) VALUES (?, 'refusal', ?, ?, ?, ?)")
+				.bind(project, `w${i}`, text, `u${i}`, Date.now() - i)
+				.run();
+		}
+	};
+	const ports = async (db: D1Database = env.DB) => {
+		const encoder = await sentenceEncoder(env);
+		return { db, index: new D1VectorIndex(env.DB, encoder.model), embedder: encoder, encoder };
+	};
+	const titleOf = async (id: string) => (await env.DB.prepare("SELECT title FROM issues WHERE id = ?").bind(id).first<{ title: string }>())!.title;
+	/** The title the namer gives CONTACTS when nothing is taken (promoted in a project of its own). */
+	const firstChoice = async () => {
+		await waiting(`${PROJECT}_twin`, CONTACTS);
+		const [id] = await promoteCandidates(await ports(), `${PROJECT}_twin`, "refusal");
+		return titleOf(id!);
+	};
+	const seedIssue = (title: string) =>
+		env.DB.prepare(
+			"INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES (?, ?, 'tool_failure', ?, 'x', 'ongoing', 'm', 0, 0, 0)",
+		)
+			.bind(`iss_taken_${PROJECT}`, PROJECT, title)
+			.run();
+
+	it("names an issue apart from the project's issues of every signal, still saying what goes wrong", async () => {
+		const title = await firstChoice();
+		await seedIssue(title);
+		await waiting(PROJECT, CONTACTS);
+		const [id] = await promoteCandidates(await ports(), PROJECT, "refusal");
+		const named = await titleOf(id!);
+		expect(named).not.toBe(title);
+		expect(named).toMatch(/contact/i);
+		expect(named).not.toMatch(/\(\d+\)$/);
+	});
+
+	it("refuses a second issue of the same title in D1", async () => {
+		await seedIssue("Claims it cannot access the contacts");
+		await expect(
+			env.DB.prepare(
+				"INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES ('iss_twin', ?, 'refusal', 'Claims it cannot access the contacts', 'x', 'new', 'm', 0, 0, 0)",
+			)
+				.bind(PROJECT)
+				.run(),
+		).rejects.toThrow(/UNIQUE constraint failed: issues\.project_id, issues\.title/);
+	});
+
+	it("names again when a pass running at once took the title after this one read the titles", async () => {
+		const title = await firstChoice();
+		await seedIssue(title);
+		await waiting(PROJECT, CONTACTS);
+		// The first read of the project's titles answers as before the other pass named its issue.
+		let stale = true;
+		const racing = new Proxy(env.DB, {
+			get(target, prop) {
+				if (prop === "prepare")
+					return (sql: string) => {
+						if (stale && sql === "SELECT title FROM issues WHERE project_id = ?") {
+							stale = false;
+							return target.prepare("SELECT title FROM issues WHERE project_id = ? AND 0");
+						}
+						return target.prepare(sql);
+					};
+				const value = Reflect.get(target, prop);
+				return typeof value === "function" ? value.bind(target) : value;
+			},
+		});
+		const [id] = await promoteCandidates(await ports(racing), PROJECT, "refusal");
+		expect(stale).toBe(false);
+		const named = await titleOf(id!);
+		expect(named).not.toBe(title);
+		expect(named).toMatch(/contact/i);
+		expect(await countRows("issue_candidates", PROJECT)).toBe(0);
 	});
 });
