@@ -120,6 +120,8 @@ describe("dashboard in a real browser, on the demo month", () => {
 			expect(model[i]!.baseline_share).toBeGreaterThan(0);
 		});
 		await shot(page, "issue-detail");
+		// The demo's month was imported at once: the history says when the issue was first seen, not only when it was made.
+		expect(await card("History").innerText()).toMatch(/similar events, first seen \d{4}-\d{2}-\d{2}/);
 		await page.getByTestId("resolve").click();
 		await page.locator(".issue-head .state-badge", { hasText: "resolved" }).waitFor();
 		await page.getByRole("heading", { name: "History" }).scrollIntoViewIfNeeded();
@@ -127,6 +129,16 @@ describe("dashboard in a real browser, on the demo month", () => {
 		const { data } = await api<{ data: { state: string } }>(`/api/issues/${encodeURIComponent(id)}`);
 		expect(data.state).toBe("resolved");
 		await shot(page, "issue-resolved");
+	});
+
+	it("issues: states follow the events' own time, and no two issues share a title", async () => {
+		const { data } = await api<{ data: { title: string; state: string; first_seen: string }[] }>("/api/issues?limit=100");
+		expect(data.length).toBeGreaterThan(5);
+		// A month of backfilled events: an issue first seen more than a day ago is no longer new, whenever it was made.
+		const dayAgo = Date.now() - 86_400_000;
+		expect(data.filter((i) => Date.parse(i.first_seen) < dayAgo && i.state === "new").map((i) => i.title)).toEqual([]);
+		const titles = data.map((i) => i.title.toLowerCase());
+		expect(new Set(titles).size).toBe(titles.length);
 	});
 
 	it("issues: filter by signal, sort by users, compare before and after", async () => {

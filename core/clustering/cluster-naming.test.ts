@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { signalVocabulary } from "../detection/signal-vocabulary";
+import { whileDoing } from "./intent-names";
 import {
 	intentDescription,
 	intentName,
@@ -225,6 +226,60 @@ describe("issue names are unique within a signal", () => {
 			{ texts: ["search_flights: request timed out after 30s"], keywords: ["30s", "request"] },
 		]).map((n) => n.title);
 		expect(tools).toEqual(["Flight search tool times out", "Flight search tool times out (request)"]);
+	});
+});
+
+describe("issue names: unique in the project", () => {
+	const TAKEN = "Claims it cannot access the calendar";
+
+	it("tell a same-named issue apart by what its users were doing, from the intent most of them came with", () => {
+		const named = nameIssue("refusal", { texts: CALENDAR_REFUSALS, intent: "Book a room", keywords: ["meetings"], firstSeen: NOV_18 }, [TAKEN], NOW);
+		expect(named.title).toBe("Claims it cannot access the calendar while booking a room");
+		// The same intent taken too: the intent with the keyword, and never a number.
+		const again = nameIssue(
+			"refusal",
+			{ texts: CALENDAR_REFUSALS, intent: "Book a room", keywords: ["meetings"], firstSeen: NOV_18 },
+			[TAKEN, named.title, `${TAKEN} (meetings)`],
+			NOW,
+		);
+		expect(again.title).toBe("Claims it cannot access the calendar while booking a room (meetings)");
+	});
+
+	it("compare with titles taken by any signal, ignoring case", () => {
+		const named = nameIssue("refusal", { texts: CALENDAR_REFUSALS, keywords: ["meetings"] }, [TAKEN.toUpperCase()], NOW);
+		expect(named.title).toBe(`${TAKEN} (meetings)`);
+	});
+
+	it("ignore an intent that does not read as an action (a template in another language) and fall back to a keyword", () => {
+		const named = nameIssue("refusal", { texts: CALENDAR_REFUSALS, intent: "¿Puedes reservar un hotel en Madrid?", keywords: ["meetings"] }, [TAKEN], NOW);
+		expect(named.title).toBe(`${TAKEN} (meetings)`);
+	});
+
+	it("reach for the minute of the first event before ever numbering a title", () => {
+		const cluster = { texts: ["I can't access your calendar."], firstSeen: Date.UTC(2026, 10, 18, 14, 5) };
+		const taken = [TAKEN, `${TAKEN} (since Nov 18)`, `${TAKEN} (access)`, `${TAKEN} (calendar)`];
+		const named = nameIssue("refusal", cluster, taken, NOW);
+		expect(named.title).toBe(`${TAKEN} (first seen Nov 18, 14:05 UTC)`);
+		expect(named.title).not.toMatch(/\(\d+\)$/);
+	});
+
+	it("put intents in the -ing form", () => {
+		expect(
+			["Book a room", "Write an itinerary", "Get today's date", "Plan a trip", "Open the file", "See my bookings", "Text a contact", "Schedule a call"].map(
+				whileDoing,
+			),
+		).toEqual([
+			"while booking a room",
+			"while writing an itinerary",
+			"while getting today's date",
+			"while planning a trip",
+			"while opening the file",
+			"while seeing my bookings",
+			"while texting a contact",
+			"while scheduling a call",
+		]);
+		expect(whileDoing("Flights")).toBeNull();
+		expect(whileDoing("Book")).toBeNull();
 	});
 });
 

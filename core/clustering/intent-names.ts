@@ -323,6 +323,26 @@ export function nameIntents(clusters: readonly IntentCluster[], taken: Iterable<
 	return out;
 }
 
+/**
+ * "while booking a room" for the intent "Book a room": what users were doing when an issue hit
+ * them, to tell two same-named issues apart. Null when the name does not start with a known verb
+ * (an intent named by a template of inputs in another language).
+ */
+export function whileDoing(intentName: string): string | null {
+	const [verb, ...rest] = intentName.trim().split(/\s+/);
+	if (!verb || !VERBS.has(verb.toLowerCase()) || !rest.length) return null;
+	return `while ${gerund(verb.toLowerCase())} ${rest.join(" ")}`;
+}
+
+/** English -ing form of a base verb: book → booking, write → writing, get → getting, see → seeing. */
+export function gerund(verb: string): string {
+	if (/ie$/.test(verb)) return `${verb.slice(0, -2)}ying`;
+	if (/[^aeioy]e$/.test(verb)) return `${verb.slice(0, -1)}ing`;
+	// One syllable ending consonant-vowel-consonant doubles its last letter (plan → planning, not open → opening).
+	if ((verb.match(/[aeiou]+/g) ?? []).length === 1 && /[^aeiou][aeiou][bdgklmnprt]$/.test(verb)) return `${verb}${verb.at(-1)}ing`;
+	return `${verb}ing`;
+}
+
 /** One sentence about an intent: "Users ask to book a hotel, e.g. "Book a hotel in Lisbon for 3 nights"." */
 export function intentDescription(name: string, cluster: IntentCluster & { count?: number }): string {
 	const texts = centralFirst(cluster.texts, cluster.central);

@@ -1,6 +1,8 @@
 import { STOPWORDS } from "./text-vectors";
 import { assignUnique, capitalise, centralFirst, contentStems, countTail, normalise, quote, rankCandidates, sentencesOf } from "./naming-support";
 import { NAMERS } from "./namers";
+import { whileDoing } from "./intent-names";
+import { MAX_DATE_MS } from "../timestamps";
 
 /**
  * Issue names a person would write, offline: "Claims it cannot access the calendar", "Flight search
@@ -17,6 +19,8 @@ export interface IssueCluster {
 	central?: string;
 	/** The cluster's distinctive words (c-TF-IDF), used to tell colliding names apart. */
 	keywords?: readonly string[];
+	/** The intent most of the members came with ("Book a room"), when one is known: tells same-named issues apart. */
+	intent?: string;
 	/** Events in the issue, and when the first and last were seen (epoch ms), for the description. */
 	count?: number;
 	firstSeen?: number;
@@ -52,7 +56,7 @@ export function signalLabel(signal: string): string {
 interface Named {
 	options: string[];
 	description: string;
-	/** Distinguishing details for when the first option is taken, most specific first. */
+	/** Distinguishing suffixes for when the first option is taken, most meaningful first (" while booking a room", " (calendar)"). */
 	details: string[];
 }
 
@@ -88,16 +92,26 @@ function nameOptions(signal: string, cluster: IssueCluster, now?: number): Named
 	return { options, description, details };
 }
 
-/** What can tell two same-named issues apart: their distinctive words, then when they started. */
+/**
+ * What can tell two same-named issues apart, as title suffixes: what users were doing (their
+ * intent), the cluster's distinctive words, when it started, the central example's own words, and
+ * last the minute of its first event (never a bare "(2)": a number says nothing about the issue).
+ */
 function distinguishing(keywords: readonly string[], texts: string[], cluster: IssueCluster, now?: number): string[] {
 	const out: string[] = [];
+	const doing = cluster.intent ? whileDoing(cluster.intent) : null;
+	if (doing) out.push(` ${doing}`);
 	const kws = keywords.filter(usableKeyword);
-	if (kws[0]) out.push(kws[0]);
-	if (kws.length >= 2) out.push(`${kws[0]}, ${kws[1]}`);
-	if (cluster.firstSeen !== undefined) out.push(`since ${shortDateOf(cluster.firstSeen, now)}`);
+	if (kws[0]) out.push(` (${kws[0]})`);
+	if (kws.length >= 2) out.push(` (${kws[0]}, ${kws[1]})`);
+	if (doing && kws[0]) out.push(` ${doing} (${kws[0]})`);
+	if (cluster.firstSeen !== undefined) out.push(` (since ${shortDateOf(cluster.firstSeen, now)})`);
 	// Words of the central example no keyword named: the example's most specific content words.
-	const extra = (texts[0] ?? "").match(/\p{L}[\p{L}'-]{3,}/gu)?.filter((w) => !kws.includes(w.toLowerCase())) ?? [];
-	for (const w of extra.slice(-2)) out.push(w.toLowerCase());
+	const extra = (texts[0] ?? "").match(/\p{L}[\p{L}'-]{3,}/gu)?.filter((w) => usableKeyword(w) && !kws.includes(w.toLowerCase())) ?? [];
+	for (const w of extra.slice(-2)) out.push(` (${w.toLowerCase()})`);
+	if (cluster.firstSeen !== undefined && Math.abs(cluster.firstSeen) <= MAX_DATE_MS) {
+		out.push(` (first seen ${shortDateOf(cluster.firstSeen, now)}, ${new Date(cluster.firstSeen).toISOString().slice(11, 16)} UTC)`);
+	}
 	return out;
 }
 
@@ -112,7 +126,7 @@ function shortDateOf(ms: number, now?: number): string {
 
 /**
  * An issue's title and one-sentence description, from its members. `taken`: titles already used
- * by other issues of the same signal; a name one of them has gains the detail that tells it apart.
+ * by the project's other issues (any signal); a name one of them has gains the detail that tells it apart.
  */
 export function nameIssue(signal: string, cluster: IssueCluster, taken: Iterable<string> = [], now?: number): IssueName {
 	return nameIssues(signal, [cluster], taken, now)[0]!;
@@ -124,7 +138,7 @@ export function nameIssues(signal: string, clusters: readonly IssueCluster[], ta
 	const titles = assignUnique(
 		named,
 		(n) => n.options,
-		(n) => n.details.map((d) => `${n.options[0]} (${d})`),
+		(n) => n.details.map((d) => `${n.options[0]}${d}`),
 		taken,
 	);
 	return named.map((n, i) => ({ title: clipTitle(titles[i]!), description: n.description.slice(0, 300) }));

@@ -1,5 +1,5 @@
 import { compareReleases } from "../release-order";
-import { DAY_MS } from "../timestamps";
+import { DAY_MS, MAX_DATE_MS } from "../timestamps";
 
 /**
  * An issue's life, decided in one place: which states a person sets and which the detect worker
@@ -18,8 +18,19 @@ export type PersonState = (typeof PERSON_STATES)[number];
 /** The history's to-state of an issue merged into another (it is then deleted: not an issue state). */
 export const MERGED = "merged";
 
-/** A new issue becomes ongoing, and may escalate, once it is older than this. */
+/**
+ * How long an issue reads "new": its first day, counted from its first event's own timestamp,
+ * not from when the grouper made the issue. A month of events imported at once (a backfill, the
+ * demo) makes issues that are ongoing from the start; a live issue is new for its first day and
+ * the maintenance pass then moves it on. Only then may it escalate (a baseline needs a past).
+ */
 export const NEW_FOR_MS = DAY_MS;
+
+/** Whether an issue first seen at `firstSeen` (its earliest event, epoch ms) is still in its new period at `now`. */
+export const isNewAt = (firstSeen: number, now: number): boolean => now - firstSeen <= NEW_FOR_MS;
+
+/** The state an issue is made in (promoted from candidates, split off another): new, or ongoing when its first event is past the new period. */
+export const initialState = (firstSeen: number, now: number): "new" | "ongoing" => (isNewAt(firstSeen, now) ? "new" : "ongoing");
 /** Escalating: the last 24 hours reached this many users and this multiple of the issue's daily baseline. */
 export const ESCALATION_MIN_USERS = 3;
 export const ESCALATION_FACTOR = 3;
@@ -50,22 +61,22 @@ export interface SystemTransition {
 /**
  * The maintenance pass's decision for one issue from its last 24 hours' users and its users over
  * the baseline days (null: it stays). Escalation comes first; a new issue that is not hot becomes
- * ongoing after NEW_FOR_MS.
+ * ongoing once its first event is older than NEW_FOR_MS (`firstSeen`: the issue's first_seen, event time).
  */
 export function systemTransition(
-	issue: { state: string; createdAt: number },
+	issue: { state: string; firstSeen: number },
 	usage: { recentUsers: number; baselineUsers: number },
 	now: number,
 ): SystemTransition | null {
 	const state = issue.state as IssueState;
 	if (!canMoveOn(state)) return null;
-	const old = now - issue.createdAt > NEW_FOR_MS;
+	const old = !isNewAt(issue.firstSeen, now);
 	const recent = usage.recentUsers;
 	const baselinePerDay = usage.baselineUsers / BASELINE_LENGTH;
 	const hot = recent >= ESCALATION_MIN_USERS && recent >= ESCALATION_FACTOR * Math.max(1, baselinePerDay) && old;
 	if (hot && state !== "escalating") return { from: state, to: "escalating", reason: `${recent} users in 24 h vs ${baselinePerDay.toFixed(1)}/day before` };
 	if (!hot && state === "escalating") return { from: "escalating", to: "ongoing", reason: "back to its usual rate" };
-	if (state === "new" && old) return { from: "new", to: "ongoing", reason: "seen for more than a day" };
+	if (state === "new" && old) return { from: "new", to: "ongoing", reason: "first seen more than a day ago" };
 	return null;
 }
 
@@ -88,9 +99,13 @@ export function regression(fixedIn: string | null | undefined, release: string |
 
 /** Reasons recorded when issues are created, merged and split. */
 export const reasons = {
-	promoted: (events: number) => `${events} similar events`,
+	/** The issue's first event's date (UTC) says why a just-made issue may already be ongoing. */
+	promoted: (events: number, firstSeen: number) => `${events} similar events, first seen ${utcDate(firstSeen)}`,
 	mergedInto: (id: string) => `merged into ${id}`,
 	absorbed: (id: string) => `absorbed ${id}`,
-	splitFrom: (id: string) => `split from ${id}`,
+	splitFrom: (id: string, firstSeen: number) => `split from ${id}, first seen ${utcDate(firstSeen)}`,
 	splitInto: (parts: string[]) => (parts.length ? `split into ${parts.join(", ")}` : "split found no separate part"),
 };
+
+/** "2026-11-07": a date the history's reader cannot misread whatever their locale. */
+const utcDate = (ms: number): string => (Math.abs(ms) <= MAX_DATE_MS ? new Date(ms).toISOString().slice(0, 10) : "at an unknown date");

@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { ISSUE_STATES } from "#core/issues/lifecycle";
 
 export { ISSUE_STATES };
@@ -32,7 +32,13 @@ export const issues = sqliteTable(
 		achievableDelta: real("achievable_delta").notNull().default(1),
 		strategicRelevance: real("strategic_relevance").notNull().default(1),
 	},
-	(t) => [index("issues_project_signal_idx").on(t.projectId, t.signal), index("issues_project_last_seen_idx").on(t.projectId, t.lastSeen)],
+	(t) => [
+		index("issues_project_signal_idx").on(t.projectId, t.signal),
+		index("issues_project_last_seen_idx").on(t.projectId, t.lastSeen),
+		// One title per project: the list shows every signal's issues side by side. Naming picks a free one
+		// (core/clustering/issue-names.ts); this refuses the second of two passes that named at once.
+		uniqueIndex("issues_project_title_idx").on(t.projectId, t.title),
+	],
 );
 
 /** Which events belong to which issue: one issue per event and signal. Counts are read from here. */

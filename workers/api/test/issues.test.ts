@@ -48,7 +48,8 @@ describe("issues API", () => {
 		const body = (await res.json()) as { window: { active_users: number }; data: IssueListItem[] };
 		expect(body.window.active_users).toBe(4);
 		expect(body.data).toHaveLength(1);
-		expect(body.data[0]).toMatchObject({ state: "new", events: 4, users: 3, window_users: 3, pct_users: 75 });
+		// Its events are from November, long before today: ongoing, not new (states follow the events' time).
+		expect(body.data[0]).toMatchObject({ state: "ongoing", events: 4, users: 3, window_users: 3, pct_users: 75 });
 		expect(body.data[0]!.title).toMatch(/contact/);
 	});
 
@@ -61,7 +62,7 @@ describe("issues API", () => {
 		expect(data.series.map((d) => d.events)).toEqual([1, 1, 1, 1]);
 		expect(data.examples.length).toBeGreaterThanOrEqual(3);
 		expect(data.examples[0]!.evidence?.text).toBeTruthy();
-		expect(data.history).toEqual([expect.objectContaining({ to: "new", by: "system" })]);
+		expect(data.history).toEqual([expect.objectContaining({ to: "ongoing", by: "system", reason: "4 similar events, first seen 2026-11-10" })]);
 	});
 
 	it("resolves with the admin key, recording who; read keys get 403; then new events regress it", async () => {
@@ -70,7 +71,7 @@ describe("issues API", () => {
 		expect((await change(project.readKey, { state: "resolved" })).status).toBe(403);
 		const res = await change(admin, { state: "resolved", reason: "fixed the contacts tool" });
 		expect(res.status).toBe(200);
-		expect(await res.json()).toMatchObject({ data: { state: "resolved", previous_state: "new" } });
+		expect(await res.json()).toMatchObject({ data: { state: "resolved", previous_state: "ongoing" } });
 		await store([
 			ev(project.projectId, "after", Date.now() + 1000, { user_id: "u7", input: "Export my contacts", output: "I can't access your contacts, sorry." }),
 		]);
@@ -78,7 +79,7 @@ describe("issues API", () => {
 			data: { state: string; history: { to: string; by: string; reason: string | null }[] };
 		};
 		expect(data.state).toBe("regressed");
-		expect(data.history.map((h) => h.to)).toEqual(["new", "resolved", "regressed"]);
+		expect(data.history.map((h) => h.to)).toEqual(["ongoing", "resolved", "regressed"]);
 		expect(data.history[1]!.by).toMatch(/^key:/);
 		expect(data.history[1]!.reason).toBe("fixed the contacts tool");
 	});

@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { countRows } from "../../shared/test/seed-project";
 import worker from "../src";
+import { sentenceEncoder } from "#shared/adapters/sentence-encoder";
+import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
+import { promoteCandidates } from "../src/issues/issue-grouping";
 import { batchOf, eventMessage } from "./messages";
 import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
 
@@ -18,6 +21,8 @@ beforeEach(() => {
 });
 
 const T = Date.UTC(2026, 10, 20, 9);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const CONTACTS = CONTACT_REFUSALS.slice(0, 4);
 const FILES = FILE_REFUSALS;
 
@@ -44,8 +49,26 @@ describe("flagged events become issues", () => {
 		expect(list.map((i) => i.events)).toEqual([4, 4]);
 		expect(list.map((i) => i.title).join(" | ")).toMatch(/contacts/);
 		expect(list.map((i) => i.title).join(" | ")).toMatch(/file/);
-		expect(list.every((i) => i.state === "new")).toBe(true);
 		expect(await countRows("issue_candidates", PROJECT)).toBe(0);
+	});
+
+	it("makes a cluster of backfilled events ongoing from the start, and one of the last hours new, each saying when it was first seen", async () => {
+		const now = Date.now();
+		const monthAgo = now - 29 * DAY;
+		// A month-old backlog imported today, then today's traffic: the grouper makes both issues now.
+		await consume([...CONTACTS.map((o, i) => refusal(`c${i}`, o, monthAgo + i * HOUR)), ...FILES.map((o, i) => refusal(`f${i}`, o, now - 2 * HOUR + i))]);
+		const list = await issues();
+		const contacts = list.find((i) => /contacts/.test(i.title))!;
+		const files = list.find((i) => /file/.test(i.title))!;
+		expect([contacts.state, files.state]).toEqual(["ongoing", "new"]);
+		const history = await env.DB.prepare("SELECT issue_id, from_state, to_state, reason FROM issue_state_changes WHERE issue_id IN (?, ?) ORDER BY to_state")
+			.bind(contacts.id, files.id)
+			.all();
+		const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+		expect(history.results).toEqual([
+			{ issue_id: files.id, from_state: null, to_state: "new", reason: `4 similar events, first seen ${day(now - 2 * HOUR)}` },
+			{ issue_id: contacts.id, from_state: null, to_state: "ongoing", reason: `4 similar events, first seen ${day(monthAgo)}` },
+		]);
 	});
 
 	it("keeps too few similar events as candidates, not issues", async () => {
@@ -155,5 +178,83 @@ describe("production path: Workers AI embeddings in Vectorize", () => {
 		expect(upserts[0]!.values).toHaveLength(768);
 		const model = await env.DB.prepare("SELECT model FROM issues WHERE id = ?").bind(list[0]!.id).first<{ model: string }>();
 		expect(model!.model).toBe("@cf/baai/bge-base-en-v1.5");
+	});
+});
+
+// The first test loads the sentence encoder (seconds on a busy machine).
+describe("issue titles", { timeout: 30_000 }, () => {
+	const waiting = async (project: string, texts: readonly string[]) => {
+		for (const [i, text] of texts.entries()) {
+			await env.DB.prepare("INSERT INTO issue_candidates (project_id, signal, event_id, text, user_id, timestamp) VALUES (?, 'refusal', ?, ?, ?, ?)")
+				.bind(project, `w${i}`, text, `u${i}`, Date.now() - i)
+				.run();
+		}
+	};
+	const ports = async (db: D1Database = env.DB) => {
+		const encoder = await sentenceEncoder(env);
+		return { db, index: new D1VectorIndex(env.DB, encoder.model), embedder: encoder, encoder };
+	};
+	const titleOf = async (id: string) => (await env.DB.prepare("SELECT title FROM issues WHERE id = ?").bind(id).first<{ title: string }>())!.title;
+	/** The title the namer gives CONTACTS when nothing is taken (promoted in a project of its own). */
+	const firstChoice = async () => {
+		await waiting(`${PROJECT}_twin`, CONTACTS);
+		const [id] = await promoteCandidates(await ports(), `${PROJECT}_twin`, "refusal");
+		return titleOf(id!);
+	};
+	const seedIssue = (title: string) =>
+		env.DB.prepare(
+			"INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES (?, ?, 'tool_failure', ?, 'x', 'ongoing', 'm', 0, 0, 0)",
+		)
+			.bind(`iss_taken_${PROJECT}`, PROJECT, title)
+			.run();
+
+	it("names an issue apart from the project's issues of every signal, still saying what goes wrong", async () => {
+		const title = await firstChoice();
+		await seedIssue(title);
+		await waiting(PROJECT, CONTACTS);
+		const [id] = await promoteCandidates(await ports(), PROJECT, "refusal");
+		const named = await titleOf(id!);
+		expect(named).not.toBe(title);
+		expect(named).toMatch(/contact/i);
+		expect(named).not.toMatch(/\(\d+\)$/);
+	});
+
+	it("refuses a second issue of the same title in D1", async () => {
+		await seedIssue("Claims it cannot access the contacts");
+		await expect(
+			env.DB.prepare(
+				"INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES ('iss_twin', ?, 'refusal', 'Claims it cannot access the contacts', 'x', 'new', 'm', 0, 0, 0)",
+			)
+				.bind(PROJECT)
+				.run(),
+		).rejects.toThrow(/UNIQUE constraint failed: issues\.project_id, issues\.title/);
+	});
+
+	it("names again when a pass running at once took the title after this one read the titles", async () => {
+		const title = await firstChoice();
+		await seedIssue(title);
+		await waiting(PROJECT, CONTACTS);
+		// The first read of the project's titles answers as before the other pass named its issue.
+		let stale = true;
+		const racing = new Proxy(env.DB, {
+			get(target, prop) {
+				if (prop === "prepare")
+					return (sql: string) => {
+						if (stale && sql === "SELECT title FROM issues WHERE project_id = ?") {
+							stale = false;
+							return target.prepare("SELECT title FROM issues WHERE project_id = ? AND 0");
+						}
+						return target.prepare(sql);
+					};
+				const value = Reflect.get(target, prop);
+				return typeof value === "function" ? value.bind(target) : value;
+			},
+		});
+		const [id] = await promoteCandidates(await ports(racing), PROJECT, "refusal");
+		expect(stale).toBe(false);
+		const named = await titleOf(id!);
+		expect(named).not.toBe(title);
+		expect(named).toMatch(/contact/i);
+		expect(await countRows("issue_candidates", PROJECT)).toBe(0);
 	});
 });

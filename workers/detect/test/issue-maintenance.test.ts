@@ -125,12 +125,23 @@ describe("issue maintenance (cron)", () => {
 		expect(left.map((m) => m.id)).toEqual([whole!.id]);
 	});
 
-	it("moves a day-old new issue to ongoing, and a sudden surge of users to escalating", async () => {
-		await worker.queue!(batchOf(refusals(Date.now() - 3 * DAY, 3, "old")), env, createExecutionContext());
+	it("keeps an issue new while its first event is under a day old, however long ago the grouper made it", async () => {
+		await worker.queue!(batchOf(refusals(Date.now() - 2 * HOUR, 3, "recent")), env, createExecutionContext());
 		const [issue] = await issues();
+		expect(issue!.state).toBe("new");
 		await env.DB.prepare("UPDATE issues SET created_at = ? WHERE id = ?")
 			.bind(Date.now() - 3 * DAY, issue!.id)
 			.run();
+		await cron();
+		expect((await issues())[0]!.state).toBe("new");
+	});
+
+	it("moves a new issue to ongoing once its first event is a day old, and a sudden surge of users to escalating", async () => {
+		await worker.queue!(batchOf(refusals(Date.now() - 3 * DAY, 3, "old")), env, createExecutionContext());
+		const [issue] = await issues();
+		// Events three days old are ongoing from the start; set it new as if made on its first day.
+		expect(issue!.state).toBe("ongoing");
+		await env.DB.prepare("UPDATE issues SET state = 'new' WHERE id = ?").bind(issue!.id).run();
 		await cron();
 		expect((await issues())[0]!.state).toBe("ongoing");
 		// Four new users in the last hour against a quiet week.
@@ -139,8 +150,11 @@ describe("issue maintenance (cron)", () => {
 		expect((await issues())[0]!.state).toBe("escalating");
 		await cron();
 		expect((await issues())[0]!.state).toBe("escalating");
-		const changes = await env.DB.prepare("SELECT to_state FROM issue_state_changes WHERE issue_id = ? ORDER BY at").bind(issue!.id).all<{ to_state: string }>();
-		expect(changes.results.map((c) => c.to_state)).toEqual(["new", "ongoing", "escalating"]);
+		const changes = await env.DB.prepare("SELECT from_state, to_state, reason FROM issue_state_changes WHERE issue_id = ? ORDER BY at")
+			.bind(issue!.id)
+			.all<{ from_state: string | null; to_state: string; reason: string }>();
+		expect(changes.results.map((c) => `${c.from_state} > ${c.to_state}`)).toEqual(["null > ongoing", "new > ongoing", "ongoing > escalating"]);
+		expect(changes.results[1]!.reason).toBe("first seen more than a day ago");
 	});
 });
 

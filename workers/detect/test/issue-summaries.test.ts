@@ -72,6 +72,22 @@ describe("Workers AI issue summaries", () => {
 		expect(row.summarized_at).not.toBeNull();
 	});
 
+	it("keeps the offline name when the summary's title is another issue's of the project", async () => {
+		const issue = (await calendarIssue(6))!;
+		await env.DB.prepare(
+			"INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES (?, ?, 'tool_failure', 'Calendar tool refuses', 'x', 'ongoing', 'm', 0, 0, 0)",
+		)
+			.bind(`iss_other_${PROJECT}`, PROJECT)
+			.run();
+		const { ai } = fakeAi(() => ({ response: { title: "calendar tool refuses", description: "Calendar requests get a refusal instead of the change." } }));
+		await summarizeIssues(env.DB, new WorkersAiSummarizer(ai));
+		const row = (await env.DB.prepare("SELECT title, summarized_at FROM issues WHERE id = ?")
+			.bind(issue.id)
+			.first<{ title: string; summarized_at: number | null }>())!;
+		expect(row.title).toBe(issue.title);
+		expect(row.summarized_at).not.toBeNull();
+	});
+
 	it("reads the JSON parsed or as text, and refuses empty or missing fields", () => {
 		expect(parseSummary('Sure! {"title": "Refuses calendar edits", "description": "It says it cannot."}')).toEqual({
 			title: "Refuses calendar edits",

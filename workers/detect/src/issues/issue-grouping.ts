@@ -1,13 +1,14 @@
-import { nameIssues } from "#core/clustering/issue-names";
+import { type IssueName, nameIssues } from "#core/clustering/issue-names";
 import { clusterTexts } from "#core/clustering/cluster-texts";
 import { signalVocabulary, topicText } from "#core/detection/signal-vocabulary";
 import { type Embedder, unitMean } from "#core/embedding/embedder";
 import { newId } from "#core/ids";
 import type { VectorIndex } from "#core/vector-index/vector-index";
-import { reasons, regression } from "#core/issues/lifecycle";
-import { ISSUE_POOL, promoteWaiting, waitingCandidates, waitStatement } from "#shared/stores/candidate-promotion";
+import { initialState, reasons, regression } from "#core/issues/lifecycle";
+import { ISSUE_POOL, type Promotion, promoteWaiting, waitingCandidates, waitStatement } from "#shared/stores/candidate-promotion";
 import { joinIssueStatement, widenSpanStatement } from "#shared/stores/issue-membership";
-import { regressionStatements, signalTitles, stateChangeStatement } from "#shared/stores/issue-store";
+import { mainIntentName } from "#shared/stores/intent-store";
+import { isTitleTaken, projectTitles, regressionStatements, stateChangeStatement } from "#shared/stores/issue-store";
 
 /** A negative detection on a stored event, with the text that best says what went wrong. */
 export interface FlaggedEvent {
@@ -123,33 +124,60 @@ export async function promoteCandidates(ports: GroupingPorts, projectId: string,
 		.filter((c) => c.size >= MIN_ISSUE_SIZE)
 		.map((cluster) => ({ cluster, members: results.filter((_, i) => assignments[i] === cluster.id) }));
 	if (kept.length === 0) return created;
-	// Titles say what goes wrong, agreed by the members, and differ from the signal's other issues.
-	// The description says since when, not how many: counts grow, and the API reports them live.
-	const names = nameIssues(
-		signal,
-		kept.map(({ cluster, members }) => ({
+	// Titles say what goes wrong, agreed by the members, and differ from the project's other issues
+	// (told apart first by what users were doing: their intent). The description says since when,
+	// not how many: counts grow, and the API reports them live.
+	const named = await Promise.all(
+		kept.map(async ({ cluster, members }) => ({
 			texts: members.map((m) => m.text),
 			central: results[cluster.central]!.text,
 			keywords: cluster.keywords,
 			firstSeen: Math.min(...members.map((m) => m.timestamp)),
+			intent: await mainIntentName(
+				db,
+				projectId,
+				members.map((m) => m.event_id),
+			),
 		})),
-		await signalTitles(db, projectId, signal),
 	);
+	const names = nameIssues(signal, named, await projectTitles(db, projectId));
 	for (const [k, { cluster, members }] of kept.entries()) {
 		const issueId = newId("iss");
 		const central = results[cluster.central]!;
 		const now = Date.now();
 		const first = Math.min(...members.map((m) => m.timestamp));
 		const last = Math.max(...members.map((m) => m.timestamp));
-		const row = { id: issueId, project_id: projectId, signal, title: names[k]!.title, description: names[k]!.description, state: "new", model: embedder.model };
+		// Its state follows its events' own time (core/issues/lifecycle.ts): a backfilled month-old problem is ongoing from the start.
+		const state = initialState(first, now);
+		const row = { id: issueId, project_id: projectId, signal, title: names[k]!.title, description: names[k]!.description, state, model: embedder.model };
 		const times = { central_event_id: central.event_id, first_seen: first, last_seen: last, created_at: now };
-		const history = stateChangeStatement(db, { issueId, from: null, to: "new", by: "system", reason: reasons.promoted(members.length), at: now }, {});
+		const history = stateChangeStatement(db, { issueId, from: null, to: state, by: "system", reason: reasons.promoted(members.length, first), at: now }, {});
 		// One transaction that loses cleanly to a concurrent promotion of the same candidates (candidate-promotion.ts).
 		const promotion = { row: { ...row, ...times }, scope: [projectId, signal], members, min: MIN_ISSUE_SIZE, also: [history] };
-		if (!(await promoteWaiting(db, ISSUE_POOL, promotion))) continue;
+		if (!(await promoteNamedApart(db, promotion, async () => nameIssues(signal, [named[k]!], await projectTitles(db, projectId))))) continue;
 		const centre = unitMean(await embedder.embed(members.map((m) => topicText(m.text, signal))));
 		await index.upsert([{ id: issueId, namespace: namespaceOf(projectId, signal), values: centre, metadata: { issue_id: issueId, signal } }]);
 		created.push(issueId);
 	}
 	return created;
+}
+
+type IssuePromotion = Promotion & { row: { title: string; description: string } };
+
+/**
+ * promoteWaiting, named again when D1's unique title index refuses the name: another pass (a queue
+ * batch, the cron) named an issue of the project the same while this one was naming. A few tries:
+ * each rename reads the titles that now exist, so only a new race of the same kind can refuse it.
+ */
+async function promoteNamedApart(db: D1Database, promotion: IssuePromotion, rename: () => Promise<IssueName[]>, tries = 3): Promise<boolean> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await promoteWaiting(db, ISSUE_POOL, promotion);
+		} catch (err) {
+			if (!isTitleTaken(err) || attempt >= tries) throw err;
+			const [name] = await rename();
+			promotion.row.title = name!.title;
+			promotion.row.description = name!.description;
+		}
+	}
 }

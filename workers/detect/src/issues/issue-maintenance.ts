@@ -33,7 +33,8 @@ interface IssueRow {
 	project_id: string;
 	signal: string;
 	state: string;
-	created_at: number;
+	/** The issue's first event's timestamp: how long it has been new is counted from there. */
+	first_seen: number;
 	events: number;
 }
 
@@ -81,7 +82,7 @@ async function updateStates(db: D1Database, issues: IssueRow[], now: number): Pr
 	let changed = await wakeIgnoredIssues(db, now);
 	for (const issue of issues) {
 		if (!canMoveOn(issue.state)) continue;
-		const transition = systemTransition({ state: issue.state, createdAt: issue.created_at }, await issueUsage(db, issue.id, now), now);
+		const transition = systemTransition({ state: issue.state, firstSeen: issue.first_seen }, await issueUsage(db, issue.id, now), now);
 		if (!transition) continue;
 		await db.batch(systemTransitionStatements(db, issue.id, transition, now));
 		changed++;
@@ -140,14 +141,14 @@ export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 	const deferred = issueGroups.deferred + intentGroups.deferred + mergeProjects.deferred;
 	const { results: issues } = await db
 		.prepare(
-			"SELECT i.id, i.project_id, i.signal, i.state, i.created_at, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events FROM issues i",
+			"SELECT i.id, i.project_id, i.signal, i.state, i.first_seen, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events FROM issues i",
 		)
 		.all<IssueRow>();
 	const bySignal = new Map<string, IssueRow[]>();
 	for (const i of issues) bySignal.set(`${i.project_id}\u0000${i.signal}`, [...(bySignal.get(`${i.project_id}\u0000${i.signal}`) ?? []), i]);
 	let merged = 0;
 	for (const group of bySignal.values()) if (group.length > 1) merged += await mergeDuplicates(ports, group, now);
-	const { results: remaining } = await db.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.created_at, 0 AS events FROM issues i").all<IssueRow>();
+	const { results: remaining } = await db.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.first_seen, 0 AS events FROM issues i").all<IssueRow>();
 	const states = await updateStates(db, remaining, now);
 	return { exemplars, split, promoted, merged, intentsMerged, states, deferred };
 }

@@ -3,7 +3,7 @@ import { clusterTexts, DEFAULT_THRESHOLD } from "#core/clustering/cluster-texts"
 import { signalVocabulary, topicText } from "#core/detection/signal-vocabulary";
 import { unitMean } from "#core/embedding/embedder";
 import { newId } from "#core/ids";
-import { type IssueSplit, latestMembers, signalTitles, splitIssueStatements } from "#shared/stores/issue-store";
+import { type IssueSplit, latestMembers, projectTitles, splitIssueStatements } from "#shared/stores/issue-store";
 import { requestedSplits } from "#shared/stores/split-requests";
 import { type GroupingPorts, namespaceOf } from "./issue-grouping";
 
@@ -34,7 +34,8 @@ export async function splitRequestedIssues(ports: GroupingPorts, now: number): P
 			.slice(1)
 			.filter((c) => c.size >= MIN_PART)
 			.map((cluster) => ({ cluster, part: members.filter((_, i) => assignments[i] === cluster.id) }));
-		// Each part is named by its own members, apart from the issue it leaves and the signal's other issues.
+		// Each part is named by its own members, apart from the issue it leaves and the project's other issues
+		// (a title taken meanwhile fails the batch on D1's unique index: the request stays, the next pass names again).
 		const names = nameIssues(
 			issue.signal,
 			split.map(({ cluster, part }) => ({
@@ -43,7 +44,7 @@ export async function splitRequestedIssues(ports: GroupingPorts, now: number): P
 				keywords: cluster.keywords,
 				firstSeen: Math.min(...part.map((m) => m.timestamp)),
 			})),
-			await signalTitles(db, issue.project_id, issue.signal),
+			await projectTitles(db, issue.project_id),
 			now,
 		);
 		const parts: IssueSplit["parts"] = [];

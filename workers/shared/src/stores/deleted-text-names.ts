@@ -39,7 +39,7 @@ export async function renameQuotingIssues(db: D1Database, deletedTexts: Map<stri
 					`SELECT ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ? ORDER BY ie.event_id = (SELECT central_event_id FROM issues WHERE id = ?) DESC, ie.timestamp DESC LIMIT 50`,
 				)
 				.bind(id, id),
-			db.prepare("SELECT title AS text FROM issues WHERE project_id = ? AND signal = ? AND id != ?").bind(issue.project_id, issue.signal, id),
+			db.prepare("SELECT title AS text FROM issues WHERE project_id = ? AND id != ?").bind(issue.project_id, id),
 		]);
 		const memberTexts = members!.results.map((r) => r.text).filter(Boolean);
 		const name = nameIssue(

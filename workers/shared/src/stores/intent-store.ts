@@ -18,6 +18,17 @@ export async function existingIntents(db: D1Database, projectId: string, ids: st
 	return new Set(results.map((r) => r.id));
 }
 
+/** Binds: project, event ids as JSON. The intent most of the events came with, and how many did. */
+const MAIN_INTENT = `SELECT i.name, count(*) AS events FROM event_intents ei JOIN intents i ON i.id = ei.intent_id
+	WHERE ei.project_id = ? AND ei.event_id IN (SELECT value FROM json_each(?)) GROUP BY i.id ORDER BY events DESC, i.name LIMIT 1`;
+
+/** The name of the intent at least half of the events came with (what users were doing), if any. */
+export async function mainIntentName(db: D1Database, projectId: string, eventIds: string[]): Promise<string | undefined> {
+	if (eventIds.length === 0) return undefined;
+	const row = await db.prepare(MAIN_INTENT).bind(projectId, JSON.stringify(eventIds)).first<{ name: string; events: number }>();
+	return row && row.events * 2 >= eventIds.length ? row.name : undefined;
+}
+
 export interface IntentPatch {
 	name?: string;
 	achievable_delta?: number;

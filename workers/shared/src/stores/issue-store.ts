@@ -1,5 +1,5 @@
 import { newId } from "#core/ids";
-import { BASELINE_DAYS, MERGED, personReason, type PersonState, reasons, type SystemTransition, WAKE_FROM_IGNORED } from "#core/issues/lifecycle";
+import { BASELINE_DAYS, initialState, MERGED, personReason, type PersonState, reasons, type SystemTransition, WAKE_FROM_IGNORED } from "#core/issues/lifecycle";
 import { DAY_MS } from "#core/timestamps";
 import type { VectorIndex } from "#core/vector-index/vector-index";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "./issue-event-text";
@@ -242,7 +242,7 @@ export function regressionStatements(
 
 const SPLIT_MEMBERS = `SELECT ie.event_id, ie.user_id, ie.timestamp, ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS}
 	WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT ?`;
-const SIGNAL_TITLES = "SELECT title FROM issues WHERE project_id = ? AND signal = ?";
+const PROJECT_TITLES = "SELECT title FROM issues WHERE project_id = ?";
 
 /** The latest `limit` events of an issue with the text the grouper compares, for re-clustering it. */
 export async function latestMembers(db: D1Database, issueId: string, limit: number) {
@@ -250,14 +250,22 @@ export async function latestMembers(db: D1Database, issueId: string, limit: numb
 	return results;
 }
 
-/** The titles of a project's issues of one signal: a new issue is named apart from them. */
-export async function signalTitles(db: D1Database, projectId: string, signal: string): Promise<string[]> {
-	const { results } = await db.prepare(SIGNAL_TITLES).bind(projectId, signal).all<{ title: string }>();
+/**
+ * The titles of a project's issues, every signal and state: a new issue is named apart from them
+ * (the issue list shows them side by side). D1 holds the rule too: issues_project_title_idx
+ * (migration 0026) is unique, so of two passes that named at once the second fails and names again.
+ */
+export async function projectTitles(db: D1Database, projectId: string): Promise<string[]> {
+	const { results } = await db.prepare(PROJECT_TITLES).bind(projectId).all<{ title: string }>();
 	return results.map((r) => r.title);
 }
 
+/** Whether a D1 error is issues_project_title_idx refusing a title another issue of the project has. */
+export const isTitleTaken = (err: unknown): boolean =>
+	/UNIQUE constraint failed: issues\.project_id, issues\.title/.test(String((err as Error)?.message ?? err));
+
 const INSERT_SPLIT_PART = `INSERT INTO issues (id, project_id, signal, title, description, state, model, central_event_id, first_seen, last_seen, created_at)
-	VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)`;
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const MOVE_EVENTS = "UPDATE issue_events SET issue_id = ? WHERE issue_id = ? AND event_id IN (SELECT value FROM json_each(?))";
 
 export interface IssueSplit {
@@ -273,11 +281,17 @@ export function splitIssueStatements(db: D1Database, split: IssueSplit): D1Prepa
 	const { issue, parts, model, now } = split;
 	return [
 		clearSplitStatement(db, "issues", issue.id),
-		...parts.flatMap((p) => [
-			db.prepare(INSERT_SPLIT_PART).bind(p.id, issue.project_id, issue.signal, p.title, p.description, model, p.centralEventId, p.firstSeen, p.lastSeen, now),
-			stateChangeStatement(db, { issueId: p.id, from: null, to: "new", by: "system", reason: reasons.splitFrom(issue.id), at: now }),
-			db.prepare(MOVE_EVENTS).bind(p.id, issue.id, JSON.stringify(p.eventIds)),
-		]),
+		...parts.flatMap((p) => {
+			// A part's state follows its own events' time, as a promoted issue's does.
+			const state = initialState(p.firstSeen, now);
+			return [
+				db
+					.prepare(INSERT_SPLIT_PART)
+					.bind(p.id, issue.project_id, issue.signal, p.title, p.description, state, model, p.centralEventId, p.firstSeen, p.lastSeen, now),
+				stateChangeStatement(db, { issueId: p.id, from: null, to: state, by: "system", reason: reasons.splitFrom(issue.id, p.firstSeen), at: now }),
+				db.prepare(MOVE_EVENTS).bind(p.id, issue.id, JSON.stringify(p.eventIds)),
+			];
+		}),
 		stateChangeStatement(db, {
 			issueId: issue.id,
 			from: issue.state,
@@ -289,12 +303,18 @@ export function splitIssueStatements(db: D1Database, split: IssueSplit): D1Prepa
 	];
 }
 
-const NAME_ISSUE = "UPDATE issues SET title = ?, description = ?, summarized_at = ? WHERE id = ? AND summarized_at IS NULL";
+/** Only while no other issue of the project has the title (compared as naming does, ignoring case). */
+const NAME_ISSUE = `UPDATE issues SET title = ?1, description = ?2, summarized_at = ?3 WHERE id = ?4 AND summarized_at IS NULL
+	AND NOT EXISTS (SELECT 1 FROM issues o WHERE o.project_id = issues.project_id AND o.id != issues.id AND lower(o.title) = lower(?1))`;
 const MARK_SUMMARIZED = "UPDATE issues SET summarized_at = ? WHERE id = ? AND summarized_at IS NULL";
 
-/** A name from the summarizer, once per issue; null marks the issue tried, keeping its c-TF-IDF title. */
+/**
+ * A name from the summarizer, once per issue; null, or a title another issue of the project has,
+ * marks the issue tried, keeping its c-TF-IDF title (which was named apart from the others).
+ */
 export async function nameIssue(db: D1Database, issueId: string, name: { title: string; description: string } | null, now: number): Promise<void> {
-	await (name ? db.prepare(NAME_ISSUE).bind(name.title, name.description, now, issueId) : db.prepare(MARK_SUMMARIZED).bind(now, issueId)).run();
+	const mark = db.prepare(MARK_SUMMARIZED).bind(now, issueId);
+	await db.batch(name ? [db.prepare(NAME_ISSUE).bind(name.title, name.description, now, issueId), mark] : [mark]);
 }
 
 /** A new title and description (a rename after the texts it quoted were deleted). */
