@@ -57,7 +57,8 @@ export function sortIssues(items: IssueListItem[], key: IssueSortKey, desc: bool
 }
 
 export function trendLabel(t: IssueListItem["trend"]): { text: string; tone: "bad" | "good" | "neutral" } {
-	if (t.direction === "new") return { text: `new · ${t.recent} users`, tone: "bad" };
+	// Up from nothing: worded unlike the `new` state, which a regressed or week-old issue may not have.
+	if (t.direction === "new") return { text: `▲ ${t.recent} vs 0`, tone: "bad" };
 	if (t.direction === "up") return { text: `▲ ${t.recent} vs ${t.previous}`, tone: "bad" };
 	if (t.direction === "down") return { text: `▼ ${t.recent} vs ${t.previous}`, tone: "good" };
 	return { text: `= ${t.recent}`, tone: "neutral" };

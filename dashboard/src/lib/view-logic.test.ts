@@ -59,6 +59,7 @@ describe("issue list", () => {
 
 	it("labels the trend as bad when it grows", () => {
 		expect(trendLabel({ direction: "up", recent: 9, previous: 3 })).toEqual({ text: "▲ 9 vs 3", tone: "bad" });
+		expect(trendLabel({ direction: "new", recent: 4, previous: 0 })).toEqual({ text: "▲ 4 vs 0", tone: "bad" });
 		expect(trendLabel({ direction: "down", recent: 1, previous: 5 }).tone).toBe("good");
 	});
 });
