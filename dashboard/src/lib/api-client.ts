@@ -109,7 +109,8 @@ export function createApiClient(opts: { baseUrl: string; key: string; fetch?: ty
 		searchEvents: (query: EventQuery & { mode?: "meaning" | "text" }, signal?: AbortSignal): Promise<EventSearchResponse> =>
 			call("GET /api/events/search", { query, signal }),
 		getEvent: (id: string, signal?: AbortSignal) => data(call("GET /api/events/:id", { params: { id }, signal })),
-		getConversation: (id: string, signal?: AbortSignal) => data(call("GET /api/conversations/:id", { params: { id }, signal })),
+		getConversation: (id: string, page: { limit?: number; cursor?: string } = {}, signal?: AbortSignal) =>
+			data(call("GET /api/conversations/:id", { params: { id }, query: page, signal })),
 		signals: (signal?: AbortSignal) => data(call("GET /api/signals", { signal })),
 		signalRates: (query: Window = {}, signal?: AbortSignal) => data(call("GET /api/signals/rates", { query, signal })),
 		listIssues: (query: IssueQuery = {}, signal?: AbortSignal) => call("GET /api/issues", { query, signal }),
