@@ -31,14 +31,15 @@ export const MAX_PROPERTY_FILTERS = 20;
 /** A property name usable in a filter (it is bound into a JSON path). */
 export const PROPERTY_KEY = /^[A-Za-z0-9_.$-]{1,100}$/;
 
-function toBase64Url(text: string): string {
+/** Opaque cursors: JSON as base64url, so a client passes them back without reading them. */
+export function toBase64Url(text: string): string {
 	const bytes = new TextEncoder().encode(text);
 	let binary = "";
 	for (const b of bytes) binary += String.fromCharCode(b);
 	return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function fromBase64Url(text: string): string {
+export function fromBase64Url(text: string): string {
 	const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
 	return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
