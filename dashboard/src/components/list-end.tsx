@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { allShownText } from "../lib/list-paging";
+import { allShownText, pluralOf } from "../lib/list-paging";
 
 /**
  * The foot of a paged list: "Show more" while the API has a next page, then a line saying the list has
@@ -18,7 +18,7 @@ export function ListEnd(props: {
 		return (
 			<div class="list-end">
 				<button type="button" class="button load-more" disabled={props.loading} onClick={props.onMore} data-testid="show-more">
-					{props.loading ? "Loading…" : `Show more ${props.noun}s`}
+					{props.loading ? "Loading…" : `Show more ${pluralOf(props.noun)}`}
 				</button>
 				{props.error && (
 					<p class="list-end-error" role="alert">

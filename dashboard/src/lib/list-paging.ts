@@ -6,7 +6,10 @@ export function appendPage<T>(items: T[], page: T[], keyOf: (item: T) => string)
 	return [...items, ...page.filter((item) => !seen.has(keyOf(item)))];
 }
 
-const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+/** "issues", "deliveries": the nouns these lists count. */
+export const pluralOf = (noun: string) => (/[^aeiou]y$/.test(noun) ? `${noun.slice(0, -1)}ies` : `${noun}s`);
+
+const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${n === 1 ? noun : pluralOf(noun)}`;
 
 /** "All 37 issues shown." once the last page is in; "1 turn", not "1 turns". */
 export function allShownText(shown: number, noun: string): string {
