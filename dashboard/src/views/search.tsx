@@ -76,8 +76,8 @@ export function SearchView({ api, url }: { api: ApiClient; url: URL }) {
 				<>
 					<p class="hint" data-testid="search-summary">
 						{state.first.mode === "text"
-							? `${showingText(state.items.length, state.first.searched, "event")} With these words, best first.`
-							: `${showingText(state.items.length, state.first.ranked ?? state.items.length, "result")} The nearest by meaning among ${state.first.searched.toLocaleString("en-US")} matching events, best first.`}
+							? `Showing ${state.items.length} of ${state.first.searched.toLocaleString("en-US")} events with these words, best first.`
+							: `Showing ${state.items.length} of the ${state.first.ranked ?? state.items.length} nearest by meaning, among ${state.first.searched.toLocaleString("en-US")} matching events, best first.`}
 					</p>
 					{state.items.length === 0 && <Empty title="Nothing found." />}
 					{state.items.length > 0 && (
