@@ -15,6 +15,7 @@ describe("what a list says at its end", () => {
 		expect(allShownText(1, "turn")).toBe("The only turn is shown.");
 		expect(allShownText(1200, "event")).toBe("All 1,200 events shown.");
 		expect(allShownText(3, "delivery")).toBe("All 3 deliveries shown.");
+		expect(allShownText(4, "deep search")).toBe("All 4 deep searches shown.");
 	});
 
 	it("says how far a paged list has got, and that it ended once it has", () => {

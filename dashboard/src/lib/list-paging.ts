@@ -7,7 +7,7 @@ export function appendPage<T>(items: T[], page: T[], keyOf: (item: T) => string)
 }
 
 /** "issues", "deliveries": the nouns these lists count. */
-export const pluralOf = (noun: string) => (/[^aeiou]y$/.test(noun) ? `${noun.slice(0, -1)}ies` : `${noun}s`);
+export const pluralOf = (noun: string) => (/[^aeiou]y$/.test(noun) ? `${noun.slice(0, -1)}ies` : /(s|sh|ch|x)$/.test(noun) ? `${noun}es` : `${noun}s`);
 
 const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${n === 1 ? noun : pluralOf(noun)}`;
 
