@@ -78,6 +78,15 @@ describe("parseEventSearch", () => {
 		expect(search(`mode=text&q=refund&cursor=${encodeRankCursor(50)}`).search).toMatchObject({ offset: 50 });
 	});
 
+	it("by meaning and hybrid, the cursor is an offset into the ranking too; a list cursor there is ignored as before", () => {
+		expect(search(`q=refund&cursor=${encodeRankCursor(20)}`).search).toMatchObject({ mode: "meaning", offset: 20 });
+		expect(search(`mode=hybrid&q=refund&cursor=${encodeRankCursor(40)}`).search).toMatchObject({ mode: "hybrid", offset: 40 });
+		const listCursor = search(`q=refund&cursor=${encodeCursor({ timestamp: 1, eventId: "e" })}`);
+		expect(listCursor.errors).toEqual([]);
+		expect(listCursor.search).toMatchObject({ offset: 0 });
+		expect(search("q=refund&cursor=nonsense").errors.map((e) => e.field)).toEqual(["cursor"]);
+	});
+
 	it("hybrid keeps q as typed and its MATCH expression, or only the query when q holds no words", () => {
 		expect(search("mode=hybrid&q=refund").search).toMatchObject({ mode: "hybrid", query: "refund", filter: { match: `"refund"` } });
 		const noWords = search("mode=hybrid&q=%25%25").search;

@@ -31,14 +31,15 @@ export const MAX_PROPERTY_FILTERS = 20;
 /** A property name usable in a filter (it is bound into a JSON path). */
 export const PROPERTY_KEY = /^[A-Za-z0-9_.$-]{1,100}$/;
 
-function toBase64Url(text: string): string {
+/** Opaque cursors: JSON as base64url, so a client passes them back without reading them. */
+export function toBase64Url(text: string): string {
 	const bytes = new TextEncoder().encode(text);
 	let binary = "";
 	for (const b of bytes) binary += String.fromCharCode(b);
 	return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function fromBase64Url(text: string): string {
+export function fromBase64Url(text: string): string {
 	const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
 	return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
@@ -128,7 +129,7 @@ function parseTextQuery(q: string) {
 export const SEARCH_MODES = ["meaning", "text", "hybrid"] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
 
-/** Where a ranked page of text search results starts: an offset into the ranking, opaque to clients. */
+/** Where a ranked page of search results starts: an offset into the ranking, opaque to clients. */
 export const encodeRankCursor = (offset: number) => toBase64Url(JSON.stringify({ offset }));
 
 function decodeRankCursor(value: string): number | undefined {
@@ -143,23 +144,25 @@ function decodeRankCursor(value: string): number | undefined {
 }
 
 export type EventSearch =
-	| { mode: "meaning"; filter: EventFilter; query: string }
+	| { mode: "meaning"; filter: EventFilter; query: string; offset: number }
 	| { mode: "text"; filter: EventFilter & { match: string }; offset: number }
 	/** `filter.match` is unset when `q` holds no words FTS5 can look for (then only meaning ranks). */
-	| { mode: "hybrid"; filter: EventFilter; query: string };
+	| { mode: "hybrid"; filter: EventFilter; query: string; offset: number };
 
 /**
  * Parses `GET /api/events/search`: the list's filters, `q` and `mode` (meaning by default). By meaning, `q` is
  * any text the encoder embeds; as text, it is the list's `q` (words, phrases, word*, -word, OR), ranked by BM25
- * and paged by a cursor into the ranking; hybrid, both rankings of the same `q`, fused.
+ * and paged by a cursor into the ranking; hybrid, both rankings of the same `q`, fused. Every mode pages by a
+ * cursor into its ranking.
  */
 export function parseEventSearch(params: URLSearchParams): { search?: EventSearch; errors: FieldError[] } {
 	const rest = new URLSearchParams(params);
 	const q = params.get("q")?.trim() ?? "";
 	const mode = params.get("mode") ?? "meaning";
-	// By meaning, `cursor` stays the list's (accepted and unused, as before `mode`); as text it points into the ranking.
-	const cursor = mode === "text" ? params.get("cursor") : null;
-	for (const name of ["q", "mode", ...(cursor === null ? [] : ["cursor"])]) rest.delete(name);
+	// A list cursor (timestamp, event_id) sent by meaning was accepted and unused before meaning paged: still ignored there.
+	const raw = params.get("cursor");
+	const cursor = raw !== null && (mode === "text" || decodeCursor(raw) === undefined) ? raw : null;
+	for (const name of ["q", "mode", "cursor"]) rest.delete(name);
 	const { filter, errors } = parseEventFilter(rest);
 	if (!(SEARCH_MODES as readonly string[]).includes(mode)) errors.push({ field: "mode", message: `must be one of ${SEARCH_MODES.join(", ")}` });
 	if (!q) errors.push({ field: "q", message: "is required: what to search for" });
@@ -177,5 +180,5 @@ export function parseEventSearch(params: URLSearchParams): { search?: EventSearc
 	}
 	if (errors.length) return { errors };
 	if (mode === "text") return { errors, search: { mode, filter: { ...filter, match: filter.match! }, offset } };
-	return { errors, search: { mode: mode === "hybrid" ? "hybrid" : "meaning", filter, query: q } };
+	return { errors, search: { mode: mode === "hybrid" ? "hybrid" : "meaning", filter, query: q, offset } };
 }

@@ -5,6 +5,7 @@ import { tour } from "./view-tour";
 
 const BASE = inject("e2eBaseUrl");
 const ADMIN = "bm_admin_localdev00000000000000000000";
+const WRITE = "bm_write_localdev00000000000000000000";
 let browser: Browser;
 let page: Page;
 let errors: string[];
@@ -232,6 +233,74 @@ describe("dashboard in a real browser, on the demo month", () => {
 		expect(await page.locator(".hint").first().innerText()).toMatch(/events with these words, best first/);
 	});
 
+	it("search: pages past the first page with 'Show more', each result once, to a line saying that is all", async () => {
+		await page.goto(`${BASE}/search?mode=text&q=calendar`);
+		await page.locator(".event-row").first().waitFor();
+		const first = await page.locator(".event-row").count();
+		expect(first).toBe(50);
+		await expect.poll(() => page.getByTestId("search-summary").innerText()).toMatch(/^Showing 50 of [\d,]+ events with these words, best first\./);
+		// Each result links to its event: the hrefs say which events are on screen.
+		const hrefs = () => page.locator(".search-result-head a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+		const firstPage = await hrefs();
+		await page.getByTestId("show-more").click();
+		await expect.poll(() => page.locator(".event-row").count()).toBeGreaterThan(50);
+		const twoPages = await hrefs();
+		expect(twoPages.slice(0, 50)).toEqual(firstPage);
+		expect(new Set(twoPages).size).toBe(twoPages.length);
+		// The head's parts are separate boxes: time, user, model and score do not run together.
+		const head = page.locator(".search-result-head").first();
+		const [time, user] = [head.locator(".time"), head.locator(".user")];
+		expect((await user.boundingBox())!.x).toBeGreaterThan((await time.boundingBox())!.x + (await time.boundingBox())!.width + 3);
+		// By meaning, the pages end at the ranking's depth and say so.
+		await page.goto(`${BASE}/search?q=${encodeURIComponent("my calendar is not working")}`);
+		await page.locator(".event-row").first().waitFor();
+		for (let i = 0; i < 5 && (await page.getByTestId("show-more").count()) > 0; i++) {
+			const before = await page.locator(".event-row").count();
+			await page.getByTestId("show-more").click();
+			await expect.poll(() => page.locator(".event-row").count()).toBeGreaterThan(before);
+		}
+		await expect.poll(() => page.getByTestId("list-end").innerText()).toMatch(/^That is all: all \d+ results shown\./);
+		const meaning = await hrefs();
+		expect(meaning.length).toBeGreaterThan(50);
+		expect(new Set(meaning).size).toBe(meaning.length);
+		await shot(page, "search-end");
+	});
+
+	it("conversation: a long one shows every turn, the rest with 'Show more turns'", async () => {
+		const convo = `e2e_long_${Date.now()}`;
+		const t0 = Date.now() - 2 * 3_600_000;
+		const turns = Array.from({ length: 62 }, (_, i) => ({
+			event_id: `${convo}_${String(i).padStart(2, "0")}`,
+			user_id: "e2e_long_user",
+			convo_id: convo,
+			timestamp: new Date(t0 + i * 60_000).toISOString(),
+			input: `Turn ${i}: what is the next step?`,
+			output: `Step ${i + 1} comes next.`,
+		}));
+		for (let k = 0; k < turns.length; k += 20) {
+			const res = await fetch(`${BASE}/v1/events`, {
+				method: "POST",
+				headers: { authorization: `Bearer ${WRITE}`, "content-type": "application/json" },
+				body: JSON.stringify({ events: turns.slice(k, k + 20) }),
+			});
+			expect(res.status).toBe(202);
+		}
+		await expect
+			.poll(async () => (await api<{ data?: { event_count: number } }>(`/api/conversations/${convo}`)).data?.event_count, { timeout: 120_000, interval: 1000 })
+			.toBe(62);
+		await page.goto(`${BASE}/conversations/${convo}`);
+		await page.locator(".conversation > li").first().waitFor();
+		expect(await page.locator(".conversation > li").count()).toBe(50);
+		expect(await page.locator(".card").first().innerText()).toContain("Showing 50 of 62 turns.");
+		await page.getByTestId("show-more").click();
+		await expect.poll(() => page.locator(".conversation > li").count()).toBe(62);
+		expect(await page.getByTestId("list-end").innerText()).toBe("All 62 turns shown.");
+		const texts = await page.locator(".conversation > li").allInnerTexts();
+		expect(texts[0]).toContain("Turn 0:");
+		expect(texts[61]).toContain("Turn 61:");
+		// Ingest goes through the queue: on a loaded machine the 62 turns take a while to be stored.
+	}, 180_000);
+
 	it("settings: keys, and an alert rule created, tested and logged", async () => {
 		await page.goto(`${BASE}/settings`);
 		await page.getByRole("heading", { name: "API keys" }).waitFor();
@@ -243,6 +312,7 @@ describe("dashboard in a real browser, on the demo month", () => {
 		await rules.getByText(/test: recorded/).waitFor();
 		await rules.getByRole("button", { name: "Delivery log" }).click();
 		await rules.locator(".delivery-log tr").first().waitFor();
+		await expect.poll(() => rules.getByTestId("list-end").innerText()).toMatch(/^(All \d+ deliveries|The only delivery is) shown\.$/);
 		await shot(page, "settings");
 	});
 

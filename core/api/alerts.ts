@@ -51,7 +51,12 @@ export type AlertDelivery = z.infer<typeof alertDeliverySchema>;
 /** GET /api/alerts/rules/:id/deliveries */
 export const alertDeliveryPageSchema = z.object({
 	data: z.array(alertDeliverySchema),
-	next_before: z.number().int().nullable().describe("Pass as `before` for older deliveries"),
+	next_before: z
+		.number()
+		.int()
+		.nullable()
+		.describe("Pass as `before` for older deliveries (deliveries made in the same millisecond as the last one are skipped: prefer `next_cursor`)"),
+	next_cursor: z.string().nullable().describe("Pass as `cursor` for the next, older page; null on the last one"),
 });
 /** POST /api/alerts/rules/:id/test */
 export const alertDeliveryResponseSchema = dataOf(alertDeliverySchema);

@@ -95,7 +95,14 @@ export const eventSearchResponseSchema = z.object({
 		.describe(
 			"As text, how many stored events match the words and filters (every one is ranked); by meaning and hybrid, how many stored events pass the filters (every one with vectors is ranked)",
 		),
-	next_cursor: nextCursor.describe("As text, pass as `cursor` for the next page of the ranking; by meaning and hybrid always null (one page)"),
+	ranked: z
+		.number()
+		.int()
+		.nullable()
+		.describe(
+			"By meaning and hybrid, how many events the ranking holds: the pages end there (by meaning, the nearest 100 at most: Vectorize's limit). As text null: every match in `searched` is ranked",
+		),
+	next_cursor: nextCursor.describe("Pass as `cursor` for the next page of the ranking; null on its last page"),
 });
 export type EventSearchResponse = z.infer<typeof eventSearchResponseSchema>;
 

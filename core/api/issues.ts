@@ -28,6 +28,7 @@ export const issueListQuerySchema = z.object({
 	intent: queryText.optional().describe("Issues with an event of this intent id in the window"),
 	model: queryText.optional().describe("Issues with an event of this model in the window"),
 	limit: z.string().optional().describe("An integer from 1 to 200, default 50"),
+	cursor: z.string().optional().describe("`next_cursor` of the previous page"),
 });
 
 /** The fields an issue has in the list and in its detail. */
@@ -64,6 +65,11 @@ export type IssueListItem = z.infer<typeof issueListItemSchema>;
 export const issueListSchema = z.object({
 	window: z.object({ from: z.string(), to: z.string(), active_users: z.number().int() }),
 	data: z.array(issueListItemSchema),
+	total: z.number().int().describe("How many issues match the filters (the list reads the 1,000 seen most recently)"),
+	next_cursor: z
+		.string()
+		.nullable()
+		.describe("Pass as `cursor` for the next page, in the same order (priority, then latest seen, then id); null on the last one"),
 });
 export type IssueList = z.infer<typeof issueListSchema>;
 

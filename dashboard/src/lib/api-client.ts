@@ -109,7 +109,8 @@ export function createApiClient(opts: { baseUrl: string; key: string; fetch?: ty
 		searchEvents: (query: EventQuery & { mode?: "meaning" | "text" }, signal?: AbortSignal): Promise<EventSearchResponse> =>
 			call("GET /api/events/search", { query, signal }),
 		getEvent: (id: string, signal?: AbortSignal) => data(call("GET /api/events/:id", { params: { id }, signal })),
-		getConversation: (id: string, signal?: AbortSignal) => data(call("GET /api/conversations/:id", { params: { id }, signal })),
+		getConversation: (id: string, page: { limit?: number; cursor?: string } = {}, signal?: AbortSignal) =>
+			data(call("GET /api/conversations/:id", { params: { id }, query: page, signal })),
 		signals: (signal?: AbortSignal) => data(call("GET /api/signals", { signal })),
 		signalRates: (query: Window = {}, signal?: AbortSignal) => data(call("GET /api/signals/rates", { query, signal })),
 		listIssues: (query: IssueQuery = {}, signal?: AbortSignal) => call("GET /api/issues", { query, signal }),
@@ -134,7 +135,8 @@ export function createApiClient(opts: { baseUrl: string; key: string; fetch?: ty
 		updateAlertRule: (id: string, body: RouteBody<"PATCH /api/alerts/rules/:id">) => data(call("PATCH /api/alerts/rules/:id", { params: { id }, body })),
 		deleteAlertRule: (id: string) => call("DELETE /api/alerts/rules/:id", { params: { id } }),
 		testAlertRule: (id: string) => data(call("POST /api/alerts/rules/:id/test", { params: { id } })),
-		alertDeliveries: (id: string, signal?: AbortSignal) => data(call("GET /api/alerts/rules/:id/deliveries", { params: { id }, query: { limit: 20 }, signal })),
+		alertDeliveries: (id: string, cursor?: string, signal?: AbortSignal) =>
+			call("GET /api/alerts/rules/:id/deliveries", { params: { id }, query: { limit: 20, cursor }, signal }),
 		customSignals: (signal?: AbortSignal) => data(call("GET /api/custom-signals", { signal })),
 		createCustomSignal: (body: RouteBody<"POST /api/custom-signals">) => data(call("POST /api/custom-signals", { body })),
 		deleteCustomSignal: (id: string) => call("DELETE /api/custom-signals/:id", { params: { id } }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EventListItem } from "#core/api/events";
+import { decodeCursor } from "#core/event-query";
 import { createApiClient, eventQueryString } from "./api-client";
 import { mergeNewest } from "./event-stream";
 import { relativeTime, signalTone, truncate } from "./format";
@@ -31,6 +32,14 @@ describe("mergeNewest", () => {
 		expect(events[1]!.signals).toHaveLength(1);
 		expect(added).toBe(1);
 		expect(mergeNewest(events, [], 2).events.map((e) => e.event_id)).toEqual(["c", "b"]);
+	});
+
+	it("when it drops the oldest rows, gives the cursor after the last row kept, so loading older leaves no gap", () => {
+		const current = [item("b", "2026-01-01T00:00:02.500Z"), item("a", "2026-01-01T00:00:01Z")];
+		expect(mergeNewest(current, [], 5).after).toBeUndefined();
+		const { events, after } = mergeNewest(current, [item("c", "2026-01-01T00:00:03Z")], 2);
+		expect(events.map((e) => e.event_id)).toEqual(["c", "b"]);
+		expect(decodeCursor(after!)).toEqual({ timestamp: Date.UTC(2026, 0, 1, 0, 0, 2, 500), eventId: "b" });
 	});
 });
 

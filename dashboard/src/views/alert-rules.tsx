@@ -3,6 +3,8 @@ import { ALERT_DESTINATION_MODULES } from "#core/alerts/destinations";
 import { ErrorState, Loading } from "../components/states";
 import { ActionButton, AdminOnly } from "../components/ui";
 import { useAsync } from "../components/use-async";
+import { ListEnd } from "../components/list-end";
+import { usePages } from "../components/use-pages";
 import type { ApiClient } from "../lib/api-client";
 import { alertRuleBody, describeRule, EMPTY_DRAFT, type AlertRuleDraft } from "../lib/alert-form";
 import { relativeTime } from "../lib/format";
@@ -181,27 +183,42 @@ function RuleActions({ api, rule, onChanged }: { api: ApiClient; rule: AlertRule
 }
 
 function DeliveryLog({ api, ruleId }: { api: ApiClient; ruleId: string }) {
-	const state = useAsync((signal) => api.alertDeliveries(ruleId, signal), [api, ruleId]);
+	const state = usePages(
+		(cursor, signal) => api.alertDeliveries(ruleId, cursor, signal),
+		(page) => ({ items: page.data, next: page.next_cursor }),
+		(d) => d.id,
+		[api, ruleId],
+	);
 	if (state.status === "loading") return <Loading />;
 	if (state.status === "error") return <ErrorState error={state.error} onRetry={state.reload} />;
-	if (state.data.length === 0) return <p class="hint">Nothing sent yet.</p>;
+	if (state.items.length === 0) return <p class="hint">Nothing sent yet.</p>;
 	return (
-		<table class="delivery-log">
-			<tbody>
-				{state.data.map((d) => (
-					<tr key={d.id}>
-						<td>{relativeTime(d.created_at)}</td>
-						<td>{d.title}</td>
-						<td>
-							<span class={`pill ${d.status === "sent" ? "" : "pill-muted"}`}>{d.status}</span>
-						</td>
-						<td>{d.status_code ?? ""}</td>
-						<td class="hint">
-							{d.attempts} attempt(s){d.error ? ` · ${d.error}` : ""}
-						</td>
-					</tr>
-				))}
-			</tbody>
-		</table>
+		<>
+			<table class="delivery-log">
+				<tbody>
+					{state.items.map((d) => (
+						<tr key={d.id}>
+							<td>{relativeTime(d.created_at)}</td>
+							<td>{d.title}</td>
+							<td>
+								<span class={`pill ${d.status === "sent" ? "" : "pill-muted"}`}>{d.status}</span>
+							</td>
+							<td>{d.status_code ?? ""}</td>
+							<td class="hint">
+								{d.attempts} attempt(s){d.error ? ` · ${d.error}` : ""}
+							</td>
+						</tr>
+					))}
+				</tbody>
+			</table>
+			<ListEnd
+				shown={state.items.length}
+				noun="delivery"
+				hasMore={state.next !== null}
+				loading={state.loadingMore}
+				error={state.moreError}
+				onMore={state.loadMore}
+			/>
+		</>
 	);
 }

@@ -1,15 +1,26 @@
+import { ListEnd } from "../components/list-end";
 import { Link } from "../components/navigation";
 import { Empty, ErrorState, Loading } from "../components/states";
-import { useAsync } from "../components/use-async";
+import { usePages } from "../components/use-pages";
 import type { ApiClient } from "../lib/api-client";
 import { relativeTime } from "../lib/format";
+import { showingText } from "../lib/list-paging";
 import { EventTurns, PropertyTable } from "./event-parts";
 
+/** Turns per page: each renders its whole input, output and tool calls, so a long conversation loads on demand. */
+const TURN_PAGE = 50;
+
 export function ConversationView({ api, id }: { api: ApiClient; id: string }) {
-	const state = useAsync((signal) => api.getConversation(id, signal), [api, id]);
+	const state = usePages(
+		(cursor, signal) => api.getConversation(id, { limit: TURN_PAGE, cursor }, signal),
+		(c) => ({ items: c.events, next: c.next_cursor }),
+		(e) => e.event_id,
+		[api, id],
+	);
 	if (state.status === "loading") return <Loading label="Loading conversation…" />;
 	if (state.status === "error") return <ErrorState error={state.error} onRetry={state.reload} />;
-	const c = state.data;
+	const c = state.first;
+	const turns = state.items;
 	return (
 		<section>
 			<p class="crumbs">
@@ -18,9 +29,9 @@ export function ConversationView({ api, id }: { api: ApiClient; id: string }) {
 			<div class="detail-grid">
 				<div class="card">
 					<h1>{c.event_count} turns</h1>
-					{c.events.length === 0 && <Empty title="No turns in this conversation." />}
+					{turns.length === 0 && <Empty title="No turns in this conversation." />}
 					<ol class="conversation">
-						{c.events.map((e) => (
+						{turns.map((e) => (
 							<li key={e.event_id}>
 								<div class="turn-head">
 									<Link href={`/events/${encodeURIComponent(e.event_id)}`}>{relativeTime(e.timestamp)}</Link>
@@ -30,11 +41,8 @@ export function ConversationView({ api, id }: { api: ApiClient; id: string }) {
 							</li>
 						))}
 					</ol>
-					{c.next_cursor && (
-						<p class="muted">
-							Showing the first {c.events.length} of {c.event_count} turns.
-						</p>
-					)}
+					{state.next && <p class="muted">{showingText(turns.length, c.event_count, "turn")}</p>}
+					<ListEnd shown={turns.length} noun="turn" hasMore={state.next !== null} loading={state.loadingMore} error={state.moreError} onMore={state.loadMore} />
 				</div>
 				<aside class="card">
 					<h2>User</h2>

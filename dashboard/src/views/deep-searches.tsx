@@ -1,3 +1,4 @@
+import { allShownText } from "../lib/list-paging";
 import { useState } from "preact/hooks";
 import { DEFINITION_MAX_CHARS } from "#core/deep-search/types";
 import { Link, navigate } from "../components/navigation";
@@ -11,6 +12,9 @@ import { pathFor } from "../lib/routes";
 
 /** The signed-in key's kind; null until the project has loaded (nothing read-only is claimed before). */
 export type KeyKind = ProjectView["key_kind"];
+
+/** How many searches GET /api/deep-searches lists, newest first. */
+const DEEP_SEARCH_LIST_MAX = 200;
 
 /** Deep search: the project's searches, and a form to start one from a problem described in words. */
 export function DeepSearchesView({ api, keyKind }: { api: ApiClient; keyKind: KeyKind | null }) {
@@ -61,6 +65,12 @@ export function DeepSearchesView({ api, keyKind }: { api: ApiClient; keyKind: Ke
 						</tbody>
 					</table>
 				</div>
+			)}
+			{list.status === "ready" && list.data.length > 0 && (
+				<p class="list-end list-end-done" data-testid="list-end">
+					{/* The API lists the newest DEEP_SEARCH_LIST_MAX (workers/api/src/stores/deep-search-store.ts). */}
+					{list.data.length >= DEEP_SEARCH_LIST_MAX ? `The ${DEEP_SEARCH_LIST_MAX} newest deep searches shown.` : allShownText(list.data.length, "deep search")}
+				</p>
 			)}
 		</section>
 	);

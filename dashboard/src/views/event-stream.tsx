@@ -5,6 +5,7 @@ import { DetectionBadges, SignalBadges } from "../components/signal-badges";
 import { Empty, ErrorState, Loading } from "../components/states";
 import type { ApiClient, EventQuery } from "../lib/api-client";
 import { mergeNewest } from "../lib/event-stream";
+import { allShownText } from "../lib/list-paging";
 import { relativeTime, truncate } from "../lib/format";
 
 const POLL_MS = 1000;
@@ -55,7 +56,8 @@ export function EventStream({ api, url }: { api: ApiClient; url: URL }) {
 					setEvents(page.data);
 					setCursor(page.next_cursor);
 				} else {
-					const { events: merged } = mergeNewest(eventsRef.current ?? [], page.data, MAX_ROWS);
+					const { events: merged, after } = mergeNewest(eventsRef.current ?? [], page.data, MAX_ROWS);
+					if (after) setCursor(after);
 					const known = new Set((eventsRef.current ?? []).map((e) => e.event_id));
 					setFresh(new Set(page.data.filter((e) => !known.has(e.event_id)).map((e) => e.event_id)));
 					setEvents(merged);
@@ -150,6 +152,11 @@ export function EventStream({ api, url }: { api: ApiClient; url: URL }) {
 				<button type="button" class="button load-more" onClick={loadOlder}>
 					Load older events
 				</button>
+			)}
+			{!cursor && events !== null && events.length > 0 && (
+				<p class="list-end list-end-done" data-testid="list-end">
+					{allShownText(events.length, "event")}
+				</p>
 			)}
 		</section>
 	);

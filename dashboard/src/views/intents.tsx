@@ -23,7 +23,8 @@ export function IntentsView({ api, isAdmin }: { api: ApiClient; isAdmin: boolean
 		<section>
 			<h1>Intents</h1>
 			<p class="hint">
-				Share of each intent's users (last {WINDOW_DAYS} days) who hit each signal. Priority = users with a negative signal × achievable delta × strategic relevance.
+				Share of each intent's users (last {WINDOW_DAYS} days) who hit each signal. Priority = users with a negative signal × achievable delta × strategic
+				relevance.
 			</p>
 			<div class="table-wrap">
 				<table class="heatmap">

@@ -9,6 +9,7 @@ import { useAsync } from "../components/use-async";
 import type { ApiClient } from "../lib/api-client";
 import { daySeconds, dailyMarkers, markerPoints } from "../lib/chart-data";
 import { daysAgo, WINDOW_DAYS, windowStart } from "../lib/dates";
+import { allShownText } from "../lib/list-paging";
 import { relativeTime } from "../lib/format";
 import type { BreakdownRow, Comparison, IssueDetail } from "#core/api/issues";
 import { ToolCalls, Turn } from "./event-parts";
@@ -55,6 +56,11 @@ export function IssueDetailView({ api, id, isAdmin }: { api: ApiClient; id: stri
 			<div class="grid-2">
 				<div class="card">
 					<h2>Closest examples</h2>
+					<p class="hint" data-testid="examples-count">
+						{issue.examples.length < issue.events
+							? `The ${issue.examples.length} closest to its centre, of its ${issue.events.toLocaleString("en-US")} events.`
+							: allShownText(issue.events, "event")}
+					</p>
 					{issue.examples.map((e) => (
 						<article key={e.event_id} class="example">
 							<div class="turn-head">

@@ -4,11 +4,16 @@ import { Link, navigate } from "../components/navigation";
 import { Empty, ErrorState, Loading } from "../components/states";
 import { ActionButton, AdminOnly, StateBadge } from "../components/ui";
 import { useAsync } from "../components/use-async";
+import { ListEnd } from "../components/list-end";
+import { usePages } from "../components/use-pages";
 import type { ApiClient } from "../lib/api-client";
 import { WINDOW_DAYS, windowStart } from "../lib/dates";
 import { relativeTime } from "../lib/format";
+import { showingText } from "../lib/list-paging";
 import { filtersFromUrl, filtersToUrl, mergePlan, parsePropertyFilter, sortIssues, trendLabel, type IssueFilters, type IssueSortKey } from "../lib/issue-table";
 
+/** Issues per page: the API sends them by priority; a column sort orders the pages loaded so far. */
+const ISSUE_PAGE = 100;
 const STATES = ["new", "ongoing", "escalating", "regressed", "resolved", "ignored"];
 const COLUMNS: { key: IssueSortKey; label: string }[] = [
 	{ key: "title", label: "Issue" },
@@ -25,8 +30,8 @@ export function IssuesView({ api, url, isAdmin }: { api: ApiClient; url: URL; is
 	const [selected, setSelected] = useState<Set<string>>(new Set());
 	const [notice, setNotice] = useState<string | null>(null);
 	const lists = useAsync((signal) => Promise.all([api.signals(signal), api.intents(signal)]), [api]);
-	const state = useAsync(
-		(signal) =>
+	const state = usePages(
+		(cursor, signal) =>
 			api.listIssues(
 				{
 					from: windowStart(),
@@ -35,13 +40,16 @@ export function IssuesView({ api, url, isAdmin }: { api: ApiClient; url: URL; is
 					intent: filters.intent,
 					model: filters.model,
 					properties: parsePropertyFilter(filters.property),
-					limit: 200,
+					limit: ISSUE_PAGE,
+					cursor,
 				},
 				signal,
 			),
+		(list) => ({ items: list.data, next: list.next_cursor }),
+		(i) => i.id,
 		[api, filters.signal, filters.state, filters.intent, filters.model, filters.property],
 	);
-	const issues = state.status === "ready" ? sortIssues(state.data.data, filters.sort, filters.desc) : [];
+	const issues = state.status === "ready" ? sortIssues(state.items, filters.sort, filters.desc) : [];
 	const chosen = issues.filter((i) => selected.has(i.id));
 	async function bulk(action: "resolved" | "ignored") {
 		for (const i of chosen) await api.setIssueState(i.id, { state: action });
@@ -196,6 +204,24 @@ export function IssuesView({ api, url, isAdmin }: { api: ApiClient; url: URL; is
 						</tbody>
 					</table>
 				</div>
+			)}
+			{state.status === "ready" && issues.length > 0 && (
+				<>
+					{state.next && (
+						<p class="hint list-end">
+							{showingText(issues.length, state.first.total, "issue")}
+							{filters.sort !== "priority" && " Sorted among those loaded; the rest follow by priority."}
+						</p>
+					)}
+					<ListEnd
+						shown={issues.length}
+						noun="issue"
+						hasMore={state.next !== null}
+						loading={state.loadingMore}
+						error={state.moreError}
+						onMore={state.loadMore}
+					/>
+				</>
 			)}
 			{!isAdmin && <AdminOnly isAdmin={false}>{null}</AdminOnly>}
 		</section>

@@ -1,10 +1,17 @@
 import { useState } from "preact/hooks";
+import type { EventSearchResponse } from "#core/api/events";
+import { ListEnd } from "../components/list-end";
 import { Link, navigate } from "../components/navigation";
 import { DetectionBadges, SignalBadges } from "../components/signal-badges";
 import { Empty, ErrorState, Loading } from "../components/states";
-import { useAsync } from "../components/use-async";
+import { usePages } from "../components/use-pages";
 import type { ApiClient } from "../lib/api-client";
 import { relativeTime, truncate } from "../lib/format";
+import { meaningEndText, showingText } from "../lib/list-paging";
+
+const PAGE = 50;
+/** The API's MEANING_DEPTH: search by meaning pages over the nearest this many events. */
+const MEANING_DEPTH = 100;
 
 /** Search over events by meaning or by their words (full text, every stored event), with the list's filters, kept in the URL. */
 export function SearchView({ api, url }: { api: ApiClient; url: URL }) {
@@ -13,12 +20,13 @@ export function SearchView({ api, url }: { api: ApiClient; url: URL }) {
 	const mode = p.get("mode") === "text" ? "text" : "semantic";
 	const filters = { model: p.get("model") ?? "", user_id: p.get("user_id") ?? "", from: p.get("from") ?? "", to: p.get("to") ?? "" };
 	const [draft, setDraft] = useState({ q, mode, ...filters });
-	const state = useAsync(
-		async (signal) => {
+	const state = usePages(
+		async (cursor, signal): Promise<EventSearchResponse | null> => {
 			if (!q) return null;
-			const query = { q, ...filters, limit: 50 };
-			return api.searchEvents({ ...query, mode: mode === "semantic" ? "meaning" : "text" }, signal);
+			return api.searchEvents({ q, ...filters, limit: PAGE, cursor, mode: mode === "semantic" ? "meaning" : "text" }, signal);
 		},
+		(page) => ({ items: page?.data ?? [], next: page?.next_cursor ?? null }),
+		(e) => e.event_id,
 		[api, q, mode, filters.model, filters.user_id, filters.from, filters.to],
 	);
 	const submit = (e: Event) => {
@@ -64,36 +72,50 @@ export function SearchView({ api, url }: { api: ApiClient; url: URL }) {
 			)}
 			{state.status === "loading" && q && <Loading label="Searching…" />}
 			{state.status === "error" && <ErrorState error={state.error} onRetry={state.reload} />}
-			{state.status === "ready" && state.data && (
+			{state.status === "ready" && state.first && (
 				<>
-					<p class="hint">
-						{state.data.data.length} results
-						{state.data.mode === "text"
-							? ` of ${state.data.searched} events with these words, best first`
-							: `, ranked among the ${state.data.searched} newest matching events`}
-						.
+					<p class="hint" data-testid="search-summary">
+						{state.first.mode === "text"
+							? `Showing ${state.items.length} of ${state.first.searched.toLocaleString("en-US")} events with these words, best first.`
+							: `Showing ${state.items.length} of the ${state.first.ranked ?? state.items.length} nearest by meaning, among ${state.first.searched.toLocaleString("en-US")} matching events, best first.`}
 					</p>
-					{state.data.data.length === 0 && <Empty title="Nothing found." />}
-					<ul class="event-list">
-						{state.data.data.map((e) => (
-							<li key={e.event_id} class="event-row">
-								<div class="event-row-head">
-									<Link href={`/events/${encodeURIComponent(e.event_id)}`}>{relativeTime(e.timestamp)}</Link>
-									<span class="hint">{e.user_id}</span>
-									{e.model && <span class="pill pill-muted">{e.model}</span>}
-									<span class="pill">
-										{mode === "text" ? "relevance" : "similarity"} {e.score}
-									</span>
-									<DetectionBadges detections={e.detections} />
-									<SignalBadges signals={e.signals} />
-								</div>
-								<div class="event-row-text">
-									<strong>{truncate(e.input, 160)}</strong>
-									<div class="muted">{truncate(e.output, 200)}</div>
-								</div>
-							</li>
-						))}
-					</ul>
+					{state.items.length === 0 && <Empty title="Nothing found." />}
+					{state.items.length > 0 && (
+						<ul class="event-list search-results">
+							{state.items.map((e) => (
+								<li key={e.event_id} class="event-row">
+									<div class="event-meta search-result-head">
+										<Link href={`/events/${encodeURIComponent(e.event_id)}`} class="time" title={e.timestamp ?? ""}>
+											{relativeTime(e.timestamp)}
+										</Link>
+										<span class="user">{e.user_id}</span>
+										{e.model && <span class="pill pill-muted">{e.model}</span>}
+										<span class="pill">
+											{mode === "text" ? "relevance" : "similarity"} {e.score}
+										</span>
+										<DetectionBadges detections={e.detections} />
+										<SignalBadges signals={e.signals} />
+									</div>
+									<div class="event-text">
+										<p class="turn-user">{truncate(e.input, 160)}</p>
+										{e.output && <p class="turn-assistant muted">{truncate(e.output, 200)}</p>}
+									</div>
+								</li>
+							))}
+						</ul>
+					)}
+					<ListEnd
+						shown={state.items.length}
+						noun="result"
+						hasMore={state.next !== null}
+						loading={state.loadingMore}
+						error={state.moreError}
+						onMore={state.loadMore}
+					>
+						{state.first.mode === "text"
+							? `That is all: ${showingText(state.items.length, state.first.searched, "event").toLowerCase()}`
+							: meaningEndText(state.items.length, state.first.ranked ?? state.items.length, state.first.searched, MEANING_DEPTH)}
+					</ListEnd>
 				</>
 			)}
 		</section>

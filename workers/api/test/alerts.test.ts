@@ -75,6 +75,47 @@ describe("alert rules API", () => {
 		expect(log.data).toEqual([expect.objectContaining({ status: "sent", status_code: 200 })]);
 	});
 
+	it("pages the delivery log by its cursor: page 2 continues page 1, deliveries of the same millisecond neither skipped nor repeated", async () => {
+		const { body } = await create(webhookRule());
+		const message = JSON.stringify({
+			kind: "test",
+			project_id: project.projectId,
+			rule: { id: body.data.id, name: "r" },
+			title: "t",
+			summary: "s",
+			link: "",
+			at: "",
+		});
+		// Seven deliveries, three of them made in the same millisecond.
+		for (const [i, at] of [1000, 2000, 2000, 2000, 3000, 4000, 5000].entries()) {
+			await env.DB.prepare(
+				"INSERT INTO alert_deliveries (id, rule_id, project_id, dedupe_key, subject, message, status, created_at, next_attempt_at) VALUES (?, ?, ?, ?, 'test', ?, 'sent', ?, ?)",
+			)
+				.bind(`alr_page${i}`, body.data.id, project.projectId, `page${i}`, message, at, at)
+				.run();
+		}
+		type Page = { data: { id: string }[]; next_cursor: string | null };
+		const path = `/api/alerts/rules/${body.data.id}/deliveries`;
+		const whole = (await (await call("GET", `${path}?limit=200`, project.readKey)).json()) as Page;
+		expect(whole.data).toHaveLength(7);
+		expect(whole.next_cursor).toBeNull();
+		const ids: string[] = [];
+		let cursor = "";
+		for (let page = 0; page < 10; page++) {
+			const res = await call("GET", `${path}?limit=2${cursor}`, project.readKey);
+			expect(res.status).toBe(200);
+			const got = (await res.json()) as Page;
+			ids.push(...got.data.map((d) => d.id));
+			if (!got.next_cursor) break;
+			cursor = `&cursor=${got.next_cursor}`;
+		}
+		expect(ids).toEqual(whole.data.map((d) => d.id));
+		expect(new Set(ids).size).toBe(7);
+		const exact = (await (await call("GET", `${path}?limit=7`, project.readKey)).json()) as Page;
+		expect(exact.next_cursor).toBeNull();
+		expect((await call("GET", `${path}?cursor=nonsense`, project.readKey)).status).toBe(400);
+	});
+
 	it("in local development, links point where the dev gateway says the dashboard is served", async () => {
 		const { body } = await create(webhookRule());
 		const res = await SELF.fetch(

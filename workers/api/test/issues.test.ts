@@ -1,4 +1,4 @@
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import { seedAdminKey } from "../../shared/test/admin-key";
@@ -242,6 +242,37 @@ describe("issue breakdowns and priority", () => {
 		expect(cmp.data.a).toMatchObject({ affected: 3, total: 4, baseline: { active_users: 28, share: 14.3, issue_users: 7, issue_share: 42.9 } });
 		expect(cmp.data.b).toMatchObject({ baseline: { active_users: 28, share: 85.7, issue_users: 7, issue_share: 57.1 } });
 		expect(cmp.data.window).toEqual(b.window);
+	});
+
+	it("pages the list by its cursor: page 2 continues page 1 without duplicates or gaps, to a last page without one", async () => {
+		// Seven more issues without events: priority 0, ordered by last seen, two of them tied (then by id).
+		for (const [i, lastSeen] of [5, 3, 3, 9, 1, 7, 2].entries()) {
+			await env.DB.prepare(
+				"INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES (?, ?, 'refusal', ?, 'x', 'new', 'm', 0, ?, 0)",
+			)
+				.bind(`iss_page${i}`, project.projectId, `page ${i}`, D0 - lastSeen * DAY)
+				.run();
+		}
+		const whole = (await (await get(`/api/issues?${window}&limit=200`)).json()) as { data: IssueListItem[]; total: number; next_cursor: string | null };
+		expect(whole.data).toHaveLength(8);
+		expect(whole.total).toBe(8);
+		expect(whole.next_cursor).toBeNull();
+		const ids: string[] = [];
+		let cursor = "";
+		for (let n = 0; n < 10; n++) {
+			const res = await get(`/api/issues?${window}&limit=3${cursor}`);
+			expect(res.status).toBe(200);
+			const page = (await res.json()) as { data: IssueListItem[]; total: number; next_cursor: string | null };
+			expect(page.total).toBe(8);
+			ids.push(...page.data.map((i) => i.id));
+			if (!page.next_cursor) break;
+			cursor = `&cursor=${page.next_cursor}`;
+		}
+		expect(ids).toEqual(whole.data.map((i) => i.id));
+		expect(new Set(ids).size).toBe(8);
+		const bad = await get(`/api/issues?${window}&cursor=nonsense`);
+		expect(bad.status).toBe(400);
+		expect(((await bad.json()) as { error: { details: { field: string }[] } }).error.details.map((d) => d.field)).toEqual(["cursor"]);
 	});
 
 	it("lets the admin key set achievable delta and strategic relevance, which reorder the list", async () => {

@@ -4,6 +4,7 @@ import { eventSearchResponseSchema } from "#core/api/events";
 import { jobResponseSchema } from "#core/api/jobs";
 import { USE_LITE_MODEL } from "#core/embedding/use-lite-embedder";
 import { D1EventVectorStore } from "#shared/adapters/d1-event-vectors";
+import { MEANING_DEPTH } from "../src/reads/event-meaning-search";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { issuePorts } from "../../detect/src/ingest-batch/consume-batch";
@@ -87,6 +88,37 @@ describe("GET /api/events/search by meaning, over every stored event", () => {
 		expect(u3.data.every((e) => e.user_id === "u3")).toBe(true);
 	});
 
+	it("pages over the nearest MEANING_DEPTH events: page 2 continues page 1 without duplicates or gaps, and the last page says so", async () => {
+		const whole = await search("train times to Lyon", "&limit=100");
+		expect(whole.ranked).toBe(MEANING_DEPTH);
+		expect(whole.data).toHaveLength(MEANING_DEPTH);
+		expect(whole.next_cursor).toBeNull();
+		const seen: string[] = [];
+		let cursor = "";
+		for (let page = 0; page < 10; page++) {
+			const result = await search("train times to Lyon", `&limit=30${cursor}`);
+			expect(result.ranked).toBe(MEANING_DEPTH);
+			seen.push(...result.data.map((e) => e.event_id));
+			if (!result.next_cursor) break;
+			cursor = `&cursor=${result.next_cursor}`;
+		}
+		expect(seen).toEqual(whole.data.map((e) => e.event_id));
+		expect(new Set(seen).size).toBe(MEANING_DEPTH);
+	});
+
+	it("pages an exact ranking (a narrow filter) to its end: every event of the user, once", async () => {
+		const first = await search("the weather tomorrow", "&user_id=u3&limit=20");
+		expect(first.next_cursor).not.toBeNull();
+		const second = await search("the weather tomorrow", `&user_id=u3&limit=20&cursor=${first.next_cursor}`);
+		expect(second.next_cursor).not.toBeNull();
+		const third = await search("the weather tomorrow", `&user_id=u3&limit=20&cursor=${second.next_cursor}`);
+		const ids = [...first.data, ...second.data, ...third.data].map((e) => e.event_id);
+		const u3Count = Array.from({ length: FILLERS }, (_, i) => i).filter((i) => i % 7 === 3).length;
+		expect(third.next_cursor).toBeNull();
+		expect(new Set(ids).size).toBe(u3Count);
+		expect(first.ranked).toBe(u3Count);
+	});
+
 	it("answers 400 naming the field for an unknown mode or an empty q", async () => {
 		const badMode = await get("/api/events/search?mode=foo&q=calendar");
 		expect(badMode.status).toBe(400);
@@ -108,6 +140,14 @@ describe("GET /api/events/search?mode=hybrid", () => {
 		expect(result.data[0]).toMatchObject({ event_id: "dentist", found_by: ["meaning", "text"] });
 		expect(result.data.slice(1).every((e) => e.found_by.length === 1 && e.found_by[0] === "meaning")).toBe(true);
 		expect(result.data[0]!.score).toBeGreaterThan(result.data[1]!.score);
+	});
+
+	it("pages over the fused ranking without overlap", async () => {
+		const whole = await search("dentist calendar", "&mode=hybrid&limit=100");
+		const first = await search("dentist calendar", "&mode=hybrid&limit=7");
+		const second = await search("dentist calendar", `&mode=hybrid&limit=7&cursor=${first.next_cursor}`);
+		expect([...first.data, ...second.data].map((e) => e.event_id)).toEqual(whole.data.slice(0, 14).map((e) => e.event_id));
+		expect(first.ranked).toBe(whole.ranked);
 	});
 
 	it("ranks by meaning alone when q holds no words to look for", async () => {

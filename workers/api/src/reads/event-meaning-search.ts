@@ -2,7 +2,7 @@ import { and, count, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { EventSearchResponse } from "#core/api/events";
 import type { Embedder } from "#core/embedding/embedder";
-import type { EventFilter } from "#core/event-query";
+import { encodeRankCursor, type EventFilter } from "#core/event-query";
 import type { EventVectorStore } from "#core/vector-index/event-vectors";
 import * as schema from "#db/schema";
 import { type EventRow, eventListItems, filterConditions } from "./event-reads";
@@ -17,6 +17,12 @@ const { events } = schema;
  * an event outside the store's nearest this many is then not found. Vectorize caps a query at 100 parts.
  */
 export const MEANING_CANDIDATES = 300;
+/**
+ * How deep search by meaning pages: the nearest this many events, ranked once per request and sliced by the
+ * cursor's offset. Vectorize answers at most 100 matches a query (input and output parts), so the store's
+ * ranking cannot go deeper; `ranked` in the answer says how many it held.
+ */
+export const MEANING_DEPTH = 100;
 /** How deep each ranking goes before fusion, and RRF's k (60, as in Cormack et al. 2009). */
 export const HYBRID_DEPTH = 100;
 const RRF_K = 60;
@@ -102,32 +108,54 @@ async function meaningRanking(db: Db, ports: MeaningPorts, projectId: string, fi
 	return matches.flatMap((m) => (byId.has(m.eventId) ? [{ row: byId.get(m.eventId)!, score: m.score }] : [])).slice(0, limit);
 }
 
+/** One page of a ranking held in memory: `offset` from the cursor, the next cursor while more remain. */
+function rankedPage<T>(ranked: T[], offset: number, limit: number) {
+	const end = offset + limit;
+	return { page: ranked.slice(offset, end), next_cursor: end < ranked.length ? encodeRankCursor(end) : null, ranked: ranked.length };
+}
+
 /**
  * Events by meaning (GET /api/events/search, the default mode): the query's vector against every
  * stored event's input and output vectors (the event vector store; time range inside the store),
- * then the list's other filters in SQL on the candidates. One page.
+ * then the list's other filters in SQL on the candidates. Pages over the nearest MEANING_DEPTH.
  */
-export async function meaningSearchEvents(db: Db, ports: MeaningPorts, projectId: string, filter: EventFilter, query: string): Promise<EventSearchResponse> {
-	const [ranked, searched] = await Promise.all([meaningRanking(db, ports, projectId, filter, query, filter.limit), searchedCount(db, projectId, filter)]);
+export async function meaningSearchEvents(
+	db: Db,
+	ports: MeaningPorts,
+	projectId: string,
+	filter: EventFilter,
+	query: string,
+	offset = 0,
+): Promise<EventSearchResponse> {
+	const [ranking, searched] = await Promise.all([meaningRanking(db, ports, projectId, filter, query, MEANING_DEPTH), searchedCount(db, projectId, filter)]);
+	const { page, next_cursor, ranked } = rankedPage(ranking, offset, filter.limit);
 	const items = await eventListItems(
 		db,
 		projectId,
-		ranked.map((r) => r.row),
+		page.map((r) => r.row),
 	);
 	return {
 		mode: "meaning",
 		searched,
-		data: items.map((item, i) => ({ ...item, score: round(ranked[i]!.score), found_by: ["meaning" as const] })),
-		next_cursor: null,
+		ranked,
+		data: items.map((item, i) => ({ ...item, score: round(page[i]!.score), found_by: ["meaning" as const] })),
+		next_cursor,
 	};
 }
 
 /**
  * Hybrid: the text ranking (FTS5, BM25) and the meaning ranking of the same `q`, each HYBRID_DEPTH deep,
  * fused by reciprocal rank (an event's score is the sum of 1/(60 + rank) over the rankings that found
- * it), each event once. A `q` with no words FTS5 can look for is ranked by meaning alone.
+ * it), each event once, paged over the fused list. A `q` with no words FTS5 can look for is ranked by meaning alone.
  */
-export async function hybridSearchEvents(db: Db, ports: MeaningPorts, projectId: string, filter: EventFilter, query: string): Promise<EventSearchResponse> {
+export async function hybridSearchEvents(
+	db: Db,
+	ports: MeaningPorts,
+	projectId: string,
+	filter: EventFilter,
+	query: string,
+	offset = 0,
+): Promise<EventSearchResponse> {
 	const match = filter.match;
 	const [byMeaning, byText, searched] = await Promise.all([
 		meaningRanking(db, ports, projectId, filter, query, HYBRID_DEPTH),
@@ -143,16 +171,18 @@ export async function hybridSearchEvents(db: Db, ports: MeaningPorts, projectId:
 	};
 	byMeaning.forEach((r, i) => add(r.row, i, "meaning"));
 	byText.forEach((r, i) => add(r, i, "text"));
-	const ranked = [...fused.values()].sort((a, b) => b.score - a.score || (a.row.eventId < b.row.eventId ? -1 : 1)).slice(0, filter.limit);
+	const ranking = [...fused.values()].sort((a, b) => b.score - a.score || (a.row.eventId < b.row.eventId ? -1 : 1));
+	const { page, next_cursor, ranked } = rankedPage(ranking, offset, filter.limit);
 	const items = await eventListItems(
 		db,
 		projectId,
-		ranked.map((r) => r.row),
+		page.map((r) => r.row),
 	);
 	return {
 		mode: "hybrid",
 		searched,
-		data: items.map((item, i) => ({ ...item, score: Math.round(ranked[i]!.score * 1e5) / 1e5, found_by: ranked[i]!.found_by })),
-		next_cursor: null,
+		ranked,
+		data: items.map((item, i) => ({ ...item, score: Math.round(page[i]!.score * 1e5) / 1e5, found_by: page[i]!.found_by })),
+		next_cursor,
 	};
 }

@@ -40,6 +40,7 @@ export async function textSearchEvents(db: Db, projectId: string, filter: EventF
 		// bm25() is lower for a better match; the API's score is higher for a better one, as by meaning.
 		data: items.map((item, i) => ({ ...item, score: Math.round(-page[i]!.bm25 * 1000) / 1000, found_by: ["text" as const] })),
 		searched: rows[0]?.matched ?? 0,
+		ranked: null,
 		next_cursor: rows.length > filter.limit ? encodeRankCursor(offset + filter.limit) : null,
 	};
 }

@@ -2,6 +2,7 @@ import type { IssueDetail, IssueList, IssueState, IssueTrend } from "#core/api/i
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "#db/schema";
 import { toolCallsByEvent } from "./event-reads";
+import { compareIssueListKeys, type IssueListKey, issueListPage } from "#core/issues/issue-list-order";
 import { issueBreakdowns } from "./issue-breakdowns";
 import { releaseMarkers } from "./release-markers";
 import { DAY_MS } from "#core/timestamps";
@@ -62,6 +63,8 @@ export interface IssueListOptions {
 	fromDay: number;
 	toDay: number;
 	limit: number;
+	/** The last issue of the previous page (its cursor). */
+	after?: IssueListKey;
 }
 
 /**
@@ -145,8 +148,9 @@ export async function listIssues(db: D1Database, projectId: string, opts: IssueL
 		const intent = topIntent.get(r.id);
 		return { ...issueView(r, activeUsers), daily_users: series, trend: trendOf(series), top_intent: intent ? { id: intent.id, name: intent.name } : null };
 	});
-	views.sort((a, b) => b.priority - a.priority || (b.last_seen ?? "").localeCompare(a.last_seen ?? ""));
-	return { window: { from: dayIso(opts.fromDay), to: dayIso(opts.toDay), active_users: activeUsers }, data: views.slice(0, opts.limit) };
+	views.sort(compareIssueListKeys);
+	const { page, next_cursor } = issueListPage(views, opts.limit, opts.after);
+	return { window: { from: dayIso(opts.fromDay), to: dayIso(opts.toDay), active_users: activeUsers }, data: page, total: views.length, next_cursor };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { decodeCursor, encodeCursor } from "#core/event-query";
 import type { z } from "zod";
 import type { AlertMessage } from "#core/alerts/alert-message";
 import { alertRuleInputSchema, alertRulePatchSchema, defaultThrottleMinutes, type ThresholdParams } from "#core/alerts/alert-rule-input";
@@ -204,10 +205,21 @@ export const alertRoutes = new Hono<ApiContext>()
 		const rule = await loadRule(c, c.req.param("id"));
 		const limit = intQuery(c, "limit", { min: 1, max: 200, fallback: 50 });
 		const before = intQuery(c, "before", { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: Number.MAX_SAFE_INTEGER });
-		const results = await listDeliveries(c.env.DB, rule.id, before, limit);
-		return c.json({ data: results.map(deliveryView), next_before: results.length === limit ? results.at(-1)!.created_at : null } satisfies z.infer<
-			typeof alertDeliveryPageSchema
-		>);
+		const cursor = c.req.query("cursor");
+		// The list's (time, id) cursor shape, here a delivery's created_at and id.
+		const after = cursor === undefined ? undefined : decodeCursor(cursor);
+		if (cursor !== undefined && !after)
+			throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "cursor", message: "is not a cursor returned by this API" }]);
+		// One row past the page says whether another page follows.
+		const rows = await listDeliveries(c.env.DB, rule.id, after ? { after: { createdAt: after.timestamp, id: after.eventId } } : { before }, limit + 1);
+		const page = rows.slice(0, limit);
+		const last = page.at(-1);
+		const more = rows.length > limit && last;
+		return c.json({
+			data: page.map(deliveryView),
+			next_before: more ? last.created_at : null,
+			next_cursor: more ? encodeCursor({ timestamp: last.created_at, eventId: last.id }) : null,
+		} satisfies z.infer<typeof alertDeliveryPageSchema>);
 	})
 	.post("/rules/:id/test", requireAdmin, async (c) => {
 		const rule = await loadRule(c, c.req.param("id"));

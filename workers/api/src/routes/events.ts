@@ -32,8 +32,8 @@ export const eventRoutes = new Hono<ApiContext>()
 			search.mode === "text"
 				? await textSearchEvents(db, projectId, search.filter, search.offset)
 				: search.mode === "hybrid"
-					? await hybridSearchEvents(db, ports(), projectId, search.filter, search.query)
-					: await meaningSearchEvents(db, ports(), projectId, search.filter, search.query);
+					? await hybridSearchEvents(db, ports(), projectId, search.filter, search.query, search.offset)
+					: await meaningSearchEvents(db, ports(), projectId, search.filter, search.query, search.offset);
 		return c.json(result satisfies EventSearchResponse);
 	})
 	.get("/:id", async (c) => {

@@ -11,6 +11,7 @@ import {
 	type IssueList,
 	type IssueResponse,
 } from "#core/api/issues";
+import { decodeIssueCursor } from "#core/issues/issue-list-order";
 import { MAX_PROPERTY_FILTERS, MAX_QUERY_TEXT, PROPERTY_KEY } from "#core/event-query";
 import { ApiError } from "#shared/http/api-error";
 import { findIssue, setIssueState, setPriorityFactors } from "#shared/stores/issue-store";
@@ -47,6 +48,9 @@ export const issueRoutes = new Hono<ApiContext>()
 			.pick({ signal: true, intent: true, model: true })
 			.safeParse({ signal: c.req.query("signal"), intent: c.req.query("intent"), model: c.req.query("model") });
 		if (!text.success) errors.push(...fieldErrors(text.error));
+		const cursor = c.req.query("cursor");
+		const after = cursor === undefined ? undefined : decodeIssueCursor(cursor);
+		if (cursor !== undefined && !after) errors.push({ field: "cursor", message: "is not a cursor returned by this API" });
 		if (errors.length) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
 		return c.json(
 			(await listIssues(c.env.DB, c.get("projectId"), {
@@ -58,6 +62,7 @@ export const issueRoutes = new Hono<ApiContext>()
 				fromDay,
 				toDay,
 				limit,
+				after,
 			})) satisfies IssueList,
 		);
 	})

@@ -111,11 +111,28 @@ export async function deleteRule(db: D1Database, projectId: string, id: string, 
 }
 
 /** A rule's deliveries created before `before`, newest first. */
-export async function listDeliveries(db: D1Database, ruleId: string, before: number, limit: number): Promise<DeliveryRow[]> {
-	const { results } = await db
-		.prepare("SELECT * FROM alert_deliveries WHERE rule_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?")
-		.bind(ruleId, before, limit)
-		.all<DeliveryRow>();
+/**
+ * A rule's deliveries, newest first (created_at, then id: a total order), after `after` when given: a keyset
+ * page, so deliveries made in the same millisecond are neither skipped nor repeated across pages. `before`
+ * (epoch ms, exclusive) is the older way in, kept for clients that send it.
+ */
+export async function listDeliveries(
+	db: D1Database,
+	ruleId: string,
+	from: { before: number } | { after: { createdAt: number; id: string } },
+	limit: number,
+): Promise<DeliveryRow[]> {
+	const statement =
+		"after" in from
+			? db
+					.prepare(
+						"SELECT * FROM alert_deliveries WHERE rule_id = ? AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT ?",
+					)
+					.bind(ruleId, from.after.createdAt, from.after.createdAt, from.after.id, limit)
+			: db
+					.prepare("SELECT * FROM alert_deliveries WHERE rule_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?")
+					.bind(ruleId, from.before, limit);
+	const { results } = await statement.all<DeliveryRow>();
 	return results;
 }
 
