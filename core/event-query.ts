@@ -1,6 +1,9 @@
 import type { FieldError } from "./api-errors";
 import { textSearchQuery } from "./text-search-query";
+import { decodeCursor, type EventCursor, fromBase64Url, toBase64Url } from "./cursors";
 import { parseTimeQuery } from "./timestamps";
+
+export { decodeCursor, encodeCursor, type EventCursor, fromBase64Url, toBase64Url } from "./cursors";
 
 export interface EventFilter {
 	from?: number;
@@ -17,12 +20,6 @@ export interface EventFilter {
 	cursor?: EventCursor;
 }
 
-/** Position after the last row of a page, in (timestamp desc, event_id desc) order. */
-export interface EventCursor {
-	timestamp: number;
-	eventId: string;
-}
-
 export const EVENT_PAGE = { defaultLimit: 50, maxLimit: 100 } as const;
 /** Longest `q` (and user_id, convo_id, model, event) accepted; longer text is a 400 naming the parameter. */
 export const MAX_QUERY_TEXT = 500;
@@ -30,35 +27,6 @@ export const MAX_QUERY_TEXT = 500;
 export const MAX_PROPERTY_FILTERS = 20;
 /** A property name usable in a filter (it is bound into a JSON path). */
 export const PROPERTY_KEY = /^[A-Za-z0-9_.$-]{1,100}$/;
-
-/** Opaque cursors: JSON as base64url, so a client passes them back without reading them. */
-export function toBase64Url(text: string): string {
-	const bytes = new TextEncoder().encode(text);
-	let binary = "";
-	for (const b of bytes) binary += String.fromCharCode(b);
-	return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-export function fromBase64Url(text: string): string {
-	const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-	return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-}
-
-export function encodeCursor(cursor: EventCursor): string {
-	return toBase64Url(JSON.stringify([cursor.timestamp, cursor.eventId]));
-}
-
-export function decodeCursor(value: string): EventCursor | undefined {
-	try {
-		const parsed: unknown = JSON.parse(fromBase64Url(value));
-		if (Array.isArray(parsed) && Number.isSafeInteger(parsed[0]) && typeof parsed[1] === "string" && parsed[1].length <= 500) {
-			return { timestamp: parsed[0], eventId: parsed[1] };
-		}
-	} catch {
-		// fall through: a malformed cursor is reported as a field error below
-	}
-	return undefined;
-}
 
 /** Parses `GET /api/events` query parameters; errors name the offending parameter. */
 export function parseEventFilter(params: URLSearchParams): { filter: EventFilter; errors: FieldError[] } {

@@ -1,4 +1,4 @@
-import { fromBase64Url, toBase64Url } from "../event-query";
+import { fromBase64Url, toBase64Url } from "../cursors";
 
 /** What orders the issue list: priority first, then the latest seen, then the id, so the order is total. */
 export interface IssueListKey {

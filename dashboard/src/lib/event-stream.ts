@@ -1,5 +1,5 @@
 import type { EventListItem } from "#core/api/events";
-import { encodeCursor } from "#core/event-query";
+import { encodeCursor } from "#core/cursors";
 
 /**
  * Merges a freshly polled first page into the list on screen: newest first, no
