@@ -202,6 +202,20 @@ describe("dashboard in a real browser, on the demo month", () => {
 		await shot(page, "intents");
 	});
 
+	it("intents: on a phone, scrolled sideways, every row keeps its intent's name in view", async () => {
+		const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+		await phone.goto(`${BASE}/intents#key=${ADMIN}`);
+		await phone.locator(".heatmap tbody tr").first().waitFor();
+		const wrap = phone.locator(".table-wrap", { has: phone.locator(".heatmap") });
+		expect(await wrap.evaluate((w) => w.scrollWidth - w.clientWidth)).toBeGreaterThan(100);
+		await wrap.evaluate((w) => w.scrollTo({ left: w.scrollWidth }));
+		const left = async (selector: string) => (await phone.locator(selector).first().boundingBox())!.x;
+		const wrapLeft = (await wrap.boundingBox())!.x;
+		expect(await left(".heatmap tbody th")).toBeLessThanOrEqual(wrapLeft + 2);
+		expect(await left(".heatmap tbody td.heat")).toBeLessThan(wrapLeft - 50);
+		await phone.close();
+	});
+
 	it("intents: merge one into another from its row", async () => {
 		await page.goto(`${BASE}/intents`);
 		const row = page.locator(".heatmap tbody tr").last();
