@@ -1,6 +1,16 @@
-import { usableKeyword } from "./issue-names";
 import { isValueWord } from "./request-shape";
-import { type Candidate, assignUnique, capitalise, centralFirst, contentStems, normalise, quote, rankCandidates, sentencesOf } from "./naming-support";
+import {
+	type Candidate,
+	assignUnique,
+	capitalise,
+	centralFirst,
+	contentStems,
+	normalise,
+	quote,
+	rankCandidates,
+	sentencesOf,
+	usableKeyword,
+} from "./naming-support";
 
 /**
  * Intent names as the imperative of what users ask for: "Can you book me a hotel in Lisbon?" →

@@ -1,5 +1,15 @@
-import { STOPWORDS } from "./text-vectors";
-import { assignUnique, capitalise, centralFirst, contentStems, countTail, normalise, quote, rankCandidates, sentencesOf } from "./naming-support";
+import {
+	assignUnique,
+	capitalise,
+	centralFirst,
+	contentStems,
+	countTail,
+	normalise,
+	quote,
+	rankCandidates,
+	sentencesOf,
+	usableKeyword,
+} from "./naming-support";
 import { NAMERS } from "./namers";
 import { whileDoing } from "./intent-names";
 import { MAX_DATE_MS } from "../timestamps";
@@ -113,11 +123,6 @@ function distinguishing(keywords: readonly string[], texts: string[], cluster: I
 		out.push(` (first seen ${shortDateOf(cluster.firstSeen, now)}, ${new Date(cluster.firstSeen).toISOString().slice(11, 16)} UTC)`);
 	}
 	return out;
-}
-
-/** A keyword that reads as a word in a title: not a token piece ("ca" of "can't") nor a stopword. */
-export function usableKeyword(k: string): boolean {
-	return /^\p{L}[\p{L}'-]{2,}$/u.test(k) && !STOPWORDS.has(k.toLowerCase()) && !/^(?:n't|ca|wo|sha)$/i.test(k);
 }
 
 function shortDateOf(ms: number, now?: number): string {

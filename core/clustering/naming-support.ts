@@ -189,3 +189,8 @@ export function assignUnique<T>(clusters: T[], options: (c: T) => string[], fall
 	});
 	return out;
 }
+
+/** A keyword that reads as a word in a title: not a token piece ("ca" of "can't") nor a stopword. */
+export function usableKeyword(k: string): boolean {
+	return /^\p{L}[\p{L}'-]{2,}$/u.test(k) && !STOPWORDS.has(k.toLowerCase()) && !/^(?:n't|ca|wo|sha)$/i.test(k);
+}

@@ -3,7 +3,7 @@ import { LIMITS } from "#core/limits";
 import type { EventMessage, PayloadRef, QueueMessage } from "#core/queue-messages";
 import * as schema from "#db/schema";
 import { enqueue, enqueueOptions } from "#shared/queue/enqueue";
-import type { Db, Write } from "./message-writes";
+import { type Db, toolCallWrite, type Write } from "./message-writes";
 
 /**
  * Tool calls from spans that name an app's own event (event_links in db/schema): added to that event,
@@ -36,24 +36,7 @@ function appendToolCalls(db: Db, projectId: string, e: StoredEvent, calls: ToolC
 	const t = schema.toolCalls;
 	const next = (e.last_idx ?? -1) + 1;
 	return [
-		...add.map((call, k) =>
-			db
-				.insert(t)
-				.values({
-					projectId,
-					eventId: e.event_id,
-					idx: next + k,
-					timestamp: e.timestamp,
-					userId: e.user_id,
-					convoId: e.convo_id,
-					name: call.name,
-					input: call.input ?? null,
-					output: call.output ?? null,
-					error: call.error ?? null,
-					durationMs: call.duration_ms ?? null,
-				})
-				.onConflictDoNothing(),
-		),
+		...add.map((call, k) => toolCallWrite(db, projectId, e, next + k, call)),
 		db
 			.update(schema.events)
 			.set({ toolCallCount: sql`(SELECT count(*) FROM ${t} WHERE ${t.projectId} = ${projectId} AND ${t.eventId} = ${e.event_id})` })

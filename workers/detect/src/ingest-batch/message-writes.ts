@@ -9,6 +9,32 @@ import { DAY_MS } from "#core/timestamps";
 export type Db = DrizzleD1Database<typeof schema>;
 export type Write = BatchItem<"sqlite">;
 
+/** One tool call of an event, at its position; a retried message writes it once. */
+export function toolCallWrite(
+	db: Db,
+	projectId: string,
+	event: { event_id: string; user_id: string; convo_id?: string | null; timestamp: number },
+	idx: number,
+	call: EventMessage["event"]["tool_calls"][number],
+): Write {
+	return db
+		.insert(schema.toolCalls)
+		.values({
+			projectId,
+			eventId: event.event_id,
+			idx,
+			timestamp: event.timestamp,
+			userId: event.user_id,
+			convoId: event.convo_id ?? null,
+			name: call.name,
+			input: call.input ?? null,
+			output: call.output ?? null,
+			error: call.error ?? null,
+			durationMs: call.duration_ms ?? null,
+		})
+		.onConflictDoNothing();
+}
+
 /** Explicit signals count like detections: one user_signal_days row per user, signal and UTC day. */
 function signalUsersWrite(db: Db, which: SQL): Write {
 	const s = schema.signals;
@@ -87,24 +113,7 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 		...firstSeenWrites(db, projectId, event),
 	];
 	event.tool_calls.forEach((call, idx) => {
-		writes.push(
-			db
-				.insert(schema.toolCalls)
-				.values({
-					projectId,
-					eventId: event.event_id,
-					idx,
-					timestamp: ts,
-					userId: event.user_id,
-					convoId: event.convo_id ?? null,
-					name: call.name,
-					input: call.input ?? null,
-					output: call.output ?? null,
-					error: call.error ?? null,
-					durationMs: call.duration_ms ?? null,
-				})
-				.onConflictDoNothing(),
-		);
+		writes.push(toolCallWrite(db, projectId, { ...event, timestamp: ts }, idx, call));
 	});
 	if (event.convo_id) {
 		writes.push(
