@@ -44,7 +44,10 @@ export const alertDeliverySchema = z.object({
 	created_at: isoTime,
 	next_attempt_at: isoTime.nullable().describe("When a pending delivery is tried again"),
 	sent_at: isoTime.nullable(),
-	message: z.custom<AlertMessage>(),
+	message: z.custom<AlertMessage>().meta({
+		type: "object",
+		description: "What the rule raised (core/alerts/alert-message.ts): kind, title, summary, link, and the issue, threshold or event",
+	}),
 });
 export type AlertDelivery = z.infer<typeof alertDeliverySchema>;
 

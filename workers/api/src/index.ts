@@ -4,7 +4,9 @@ import { RATE_LIMITS } from "#core/limits";
 import { onApiError, onNotFound } from "#shared/http/api-error";
 import { requireKey } from "#shared/http/api-key-auth";
 import { limitPerKey } from "#shared/http/rate-limit";
+import { openApiDocument } from "#core/api/openapi";
 import type { ApiContext } from "./api-env";
+import { mcpRoutes } from "./assistant/mcp-server";
 import { alertRoutes } from "./routes/alerts";
 import { conversationRoutes } from "./routes/conversations";
 import { eventRoutes } from "./routes/events";
@@ -34,6 +36,9 @@ app.use(
 	}),
 );
 app.get("/api/health", (c) => c.json({ ok: true, service: "api" }));
+// The API's description (OpenAPI 3.1, from core/api/routes.ts' zod schemas): public, it holds no data.
+let openApi: ReturnType<typeof openApiDocument> | undefined;
+app.get("/api/openapi.json", (c) => c.json((openApi ??= openApiDocument())));
 // Reads accept read and admin keys; routes that change settings also check for admin.
 app.use("/api/*", requireKey("read", "admin"));
 app.use("/api/*", limitPerKey("READ_RATE_LIMITER", RATE_LIMITS.reads));
@@ -51,6 +56,11 @@ app.route("/api/alerts", alertRoutes);
 app.route("/api/dead-letters", deadLetterRoutes);
 app.route("/api/users", userRoutes);
 app.route("/api/jobs", jobRoutes);
+// The assistant's tools over MCP: each call goes back through this app with the caller's key.
+app.route(
+	"/mcp",
+	mcpRoutes((request, c) => app.fetch(request, c.env, c.executionCtx)),
+);
 app.onError(onApiError);
 app.notFound(onNotFound);
 
