@@ -27,7 +27,8 @@ const keys = { write: `bm_write_${token(32)}`, read: `bm_read_${token(32)}`, adm
 const dir = mkdtempSync(join(tmpdir(), "barometer-"));
 try {
 	writeFileSync(join(dir, "project.sql"), projectSql({ projectId, name: values.name, keys }));
-	const where = values.remote ? ["--remote", "--env", "production"] : ["--local", "--persist-to", ".wrangler/state"];
+	// Locally, the database `npm start` uses (BAROMETER_STATE, as for npm start).
+	const where = values.remote ? ["--remote", "--env", "production"] : ["--local", "--persist-to", process.env.BAROMETER_STATE || ".wrangler/state"];
 	const result = spawnSync("wrangler", ["d1", "execute", "DB", ...where, "-c", "workers/api/wrangler.toml", "--file", join(dir, "project.sql")], {
 		stdio: ["ignore", "pipe", "inherit"],
 		env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },

@@ -44,7 +44,7 @@ export function operationId(key: RouteKey): string {
 		.split("/")
 		.slice(2)
 		.map((s) => (s.startsWith(":") ? s.slice(1) : s))
-		.flatMap((s) => s.split("-"));
+		.flatMap((s) => s.split(/[-.]/));
 	return method.toLowerCase() + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
 }
 

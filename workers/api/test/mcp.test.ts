@@ -38,7 +38,7 @@ async function connect(key: string): Promise<Client> {
 }
 
 type Text = { type: string; text: string }[];
-const body = (r: { content: unknown }) => JSON.parse((r.content as Text)[0]!.text);
+const body = (r: Awaited<ReturnType<Client["callTool"]>>) => JSON.parse((r.content as Text)[0]!.text);
 const window = { from: "2026-11-19", to: "2026-11-21" };
 
 describe("MCP server", () => {

@@ -6,7 +6,7 @@ export default {
 		const url = new URL(request.url);
 		const origin = { "x-dashboard-url": url.origin };
 		if (url.pathname === "/v1" || url.pathname.startsWith("/v1/")) return env.INGEST.fetch(request);
-		if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
+		if (url.pathname === "/api" || url.pathname.startsWith("/api/") || url.pathname === "/mcp") {
 			const forwarded = new Request(request);
 			forwarded.headers.set("x-dashboard-url", url.origin);
 			return env.API.fetch(forwarded);

@@ -79,8 +79,12 @@ export function mcpRoutes(dispatch: (request: Request, c: Context<ApiContext>) =
 		});
 }
 
-/** Where links point: the dashboard's URL; locally, the instance the caller reached (any port). */
+/**
+ * Where links point: the dashboard's URL. Locally, the instance the caller reached (the dev gateway
+ * names it in x-dashboard-url, as for alerts; else this request's origin), since PORT may differ.
+ */
 export function linkBase(c: Context<ApiContext>): string {
-	const local = c.env.ALERT_DELIVERY_MODE === "local";
-	return (local ? new URL(c.req.url).origin : c.env.DASHBOARD_URL).replace(/\/+$/, "");
+	if (c.env.ALERT_DELIVERY_MODE !== "local") return c.env.DASHBOARD_URL.replace(/\/+$/, "");
+	const forwarded = c.req.header("x-dashboard-url");
+	return forwarded && /^https?:\/\/[^/]+$/.test(forwarded) ? forwarded : new URL(c.req.url).origin;
 }

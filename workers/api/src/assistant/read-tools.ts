@@ -16,6 +16,8 @@ export interface ReadTool {
 	description: string;
 	route: RouteKey & `GET ${string}`;
 	input: z.ZodObject;
+	/** Arguments used when the caller leaves them out (a model's context is smaller than a page of the API). */
+	defaults?: Record<string, unknown>;
 }
 
 export type ToolLink = { kind: "issue" | "event" | "conversation"; id: string; title?: string; url: string };
@@ -43,9 +45,19 @@ const properties = z
 
 const q = <K extends RouteKey>(route: K) => (API_ROUTES[route] as { query?: z.ZodObject }).query?.shape ?? {};
 
-function tool(name: string, title: string, route: ReadTool["route"], description: string, shape: z.ZodRawShape = {}): ReadTool {
-	return { name, title, route, description, input: z.object({ ...shape, ...q(route) }).strict() };
+function tool(
+	name: string,
+	title: string,
+	route: ReadTool["route"],
+	description: string,
+	shape: z.ZodRawShape = {},
+	defaults?: Record<string, unknown>,
+): ReadTool {
+	return { name, title, route, description, input: z.object({ ...shape, ...q(route) }).strict(), ...(defaults ? { defaults } : {}) };
 }
+
+/** Events are long (input, output, signals): a tool answers 10 at a time unless asked for more. */
+const TEN = { limit: 10 };
 
 export const READ_TOOLS: readonly ReadTool[] = [
 	tool(
@@ -104,15 +116,17 @@ export const READ_TOOLS: readonly ReadTool[] = [
 		"search_events",
 		"Search events",
 		"GET /api/events/search",
-		"Find events by what was said: by meaning (default; any description, e.g. 'user asks for a refund and is refused'), by words (mode=text), or both (hybrid). Filter by user, conversation, model, time or properties. Each result has its signals and conversation id.",
+		"Find events by what was said: by meaning (default; any description, e.g. 'user asks for a refund and is refused'), by words (mode=text), or both (hybrid). Filter by user, conversation, model, time or properties. Each result has its signals and conversation id. 10 results unless `limit` says otherwise.",
 		{ properties },
+		TEN,
 	),
 	tool(
 		"list_events",
 		"List events",
 		"GET /api/events",
-		"The latest events, newest first, filtered by time, user, conversation, model, event name, properties or words (q), with their detected signals.",
+		"The latest events, newest first, filtered by time, user, conversation, model, event name, properties or words (q), with their detected signals. 10 events unless `limit` says otherwise; page on with `cursor`.",
 		{ properties },
+		TEN,
 	),
 	tool(
 		"get_event",
@@ -180,7 +194,7 @@ export async function runReadTool(name: string, rawArgs: unknown, ctx: ToolConte
 	let response: Response;
 	try {
 		response = await ctx.fetch(
-			new Request(`http://barometer.internal${toolRequestPath(tool, parsed.data)}`, {
+			new Request(`http://barometer.internal${toolRequestPath(tool, { ...tool.defaults, ...parsed.data })}`, {
 				headers: { authorization: ctx.authorization, accept: "application/json" },
 			}),
 		);
