@@ -12,6 +12,10 @@ export interface EventFilter {
 	convoId?: string;
 	model?: string;
 	event?: string;
+	/** Only events with this signal: detected, or explicit feedback on the event. */
+	signal?: string;
+	/** Only events of this turn-level intent (its id). */
+	intent?: string;
 	/** Property equality filters, from `property.<key>=<value>`. */
 	properties: { key: string; value: string }[];
 	/** Words of input or output, from `q`: an FTS5 MATCH expression over events_fts (core/text-search-query.ts). */
@@ -39,7 +43,7 @@ export function parseEventFilter(params: URLSearchParams): { filter: EventFilter
 		if ("problem" in parsed) errors.push({ field: name, message: parsed.problem });
 		else filter[name] = parsed.ms;
 	}
-	const plain = { user_id: "userId", convo_id: "convoId", model: "model", event: "event" } as const;
+	const plain = { user_id: "userId", convo_id: "convoId", model: "model", event: "event", signal: "signal", intent: "intent" } as const;
 	for (const [param, key] of Object.entries(plain) as [keyof typeof plain, (typeof plain)[keyof typeof plain]][]) {
 		const raw = params.get(param);
 		if (raw === null || raw === "") continue;

@@ -62,7 +62,7 @@ describe("MCP against npm start", () => {
 	it("lists the read tools and answers each of them from the demo data", { timeout: 120_000 }, async () => {
 		const client = await connect(READ);
 		const { tools } = await client.listTools();
-		expect(tools.length).toBe(13);
+		expect(tools.length).toBe(14);
 		for (const t of tools) expect(t.annotations?.readOnlyHint, t.name).toBe(true);
 
 		const issues = await call(client, "list_issues", { limit: 5 });
@@ -88,6 +88,7 @@ describe("MCP against npm start", () => {
 			list_issues: { signal: top.signal },
 			get_issue: { id: top.id },
 			compare_issue: { id: top.id, by: "model", a: model, b: "some-other-model" },
+			issue_changes: { a_from: "2026-01-01", a_to: "2026-06-30", b_from: "2026-07-01", b_to: "2026-12-31" },
 			list_intents: { level: "conversation" },
 			intent_signal_matrix: {},
 			search_events: { q: "refund", mode: "hybrid", limit: 5 },

@@ -202,3 +202,24 @@ export const moveResponseSchema = dataOf(z.object({ event_id: z.string(), from: 
 
 /** POST /api/issues/:id/split and /api/intents/:id/split: re-clustered on the next maintenance pass. */
 export const splitResponseSchema = dataOf(z.object({ id: z.string(), split: z.literal("requested") }));
+
+/** GET /api/issues/changes: every issue's share of active users in two date ranges, the biggest rise first. */
+export const issueChangesSchema = z.object({
+	a: z.object({ from: z.string(), to: z.string(), active_users: z.number().int() }),
+	b: z.object({ from: z.string(), to: z.string(), active_users: z.number().int() }),
+	issues: z.array(
+		z.object({
+			id: z.string(),
+			title: z.string(),
+			signal: z.string(),
+			state: issueStateSchema,
+			a: z.object({ users: z.number().int(), rate: z.number().describe("percent of the range's active users") }),
+			b: z.object({ users: z.number().int(), rate: z.number().describe("percent of the range's active users") }),
+			difference_pp: z.number().describe("b.rate - a.rate, in percentage points"),
+			p_value: z.number().nullable(),
+			significant: z.boolean().describe("A two-proportion z-test at 5%"),
+		}),
+	),
+	more: z.number().int().describe("Issues with users in either range left out by `limit`"),
+});
+export const issueChangesResponseSchema = dataOf(issueChangesSchema);

@@ -25,6 +25,8 @@ const eventFilters = {
 	convo_id: text.optional().describe("Only this conversation's events"),
 	model: text.optional().describe("Only events answered by this model"),
 	event: text.optional().describe("Only events of this name (e.g. `chat`)"),
+	signal: text.optional().describe("Only events with this signal, detected or explicit (e.g. `refusal`, `thumbs_down`)"),
+	intent: text.optional().describe("Only events of this turn-level intent (an intent id from GET /api/intents)"),
 	limit: z
 		.number()
 		.int()
@@ -66,6 +68,16 @@ export const issueCompareQuery = z.object({
 });
 
 export const signalCompareQuery = z.object(ranges);
+
+export const issueChangesQuery = z.object({
+	...ranges,
+	signal: text.optional().describe("Only issues of this signal"),
+	order: z
+		.enum(["worse", "better", "change"])
+		.optional()
+		.describe("`worse`: biggest rise first (default); `better`: biggest fall first; `change`: largest either way"),
+	limit: z.number().int().min(1).max(100).optional().describe("Issues, 1 to 100 (default 20)"),
+});
 
 export const signalRatesQuery = z.object({
 	...window(30),

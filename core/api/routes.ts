@@ -20,6 +20,7 @@ import { conversationResponseSchema, eventPageSchema, eventResponseSchema, event
 import { conversationIntentListSchema, intentListSchema, intentMatrixSchema, intentPatchResponseSchema, intentPatchSchema } from "./intents";
 import {
 	comparisonResponseSchema,
+	issueChangesResponseSchema,
 	issueListSchema,
 	issueResponseSchema,
 	mergeResponseSchema,
@@ -40,6 +41,7 @@ import {
 	eventSearchQuery,
 	intentListQuery,
 	intentMatrixQuery,
+	issueChangesQuery,
 	issueCompareQuery,
 	issueDetailQuery,
 	issueListQuery,
@@ -106,6 +108,7 @@ export const API_ROUTES = {
 	"POST /api/deep-searches/:id/save": { body: deepSearchSaveSchema, response: deepSearchResponseSchema },
 	"DELETE /api/deep-searches/:id": { response: noContent },
 	"GET /api/issues": { query: issueListQuery, response: issueListSchema },
+	"GET /api/issues/changes": { query: issueChangesQuery, response: issueChangesResponseSchema },
 	"GET /api/issues/:id": { query: issueDetailQuery, response: issueResponseSchema },
 	"GET /api/issues/:id/compare": { query: issueCompareQuery, response: comparisonResponseSchema },
 	"PATCH /api/issues/:id": { body: priorityFactorsSchema, response: issueResponseSchema },

@@ -82,4 +82,37 @@ describe("before / after comparisons", () => {
 		expect(badKey.status).toBe(400);
 		expect((await get(`/api/signals/refusal/compare?a_from=2026-11-16`)).status).toBe(400);
 	});
+
+	it("ranks every issue by how its share of users moved between two ranges", async () => {
+		const id = await issueId();
+		const ranges = "a_from=2026-11-16&a_to=2026-11-16&b_from=2026-11-17&b_to=2026-11-17";
+		type Changes = {
+			data: {
+				a: { active_users: number };
+				b: { active_users: number };
+				issues: { id: string; a: { users: number; rate: number }; b: { users: number; rate: number }; difference_pp: number; significant: boolean }[];
+				more: number;
+			};
+		};
+		const better = (await (await get(`/api/issues/changes?${ranges}&order=better`)).json()) as Changes;
+		expect(better.data.a.active_users).toBe(24);
+		expect(better.data.b.active_users).toBe(10);
+		expect(better.data.issues[0]).toMatchObject({ id, a: { users: 6, rate: 25 }, b: { users: 0, rate: 0 }, difference_pp: -25 });
+		// Reversed ranges: the same issue is the biggest rise.
+		const worse = (await (
+			await get(`/api/issues/changes?a_from=2026-11-17&a_to=2026-11-17&b_from=2026-11-16&b_to=2026-11-16&signal=refusal`)
+		).json()) as Changes;
+		expect(worse.data.issues[0]).toMatchObject({ id, difference_pp: 25 });
+		expect(worse.data.issues.every((i) => i.difference_pp <= 25)).toBe(true);
+		const one = (await (await get(`/api/issues/changes?${ranges}&limit=1&signal=refusal`)).json()) as Changes;
+		expect(one.data.issues).toHaveLength(1);
+		// Another project sees none of it.
+		const other = await seedProject("Other");
+		const theirs = (await (await SELF.fetch(`https://api.test/api/issues/changes?${ranges}`, authed(other.readKey))).json()) as Changes;
+		expect(theirs.data.issues).toEqual([]);
+		const bad = await get(`/api/issues/changes?a_from=2026-11-16&order=sideways&limit=0`);
+		expect(bad.status).toBe(400);
+		const fields = ((await bad.json()) as { error: { details: { field: string }[] } }).error.details.map((d) => d.field);
+		expect(fields).toEqual(expect.arrayContaining(["a_to", "order", "limit"]));
+	});
 });

@@ -131,6 +131,51 @@ describe("event list rows read: a rare user's, conversation's or model's page re
 	});
 });
 
+describe("event list: a signal or intent filter reads that signal's or intent's events, not the window's", () => {
+	const rare = [0, 2, 5, 9].map((d, i) => ({ project: "ps", id: `flagged${i}`, ts: T0 - d * DAY + 700, user: `u${i}` }));
+
+	beforeAll(async () => {
+		await insertEvents([...crowd("ps", 3_000, "s"), ...rare]);
+		await env.DB.batch(
+			rare.flatMap((r, i) => [
+				env.DB.prepare(
+					"INSERT INTO detections (project_id, event_id, signal, score, stage, user_id, timestamp) VALUES (?, ?, 'refusal', 0.9, 'model', ?, ?)",
+				).bind(r.project, r.id, r.user, r.ts),
+				env.DB.prepare("INSERT INTO event_intents (project_id, event_id, intent_id, day, user_id, timestamp) VALUES (?, ?, 'int_refund', ?, ?, ?)").bind(
+					r.project,
+					r.id,
+					Math.floor(r.ts / DAY),
+					r.user,
+					r.ts,
+				),
+				...(i === 0
+					? [
+							env.DB.prepare(
+								"INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, received_at, user_id, properties) VALUES (?, 'sg1', 's5', 'refusal', ?, ?, 'u5', '{}')",
+							).bind(r.project, T0, T0),
+						]
+					: []),
+			]),
+		);
+	});
+
+	it("lists the flagged events (detected or explicit) newest first, reading a few rows for each", async () => {
+		const db = drizzle(env.DB, { schema });
+		const { listEvents } = await import("../src/reads/event-reads");
+		const page = await listEvents(db, "ps", { limit: 50, properties: [], signal: "refusal" });
+		const expected = [...rare.map((r) => ({ id: r.id, ts: r.ts })), { id: "s5", ts: T0 - 5 * DAY - 5000 }].sort((a, b) => b.ts - a.ts).map((r) => r.id);
+		expect(page.data.map((e) => e.event_id)).toEqual(expected);
+		const intent = await listEvents(db, "ps", { limit: 50, properties: [], intent: "int_refund" });
+		expect(intent.data.map((e) => e.event_id).sort()).toEqual(rare.map((r) => r.id).sort());
+		for (const f of [{ signal: "refusal" }, { intent: "int_refund" }, { signal: "refusal", from: T0 - 6 * DAY, to: T0 + DAY }]) {
+			const read = await rowsRead("ps", f);
+			// Each matching event's signal or intent rows, its events row twice (join and page), and the sort: far below the 3,004 events.
+			expect(read, JSON.stringify(f)).toBeLessThanOrEqual(6 * 5 + 10);
+		}
+		expect(await rowsRead("ps", { signal: "nothing-has-this" })).toBeLessThanOrEqual(10);
+	});
+});
+
 describe("GET /api/events with a filter: pages hold every matching event once, newest first", () => {
 	let project: TestProject;
 	type Row = { project: string; id: string; ts: number; user: string; convo?: string; model?: string };

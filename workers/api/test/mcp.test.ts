@@ -68,6 +68,7 @@ describe("MCP server", () => {
 			list_issues: window,
 			get_issue: { id: issue.id, ...window },
 			compare_issue: { id: issue.id, by: "model", a: "model-a", b: "model-x", ...window },
+			issue_changes: { a_from: "2026-11-19", a_to: "2026-11-19", b_from: "2026-11-20", b_to: "2026-11-20" },
 			list_intents: window,
 			intent_signal_matrix: window,
 			search_events: { q: "contacts", mode: "text" },
@@ -84,6 +85,11 @@ describe("MCP server", () => {
 			expect(text, name).not.toMatch(/\bt\d\b|tc\d|model-b|v\d"/);
 		}
 		expect(body(await client.callTool({ name: "get_issue", arguments: { id: issue.id } })).data.data.title).toBe(issue.title);
+		const refused = body(await client.callTool({ name: "search_events", arguments: { q: "export contacts", signal: "refusal", limit: 20 } }));
+		expect(refused.data.data.map((e: { event_id: string }) => e.event_id).sort()).toEqual(CONTACT_REFUSALS.map((_, i) => `m${i}`).sort());
+		const flagged = body(await client.callTool({ name: "list_events", arguments: { signal: "refusal" } }));
+		expect(flagged.data.data).toHaveLength(CONTACT_REFUSALS.length);
+		expect(body(await client.callTool({ name: "list_events", arguments: { signal: "nsfw" } })).data.data).toEqual([]);
 		expect(body(await client.callTool({ name: "get_event", arguments: { id: "m1" } })).data.data.output).toBe(CONTACT_REFUSALS[1]);
 		await client.close();
 	});

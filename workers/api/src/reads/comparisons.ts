@@ -1,10 +1,12 @@
 import type { Context } from "hono";
 import type { FieldError } from "#core/api-errors";
-import type { Comparison } from "#core/api/issues";
+import type { z } from "zod";
+import type { Comparison, IssueState, issueChangesSchema } from "#core/api/issues";
 import { DAY_MS, parseTimeQuery } from "#core/timestamps";
 import { compareProportions } from "#core/two-proportion-test";
 import { ApiError } from "#shared/http/api-error";
 import { dayWindow } from "../http/day-window";
+import { intQuery } from "../http/query-params";
 
 const PROPERTY_KEY = /^[A-Za-z0-9_.$-]{1,100}$/;
 
@@ -133,4 +135,82 @@ export async function compareSignal(c: Context, db: D1Database, projectId: strin
 		]);
 	const [[sa, ta], [sb, tb]] = await Promise.all([side(r.a), side(r.b)]);
 	return { kind: "time", signal, ...compareProportions(count(sa!.results[0]), count(ta!.results[0]), count(sb!.results[0]), count(tb!.results[0])) };
+}
+
+const ORDERS = ["worse", "better", "change"] as const;
+
+/**
+ * Which issues rose or fell between two date ranges: each issue's distinct users in each range
+ * (issue_user_days) as a share of that range's active users (user_days), with a z-test, the biggest
+ * rise first. Answers "which issues got worse after the release" in one read.
+ */
+export async function issueChanges(c: Context, db: D1Database, projectId: string): Promise<z.infer<typeof issueChangesSchema>> {
+	const errors: FieldError[] = [];
+	// Every parameter's problem in one answer: the ranges' and the others'.
+	const collect = <T>(parse: () => T): T | undefined => {
+		try {
+			return parse();
+		} catch (e) {
+			if (!(e instanceof ApiError)) throw e;
+			errors.push(...(e.details ?? []));
+			return undefined;
+		}
+	};
+	const r = collect(() => ranges(c));
+	if (r === null) errors.push({ field: "a_from", message: "give two time ranges: a_from, a_to, b_from, b_to" });
+	const order = c.req.query("order") ?? "worse";
+	if (!(ORDERS as readonly string[]).includes(order)) errors.push({ field: "order", message: `must be one of ${ORDERS.join(", ")}` });
+	const signal = c.req.query("signal");
+	if (signal !== undefined && (signal.length < 1 || signal.length > 64)) errors.push({ field: "signal", message: "must be 1 to 64 characters" });
+	const limit = collect(() => intQuery(c, "limit", { min: 1, max: 100, fallback: 20 })) ?? 20;
+	if (errors.length || !r) throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", errors);
+	const [from, to] = [Math.min(r.a[0], r.b[0]), Math.max(r.a[1], r.b[1])];
+	const active = (range: [number, number]) =>
+		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, ...range);
+	const [rows, ta, tb] = await db.batch([
+		db
+			.prepare(
+				`SELECT i.id, i.title, i.signal, i.state,
+					count(DISTINCT CASE WHEN u.day BETWEEN ?2 AND ?3 THEN u.user_id END) AS a_users,
+					count(DISTINCT CASE WHEN u.day BETWEEN ?4 AND ?5 THEN u.user_id END) AS b_users
+				 FROM issues i JOIN issue_user_days u ON u.issue_id = i.id AND u.day BETWEEN ?6 AND ?7
+				 WHERE i.project_id = ?1 AND (?8 IS NULL OR i.signal = ?8)
+				 GROUP BY i.id`,
+			)
+			.bind(projectId, ...r.a, ...r.b, from, to, signal ?? null),
+		active(r.a),
+		active(r.b),
+	]);
+	const [totalA, totalB] = [count(ta!.results[0]), count(tb!.results[0])];
+	type Row = { id: string; title: string; signal: string; state: IssueState; a_users: number; b_users: number };
+	const changes = (rows!.results as Row[])
+		.filter((row) => row.a_users + row.b_users > 0)
+		.map((row) => {
+			const t = compareProportions(row.a_users, totalA, row.b_users, totalB);
+			return {
+				id: row.id,
+				title: row.title,
+				signal: row.signal,
+				state: row.state,
+				a: { users: row.a_users, rate: t.a.rate },
+				b: { users: row.b_users, rate: t.b.rate },
+				difference_pp: t.difference_pp,
+				p_value: t.p_value,
+				significant: t.significant,
+			};
+		});
+	const key =
+		order === "worse"
+			? (x: { difference_pp: number }) => -x.difference_pp
+			: order === "better"
+				? (x: { difference_pp: number }) => x.difference_pp
+				: (x: { difference_pp: number }) => -Math.abs(x.difference_pp);
+	changes.sort((x, y) => key(x) - key(y) || y.b.users - x.b.users || x.id.localeCompare(y.id));
+	const day = (d: number) => new Date(d * DAY_MS).toISOString().slice(0, 10);
+	return {
+		a: { from: day(r.a[0]), to: day(r.a[1]), active_users: totalA },
+		b: { from: day(r.b[0]), to: day(r.b[1]), active_users: totalB },
+		issues: changes.slice(0, limit),
+		more: Math.max(0, changes.length - limit),
+	};
 }

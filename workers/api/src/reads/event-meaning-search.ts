@@ -34,7 +34,7 @@ export interface MeaningPorts {
 }
 
 const round = (score: number) => Math.round(score * 1000) / 1000;
-const narrowsInSql = (f: EventFilter) => Boolean(f.userId || f.convoId || f.model || f.event || f.properties.length);
+const narrowsInSql = (f: EventFilter) => Boolean(f.userId || f.convoId || f.model || f.event || f.signal || f.intent || f.properties.length);
 
 /** Filters that apply in SQL, not in the vector store (time is the store's; `q`'s words are text search's). */
 const sqlFilter = (f: EventFilter): EventFilter => ({ ...f, from: undefined, to: undefined, match: undefined, cursor: undefined });

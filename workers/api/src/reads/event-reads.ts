@@ -61,6 +61,23 @@ export function filterConditions(projectId: string, f: EventFilter): SQL[] {
 			)})`,
 		);
 	}
+	// Signal and intent filters find their events' rowids once, from the signal's or intent's own rows (as `q` does
+	// through the text index), so a rare signal's page reads its events, not the window's.
+	if (f.signal) {
+		const window = [f.from !== undefined ? sql` and d.timestamp >= ${f.from}` : sql``, f.to !== undefined ? sql` and d.timestamp < ${f.to}` : sql``];
+		where.push(
+			sql`${events}.rowid in (select e2.rowid from detections d join events e2 on e2.project_id = d.project_id and e2.event_id = d.event_id
+				where d.project_id = ${projectId} and d.signal = ${f.signal}${window[0]}${window[1]}
+				union select e3.rowid from signals s join events e3 on e3.project_id = s.project_id and e3.event_id = s.event_id
+				where s.project_id = ${projectId} and s.signal = ${f.signal})`,
+		);
+	}
+	if (f.intent) {
+		where.push(
+			sql`${events}.rowid in (select e4.rowid from event_intents ei join events e4 on e4.project_id = ei.project_id and e4.event_id = ei.event_id
+				where ei.intent_id = ${f.intent} and ei.project_id = ${projectId})`,
+		);
+	}
 	if (f.match) {
 		// The full-text index (migration 0020) finds the matching events' rowids once; the list keeps its time order.
 		where.push(sql`${events}.rowid in (select rowid from events_fts where events_fts match ${f.match})`);
@@ -152,12 +169,17 @@ export const toolCallsByEvent = (db: Db, projectId: string, ids: string[]) =>
  * to find a rare user's few; the named index reads only that value's events, newest first, and sorts
  * just the ties of one timestamp by event_id.
  */
-function eventListIndex(filter: Pick<EventFilter, "convoId" | "userId" | "model">): string | undefined {
+function eventListIndex(filter: Pick<EventFilter, "convoId" | "userId" | "model" | "signal" | "intent">): string | undefined {
 	if (filter.convoId) return "events_project_convo_time_idx";
 	if (filter.userId) return "events_project_user_time_idx";
 	if (filter.model) return "events_project_model_time_idx";
+	// A signal or intent names its events' rowids (filterConditions): look those up and sort them, rather than
+	// walk the window's events in order checking each (SQLite still looks up rowids under NOT INDEXED).
+	if (filter.signal || filter.intent) return NOT_INDEXED;
 	return undefined;
 }
+
+const NOT_INDEXED = "NOT INDEXED";
 
 /**
  * Every column of events by its name, read back as drizzle reads the column: drizzle refuses the table's
@@ -174,7 +196,7 @@ export const eventListQuery = (db: Db, projectId: string, filter: EventFilter) =
 	const index = eventListIndex(filter);
 	return db
 		.select(eventColumnsByName)
-		.from(index ? sql`${events} INDEXED BY ${sql.identifier(index)}` : events)
+		.from(index === NOT_INDEXED ? sql`${events} NOT INDEXED` : index ? sql`${events} INDEXED BY ${sql.identifier(index)}` : events)
 		.where(and(...filterConditions(projectId, filter)))
 		.orderBy(desc(events.timestamp), desc(events.eventId))
 		.limit(filter.limit + 1);

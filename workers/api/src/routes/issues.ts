@@ -10,6 +10,7 @@ import {
 	type stateChangeResponseSchema,
 	type IssueList,
 	type IssueResponse,
+	type issueChangesResponseSchema,
 } from "#core/api/issues";
 import { decodeIssueCursor } from "#core/issues/issue-list-order";
 import { MAX_PROPERTY_FILTERS, MAX_QUERY_TEXT, PROPERTY_KEY } from "#core/event-query";
@@ -17,7 +18,7 @@ import { ApiError } from "#shared/http/api-error";
 import { findIssue, setIssueState, setPriorityFactors } from "#shared/stores/issue-store";
 import { readJsonBody } from "#shared/http/json-body";
 import type { ApiContext } from "../api-env";
-import { compareIssue } from "../reads/comparisons";
+import { compareIssue, issueChanges } from "../reads/comparisons";
 import { dayWindow } from "../http/day-window";
 import { getIssue, issueExists, listIssues } from "../reads/issue-reads";
 import { intQuery } from "../http/query-params";
@@ -66,6 +67,7 @@ export const issueRoutes = new Hono<ApiContext>()
 			})) satisfies IssueList,
 		);
 	})
+	.get("/changes", async (c) => c.json({ data: await issueChanges(c, c.env.DB, c.get("projectId")) } satisfies z.infer<typeof issueChangesResponseSchema>))
 	.get("/:id", async (c) => {
 		const { fromDay, toDay } = dayWindow(c, 30);
 		const issue = await getIssue(c.env.DB, c.get("projectId"), c.req.param("id"), fromDay, toDay);
