@@ -167,4 +167,37 @@ describe("MCP against npm start", () => {
 		expect(garbage.status).toBe(400);
 		expect(await garbage.text()).toMatch(/Parse error/i);
 	});
+
+	// The issue's three example questions, answered the way an assistant would: a few tool calls each.
+	it("answers the example questions in a few calls: worse after the model switch, refused requests, a signal's share yesterday", async () => {
+		const client = await connect(READ);
+		const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+		const DAY = 86_400_000;
+		// "Which issues got worse after we switched to the new model?"
+		const markers = (await call(client, "list_release_markers")).body.data.data as { kind: string; value: string; at: string }[];
+		const switched = Date.parse(markers.find((m) => m.kind === "model")!.at);
+		const changes = await call(client, "issue_changes", {
+			a_from: day(switched - 7 * DAY),
+			a_to: day(switched - DAY),
+			b_from: day(switched),
+			b_to: day(switched + 6 * DAY),
+		});
+		const worse = (changes.body.data.data as { issues: { id: string; title: string; signal: string; difference_pp: number; significant: boolean }[] }).issues;
+		// The demo's new model turns down calendar requests: that refusal issue rose the most.
+		expect(worse[0]).toMatchObject({ signal: "refusal", significant: true });
+		expect(worse[0]!.title.toLowerCase()).toContain("calendar");
+		expect(worse[0]!.difference_pp).toBeGreaterThan(5);
+		expect(changes.body.links).toContainEqual(expect.objectContaining({ kind: "issue", id: worse[0]!.id }));
+		// "Show conversations where users asked for X and got refused"
+		const refused = await call(client, "search_events", { q: "schedule a meeting in my calendar", signal: "refusal", limit: 5 });
+		const found = refused.body.data.data as { convo_id: string; detections: { signal: string }[]; signals: { signal: string }[] }[];
+		expect(found.length).toBeGreaterThan(0);
+		for (const e of found) expect([...e.detections, ...e.signals].map((d) => d.signal)).toContain("refusal");
+		expect(refused.body.links.filter((l) => l.kind === "conversation").length).toBeGreaterThan(0);
+		// "What share of users hit a tool failure yesterday?"
+		const yesterday = day(Date.now() - DAY);
+		const rates = await call(client, "signal_rates", { from: yesterday, to: yesterday, signal: ["tool_failure"] });
+		expect(rates.isError).toBe(false);
+		expect(rates.text).toContain("tool_failure");
+	});
 });
