@@ -5,7 +5,7 @@ import { PROPERTY_FILTER_NOTE } from "./route-queries";
 import { API_ROUTES, type RouteKey, type RouteSpec } from "./routes";
 
 /** Routes whose query also takes `property.<name>=<value>` filters (OpenAPI has no prefix parameters). */
-const PROPERTY_FILTERS = new Set<RouteKey>(["GET /api/events", "GET /api/events/search", "GET /api/issues", "GET /api/issues/:id/compare"]);
+const PROPERTY_FILTERS = new Set<RouteKey>(["GET /api/events", "GET /api/events/search", "GET /api/issues"]);
 
 /** Routes that need an admin key (the others take a read key too). */
 const ADMIN_ONLY = (key: RouteKey) => !key.startsWith("GET ") || key === "GET /api/project/keys" || key.startsWith("GET /api/dead-letters");

@@ -104,7 +104,7 @@ export const READ_TOOLS: readonly ReadTool[] = [
 		"Compare an issue across ranges or models",
 		"GET /api/issues/:id/compare",
 		"The share of users an issue reached in two date ranges (a_from, a_to, b_from, b_to), or among users of two models or property values (by=model, a, b), with a two-proportion test. Answers 'did this get worse after we switched to the new model'.",
-		{ id: id("Issue id (`iss_…`)"), properties },
+		{ id: id("Issue id (`iss_…`)") },
 	),
 	tool(
 		"list_intents",
