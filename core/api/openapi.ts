@@ -8,7 +8,11 @@ import { API_ROUTES, type RouteKey, type RouteSpec } from "./routes";
 const PROPERTY_FILTERS = new Set<RouteKey>(["GET /api/events", "GET /api/events/search", "GET /api/issues", "GET /api/issues/:id/compare"]);
 
 /** Routes that need an admin key (the others take a read key too). */
-const ADMIN_ONLY = (key: RouteKey) => !key.startsWith("GET ") || key === "GET /api/project/keys" || key.startsWith("GET /api/dead-letters");
+const ADMIN_ONLY = (key: RouteKey) =>
+	(!key.startsWith("GET ") && key !== "POST /api/ask") || key === "GET /api/project/keys" || key.startsWith("GET /api/dead-letters");
+
+/** POST routes that create nothing, so answer 200 rather than 201. */
+const POST_ANSWERS = new Set<RouteKey>(["POST /api/ask"]);
 
 /** `/api/issues/:id` as OpenAPI writes it: `/api/issues/{id}`, with the names of its path parameters. */
 export function openApiPath(path: string): { path: string; params: string[] } {
@@ -19,7 +23,7 @@ export function openApiPath(path: string): { path: string; params: string[] } {
 function operation(key: RouteKey, spec: RouteSpec, params: string[]): ZodOpenApiOperationObject {
 	const [method, path] = key.split(" ") as [string, string];
 	const tag = path.split("/")[2] ?? "api";
-	const status = spec.response instanceof z.ZodUndefined ? "204" : method === "POST" && !path.includes("/:") ? "201" : "200";
+	const status = spec.response instanceof z.ZodUndefined ? "204" : method === "POST" && !path.includes("/:") && !POST_ANSWERS.has(key) ? "201" : "200";
 	const ok = status === "204" ? { description: "Done; no content" } : { description: "OK", content: { "application/json": { schema: spec.response } } };
 	const error = { description: "An error naming what was wrong", content: { "application/json": { schema: apiErrorSchema } } };
 	const notes = [ADMIN_ONLY(key) ? "Needs an admin key." : "A read or admin key.", PROPERTY_FILTERS.has(key) ? PROPERTY_FILTER_NOTE : ""];
