@@ -1,8 +1,6 @@
 import { z } from "zod";
+import { ASK_QUESTION_CHARS } from "../assistant/ask-questions";
 import { dataOf } from "./envelope";
-
-/** Longest question Ask takes: a question, not a document (the model's context is shared with the tools' answers). */
-export const ASK_QUESTION_CHARS = 2000;
 
 /** POST /api/ask: a question in plain words about the project's production data. */
 export const askInputSchema = z
@@ -65,9 +63,3 @@ export const askStatusSchema = z.object({
 export type AskStatus = z.infer<typeof askStatusSchema>;
 export const askStatusResponseSchema = dataOf(askStatusSchema);
 export type AskStatusResponse = z.infer<typeof askStatusResponseSchema>;
-
-export const ASK_EXAMPLES = [
-	"Which issues got worse after we switched to the new model?",
-	"Show conversations where users asked for a refund and got refused",
-	"What share of users hit a tool failure yesterday?",
-] as const;

@@ -1,7 +1,8 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { fieldErrors } from "#core/api-errors";
-import { ASK_EXAMPLES, ASK_QUESTION_CHARS, type AskResponse, type AskStatusResponse, askInputSchema } from "#core/api/ask";
+import { type AskResponse, type AskStatusResponse, askInputSchema } from "#core/api/ask";
+import { ASK_EXAMPLES, ASK_QUESTION_CHARS } from "#core/assistant/ask-questions";
 import { ApiError } from "#shared/http/api-error";
 import { readJsonBody } from "#shared/http/json-body";
 import type { ApiContext } from "../api-env";
