@@ -14,6 +14,9 @@ const ADMIN_ONLY = (key: RouteKey) =>
 /** POST routes that create nothing, so answer 200 rather than 201. */
 const POST_ANSWERS = new Set<RouteKey>(["POST /api/ask"]);
 
+/** Errors only some routes answer: Ask refuses an oversized body, and needs Workers AI (503 offline, 502 when it fails). */
+const MORE_ERRORS: Partial<Record<RouteKey, string[]>> = { "POST /api/ask": ["413", "502", "503"] };
+
 /** `/api/issues/:id` as OpenAPI writes it: `/api/issues/{id}`, with the names of its path parameters. */
 export function openApiPath(path: string): { path: string; params: string[] } {
 	const params: string[] = [];
@@ -37,7 +40,15 @@ function operation(key: RouteKey, spec: RouteSpec, params: string[]): ZodOpenApi
 			...(spec.query ? { query: spec.query } : {}),
 		},
 		...(spec.body ? { requestBody: { required: true, content: { "application/json": { schema: spec.body } } } } : {}),
-		responses: { [status]: ok, "400": error, "401": error, ...(ADMIN_ONLY(key) ? { "403": error } : {}), "404": error, "429": error },
+		responses: {
+			[status]: ok,
+			"400": error,
+			"401": error,
+			...(ADMIN_ONLY(key) ? { "403": error } : {}),
+			"404": error,
+			"429": error,
+			...Object.fromEntries((MORE_ERRORS[key] ?? []).map((code) => [code, error])),
+		},
 	};
 }
 
