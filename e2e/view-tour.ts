@@ -87,6 +87,14 @@ export const TOUR: TourView[] = [
 		},
 	},
 	{
+		name: "ask",
+		open: async (page, base) => {
+			await page.goto(`${base}/ask`);
+			// Offline (npm start) the panel explains how to ask through MCP; with Workers AI it shows the question box.
+			await page.locator(".ask-offline, .ask-form").first().waitFor();
+		},
+	},
+	{
 		name: "settings",
 		open: async (page, base) => {
 			await page.goto(`${base}/settings`);

@@ -8,7 +8,14 @@ import { API_ROUTES, type RouteKey, type RouteSpec } from "./routes";
 const PROPERTY_FILTERS = new Set<RouteKey>(["GET /api/events", "GET /api/events/search", "GET /api/issues"]);
 
 /** Routes that need an admin key (the others take a read key too). */
-const ADMIN_ONLY = (key: RouteKey) => !key.startsWith("GET ") || key === "GET /api/project/keys" || key.startsWith("GET /api/dead-letters");
+const ADMIN_ONLY = (key: RouteKey) =>
+	(!key.startsWith("GET ") && key !== "POST /api/ask") || key === "GET /api/project/keys" || key.startsWith("GET /api/dead-letters");
+
+/** POST routes that create nothing, so answer 200 rather than 201. */
+const POST_ANSWERS = new Set<RouteKey>(["POST /api/ask"]);
+
+/** Errors only some routes answer: Ask refuses an oversized body, and needs Workers AI (503 offline, 502 when it fails). */
+const MORE_ERRORS: Partial<Record<RouteKey, string[]>> = { "POST /api/ask": ["413", "502", "503"] };
 
 /** `/api/issues/:id` as OpenAPI writes it: `/api/issues/{id}`, with the names of its path parameters. */
 export function openApiPath(path: string): { path: string; params: string[] } {
@@ -19,7 +26,7 @@ export function openApiPath(path: string): { path: string; params: string[] } {
 function operation(key: RouteKey, spec: RouteSpec, params: string[]): ZodOpenApiOperationObject {
 	const [method, path] = key.split(" ") as [string, string];
 	const tag = path.split("/")[2] ?? "api";
-	const status = spec.response instanceof z.ZodUndefined ? "204" : method === "POST" && !path.includes("/:") ? "201" : "200";
+	const status = spec.response instanceof z.ZodUndefined ? "204" : method === "POST" && !path.includes("/:") && !POST_ANSWERS.has(key) ? "201" : "200";
 	const ok = status === "204" ? { description: "Done; no content" } : { description: "OK", content: { "application/json": { schema: spec.response } } };
 	const error = { description: "An error naming what was wrong", content: { "application/json": { schema: apiErrorSchema } } };
 	const notes = [ADMIN_ONLY(key) ? "Needs an admin key." : "A read or admin key.", PROPERTY_FILTERS.has(key) ? PROPERTY_FILTER_NOTE : ""];
@@ -33,7 +40,15 @@ function operation(key: RouteKey, spec: RouteSpec, params: string[]): ZodOpenApi
 			...(spec.query ? { query: spec.query } : {}),
 		},
 		...(spec.body ? { requestBody: { required: true, content: { "application/json": { schema: spec.body } } } } : {}),
-		responses: { [status]: ok, "400": error, "401": error, ...(ADMIN_ONLY(key) ? { "403": error } : {}), "404": error, "429": error },
+		responses: {
+			[status]: ok,
+			"400": error,
+			"401": error,
+			...(ADMIN_ONLY(key) ? { "403": error } : {}),
+			"404": error,
+			"429": error,
+			...Object.fromEntries((MORE_ERRORS[key] ?? []).map((code) => [code, error])),
+		},
 	};
 }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { alertRuleInputSchema, alertRulePatchSchema } from "../alerts/alert-rule-input";
 import { customSignalInputSchema } from "../detection/custom-signals";
 import { projectSettingsPatchSchema } from "../privacy/privacy-settings";
+import { askInputSchema, askResponseSchema, askStatusResponseSchema } from "./ask";
 import { alertDeliveryPageSchema, alertDeliveryResponseSchema, alertRuleListSchema, alertRuleResponseSchema } from "./alerts";
 import {
 	candidatePageSchema,
@@ -134,6 +135,8 @@ export const API_ROUTES = {
 	"GET /api/jobs": { response: jobListSchema },
 	"POST /api/jobs": { body: newJobSchema, response: jobResponseSchema },
 	"GET /api/jobs/:id": { response: jobResponseSchema },
+	"GET /api/ask": { response: askStatusResponseSchema },
+	"POST /api/ask": { body: askInputSchema, response: askResponseSchema },
 } as const satisfies Record<`${HttpMethod} /api/${string}`, RouteSpec>;
 
 export type ApiRoutes = typeof API_ROUTES;

@@ -7,6 +7,7 @@ import { Empty } from "./components/states";
 import { createApiClient } from "./lib/api-client";
 import { matchRoute } from "./lib/routes";
 import { keyFromFragment, loadSession, saveSession, type Session } from "./lib/session";
+import { AskView } from "./views/ask";
 import { ConversationView } from "./views/conversation";
 import { DeepSearchDetailView } from "./views/deep-search-detail";
 import { DeepSearchesView } from "./views/deep-searches";
@@ -78,6 +79,9 @@ export function App() {
 			break;
 		case "deepSearch":
 			page = <DeepSearchDetailView key={route.params.id} api={api} id={route.params.id!} keyKind={project?.key_kind ?? null} />;
+			break;
+		case "ask":
+			page = <AskView api={api} />;
 			break;
 		case "events":
 			page = <EventStream api={api} url={url} />;

@@ -10,6 +10,7 @@ const NAV = [
 	{ href: "/events", label: "Events" },
 	{ href: "/search", label: "Search" },
 	{ href: "/deep-searches", label: "Deep search" },
+	{ href: "/ask", label: "Ask" },
 	{ href: "/settings", label: "Settings" },
 ];
 

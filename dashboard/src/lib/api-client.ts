@@ -153,6 +153,8 @@ export function createApiClient(opts: { baseUrl: string; key: string; fetch?: ty
 			data(call("POST /api/deep-searches/:id/save", { params: { id }, body })),
 		deleteDeepSearch: (id: string) => call("DELETE /api/deep-searches/:id", { params: { id } }),
 		getJob: (id: string, signal?: AbortSignal) => data(call("GET /api/jobs/:id", { params: { id }, signal })),
+		askStatus: (signal?: AbortSignal) => data(call("GET /api/ask", { signal })),
+		ask: (question: string, signal?: AbortSignal) => data(call("POST /api/ask", { body: { question }, signal })),
 	};
 }
 

@@ -8,6 +8,7 @@ export const ROUTES = {
 	search: "/search",
 	deepSearches: "/deep-searches",
 	deepSearch: "/deep-searches/:id",
+	ask: "/ask",
 	event: "/events/:id",
 	conversation: "/conversations/:id",
 	settings: "/settings",

@@ -8,6 +8,7 @@ import { openApiDocument } from "#core/api/openapi";
 import type { ApiContext } from "./api-env";
 import { mcpRoutes } from "./assistant/mcp-server";
 import { alertRoutes } from "./routes/alerts";
+import { askRoutes } from "./routes/ask";
 import { conversationRoutes } from "./routes/conversations";
 import { eventRoutes } from "./routes/events";
 import { intentRoutes } from "./routes/intents";
@@ -56,6 +57,11 @@ app.route("/api/alerts", alertRoutes);
 app.route("/api/dead-letters", deadLetterRoutes);
 app.route("/api/users", userRoutes);
 app.route("/api/jobs", jobRoutes);
+// Ask: Workers AI answers a question with the same read tools, each call back through this app with the caller's key.
+app.route(
+	"/api/ask",
+	askRoutes((request, c) => app.fetch(request, c.env, c.executionCtx)),
+);
 // The assistant's tools over MCP: each call goes back through this app with the caller's key.
 app.route(
 	"/mcp",

@@ -6,7 +6,8 @@ export default {
 		const url = new URL(request.url);
 		const origin = { "x-dashboard-url": url.origin };
 		if (url.pathname === "/v1" || url.pathname.startsWith("/v1/")) return env.INGEST.fetch(request);
-		if (url.pathname === "/api" || url.pathname.startsWith("/api/") || url.pathname === "/mcp") {
+		// /mcp: the api worker's MCP server, so an assistant connects to the same URL as the dashboard.
+		if (url.pathname === "/api" || url.pathname.startsWith("/api/") || url.pathname === "/mcp" || url.pathname.startsWith("/mcp/")) {
 			const forwarded = new Request(request);
 			forwarded.headers.set("x-dashboard-url", url.origin);
 			return env.API.fetch(forwarded);

@@ -193,7 +193,8 @@ export async function runReadTool(name: string, rawArgs: unknown, ctx: ToolConte
 			error: { code: "unknown_tool", message: `There is no tool named \`${String(name).slice(0, 100)}\`. Tools: ${READ_TOOLS.map((t) => t.name).join(", ")}.` },
 		};
 	}
-	const parsed = tool.input.safeParse(rawArgs ?? {});
+	// reportInput: a wrong type reads "must be a string", not "is required" (fieldErrors).
+	const parsed = tool.input.safeParse(rawArgs ?? {}, { reportInput: true });
 	if (!parsed.success) {
 		return { ok: false, error: { code: "invalid_arguments", message: `The arguments of \`${name}\` are not valid.`, details: fieldErrors(parsed.error) } };
 	}
