@@ -1,10 +1,12 @@
 import type { AlertMessage } from "#core/alerts/alert-message";
-import { DEFAULT_ESCALATION_MIN_USERS, type AlertFilters, type ThresholdParams } from "#core/alerts/alert-rule-input";
+import { DEFAULT_BRIEF_HOUR_UTC, DEFAULT_ESCALATION_MIN_USERS, type AlertFilters, type ThresholdParams } from "#core/alerts/alert-rule-input";
+import { briefDate, briefDueAt, buildDailyBrief } from "#core/alerts/daily-brief";
 import { NEGATIVE_SIGNAL_NAMES as NEGATIVE_SIGNALS } from "#core/detection/signal-catalog";
 import { newId } from "#core/ids";
 import { dashboardUrl, sendDueDeliveries, senderFor, type AlertEnv, type WebhookSender } from "#shared/alerts/alert-delivery";
 import { DAY_MS } from "#core/timestamps";
 import type { RuleRow } from "#shared/stores/alert-rule-store";
+import { readDailyBriefFacts } from "./daily-brief-facts";
 
 /** Events can become visible a while after they arrived (queue retries): every-match rules look back this far, deduped. */
 const LATE_ARRIVAL_MS = 15 * 60_000;
@@ -20,7 +22,7 @@ interface Raised {
 
 interface Rule extends RuleRow {
 	f: AlertFilters;
-	p: { min_users?: number; threshold?: ThresholdParams };
+	p: { min_users?: number; threshold?: ThresholdParams; brief_hour_utc?: number };
 }
 
 /**
@@ -110,6 +112,8 @@ async function raise(env: AlertEnv, rule: Rule, now: number): Promise<{ alerts: 
 			return { alerts: await thresholdAlerts(env, rule, now), complete: true };
 		case "every_match":
 			return everyMatchAlerts(env, rule, now);
+		case "daily_brief":
+			return { alerts: await dailyBriefAlerts(env, rule, now), complete: true };
 	}
 }
 
@@ -206,6 +210,21 @@ async function thresholdAlerts(env: AlertEnv, rule: Rule, now: number): Promise<
 		},
 	};
 	return [{ dedupeKey: `threshold:${now}`, subject: `${"signal" in t.subject ? "signal" : "issue"}:${subjectName}`, message }];
+}
+
+/**
+ * The day's brief, once its hour has come: the first run at or after the hour that has not yet
+ * looked past it (the cursor) raises it, keyed by the date, so another run or a concurrent cron
+ * inserts nothing. A brief whose hour passed while the rule was snoozed, disabled or not yet
+ * created is skipped (the cursor moved past it), like any alert in that time. Its window ends at
+ * the hour, not at the run, so a late run sends the same brief.
+ */
+async function dailyBriefAlerts(env: AlertEnv, rule: Rule, now: number): Promise<Raised[]> {
+	const due = briefDueAt(now, rule.p.brief_hour_utc ?? DEFAULT_BRIEF_HOUR_UTC);
+	if (now < due || rule.cursor_at >= due) return [];
+	const facts = await readDailyBriefFacts(env.DB, rule.project_id, due, (binds) => issueFilterSql(rule.f, binds));
+	const message = buildDailyBrief({ ...facts, project_id: rule.project_id, rule: { id: rule.id, name: rule.name }, dashboard: dashboardUrl(env), to: due });
+	return [{ dedupeKey: `brief:${briefDate(due)}`, subject: "brief", message }];
 }
 
 /** Each newly flagged interaction (negative implicit detections and explicit feedback), filtered, oldest first. */
