@@ -42,11 +42,8 @@ export const destinationSchema = z
 
 const throttleMinutes = z.number().int().min(0).max(10_080, "must be at most a week (10080)");
 const minUsers = z.number().int().min(1).max(1_000_000);
-const briefHourUtc = z
-	.number({ error: "must be a whole hour from 0 to 23 (UTC)" })
-	.int("must be a whole hour from 0 to 23 (UTC)")
-	.min(0, "must be at least 0")
-	.max(23, "must be at most 23");
+// A refine, not .int(): zod reports a non-integer as a type error, which the API words "is required".
+const briefHourUtc = z.number().min(0, "must be at least 0").max(23, "must be at most 23").refine(Number.isInteger, "must be a whole hour from 0 to 23 (UTC)");
 
 export const alertRuleInputSchema = z
 	.object({

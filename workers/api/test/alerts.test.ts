@@ -174,6 +174,40 @@ describe("alert rules API", () => {
 		}
 	});
 
+	it("daily brief: takes an hour (8 by default), changes it, and names the field it refuses", async () => {
+		const brief = (extra: Record<string, unknown> = {}) => webhookRule({ name: "Morning brief", kind: "daily_brief", ...extra });
+		const byDefault = await create(brief());
+		expect(byDefault.status).toBe(201);
+		expect(byDefault.body.data).toMatchObject({ kind: "daily_brief", brief_hour_utc: 8, throttle_minutes: 0 });
+		const { status, body } = await create(brief({ brief_hour_utc: 17, filters: { signals: ["refusal"] } }));
+		expect(status).toBe(201);
+		expect(body.data).toMatchObject({ brief_hour_utc: 17, filters: { signals: ["refusal"] } });
+		const patch = (id: string, p: unknown) => call("PATCH", `/api/alerts/rules/${id}`, admin, p);
+		const changed = await patch(body.data.id, { brief_hour_utc: 0 });
+		expect(((await changed.json()) as { data: Record<string, unknown> }).data).toMatchObject({ brief_hour_utc: 0 });
+		const listed = (await (await call("GET", "/api/alerts/rules", project.readKey)).json()) as { data: Array<Record<string, unknown>> };
+		expect(listed.data.map((r) => r.brief_hour_utc)).toEqual([8, 0]);
+
+		const refused: Array<[Response | Promise<Response>, string, RegExp]> = [
+			[call("POST", "/api/alerts/rules", admin, brief({ brief_hour_utc: 24 })), "brief_hour_utc", /at most 23/],
+			[call("POST", "/api/alerts/rules", admin, brief({ brief_hour_utc: 7.5 })), "brief_hour_utc", /whole hour/],
+			[call("POST", "/api/alerts/rules", admin, brief({ brief_hour_utc: "08" })), "brief_hour_utc", /is required|whole hour/],
+			[call("POST", "/api/alerts/rules", admin, webhookRule({ brief_hour_utc: 8 })), "brief_hour_utc", /only applies to daily brief rules/],
+			[call("POST", "/api/alerts/rules", admin, brief({ throttle_minutes: 30 })), "throttle_minutes", /one brief a day/],
+			[patch(body.data.id, { throttle_minutes: 30 }), "throttle_minutes", /one brief a day/],
+			[patch(body.data.id, { min_users: 3 }), "min_users", /only applies to escalating rules/],
+			[patch(body.data.id, { brief_hour_utc: -1 }), "brief_hour_utc", /at least 0/],
+		];
+		const other = await create(webhookRule());
+		refused.push([patch(other.body.data.id, { brief_hour_utc: 9 }), "brief_hour_utc", /only applies to daily brief rules/]);
+		for (const [response, field, message] of refused) {
+			const res = await response;
+			expect(res.status, field).toBe(400);
+			const error = ((await res.json()) as { error: { details: Array<{ field: string; message: string }> } }).error;
+			expect(error.details.find((d) => d.field === field)?.message, field).toMatch(message);
+		}
+	});
+
 	it("refuses plain http, private, link-local and metadata destinations", async () => {
 		for (const url of [
 			"http://example.com/hook",
