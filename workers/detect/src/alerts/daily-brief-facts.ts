@@ -57,7 +57,7 @@ export async function readDailyBriefFacts(
 	return {
 		active_users: users.users,
 		active_users_prev: users.users_prev,
-		issues: (issues!.results as Array<BriefIssueFacts & { regressed: number; resolved: number }>).map((r) => ({
+		issues: (issues!.results as Array<Omit<BriefIssueFacts, "regressed" | "resolved"> & { regressed: number; resolved: number | null }>).map((r) => ({
 			...r,
 			regressed: r.regressed === 1,
 			resolved: r.resolved === 1,
