@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { alertRuleInputSchema } from "./alert-rule-input";
-import { type BriefIssueFacts, briefDueAt, briefSections, buildDailyBrief, type DailyBriefFacts } from "./daily-brief";
+import { briefSections } from "./brief-sections";
+import { type BriefIssueFacts, briefDueAt, buildDailyBrief, type DailyBriefFacts } from "./daily-brief";
 import { renderDiscord } from "./destinations/discord";
 import { renderSlack } from "./destinations/slack";
 import { renderWebhook } from "./destinations/webhook";

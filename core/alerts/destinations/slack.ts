@@ -1,5 +1,6 @@
 import { type AlertMessage, alertFacts, clip } from "../alert-message";
-import { type AlertBrief, briefSections } from "../daily-brief";
+import { briefSections } from "../brief-sections";
+import type { AlertBrief } from "../daily-brief";
 import { webhookUrlProblem } from "../webhook-url";
 import { type AlertDestination, jsonHeaders } from "./alert-destination";
 
