@@ -4,6 +4,7 @@ import { verifyWebhook } from "#core/alerts/webhook-signature";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { dashboardUrl } from "#shared/alerts/alert-delivery";
 import { received } from "../../shared/test/alert-rules";
+import { ev, sig, store } from "./seed-events";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 
 const RECEIVER = inject("receiverUrl");
@@ -206,6 +207,35 @@ describe("alert rules API", () => {
 			const error = ((await res.json()) as { error: { details: Array<{ field: string; message: string }> } }).error;
 			expect(error.details.find((d) => d.field === field)?.message, field).toMatch(message);
 		}
+	});
+
+	it("daily brief: send test delivers the brief of the last 24 h until now, marked as a test", async () => {
+		const p = project.projectId;
+		const t = Date.now() - 60 * 60_000;
+		await store([
+			ev(p, "b1", t, { user_id: "ua", convo_id: "b1" }),
+			ev(p, "b2", t, { user_id: "ub", convo_id: "b2" }),
+			sig(p, "b1", "thumbs_up", { user_id: "ua", timestamp: t }),
+		]);
+		await env.DB.prepare(
+			"INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES (?, ?, 'refusal', 'Refuses to book flights', 'x', 'escalating', 'm', ?, ?, ?)",
+		)
+			.bind(`iss_brief_${n}`, p, t, t, t - 30 * 86_400_000)
+			.run();
+		const { body } = await create(
+			webhookRule({ name: "Morning brief", kind: "daily_brief", destination: { type: "webhook", url: `${RECEIVER}/hook/${hookName("brief")}` } }),
+		);
+		const res = await call("POST", `/api/alerts/rules/${body.data.id}/test`, admin, {});
+		expect(res.status).toBe(201);
+		expect(((await res.json()) as { data: { status: string; kind: string } }).data).toMatchObject({ status: "sent", kind: "test" });
+		const [got] = await received(RECEIVER, hookName("brief"));
+		const sent = JSON.parse(got!.body);
+		expect(sent).toMatchObject({
+			type: "barometer.alert.test",
+			title: expect.stringMatching(/^Test: Daily brief for \d{4}-\d\d-\d\d \(the last 24 h until now\)$/),
+		});
+		expect(sent.brief).toMatchObject({ active_users: 2, wins: { items: [{ signal: "thumbs_up", users: 1, users_pct: 50 }], more: 0 } });
+		expect(sent.brief.escalating.items).toEqual([expect.objectContaining({ id: `iss_brief_${n}`, link: `${dashboardUrl(env)}/issues/iss_brief_${n}` })]);
 	});
 
 	it("refuses plain http, private, link-local and metadata destinations", async () => {

@@ -23,6 +23,7 @@ import type {
 } from "#core/api/alerts";
 import { newId, randomToken } from "#core/ids";
 import { dashboardUrl, encryptionKey, sendDelivery, senderFor, urlPolicy, type SealedDestination } from "#shared/alerts/alert-delivery";
+import { dailyBriefMessage } from "#shared/alerts/daily-brief-facts";
 import { ApiError } from "#shared/http/api-error";
 import { readJsonBody } from "#shared/http/json-body";
 import {
@@ -83,6 +84,12 @@ function deliveryView(d: DeliveryRow): AlertDelivery {
 		sent_at: iso(d.sent_at),
 		message: m,
 	};
+}
+
+/** A daily brief rule's test is its brief of the last 24 h up to now, marked as a test (kind `test`). */
+async function briefPreview(db: D1Database, rule: RuleRow, base: string, now: number): Promise<AlertMessage> {
+	const brief = await dailyBriefMessage(db, { ...rule, filters: JSON.parse(rule.filters) }, base, now);
+	return { ...brief, kind: "test", title: `Test: ${brief.title} (the last 24 h until now)` };
 }
 
 /** Validates a destination for this deployment, or names the field that is wrong. */
@@ -245,15 +252,18 @@ export const alertRoutes = new Hono<ApiContext>()
 		requireKeyConfigured(c.env);
 		const now = Date.now();
 		const base = dashboardUrl(c.env, c.req.header("x-dashboard-url"));
-		const message: AlertMessage = {
-			kind: "test",
-			project_id: rule.project_id,
-			rule: { id: rule.id, name: rule.name },
-			title: "Test alert from Barometer",
-			summary: `This is a test of the rule “${rule.name}”. When it fires, messages like this one arrive here.`,
-			link: base,
-			at: new Date(now).toISOString(),
-		};
+		const message: AlertMessage =
+			rule.kind === "daily_brief"
+				? await briefPreview(c.env.DB, rule, base, now)
+				: {
+						kind: "test",
+						project_id: rule.project_id,
+						rule: { id: rule.id, name: rule.name },
+						title: "Test alert from Barometer",
+						summary: `This is a test of the rule “${rule.name}”. When it fires, messages like this one arrive here.`,
+						link: base,
+						at: new Date(now).toISOString(),
+					};
 		const id = newId("alr");
 		await insertTestDelivery(c.env.DB, { id, ruleId: rule.id, projectId: rule.project_id, message: JSON.stringify(message), now });
 		// Sent right away; if the destination fails with a retryable error, the cron retries it.

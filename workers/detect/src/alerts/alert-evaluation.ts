@@ -1,12 +1,13 @@
 import type { AlertMessage } from "#core/alerts/alert-message";
 import { DEFAULT_BRIEF_HOUR_UTC, DEFAULT_ESCALATION_MIN_USERS, type AlertFilters, type ThresholdParams } from "#core/alerts/alert-rule-input";
-import { briefDate, briefDueAt, buildDailyBrief } from "#core/alerts/daily-brief";
+import { briefDate, briefDueAt } from "#core/alerts/daily-brief";
 import { NEGATIVE_SIGNAL_NAMES as NEGATIVE_SIGNALS } from "#core/detection/signal-catalog";
 import { newId } from "#core/ids";
 import { dashboardUrl, sendDueDeliveries, senderFor, type AlertEnv, type WebhookSender } from "#shared/alerts/alert-delivery";
 import { DAY_MS } from "#core/timestamps";
 import type { RuleRow } from "#shared/stores/alert-rule-store";
-import { readDailyBriefFacts } from "./daily-brief-facts";
+import { eventFilterSql, issueFilterSql } from "#shared/alerts/alert-filter-sql";
+import { dailyBriefMessage } from "#shared/alerts/daily-brief-facts";
 
 /** Events can become visible a while after they arrived (queue retries): every-match rules look back this far, deduped. */
 const LATE_ARRIVAL_MS = 15 * 60_000;
@@ -69,35 +70,6 @@ async function record(db: D1Database, rule: Rule, alerts: Raised[], now: number)
 		),
 	);
 	return results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
-}
-
-/** SQL over `e` (events) for the rule's model, property and intent filters. */
-function eventFilterSql(f: AlertFilters, binds: unknown[]): string {
-	const parts: string[] = [];
-	if (f.models?.length) parts.push(`e.model IN (SELECT value FROM json_each(?${binds.push(JSON.stringify(f.models))}))`);
-	for (const [k, v] of Object.entries(f.properties ?? {})) {
-		parts.push(`json_extract(e.properties, '$.' || json_quote(?${binds.push(k)})) = ?${binds.push(typeof v === "boolean" ? Number(v) : v)}`);
-	}
-	if (f.intents?.length) {
-		parts.push(
-			`EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = e.project_id AND ei.event_id = e.event_id AND ei.intent_id IN (SELECT value FROM json_each(?${binds.push(JSON.stringify(f.intents))})))`,
-		);
-	}
-	return parts.length ? parts.join(" AND ") : "1";
-}
-
-const hasEventFilters = (f: AlertFilters) => Boolean(f.models?.length || f.intents?.length || Object.keys(f.properties ?? {}).length);
-
-/** Issue-level filters: its signal, and at least one of its events matching the event filters. */
-function issueFilterSql(f: AlertFilters, binds: unknown[]): string {
-	const parts: string[] = [];
-	if (f.signals?.length) parts.push(`i.signal IN (SELECT value FROM json_each(?${binds.push(JSON.stringify(f.signals))}))`);
-	if (hasEventFilters(f)) {
-		parts.push(
-			`EXISTS (SELECT 1 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id WHERE ie.issue_id = i.id AND ${eventFilterSql(f, binds)})`,
-		);
-	}
-	return parts.length ? parts.join(" AND ") : "1";
 }
 
 async function raise(env: AlertEnv, rule: Rule, now: number): Promise<{ alerts: Raised[]; complete: boolean }> {
@@ -222,8 +194,7 @@ async function thresholdAlerts(env: AlertEnv, rule: Rule, now: number): Promise<
 async function dailyBriefAlerts(env: AlertEnv, rule: Rule, now: number): Promise<Raised[]> {
 	const due = briefDueAt(now, rule.p.brief_hour_utc ?? DEFAULT_BRIEF_HOUR_UTC);
 	if (now < due || rule.cursor_at >= due) return [];
-	const facts = await readDailyBriefFacts(env.DB, rule.project_id, due, (binds) => issueFilterSql(rule.f, binds));
-	const message = buildDailyBrief({ ...facts, project_id: rule.project_id, rule: { id: rule.id, name: rule.name }, dashboard: dashboardUrl(env), to: due });
+	const message = await dailyBriefMessage(env.DB, { ...rule, filters: rule.f }, dashboardUrl(env), due);
 	return [{ dedupeKey: `brief:${briefDate(due)}`, subject: "brief", message }];
 }
 

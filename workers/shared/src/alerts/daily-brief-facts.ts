@@ -1,6 +1,9 @@
-import type { BriefIssueFacts, BriefSignalFacts, DailyBriefFacts } from "#core/alerts/daily-brief";
+import type { AlertMessage } from "#core/alerts/alert-message";
+import type { AlertFilters } from "#core/alerts/alert-rule-input";
+import { type BriefIssueFacts, type BriefSignalFacts, buildDailyBrief, type DailyBriefFacts } from "#core/alerts/daily-brief";
 import { POSITIVE_SIGNAL_NAMES } from "#core/detection/signal-catalog";
 import { DAY_MS } from "#core/timestamps";
+import { issueFilterSql } from "./alert-filter-sql";
 
 /** A brief reads at most this many issues (the most recently seen): enough for its few lines and their counts. */
 const BRIEF_ISSUES = 500;
@@ -9,18 +12,18 @@ const BRIEF_ISSUES = 500;
  * The facts of one brief from D1: distinct users per issue and per positive signal in the window
  * (the 24 h before `to`) and the 24 h before that, exact to the millisecond like the escalating
  * alert's trend (issue_events by issue and time), and the window's active users from events.
- * `issueFilter` is SQL over `i` (the rule's filters narrow which issues are listed, not the denominators).
+ * The rule's filters narrow which issues are listed, not the active users or the wins.
  */
 export async function readDailyBriefFacts(
 	db: D1Database,
 	projectId: string,
 	to: number,
-	issueFilter: (binds: unknown[]) => string,
+	filters: AlertFilters,
 ): Promise<Pick<DailyBriefFacts, "active_users" | "active_users_prev" | "issues" | "positive_signals">> {
 	const from = to - DAY_MS;
 	const prevFrom = from - DAY_MS;
 	const binds: unknown[] = [projectId, from, to, prevFrom, BRIEF_ISSUES];
-	const filter = issueFilter(binds);
+	const filter = issueFilterSql(filters, binds);
 	const [issues, active, positive] = await db.batch([
 		db
 			.prepare(
@@ -64,4 +67,15 @@ export async function readDailyBriefFacts(
 		})),
 		positive_signals: positive!.results as unknown as BriefSignalFacts[],
 	};
+}
+
+/** The brief of a rule for the 24 h before `to`: what the cron sends at the rule's hour, and "send test" previews. */
+export async function dailyBriefMessage(
+	db: D1Database,
+	rule: { id: string; name: string; project_id: string; filters: AlertFilters },
+	dashboard: string,
+	to: number,
+): Promise<AlertMessage> {
+	const facts = await readDailyBriefFacts(db, rule.project_id, to, rule.filters);
+	return buildDailyBrief({ ...facts, project_id: rule.project_id, rule: { id: rule.id, name: rule.name }, dashboard, to });
 }
