@@ -57,7 +57,7 @@ describe("daily brief content", () => {
 		expect(b.regressed.items.map((i) => i.id)).toEqual(["iss_reg"]);
 		expect(b.escalating.items[0]).toMatchObject({ id: "iss_esc", users: 40, users_pct: 20, users_prev: 5, users_prev_pct: 5 });
 		expect(b.resolved.items.map((i) => i.id)).toEqual(["iss_fixed"]);
-		expect(m.summary).toBe("200 active users in the last 24 h (100 the day before). 2 new, 1 regressed, 1 escalating issues. 50 users had a win.");
+		expect(m.summary).toBe("200 active users in the last 24 h (100 the day before). 2 new, 1 regressed, 1 escalating issues. Top win: win (50 users).");
 		expect(b.quiet).toBe(false);
 	});
 

@@ -154,7 +154,7 @@ export function buildDailyBrief(f: DailyBriefFacts): AlertMessage {
 	const changed = count(brief.new_issues) + count(brief.regressed) + count(brief.escalating);
 	const issuesLine = changed ? `${changes.join(", ")} ${changed === 1 ? "issue" : "issues"}.` : "No new, regressed or escalating issues.";
 	const topWin = brief.wins.items[0];
-	const winLine = topWin ? ` ${plural(topWin.users, "user")} had a ${topWin.signal.replaceAll("_", " ")}.` : "";
+	const winLine = topWin && topWin.users > 0 ? ` Top win: ${topWin.signal.replaceAll("_", " ")} (${plural(topWin.users, "user")}).` : "";
 	return {
 		kind: "daily_brief",
 		project_id: f.project_id,
