@@ -328,6 +328,17 @@ describe("dashboard in a real browser, on the demo month", () => {
 		await rules.locator(".delivery-log tr").first().waitFor();
 		await expect.poll(() => rules.getByTestId("list-end").innerText()).toMatch(/^(All \d+ deliveries|The only delivery is) shown\.$/);
 		await shot(page, "settings");
+		// A daily brief: its hour replaces the throttle, and the list says when it goes out.
+		await rules.getByLabel("When").selectOption("daily_brief");
+		expect(await rules.getByLabel("Not again within (minutes)").count()).toBe(0);
+		await rules.getByLabel("At (UTC)").selectOption("7");
+		await rules.getByLabel("Destination URL").fill("https://hooks.slack.com/services/T000/B000/brief");
+		await rules.getByRole("button", { name: "Create rule" }).click();
+		await rules.locator(".rules li", { hasText: "Daily brief at 07:00 UTC → slack" }).waitFor();
+		const created = (await api<{ data: Array<{ kind: string; brief_hour_utc?: number; name: string }> }>("/api/alerts/rules")).data.find(
+			(r) => r.kind === "daily_brief",
+		);
+		expect(created).toMatchObject({ name: "Daily brief at 07:00 UTC", brief_hour_utc: 7 });
 	});
 
 	it("events: the live stream and an event with its evidence", async () => {

@@ -1,4 +1,5 @@
 import type { AlertRuleKind } from "./alert-rule-input";
+import type { AlertBrief } from "./daily-brief";
 
 /** What a rule raised, independent of where it goes; stored with the delivery, rendered at send time. */
 export interface AlertMessage {
@@ -24,10 +25,12 @@ export interface AlertMessage {
 	};
 	threshold?: { metric: "users" | "percent_users"; value: number; observed: number; users: number; active_users: number; window_minutes: number };
 	event?: { id: string; user_id: string; signal: string; input: string | null; output: string | null; evidence: string | null };
+	/** Daily brief rules: the last 24 hours in lists (see daily-brief.ts). */
+	brief?: AlertBrief;
 }
 
 export const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-const pct = (x: number) => `${Number.isInteger(x) ? x : x.toFixed(1)}%`;
+export const pct = (x: number) => `${Number.isInteger(x) ? x : x.toFixed(1)}%`;
 
 export function trendText(now: number, before: number): string {
 	if (now === before) return `${now} users in 24 h, flat`;

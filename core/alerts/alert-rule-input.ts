@@ -3,7 +3,7 @@ import { propertiesSchema } from "../ingest-schemas";
 import { ALERT_DESTINATIONS } from "./destinations";
 
 /** What raises an alert; db/schema/alerts.ts types its column with this list. */
-export const ALERT_RULE_KINDS = ["new_issue", "regressed", "escalating", "threshold", "every_match"] as const;
+export const ALERT_RULE_KINDS = ["new_issue", "regressed", "escalating", "threshold", "every_match", "daily_brief"] as const;
 
 const name = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
 const list = (what: string) =>
@@ -42,6 +42,8 @@ export const destinationSchema = z
 
 const throttleMinutes = z.number().int().min(0).max(10_080, "must be at most a week (10080)");
 const minUsers = z.number().int().min(1).max(1_000_000);
+// A refine, not .int(): zod reports a non-integer as a type error, which the API words "is required".
+const briefHourUtc = z.number().min(0, "must be at least 0").max(23, "must be at most 23").refine(Number.isInteger, "must be a whole hour from 0 to 23 (UTC)");
 
 export const alertRuleInputSchema = z
 	.object({
@@ -50,6 +52,8 @@ export const alertRuleInputSchema = z
 		filters: alertFiltersSchema.default({}),
 		threshold: thresholdSchema.optional(),
 		min_users: minUsers.optional(),
+		/** Daily brief rules: the hour (UTC) the brief goes out; 8 when not given. */
+		brief_hour_utc: briefHourUtc.optional(),
 		destination: destinationSchema,
 		throttle_minutes: throttleMinutes.optional(),
 		enabled: z.boolean().default(true),
@@ -60,6 +64,10 @@ export const alertRuleInputSchema = z
 		if (r.kind !== "threshold" && r.threshold) ctx.addIssue({ code: "custom", path: ["threshold"], message: "only applies to threshold rules" });
 		if (r.kind !== "escalating" && r.min_users !== undefined)
 			ctx.addIssue({ code: "custom", path: ["min_users"], message: "only applies to escalating rules" });
+		if (r.kind !== "daily_brief" && r.brief_hour_utc !== undefined)
+			ctx.addIssue({ code: "custom", path: ["brief_hour_utc"], message: "only applies to daily brief rules" });
+		if (r.kind === "daily_brief" && r.throttle_minutes)
+			ctx.addIssue({ code: "custom", path: ["throttle_minutes"], message: "does not apply to daily brief rules (one brief a day)" });
 	});
 
 export const alertRulePatchSchema = z
@@ -68,6 +76,7 @@ export const alertRulePatchSchema = z
 		filters: alertFiltersSchema.optional(),
 		threshold: thresholdSchema.optional(),
 		min_users: minUsers.optional(),
+		brief_hour_utc: briefHourUtc.optional(),
 		destination: destinationSchema.optional(),
 		throttle_minutes: throttleMinutes.optional(),
 		enabled: z.boolean().optional(),
@@ -91,3 +100,4 @@ export function defaultThrottleMinutes(kind: AlertRuleKind): number {
 }
 
 export const DEFAULT_ESCALATION_MIN_USERS = 5;
+export const DEFAULT_BRIEF_HOUR_UTC = 8;

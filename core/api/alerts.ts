@@ -16,6 +16,7 @@ export const alertRuleSchema = z.object({
 	filters: alertFiltersSchema,
 	threshold: thresholdSchema.optional(),
 	min_users: z.number().int().optional(),
+	brief_hour_utc: z.number().int().min(0).max(23).optional().describe("Daily brief rules: the hour (UTC) the brief goes out"),
 	destination: z.object({ type: z.enum(ALERT_DESTINATIONS), display: z.string().describe("The URL with its secret parts masked") }),
 	throttle_minutes: z.number(),
 	enabled: z.boolean(),

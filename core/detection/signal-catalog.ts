@@ -23,3 +23,9 @@ export const NEGATIVE_SIGNAL_NAMES: string[] = [
 	...IMPLICIT_SIGNALS.filter((s) => s.polarity === "negative").map((s) => s.name),
 	...Object.keys(EXPLICIT_SIGNAL_POLARITY).filter((k) => EXPLICIT_SIGNAL_POLARITY[k] === "negative"),
 ];
+
+/** Every positive built-in signal name, implicit and explicit: the daily brief's wins. */
+export const POSITIVE_SIGNAL_NAMES: string[] = [
+	...IMPLICIT_SIGNALS.filter((s) => s.polarity === "positive").map((s) => s.name),
+	...Object.keys(EXPLICIT_SIGNAL_POLARITY).filter((k) => EXPLICIT_SIGNAL_POLARITY[k] === "positive"),
+];

@@ -19,7 +19,7 @@ export const alertRules = sqliteTable(
 		kind: text("kind", { enum: ALERT_RULE_KINDS }).notNull(),
 		/** JSON: { signals?, intents?, models?, properties? }. */
 		filters: text("filters").notNull().default("{}"),
-		/** JSON, per kind: threshold { subject, metric, value, window_minutes }; escalating { min_users }. */
+		/** JSON, per kind: threshold { subject, metric, value, window_minutes }; escalating { min_users }; daily_brief { brief_hour_utc }. */
 		params: text("params").notNull().default("{}"),
 		destinationType: text("destination_type", { enum: ALERT_DESTINATIONS }).notNull(),
 		/** Host and a masked tail, for lists; the URL itself is only in `destination_sealed`. */

@@ -21,9 +21,14 @@ export interface AlertRuleDraft {
 	value: number;
 	windowMinutes: number;
 	minUsers: number;
+	/** Daily brief: the hour (UTC) it goes out. */
+	briefHour: number;
 	/** Empty: the rule kind's default. */
 	throttleMinutes: string;
 }
+
+/** The API's DEFAULT_BRIEF_HOUR_UTC, written here: importing it would bring zod into the bundle. */
+const DEFAULT_BRIEF_HOUR_UTC = 8;
 
 const list = (s: string) =>
 	s
@@ -46,6 +51,7 @@ export const EMPTY_DRAFT: AlertRuleDraft = {
 	value: 5,
 	windowMinutes: 60,
 	minUsers: 5,
+	briefHour: DEFAULT_BRIEF_HOUR_UTC,
 	throttleMinutes: "",
 };
 
@@ -66,13 +72,20 @@ export function alertRuleBody(d: AlertRuleDraft): z.input<typeof alertRuleInputS
 			? { threshold: { subject: { signal: d.thresholdSignal.trim() }, metric: d.metric, value: d.value, window_minutes: d.windowMinutes } }
 			: {}),
 		...(d.kind === "escalating" ? { min_users: d.minUsers } : {}),
-		...(d.throttleMinutes.trim() !== "" ? { throttle_minutes: Number(d.throttleMinutes) } : {}),
+		...(d.kind === "daily_brief" ? { brief_hour_utc: d.briefHour } : {}),
+		// A brief goes out once a day: the form hides the throttle, and the API refuses one.
+		...(d.throttleMinutes.trim() !== "" && d.kind !== "daily_brief" ? { throttle_minutes: Number(d.throttleMinutes) } : {}),
 	};
 }
 
 function defaultName(d: AlertRuleDraft): string {
-	return d.kind === "threshold" ? `${d.thresholdSignal} above ${d.value}${d.metric === "percent_users" ? "%" : " users"}` : d.kind.replaceAll("_", " ");
+	if (d.kind === "threshold") return `${d.thresholdSignal} above ${d.value}${d.metric === "percent_users" ? "%" : " users"}`;
+	if (d.kind === "daily_brief") return `Daily brief at ${hourLabel(d.briefHour)} UTC`;
+	return d.kind.replaceAll("_", " ");
 }
+
+/** 8 → "08:00". */
+export const hourLabel = (hour: number) => `${String(hour).padStart(2, "0")}:00`;
 
 /** One line that says what a rule does. */
 export function describeRule(r: AlertRule): string {
@@ -92,6 +105,7 @@ export function describeRule(r: AlertRule): string {
 			? `${"signal" in r.threshold.subject ? r.threshold.subject.signal : "issue"} ≥ ${r.threshold.value}${r.threshold.metric === "percent_users" ? "%" : " users"} in ${r.threshold.window_minutes} min`
 			: "threshold",
 		every_match: "every flagged interaction",
+		daily_brief: `Daily brief at ${hourLabel(r.brief_hour_utc ?? DEFAULT_BRIEF_HOUR_UTC)} UTC`,
 	};
 	return `${what[r.kind]}${scope ? ` (${scope})` : ""}${r.throttle_minutes ? `, at most once per ${r.throttle_minutes} min` : ""}`;
 }

@@ -247,4 +247,16 @@ describe("alert rule form", () => {
 		} as unknown as AlertRule;
 		expect(describeRule(rule)).toBe("refusal ≥ 10 users in 60 min (on m2), at most once per 60 min");
 	});
+
+	it("a daily brief sends its hour, never a throttle, and reads as the hour it goes out", () => {
+		const brief = { ...draft, kind: "daily_brief", briefHour: 7, throttleMinutes: "30" } as const;
+		const body = alertRuleBody(brief);
+		expect(body).toMatchObject({ name: "Daily brief at 07:00 UTC", kind: "daily_brief", brief_hour_utc: 7 });
+		expect(body).not.toHaveProperty("throttle_minutes");
+		expect(body).not.toHaveProperty("threshold");
+		expect(alertRuleBody({ ...draft, kind: "new_issue" })).not.toHaveProperty("brief_hour_utc");
+		const rule = { kind: "daily_brief", filters: { signals: ["refusal"] }, brief_hour_utc: 8, throttle_minutes: 0 } as unknown as AlertRule;
+		expect(describeRule(rule)).toBe("Daily brief at 08:00 UTC (refusal)");
+		expect(describeRule({ ...rule, brief_hour_utc: 17, filters: {} })).toBe("Daily brief at 17:00 UTC");
+	});
 });

@@ -6,7 +6,7 @@ import { useAsync } from "../components/use-async";
 import { ListEnd } from "../components/list-end";
 import { usePages } from "../components/use-pages";
 import type { ApiClient } from "../lib/api-client";
-import { alertRuleBody, describeRule, EMPTY_DRAFT, type AlertRuleDraft } from "../lib/alert-form";
+import { alertRuleBody, describeRule, EMPTY_DRAFT, hourLabel, type AlertRuleDraft } from "../lib/alert-form";
 import { relativeTime } from "../lib/format";
 import type { AlertRule } from "#core/api/alerts";
 
@@ -57,6 +57,7 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 							<option value="escalating">an issue escalates</option>
 							<option value="threshold">a signal crosses a threshold</option>
 							<option value="every_match">every flagged interaction</option>
+							<option value="daily_brief">once a day: a brief of the last 24 h</option>
 						</select>
 					</label>
 					{draft.kind === "threshold" && (
@@ -85,6 +86,18 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 							At least (users) <input type="number" min="1" value={draft.minUsers} onInput={(e) => set({ minUsers: Number(e.currentTarget.value) })} />
 						</label>
 					)}
+					{draft.kind === "daily_brief" && (
+						<label>
+							At (UTC)
+							<select value={draft.briefHour} onChange={(e) => set({ briefHour: Number(e.currentTarget.value) })}>
+								{Array.from({ length: 24 }, (_, h) => (
+									<option key={h} value={h}>
+										{hourLabel(h)}
+									</option>
+								))}
+							</select>
+						</label>
+					)}
 					<label>
 						Only signals <input value={draft.signals} placeholder="refusal, tool_failure" onInput={(e) => set({ signals: e.currentTarget.value })} />
 					</label>
@@ -106,10 +119,18 @@ export function AlertsCard({ api, isAdmin }: { api: ApiClient; isAdmin: boolean 
 					<label>
 						Only where <input value={draft.property} placeholder="prompt_version=v12" onInput={(e) => set({ property: e.currentTarget.value })} />
 					</label>
-					<label>
-						Not again within (minutes){" "}
-						<input type="number" min="0" value={draft.throttleMinutes} placeholder="default" onInput={(e) => set({ throttleMinutes: e.currentTarget.value })} />
-					</label>
+					{draft.kind !== "daily_brief" && (
+						<label>
+							Not again within (minutes){" "}
+							<input
+								type="number"
+								min="0"
+								value={draft.throttleMinutes}
+								placeholder="default"
+								onInput={(e) => set({ throttleMinutes: e.currentTarget.value })}
+							/>
+						</label>
+					)}
 					<label class="wide">
 						Send to
 						<span class="control-row">

@@ -4,6 +4,7 @@ import { verifyWebhook } from "#core/alerts/webhook-signature";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { dashboardUrl } from "#shared/alerts/alert-delivery";
 import { received } from "../../shared/test/alert-rules";
+import { ev, sig, store } from "./seed-events";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 
 const RECEIVER = inject("receiverUrl");
@@ -172,6 +173,69 @@ describe("alert rules API", () => {
 			expect(status, JSON.stringify(rule)).toBe(400);
 			expect(body.error!.details!.map((d) => d.field)).toContain(field);
 		}
+	});
+
+	it("daily brief: takes an hour (8 by default), changes it, and names the field it refuses", async () => {
+		const brief = (extra: Record<string, unknown> = {}) => webhookRule({ name: "Morning brief", kind: "daily_brief", ...extra });
+		const byDefault = await create(brief());
+		expect(byDefault.status).toBe(201);
+		expect(byDefault.body.data).toMatchObject({ kind: "daily_brief", brief_hour_utc: 8, throttle_minutes: 0 });
+		const { status, body } = await create(brief({ brief_hour_utc: 17, filters: { signals: ["refusal"] } }));
+		expect(status).toBe(201);
+		expect(body.data).toMatchObject({ brief_hour_utc: 17, filters: { signals: ["refusal"] } });
+		const patch = (id: string, p: unknown) => call("PATCH", `/api/alerts/rules/${id}`, admin, p);
+		const changed = await patch(body.data.id, { brief_hour_utc: 0 });
+		expect(((await changed.json()) as { data: Record<string, unknown> }).data).toMatchObject({ brief_hour_utc: 0 });
+		const listed = (await (await call("GET", "/api/alerts/rules", project.readKey)).json()) as { data: Array<Record<string, unknown>> };
+		expect(listed.data.map((r) => r.brief_hour_utc)).toEqual([8, 0]);
+
+		const refused: Array<[Response | Promise<Response>, string, RegExp]> = [
+			[call("POST", "/api/alerts/rules", admin, brief({ brief_hour_utc: 24 })), "brief_hour_utc", /at most 23/],
+			[call("POST", "/api/alerts/rules", admin, brief({ brief_hour_utc: 7.5 })), "brief_hour_utc", /whole hour/],
+			[call("POST", "/api/alerts/rules", admin, brief({ brief_hour_utc: "08" })), "brief_hour_utc", /is required|whole hour/],
+			[call("POST", "/api/alerts/rules", admin, webhookRule({ brief_hour_utc: 8 })), "brief_hour_utc", /only applies to daily brief rules/],
+			[call("POST", "/api/alerts/rules", admin, brief({ throttle_minutes: 30 })), "throttle_minutes", /one brief a day/],
+			[patch(body.data.id, { throttle_minutes: 30 }), "throttle_minutes", /one brief a day/],
+			[patch(body.data.id, { min_users: 3 }), "min_users", /only applies to escalating rules/],
+			[patch(body.data.id, { brief_hour_utc: -1 }), "brief_hour_utc", /at least 0/],
+		];
+		const other = await create(webhookRule());
+		refused.push([patch(other.body.data.id, { brief_hour_utc: 9 }), "brief_hour_utc", /only applies to daily brief rules/]);
+		for (const [response, field, message] of refused) {
+			const res = await response;
+			expect(res.status, field).toBe(400);
+			const error = ((await res.json()) as { error: { details: Array<{ field: string; message: string }> } }).error;
+			expect(error.details.find((d) => d.field === field)?.message, field).toMatch(message);
+		}
+	});
+
+	it("daily brief: send test delivers the brief of the last 24 h until now, marked as a test", async () => {
+		const p = project.projectId;
+		const t = Date.now() - 60 * 60_000;
+		await store([
+			ev(p, "b1", t, { user_id: "ua", convo_id: "b1" }),
+			ev(p, "b2", t, { user_id: "ub", convo_id: "b2" }),
+			sig(p, "b1", "thumbs_up", { user_id: "ua", timestamp: t }),
+		]);
+		await env.DB.prepare(
+			"INSERT INTO issues (id, project_id, signal, title, description, state, model, first_seen, last_seen, created_at) VALUES (?, ?, 'refusal', 'Refuses to book flights', 'x', 'escalating', 'm', ?, ?, ?)",
+		)
+			.bind(`iss_brief_${n}`, p, t, t, t - 30 * 86_400_000)
+			.run();
+		const { body } = await create(
+			webhookRule({ name: "Morning brief", kind: "daily_brief", destination: { type: "webhook", url: `${RECEIVER}/hook/${hookName("brief")}` } }),
+		);
+		const res = await call("POST", `/api/alerts/rules/${body.data.id}/test`, admin, {});
+		expect(res.status).toBe(201);
+		expect(((await res.json()) as { data: { status: string; kind: string } }).data).toMatchObject({ status: "sent", kind: "test" });
+		const [got] = await received(RECEIVER, hookName("brief"));
+		const sent = JSON.parse(got!.body);
+		expect(sent).toMatchObject({
+			type: "barometer.alert.test",
+			title: expect.stringMatching(/^Test: Daily brief for \d{4}-\d\d-\d\d \(the last 24 h until now\)$/),
+		});
+		expect(sent.brief).toMatchObject({ active_users: 2, wins: { items: [{ signal: "thumbs_up", users: 1, users_pct: 50 }], more: 0 } });
+		expect(sent.brief.escalating.items).toEqual([expect.objectContaining({ id: `iss_brief_${n}`, link: `${dashboardUrl(env)}/issues/iss_brief_${n}` })]);
 	});
 
 	it("refuses plain http, private, link-local and metadata destinations", async () => {

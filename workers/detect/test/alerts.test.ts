@@ -7,6 +7,8 @@ import worker from "../src";
 import { batchOf, eventMessage } from "./messages";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 
+const DAY = 24 * 60 * 60_000;
+
 const RECEIVER = inject("receiverUrl");
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -234,5 +236,102 @@ describe("alert rules on the cron", () => {
 		expect((await deliveries(slack.id))[0]).toMatchObject({ status: "recorded", attempts: 1 });
 		expect((await deliveries(internal.id))[0]).toMatchObject({ status: "failed" });
 		expect((await deliveries(internal.id))[0]!.error).toMatch(/private/);
+	});
+
+	it("daily brief: once a day at its hour to each destination kind, with the day's issues, wins and links; the rule's filters narrow the issues", async () => {
+		// The next whole hour at least an hour away: the events below (an hour ago) fall in its 24-hour window.
+		const due = Math.floor((Date.now() + 2 * HOUR) / HOUR) * HOUR;
+		const hour = new Date(due).getUTCHours();
+		const webhook = await insertRule({ projectId: PROJECT, kind: "daily_brief", url: hook("brief"), params: { brief_hour_utc: hour } });
+		await insertRule({ projectId: PROJECT, kind: "daily_brief", type: "slack", url: hook("brief-slack"), params: { brief_hour_utc: hour } });
+		await insertRule({
+			projectId: PROJECT,
+			kind: "daily_brief",
+			type: "discord",
+			url: hook("brief-discord"),
+			params: { brief_hour_utc: hour },
+			filters: { signals: ["wrong_date"] },
+		});
+		await consume([
+			...refusals(0, 4),
+			...["w1", "w2"].map((u) =>
+				eventMessage(PROJECT, `win-${u}`, { user_id: u, convo_id: `win-${u}`, timestamp: Date.now() - HOUR, input: "Book it", output: "Booked." }),
+			),
+		]);
+		await consume(
+			["w1", "w2"].map((u) => ({
+				v: 1,
+				type: "signal",
+				project_id: PROJECT,
+				received_at: Date.now(),
+				signal: { signal_id: `s-${u}`, event_id: `win-${u}`, signal: "thumbs_up", timestamp: Date.now() - HOUR, properties: {}, user_id: u },
+			})) as never,
+		);
+		const issue = await onlyIssue();
+
+		await cron(due - MINUTE);
+		expect(await deliveries(webhook.id)).toEqual([]);
+		await Promise.all([cron(due + MINUTE), cron(due + MINUTE)]);
+		await cron(due + 3 * HOUR);
+		const got = await received(RECEIVER, hookName("brief"));
+		expect(got).toHaveLength(1);
+		const date = new Date(due).toISOString().slice(0, 10);
+		expect((await deliveries(webhook.id)).map((d) => [d.dedupe_key, d.status])).toEqual([[`brief:${date}`, "sent"]]);
+		const body = JSON.parse(got[0]!.body);
+		const link = `http://localhost:8787/issues/${issue.id}`;
+		expect(body).toMatchObject({ type: "barometer.alert.daily_brief", title: `Daily brief for ${date}`, link: "http://localhost:8787/issues" });
+		expect(body.brief.window).toEqual({ from: new Date(due - DAY).toISOString(), to: new Date(due).toISOString() });
+		expect(body.brief.active_users).toBe(6);
+		expect(body.brief.new_issues.items).toEqual([expect.objectContaining({ id: issue.id, users: 4, users_pct: 66.7, users_prev: 0, link })]);
+		expect(body.brief.movers_up.items.map((i: { id: string }) => i.id)).toEqual([issue.id]);
+		expect(body.brief.wins.items).toEqual([{ signal: "thumbs_up", users: 2, users_prev: 0, users_pct: 33.3 }]);
+		expect(body.summary).toBe("6 active users in the last 24 h (0 the day before). 1 new issue. Top win: thumbs up (2 users).");
+
+		const slack = await received(RECEIVER, hookName("brief-slack"));
+		expect(slack).toHaveLength(1);
+		const sections = JSON.parse(slack[0]!.body).blocks.map((b: { text?: { text: string } }) => b.text?.text ?? "");
+		expect(sections.find((t: string) => t.startsWith("*New issues*"))).toContain(`<${link}|`);
+		const discord = await received(RECEIVER, hookName("brief-discord"));
+		expect(discord).toHaveLength(1);
+		const embed = JSON.parse(discord[0]!.body).embeds[0];
+		expect(embed.description).toMatch(/^A quiet day: /);
+		expect(embed.fields.map((f: { name: string }) => f.name)).toEqual(["Wins"]);
+
+		// The next day: a second brief, the issue now moving down (no users in its window).
+		await cron(due + DAY - MINUTE);
+		expect(await received(RECEIVER, hookName("brief"))).toHaveLength(1);
+		await cron(due + DAY + MINUTE);
+		const both = await received(RECEIVER, hookName("brief"));
+		expect(both).toHaveLength(2);
+		const next = JSON.parse(both[1]!.body);
+		expect(next.title).toBe(`Daily brief for ${new Date(due + DAY).toISOString().slice(0, 10)}`);
+		expect(next.brief.new_issues.items).toEqual([]);
+		expect(next.brief.movers_down.items).toEqual([expect.objectContaining({ id: issue.id, users: 0, users_prev: 4, users_prev_pct: 66.7, link })]);
+	});
+
+	it("daily brief: an hour that passes while the rule is snoozed is skipped, and a rule created after its hour starts the next day", async () => {
+		const due = Math.floor((Date.now() + 2 * HOUR) / HOUR) * HOUR;
+		const hour = new Date(due).getUTCHours();
+		const snoozed = await insertRule({
+			projectId: PROJECT,
+			kind: "daily_brief",
+			url: hook("brief-snoozed"),
+			params: { brief_hour_utc: hour },
+			snoozedUntil: due + HOUR,
+		});
+		const late = await insertRule({
+			projectId: PROJECT,
+			kind: "daily_brief",
+			url: hook("brief-late"),
+			params: { brief_hour_utc: hour },
+			cursorAt: due + MINUTE,
+		});
+		await cron(due + MINUTE);
+		await cron(due + 2 * HOUR); // the snooze is over, the hour long past: still nothing today
+		expect(await deliveries(snoozed.id)).toEqual([]);
+		expect(await deliveries(late.id)).toEqual([]);
+		await cron(due + DAY);
+		expect((await deliveries(snoozed.id)).map((d) => d.dedupe_key)).toEqual([`brief:${new Date(due + DAY).toISOString().slice(0, 10)}`]);
+		expect(await deliveries(late.id)).toHaveLength(1);
 	});
 });

@@ -1,11 +1,12 @@
 import { env } from "cloudflare:test";
+import type { AlertRuleKind } from "#core/alerts/alert-rule-input";
 import { seal } from "#core/alerts/secret-box";
 import { displayWebhookUrl } from "#core/alerts/webhook-url";
 import { newId } from "#core/ids";
 
 export interface TestRule {
 	projectId: string;
-	kind: "new_issue" | "regressed" | "escalating" | "threshold" | "every_match";
+	kind: AlertRuleKind;
 	url: string;
 	type?: "slack" | "discord" | "webhook";
 	filters?: Record<string, unknown>;

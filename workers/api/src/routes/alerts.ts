@@ -2,7 +2,13 @@ import { Hono } from "hono";
 import { decodeCursor, encodeCursor } from "#core/event-query";
 import type { z } from "zod";
 import type { AlertMessage } from "#core/alerts/alert-message";
-import { alertRuleInputSchema, alertRulePatchSchema, defaultThrottleMinutes, type ThresholdParams } from "#core/alerts/alert-rule-input";
+import {
+	alertRuleInputSchema,
+	alertRulePatchSchema,
+	DEFAULT_BRIEF_HOUR_UTC,
+	defaultThrottleMinutes,
+	type ThresholdParams,
+} from "#core/alerts/alert-rule-input";
 import { alertDestination, type AlertDestinationType } from "#core/alerts/destinations";
 import { seal, unseal } from "#core/alerts/secret-box";
 import { displayWebhookUrl } from "#core/alerts/webhook-url";
@@ -17,6 +23,7 @@ import type {
 } from "#core/api/alerts";
 import { newId, randomToken } from "#core/ids";
 import { dashboardUrl, encryptionKey, sendDelivery, senderFor, urlPolicy, type SealedDestination } from "#shared/alerts/alert-delivery";
+import { dailyBriefMessage } from "#shared/alerts/daily-brief-facts";
 import { ApiError } from "#shared/http/api-error";
 import { readJsonBody } from "#shared/http/json-body";
 import {
@@ -43,7 +50,7 @@ function iso(ms: number | null) {
 }
 
 function ruleView(r: RuleRow, now = Date.now()): AlertRule {
-	const params = JSON.parse(r.params) as { threshold?: ThresholdParams; min_users?: number };
+	const params = JSON.parse(r.params) as { threshold?: ThresholdParams; min_users?: number; brief_hour_utc?: number };
 	const snoozed = r.snoozed_until !== null && r.snoozed_until > now;
 	return {
 		id: r.id,
@@ -77,6 +84,12 @@ function deliveryView(d: DeliveryRow): AlertDelivery {
 		sent_at: iso(d.sent_at),
 		message: m,
 	};
+}
+
+/** A daily brief rule's test is its brief of the last 24 h up to now, marked as a test (kind `test`). */
+async function briefPreview(db: D1Database, rule: RuleRow, base: string, now: number): Promise<AlertMessage> {
+	const brief = await dailyBriefMessage(db, { ...rule, filters: JSON.parse(rule.filters) }, base, now);
+	return { ...brief, kind: "test", title: `Test: ${brief.title} (the last 24 h until now)` };
 }
 
 /** Validates a destination for this deployment, or names the field that is wrong. */
@@ -135,7 +148,11 @@ export const alertRoutes = new Hono<ApiContext>()
 			name: r.name,
 			kind: r.kind,
 			filters: JSON.stringify(r.filters),
-			params: JSON.stringify({ ...(r.threshold ? { threshold: r.threshold } : {}), ...(r.kind === "escalating" ? { min_users: r.min_users ?? 5 } : {}) }),
+			params: JSON.stringify({
+				...(r.threshold ? { threshold: r.threshold } : {}),
+				...(r.kind === "escalating" ? { min_users: r.min_users ?? 5 } : {}),
+				...(r.kind === "daily_brief" ? { brief_hour_utc: r.brief_hour_utc ?? DEFAULT_BRIEF_HOUR_UTC } : {}),
+			}),
 			destination_type: r.destination.type,
 			destination_display: displayWebhookUrl(r.destination.url),
 			destination_sealed: await seal(key, id, JSON.stringify({ url: r.destination.url, secret } satisfies SealedDestination)),
@@ -162,6 +179,14 @@ export const alertRoutes = new Hono<ApiContext>()
 			throw new ApiError(400, "invalid_body", "Only escalating rules have a minimum of users.", [
 				{ field: "min_users", message: "only applies to escalating rules" },
 			]);
+		if (p.brief_hour_utc !== undefined && row.kind !== "daily_brief")
+			throw new ApiError(400, "invalid_body", "Only daily brief rules have an hour.", [
+				{ field: "brief_hour_utc", message: "only applies to daily brief rules" },
+			]);
+		if (p.throttle_minutes && row.kind === "daily_brief")
+			throw new ApiError(400, "invalid_body", "A daily brief goes out once a day; it has no throttle.", [
+				{ field: "throttle_minutes", message: "does not apply to daily brief rules (one brief a day)" },
+			]);
 		if (p.rotate_secret && !alertDestination(p.destination?.type ?? row.destination_type).signed) {
 			throw new ApiError(400, "invalid_body", "Only generic webhooks have a signing secret.", [
 				{ field: "rotate_secret", message: "only applies to webhook destinations" },
@@ -187,6 +212,7 @@ export const alertRoutes = new Hono<ApiContext>()
 		const params = JSON.parse(row.params) as Record<string, unknown>;
 		if (p.threshold) params.threshold = p.threshold;
 		if (p.min_users !== undefined) params.min_users = p.min_users;
+		if (p.brief_hour_utc !== undefined) params.brief_hour_utc = p.brief_hour_utc;
 		row.params = JSON.stringify(params);
 		if (p.throttle_minutes !== undefined) row.throttle_seconds = p.throttle_minutes * 60;
 		if (p.snooze_minutes !== undefined) row.snoozed_until = p.snooze_minutes === 0 ? null : now + p.snooze_minutes * 60_000;
@@ -226,15 +252,18 @@ export const alertRoutes = new Hono<ApiContext>()
 		requireKeyConfigured(c.env);
 		const now = Date.now();
 		const base = dashboardUrl(c.env, c.req.header("x-dashboard-url"));
-		const message: AlertMessage = {
-			kind: "test",
-			project_id: rule.project_id,
-			rule: { id: rule.id, name: rule.name },
-			title: "Test alert from Barometer",
-			summary: `This is a test of the rule “${rule.name}”. When it fires, messages like this one arrive here.`,
-			link: base,
-			at: new Date(now).toISOString(),
-		};
+		const message: AlertMessage =
+			rule.kind === "daily_brief"
+				? await briefPreview(c.env.DB, rule, base, now)
+				: {
+						kind: "test",
+						project_id: rule.project_id,
+						rule: { id: rule.id, name: rule.name },
+						title: "Test alert from Barometer",
+						summary: `This is a test of the rule “${rule.name}”. When it fires, messages like this one arrive here.`,
+						link: base,
+						at: new Date(now).toISOString(),
+					};
 		const id = newId("alr");
 		await insertTestDelivery(c.env.DB, { id, ruleId: rule.id, projectId: rule.project_id, message: JSON.stringify(message), now });
 		// Sent right away; if the destination fails with a retryable error, the cron retries it.

@@ -1,10 +1,13 @@
 import type { AlertMessage } from "#core/alerts/alert-message";
-import { DEFAULT_ESCALATION_MIN_USERS, type AlertFilters, type ThresholdParams } from "#core/alerts/alert-rule-input";
+import { DEFAULT_BRIEF_HOUR_UTC, DEFAULT_ESCALATION_MIN_USERS, type AlertFilters, type ThresholdParams } from "#core/alerts/alert-rule-input";
+import { briefDate, briefDueAt } from "#core/alerts/daily-brief";
 import { NEGATIVE_SIGNAL_NAMES as NEGATIVE_SIGNALS } from "#core/detection/signal-catalog";
 import { newId } from "#core/ids";
 import { dashboardUrl, sendDueDeliveries, senderFor, type AlertEnv, type WebhookSender } from "#shared/alerts/alert-delivery";
 import { DAY_MS } from "#core/timestamps";
 import type { RuleRow } from "#shared/stores/alert-rule-store";
+import { eventFilterSql, issueFilterSql } from "#shared/alerts/alert-filter-sql";
+import { dailyBriefMessage } from "#shared/alerts/daily-brief-facts";
 
 /** Events can become visible a while after they arrived (queue retries): every-match rules look back this far, deduped. */
 const LATE_ARRIVAL_MS = 15 * 60_000;
@@ -20,7 +23,7 @@ interface Raised {
 
 interface Rule extends RuleRow {
 	f: AlertFilters;
-	p: { min_users?: number; threshold?: ThresholdParams };
+	p: { min_users?: number; threshold?: ThresholdParams; brief_hour_utc?: number };
 }
 
 /**
@@ -69,35 +72,6 @@ async function record(db: D1Database, rule: Rule, alerts: Raised[], now: number)
 	return results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
 }
 
-/** SQL over `e` (events) for the rule's model, property and intent filters. */
-function eventFilterSql(f: AlertFilters, binds: unknown[]): string {
-	const parts: string[] = [];
-	if (f.models?.length) parts.push(`e.model IN (SELECT value FROM json_each(?${binds.push(JSON.stringify(f.models))}))`);
-	for (const [k, v] of Object.entries(f.properties ?? {})) {
-		parts.push(`json_extract(e.properties, '$.' || json_quote(?${binds.push(k)})) = ?${binds.push(typeof v === "boolean" ? Number(v) : v)}`);
-	}
-	if (f.intents?.length) {
-		parts.push(
-			`EXISTS (SELECT 1 FROM event_intents ei WHERE ei.project_id = e.project_id AND ei.event_id = e.event_id AND ei.intent_id IN (SELECT value FROM json_each(?${binds.push(JSON.stringify(f.intents))})))`,
-		);
-	}
-	return parts.length ? parts.join(" AND ") : "1";
-}
-
-const hasEventFilters = (f: AlertFilters) => Boolean(f.models?.length || f.intents?.length || Object.keys(f.properties ?? {}).length);
-
-/** Issue-level filters: its signal, and at least one of its events matching the event filters. */
-function issueFilterSql(f: AlertFilters, binds: unknown[]): string {
-	const parts: string[] = [];
-	if (f.signals?.length) parts.push(`i.signal IN (SELECT value FROM json_each(?${binds.push(JSON.stringify(f.signals))}))`);
-	if (hasEventFilters(f)) {
-		parts.push(
-			`EXISTS (SELECT 1 FROM issue_events ie JOIN events e ON e.project_id = ie.project_id AND e.event_id = ie.event_id WHERE ie.issue_id = i.id AND ${eventFilterSql(f, binds)})`,
-		);
-	}
-	return parts.length ? parts.join(" AND ") : "1";
-}
-
 async function raise(env: AlertEnv, rule: Rule, now: number): Promise<{ alerts: Raised[]; complete: boolean }> {
 	switch (rule.kind) {
 		case "new_issue":
@@ -110,6 +84,8 @@ async function raise(env: AlertEnv, rule: Rule, now: number): Promise<{ alerts: 
 			return { alerts: await thresholdAlerts(env, rule, now), complete: true };
 		case "every_match":
 			return everyMatchAlerts(env, rule, now);
+		case "daily_brief":
+			return { alerts: await dailyBriefAlerts(env, rule, now), complete: true };
 	}
 }
 
@@ -206,6 +182,20 @@ async function thresholdAlerts(env: AlertEnv, rule: Rule, now: number): Promise<
 		},
 	};
 	return [{ dedupeKey: `threshold:${now}`, subject: `${"signal" in t.subject ? "signal" : "issue"}:${subjectName}`, message }];
+}
+
+/**
+ * The day's brief, once its hour has come: the first run at or after the hour that has not yet
+ * looked past it (the cursor) raises it, keyed by the date, so another run or a concurrent cron
+ * inserts nothing. A brief whose hour passed while the rule was snoozed, disabled or not yet
+ * created is skipped (the cursor moved past it), like any alert in that time. Its window ends at
+ * the hour, not at the run, so a late run sends the same brief.
+ */
+async function dailyBriefAlerts(env: AlertEnv, rule: Rule, now: number): Promise<Raised[]> {
+	const due = briefDueAt(now, rule.p.brief_hour_utc ?? DEFAULT_BRIEF_HOUR_UTC);
+	if (now < due || rule.cursor_at >= due) return [];
+	const message = await dailyBriefMessage(env.DB, { ...rule, filters: rule.f }, dashboardUrl(env), due);
+	return [{ dedupeKey: `brief:${briefDate(due)}`, subject: "brief", message }];
 }
 
 /** Each newly flagged interaction (negative implicit detections and explicit feedback), filtered, oldest first. */
