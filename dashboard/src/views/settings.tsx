@@ -34,7 +34,16 @@ export function Settings({ api, session, project }: { api: ApiClient; session: S
 					<div>
 						<dt>API</dt>
 						<dd>
-							<code>{session.baseUrl}</code>
+							<code>{session.baseUrl}</code> ·{" "}
+							<a href={`${session.baseUrl.replace(/\/+$/, "")}/api/openapi.json`} target="_blank" rel="noreferrer">
+								OpenAPI description
+							</a>
+						</dd>
+					</div>
+					<div>
+						<dt>MCP server</dt>
+						<dd>
+							<code>{`${session.baseUrl.replace(/\/+$/, "")}/mcp`}</code> · for your AI assistant, with a read key (README, “MCP”)
 						</dd>
 					</div>
 					<div>
