@@ -2,12 +2,12 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AskAnswer, AskStatus } from "#core/api/ask";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
-import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
+import { authed, type TestProject } from "../../shared/test/seed-project";
 import { ASK_MODEL, DEFAULT_ASK_BUDGET } from "../src/assistant/ask";
 import { BUDGET_REACHED, type ChatMessage } from "../src/assistant/ask-budget";
 import { READ_TOOLS } from "../src/assistant/read-tools";
 import app from "../src/index";
-import { ev, store } from "./seed-events";
+import { seedTwoProjects } from "./seed-events";
 
 // Ask end to end inside workerd, with a scripted model in place of Workers AI: the fake implements
 // the binding's `run(model, inputs)`, answers each call from a script that may read what it was sent,
@@ -42,16 +42,7 @@ async function ask(key: string, body: unknown, ai?: ScriptedAi) {
 }
 
 beforeAll(async () => {
-	mine = await seedProject("Mine");
-	theirs = await seedProject("Theirs");
-	await store([
-		...CONTACT_REFUSALS.map((output, i) =>
-			ev(mine.projectId, `m${i}`, T + i * 1000, { user_id: `u${i}`, convo_id: `mc${i}`, model: "model-a", input: "Export my contacts please", output }),
-		),
-		...CONTACT_REFUSALS.map((output, i) =>
-			ev(theirs.projectId, `t${i}`, T + i * 1000, { user_id: `v${i}`, convo_id: `tc${i}`, model: "model-b", input: "Export my contacts", output }),
-		),
-	]);
+	({ mine, theirs } = await seedTwoProjects(T));
 	const list = await app.fetch(
 		new Request(`https://api.test/api/issues?from=${window.from}&to=${window.to}&signal=refusal`, authed(mine.readKey)),
 		env,

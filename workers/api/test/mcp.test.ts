@@ -2,10 +2,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
+import { authed, type TestProject } from "../../shared/test/seed-project";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 import { READ_TOOLS } from "../src/assistant/read-tools";
-import { ev, store } from "./seed-events";
+import { seedTwoProjects } from "./seed-events";
 
 // The MCP server with the official client, inside workerd: the client's requests go to the api
 // worker itself (SELF). e2e/mcp.e2e.test.ts does the same against `npm start` over the network.
@@ -15,16 +15,7 @@ let mine: TestProject;
 let theirs: TestProject;
 
 beforeAll(async () => {
-	mine = await seedProject("Mine");
-	theirs = await seedProject("Theirs");
-	await store([
-		...CONTACT_REFUSALS.map((output, i) =>
-			ev(mine.projectId, `m${i}`, T + i * 1000, { user_id: `u${i}`, convo_id: `mc${i}`, model: "model-a", input: "Export my contacts please", output }),
-		),
-		...CONTACT_REFUSALS.map((output, i) =>
-			ev(theirs.projectId, `t${i}`, T + i * 1000, { user_id: `v${i}`, convo_id: `tc${i}`, model: "model-b", input: "Export my contacts", output }),
-		),
-	]);
+	({ mine, theirs } = await seedTwoProjects(T));
 });
 
 async function connect(key: string): Promise<Client> {

@@ -1,5 +1,7 @@
 import { createMessageBatch, env } from "cloudflare:test";
 import type { QueueMessage } from "#core/queue-messages";
+import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
+import { seedProject, type TestProject } from "../../shared/test/seed-project";
 import { consumeBatch } from "../../detect/src/ingest-batch/consume-batch";
 
 let seq = 0;
@@ -37,4 +39,22 @@ export function sig(projectId: string, eventId: string, signal: string, extra: R
 		received_at: Date.now(),
 		signal: { signal_id: `sig_${++seq}`, event_id: eventId, signal, timestamp: Date.now(), properties: {}, ...extra },
 	} as QueueMessage;
+}
+
+/**
+ * Two projects with the same contact refusals at `at`, one second apart: "Mine" (users u0.., conversations
+ * mc0.., model-a) and "Theirs" (v0.., tc0.., model-b), for checking that one never reads the other.
+ */
+export async function seedTwoProjects(at: number): Promise<{ mine: TestProject; theirs: TestProject }> {
+	const mine = await seedProject("Mine");
+	const theirs = await seedProject("Theirs");
+	await store([
+		...CONTACT_REFUSALS.map((output, i) =>
+			ev(mine.projectId, `m${i}`, at + i * 1000, { user_id: `u${i}`, convo_id: `mc${i}`, model: "model-a", input: "Export my contacts please", output }),
+		),
+		...CONTACT_REFUSALS.map((output, i) =>
+			ev(theirs.projectId, `t${i}`, at + i * 1000, { user_id: `v${i}`, convo_id: `tc${i}`, model: "model-b", input: "Export my contacts", output }),
+		),
+	]);
+	return { mine, theirs };
 }
