@@ -44,6 +44,8 @@ export const RATE_LIMITS = {
 	writes: { limit: 1000, periodSeconds: 10 },
 	/** The API (/api/*) per read or admin key: a dashboard page makes about ten reads. */
 	reads: { limit: 300, periodSeconds: 10 },
+	/** Questions a model answers (POST /api/ask) per read or admin key: each may cost up to 24,000 tokens. */
+	ask: { limit: 10, periodSeconds: 60 },
 	/** Missing, malformed, unknown or revoked keys per client IP, ingest and API together. */
 	failedAuth: { limit: 20, periodSeconds: 60 },
 } as const;

@@ -2,7 +2,9 @@ import { createExecutionContext, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AskAnswer, AskStatus } from "#core/api/ask";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
-import { authed, type TestProject } from "../../shared/test/seed-project";
+import { RATE_LIMITS } from "#core/limits";
+import { seedAdminKey } from "../../shared/test/admin-key";
+import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { ASK_MODEL, DEFAULT_ASK_BUDGET } from "../src/assistant/ask";
 import { BUDGET_REACHED, type ChatMessage } from "../src/assistant/ask-budget";
 import { READ_TOOLS } from "../src/assistant/read-tools";
@@ -245,5 +247,26 @@ describe("POST /api/ask", () => {
 		);
 		expect(anonymous.status).toBe(401);
 		expect(ai.calls).toHaveLength(0);
+	});
+
+	it("limits the questions a model answers per key: over the limit, 429 and the model is not called", async () => {
+		// The production limiter is 10 a minute (core/limits.ts); a limiter of 2 a minute stands in for it here.
+		const { projectId } = await seedProject("Busy");
+		const key = await seedAdminKey(projectId);
+		const ai = new ScriptedAi(() => ({ response: "Nothing to report." }));
+		const limited = { ...env, AI: ai, ASK_RATE_LIMITER: (env as typeof env & { TEST_ASK_RATE_LIMITER: RateLimit }).TEST_ASK_RATE_LIMITER };
+		const post = (question: unknown) => app.fetch(new Request("https://api.test/api/ask", authed(key, { question })), limited, createExecutionContext());
+		// Miniflare counts in windows aligned to the clock: start the burst well inside one.
+		const left = 60_000 - (Date.now() % 60_000);
+		if (left < 5000) await new Promise((r) => setTimeout(r, left + 100));
+		// A question refused for its input is not counted.
+		expect((await post("")).status).toBe(400);
+		expect((await post("One?")).status).toBe(200);
+		expect((await post("Two?")).status).toBe(200);
+		const refused = await post("Three?");
+		expect(refused.status).toBe(429);
+		expect(refused.headers.get("retry-after")).toBe(String(RATE_LIMITS.ask.periodSeconds));
+		expect(await refused.json()).toMatchObject({ error: { code: "rate_limited", message: expect.stringContaining("questions") } });
+		expect(ai.calls).toHaveLength(2);
 	});
 });

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { fieldErrors } from "#core/api-errors";
 import { type AskResponse, type AskStatusResponse, askInputSchema } from "#core/api/ask";
 import { ASK_EXAMPLES, ASK_QUESTION_CHARS } from "#core/assistant/ask-questions";
+import { RATE_LIMITS } from "#core/limits";
 import { ApiError } from "#shared/http/api-error";
+import { overKeyLimit } from "#shared/http/rate-limit";
 import { readJsonBody } from "#shared/http/json-body";
 import type { ApiContext } from "../api-env";
 import type { AiRunner } from "../assistant/ask-budget";
@@ -46,6 +48,9 @@ export function askRoutes(dispatch: (request: Request, c: Context<ApiContext>) =
 					`Ask needs Workers AI, which this instance does not have (it runs offline). Ask from your own AI assistant through the MCP server at ${mcpUrl(c)}: README, "MCP".`,
 				);
 			}
+			// Counted only when a model would answer: a refused or offline question costs nothing.
+			const refused = await overKeyLimit(c, c.env.ASK_RATE_LIMITER, RATE_LIMITS.ask, "questions");
+			if (refused) return refused;
 			const overrides = askEnv(c.env);
 			try {
 				const answer = await askQuestion(

@@ -26,13 +26,18 @@ function tooManyRequests(c: Context, code: string, message: string, retryAfterSe
 /** Limits requests per API key. Runs after `requireKey`, which sets `keyId`. */
 export function limitPerKey<Binding extends string>(binding: Binding, rule: RateLimitRule) {
 	return createMiddleware<{ Bindings: Record<Binding, RateLimit>; Variables: { keyId: string } }>(async (c, next) => {
-		const { success } = await c.env[binding].limit({ key: c.get("keyId") });
-		if (!success) {
-			const message = `This key sent more than ${rule.limit} requests in ${rule.periodSeconds} s; retry in ${rule.periodSeconds} s.`;
-			return tooManyRequests(c, "rate_limited", message, rule.periodSeconds);
-		}
+		const refused = await overKeyLimit(c, c.env[binding], rule);
+		if (refused) return refused;
 		await next();
 	});
+}
+
+/** The 429 answer when this request takes the key over `rule` on `limiter`, else null (the request counts). */
+export async function overKeyLimit(c: Context, limiter: RateLimit, rule: RateLimitRule, what = "requests"): Promise<Response | null> {
+	const { success } = await limiter.limit({ key: c.get("keyId") as string });
+	if (success) return null;
+	const message = `This key sent more than ${rule.limit} ${what} in ${rule.periodSeconds} s; retry in ${rule.periodSeconds} s.`;
+	return tooManyRequests(c, "rate_limited", message, rule.periodSeconds);
 }
 
 /**
