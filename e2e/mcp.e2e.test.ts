@@ -78,8 +78,9 @@ describe("MCP against npm start", () => {
 		const detail = await call(client, "get_issue", { id: top.id });
 		const examples = (detail.body.data.data as { examples: { event_id: string; convo_id: string | null }[] }).examples;
 		const example = examples.find((e) => e.convo_id)!;
-		const events = await call(client, "list_events", { limit: 3 });
-		const model = (events.body.data.data as { model: string | null }[]).find((e) => e.model)!.model!;
+		// The demo's new model (other e2e files send events without one, so the latest events may have none).
+		const markers = (await call(client, "list_release_markers")).body.data.data as { kind: string; value: string }[];
+		const model = markers.find((m) => m.kind === "model")!.value;
 
 		const calls: Record<string, Record<string, unknown>> = {
 			list_signals: {},
@@ -143,8 +144,11 @@ describe("MCP against npm start", () => {
 		const extra = await call(client, "get_issue", { id: before.data[0]!.id, state: "ignored" });
 		expect(extra.isError).toBe(true);
 		expect(extra.text).toMatch(/state/);
+		// The issue the calls named is as it was (the cron's own maintenance may move others meanwhile).
 		const after = await api<{ data: { id: string; state: string; title: string }[] }>("/api/issues?limit=200");
-		expect(after.data.map((i) => [i.id, i.state, i.title])).toEqual(before.data.map((i) => [i.id, i.state, i.title]));
+		const target = before.data[0]!;
+		expect(after.data.find((i) => i.id === target.id)).toMatchObject({ title: target.title, state: target.state });
+		expect(after.data.filter((i) => i.state === "ignored").length).toBe(before.data.filter((i) => i.state === "ignored").length);
 	});
 
 	it("answers bad requests with clear errors", async () => {
