@@ -65,7 +65,7 @@ export async function askQuestion(ai: AiRunner, question: string, ctx: ToolConte
 				step.error = "invalid_arguments";
 				throw new Error("invalid_arguments: the arguments must be a JSON object.");
 			}
-			const result = await runReadTool(tool.name, rawArgs, ctx);
+			const result = await runReadTool(tool.name, rawArgs, { ...ctx, maxChars: ASK_TOOL_RESULT_CHARS });
 			if (!result.ok) {
 				step.error = result.error.code;
 				const details = (result.error.details ?? []).map((d) => `\`${d.field}\` ${d.message}`).join("; ");
@@ -73,8 +73,8 @@ export async function askQuestion(ai: AiRunner, question: string, ctx: ToolConte
 			}
 			step.ok = true;
 			for (const link of result.links) known.set(`${link.kind}:${link.id}`, link);
-			const { data, truncated } = clipJson(result.data, ASK_TOOL_RESULT_CHARS);
-			return truncated || result.truncated ? { data, note: "Cut to fit: narrow it with filters or a smaller limit for the rest." } : { data };
+			const { data, truncated } = result;
+			return truncated ? { data, note: "Cut to fit: narrow it with filters or a smaller limit for the rest." } : { data };
 		},
 	}));
 	const today = (options.now ?? new Date()).toISOString().slice(0, 10);

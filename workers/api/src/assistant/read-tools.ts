@@ -32,6 +32,8 @@ export interface ToolContext {
 	authorization: string;
 	/** Base of the dashboard's pages, for links (e.g. http://localhost:8787). */
 	dashboardUrl: string;
+	/** Longest answer, in characters of JSON (default MAX_TOOL_RESULT_CHARS). */
+	maxChars?: number;
 }
 
 /** A tool's answer is cut to this many characters of JSON (a model's context is the limit, not the API's). */
@@ -182,7 +184,7 @@ export function toolRequestPath(tool: ReadTool, args: Record<string, unknown>): 
 
 /**
  * Runs one tool for a caller: checks the arguments (errors name the field), calls the API with the
- * caller's key, and answers its data, cut to MAX_TOOL_RESULT_CHARS, with links to what it names.
+ * caller's key, and answers its data, cut to `ctx.maxChars`, with links to what it names.
  * Never throws: an unknown tool, bad arguments or an API error come back as `{ ok: false }`.
  */
 export async function runReadTool(name: string, rawArgs: unknown, ctx: ToolContext): Promise<ToolResult> {
@@ -221,7 +223,7 @@ export async function runReadTool(name: string, rawArgs: unknown, ctx: ToolConte
 		};
 	}
 	const links = collectLinks(body, ctx.dashboardUrl);
-	const { data, truncated } = clipJson(body, MAX_TOOL_RESULT_CHARS);
+	const { data, truncated } = clipJson(body, ctx.maxChars ?? MAX_TOOL_RESULT_CHARS);
 	return { ok: true, data, links, truncated };
 }
 
