@@ -25,3 +25,18 @@ export async function shot(page: Page, name: string): Promise<void> {
 	await page.evaluate("scrollTo(0, 0)");
 	await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 }
+
+/** The local project's admin key (scripts/local-project.mjs), which the end-to-end system signs in with. */
+export const LOCAL_ADMIN_KEY = "bm_admin_localdev00000000000000000000";
+
+/**
+ * A browser with one desktop-sized page signed in to the dashboard at `base` (the link `npm start`
+ * prints: the key in the fragment signs in once), and the page's errors as `watchErrors` collects them.
+ */
+export async function signedInPage(base: string, key = LOCAL_ADMIN_KEY): Promise<{ browser: Browser; page: Page; errors: string[] }> {
+	const browser = await launch();
+	const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+	const errors = watchErrors(page);
+	await page.goto(`${base}/#key=${key}`);
+	return { browser, page, errors };
+}
