@@ -17,14 +17,17 @@
 // BENCH_DRAIN=0 leaves it out. Prints the tables, and with --out writes them to a file.
 // Run it in a checkout nobody edits meanwhile (a `git worktree` with node_modules linked): wrangler
 // dev restarts workerd when a worker's source changes, which empties the local queue mid-run.
-import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { copySentenceEncoderAssets } from "../scripts/sentence-encoder-assets.mjs";
 import { SEED_USERS, seedD1 } from "./seed-d1";
 import { syntheticEvents } from "./synthetic-events";
-import { freePort } from "../scripts/free-port";
+import { configCopy, REPO, sleep, startWrangler } from "./wrangler-dev";
+import { type FreshnessResult, freshness } from "./freshness";
+
+const sum = <K extends keyof BatchLog>(batches: BatchLog[], key: K) => batches.reduce((n, b) => n + (b[key] as number), 0);
 
 export interface DrainScaleOptions {
 	/** Stored events before each measurement, one fresh database per size. */
@@ -35,27 +38,25 @@ export interface DrainScaleOptions {
 	burstSeconds: number;
 	/** The size at which memory under a burst is measured. */
 	memoryAt: number;
+	/** The size at which freshness is measured (bench/freshness.ts), and with how many probes idle and under load. */
+	freshnessAt?: number;
+	probes?: number;
 }
 
-const REPO = resolve(".");
 const WRITE_KEY = "bm_write_bench00000000000000000000000000";
+const READ_KEY = "bm_read_bench000000000000000000000000000";
 const BATCH = 100;
 const WARM_UP = 200;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** workers/detect/wrangler.toml with absolute paths and D1_COUNTERS = "log", in the state directory. */
-function detectConfig(state: string): string {
-	const dir = join(REPO, "workers/detect");
-	const toml = readFileSync(join(dir, "wrangler.toml"), "utf8")
-		.replace(/^main = "(.+)"$/m, (_, p: string) => `main = "${resolve(dir, p)}"`)
-		.replace(/^(directory|migrations_dir) = "(.+)"$/gm, (_, k: string, p: string) => `${k} = "${resolve(dir, p)}"`)
-		.replace(/^\[vars\]$/m, '[vars]\nD1_COUNTERS = "log"');
-	if (!toml.includes('D1_COUNTERS = "log"')) throw new Error("workers/detect/wrangler.toml has no [vars] table to add D1_COUNTERS to");
-	const file = join(state, "detect", "wrangler.toml");
-	mkdirSync(join(state, "detect"), { recursive: true });
-	writeFileSync(file, toml);
+/** workers/detect/wrangler.toml with D1_COUNTERS = "log", in the state directory. */
+export function detectConfig(state: string): string {
+	const file = configCopy("workers/detect", state, (toml) => {
+		const out = toml.replace(/^\[vars\]$/m, '[vars]\nD1_COUNTERS = "log"');
+		if (!out.includes('D1_COUNTERS = "log"')) throw new Error("workers/detect/wrangler.toml has no [vars] table to add D1_COUNTERS to");
+		return out;
+	});
 	// The alert key the worker expects (npm start and the tests write workers/detect/.dev.vars).
+	const dir = join(REPO, "workers/detect");
 	if (existsSync(join(dir, ".dev.vars"))) copyFileSync(join(dir, ".dev.vars"), join(state, "detect", ".dev.vars"));
 	else writeFileSync(join(state, "detect", ".dev.vars"), `ALERT_ENCRYPTION_KEY="${Buffer.alloc(32, 7).toString("base64")}"\n`);
 	return file;
@@ -70,6 +71,14 @@ interface BatchLog {
 	rowsRead: number;
 	rowsWritten: number;
 	byStatement: { sql: string; calls: number; rowsRead: number; rowsWritten: number }[];
+	batchMs: number;
+	d1Ms: number;
+	encoderTexts: number;
+	groupingTexts: number;
+	groupingChars: number;
+	indexQueries: number;
+	indexUpserts: number;
+	eventVectorsStored: number;
 }
 
 interface System {
@@ -80,107 +89,20 @@ interface System {
 	stop: () => Promise<void>;
 }
 
-async function startSystem(state: string): Promise<System> {
+export async function startSystem(state: string): Promise<System> {
 	if (!existsSync(join(REPO, "dashboard/dist/index.html"))) spawnSync(process.execPath, ["dashboard/build.mjs"], { stdio: "inherit" });
 	copySentenceEncoderAssets();
-	const [port, inspector] = [await freePort(), await freePort()];
-	const configs = ["workers/dev-gateway/wrangler.toml", "workers/ingest/wrangler.toml", "workers/api/wrangler.toml", detectConfig(state)];
-	const dev = spawn(
-		"npx",
-		[
-			"wrangler",
-			"dev",
-			...configs.flatMap((c) => ["-c", c]),
-			"--persist-to",
-			state,
-			"--port",
-			String(port),
-			"--ip",
-			"127.0.0.1",
-			"--inspector-port",
-			String(inspector),
-			"--show-interactive-dev-session=false",
-		],
-		{
-			cwd: REPO,
-			env: {
-				...process.env,
-				WRANGLER_SEND_METRICS: "false",
-				CLOUDFLARE_CF_FETCH_ENABLED: "false",
-				CI: "true",
-				WRANGLER_REGISTRY_PATH: join(state, "dev-registry"),
-			},
-			stdio: ["ignore", "pipe", "pipe"],
-			detached: true,
-		},
-	);
 	const batches: BatchLog[] = [];
-	let tail = "";
-	let pending = "";
-	const onData = (d: Buffer) => {
-		tail = (tail + d).slice(-4000);
-		pending += d;
-		const lines = pending.split("\n");
-		pending = lines.pop()!;
-		for (const line of lines) {
+	const dev = await startWrangler({
+		configs: ["workers/dev-gateway/wrangler.toml", "workers/ingest/wrangler.toml", "workers/api/wrangler.toml", detectConfig(state)],
+		state,
+		health: ["/v1/health", "/api/health"],
+		onLine: (line) => {
 			const at = line.indexOf("d1-counters {");
 			if (at >= 0) batches.push({ at: performance.now(), ...(JSON.parse(line.slice(at + "d1-counters ".length)) as Omit<BatchLog, "at">) });
-		}
-	};
-	dev.stdout.on("data", onData);
-	dev.stderr.on("data", (d: Buffer) => (tail = (tail + d).slice(-4000)));
-	const exited = new Promise<void>((r) => dev.on("exit", () => r()));
-	const base = `http://127.0.0.1:${port}`;
-	const until = Date.now() + 180_000;
-	for (;;) {
-		const ok = await Promise.all(
-			["/v1/health", "/api/health"].map((p) =>
-				fetch(base + p).then(
-					(r) => r.ok,
-					() => false,
-				),
-			),
-		);
-		if (ok.every(Boolean)) break;
-		if (Date.now() > until || dev.exitCode !== null) throw new Error(`the system did not come up:\n${tail}`);
-		await sleep(500);
-	}
-	const rss = () => {
-		let total = 0;
-		for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-			try {
-				const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-				const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-				if (Number(fields[2]) !== dev.pid || !stat.includes("(workerd)")) continue;
-				total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
-			} catch {
-				// gone meanwhile
-			}
-		}
-		return total;
-	};
-	return {
-		base,
-		batches,
-		rss,
-		stop: async () => {
-			try {
-				process.kill(-dev.pid!, "SIGTERM");
-			} catch {
-				// already gone
-			}
-			await Promise.race([exited, sleep(10_000)]);
-			// workerd outlives npx for a moment and writes into the state: wait for the whole group to go.
-			for (let i = 0; i < 100; i++) {
-				try {
-					process.kill(-dev.pid!, 0);
-				} catch {
-					return;
-				}
-				await sleep(100);
-			}
 		},
-	};
+	});
+	return { ...dev, batches };
 }
 
 /** Events as an app sends them: half continue stored conversations (u/c ids of bench/seed-d1.ts), half start new ones. */
@@ -234,6 +156,28 @@ async function sendAll(base: string, events: unknown[]) {
 	);
 }
 
+/** Events at `perSecond`, a small batch every 200 ms, until `stop()`; resolves with how many were sent. */
+function backgroundLoad(base: string, perSecond: number, stored: number): { stop: () => Promise<number> } {
+	let running = true;
+	let sent = 0;
+	const done = (async () => {
+		const perTick = Math.max(1, Math.round(perSecond / 5));
+		const start = performance.now();
+		for (let tick = 0; running; tick++) {
+			await sleep(Math.max(0, start + tick * 200 - performance.now()));
+			await post(base, newEvents(`bg${tick}`, perTick, stored));
+			sent += perTick;
+		}
+		return sent;
+	})();
+	return {
+		stop: async () => {
+			running = false;
+			return done;
+		},
+	};
+}
+
 const eventsQueue = (b: BatchLog) => b.queue === "barometer-events";
 const storedSince = (sys: System, from: number) =>
 	sys.batches
@@ -264,7 +208,14 @@ interface SizeResult {
 	rowsWrittenPerEvent: number;
 	statementsPerEvent: number;
 	top: { sql: string; calls: number; rowsReadPerEvent: number; rowsWrittenPerEvent: number }[];
+	/** The same, largest writes first (D1 bills a written row a thousand times a read one). */
+	topWrites: { sql: string; calls: number; rowsReadPerEvent: number; rowsWrittenPerEvent: number }[];
+	/** Per event: what the consumer asked of the encoder, the grouping embedder, the vector index and store. */
+	use: Pick<BatchLog, "encoderTexts" | "groupingTexts" | "groupingChars" | "indexQueries" | "indexUpserts" | "eventVectorsStored">;
+	/** Share of the consumer's batch wall time spent awaiting D1. */
+	d1Share: number;
 	memory?: MemoryResult;
+	freshness?: { idle: FreshnessResult; loaded: FreshnessResult; loadRate: number };
 }
 
 interface MemoryResult {
@@ -327,7 +278,15 @@ async function memoryUnderBurst(sys: System, rate: number, stored: number, opts:
 async function measure(stored: number, opts: DrainScaleOptions): Promise<SizeResult> {
 	const state = mkdtempSync(join(tmpdir(), "barometer-drain-scale-"));
 	console.error(`[${stored}] state ${state}: seeding`);
-	const seeded = await seedD1({ repo: REPO, state, events: stored, keys: [{ kind: "write", key: WRITE_KEY }] });
+	const seeded = await seedD1({
+		repo: REPO,
+		state,
+		events: stored,
+		keys: [
+			{ kind: "write", key: WRITE_KEY },
+			{ kind: "read", key: READ_KEY },
+		],
+	});
 	console.error(`[${stored}] seeded in ${seeded.seconds.toFixed(1)} s (${seeded.megabytes.toFixed(0)} MB); starting the system`);
 	const sys = await startSystem(state);
 	try {
@@ -361,12 +320,38 @@ async function measure(stored: number, opts: DrainScaleOptions): Promise<SizeRes
 			rowsReadPerEvent: per(measured.reduce((n, b) => n + b.rowsRead, 0)),
 			rowsWrittenPerEvent: per(measured.reduce((n, b) => n + b.rowsWritten, 0)),
 			statementsPerEvent: per(measured.reduce((n, b) => n + b.statements, 0)),
+			use: {
+				encoderTexts: per(sum(measured, "encoderTexts")),
+				groupingTexts: per(sum(measured, "groupingTexts")),
+				groupingChars: per(sum(measured, "groupingChars")),
+				indexQueries: per(sum(measured, "indexQueries")),
+				indexUpserts: per(sum(measured, "indexUpserts")),
+				eventVectorsStored: per(sum(measured, "eventVectorsStored")),
+			},
+			d1Share: Math.round((sum(measured, "d1Ms") / Math.max(1, sum(measured, "batchMs"))) * 100) / 100,
 			top: [...byStatement]
 				.sort((a, b) => b[1].rowsRead - a[1].rowsRead)
 				.slice(0, 8)
 				.map(([sql, s]) => ({ sql, calls: s.calls, rowsReadPerEvent: per(s.rowsRead), rowsWrittenPerEvent: per(s.rowsWritten) })),
+			topWrites: [...byStatement]
+				.sort((a, b) => b[1].rowsWritten - a[1].rowsWritten)
+				.slice(0, 12)
+				.map(([sql, s]) => ({ sql, calls: s.calls, rowsReadPerEvent: per(s.rowsRead), rowsWrittenPerEvent: per(s.rowsWritten) })),
 		};
 		console.error(`[${stored}] ${JSON.stringify(result)}`);
+		if (stored === opts.freshnessAt) {
+			const keys = { write: WRITE_KEY, read: READ_KEY };
+			const probes = opts.probes ?? 20;
+			const idle = await freshness(sys.base, keys, seeded.file, `fresh_idle_${stored}`, probes);
+			// Under load: other traffic at 80% of the rate just measured, which the consumer keeps up with.
+			const loadRate = Math.round(result.eventsPerSecond * 0.8);
+			const from = sys.batches.length;
+			const background = backgroundLoad(sys.base, loadRate, stored);
+			const loaded = await freshness(sys.base, keys, seeded.file, `fresh_load_${stored}`, probes);
+			await drained(sys, from, (await background.stop()) + probes + 4);
+			result.freshness = { idle, loaded, loadRate };
+			console.error(`[${stored}] freshness ${JSON.stringify(result.freshness)}`);
+		}
 		if (stored === opts.memoryAt) {
 			result.memory = await memoryUnderBurst(sys, result.eventsPerSecond, stored, opts);
 			console.error(`[${stored}] memory ${JSON.stringify(result.memory)}`);
@@ -426,6 +411,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		steadySeconds: Number(arg("steady-s", "15")),
 		burstSeconds: Number(arg("burst-s", "5")),
 		memoryAt: Number(arg("memory-at", String(sizes[0]))),
+		freshnessAt: Number(arg("freshness-at", "0")),
+		probes: Number(arg("probes", "20")),
 	})
 		.then(({ table }) => {
 			console.log(table);

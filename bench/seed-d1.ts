@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hashApiKey } from "#core/api-keys";
 
-export const SEED_USERS = 2000;
+export const SEED_USERS = 10_000;
 export const SEED_DAYS = 30;
 const ISSUES = 60;
 const INTENTS = 40;

@@ -9,20 +9,42 @@
  * runs in it during a batch counts too: locally the consumer takes one batch at a time, and the
  * bench runs no cron.
  */
+import type { Embedder } from "#core/embedding/embedder";
+import { UseLiteEmbedder } from "#core/embedding/use-lite-embedder";
+import { D1EventVectorStore } from "#shared/adapters/d1-event-vectors";
+import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
+
 interface D1Meta {
 	rows_read?: number;
 	rows_written?: number;
 }
 type Send = (this: unknown, ...args: unknown[]) => Promise<unknown>;
 
-interface Tally {
+/**
+ * What a batch asked of the pipeline's other paid parts (bench/cost-model.ts prices them): the encoder, the
+ * grouping embedder (Workers AI in production), the issue vector index and the event vector store
+ * (Vectorize in production), and the wall time spent waiting on D1.
+ */
+export interface PipelineUse {
+	/** Milliseconds awaiting D1 (wall time: workerd's clock moves on I/O, so CPU-only phases read 0 alone). */
+	d1Ms: number;
+	encoderTexts: number;
+	/** Texts the grouping embedder embedded, and their characters (Workers AI bills tokens). */
+	groupingTexts: number;
+	groupingChars: number;
+	indexQueries: number;
+	indexUpserts: number;
+	eventVectorsStored: number;
+}
+
+interface Tally extends PipelineUse {
 	statements: number;
 	rowsRead: number;
 	rowsWritten: number;
 	per: Map<string, { calls: number; rowsRead: number; rowsWritten: number }>;
 }
 
-export interface D1Counts {
+export interface D1Counts extends PipelineUse {
 	counted: boolean;
 	statements: number;
 	rowsRead: number;
@@ -55,14 +77,18 @@ function hook(db: D1Database): boolean {
 	const query = proto._queryOrThrow;
 	if (send)
 		proto._sendOrThrow = async function (...args) {
+			const start = Date.now();
 			const out = await send.apply(this, args);
+			if (current) current.d1Ms += Date.now() - start;
 			const sql = asList(args[1] as string | string[]);
 			asList(out as { meta?: D1Meta }).forEach((r, i) => record(sql[i] ?? "?", r?.meta));
 			return out;
 		};
 	if (query)
 		proto._queryOrThrow = async function (...args) {
+			const start = Date.now();
 			const out = (await query.apply(this, args)) as { meta?: D1Meta }[];
+			if (current) current.d1Ms += Date.now() - start;
 			const queries = (args[0] as { queries: { sql: string }[] }).queries;
 			out.forEach((r, i) => record(queries[i]?.sql ?? "?", r?.meta));
 			return out;
@@ -73,11 +99,65 @@ function hook(db: D1Database): boolean {
 /** Counts D1 statements from now until the returned function is called, which gives the totals. */
 export function countD1(db: D1Database): () => D1Counts {
 	hooked ??= hook(db);
-	const tally: Tally = { statements: 0, rowsRead: 0, rowsWritten: 0, per: new Map() };
+	meterPorts();
+	const tally: Tally = {
+		statements: 0,
+		rowsRead: 0,
+		rowsWritten: 0,
+		per: new Map(),
+		d1Ms: 0,
+		encoderTexts: 0,
+		groupingTexts: 0,
+		groupingChars: 0,
+		indexQueries: 0,
+		indexUpserts: 0,
+		eventVectorsStored: 0,
+	};
 	current = tally;
 	return () => {
 		if (current === tally) current = undefined;
 		const { per, ...totals } = tally;
 		return { counted: hooked!, ...totals, byStatement: [...per].map(([sql, s]) => ({ sql, ...s })).sort((a, b) => b.rowsRead - a.rowsRead) };
+	};
+}
+
+let metered = false;
+
+/** Counts calls on the local stand-ins of the paid ports; on only while a batch is counted. */
+function meterPorts() {
+	if (metered) return;
+	metered = true;
+	const wrap = <T extends object>(proto: T, name: keyof T & string, count: (t: Tally, args: unknown[]) => void) => {
+		const original = proto[name] as (...args: unknown[]) => unknown;
+		(proto as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+			if (current) count(current, args);
+			return original.apply(this, args);
+		};
+	};
+	wrap(UseLiteEmbedder.prototype, "embed", (t, [texts]) => (t.encoderTexts += (texts as string[]).length));
+	wrap(D1VectorIndex.prototype, "query", (t) => t.indexQueries++);
+	wrap(D1VectorIndex.prototype, "nearest", (t, [queries]) => (t.indexQueries += (queries as unknown[]).length));
+	wrap(D1VectorIndex.prototype, "upsert", (t, [records]) => (t.indexUpserts += (records as unknown[]).length));
+	wrap(D1EventVectorStore.prototype, "upsert", (t, [, rows]) => {
+		for (const r of rows as { input?: unknown; output?: unknown }[]) t.eventVectorsStored += (r.input ? 1 : 0) + (r.output ? 1 : 0);
+	});
+}
+
+/**
+ * The grouping embedder, counted apart from the encoder while batches are counted: locally both are the
+ * sentence encoder, in production grouping embeds with Workers AI (ISSUE_EMBEDDINGS = "workers-ai").
+ */
+export function groupingEmbedder(env: { D1_COUNTERS?: string }, embedder: Embedder): Embedder {
+	if (env.D1_COUNTERS !== "log") return embedder;
+	return {
+		model: embedder.model,
+		dimensions: embedder.dimensions,
+		embed: (texts) => {
+			if (current) {
+				current.groupingTexts += texts.length;
+				current.groupingChars += texts.reduce((n, x) => n + x.length, 0);
+			}
+			return embedder.embed(texts);
+		},
 	};
 }

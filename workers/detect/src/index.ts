@@ -65,8 +65,11 @@ const handler: ExportedHandler<DetectEnv> = {
 		// bench/drain-scale.ts sets D1_COUNTERS=log to read D1's rows read and written per batch.
 		if ((env as { D1_COUNTERS?: string }).D1_COUNTERS !== "log") return consumeBatch(batch, env);
 		const counts = countD1(env.DB);
+		const start = Date.now();
 		await consumeBatch(batch, env);
-		console.log(`d1-counters ${JSON.stringify({ queue: batch.queue, messages: batch.messages.length, ...counts() })}`);
+		// Wall time of the batch: workerd's clock moves at each I/O, so this includes the CPU between them.
+		const batchMs = Date.now() - start;
+		console.log(`d1-counters ${JSON.stringify({ queue: batch.queue, messages: batch.messages.length, batchMs, ...counts() })}`);
 	},
 	async scheduled(controller, env, ctx) {
 		ctx.waitUntil(

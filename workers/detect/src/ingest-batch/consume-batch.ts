@@ -19,10 +19,13 @@ import { type FlaggedEvent, type GroupingPorts, groupFlaggedEvents } from "../is
 import { WorkersAiEmbedder } from "../ai/workers-ai-embedder";
 import { WorkersAiJudge } from "../ai/llm-judge";
 import { type Db, type Write, writesFor } from "./message-writes";
+import { groupingEmbedder } from "../d1-counters";
 
 /** What the consumer needs; index.ts checks the generated DetectEnv against it. */
 export interface DetectBindings extends SentenceEncoderEnv, EventVectorEnv {
 	DB: D1Database;
+	/** "log": bench/drain-scale.ts counts D1 rows and the pipeline's paid calls per batch (d1-counters.ts). */
+	D1_COUNTERS?: string;
 	/** The queue whose messages are recorded in dead_letters, never retried. */
 	DEAD_LETTER_QUEUE_NAME: string;
 	/** Workers AI, production only: the LLM check of uncertain detections. */
@@ -45,7 +48,7 @@ export async function issuePorts(env: DetectBindings): Promise<GroupingPorts & {
 		const embedder = new WorkersAiEmbedder(env.AI);
 		return { db: env.DB, embedder, encoder, index: new VectorizeVectorIndex(env.VECTORIZE, embedder.model), eventVectors };
 	}
-	return { db: env.DB, embedder: encoder, encoder, index: new D1VectorIndex(env.DB, encoder.model), eventVectors };
+	return { db: env.DB, embedder: groupingEmbedder(env, encoder), encoder, index: new D1VectorIndex(env.DB, encoder.model), eventVectors };
 }
 
 /**
