@@ -26,6 +26,7 @@ import { SEED_USERS, seedD1 } from "./seed-d1";
 import { syntheticEvents } from "./synthetic-events";
 import { configCopy, REPO, sleep, startWrangler } from "./wrangler-dev";
 import { type FreshnessResult, freshness } from "./freshness";
+import { type Spread, spread } from "./stats";
 
 const sum = <K extends keyof BatchLog>(batches: BatchLog[], key: K) => batches.reduce((n, b) => n + (b[key] as number), 0);
 
@@ -62,7 +63,7 @@ export function detectConfig(state: string): string {
 	return file;
 }
 
-interface BatchLog {
+export interface BatchLog {
 	at: number;
 	queue: string;
 	messages: number;
@@ -199,7 +200,9 @@ interface SizeResult {
 	stored: number;
 	seedSeconds: number;
 	megabytes: number;
+	/** Median of three rounds. */
 	eventsPerSecond: number;
+	rates: Spread;
 	drainSeconds: number;
 	/** The machine's 1-minute load average when the drain ended (2 cores: above 2, others were running). */
 	load: number;
@@ -296,10 +299,19 @@ async function measure(stored: number, opts: DrainScaleOptions): Promise<SizeRes
 		await drained(sys, from, WARM_UP);
 		if (!sys.batches.some((b) => b.counted))
 			throw new Error("the detect worker logged no D1 counters: workerd's D1 binding changed shape (workers/detect/src/d1-counters.ts)");
+		// Three rounds of a third each: min / median / max of the rate.
 		from = sys.batches.length;
-		const start = performance.now();
-		await sendAll(sys.base, newEvents(`new${stored}`, opts.send, stored));
-		const end = await drained(sys, from, opts.send);
+		const rates: number[] = [];
+		const perRound = Math.ceil(opts.send / 3 / BATCH) * BATCH;
+		let drainMs = 0;
+		for (let round = 0; round < 3; round++) {
+			const roundFrom = sys.batches.length;
+			const start = performance.now();
+			await sendAll(sys.base, newEvents(`new${stored}r${round}`, perRound, stored));
+			const end = await drained(sys, roundFrom, perRound);
+			rates.push(perRound / ((end - start) / 1000));
+			drainMs += end - start;
+		}
 		const measured = sys.batches.slice(from).filter(eventsQueue);
 		const events = measured.reduce((n, b) => n + b.messages, 0);
 		const byStatement = new Map<string, { calls: number; rowsRead: number; rowsWritten: number }>();
@@ -313,8 +325,9 @@ async function measure(stored: number, opts: DrainScaleOptions): Promise<SizeRes
 			stored,
 			seedSeconds: Math.round(seeded.seconds),
 			megabytes: Math.round(seeded.megabytes),
-			eventsPerSecond: Math.round(opts.send / ((end - start) / 1000)),
-			drainSeconds: Math.round((end - start) / 100) / 10,
+			eventsPerSecond: Math.round(spread(rates).median),
+			rates: spread(rates),
+			drainSeconds: Math.round(drainMs / 100) / 10,
 			load: Math.round(loadavg()[0]! * 10) / 10,
 			batches: measured.length,
 			rowsReadPerEvent: per(measured.reduce((n, b) => n + b.rowsRead, 0)),

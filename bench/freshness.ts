@@ -99,8 +99,3 @@ export async function freshness(base: string, keys: Keys, dbFile: string, prefix
 	}
 	return result;
 }
-
-export const percentile = (xs: number[], p: number) => {
-	const sorted = [...xs].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-};
