@@ -18,8 +18,9 @@ export interface WranglerDev {
 export async function startWrangler(opts: {
 	configs: string[];
 	state: string;
-	/** Paths answered with 2xx once the instance is up. */
+	/** Paths answered with 2xx once the instance is up (any answer below 500 with `anyAnswer`: a worker without routes). */
 	health: string[];
+	anyAnswer?: boolean;
 	onLine?: (line: string) => void;
 }): Promise<WranglerDev> {
 	const [port, inspector] = [await freePort(), await freePort()];
@@ -70,7 +71,7 @@ export async function startWrangler(opts: {
 		const ok = await Promise.all(
 			opts.health.map((p) =>
 				fetch(base + p).then(
-					(r) => r.ok,
+					(r) => r.ok || (opts.anyAnswer === true && r.status < 500),
 					() => false,
 				),
 			),

@@ -24,7 +24,9 @@ export function validateBatchItems<S extends z.ZodType>(
 		const prefix = `${opts.listName}[${index}]`;
 		const rawId = item && typeof item === "object" ? (item as Record<string, unknown>)[opts.idField] : undefined;
 		const id = typeof rawId === "string" ? rawId : undefined;
-		const bytes = encoder.encode(JSON.stringify(item) ?? "").byteLength;
+		const json = JSON.stringify(item) ?? "";
+		// UTF-8 takes at most 3 bytes per UTF-16 unit: most items are far below the limit, and only the rest are encoded.
+		const bytes = json.length * 3 <= opts.maxItemBytes ? json.length : encoder.encode(json).byteLength;
 		if (bytes > opts.maxItemBytes) {
 			return {
 				index,

@@ -11,12 +11,17 @@ export const queueBytes = (json: string) => json.length * 2;
  * Splits messages into groups that each fit one Queue sendBatch call
  * (at most 100 messages and 256 KB in total).
  */
-export function chunkForSendBatch<T>(bodies: T[], limits: { messages: number; bytes: number } = QUEUE_SEND_LIMITS): T[][] {
+export function chunkForSendBatch<T>(
+	bodies: T[],
+	limits: { messages: number; bytes: number } = QUEUE_SEND_LIMITS,
+	/** A body's queue size; callers that hold its JSON already pass it, so nothing is serialised twice. */
+	sizeOf: (body: T) => number = (body) => queueBytes(JSON.stringify(body)),
+): T[][] {
 	const chunks: T[][] = [];
 	let current: T[] = [];
 	let bytes = 0;
 	for (const body of bodies) {
-		const size = queueBytes(JSON.stringify(body));
+		const size = sizeOf(body);
 		if (current.length > 0 && (current.length >= limits.messages || bytes + size > limits.bytes)) {
 			chunks.push(current);
 			current = [];

@@ -35,6 +35,10 @@ const handler: ExportedHandler<DetectEnv> = {
 		if (request.method === "POST" && pathname === "/internal/recover-queue") {
 			return Response.json(await resendJournal(env, Date.now(), 0));
 		}
+		// bench/retention-rate.ts: one maintenance run's retention alone, timed from outside.
+		if (request.method === "POST" && pathname === "/internal/retention") {
+			return Response.json(await purgeExpiredData(await issuePorts(env)));
+		}
 		if (request.method === "POST" && pathname === "/internal/cron") {
 			const journal = await resendJournal(env, Date.now());
 			const pendingEvents = await finalizeStalePendingEvents(env, Date.now());

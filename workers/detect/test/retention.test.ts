@@ -147,6 +147,20 @@ describe("retention purge", () => {
 		expect(await snapshot(KEPT)).toEqual(kept);
 	});
 
+	it("goes on round after round while its time budget lasts", async () => {
+		// 234 expired events: two rounds of 200, in one run.
+		expect(await purgeExpiredData(await issuePorts(env), NOW)).toEqual([
+			{ project_id: PURGED, deleted: expect.objectContaining({ events: FILLER + 4 }), done: true },
+		]);
+		expect(await count("events", PURGED, `timestamp < ${NOW - 30 * DAY}`)).toBe(0);
+	});
+
+	it("makes the one round every project gets when no time is left", async () => {
+		expect(await purgeExpiredData(await issuePorts(env), NOW, Number.POSITIVE_INFINITY, 0)).toEqual([
+			{ project_id: PURGED, deleted: expect.objectContaining({ events: 200 }), done: false },
+		]);
+	});
+
 	it("runs on the maintenance cron, leaving projects without retention untouched", async () => {
 		const kept = await snapshot(KEPT);
 		const ctx = createExecutionContext();

@@ -40,10 +40,11 @@ export async function enqueue(queue: Queue<QueueMessage | PayloadRef>, db: D1Dat
 			throw UNAVAILABLE();
 		}
 	}
-	const bodies = sized.map((m): QueueMessage | PayloadRef => (parked.has(m) ? payloadRefOf(m.body) : m.body));
-	for (const chunk of chunkForSendBatch(bodies)) {
+	const bodies = sized.map((m) => (parked.has(m) ? { body: payloadRefOf(m.body) as QueueMessage | PayloadRef, json: "" } : m));
+	// A reference is small: its size is counted from its own JSON; a message's from the JSON measured above.
+	for (const chunk of chunkForSendBatch(bodies, undefined, (m) => queueBytes(m.json || JSON.stringify(m.body)))) {
 		try {
-			await queue.sendBatch(chunk.map((body) => ({ body, contentType: "json" })));
+			await queue.sendBatch(chunk.map((m) => ({ body: m.body, contentType: "json" })));
 		} catch (err) {
 			console.error("queue send failed", err);
 			throw UNAVAILABLE();

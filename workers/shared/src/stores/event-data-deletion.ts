@@ -316,10 +316,17 @@ async function countEvents(db: D1Database, where: string, ...params: unknown[]):
  * first, at most `maxRounds` rounds; then day rows, conversations, users, dead letters and
  * parked bodies with nothing newer, a bounded number each. A later run continues where this stopped.
  */
-export async function purgeOlderThan(ports: DeletionPorts, projectId: string, cutoff: number, maxRounds: number): Promise<DeletionProgress> {
+export async function purgeOlderThan(
+	ports: DeletionPorts,
+	projectId: string,
+	cutoff: number,
+	maxRounds: number,
+	deadline = Number.POSITIVE_INFINITY,
+): Promise<DeletionProgress> {
 	const { db } = ports;
 	const deleted = emptyCounts();
-	for (let round = 0; round < maxRounds; round++) {
+	// At least one round, then more while rounds and time remain.
+	for (let round = 0; round < maxRounds && (round === 0 || Date.now() < deadline); round++) {
 		const { results } = await db
 			.prepare(`SELECT event_id AS id FROM events WHERE project_id = ? AND timestamp < ? ORDER BY timestamp LIMIT ${EVENTS_PER_ROUND}`)
 			.bind(projectId, cutoff)
