@@ -30,6 +30,8 @@ export interface ApiScaleOptions {
 	reuse?: string;
 	seedOnly?: boolean;
 	keep?: boolean;
+	/** Seed into this (empty) directory and keep it, for a caller that uses the database next. */
+	seedInto?: string;
 }
 const READ_KEY = "bm_read_bench000000000000000000000000000";
 const ADMIN_KEY = "bm_admin_bench000000000000000000000000000";
@@ -122,7 +124,7 @@ export async function apiScale(opts: ApiScaleOptions): Promise<RouteTiming[]> {
 	const CALLS = opts.calls ?? 20;
 	const BUDGET_MS = (opts.budgetSeconds ?? 90) * 1000;
 	const reused = opts.reuse ?? "";
-	const state = reused ? resolve(reused) : mkdtempSync(join(tmpdir(), "barometer-api-scale-"));
+	const state = reused ? resolve(reused) : (opts.seedInto ?? mkdtempSync(join(tmpdir(), "barometer-api-scale-")));
 	const run = (cmd: string, args: string[]) => runIn(REPO, state, cmd, args);
 	console.error(`state ${state}; migrating ${REPO}`);
 	let file: string;
@@ -234,7 +236,7 @@ export async function apiScale(opts: ApiScaleOptions): Promise<RouteTiming[]> {
 		return rows;
 	} finally {
 		process.kill(-dev.pid!, "SIGTERM");
-		if (!opts.keep && !reused) rmSync(state, { recursive: true, force: true });
+		if (!opts.keep && !reused && !opts.seedInto) rmSync(state, { recursive: true, force: true });
 	}
 }
 

@@ -24,6 +24,7 @@ import { join } from "node:path";
 import { copySentenceEncoderAssets } from "../scripts/sentence-encoder-assets.mjs";
 import { SEED_USERS, seedD1 } from "./seed-d1";
 import { syntheticEvents } from "./synthetic-events";
+import type { D1Counts } from "#core/metrics/pipeline-counts";
 import { configCopy, REPO, sleep, startWrangler } from "./wrangler-dev";
 import { type FreshnessResult, freshness } from "./freshness";
 import { type Spread, spread } from "./stats";
@@ -63,23 +64,12 @@ export function detectConfig(state: string): string {
 	return file;
 }
 
-export interface BatchLog {
+/** One queue batch as the detect worker logs it under D1_COUNTERS=log. */
+export interface BatchLog extends D1Counts {
 	at: number;
 	queue: string;
 	messages: number;
-	counted: boolean;
-	statements: number;
-	rowsRead: number;
-	rowsWritten: number;
-	byStatement: { sql: string; calls: number; rowsRead: number; rowsWritten: number }[];
 	batchMs: number;
-	d1Ms: number;
-	encoderTexts: number;
-	groupingTexts: number;
-	groupingChars: number;
-	indexQueries: number;
-	indexUpserts: number;
-	eventVectorsStored: number;
 }
 
 interface System {

@@ -7,8 +7,9 @@
 // bench/cost-model.ts). Environment: BENCH_API_EVENTS (default 1000000), BENCH_API_STATE (a state kept by
 // `bench/api-scale.ts --seed-only`, reused), BENCH_SECTIONS (comma list of ingest,detect,drain,api,cost).
 // Takes about 25 minutes on 2 cores; run it where nobody edits the checkout (wrangler dev restarts on edits).
-import { readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
 import { apiScale, type RouteTiming, timingRow } from "./api-scale";
 import { costPerMillion } from "./cost-model";
 import { demoCosts } from "./demo-costs";
@@ -16,6 +17,7 @@ import { detectInProcess } from "./detect-in-process";
 import { drainScale } from "./drain-scale";
 import { percentile, type Spread, spread } from "./stats";
 import { ingestLoad } from "./ingest-load";
+import { retentionRate } from "./retention-rate";
 
 const sections = new Set((process.env.BENCH_SECTIONS ?? "ingest,detect,drain,api,cost").split(","));
 const API_EVENTS = Number(process.env.BENCH_API_EVENTS ?? 1_000_000);
@@ -33,12 +35,12 @@ const s3 = (s: Spread, f = n0) => `${f(s.min)} / **${f(s.median)}** / ${f(s.max)
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 const started = new Date();
-out.push(
+const machine = () =>
 	`Measured by \`npm run bench\` on ${started.toISOString().slice(0, 10)} (${Math.round((Date.now() - started.getTime()) / 60000)} min): ` +
-		`${cpus().length} cores of ${cpus()[0]?.model ?? "an unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ` +
-		`wrangler ${JSON.parse(readFileSync("node_modules/wrangler/package.json", "utf8")).version} (workerd), load average ${loadavg()[0]!.toFixed(1)} at the start. ` +
-		"Three runs of each figure: min / **median** / max. Local runtime: every worker, the local queue broker and D1 (SQLite) share these two cores.",
-);
+	`${cpus().length} cores of ${cpus()[0]?.model ?? "an unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, ` +
+	`wrangler ${JSON.parse(readFileSync("node_modules/wrangler/package.json", "utf8")).version} (workerd), load average ${startLoad} at the start. ` +
+	"Three runs of each figure: min / **median** / max. Local runtime: every worker, the local queue broker and D1 (SQLite) share these two cores.";
+const startLoad = loadavg()[0]!.toFixed(1);
 
 let ingestEventsPerSecond = 0;
 if (sections.has("ingest")) {
@@ -133,20 +135,36 @@ if (sections.has("drain")) {
 }
 
 if (sections.has("api")) {
-	const rows: RouteTiming[] = await apiScale({ events: API_EVENTS, calls: 20, budgetSeconds: 90, reuse: process.env.BENCH_API_STATE || undefined });
-	const worst = (kind: RouteTiming["kind"]) => Math.max(...rows.filter((t) => t.kind === kind).map((t) => t.p95));
-	summary.api_p95_ms = Math.round(worst("list"));
-	summary.events_stored = API_EVENTS;
-	out.push(
-		`## API at ${n0(API_EVENTS)} stored events`,
-		`A local D1 seeded with ${n0(API_EVENTS)} events (10,000 users over 30 days, conversations of 2-6 turns, ~15% flagged into 60 issues, 40 intents, explicit feedback) and their vectors, the api and detect workers in \`wrangler dev\`, each route called 20 times over HTTP (bench/api-scale.ts; client-side ms). Targets: p95 < 200 ms for lists and details, < 500 ms for search.`,
-		"",
-		"| route | kind | status | calls | p50 ms | p95 ms |",
-		"|---|---|---|---|---|---|",
-		...rows.map(timingRow),
-		"",
-		`Worst p95: lists and details ${n0(worst("list"))} ms, search ${n0(worst("search"))} ms.`,
-	);
+	const seeded = process.env.BENCH_API_STATE || mkdtempSync(join(tmpdir(), "barometer-api-scale-"));
+	try {
+		const rows: RouteTiming[] = await apiScale({
+			events: API_EVENTS,
+			calls: 20,
+			budgetSeconds: 90,
+			...(process.env.BENCH_API_STATE ? { reuse: seeded } : { seedInto: seeded }),
+		});
+		const worst = (kind: RouteTiming["kind"]) => Math.max(...rows.filter((t) => t.kind === kind).map((t) => t.p95));
+		summary.api_p95_ms = Math.round(worst("list"));
+		summary.events_stored = API_EVENTS;
+		out.push(
+			`## API at ${n0(API_EVENTS)} stored events`,
+			`A local D1 seeded with ${n0(API_EVENTS)} events (10,000 users over 30 days, conversations of 2-6 turns, ~15% flagged into 60 issues, 40 intents, explicit feedback) and their vectors, the api and detect workers in \`wrangler dev\`, each route called 20 times over HTTP (bench/api-scale.ts; client-side ms). Targets: p95 < 200 ms for lists and details, < 500 ms for search.`,
+			"",
+			"| route | kind | status | calls | p50 ms | p95 ms |",
+			"|---|---|---|---|---|---|",
+			...rows.map(timingRow),
+			"",
+			`Worst p95: lists and details ${n0(worst("list"))} ms, search ${n0(worst("search"))} ms.`,
+		);
+		// Retention on a copy of the same database: how many expired events one maintenance run deletes.
+		const r = await retentionRate(seeded, 20);
+		out.push(
+			"## Retention at scale",
+			`A copy of that database with the project's retention set to 20 days (${n0(r.expiredBefore)} events expired), the detect worker's retention step run twice (rounds of 200 events within its 20 s budget; bench/retention-rate.ts): ${r.runs.map((x) => `${n0(x.events)} events (${n0(x.rowsDeleted)} rows) in ${x.seconds.toFixed(1)} s`).join(", ")}; ${n0(r.eventsPerSecond)} events/s, so one run every 5 minutes deletes about ${n0(r.eventsPerDay)} events a day.`,
+		);
+	} finally {
+		if (!process.env.BENCH_API_STATE) rmSync(seeded, { recursive: true, force: true });
+	}
 }
 
 if (sections.has("cost")) {
@@ -174,6 +192,7 @@ if (sections.has("cost")) {
 	);
 }
 
+out.unshift(machine());
 const BEGIN = "<!-- npm run bench: begin -->";
 const END = "<!-- npm run bench: end -->";
 const doc = readFileSync("docs/performance.md", "utf8");

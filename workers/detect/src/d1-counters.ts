@@ -7,9 +7,11 @@
  * prototype `withSession()` exposes. That is workerd's internal shape: when it changes, `counted`
  * is false and the bench says so instead of reporting zeros. The hook is per isolate, so what else
  * runs in it during a batch counts too: locally the consumer takes one batch at a time, and the
- * bench runs no cron.
+ * bench runs no cron. Alongside, the batch's calls to the paid parts are counted (meterPorts, on the
+ * local stand-ins' prototypes) and the time spent awaiting D1, for the cost model (bench/cost-model.ts).
  */
 import type { Embedder } from "#core/embedding/embedder";
+import type { D1Counts, PipelineUse } from "#core/metrics/pipeline-counts";
 import { UseLiteEmbedder } from "#core/embedding/use-lite-embedder";
 import { D1EventVectorStore } from "#shared/adapters/d1-event-vectors";
 import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
@@ -20,23 +22,6 @@ interface D1Meta {
 }
 type Send = (this: unknown, ...args: unknown[]) => Promise<unknown>;
 
-/**
- * What a batch asked of the pipeline's other paid parts (bench/cost-model.ts prices them): the encoder, the
- * grouping embedder (Workers AI in production), the issue vector index and the event vector store
- * (Vectorize in production), and the wall time spent waiting on D1.
- */
-export interface PipelineUse {
-	/** Milliseconds awaiting D1 (wall time: workerd's clock moves on I/O, so CPU-only phases read 0 alone). */
-	d1Ms: number;
-	encoderTexts: number;
-	/** Texts the grouping embedder embedded, and their characters (Workers AI bills tokens). */
-	groupingTexts: number;
-	groupingChars: number;
-	indexQueries: number;
-	indexUpserts: number;
-	eventVectorsStored: number;
-}
-
 interface Tally extends PipelineUse {
 	statements: number;
 	rowsRead: number;
@@ -44,14 +29,6 @@ interface Tally extends PipelineUse {
 	per: Map<string, { calls: number; rowsRead: number; rowsWritten: number }>;
 }
 
-export interface D1Counts extends PipelineUse {
-	counted: boolean;
-	statements: number;
-	rowsRead: number;
-	rowsWritten: number;
-	/** Per statement text (its first 160 characters), largest reads first. */
-	byStatement: { sql: string; calls: number; rowsRead: number; rowsWritten: number }[];
-}
 
 let current: Tally | undefined;
 let hooked: boolean | undefined;
