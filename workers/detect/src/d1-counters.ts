@@ -29,7 +29,6 @@ interface Tally extends PipelineUse {
 	per: Map<string, { calls: number; rowsRead: number; rowsWritten: number }>;
 }
 
-
 let current: Tally | undefined;
 let hooked: boolean | undefined;
 

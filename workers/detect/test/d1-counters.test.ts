@@ -1,8 +1,13 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as schema from "#db/schema";
+import type { D1Counts } from "#core/metrics/pipeline-counts";
+import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
+import { REFUND_REQUESTS } from "../../shared/test/user-requests";
+import worker from "../src";
 import { countD1 } from "../src/d1-counters";
+import { batchOf, eventMessage } from "./messages";
 
 describe("countD1 (bench/drain-scale.ts's rows read and written)", () => {
 	it("counts every statement D1 runs, including drizzle selects (raw(), which drops meta) and batches", async () => {
@@ -28,5 +33,32 @@ describe("countD1 (bench/drain-scale.ts's rows read and written)", () => {
 		const c = counts();
 		await env.DB.prepare("SELECT 1").all();
 		expect(counts().statements).toBe(c.statements);
+	});
+
+	it("logs a queue batch's D1 rows and its calls to the paid parts when D1_COUNTERS is log", async () => {
+		const project = `prj_meter_${Date.now()}`;
+		await env.DB.prepare("INSERT INTO projects (id, name, created_at) VALUES (?, 'meter', 0)").bind(project).run();
+		const log = vi.spyOn(console, "log");
+		try {
+			// Four refusals (flagged: grouped) with an input each (intents), so every paid part is asked something.
+			const messages = CONTACT_REFUSALS.slice(0, 4).map((output, i) =>
+				eventMessage(project, `m${i}`, { user_id: `mu${i}`, convo_id: `mc${i}`, input: REFUND_REQUESTS[i], output }),
+			);
+			await worker.queue!(batchOf(messages), { ...env, D1_COUNTERS: "log" } as typeof env, createExecutionContext());
+			const line = log.mock.calls.map((c) => String(c[0])).find((l) => l.startsWith("d1-counters "));
+			const logged = JSON.parse(line!.slice("d1-counters ".length)) as D1Counts & { messages: number; batchMs: number };
+			expect(logged).toMatchObject({ counted: true, messages: 4 });
+			expect(logged.rowsWritten).toBeGreaterThan(4 * 8);
+			expect(logged.encoderTexts).toBeGreaterThanOrEqual(8);
+			// Each event's input and output vectors; each input's nearest intent; each refusal's topic embedded for grouping.
+			expect(logged.eventVectorsStored).toBe(8);
+			expect(logged.indexQueries).toBeGreaterThanOrEqual(4);
+			expect(logged.groupingTexts).toBeGreaterThanOrEqual(4);
+			expect(logged.groupingChars).toBeGreaterThan(logged.groupingTexts);
+			expect(logged.d1Ms).toBeGreaterThanOrEqual(0);
+			expect(logged.batchMs).toBeGreaterThanOrEqual(logged.d1Ms);
+		} finally {
+			log.mockRestore();
+		}
 	});
 });
