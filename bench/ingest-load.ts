@@ -17,8 +17,10 @@ import { configCopy, REPO, startWrangler, writeConfig } from "./wrangler-dev";
 
 const WRITE_KEY = "bm_write_ingestbench000000000000000000";
 
+export type Target = "ingest" | "bare" | "bare + queue";
+
 export interface LoadRun {
-	target: "ingest" | "bare";
+	target: Target;
 	batch: number;
 	requestsPerSecond: number;
 	eventsPerSecond: number;
@@ -31,6 +33,8 @@ export interface IngestLoadResult {
 	runs: LoadRun[];
 	/** Median ingest events/s over median bare events/s, per batch size. */
 	ratio: Record<number, number>;
+	/** The same over the bare worker that also queues each event. */
+	queuedRatio: Record<number, number>;
 	connections: number;
 	seconds: number;
 }
@@ -83,11 +87,25 @@ export async function ingestLoad(opts: { seconds: number; runs: number; connecti
 	);
 	const ingest = await startWrangler({ configs: [ingestConfig, drainConfig], state, health: ["/v1/health"] });
 	const bare = await startWrangler({ configs: [bareConfig], state: join(state, "bare"), health: ["/"] });
+	// The bare worker plus a queue send per event and an ack-only consumer: what the local queue broker costs.
+	const queued = join(state, "bare-queue");
+	const bareQueueConfig = writeConfig(
+		queued,
+		"bare-queue",
+		`name = "bench-bare-queue"\nmain = "${join(REPO, "bench/bare-ingest/index.ts")}"\ncompatibility_date = "2026-11-01"\n\n[[queues.producers]]\nbinding = "EVENTS_QUEUE"\nqueue = "bench-bare-events"\n`,
+	);
+	const queuedDrain = writeConfig(
+		queued,
+		"queue-drain",
+		`name = "bench-bare-queue-drain"\nmain = "${join(REPO, "bench/queue-drain/index.ts")}"\ncompatibility_date = "2026-11-01"\n\n[[queues.consumers]]\nqueue = "bench-bare-events"\nmax_batch_size = 100\nmax_batch_timeout = 0.5\n`,
+	);
+	const bareQueue = await startWrangler({ configs: [bareQueueConfig, queuedDrain], state: queued, health: ["/"] });
+	const bases: Record<Target, string> = { ingest: ingest.base, bare: bare.base, "bare + queue": bareQueue.base };
 	const runs: LoadRun[] = [];
 	try {
 		for (const batch of batches) {
 			const payload = body(batch);
-			for (const base of [ingest.base, bare.base]) {
+			for (const base of Object.values(bases)) {
 				const res = await fetch(`${base}/v1/events`, {
 					method: "POST",
 					headers: { authorization: `Bearer ${WRITE_KEY}`, "content-type": "application/json" },
@@ -96,13 +114,12 @@ export async function ingestLoad(opts: { seconds: number; runs: number; connecti
 				if (res.status !== 202) throw new Error(`${base}: POST /v1/events -> ${res.status} ${await res.text()}`);
 			}
 			// Warm-up: isolates, key cache, JIT.
-			await load(`${ingest.base}/v1/events`, payload, opts.connections, 2);
-			await load(`${bare.base}/v1/events`, payload, opts.connections, 2);
+			for (const base of Object.values(bases)) await load(`${base}/v1/events`, payload, opts.connections, 2);
 			for (let r = 0; r < opts.runs; r++) {
 				// Alternating, and which goes first alternates too.
-				const order = r % 2 === 0 ? (["ingest", "bare"] as const) : (["bare", "ingest"] as const);
+				const order: Target[] = r % 2 === 0 ? ["ingest", "bare", "bare + queue"] : ["bare + queue", "bare", "ingest"];
 				for (const target of order) {
-					const base = target === "ingest" ? ingest.base : bare.base;
+					const base = bases[target];
 					const res = await load(`${base}/v1/events`, payload, opts.connections, opts.seconds);
 					const run: LoadRun = {
 						target,
@@ -122,15 +139,18 @@ export async function ingestLoad(opts: { seconds: number; runs: number; connecti
 	} finally {
 		await ingest.stop();
 		await bare.stop();
+		await bareQueue.stop();
 		rmSync(state, { recursive: true, force: true });
 	}
 	const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 	const ratio: Record<number, number> = {};
+	const queuedRatio: Record<number, number> = {};
 	for (const batch of batches) {
-		const of = (t: string) => median(runs.filter((x) => x.batch === batch && x.target === t).map((x) => x.eventsPerSecond));
+		const of = (t: Target) => median(runs.filter((x) => x.batch === batch && x.target === t).map((x) => x.eventsPerSecond));
 		ratio[batch] = of("ingest") / of("bare");
+		queuedRatio[batch] = of("ingest") / of("bare + queue");
 	}
-	return { runs, ratio, connections: opts.connections, seconds: opts.seconds };
+	return { runs, ratio, queuedRatio, connections: opts.connections, seconds: opts.seconds };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
