@@ -86,7 +86,7 @@ export function costPerMillion(c: PipelineCounts, retentionMonths = 1): { terms:
 			usdPerMillion: (((per(c.groupingChars) / 4) * M) / M) * PRICES.bgeBaseNeuronsPerMTokens * (PRICES.neuronPerThousand / 1000),
 		},
 		{
-			term: `Vectorize queried dimensions (issue index, ${ISSUE_DIMS}-d; stored vectors count once a month)`,
+			term: `Vectorize queried dimensions (nearest issue and intent centres, ${ISSUE_DIMS}-d; stored vectors count once a month)`,
 			perEvent: `${fmt(per(c.indexQueries + c.indexUpserts))} vectors`,
 			usdPerMillion: (per(c.indexQueries + c.indexUpserts) * M * ISSUE_DIMS * PRICES.vectorizeQueriedDimsPerM) / M,
 		},
