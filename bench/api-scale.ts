@@ -1,6 +1,6 @@
-// `npx tsx bench/api-scale.ts [--events 100000] [--repo .] [--port 8911] [--calls 20] [--budget-s 90] [--seed-only] [--keep] [--state <dir>]`
+// `npx tsx bench/api-scale.ts [--events 100000] [--repo .] [--calls 20] [--budget-s 90] [--seed-only] [--keep] [--state <dir>]`
 //
-// API reads at scale: seeds a fresh local D1 with N events shaped like production traffic (2,000
+// API reads at scale: seeds a fresh local D1 with N events shaped like production traffic (10,000
 // users over 30 days, conversations of 2-6 turns, ~15% flagged into issues, every input under an
 // intent, explicit feedback on some), starts the api worker of `--repo` on it with `wrangler dev`,
 // and times each read route over HTTP: p50 / p95 of `--calls` calls (fewer when a route exceeds
@@ -9,11 +9,12 @@
 // after `wrangler d1 migrations apply`: loading 100k events through the queue takes hours.
 // `--seed-only` prints the SQLite file's path and keeps it (for EXPLAIN / .timer in sqlite3); `--keep` keeps the state.
 // `--state <dir>` reuses a state kept by `--seed-only` or `--keep` (pending migrations applied, no seeding; kept after).
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runIn, seedD1, seedEventVectors } from "./seed-d1";
+import { percentile } from "./stats";
+import { startWrangler } from "./wrangler-dev";
 
 const arg = (name: string, fallback: string) => {
 	const i = process.argv.indexOf(`--${name}`);
@@ -23,7 +24,6 @@ export interface ApiScaleOptions {
 	events: number;
 	/** The checkout whose api worker is measured. */
 	repo?: string;
-	port?: number;
 	calls?: number;
 	budgetSeconds?: number;
 	/** A state kept by an earlier run (`--seed-only`, `--keep`): pending migrations applied, no seeding, kept after. */
@@ -36,32 +36,15 @@ export interface ApiScaleOptions {
 const READ_KEY = "bm_read_bench000000000000000000000000000";
 const ADMIN_KEY = "bm_admin_bench000000000000000000000000000";
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
-
-async function waitFor(url: string, ms: number) {
-	const until = Date.now() + ms;
-	while (Date.now() < until) {
-		try {
-			await fetch(url);
-			return;
-		} catch {
-			await new Promise((r) => setTimeout(r, 500));
-		}
-	}
-	throw new Error(`${url} did not answer`);
-}
-
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
-
 /**
  * Deep search over every stored event: one creation (the definition embedded, 300 candidates drawn by meaning
  * and by words, features read, the first fit), then label rounds: each posts the 5 proposed candidates'
  * labels (alternating, as a person might) and waits for the refit, the calibration and the next round.
  */
-async function deepSearchRounds(port: number, rounds: number): Promise<RouteTiming[]> {
+async function deepSearchRounds(base: string, rounds: number): Promise<RouteTiming[]> {
 	const call = async (method: string, path: string, body: unknown) => {
 		const t = performance.now();
-		const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+		const res = await fetch(`${base}${path}`, {
 			method,
 			headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
 			body: JSON.stringify(body),
@@ -96,8 +79,8 @@ async function deepSearchRounds(port: number, rounds: number): Promise<RouteTimi
 			kind: "deep search",
 			status,
 			calls: times.length,
-			p50: pct(times, 50),
-			p95: pct(times, 95),
+			p50: percentile(times, 50),
+			p95: percentile(times, 95),
 		},
 	];
 	for (const row of rows) console.log(timingRow(row));
@@ -120,7 +103,6 @@ export const timingRow = (t: RouteTiming) => `| \`${t.route}\` | ${t.kind} | ${t
 export async function apiScale(opts: ApiScaleOptions): Promise<RouteTiming[]> {
 	const N = opts.events;
 	const REPO = resolve(opts.repo ?? ".");
-	const PORT = opts.port ?? 8911;
 	const CALLS = opts.calls ?? 20;
 	const BUDGET_MS = (opts.budgetSeconds ?? 90) * 1000;
 	const reused = opts.reuse ?? "";
@@ -152,35 +134,9 @@ export async function apiScale(opts: ApiScaleOptions): Promise<RouteTiming[]> {
 		console.log(file);
 		return [];
 	}
-	const dev = spawn(
-		"npx",
-		[
-			"wrangler",
-			"dev",
-			"-c",
-			"workers/api/wrangler.toml",
-			// Search by meaning embeds the query with the detect worker's sentence encoder (service binding).
-			"-c",
-			"workers/detect/wrangler.toml",
-			"--persist-to",
-			state,
-			"--port",
-			String(PORT),
-			"--ip",
-			"127.0.0.1",
-			"--inspector-port",
-			String(PORT + 1),
-			"--show-interactive-dev-session=false",
-		],
-		{
-			cwd: REPO,
-			env: { ...env, WRANGLER_REGISTRY_PATH: join(state, "registry") },
-			stdio: ["ignore", "ignore", "inherit"],
-			detached: true,
-		},
-	);
+	// Search by meaning embeds the query with the detect worker's sentence encoder (service binding).
+	const dev = await startWrangler({ configs: ["workers/api/wrangler.toml", "workers/detect/wrangler.toml"], state, cwd: REPO, health: ["/"], anyAnswer: true });
 	try {
-		await waitFor(`http://127.0.0.1:${PORT}/`, 120_000);
 		const biggest = run("sqlite3", [file, "SELECT issue_id FROM issue_events GROUP BY issue_id ORDER BY count(*) DESC LIMIT 1"]).trim();
 		const someUser = "u7";
 		const routes = [
@@ -215,7 +171,7 @@ export async function apiScale(opts: ApiScaleOptions): Promise<RouteTiming[]> {
 			let status = 0;
 			while (times.length < CALLS && Date.now() - started < BUDGET_MS) {
 				const t = performance.now();
-				const res = await fetch(`http://127.0.0.1:${PORT}${route}`, { headers: { authorization: `Bearer ${READ_KEY}` }, signal: AbortSignal.timeout(600_000) });
+				const res = await fetch(`${dev.base}${route}`, { headers: { authorization: `Bearer ${READ_KEY}` }, signal: AbortSignal.timeout(600_000) });
 				await res.arrayBuffer();
 				times.push(performance.now() - t);
 				status = res.status;
@@ -225,17 +181,17 @@ export async function apiScale(opts: ApiScaleOptions): Promise<RouteTiming[]> {
 				kind: route.includes("/search") || route.includes("q=") ? "search" : "list",
 				status,
 				calls: times.length,
-				p50: pct(times, 50),
-				p95: pct(times, 95),
+				p50: percentile(times, 50),
+				p95: percentile(times, 95),
 			};
 			console.log(timingRow(timing));
 			rows.push(timing);
 		}
-		rows.push(...(await deepSearchRounds(PORT, CALLS)));
+		rows.push(...(await deepSearchRounds(dev.base, CALLS)));
 		writeFileSync(join(state, "results.md"), rows.map(timingRow).join("\n"));
 		return rows;
 	} finally {
-		process.kill(-dev.pid!, "SIGTERM");
+		await dev.stop();
 		if (!opts.keep && !reused && !opts.seedInto) rmSync(state, { recursive: true, force: true });
 	}
 }
@@ -244,7 +200,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 	apiScale({
 		events: Number(arg("events", "100000")),
 		repo: arg("repo", "."),
-		port: Number(arg("port", "8911")),
 		calls: Number(arg("calls", "20")),
 		budgetSeconds: Number(arg("budget-s", "90")),
 		reuse: arg("state", "") || undefined,

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadDemo } from "../demo/load-demo";
 import type { PipelineCounts } from "./cost-model";
-import { type BatchLog, startSystem } from "./drain-scale";
+import { type BatchLog, startSystem } from "./counted-system";
 import { seedD1 } from "./seed-d1";
 import { REPO } from "./wrangler-dev";
 

@@ -1,9 +1,9 @@
-// `npx tsx bench/drain-scale.ts [--stored 10000,100000] [--send 3000] [--steady-s 15] [--burst-s 5] [--memory-at 10000] [--out file.md] [--keep]`
+// `npx tsx bench/drain-scale.ts [--stored 10000,100000] [--send 3000] [--steady-s 15] [--burst-s 5] [--memory-at 10000] [--freshness-at 10000] [--probes 20] [--out file.md] [--keep]`
 //
 // The detect worker's drain rate as the database grows (issue 21: rate at 1M stored >= 90% of the
 // rate at 10k; reads per event O(batch), not O(stored)). For each size in `--stored`: a fresh local
 // D1 with that many stored events (bench/seed-d1.ts), the whole system started on it as `npm start`
-// runs it (gateway, ingest, api, detect in one `wrangler dev`, own dev registry, free ports), a
+// runs it (bench/counted-system.ts), a
 // warm-up of 200 events, then `--send` new events (bench/synthetic-events.ts's texts; half continue
 // stored conversations, half start new ones) posted to ingest's POST /v1/events in batches of 100
 // with a write key. Drain rate: events / (first post -> the consumer's last batch done).
@@ -12,20 +12,18 @@
 // bench sets it, in a copy of workers/detect/wrangler.toml; workers/detect/src/d1-counters.ts).
 // Memory (at `--memory-at`): peak RSS of the workerd process while events arrive at the measured
 // rate for `--steady-s`, then at 10x that rate for `--burst-s` (open loop) and drain.
-// `npm run bench` runs it at 10,000 and 100,000 stored (about 7 minutes on 2 cores);
-// `BENCH_SCALE_EVENTS=1000000 npm run bench` adds that size (seeding 1M events takes about 3 minutes),
-// BENCH_DRAIN=0 leaves it out. Prints the tables, and with --out writes them to a file.
+// Freshness (at `--freshness-at`, `--probes` probes): bench/freshness.ts, idle and with traffic at 80% of the
+// measured rate. `npm run bench` runs it at 10,000 stored with freshness and memory. Prints the tables, and with
+// --out writes them to a file.
 // Run it in a checkout nobody edits meanwhile (a `git worktree` with node_modules linked): wrangler
 // dev restarts workerd when a worker's source changes, which empties the local queue mid-run.
-import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { copySentenceEncoderAssets } from "../scripts/sentence-encoder-assets.mjs";
-import { SEED_USERS, seedD1 } from "./seed-d1";
-import { syntheticEvents } from "./synthetic-events";
-import type { D1Counts } from "#core/metrics/pipeline-counts";
-import { configCopy, REPO, sleep, startWrangler } from "./wrangler-dev";
+import { BATCH, backgroundLoad, newEvents, post, sendAll, WRITE_KEY } from "./bench-traffic";
+import { type BatchLog, drained, eventsQueue, type System, startSystem } from "./counted-system";
+import { seedD1 } from "./seed-d1";
+import { REPO, sleep } from "./wrangler-dev";
 import { type FreshnessResult, freshness } from "./freshness";
 import { type Spread, spread } from "./stats";
 
@@ -45,146 +43,8 @@ export interface DrainScaleOptions {
 	probes?: number;
 }
 
-const WRITE_KEY = "bm_write_bench00000000000000000000000000";
 const READ_KEY = "bm_read_bench000000000000000000000000000";
-const BATCH = 100;
 const WARM_UP = 200;
-
-/** workers/detect/wrangler.toml with D1_COUNTERS = "log", in the state directory. */
-export function detectConfig(state: string): string {
-	const file = configCopy("workers/detect", state, (toml) => {
-		const out = toml.replace(/^\[vars\]$/m, '[vars]\nD1_COUNTERS = "log"');
-		if (!out.includes('D1_COUNTERS = "log"')) throw new Error("workers/detect/wrangler.toml has no [vars] table to add D1_COUNTERS to");
-		return out;
-	});
-	// The alert key the worker expects (npm start and the tests write workers/detect/.dev.vars).
-	const dir = join(REPO, "workers/detect");
-	if (existsSync(join(dir, ".dev.vars"))) copyFileSync(join(dir, ".dev.vars"), join(state, "detect", ".dev.vars"));
-	else writeFileSync(join(state, "detect", ".dev.vars"), `ALERT_ENCRYPTION_KEY="${Buffer.alloc(32, 7).toString("base64")}"\n`);
-	return file;
-}
-
-/** One queue batch as the detect worker logs it under D1_COUNTERS=log. */
-export interface BatchLog extends D1Counts {
-	at: number;
-	queue: string;
-	messages: number;
-	batchMs: number;
-}
-
-interface System {
-	base: string;
-	batches: BatchLog[];
-	/** Resident memory of the workerd processes of this system, in bytes. */
-	rss: () => number;
-	stop: () => Promise<void>;
-}
-
-export async function startSystem(state: string): Promise<System> {
-	if (!existsSync(join(REPO, "dashboard/dist/index.html"))) spawnSync(process.execPath, ["dashboard/build.mjs"], { stdio: "inherit" });
-	copySentenceEncoderAssets();
-	const batches: BatchLog[] = [];
-	const dev = await startWrangler({
-		configs: ["workers/dev-gateway/wrangler.toml", "workers/ingest/wrangler.toml", "workers/api/wrangler.toml", detectConfig(state)],
-		state,
-		health: ["/v1/health", "/api/health"],
-		onLine: (line) => {
-			const at = line.indexOf("d1-counters {");
-			if (at >= 0) batches.push({ at: performance.now(), ...(JSON.parse(line.slice(at + "d1-counters ".length)) as Omit<BatchLog, "at">) });
-		},
-	});
-	return { ...dev, batches };
-}
-
-/** Events as an app sends them: half continue stored conversations (u/c ids of bench/seed-d1.ts), half start new ones. */
-function newEvents(prefix: string, n: number, stored: number) {
-	const texts = syntheticEvents(n, prefix.length * 7919 + n);
-	const storedConvos = Math.max(1, Math.floor(stored / 4));
-	return texts.map((t, i) => {
-		const existing = i % 2 === 0;
-		const convo = existing ? `c${(i * 7919) % storedConvos}` : `${prefix}_c${Math.floor(i / 6)}`;
-		return {
-			event_id: `${prefix}_${i}`,
-			user_id: `u${(i * 104729) % SEED_USERS}`,
-			convo_id: convo,
-			event: "chat_message",
-			model: i % 3 ? "gpt-4o" : "gpt-4o-mini",
-			input: `${t.input} (${prefix} ${i})`,
-			output: t.output,
-			properties: { plan: i % 4 ? "free" : "pro", release: "2.0.0", prompt_version: "v7" },
-			...(i % 5 === 0 ? { tool_calls: [{ name: "search_docs", input: { q: t.input.slice(0, 40) }, output: "[]", error: null, duration_ms: 120 }] } : {}),
-		};
-	});
-}
-
-async function post(base: string, events: unknown[]): Promise<number> {
-	for (let attempt = 0; ; attempt++) {
-		const res = await fetch(`${base}/v1/events`, {
-			method: "POST",
-			headers: { authorization: `Bearer ${WRITE_KEY}`, "content-type": "application/json" },
-			body: JSON.stringify({ events }),
-		});
-		await res.arrayBuffer();
-		if (res.status === 202) return events.length;
-		if ((res.status === 503 || res.status === 429) && attempt < 30) {
-			await sleep(Number(res.headers.get("retry-after") ?? 1) * 1000);
-			continue;
-		}
-		throw new Error(`POST /v1/events -> ${res.status}`);
-	}
-}
-
-/** Posts in batches of 100, four requests at a time. */
-async function sendAll(base: string, events: unknown[]) {
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: 4 }, async () => {
-			while (next * BATCH < events.length) {
-				const b = next++;
-				await post(base, events.slice(b * BATCH, (b + 1) * BATCH));
-			}
-		}),
-	);
-}
-
-/** Events at `perSecond`, a small batch every 200 ms, until `stop()`; resolves with how many were sent. */
-function backgroundLoad(base: string, perSecond: number, stored: number): { stop: () => Promise<number> } {
-	let running = true;
-	let sent = 0;
-	const done = (async () => {
-		const perTick = Math.max(1, Math.round(perSecond / 5));
-		const start = performance.now();
-		for (let tick = 0; running; tick++) {
-			await sleep(Math.max(0, start + tick * 200 - performance.now()));
-			await post(base, newEvents(`bg${tick}`, perTick, stored));
-			sent += perTick;
-		}
-		return sent;
-	})();
-	return {
-		stop: async () => {
-			running = false;
-			return done;
-		},
-	};
-}
-
-const eventsQueue = (b: BatchLog) => b.queue === "barometer-events";
-const storedSince = (sys: System, from: number) =>
-	sys.batches
-		.slice(from)
-		.filter(eventsQueue)
-		.reduce((n, b) => n + b.messages, 0);
-
-/** Waits until the consumer has finished batches holding `n` messages since batch index `from`; returns when the last one ended. */
-async function drained(sys: System, from: number, n: number, timeoutMs = 1_800_000): Promise<number> {
-	const until = Date.now() + timeoutMs;
-	while (storedSince(sys, from) < n) {
-		if (Date.now() > until) throw new Error(`only ${storedSince(sys, from)} of ${n} events stored after ${timeoutMs / 1000} s`);
-		await sleep(100);
-	}
-	return sys.batches.filter(eventsQueue).at(-1)!.at;
-}
 
 interface SizeResult {
 	stored: number;

@@ -2,6 +2,7 @@
 // visible through the API, for one probe at a time, idle and while other traffic arrives. Used by
 // bench/drain-scale.ts on a running system (its D1 file is read to find the probe topic's issue).
 import { spawnSync } from "node:child_process";
+import { post } from "./bench-traffic";
 import { sleep } from "./wrangler-dev";
 
 export interface FreshnessResult {
@@ -27,16 +28,6 @@ const probeEvent = (id: string) => ({
 	output: "I'm sorry, but I can't access your smart fridge or any connected appliances.",
 });
 
-async function post(base: string, key: string, events: unknown[]) {
-	const res = await fetch(`${base}/v1/events`, {
-		method: "POST",
-		headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-		body: JSON.stringify({ events }),
-	});
-	await res.arrayBuffer();
-	if (res.status !== 202) throw new Error(`POST /v1/events -> ${res.status}`);
-}
-
 async function get<T>(base: string, key: string, path: string): Promise<{ status: number; body: T }> {
 	const res = await fetch(base + path, { headers: { authorization: `Bearer ${key}` } });
 	return { status: res.status, body: (await res.json()) as T };
@@ -61,7 +52,7 @@ const issueUsers = async (base: string, keys: Keys, issueId: string) =>
  */
 async function probeIssue(base: string, keys: Keys, dbFile: string, prefix: string): Promise<string> {
 	const ids = Array.from({ length: 4 }, (_, i) => `${prefix}_seed_${i}`);
-	await post(base, keys.write, ids.map(probeEvent));
+	await post(base, ids.map(probeEvent), keys.write);
 	return until("the probe topic's issue", async () => {
 		const out = spawnSync("sqlite3", [dbFile, `SELECT issue_id FROM issue_events WHERE event_id IN (${ids.map((i) => `'${i}'`).join(",")}) LIMIT 1`], {
 			encoding: "utf8",
@@ -78,7 +69,7 @@ export async function freshness(base: string, keys: Keys, dbFile: string, prefix
 		const id = `${prefix}_${i}`;
 		const before = await issueUsers(base, keys, issueId);
 		const start = performance.now();
-		await post(base, keys.write, [probeEvent(id)]);
+		await post(base, [probeEvent(id)], keys.write);
 		let detections = 0;
 		await until(`event ${id}`, async () => {
 			const { status, body } = await get<{ data?: { detections: unknown[] } }>(base, keys.read, `/api/events/${id}`);

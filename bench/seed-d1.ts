@@ -1,4 +1,4 @@
-// A fresh local D1 holding N stored events shaped like production traffic (2,000 users over 30 days,
+// A fresh local D1 holding N stored events shaped like production traffic (10,000 users over 30 days,
 // conversations of 2-6 turns, ~15% flagged into 60 issues, every input under one of 40 intents, 3%
 // with a thumbs down), for bench/api-scale.ts and bench/drain-scale.ts. Rows go straight into the
 // SQLite file behind local D1 (sqlite3 CLI) after `wrangler d1 migrations apply`: loading 100k

@@ -18,6 +18,8 @@ export interface WranglerDev {
 export async function startWrangler(opts: {
 	configs: string[];
 	state: string;
+	/** The checkout to run (another one for a before / after); this one by default. */
+	cwd?: string;
 	/** Paths answered with 2xx once the instance is up (any answer below 500 with `anyAnswer`: a worker without routes). */
 	health: string[];
 	anyAnswer?: boolean;
@@ -41,7 +43,7 @@ export async function startWrangler(opts: {
 			"--show-interactive-dev-session=false",
 		],
 		{
-			cwd: REPO,
+			cwd: opts.cwd ?? REPO,
 			env: {
 				...process.env,
 				WRANGLER_SEND_METRICS: "false",
