@@ -44,6 +44,8 @@ export interface DemoTraffic {
 }
 
 const DAY = 86_400_000;
+/** Stands for the event's own date in a turn's output: a turn is written before its timestamp is drawn. */
+const TODAY = "{today}";
 const OLD_MODEL = "assistant-2026-08";
 const NEW_MODEL = "assistant-2026-11";
 
@@ -199,12 +201,13 @@ const SCENARIOS: Scenario[] = [
 	{
 		intent: "date questions",
 		weight: 3,
-		turn: ({ day, prompt, pick }) => {
+		turn: ({ prompt, pick }) => {
 			const input = pick(["What's today's date?", "How many days until my trip on the 30th?", "What day of the week is it today?"]);
 			// The v11 prompt carried a stale "current date"; v12 (day 12) fixed it.
 			if (prompt === "v11")
 				return [{ input, output: pick(["Today is March 3, 2024.", "It's Monday, January 8, 2024.", "Today is June 12, 2024, so your trip is in 18 days."]) }];
-			return [{ input, output: `Today is ${new Date(Date.now() - (30 - day) * DAY).toUTCString().slice(0, 16)}.` }];
+			// The right answer names the event's own UTC date, filled in when the turn gets its timestamp.
+			return [{ input, output: `Today is ${TODAY}.` }];
 		},
 	},
 	{
@@ -299,7 +302,7 @@ export function generateDemo(opts: { seed?: number; now?: number; users?: number
 					event: "chat_message",
 					model,
 					input: turn.input,
-					output: turn.output,
+					output: turn.output.replace(TODAY, new Date(t).toUTCString().slice(0, 16)),
 					properties: { prompt_version: prompt, platform, plan: user.traits.plan! },
 					tool_calls: turn.tool ? [turn.tool] : [],
 				};

@@ -168,8 +168,8 @@ describe("dashboard in a real browser, on the demo month", () => {
 		}
 		// Two models (the demo's old and new): each side's share of the users beside its share of all users.
 		await page.getByLabel("two models").check();
-		await page.getByLabel("Model A").fill("assistant-2026-11");
-		await page.getByLabel("Model B").fill("assistant-2026-08");
+		await page.getByLabel("Model A", { exact: true }).fill("assistant-2026-11");
+		await page.getByLabel("Model B", { exact: true }).fill("assistant-2026-08");
 		await page.getByRole("button", { name: "Compare" }).click();
 		const bars = page.locator(".compare-baseline .baseline-bars li");
 		await expect.poll(() => bars.count()).toBe(2);

@@ -179,7 +179,8 @@ describe("MCP against npm start", () => {
 		const DAY = 86_400_000;
 		// "Which issues got worse after we switched to the new model?"
 		const markers = (await call(client, "list_release_markers")).body.data.data as { kind: string; value: string; at: string }[];
-		const switched = Date.parse(markers.find((m) => m.kind === "model")!.at);
+		// The switch is the latest model change (markers come oldest first).
+		const switched = Date.parse(markers.filter((m) => m.kind === "model").at(-1)!.at);
 		const changes = await call(client, "issue_changes", {
 			a_from: day(switched - 7 * DAY),
 			a_to: day(switched - DAY),

@@ -86,10 +86,13 @@ describe("issue list for the dashboard", () => {
 		expect(data[0]!.top_intent?.name).toMatch(/contacts|export/);
 	});
 
-	it("marks when a model or prompt version first appeared", async () => {
+	it("marks when a model or prompt version first appeared, not the values the project started with", async () => {
 		const { data } = await json<{ data: Array<{ kind: string; value: string; at: string }> }>(call("GET", `/api/project/markers?${window}`));
 		expect(data).toContainEqual({ kind: "model", value: "model-b", at: new Date(D0 + 2 * DAY).toISOString() });
 		expect(data).toContainEqual({ kind: "prompt_version", value: "v2", at: new Date(D0 + 2 * DAY).toISOString() });
+		// model-a and v1 came with the first events, inside the window: a start, not a change.
+		expect(data.map((m) => m.value)).not.toContain("model-a");
+		expect(data.map((m) => m.value)).not.toContain("v1");
 		const [issue] = (await json<{ data: Array<{ id: string }> }>(call("GET", `/api/issues?${window}`))).data;
 		const detail = await json<{ data: { markers: unknown[] } }>(call("GET", `/api/issues/${issue!.id}?${window}`));
 		expect(detail.data.markers).toEqual(data);
