@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allShownText, appendPage, meaningEndText, showingText } from "./list-paging";
+import { allShownText, appendPage, meaningEndText, showingText, wordsEndText, wordsSummaryText } from "./list-paging";
 
 describe("appendPage", () => {
 	it("appends the next page in order, an item already shown not twice", () => {
@@ -29,5 +29,14 @@ describe("what a list says at its end", () => {
 		const deep = meaningEndText(100, 100, 4312, 100);
 		expect(deep).toMatch(/^That is all: all 100 results shown\. Search by meaning ranks the nearest 100 of 4,312 events/);
 		expect(meaningEndText(1, 1, 1, 100)).toBe("That is all: the only result is shown.");
+	});
+
+	it("by words, says when only the newest matches were ranked, and how to reach older ones", () => {
+		expect(wordsSummaryText(50, 212, null)).toBe("Showing 50 of 212 events with these words, best first.");
+		expect(wordsEndText(212, 212, null)).toBe("That is all: all 212 events shown.");
+		expect(wordsSummaryText(50, 10_000, 10_000)).toBe("Showing 50 of the newest 10,000 events with these words, best first: more match.");
+		expect(wordsEndText(10_000, 10_000, 10_000)).toMatch(
+			/^That is all: all 10,000 events shown\. Search by words ranks the newest 10,000 matching events; narrow by user/,
+		);
 	});
 });

@@ -30,3 +30,18 @@ export function meaningEndText(shown: number, ranked: number, searched: number, 
 	if (ranked < depth || searched <= ranked) return all;
 	return `${all} Search by meaning ranks the nearest ${depth} of ${searched.toLocaleString("en-US")} events; narrow by user, model or dates, or search by words, to reach further.`;
 }
+
+/**
+ * Search by words, where it stands and where it ends. More matches than the ranking's depth (`ranked` set):
+ * the newest that many are ranked, so say so and where to look further.
+ */
+export function wordsSummaryText(shown: number, searched: number, ranked: number | null): string {
+	if (ranked === null) return `Showing ${shown.toLocaleString("en-US")} of ${plural(searched, "event")} with these words, best first.`;
+	return `Showing ${shown.toLocaleString("en-US")} of the newest ${ranked.toLocaleString("en-US")} events with these words, best first: more match.`;
+}
+
+export function wordsEndText(shown: number, searched: number, ranked: number | null): string {
+	const end = `That is all: ${showingText(shown, searched, "event").toLowerCase()}`;
+	if (ranked === null) return end;
+	return `${end} Search by words ranks the newest ${ranked.toLocaleString("en-US")} matching events; narrow by user, model or dates to reach older ones.`;
+}

@@ -7,7 +7,7 @@ import { Empty, ErrorState, Loading } from "../components/states";
 import { usePages } from "../components/use-pages";
 import type { ApiClient } from "../lib/api-client";
 import { relativeTime, truncate } from "../lib/format";
-import { meaningEndText, showingText } from "../lib/list-paging";
+import { meaningEndText, wordsEndText, wordsSummaryText } from "../lib/list-paging";
 
 const PAGE = 50;
 /** The API's MEANING_DEPTH: search by meaning pages over the nearest this many events. */
@@ -76,7 +76,7 @@ export function SearchView({ api, url }: { api: ApiClient; url: URL }) {
 				<>
 					<p class="hint" data-testid="search-summary">
 						{state.first.mode === "text"
-							? `Showing ${state.items.length} of ${state.first.searched.toLocaleString("en-US")} events with these words, best first.`
+							? wordsSummaryText(state.items.length, state.first.searched, state.first.ranked)
 							: `Showing ${state.items.length} of the ${state.first.ranked ?? state.items.length} nearest by meaning, among ${state.first.searched.toLocaleString("en-US")} matching events, best first.`}
 					</p>
 					{state.items.length === 0 && <Empty title="Nothing found." />}
@@ -113,7 +113,7 @@ export function SearchView({ api, url }: { api: ApiClient; url: URL }) {
 						onMore={state.loadMore}
 					>
 						{state.first.mode === "text"
-							? `That is all: ${showingText(state.items.length, state.first.searched, "event").toLowerCase()}`
+							? wordsEndText(state.items.length, state.first.searched, state.first.ranked)
 							: meaningEndText(state.items.length, state.first.ranked ?? state.items.length, state.first.searched, MEANING_DEPTH)}
 					</ListEnd>
 				</>

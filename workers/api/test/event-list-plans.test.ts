@@ -174,6 +174,34 @@ describe("event list: a signal or intent filter reads that signal's or intent's 
 		}
 		expect(await rowsRead("ps", { signal: "nothing-has-this" })).toBeLessThanOrEqual(10);
 	});
+
+	it("a common signal's or intent's page reads about a page of its rows, not all of them", async () => {
+		// 1,500 of the crowd's 3,000 events share a signal and an intent.
+		const common = crowd("ps", 1_500, "s");
+		const stmts = common.flatMap((r) => [
+			env.DB.prepare(
+				"INSERT INTO detections (project_id, event_id, signal, score, stage, user_id, timestamp) VALUES (?, ?, 'laziness', 0.9, 'rules', ?, ?)",
+			).bind(r.project, r.id, r.user, r.ts),
+			env.DB.prepare("INSERT INTO event_intents (project_id, event_id, intent_id, day, user_id, timestamp) VALUES (?, ?, 'int_common', ?, ?, ?)").bind(
+				r.project,
+				r.id,
+				Math.floor(r.ts / DAY),
+				r.user,
+				r.ts,
+			),
+		]);
+		for (let i = 0; i < stmts.length; i += 400) await env.DB.batch(stmts.slice(i, i + 400));
+		// The signal's detections newest first, each with its event (twice: the check and the page), stopping at 51.
+		// The signal's detections newest first, each with its event, stopping at limit + 1: about 7 rows read per
+		// row of the page (index entry, detection, event key, the page's row, the sorts), whatever the signal's total.
+		expect(await rowsRead("ps", { signal: "laziness" })).toBeLessThanOrEqual(8 * 51);
+		expect(await rowsRead("ps", { signal: "laziness", limit: 10 })).toBeLessThanOrEqual(8 * 11);
+		expect(await rowsRead("ps", { signal: "laziness", cursor: { timestamp: T0 - 7 * DAY, eventId: "z" } })).toBeLessThanOrEqual(8 * 51);
+		// An intent's rows come a day at a time (sorted by time within the day): the newest day's 108 or so, then a page.
+		expect(await rowsRead("ps", { intent: "int_common" })).toBeLessThanOrEqual(3 * 110 + 3 * 51);
+		// A property filter keeps the plain form, which reads every one of the signal's events.
+		expect(await rowsRead("ps", { signal: "laziness", properties: [{ key: "plan", value: "pro" }] })).toBeGreaterThan(4 * 1_500);
+	});
 });
 
 describe("GET /api/events with a filter: pages hold every matching event once, newest first", () => {
@@ -193,7 +221,31 @@ describe("GET /api/events with a filter: pages hold every matching event once, n
 		// Others share alice's timestamps too, so ties cross the filter.
 		const sharing = mine.map((r, i) => ({ ...r, id: `x${i}`, user: "bob", convo: "bob-convo", model: "bob-model" }));
 		await insertEvents([...others, ...mine, ...sharing]);
+		// alice's and bob's events are flagged, alice's under an intent; two of the others carry explicit feedback
+		// under the signal's name (they interleave with the detected ones in time).
+		const flagged = [...mine, ...sharing].map((r) =>
+			env.DB.prepare(
+				"INSERT INTO detections (project_id, event_id, signal, score, stage, user_id, timestamp) VALUES (?, ?, 'refusal', 0.9, 'model', ?, ?)",
+			).bind(r.project, r.id, r.user, r.ts),
+		);
+		const intents = mine.map((r) =>
+			env.DB.prepare("INSERT INTO event_intents (project_id, event_id, intent_id, day, user_id, timestamp) VALUES (?, ?, 'int_alice', ?, ?, ?)").bind(
+				r.project,
+				r.id,
+				Math.floor(r.ts / DAY),
+				r.user,
+				r.ts,
+			),
+		);
+		const feedback = [others[0]!, others[5]!].map((r, i) =>
+			env.DB.prepare(
+				"INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, received_at, user_id, properties) VALUES (?, ?, ?, 'refusal', ?, ?, ?, '{}')",
+			).bind(r.project, `sig${i}`, r.id, r.ts + 1000, r.ts + 1000, r.user),
+		);
+		await env.DB.batch([...flagged, ...intents, ...feedback]);
+		explicit.push(others[0]!, others[5]!);
 	});
+	const explicit: Row[] = [];
 
 	async function pages(query: string): Promise<string[]> {
 		const seen: string[] = [];
@@ -215,6 +267,25 @@ describe("GET /api/events with a filter: pages hold every matching event once, n
 			expect(await pages(query)).toEqual(newestFirst(mine));
 		});
 	}
+
+	it("signal: detected and explicit alike, every one exactly once, newest first, across ties and pages", async () => {
+		const sharing = (await pages("user_id=bob")).length;
+		expect(sharing).toBe(mine.length);
+		const all = await pages("signal=refusal");
+		expect(all).toHaveLength(2 * mine.length + explicit.length);
+		expect(new Set(all).size).toBe(all.length);
+		expect(await pages("signal=refusal&user_id=alice")).toEqual(newestFirst(mine));
+		const [from, to] = [T0 - 5 * 3_600_000, T0 - 3_600_000];
+		expect(await pages(`signal=refusal&user_id=alice&from=${from}&to=${to}`)).toEqual(newestFirst(mine.filter((r) => r.ts >= from && r.ts < to)));
+		expect(await pages(`signal=refusal&user_id=${explicit[0]!.user}`)).toEqual(expect.arrayContaining([explicit[0]!.id]));
+	});
+
+	it("intent: every event of it exactly once, newest first, with the other filters", async () => {
+		expect(await pages("intent=int_alice")).toEqual(newestFirst(mine));
+		expect(await pages("intent=int_alice&model=bob-model")).toEqual([]);
+		const [from, to] = [T0 - 5 * 3_600_000, T0 - 3_600_000];
+		expect(await pages(`intent=int_alice&signal=refusal&from=${from}&to=${to}`)).toEqual(newestFirst(mine.filter((r) => r.ts >= from && r.ts < to)));
+	});
 
 	it("user_id with a time window: only the window's events, in order", async () => {
 		const [from, to] = [T0 - 5 * 3_600_000, T0 - 3_600_000];

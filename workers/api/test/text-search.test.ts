@@ -5,9 +5,11 @@ import { issuePorts } from "../../detect/src/ingest-batch/consume-batch";
 import { purgeExpiredData } from "../../detect/src/maintenance/retention";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
+import { TEXT_RANK_DEPTH } from "../src/reads/event-text-search";
 import { detectBindings, ev, store } from "./seed-events";
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const T0 = Date.UTC(2026, 9, 1, 12);
 let project: TestProject;
 let other: TestProject;
@@ -102,6 +104,30 @@ describe("GET /api/events/search?mode=text (FTS5 over every stored event)", () =
 			cursor = `&cursor=${result.next_cursor}`;
 		}
 		expect(seen).toEqual(all);
+	});
+
+	it("ranks a project's newest 10,000 matches when more match, and says so; narrower filters reach the rest", async () => {
+		// The oldest 20 say the word twice in a short text: ranked, they would come first.
+		const rows = Array.from({ length: TEXT_RANK_DEPTH + 40 }, (_, i) => {
+			const old = i < 20;
+			return { id: `w${i}`, user: old ? "early" : `u${i % 50}`, input: old ? "widget widget" : `my widget number ${i} broke again today` };
+		});
+		const stmts = rows.map((r, i) =>
+			env.DB.prepare(
+				"INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, event, model, input, output) VALUES (?, ?, ?, ?, ?, 'chat', 'm', ?, 'ok')",
+			).bind(project.projectId, r.id, T0 - DAY + i, T0 - DAY + i, r.user, r.input),
+		);
+		// Another project's matches interleave, stored between this project's.
+		stmts.splice(5_000, 0, ...rows.slice(0, 500).map((r, i) => stmts[0]!.bind(other.projectId, `x${r.id}`, T0 + i, T0 + i, "x", "widget widget widget")));
+		for (let i = 0; i < stmts.length; i += 500) await env.DB.batch(stmts.slice(i, i + 500));
+		const capped = await search("widget", "&limit=5");
+		expect(capped).toMatchObject({ searched: TEXT_RANK_DEPTH, ranked: TEXT_RANK_DEPTH });
+		expect(capped.data.map((e) => e.event_id).filter((id) => /^w1?\d$/.test(id))).toEqual([]);
+		expect(capped.data.every((e) => e.event_id.startsWith("w"))).toBe(true);
+		// The early user's 20 are all there when the filter narrows the matches under the depth.
+		const early = await search("widget", "&limit=50&user_id=early");
+		expect(early).toMatchObject({ searched: 20, ranked: null });
+		expect(early.data).toHaveLength(20);
 	});
 
 	it("never returns another project's events", async () => {

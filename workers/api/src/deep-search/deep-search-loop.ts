@@ -16,6 +16,7 @@ import {
 import { type Candidate, type Label, ROUND_SIZE } from "#core/deep-search/types";
 import { newId } from "#core/ids";
 import { textSearchQuery } from "#core/text-search-query";
+import { TEXT_RANK_DEPTH } from "../reads/event-text-search";
 import type { EventVectorStore } from "#core/vector-index/event-vectors";
 import type { Verdict } from "#shared/adapters/workers-ai-verdict";
 import type { MatchChecker } from "./llm-match-check";
@@ -117,8 +118,9 @@ function wordsQuery(definition: string): string | undefined {
 	return "match" in parsed ? parsed.match : undefined;
 }
 
-const BY_WORDS = `SELECT e.event_id FROM (SELECT rowid AS id, bm25(events_fts) AS rank FROM events_fts WHERE events_fts MATCH ?) m
-	CROSS JOIN events e ON e.rowid = m.id WHERE e.project_id = ? AND e.timestamp >= ? AND e.timestamp < ? ORDER BY m.rank LIMIT ${POOL_BY_WORDS}`;
+/** The best by bm25 among the project's newest TEXT_RANK_DEPTH matches in the range, as text search ranks them. */
+const BY_WORDS = `SELECT event_id FROM (SELECT e.event_id, m0.rank FROM (SELECT rowid AS id, bm25(events_fts) AS rank FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid DESC) m0
+	CROSS JOIN events e ON e.rowid = m0.id WHERE e.project_id = ? AND e.timestamp >= ? AND e.timestamp < ? LIMIT ${TEXT_RANK_DEPTH}) ORDER BY rank LIMIT ${POOL_BY_WORDS}`;
 
 /** Candidates by meaning (every stored event's vectors) and by words (FTS5), de-duplicated. */
 async function drawPool(ports: LoopPorts, projectId: string, definition: string, vector: Float32Array, range: { from?: number; to?: number }) {

@@ -1,7 +1,9 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { alias, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { encodeCursor, propertyValueCandidates, type EventFilter } from "#core/event-query";
 import type { ConversationView, DetectionView, EventDetail, EventListItem, EventPage, EventView, SignalView, ToolCallView } from "#core/api/events";
+import { DAY_MS } from "#core/timestamps";
 import * as schema from "#db/schema";
 
 type Db = DrizzleD1Database<typeof schema>;
@@ -44,18 +46,25 @@ function toolCallView(row: typeof toolCalls.$inferSelect): ToolCallView {
 	return { index: row.idx, name: row.name, input: row.input, output: row.output, error: row.error, duration_ms: row.durationMs };
 }
 
-export function filterConditions(projectId: string, f: EventFilter): SQL[] {
-	const where: SQL[] = [eq(events.projectId, projectId)];
-	if (f.from !== undefined) where.push(gte(events.timestamp, f.from));
-	if (f.to !== undefined) where.push(lt(events.timestamp, f.to));
-	if (f.userId) where.push(eq(events.userId, f.userId));
-	if (f.convoId) where.push(eq(events.convoId, f.convoId));
-	if (f.model) where.push(eq(events.model, f.model));
-	if (f.event) where.push(eq(events.event, f.event));
+/** events, or an alias of it (drizzle types an alias by its own name). */
+type EventsTable = SQLiteTable & Record<"projectId" | "timestamp" | "userId" | "convoId" | "model" | "event" | "properties" | "eventId", SQLiteColumn>;
+
+/**
+ * The filter's conditions on `t` (events, or an alias of it inside a subquery). A signal or intent names its
+ * events' rowids; q finds them through the text index.
+ */
+export function filterConditions(projectId: string, f: EventFilter, t: EventsTable = events): SQL[] {
+	const where: SQL[] = [eq(t.projectId, projectId)];
+	if (f.from !== undefined) where.push(gte(t.timestamp, f.from));
+	if (f.to !== undefined) where.push(lt(t.timestamp, f.to));
+	if (f.userId) where.push(eq(t.userId, f.userId));
+	if (f.convoId) where.push(eq(t.convoId, f.convoId));
+	if (f.model) where.push(eq(t.model, f.model));
+	if (f.event) where.push(eq(t.event, f.event));
 	for (const { key, value } of f.properties) {
 		const candidates = propertyValueCandidates(value);
 		where.push(
-			sql`json_extract(${events.properties}, ${`$."${key}"`}) in (${sql.join(
+			sql`json_extract(${t.properties}, ${`$."${key}"`}) in (${sql.join(
 				candidates.map((v) => sql`${v}`),
 				sql`, `,
 			)})`,
@@ -66,7 +75,7 @@ export function filterConditions(projectId: string, f: EventFilter): SQL[] {
 	if (f.signal) {
 		const window = [f.from !== undefined ? sql` and d.timestamp >= ${f.from}` : sql``, f.to !== undefined ? sql` and d.timestamp < ${f.to}` : sql``];
 		where.push(
-			sql`${events}.rowid in (select e2.rowid from detections d join events e2 on e2.project_id = d.project_id and e2.event_id = d.event_id
+			sql`${t}.rowid in (select e2.rowid from detections d join events e2 on e2.project_id = d.project_id and e2.event_id = d.event_id
 				where d.project_id = ${projectId} and d.signal = ${f.signal}${window[0]}${window[1]}
 				union select e3.rowid from signals s join events e3 on e3.project_id = s.project_id and e3.event_id = s.event_id
 				where s.project_id = ${projectId} and s.signal = ${f.signal})`,
@@ -74,21 +83,18 @@ export function filterConditions(projectId: string, f: EventFilter): SQL[] {
 	}
 	if (f.intent) {
 		where.push(
-			sql`${events}.rowid in (select e4.rowid from event_intents ei join events e4 on e4.project_id = ei.project_id and e4.event_id = ei.event_id
+			sql`${t}.rowid in (select e4.rowid from event_intents ei join events e4 on e4.project_id = ei.project_id and e4.event_id = ei.event_id
 				where ei.intent_id = ${f.intent} and ei.project_id = ${projectId})`,
 		);
 	}
 	if (f.match) {
 		// The full-text index (migration 0020) finds the matching events' rowids once; the list keeps its time order.
-		where.push(sql`${events}.rowid in (select rowid from events_fts where events_fts match ${f.match})`);
+		where.push(sql`${t}.rowid in (select rowid from events_fts where events_fts match ${f.match})`);
 	}
 	if (f.cursor) {
 		const c = f.cursor;
 		// The plain `<=` bounds the index range; the OR alone would be checked row by row.
-		where.push(
-			lte(events.timestamp, c.timestamp),
-			or(lt(events.timestamp, c.timestamp), and(eq(events.timestamp, c.timestamp), lt(events.eventId, c.eventId)))!,
-		);
+		where.push(lte(t.timestamp, c.timestamp), or(lt(t.timestamp, c.timestamp), and(eq(t.timestamp, c.timestamp), lt(t.eventId, c.eventId)))!);
 	}
 	return where;
 }
@@ -191,13 +197,56 @@ const eventColumnsByName = Object.fromEntries(
 	[K in keyof EventRow]: SQL<EventRow[K]>;
 };
 
+/**
+ * The rowids of a page of one signal's or one intent's events, newest first, without reading all of them:
+ * the signal's detections (or the intent's rows) walk their index newest first, each joined to its event
+ * and checked against the rest of the filter, and stop at limit + 1. A common signal's page reads about a
+ * page of rows where the plain filter read and sorted every one of its events (issue 20: 235 ms at 1M
+ * events). Explicit feedback under the signal's name is on fewer events and is taken whole beside it.
+ */
+function pageOfNamedEvents(projectId: string, f: EventFilter): SQL {
+	const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
+	if (f.signal) {
+		const rest = { ...f, signal: undefined };
+		const ed = alias(events, "ed");
+		const es = alias(events, "es");
+		const range = [
+			f.from !== undefined ? sql` and d.timestamp >= ${f.from}` : sql``,
+			f.to !== undefined ? sql` and d.timestamp < ${f.to}` : sql``,
+			f.cursor ? sql` and d.timestamp <= ${f.cursor.timestamp}` : sql``,
+		];
+		return sql`${events}.rowid in (select rowid from (select ${ed}.rowid from detections d INDEXED BY detections_project_signal_time_idx CROSS JOIN ${events} ${ed} on ${ed}.project_id = d.project_id and ${ed}.event_id = d.event_id
+				where d.project_id = ${projectId} and d.signal = ${f.signal}${range[0]}${range[1]}${range[2]} and ${and(...filterConditions(projectId, rest, ed))}
+				order by d.timestamp desc, d.event_id desc limit ${f.limit + 1})
+			union select ${es}.rowid from signals s CROSS JOIN ${events} ${es} on ${es}.project_id = s.project_id and ${es}.event_id = s.event_id
+				where s.project_id = ${projectId} and s.signal = ${f.signal} and ${and(...filterConditions(projectId, rest, es))})`;
+	}
+	const rest = { ...f, intent: undefined };
+	const ev = alias(events, "ev");
+	const last = f.cursor?.timestamp ?? (f.to !== undefined ? f.to - 1 : undefined);
+	const range = [f.from !== undefined ? sql` and ei.day >= ${dayOf(f.from)}` : sql``, last !== undefined ? sql` and ei.day <= ${dayOf(last)}` : sql``];
+	return sql`${events}.rowid in (select ${ev}.rowid from event_intents ei INDEXED BY event_intents_intent_idx CROSS JOIN ${events} ${ev} on ${ev}.project_id = ei.project_id and ${ev}.event_id = ei.event_id
+			where ei.intent_id = ${f.intent} and ei.project_id = ${projectId}${range[0]}${range[1]} and ${and(...filterConditions(projectId, rest, ev))}
+			order by ei.day desc, ei.timestamp desc, ei.event_id desc limit ${f.limit + 1})`;
+}
+
+/**
+ * The page's conditions. A signal or an intent filter reads a page of its own rows (pageOfNamedEvents), which
+ * repeats the rest of the filter inside: with property filters (up to 80 bound parameters) that could pass
+ * D1's 100, so those keep the plain form, which reads all of the signal's events.
+ */
+function pageConditions(projectId: string, filter: EventFilter): SQL[] {
+	if ((filter.signal || filter.intent) && filter.properties.length === 0) return [eq(events.projectId, projectId), pageOfNamedEvents(projectId, filter)];
+	return filterConditions(projectId, filter);
+}
+
 /** The event list's page query, newest first (tests read its SQL to check the plan). */
 export const eventListQuery = (db: Db, projectId: string, filter: EventFilter) => {
 	const index = eventListIndex(filter);
 	return db
 		.select(eventColumnsByName)
 		.from(index === NOT_INDEXED ? sql`${events} NOT INDEXED` : index ? sql`${events} INDEXED BY ${sql.identifier(index)}` : events)
-		.where(and(...filterConditions(projectId, filter)))
+		.where(and(...pageConditions(projectId, filter)))
 		.orderBy(desc(events.timestamp), desc(events.eventId))
 		.limit(filter.limit + 1);
 };

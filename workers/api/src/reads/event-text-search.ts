@@ -1,4 +1,4 @@
-import { and, getTableColumns, sql } from "drizzle-orm";
+import { and, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { EventSearchResponse } from "#core/api/events";
 import { encodeRankCursor, type EventFilter } from "#core/event-query";
@@ -14,23 +14,38 @@ const qualifiedEventColumns = Object.fromEntries(
 ) as { [K in keyof EventRow]: ReturnType<typeof sql<EventRow[K]>> };
 
 /**
- * The ranked page: the full-text index (migration 0020) finds the matches and their bm25 (lower is better) in a
- * subquery, where FTS5 allows its auxiliary function (not beside a window function); CROSS JOIN keeps it the outer
- * loop, each match reading its event by rowid, where the filters apply; event_id breaks ties so pages do not
- * overlap. `count(*) over ()` counts the matches that pass the filters, before LIMIT.
+ * How many matches text search ranks: a project's newest matches that pass the filters, up to this many.
+ * FTS5 scores every match it is handed, so a word in every event made one search rank all of them (1,962 ms
+ * at 1M events, issue 20); past this depth the page says the newest this many were ranked.
+ */
+export const TEXT_RANK_DEPTH = 10_000;
+
+/**
+ * The newest TEXT_RANK_DEPTH matches that pass the filters: the full-text index (migration 0020) hands its
+ * matches newest stored first (rowid descending, no sort) with their bm25 (lower is better; computed in this
+ * subquery, where FTS5 allows its auxiliary function), each reads its event by rowid where the filters apply,
+ * and the walk stops at the depth. `conditions` are on `events`.
+ */
+export const newestMatches = (match: string, conditions: SQL | undefined, columns = sql`m0.id AS id, m0.bm25 AS bm25, ${events}.event_id AS event_id`) =>
+	sql`SELECT ${columns} FROM (SELECT rowid AS id, bm25(events_fts) AS bm25 FROM events_fts WHERE events_fts MATCH ${match} ORDER BY rowid DESC) m0
+		CROSS JOIN ${events} ON ${events}.rowid = m0.id WHERE ${conditions ?? sql`1`} LIMIT ${TEXT_RANK_DEPTH}`;
+
+/**
+ * The ranked page: of the newest matches, the page by bm25 with event_id breaking ties (pages do not overlap) and
+ * `count(*) over ()` counting the matches ranked; only the page's rows are read whole, by rowid.
  */
 export const textSearchQuery = (db: Db, projectId: string, filter: EventFilter & { match: string }, offset: number) =>
 	db
-		.select({ ...qualifiedEventColumns, bm25: sql<number>`m.bm25`, matched: sql<number>`count(*) over ()` })
+		.select({ ...qualifiedEventColumns, bm25: sql<number>`p.bm25`, matched: sql<number>`p.matched` })
 		.from(
-			sql`(select rowid as id, bm25(events_fts) as bm25 from events_fts where events_fts match ${filter.match}) m CROSS JOIN ${events} ON ${events}.rowid = m.id`,
+			sql`(SELECT id, bm25, event_id, count(*) OVER () AS matched FROM (${newestMatches(
+				filter.match,
+				and(...filterConditions(projectId, { ...filter, match: undefined, cursor: undefined })),
+			)}) ORDER BY bm25, event_id LIMIT ${filter.limit + 1} OFFSET ${offset}) p CROSS JOIN ${events} ON ${events}.rowid = p.id`,
 		)
-		.where(and(...filterConditions(projectId, { ...filter, match: undefined, cursor: undefined })))
-		.orderBy(sql`m.bm25`, sql`${events}.event_id`)
-		.limit(filter.limit + 1)
-		.offset(offset);
+		.orderBy(sql`p.bm25`, sql`p.event_id`);
 
-/** Events by their words (GET /api/events/search?mode=text): every stored event of the project, ranked by BM25. */
+/** Events by their words (GET /api/events/search?mode=text): the project's matches (the newest TEXT_RANK_DEPTH), ranked by BM25. */
 export async function textSearchEvents(db: Db, projectId: string, filter: EventFilter & { match: string }, offset: number): Promise<EventSearchResponse> {
 	const rows = await textSearchQuery(db, projectId, filter, offset);
 	const page = rows.slice(0, filter.limit);
@@ -40,7 +55,8 @@ export async function textSearchEvents(db: Db, projectId: string, filter: EventF
 		// bm25() is lower for a better match; the API's score is higher for a better one, as by meaning.
 		data: items.map((item, i) => ({ ...item, score: Math.round(-page[i]!.bm25 * 1000) / 1000, found_by: ["text" as const] })),
 		searched: rows[0]?.matched ?? 0,
-		ranked: null,
+		// More matches than the depth: the newest that many were ranked, and the pages end there.
+		ranked: (rows[0]?.matched ?? 0) >= TEXT_RANK_DEPTH ? TEXT_RANK_DEPTH : null,
 		next_cursor: rows.length > filter.limit ? encodeRankCursor(offset + filter.limit) : null,
 	};
 }
