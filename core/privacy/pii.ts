@@ -52,12 +52,29 @@ const PRIORITY: readonly PiiKind[] = ["api_key", "email", "card", "national_id",
 // Nothing shorter can be any kind ("a@b.co", "1.1.1.1", "fe80::1" are the shortest).
 const MIN_PII_LENGTH = 6;
 
+/**
+ * The fewest ASCII digits a kind's patterns can match: a card is 13-19 digits, a national id at least 6 (a
+ * NINO's three pairs; an SSN 9, a DNI 8, an NIE 7). A text with fewer cannot hold one, and its scan is
+ * skipped: the national-id patterns were 60% of ingest's redaction time on chat text (issue 20).
+ */
+const MIN_DIGITS: Partial<Record<PiiKind, number>> = { card: 13, national_id: 6 };
+
+function asciiDigits(text: string): number {
+	let n = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c >= 48 && c <= 57) n++;
+	}
+	return n;
+}
+
 /** Every personal value in `text`, one match per span (earlier kinds in PRIORITY win), sorted by start. */
 export function findPii(text: string, kinds: readonly PiiKind[] = PII_KINDS): PiiMatch[] {
 	if (text.length < MIN_PII_LENGTH) return [];
 	const found: PiiMatch[] = [];
+	const digits = asciiDigits(text);
 	for (const kind of PRIORITY) {
-		if (!kinds.includes(kind)) continue;
+		if (!kinds.includes(kind) || digits < (MIN_DIGITS[kind] ?? 0)) continue;
 		for (const s of DETECTORS[kind](text)) found.push({ kind, start: s.start, end: s.end });
 	}
 	if (found.length <= 1) return found;
