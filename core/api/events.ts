@@ -93,14 +93,14 @@ export const eventSearchResponseSchema = z.object({
 		.number()
 		.int()
 		.describe(
-			"As text, how many stored events match the words and filters, counted up to the ranking's depth (the newest 10,000 matches); by meaning and hybrid, how many stored events pass the filters (every one with vectors is ranked)",
+			"As text, how many stored events match the words and filters, counted up to the ranking's depth (the 10,000 stored last); by meaning and hybrid, how many stored events pass the filters (every one with vectors is ranked)",
 		),
 	ranked: z
 		.number()
 		.int()
 		.nullable()
 		.describe(
-			"How many events the ranking holds: the pages end there. By meaning and hybrid, the nearest 100 at most (Vectorize's limit). As text null when every match is ranked; 10,000 when more match, of which the newest 10,000 are ranked (narrow by user, model or dates to reach the rest)",
+			"How many events the ranking holds: the pages end there. By meaning and hybrid, the nearest 100 at most (Vectorize's limit). As text null when every match is ranked; 10,000 when more match, of which the 10,000 stored last are ranked (narrow by user, model or dates to reach the rest)",
 		),
 	next_cursor: nextCursor.describe("Pass as `cursor` for the next page of the ranking; null on its last page"),
 });

@@ -34,9 +34,9 @@ describe("what a list says at its end", () => {
 	it("by words, says when only the newest matches were ranked, and how to reach older ones", () => {
 		expect(wordsSummaryText(50, 212, null)).toBe("Showing 50 of 212 events with these words, best first.");
 		expect(wordsEndText(212, 212, null)).toBe("That is all: all 212 events shown.");
-		expect(wordsSummaryText(50, 10_000, 10_000)).toBe("Showing 50 of the newest 10,000 events with these words, best first: more match.");
+		expect(wordsSummaryText(50, 10_000, 10_000)).toBe("Showing 50 of the 10,000 events stored last with these words, best first: more match.");
 		expect(wordsEndText(10_000, 10_000, 10_000)).toMatch(
-			/^That is all: all 10,000 events shown\. Search by words ranks the newest 10,000 matching events; narrow by user/,
+			/^That is all: all 10,000 events shown\. Search by words ranks the 10,000 matching events stored last; narrow by user/,
 		);
 	});
 });

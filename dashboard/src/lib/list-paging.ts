@@ -37,11 +37,11 @@ export function meaningEndText(shown: number, ranked: number, searched: number, 
  */
 export function wordsSummaryText(shown: number, searched: number, ranked: number | null): string {
 	if (ranked === null) return `Showing ${shown.toLocaleString("en-US")} of ${plural(searched, "event")} with these words, best first.`;
-	return `Showing ${shown.toLocaleString("en-US")} of the newest ${ranked.toLocaleString("en-US")} events with these words, best first: more match.`;
+	return `Showing ${shown.toLocaleString("en-US")} of the ${ranked.toLocaleString("en-US")} events stored last with these words, best first: more match.`;
 }
 
 export function wordsEndText(shown: number, searched: number, ranked: number | null): string {
 	const end = `That is all: ${showingText(shown, searched, "event").toLowerCase()}`;
 	if (ranked === null) return end;
-	return `${end} Search by words ranks the newest ${ranked.toLocaleString("en-US")} matching events; narrow by user, model or dates to reach older ones.`;
+	return `${end} Search by words ranks the ${ranked.toLocaleString("en-US")} matching events stored last; narrow by user, model or dates to reach the others.`;
 }

@@ -93,9 +93,16 @@ describe("issue list for the dashboard", () => {
 		// model-a and v1 came with the first events, inside the window: a start, not a change.
 		expect(data.map((m) => m.value)).not.toContain("model-a");
 		expect(data.map((m) => m.value)).not.toContain("v1");
+		// A kind sent only later marks its first value: the release property appears on day 3.
+		await store([
+			ev(project.projectId, "rel", D0 + 3 * DAY, { user_id: "u9", model: "model-b", input: "hi", output: "hello", properties: { release: "2.0" } }),
+		]);
+		const after = await json<{ data: Array<{ kind: string; value: string; at: string }> }>(call("GET", `/api/project/markers?${window}`));
+		expect(after.data).toContainEqual({ kind: "release", value: "2.0", at: new Date(D0 + 3 * DAY).toISOString() });
+		expect(after.data.map((m) => m.value)).not.toContain("model-a");
 		const [issue] = (await json<{ data: Array<{ id: string }> }>(call("GET", `/api/issues?${window}`))).data;
 		const detail = await json<{ data: { markers: unknown[] } }>(call("GET", `/api/issues/${issue!.id}?${window}`));
-		expect(detail.data.markers).toEqual(data);
+		expect(detail.data.markers).toEqual(after.data);
 	});
 });
 

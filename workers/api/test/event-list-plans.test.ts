@@ -199,6 +199,10 @@ describe("event list: a signal or intent filter reads that signal's or intent's 
 		expect(await rowsRead("ps", { signal: "laziness", cursor: { timestamp: T0 - 7 * DAY, eventId: "z" } })).toBeLessThanOrEqual(8 * 51);
 		// An intent's rows come a day at a time (sorted by time within the day): the newest day's 108 or so, then a page.
 		expect(await rowsRead("ps", { intent: "int_common" })).toBeLessThanOrEqual(3 * 110 + 3 * 51);
+		// With a user or a model too, the page's rowids are looked up, not the project's user or model index walked:
+		// a rare user's page walks the signal's detections (about 2 rows each), an intent's the newest day's.
+		expect(await rowsRead("ps", { signal: "laziness", userId: "u7" })).toBeLessThanOrEqual(2 * 1_500 + 8 * 51);
+		expect(await rowsRead("ps", { intent: "int_common", model: "common-model" })).toBeLessThanOrEqual(3 * 110 + 3 * 51);
 		// A property filter keeps the plain form, which reads every one of the signal's events.
 		expect(await rowsRead("ps", { signal: "laziness", properties: [{ key: "plan", value: "pro" }] })).toBeGreaterThan(4 * 1_500);
 	});

@@ -88,8 +88,8 @@ describe("API read plans: index seeks and ranges, no scan of what grows with eve
 		await uses("issue.baseline", /SEARCH tc USING (PRIMARY KEY|INDEX sqlite_autoindex_tool_calls_1) \(project_id=\? AND event_id=\?\)/);
 		await uses("issue.breakdown.models", /issue_events_issue_time_idx \(issue_id=\? AND timestamp>\? AND timestamp<\?\)/);
 		await uses("issue.markers", /SEARCH f USING INDEX first_seen_values_time_idx \(project_id=\? AND first_seen>\? AND first_seen<\?\)/);
-		// Each kept marker reads its kind's earliest value walking the same index from the project's oldest.
-		await uses("issue.markers", /SEARCH s USING INDEX first_seen_values_time_idx \(project_id=\?\)/);
+		// The project's first sighting, once (not per row): the first entry of the same index.
+		await uses("issue.markers", /^SCALAR SUBQUERY 1\nSEARCH s USING COVERING INDEX first_seen_values_time_idx \(project_id=\?\)/m);
 		await uses("matrix.intentUsers", /COVERING INDEX event_intents_intent_idx \(intent_id=\? AND day>\? AND day<\?\)/);
 		await uses("matrix.cells", /SEARCH intent_signal_days USING PRIMARY KEY \(project_id=\? AND day>\? AND day<\?\)/);
 		await uses("matrix.negativeUsers", /SEARCH intent_signal_days USING PRIMARY KEY \(project_id=\? AND day>\? AND day<\?\)/);

@@ -5,6 +5,8 @@ import { issuePorts } from "../../detect/src/ingest-batch/consume-batch";
 import { purgeExpiredData } from "../../detect/src/maintenance/retention";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
+import { encodeRankCursor } from "#core/event-query";
+import { BY_WORDS } from "../src/deep-search/deep-search-loop";
 import { TEXT_RANK_DEPTH } from "../src/reads/event-text-search";
 import { detectBindings, ev, store } from "./seed-events";
 
@@ -128,6 +130,28 @@ describe("GET /api/events/search?mode=text (FTS5 over every stored event)", () =
 		const early = await search("widget", "&limit=50&user_id=early");
 		expect(early).toMatchObject({ searched: 20, ranked: null });
 		expect(early.data).toHaveLength(20);
+		// Deep search draws its candidates by words from the same newest matches.
+		const drawn = await env.DB.prepare(BY_WORDS).bind("widget", project.projectId, 0, Number.MAX_SAFE_INTEGER).all<{ event_id: string }>();
+		expect(drawn.results.length).toBeGreaterThan(0);
+		expect(drawn.results.filter((r) => /^w1?\d$/.test(r.event_id))).toEqual([]);
+	});
+
+	it("says all were ranked when exactly 10,000 match, and that only the newest were once one more does", async () => {
+		const insert = (from: number, n: number) =>
+			Array.from({ length: n }, (_, k) =>
+				env.DB.prepare(
+					"INSERT INTO events (project_id, event_id, timestamp, received_at, user_id, event, model, input, output) VALUES (?, ?, ?, ?, 'u', 'chat', 'm', 'a gizmo', 'ok')",
+				).bind(project.projectId, `g${from + k}`, T0 - DAY + from + k, T0 - DAY + from + k),
+			);
+		const all = insert(0, TEXT_RANK_DEPTH);
+		for (let i = 0; i < all.length; i += 500) await env.DB.batch(all.slice(i, i + 500));
+		expect(await search("gizmo", "&limit=5")).toMatchObject({ searched: TEXT_RANK_DEPTH, ranked: null });
+		await env.DB.batch(insert(TEXT_RANK_DEPTH, 1));
+		const over = await search("gizmo", `&limit=5&cursor=${encodeRankCursor(TEXT_RANK_DEPTH - 5)}`);
+		expect(over).toMatchObject({ searched: TEXT_RANK_DEPTH, ranked: TEXT_RANK_DEPTH, next_cursor: null });
+		// The last page of the ranking ends at the depth; the oldest (g0), cut, would lead the first (ties go by event_id).
+		expect(over.data).toHaveLength(5);
+		expect((await search("gizmo", "&limit=5")).data.map((e) => e.event_id)).toEqual(["g1", "g10", "g100", "g1000", "g10000"]);
 	});
 
 	it("never returns another project's events", async () => {

@@ -118,9 +118,10 @@ function wordsQuery(definition: string): string | undefined {
 	return "match" in parsed ? parsed.match : undefined;
 }
 
-/** The best by bm25 among the project's newest TEXT_RANK_DEPTH matches in the range, as text search ranks them. */
-const BY_WORDS = `SELECT event_id FROM (SELECT e.event_id, m0.rank FROM (SELECT rowid AS id, bm25(events_fts) AS rank FROM events_fts WHERE events_fts MATCH ? ORDER BY rowid DESC) m0
-	CROSS JOIN events e ON e.rowid = m0.id WHERE e.project_id = ? AND e.timestamp >= ? AND e.timestamp < ? LIMIT ${TEXT_RANK_DEPTH}) ORDER BY rank LIMIT ${POOL_BY_WORDS}`;
+/** The best by bm25 among the project's TEXT_RANK_DEPTH matches stored last in the range, as text search ranks them. */
+/** (FTS5 walks its postings newest first for the ORDER BY beside the LIMIT; SQLite drops one inside the join.) */
+export const BY_WORDS = `SELECT event_id FROM (SELECT e.event_id, m0.rank FROM (SELECT rowid AS id, bm25(events_fts) AS rank FROM events_fts WHERE events_fts MATCH ?) m0
+	CROSS JOIN events e ON e.rowid = m0.id WHERE e.project_id = ? AND e.timestamp >= ? AND e.timestamp < ? ORDER BY m0.id DESC LIMIT ${TEXT_RANK_DEPTH}) ORDER BY rank LIMIT ${POOL_BY_WORDS}`;
 
 /** Candidates by meaning (every stored event's vectors) and by words (FTS5), de-duplicated. */
 async function drawPool(ports: LoopPorts, projectId: string, definition: string, vector: Float32Array, range: { from?: number; to?: number }) {

@@ -235,14 +235,17 @@ function pageOfNamedEvents(projectId: string, f: EventFilter): SQL {
  * repeats the rest of the filter inside: with property filters (up to 80 bound parameters) that could pass
  * D1's 100, so those keep the plain form, which reads all of the signal's events.
  */
+const readsNamedPage = (filter: EventFilter) => Boolean(filter.signal || filter.intent) && filter.properties.length === 0;
+
 function pageConditions(projectId: string, filter: EventFilter): SQL[] {
-	if ((filter.signal || filter.intent) && filter.properties.length === 0) return [eq(events.projectId, projectId), pageOfNamedEvents(projectId, filter)];
+	if (readsNamedPage(filter)) return [eq(events.projectId, projectId), pageOfNamedEvents(projectId, filter)];
 	return filterConditions(projectId, filter);
 }
 
 /** The event list's page query, newest first (tests read its SQL to check the plan). */
 export const eventListQuery = (db: Db, projectId: string, filter: EventFilter) => {
-	const index = eventListIndex(filter);
+	// The named page's rowids are the whole of the outer query's work: look them up, whichever other filter is set.
+	const index = readsNamedPage(filter) ? NOT_INDEXED : eventListIndex(filter);
 	return db
 		.select(eventColumnsByName)
 		.from(index === NOT_INDEXED ? sql`${events} NOT INDEXED` : index ? sql`${events} INDEXED BY ${sql.identifier(index)}` : events)
