@@ -149,10 +149,12 @@ export async function apiScale(opts: ApiScaleOptions): Promise<RouteTiming[]> {
 			"/api/events?limit=50",
 			`/api/events?limit=50&user_id=${someUser}`,
 			"/api/events?limit=50&model=claude-3",
+			// A detected signal, explicit feedback (3% of events), an intent.
 			"/api/events?limit=50&signal=refusal",
+			"/api/events?limit=50&signal=thumbs_down",
 			"/api/events?limit=50&intent=int_3",
-			// Full text (migration 0020): a rare word (~1% of events), a phrase, and a word in every event (the whole
-			// project ranked by BM25: the worst case), and the list filtered by a word.
+			// Full text (migration 0020): a rare word (~1% of events), a phrase, and a word in every event (the 10,000
+			// matches stored last ranked by BM25: the worst case), and the list filtered by a word.
 			"/api/events/search?mode=text&q=42&limit=50",
 			`/api/events/search?mode=text&q=${encodeURIComponent('"about thing 42"')}&limit=50`,
 			"/api/events/search?mode=text&q=thing&limit=50",

@@ -203,6 +203,15 @@ describe("event list: a signal or intent filter reads that signal's or intent's 
 		// a rare user's page walks the signal's detections (about 2 rows each), an intent's the newest day's.
 		expect(await rowsRead("ps", { signal: "laziness", userId: "u7" })).toBeLessThanOrEqual(2 * 1_500 + 8 * 51);
 		expect(await rowsRead("ps", { intent: "int_common", model: "common-model" })).toBeLessThanOrEqual(3 * 110 + 3 * 51);
+		// Explicit feedback is ordered by its events' time: all of it is read (with its events' keys), but only a
+		// page of rowids reaches the page query, which reads those rows whole.
+		const feedback = common.map((r, i) =>
+			env.DB.prepare(
+				"INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, received_at, user_id, properties) VALUES (?, ?, ?, 'thumbs_down', ?, ?, ?, '{}')",
+			).bind(r.project, `td${i}`, r.id, r.ts + 1000, r.ts + 1000, r.user),
+		);
+		for (let i = 0; i < feedback.length; i += 400) await env.DB.batch(feedback.slice(i, i + 400));
+		expect(await rowsRead("ps", { signal: "thumbs_down" })).toBeLessThanOrEqual(3 * 1_500 + 8 * 51);
 		// A property filter keeps the plain form, which reads every one of the signal's events.
 		expect(await rowsRead("ps", { signal: "laziness", properties: [{ key: "plan", value: "pro" }] })).toBeGreaterThan(4 * 1_500);
 	});
