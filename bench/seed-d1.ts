@@ -100,7 +100,7 @@ function* seedSql(n: number, tables: Set<string>, now: number): Generator<string
 			}
 			if (rand() < 0.03) {
 				out.push(
-					`INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, received_at, user_id, convo_id) VALUES ('${SEED_PROJECT}', 's${i}', '${id}', 'thumbs_down', ${ts + 5000}, ${ts + 5000}, '${user}', '${convoId}');`,
+					`INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, event_timestamp, received_at, user_id, convo_id) VALUES ('${SEED_PROJECT}', 's${i}', '${id}', 'thumbs_down', ${ts + 5000}, ${ts}, ${ts + 5000}, '${user}', '${convoId}');`,
 				);
 				out.push(`INSERT OR IGNORE INTO user_signal_days (project_id, day, signal, user_id) VALUES ('${SEED_PROJECT}', ${day}, 'thumbs_down', '${user}');`);
 			}

@@ -13,6 +13,8 @@ export const signals = sqliteTable(
 		eventId: text("event_id").notNull(),
 		signal: text("signal").notNull(),
 		timestamp: integer("timestamp").notNull(),
+		/** Its event's time, once the event is stored (null before): the event list pages feedback by it (migration 0027). */
+		eventTimestamp: integer("event_timestamp"),
 		receivedAt: integer("received_at").notNull(),
 		userId: text("user_id"),
 		convoId: text("convo_id"),
@@ -23,5 +25,7 @@ export const signals = sqliteTable(
 		primaryKey({ columns: [t.projectId, t.signalId] }),
 		index("signals_project_event_idx").on(t.projectId, t.eventId),
 		index("signals_project_signal_time_idx").on(t.projectId, t.signal, t.timestamp),
+		// The event list filtered by a feedback signal walks it newest event first and stops at a page.
+		index("signals_project_signal_event_time_idx").on(t.projectId, t.signal, t.eventTimestamp),
 	],
 );

@@ -151,8 +151,8 @@ describe("event list: a signal or intent filter reads that signal's or intent's 
 				...(i === 0
 					? [
 							env.DB.prepare(
-								"INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, received_at, user_id, properties) VALUES (?, 'sg1', 's5', 'refusal', ?, ?, 'u5', '{}')",
-							).bind(r.project, T0, T0),
+								"INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, event_timestamp, received_at, user_id, properties) VALUES (?, 'sg1', 's5', 'refusal', ?, ?, ?, 'u5', '{}')",
+							).bind(r.project, T0, T0 - 5 * DAY - 5000, T0),
 						]
 					: []),
 			]),
@@ -203,15 +203,15 @@ describe("event list: a signal or intent filter reads that signal's or intent's 
 		// a rare user's page walks the signal's detections (about 2 rows each), an intent's the newest day's.
 		expect(await rowsRead("ps", { signal: "laziness", userId: "u7" })).toBeLessThanOrEqual(2 * 1_500 + 8 * 51);
 		expect(await rowsRead("ps", { intent: "int_common", model: "common-model" })).toBeLessThanOrEqual(3 * 110 + 3 * 51);
-		// Explicit feedback is ordered by its events' time: all of it is read (with its events' keys), but only a
-		// page of rowids reaches the page query, which reads those rows whole.
+		// Explicit feedback walks its events' time (signals.event_timestamp) the same way.
 		const feedback = common.map((r, i) =>
 			env.DB.prepare(
-				"INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, received_at, user_id, properties) VALUES (?, ?, ?, 'thumbs_down', ?, ?, ?, '{}')",
-			).bind(r.project, `td${i}`, r.id, r.ts + 1000, r.ts + 1000, r.user),
+				"INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, event_timestamp, received_at, user_id, properties) VALUES (?, ?, ?, 'thumbs_down', ?, ?, ?, ?, '{}')",
+			).bind(r.project, `td${i}`, r.id, r.ts + 1000, r.ts, r.ts + 1000, r.user),
 		);
 		for (let i = 0; i < feedback.length; i += 400) await env.DB.batch(feedback.slice(i, i + 400));
-		expect(await rowsRead("ps", { signal: "thumbs_down" })).toBeLessThanOrEqual(3 * 1_500 + 8 * 51);
+		expect(await rowsRead("ps", { signal: "thumbs_down" })).toBeLessThanOrEqual(8 * 51);
+		expect(await rowsRead("ps", { signal: "thumbs_down", limit: 10 })).toBeLessThanOrEqual(8 * 11);
 		// A property filter keeps the plain form, which reads every one of the signal's events.
 		expect(await rowsRead("ps", { signal: "laziness", properties: [{ key: "plan", value: "pro" }] })).toBeGreaterThan(4 * 1_500);
 	});
@@ -250,10 +250,11 @@ describe("GET /api/events with a filter: pages hold every matching event once, n
 				r.ts,
 			),
 		);
-		const feedback = [others[0]!, others[5]!].map((r, i) =>
+		// others[0] has the same feedback twice: one row of the list.
+		const feedback = [others[0]!, others[5]!, others[0]!].map((r, i) =>
 			env.DB.prepare(
-				"INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, received_at, user_id, properties) VALUES (?, ?, ?, 'refusal', ?, ?, ?, '{}')",
-			).bind(r.project, `sig${i}`, r.id, r.ts + 1000, r.ts + 1000, r.user),
+				"INSERT INTO signals (project_id, signal_id, event_id, signal, timestamp, event_timestamp, received_at, user_id, properties) VALUES (?, ?, ?, 'refusal', ?, ?, ?, ?, '{}')",
+			).bind(r.project, `sig${i}`, r.id, r.ts + 1000 + i, r.ts, r.ts + 1000, r.user),
 		);
 		await env.DB.batch([...flagged, ...intents, ...feedback]);
 		explicit.push(others[0]!, others[5]!);

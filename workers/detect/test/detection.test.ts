@@ -100,6 +100,42 @@ describe("detection in the consumer", () => {
 		await consume([eventMessage(PROJECT, "later", { timestamp: T, user_id: "cid" })]);
 		expect(await countRows("user_signal_days", PROJECT, "signal = 'thumbs_down' AND day = ?", DAY)).toBe(2);
 	});
+
+	it("keeps each feedback's event time (the event list pages feedback by it): at once when the event is stored, when it lands otherwise", async () => {
+		const signal = (id: string, eventId: string, userId?: string) => ({
+			v: 1,
+			type: "signal",
+			project_id: PROJECT,
+			received_at: T + 60_000,
+			signal: { signal_id: id, event_id: eventId, signal: "thumbs_up", timestamp: T + 60_000, properties: {}, ...(userId ? { user_id: userId } : {}) },
+		});
+		const rows = async () =>
+			(
+				await env.DB.prepare(
+					"SELECT signal_id, event_timestamp, user_id, convo_id FROM signals WHERE project_id = ? AND signal = 'thumbs_up' ORDER BY signal_id",
+				)
+					.bind(PROJECT)
+					.all()
+			).results;
+		await consume([eventMessage(PROJECT, "stored", { timestamp: T - 5_000, user_id: "ann", convo_id: "c1" })]);
+		await consume([signal("f1", "stored"), signal("f2", "waiting", "bob"), signal("f3", "waiting")]);
+		expect(await rows()).toEqual([
+			{ signal_id: "f1", event_timestamp: T - 5_000, user_id: "ann", convo_id: "c1" },
+			{ signal_id: "f2", event_timestamp: null, user_id: "bob", convo_id: null },
+			{ signal_id: "f3", event_timestamp: null, user_id: null, convo_id: null },
+		]);
+		const waiting = eventMessage(PROJECT, "waiting", { timestamp: T - 2_000, user_id: "cid", convo_id: "c2" });
+		await consume([waiting]);
+		const landed = [
+			{ signal_id: "f1", event_timestamp: T - 5_000, user_id: "ann", convo_id: "c1" },
+			// The user the feedback named stays; the conversation is the event's.
+			{ signal_id: "f2", event_timestamp: T - 2_000, user_id: "bob", convo_id: "c2" },
+			{ signal_id: "f3", event_timestamp: T - 2_000, user_id: "cid", convo_id: "c2" },
+		];
+		expect(await rows()).toEqual(landed);
+		await consume([waiting]);
+		expect(await rows()).toEqual(landed);
+	});
 });
 
 describe("production path: the LLM check of uncertain detections", () => {

@@ -104,11 +104,16 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 				// Only when a time moves: D1 bills an update that changes nothing as a row written.
 				setWhere: sql`${schema.users.firstSeen} is null or ${schema.users.lastSeen} is null or excluded.first_seen < ${schema.users.firstSeen} or excluded.last_seen > ${schema.users.lastSeen}`,
 			}),
-		// Signals that arrived before this event now learn whose they are, and count for that user.
+		// Signals that arrived before this event now learn its time and whose they are (unless they said), and count
+		// for that user.
 		db
 			.update(schema.signals)
-			.set({ userId: event.user_id, convoId: event.convo_id ?? null })
-			.where(and(eq(schema.signals.projectId, projectId), eq(schema.signals.eventId, event.event_id), isNull(schema.signals.userId))),
+			.set({
+				eventTimestamp: ts,
+				userId: sql`coalesce(${schema.signals.userId}, ${event.user_id})`,
+				convoId: sql`coalesce(${schema.signals.convoId}, ${event.convo_id ?? null})`,
+			})
+			.where(and(eq(schema.signals.projectId, projectId), eq(schema.signals.eventId, event.event_id), isNull(schema.signals.eventTimestamp))),
 		signalUsersWrite(db, and(eq(schema.signals.projectId, projectId), eq(schema.signals.eventId, event.event_id))!),
 		...firstSeenWrites(db, projectId, event),
 	];
@@ -134,7 +139,7 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 }
 
 function signalWrites(db: Db, { project_id: projectId, received_at, signal }: SignalMessage): Write[] {
-	const ofEvent = (column: "user_id" | "convo_id") =>
+	const ofEvent = (column: "user_id" | "convo_id" | "timestamp") =>
 		sql`(select ${sql.raw(column)} from events where project_id = ${projectId} and event_id = ${signal.event_id})`;
 	return [
 		db
@@ -145,6 +150,7 @@ function signalWrites(db: Db, { project_id: projectId, received_at, signal }: Si
 				eventId: signal.event_id,
 				signal: signal.signal,
 				timestamp: signal.timestamp,
+				eventTimestamp: ofEvent("timestamp"),
 				receivedAt: received_at,
 				userId: signal.user_id ? sql`${signal.user_id}` : ofEvent("user_id"),
 				convoId: ofEvent("convo_id"),
