@@ -44,6 +44,28 @@ async function insertEvents(rows: { project: string; id: string; ts: number; use
 	for (let i = 0; i < stmts.length; i += 400) await env.DB.batch(stmts.slice(i, i + 400));
 }
 
+type Flagged = { project: string; id: string; ts: number; user: string };
+/** A detection of `signal` on an event, at the event's time. */
+const detectionRow = (r: Flagged, signal: string, stage = "model") =>
+	env.DB.prepare("INSERT INTO detections (project_id, event_id, signal, score, stage, user_id, timestamp) VALUES (?, ?, ?, 0.9, ?, ?, ?)").bind(
+		r.project,
+		r.id,
+		signal,
+		stage,
+		r.user,
+		r.ts,
+	);
+/** An event under `intent`. */
+const intentRow = (r: Flagged, intent: string) =>
+	env.DB.prepare("INSERT INTO event_intents (project_id, event_id, intent_id, day, user_id, timestamp) VALUES (?, ?, ?, ?, ?, ?)").bind(
+		r.project,
+		r.id,
+		intent,
+		Math.floor(r.ts / DAY),
+		r.user,
+		r.ts,
+	);
+
 /** `n` events of many users (u0..u99), one conversation per 4, over the 14 days before T0. */
 const crowd = (project: string, n: number, prefix = "c") =>
 	Array.from({ length: n }, (_, i) => ({
@@ -138,16 +160,8 @@ describe("event list: a signal or intent filter reads that signal's or intent's 
 		await insertEvents([...crowd("ps", 3_000, "s"), ...rare]);
 		await env.DB.batch(
 			rare.flatMap((r, i) => [
-				env.DB.prepare(
-					"INSERT INTO detections (project_id, event_id, signal, score, stage, user_id, timestamp) VALUES (?, ?, 'refusal', 0.9, 'model', ?, ?)",
-				).bind(r.project, r.id, r.user, r.ts),
-				env.DB.prepare("INSERT INTO event_intents (project_id, event_id, intent_id, day, user_id, timestamp) VALUES (?, ?, 'int_refund', ?, ?, ?)").bind(
-					r.project,
-					r.id,
-					Math.floor(r.ts / DAY),
-					r.user,
-					r.ts,
-				),
+				detectionRow(r, "refusal"),
+				intentRow(r, "int_refund"),
 				...(i === 0
 					? [
 							env.DB.prepare(
@@ -178,20 +192,8 @@ describe("event list: a signal or intent filter reads that signal's or intent's 
 	it("a common signal's or intent's page reads about a page of its rows, not all of them", async () => {
 		// 1,500 of the crowd's 3,000 events share a signal and an intent.
 		const common = crowd("ps", 1_500, "s");
-		const stmts = common.flatMap((r) => [
-			env.DB.prepare(
-				"INSERT INTO detections (project_id, event_id, signal, score, stage, user_id, timestamp) VALUES (?, ?, 'laziness', 0.9, 'rules', ?, ?)",
-			).bind(r.project, r.id, r.user, r.ts),
-			env.DB.prepare("INSERT INTO event_intents (project_id, event_id, intent_id, day, user_id, timestamp) VALUES (?, ?, 'int_common', ?, ?, ?)").bind(
-				r.project,
-				r.id,
-				Math.floor(r.ts / DAY),
-				r.user,
-				r.ts,
-			),
-		]);
+		const stmts = common.flatMap((r) => [detectionRow(r, "laziness", "rules"), intentRow(r, "int_common")]);
 		for (let i = 0; i < stmts.length; i += 400) await env.DB.batch(stmts.slice(i, i + 400));
-		// The signal's detections newest first, each with its event (twice: the check and the page), stopping at 51.
 		// The signal's detections newest first, each with its event, stopping at limit + 1: about 7 rows read per
 		// row of the page (index entry, detection, event key, the page's row, the sorts), whatever the signal's total.
 		expect(await rowsRead("ps", { signal: "laziness" })).toBeLessThanOrEqual(8 * 51);
@@ -236,20 +238,8 @@ describe("GET /api/events with a filter: pages hold every matching event once, n
 		await insertEvents([...others, ...mine, ...sharing]);
 		// alice's and bob's events are flagged, alice's under an intent; two of the others carry explicit feedback
 		// under the signal's name (they interleave with the detected ones in time).
-		const flagged = [...mine, ...sharing].map((r) =>
-			env.DB.prepare(
-				"INSERT INTO detections (project_id, event_id, signal, score, stage, user_id, timestamp) VALUES (?, ?, 'refusal', 0.9, 'model', ?, ?)",
-			).bind(r.project, r.id, r.user, r.ts),
-		);
-		const intents = mine.map((r) =>
-			env.DB.prepare("INSERT INTO event_intents (project_id, event_id, intent_id, day, user_id, timestamp) VALUES (?, ?, 'int_alice', ?, ?, ?)").bind(
-				r.project,
-				r.id,
-				Math.floor(r.ts / DAY),
-				r.user,
-				r.ts,
-			),
-		);
+		const flagged = [...mine, ...sharing].map((r) => detectionRow(r, "refusal"));
+		const intents = mine.map((r) => intentRow(r, "int_alice"));
 		// others[0] has the same feedback twice: one row of the list.
 		const feedback = [others[0]!, others[5]!, others[0]!].map((r, i) =>
 			env.DB.prepare(
