@@ -5,7 +5,8 @@ import type { EventPage } from "#core/api/events";
 import type { EventFilter } from "#core/event-query";
 import * as schema from "#db/schema";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
-import { detectionsOfEvents, eventListQuery } from "../src/reads/event-reads";
+import { eventListQuery } from "../src/reads/event-list-query";
+import { detectionsOfEvents } from "../src/reads/event-reads";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 9, 1);

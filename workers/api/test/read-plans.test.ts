@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as schema from "#db/schema";
-import { eventListQuery } from "../src/reads/event-reads";
+import { eventListQuery } from "../src/reads/event-list-query";
 import { INTENT_MATRIX_SQL } from "../src/reads/intent-reads";
 import { BASELINE_SQL, ISSUE_BREAKDOWN_SQL } from "../src/reads/issue-breakdowns";
 import { ISSUE_BY_ID_SQL, ISSUE_EXAMPLES_SQL, ISSUE_SERIES_SQL, issueListQueries, TOP_INTENT_SAMPLE } from "../src/reads/issue-reads";

@@ -6,7 +6,7 @@ import { purgeExpiredData } from "../../detect/src/maintenance/retention";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { encodeRankCursor } from "#core/event-query";
-import { BY_WORDS } from "../src/deep-search/deep-search-loop";
+import { BY_WORDS } from "../src/deep-search/deep-search-pool";
 import { TEXT_RANK_DEPTH } from "../src/reads/event-text-search";
 import { detectBindings, ev, store } from "./seed-events";
 

@@ -5,7 +5,8 @@ import type { Embedder } from "#core/embedding/embedder";
 import { encodeRankCursor, type EventFilter } from "#core/event-query";
 import type { EventVectorStore } from "#core/vector-index/event-vectors";
 import * as schema from "#db/schema";
-import { type EventRow, eventListItems, filterConditions } from "./event-reads";
+import { type EventRow, filterConditions } from "./event-list-query";
+import { eventListItems } from "./event-reads";
 import { textSearchQuery } from "./event-text-search";
 
 type Db = DrizzleD1Database<typeof schema>;

@@ -3,7 +3,8 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { EventSearchResponse } from "#core/api/events";
 import { encodeRankCursor, type EventFilter } from "#core/event-query";
 import * as schema from "#db/schema";
-import { type EventRow, eventListItems, filterConditions } from "./event-reads";
+import { type EventRow, filterConditions } from "./event-list-query";
+import { eventListItems } from "./event-reads";
 
 type Db = DrizzleD1Database<typeof schema>;
 const { events } = schema;

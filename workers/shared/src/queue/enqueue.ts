@@ -40,9 +40,13 @@ export async function enqueue(queue: Queue<QueueMessage | PayloadRef>, db: D1Dat
 			throw UNAVAILABLE();
 		}
 	}
-	const bodies = sized.map((m) => (parked.has(m) ? { body: payloadRefOf(m.body) as QueueMessage | PayloadRef, json: "" } : m));
-	// A reference is small: its size is counted from its own JSON; a message's from the JSON measured above.
-	for (const chunk of chunkForSendBatch(bodies, undefined, (m) => queueBytes(m.json || JSON.stringify(m.body)))) {
+	// Each body with its JSON (a message's measured above, a reference's its own), so none is serialised twice.
+	const bodies = sized.map((m): { body: QueueMessage | PayloadRef; json: string } => {
+		if (!parked.has(m)) return m;
+		const ref = payloadRefOf(m.body);
+		return { body: ref, json: JSON.stringify(ref) };
+	});
+	for (const chunk of chunkForSendBatch(bodies, undefined, (m) => queueBytes(m.json))) {
 		try {
 			await queue.sendBatch(chunk.map((m) => ({ body: m.body, contentType: "json" })));
 		} catch (err) {
