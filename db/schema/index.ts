@@ -19,3 +19,4 @@ export * from "./jobs";
 export * from "./pending-events";
 export * from "./otel-trace-parts";
 export * from "./event-links";
+export * from "./last-active";

@@ -3,11 +3,14 @@ import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as schema from "#db/schema";
 import { eventListQuery } from "../src/reads/event-list-query";
-import { INTENT_MATRIX_SQL } from "../src/reads/intent-reads";
+import { INTENT_LIST_SQL, INTENT_MATRIX_SQL } from "../src/reads/intent-reads";
 import { BASELINE_SQL, ISSUE_BREAKDOWN_SQL } from "../src/reads/issue-breakdowns";
 import { ISSUE_BY_ID_SQL, ISSUE_EXAMPLES_SQL, ISSUE_SERIES_SQL, issueListQueries, TOP_INTENT_SAMPLE } from "../src/reads/issue-reads";
 import { RELEASE_MARKERS_SQL } from "../src/reads/release-markers";
 import { SIGNAL_RATES_SQL } from "../src/reads/signal-reads";
+import { LATEST_DAY_SQL } from "../src/reads/window-users";
+
+const prefixed = (prefix: string, sql: Record<string, string>) => Object.fromEntries(Object.entries(sql).map(([k, v]) => [`${prefix}.${k}`, v]));
 
 const DAY = 86_400_000;
 const TODAY = 20_400;
@@ -26,12 +29,16 @@ const TABLE_SCAN = /^SCAN (events|detections|issue_events|event_intents|signals|
 function hotQueries(): Record<string, { sql: string; binds: unknown[] }> {
 	const list = issueListQueries("p", WINDOW);
 	const filtered = issueListQueries("p", { ...WINDOW, model: "m", intent: "int_1", properties: { plan: "pro" } });
+	const { window, ...perDay } = SIGNAL_RATES_SQL;
+	const rateStatements = { ...perDay, ...prefixed("window.days", window.days), ...prefixed("window.last_active", window.last_active) };
 	const rates = Object.fromEntries(
-		Object.entries(SIGNAL_RATES_SQL).map(([k, sql]) => [
+		Object.entries(rateStatements).map(([k, sql]) => [
 			`rates.${k}`,
-			{ sql: sql.replace("/*filter*/", ""), binds: k === "windowAnyNegative" ? ["p", 1, 2, '["refusal"]'] : ["p", 1, 2] },
+			{ sql: sql.replace("/*filter*/", ""), binds: k.endsWith("anyNegative") ? ["p", 1, 2, '["refusal"]'] : ["p", 1, 2] },
 		]),
 	);
+	const matrix = { ...prefixed("days", INTENT_MATRIX_SQL.days), ...prefixed("last_active", INTENT_MATRIX_SQL.last_active) };
+	const intents = { ...prefixed("days", INTENT_LIST_SQL.days), ...prefixed("last_active", INTENT_LIST_SQL.last_active) };
 	const q = eventListQuery(drizzle(env.DB, { schema }), "p", { limit: 50, properties: [], from: 1, to: 2 } as never).toSQL();
 	return {
 		"issues.rows": list.rows,
@@ -47,9 +54,11 @@ function hotQueries(): Record<string, { sql: string; binds: unknown[] }> {
 		...Object.fromEntries(Object.entries(ISSUE_BREAKDOWN_SQL).map(([k, sql]) => [`issue.breakdown.${k}`, { sql, binds: ["iss", 1, 2] }])),
 		"issue.baseline": { sql: BASELINE_SQL, binds: ["p", 1, 2, "[]", "[]", "[]", "[]", 200] },
 		...Object.fromEntries(
-			Object.entries(INTENT_MATRIX_SQL).map(([k, sql]) => [`matrix.${k}`, { sql, binds: k === "negativeUsers" ? ["p", 1, 2, "[]"] : ["p", 1, 2] }]),
+			Object.entries(matrix).map(([k, sql]) => [`matrix.${k}`, { sql, binds: k.endsWith("negativeUsers") ? ["p", 1, 2, "[]"] : ["p", 1, 2] }]),
 		),
+		...Object.fromEntries(Object.entries(intents).map(([k, sql]) => [`intents.${k}`, { sql, binds: ["p", 1, 2] }])),
 		...rates,
+		"window.latest": { sql: LATEST_DAY_SQL, binds: ["p"] },
 		"events.list": { sql: q.sql, binds: q.params },
 	};
 }
@@ -90,10 +99,23 @@ describe("API read plans: index seeks and ranges, no scan of what grows with eve
 		await uses("issue.markers", /SEARCH f USING INDEX first_seen_values_time_idx \(project_id=\? AND first_seen>\? AND first_seen<\?\)/);
 		// The project's first sighting, once (not per row): the first entry of the same index.
 		await uses("issue.markers", /^SCALAR SUBQUERY 1\nSEARCH s USING COVERING INDEX first_seen_values_time_idx \(project_id=\?\)/m);
-		await uses("matrix.intentUsers", /COVERING INDEX event_intents_intent_idx \(intent_id=\? AND day>\? AND day<\?\)/);
-		await uses("matrix.cells", /SEARCH intent_signal_days USING PRIMARY KEY \(project_id=\? AND day>\? AND day<\?\)/);
-		await uses("matrix.negativeUsers", /SEARCH intent_signal_days USING PRIMARY KEY \(project_id=\? AND day>\? AND day<\?\)/);
-		await uses("rates.windowAnyNegative", /SEARCH user_signal_days USING PRIMARY KEY \(project_id=\? AND signal=\? AND day>\? AND day<\?\)/);
+		await uses("matrix.days.intentUsers", /COVERING INDEX event_intents_intent_idx \(intent_id=\? AND day>\? AND day<\?\)/);
+		await uses("matrix.days.cells", /SEARCH intent_signal_days USING PRIMARY KEY \(project_id=\? AND day>\? AND day<\?\)/);
+		await uses("matrix.days.negativeUsers", /SEARCH intent_signal_days USING PRIMARY KEY \(project_id=\? AND day>\? AND day<\?\)/);
+		await uses("rates.window.days.anyNegative", /SEARCH user_signal_days USING PRIMARY KEY \(project_id=\? AND signal=\? AND day>\? AND day<\?\)/);
+		// Last active: one row per (key, user) by primary key, never the day tables.
+		await uses("matrix.last_active.intentUsers", /SEARCH l USING PRIMARY KEY \(project_id=\? AND intent_id=\?\)/);
+		await uses("intents.last_active.rows", /SEARCH l USING PRIMARY KEY \(project_id=\? AND intent_id=\?\)/);
+		await uses("matrix.last_active.cells", /SEARCH intent_signal_user_last_days USING PRIMARY KEY \(project_id=\?\)/);
+		await uses("matrix.last_active.negativeUsers", /SEARCH intent_signal_user_last_days USING PRIMARY KEY \(project_id=\?\)/);
+		await uses("rates.window.last_active.signals", /SEARCH signal_user_last_days USING PRIMARY KEY \(project_id=\?\)/);
+		await uses("rates.window.last_active.anyNegative", /SEARCH signal_user_last_days USING PRIMARY KEY \(project_id=\? AND signal=\?\)/);
+		await uses("rates.window.last_active.active", /SEARCH user_last_days USING PRIMARY KEY \(project_id=\?\)/);
+		for (const name of Object.keys(q).filter((k) => k.includes("last_active")))
+			expect(await plan(q[name]!.sql, q[name]!.binds), name).not.toMatch(/\b(user_days|user_signal_days|intent_signal_days)\b/);
+		// The latest day: the last entry of each day index, not a scan.
+		await uses("window.latest", /SEARCH user_days USING (COVERING INDEX|PRIMARY KEY) .*\(project_id=\?\)/);
+		await uses("window.latest", /SEARCH user_signal_days USING (COVERING )?INDEX user_signal_days_day_idx \(project_id=\?\)/);
 		await uses("rates.volume", /SEARCH event_days USING .*\(project_id=\? AND day>\? AND day<\?\)/);
 		await uses("events.list", /SEARCH events USING INDEX events_project_time_idx \(project_id=\? AND timestamp>\? AND timestamp<\?\)/);
 		for (const name of ["rates.volume", "issue.markers"]) expect(await plan(q[name]!.sql, q[name]!.binds)).not.toMatch(/\bevents\b(?!_)/);
@@ -176,13 +198,13 @@ async function rowsRead(): Promise<Record<string, number>> {
 		"issue.examples": [ISSUE_EXAMPLES_SQL, ["pa_iss0", "pa_e0"]],
 		"issue.markers": [RELEASE_MARKERS_SQL, ["pa", WINDOW.fromDay * DAY, (WINDOW.toDay + 1) * DAY]],
 		...Object.fromEntries(
-			Object.entries(INTENT_MATRIX_SQL).map(([k, sql]) => [
+			Object.entries(INTENT_MATRIX_SQL.days).map(([k, sql]) => [
 				`matrix.${k}`,
 				[sql, k === "negativeUsers" ? ["pa", WINDOW.fromDay, WINDOW.toDay, '["refusal"]'] : ["pa", WINDOW.fromDay, WINDOW.toDay]],
 			]),
 		),
 		"rates.volume": [SIGNAL_RATES_SQL.volume, ["pa", WINDOW.fromDay, WINDOW.toDay]],
-		"rates.windowAnyNegative": [SIGNAL_RATES_SQL.windowAnyNegative, ["pa", WINDOW.fromDay, WINDOW.toDay, '["refusal"]']],
+		"rates.windowAnyNegative": [SIGNAL_RATES_SQL.window.days.anyNegative, ["pa", WINDOW.fromDay, WINDOW.toDay, '["refusal"]']],
 	};
 	const out: Record<string, number> = {};
 	for (const [name, [sql, binds]] of Object.entries(statements))

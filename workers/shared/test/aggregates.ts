@@ -6,8 +6,8 @@ import { expect } from "vitest";
  * the issues' per-day counts (issue_days, issue_user_days and the negative flag on issue_events,
  * migration 0017) from issue_events, signals and detections, and the intent matrix's rows
  * (intent_signal_days, migration 0019) from event_intents, detections and signals. Called after
- * tests that insert, move (merge, split, teach) or delete through the real code paths. Returns
- * the issue events and matrix rows checked. Not for retention, which keeps issue_days' counts on
+ * tests that insert, move (merge, split, teach) or delete through the real code paths, with the
+ * last-active rows (below). Returns the issue events, matrix and last-active rows checked. Not for retention, which keeps issue_days' counts on
  * purpose while the events leave.
  */
 export async function expectAggregatesMatch(): Promise<number> {
@@ -36,5 +36,25 @@ export async function expectAggregatesMatch(): Promise<number> {
 	expect(userDays!.results, "issue_user_days against a recount of issue_events").toEqual(userDaysRecount!.results);
 	expect(days!.results, "issue_days against a recount of issue_events").toEqual(daysRecount!.results);
 	expect(matrix!.results, "intent_signal_days against a recount of event_intents, detections and signals").toEqual(matrixRecount!.results);
-	return (total!.results[0] as { n: number }).n + matrix!.results.length;
+	return (total!.results[0] as { n: number }).n + matrix!.results.length + (await expectLastActiveMatch());
+}
+
+/** The last-active tables (migration 0028) and the day tables they follow: each key and user's latest day. */
+const LAST_ACTIVE = [
+	["user_last_days", "user_days", "project_id, user_id"],
+	["signal_user_last_days", "user_signal_days", "project_id, signal, user_id"],
+	["intent_user_last_days", "event_intents", "project_id, intent_id, user_id"],
+	["intent_signal_user_last_days", "intent_signal_days", "project_id, intent_id, signal, user_id"],
+] as const;
+
+/** Every last-active row against a recount of its day table (retention included). Returns the rows checked. */
+export async function expectLastActiveMatch(): Promise<number> {
+	const results = await env.DB.batch(
+		LAST_ACTIVE.flatMap(([last, days, key]) => [
+			env.DB.prepare(`SELECT ${key}, day FROM ${last} ORDER BY ${key}`),
+			env.DB.prepare(`SELECT ${key}, max(day) AS day FROM ${days} GROUP BY ${key} ORDER BY ${key}`),
+		]),
+	);
+	LAST_ACTIVE.forEach(([last, days], i) => expect(results[2 * i]!.results, `${last} against a recount of ${days}`).toEqual(results[2 * i + 1]!.results));
+	return results.filter((_, i) => i % 2 === 0).reduce((n, r) => n + r.results.length, 0);
 }

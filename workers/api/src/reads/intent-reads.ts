@@ -1,20 +1,30 @@
 import type { ConversationIntentList, IntentList, MatrixRow } from "#core/api/intents";
 import { NEGATIVE_SIGNAL_NAMES } from "#core/detection/signal-catalog";
+import { type WindowForm, windowBatch } from "./window-users";
 const pct = (users: number, active: number) => (active === 0 ? 0 : Math.round((users / active) * 10000) / 100);
 
+const INTENT_LIST_SELECT = (users: string) => `SELECT i.id, i.name, i.description, i.named_by, i.parent_id, i.created_at,
+	(SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3) AS events, ${users} AS users
+	FROM intents i WHERE i.project_id = ?1 ORDER BY users DESC, events DESC`;
+
+/** The intent list's statements in both forms of window-users.ts (tests run EXPLAIN QUERY PLAN on them). */
+export const INTENT_LIST_SQL = {
+	days: {
+		rows: INTENT_LIST_SELECT("(SELECT count(DISTINCT user_id) FROM event_intents e WHERE e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3)"),
+		active: "SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
+	},
+	last_active: {
+		rows: INTENT_LIST_SELECT("(SELECT count(*) FROM intent_user_last_days l WHERE l.project_id = ?1 AND l.intent_id = i.id AND l.day BETWEEN ?2 AND ?3)"),
+		active: "SELECT count(*) AS n FROM user_last_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
+	},
+};
+
 /** Intents with events, distinct users and their share of active users in the window. */
-export async function listIntents(db: D1Database, projectId: string, fromDay: number, toDay: number): Promise<IntentList> {
-	const [rows, active] = await db.batch([
-		db
-			.prepare(
-				`SELECT i.id, i.name, i.description, i.named_by, i.parent_id, i.created_at,
-					(SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3) AS events,
-					(SELECT count(DISTINCT user_id) FROM event_intents e WHERE e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3) AS users
-				 FROM intents i WHERE i.project_id = ?1 ORDER BY users DESC, events DESC`,
-			)
-			.bind(projectId, fromDay, toDay),
-		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, fromDay, toDay),
-	]);
+export async function listIntents(db: D1Database, projectId: string, fromDay: number, toDay: number, only?: WindowForm): Promise<IntentList> {
+	const statements = (q: typeof INTENT_LIST_SQL.days) => [q.rows, q.active].map((sql) => db.prepare(sql).bind(projectId, fromDay, toDay));
+	const {
+		results: [rows, active],
+	} = await windowBatch(db, projectId, toDay, statements(INTENT_LIST_SQL.last_active), () => statements(INTENT_LIST_SQL.days), only);
 	const activeUsers = (active!.results[0] as { n: number } | undefined)?.n ?? 0;
 	return {
 		active_users: activeUsers,
@@ -44,33 +54,47 @@ export async function listIntents(db: D1Database, projectId: string, fromDay: nu
 }
 
 /**
- * The intent matrix's statements (tests run EXPLAIN QUERY PLAN on them): the intents' users from
- * the covering (intent, day, user) index of event_intents; the signal cells and each intent's users
- * with a negative signal from intent_signal_days (one row per day, intent, signal and user, kept by
- * triggers: migration 0019), the window's rows by its primary key.
+ * The intent matrix's statements in both forms of window-users.ts (tests run EXPLAIN QUERY PLAN on
+ * them). Days: the intents' users from the covering (intent, day, user) index of event_intents; the
+ * signal cells and each intent's users with a negative signal from intent_signal_days (one row per
+ * day, intent, signal and user, kept by triggers: migration 0019). Last active: the same from
+ * intent_user_last_days and intent_signal_user_last_days, one row per (intent, signal, user).
  */
 export const INTENT_MATRIX_SQL = {
-	intentUsers:
-		"SELECT i.id, i.name, i.achievable_delta, i.strategic_relevance, count(DISTINCT e.user_id) AS users FROM intents i LEFT JOIN event_intents e ON e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1 GROUP BY i.id",
-	cells:
-		"SELECT intent_id, signal, count(DISTINCT user_id) AS users FROM intent_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY intent_id, signal",
-	// Users of the intent with any negative signal, implicit or explicit: the volume in its priority.
-	negativeUsers: `SELECT intent_id, count(DISTINCT user_id) AS users FROM intent_signal_days
+	days: {
+		intentUsers:
+			"SELECT i.id, i.name, i.achievable_delta, i.strategic_relevance, count(DISTINCT e.user_id) AS users FROM intents i LEFT JOIN event_intents e ON e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1 GROUP BY i.id",
+		cells:
+			"SELECT intent_id, signal, count(DISTINCT user_id) AS users FROM intent_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY intent_id, signal",
+		// Users of the intent with any negative signal, implicit or explicit: the volume in its priority.
+		negativeUsers: `SELECT intent_id, count(DISTINCT user_id) AS users FROM intent_signal_days
 				 WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 AND signal IN (SELECT value FROM json_each(?4)) GROUP BY intent_id`,
+	},
+	last_active: {
+		intentUsers: `SELECT i.id, i.name, i.achievable_delta, i.strategic_relevance,
+				(SELECT count(*) FROM intent_user_last_days l WHERE l.project_id = ?1 AND l.intent_id = i.id AND l.day BETWEEN ?2 AND ?3) AS users
+			FROM intents i WHERE i.project_id = ?1`,
+		cells:
+			"SELECT intent_id, signal, count(*) AS users FROM intent_signal_user_last_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY intent_id, signal",
+		negativeUsers: `SELECT intent_id, count(DISTINCT user_id) AS users FROM intent_signal_user_last_days
+				 WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 AND signal IN (SELECT value FROM json_each(?4)) GROUP BY intent_id`,
+	},
 };
 
 /**
  * The intent × signal matrix: for each intent, how many of its users had each signal on an
  * event of that intent (implicit detections and explicit feedback alike), as counts and shares.
  */
-export async function intentSignalMatrix(db: D1Database, projectId: string, fromDay: number, toDay: number): Promise<MatrixRow[]> {
+export async function intentSignalMatrix(db: D1Database, projectId: string, fromDay: number, toDay: number, only?: WindowForm): Promise<MatrixRow[]> {
 	const negative = JSON.stringify(NEGATIVE_SIGNAL_NAMES);
-	const q = INTENT_MATRIX_SQL;
-	const [intentUsers, signalCells, negativeUsers] = await db.batch([
+	const statements = (q: typeof INTENT_MATRIX_SQL.days) => [
 		db.prepare(q.intentUsers).bind(projectId, fromDay, toDay),
 		db.prepare(q.cells).bind(projectId, fromDay, toDay),
 		db.prepare(q.negativeUsers).bind(projectId, fromDay, toDay, negative),
-	]);
+	];
+	const {
+		results: [intentUsers, signalCells, negativeUsers],
+	} = await windowBatch(db, projectId, toDay, statements(INTENT_MATRIX_SQL.last_active), () => statements(INTENT_MATRIX_SQL.days), only);
 	const negativeByIntent = new Map((negativeUsers!.results as { intent_id: string; users: number }[]).map((r) => [r.intent_id, r.users]));
 	const cells = new Map<string, Record<string, number>>();
 	for (const r of signalCells!.results as { intent_id: string; signal: string; users: number }[]) {

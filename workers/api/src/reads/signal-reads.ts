@@ -2,6 +2,7 @@ import type { RateCell, SignalInfo, SignalRates } from "#core/api/signals";
 import { EXPLICIT_SIGNALS } from "#core/ingest-schemas";
 import { EXPLICIT_SIGNAL_POLARITY, IMPLICIT_SIGNALS, NEGATIVE_SIGNAL_NAMES } from "#core/detection/signal-catalog";
 import { DAY_MS } from "#core/timestamps";
+import { type WindowForm, windowBatch } from "./window-users";
 
 export const dayToIso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
@@ -30,42 +31,53 @@ export async function signalCatalog(db: D1Database, projectId: string): Promise<
 const pct = (users: number, active: number) => (active === 0 ? 0 : Math.round((users / active) * 10000) / 100);
 
 /**
- * Signal rates' statements (tests run EXPLAIN QUERY PLAN on them): distinct users from
- * user_signal_days and user_days, events per day from event_days; none reads events.
- * A filter placeholder comment in two of them takes the optional signal filter.
+ * Signal rates' statements (tests run EXPLAIN QUERY PLAN on them): users per day from
+ * user_signal_days and user_days, events per day from event_days; none reads events. The window's
+ * distinct users in both forms of window-users.ts: from those day tables, or from
+ * signal_user_last_days and user_last_days for a window that reaches the project's latest day.
+ * A filter placeholder comment takes the optional signal filter.
  */
+const ANY_NEGATIVE =
+	"AND signal IN (SELECT value FROM json_each(?4) UNION SELECT name FROM custom_signals WHERE project_id = ?1 AND polarity = 'negative' AND deleted_at IS NULL)";
 export const SIGNAL_RATES_SQL = {
 	perDay: "SELECT day, signal, count(*) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 /*filter*/ GROUP BY day, signal",
 	activePerDay: "SELECT day, count(*) AS users FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day",
-	windowSignals:
-		"SELECT signal, count(DISTINCT user_id) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 /*filter*/ GROUP BY signal",
-	windowActive: "SELECT count(DISTINCT user_id) AS users FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
-	/**
-	 * Users with any negative signal in the window, each counted once: built-in negatives (?4) and
-	 * the project's negative custom signals. Reads the window's user_signal_days rows, as windowSignals does.
-	 */
-	windowAnyNegative: `SELECT count(DISTINCT user_id) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3
-		AND signal IN (SELECT value FROM json_each(?4) UNION SELECT name FROM custom_signals WHERE project_id = ?1 AND polarity = 'negative' AND deleted_at IS NULL)`,
 	/** Events per day, from the counts the detect worker keeps on write. */
 	volume: "SELECT day, events FROM event_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
+	window: {
+		days: {
+			signals:
+				"SELECT signal, count(DISTINCT user_id) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 /*filter*/ GROUP BY signal",
+			active: "SELECT count(DISTINCT user_id) AS users FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
+			/** Users with any negative signal, each counted once: built-in negatives (?4) and the project's negative custom signals. */
+			anyNegative: `SELECT count(DISTINCT user_id) AS users FROM user_signal_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 ${ANY_NEGATIVE}`,
+		},
+		last_active: {
+			signals: "SELECT signal, count(*) AS users FROM signal_user_last_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 /*filter*/ GROUP BY signal",
+			active: "SELECT count(*) AS users FROM user_last_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
+			anyNegative: `SELECT count(DISTINCT user_id) AS users FROM signal_user_last_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3 ${ANY_NEGATIVE}`,
+		},
+	},
 };
 
 /**
  * Signal rates as exact distinct-user counts: per UTC day, and for the whole window
  * (a user counted once however many days they had the signal).
  */
-export async function signalRates(db: D1Database, projectId: string, fromDay: number, toDay: number, only: string[]): Promise<SignalRates> {
-	const filter = only.length ? "AND signal IN (SELECT value FROM json_each(?4))" : "";
-	const bind = (stmt: D1PreparedStatement) => (only.length ? stmt.bind(projectId, fromDay, toDay, JSON.stringify(only)) : stmt.bind(projectId, fromDay, toDay));
+export async function signalRates(db: D1Database, projectId: string, fromDay: number, toDay: number, only: string[], form?: WindowForm): Promise<SignalRates> {
+	const filter = only.length ? "AND signal IN (SELECT value FROM json_each(?5))" : "";
+	const negative = JSON.stringify(NEGATIVE_SIGNAL_NAMES);
+	// ?4 is the built-in negatives (only anyNegative reads it), ?5 the filter: each statement is given as many as it names.
+	const params = [projectId, fromDay, toDay, negative, JSON.stringify(only)];
+	const bind = (template: string) => {
+		const sql = template.replace("/*filter*/", filter);
+		return db.prepare(sql).bind(...params.slice(0, Math.max(...[...sql.matchAll(/\?(\d)/g)].map((m) => Number(m[1])))));
+	};
 	const q = SIGNAL_RATES_SQL;
-	const [perDay, active, windowSignals, windowActive, volume, anyNegative] = await db.batch([
-		bind(db.prepare(q.perDay.replace("/*filter*/", filter))),
-		db.prepare(q.activePerDay).bind(projectId, fromDay, toDay),
-		bind(db.prepare(q.windowSignals.replace("/*filter*/", filter))),
-		db.prepare(q.windowActive).bind(projectId, fromDay, toDay),
-		db.prepare(q.volume).bind(projectId, fromDay, toDay),
-		db.prepare(q.windowAnyNegative).bind(projectId, fromDay, toDay, JSON.stringify(NEGATIVE_SIGNAL_NAMES)),
-	]);
+	const statements = (w: typeof q.window.days) => [q.perDay, q.activePerDay, q.volume, w.signals, w.active, w.anyNegative].map(bind);
+	const {
+		results: [perDay, active, volume, windowSignals, windowActive, anyNegative],
+	} = await windowBatch(db, projectId, toDay, statements(q.window.last_active), () => statements(q.window.days), form);
 	const eventsByDay = new Map((volume!.results as { day: number; events: number }[]).map((r) => [r.day, r.events]));
 	const activeByDay = new Map((active!.results as { day: number; users: number }[]).map((r) => [r.day, r.users]));
 	const days = new Map<number, Record<string, RateCell>>();

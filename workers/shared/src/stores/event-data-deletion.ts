@@ -2,6 +2,7 @@ import type { VectorIndex } from "#core/vector-index/vector-index";
 import type { EventVectorStore } from "#core/vector-index/event-vectors";
 import { D1VectorIndex } from "../adapters/d1-vector-index";
 import { renameQuotingIntents, renameQuotingIssues, textsBy } from "./deleted-text-names";
+import { clearUserLastDays } from "./last-active-days";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "./issue-event-text";
 import { type VectorizeLike, VectorizeVectorIndex } from "../adapters/vectorize-index";
 import { DAY_MS } from "#core/timestamps";
@@ -267,6 +268,8 @@ export async function userExists(db: D1Database, projectId: string, userId: stri
 export async function deleteUserData(ports: DeletionPorts, projectId: string, userId: string, maxRounds: number): Promise<DeletionProgress> {
 	const { db } = ports;
 	const deleted = emptyCounts();
+	// The user's last-active rows first: their day rows then go without a look back each.
+	await db.batch(clearUserLastDays(db, projectId, userId));
 	let rounds = 0;
 	for (const source of USER_EVENT_SOURCES) {
 		for (;;) {

@@ -1,13 +1,15 @@
 import { DAY_MS } from "#core/timestamps";
 import type { VectorIndex } from "#core/vector-index/vector-index";
 import type { ChangedBy } from "./issue-store";
+import { clearIntentLastDays, rebuildIntentLastDays } from "./last-active-days";
 import { clearSplitStatement } from "./split-requests";
 
 /**
  * How intents change, in one place: a person's rename, priority factors and merge (the api) and
  * the maintenance pass's merge of duplicates and split (the detect worker) write through here.
  * Same database style as issue-store.ts (named SQL bound with `db.prepare()`, statements for one
- * `batch()`): intent_signal_days follows event_intents through migration 0019's triggers.
+ * `batch()`): intent_signal_days follows event_intents through migration 0019's triggers, the
+ * last-active rows through 0028's (bracketed by last-active-days.ts for a merge or a split).
  */
 
 const FIND_INTENTS = "SELECT id FROM intents WHERE project_id = ? AND id IN (SELECT value FROM json_each(?))";
@@ -71,6 +73,7 @@ const DELETE_INTENT = "DELETE FROM intents WHERE id = ? AND project_id = ?";
 export function mergeIntentStatements(db: D1Database, merge: IntentMerge): D1PreparedStatement[] {
 	const { projectId, from, into } = merge;
 	return [
+		...clearIntentLastDays(db, projectId, from),
 		db.prepare(MOVE_INTENT_EVENTS).bind(into, from, projectId),
 		db.prepare(ADOPT_SUB_INTENTS).bind(into, from, projectId),
 		db.prepare(DELETE_INTENT).bind(from, projectId),
@@ -119,10 +122,12 @@ export function splitIntentStatements(db: D1Database, split: IntentSplit): D1Pre
 	const { intent, parts, model } = split;
 	return [
 		clearSplitStatement(db, "intents", intent.id),
+		...clearIntentLastDays(db, intent.project_id, intent.id),
 		...parts.flatMap((p) => [
 			db.prepare(INSERT_SUB_INTENT).bind(p.id, intent.project_id, p.name, p.description, model, intent.id, p.createdAt),
 			db.prepare(MOVE_INPUTS).bind(p.id, intent.id, JSON.stringify(p.eventIds)),
 		]),
+		...rebuildIntentLastDays(db, intent.project_id, intent.id),
 	];
 }
 

@@ -1,0 +1,35 @@
+/**
+ * Distinct users over a window, two ways with the same answer.
+ *
+ * - From the day tables (user_days, user_signal_days, event_intents, intent_signal_days): one row per
+ *   (key, user, day), so `count(DISTINCT user_id)` over a 30-day window reads every active day of
+ *   every user, about 1M rows at 1M events.
+ * - From the last-active tables (migration 0028, db/schema/last-active.ts): one row per (key, user)
+ *   with the user's last active day. A user was active in [from, to] exactly when their last day is
+ *   in it, provided nothing is stored after `to`. So this form answers windows that reach the
+ *   project's latest day (the dashboard's default, "the last N days"), reading one row per user.
+ *
+ * `windowBatch` runs the last-active statements with a check of the project's latest day in one
+ * batch, and falls back to the day tables when the window ends before it.
+ */
+export const LATEST_DAY_SQL = `SELECT max(coalesce((SELECT max(day) FROM user_days WHERE project_id = ?1), -1),
+	coalesce((SELECT max(day) FROM user_signal_days WHERE project_id = ?1), -1)) AS day`;
+
+export type WindowForm = "last_active" | "days";
+
+export async function windowBatch(
+	db: D1Database,
+	projectId: string,
+	toDay: number,
+	lastActive: D1PreparedStatement[],
+	days: () => D1PreparedStatement[],
+	/** Tests read both forms of the same window. */
+	only?: WindowForm,
+): Promise<{ form: WindowForm; results: D1Result[] }> {
+	if (only === "days") return { form: "days", results: await db.batch(days()) };
+	if (only === "last_active") return { form: "last_active", results: await db.batch(lastActive) };
+	const [latest, ...results] = await db.batch([db.prepare(LATEST_DAY_SQL).bind(projectId), ...lastActive]);
+	const day = (latest!.results[0] as { day: number | null } | undefined)?.day ?? -1;
+	if (day <= toDay) return { form: "last_active", results };
+	return { form: "days", results: await db.batch(days()) };
+}
