@@ -100,7 +100,7 @@ describe("distinct users over a window from last-active rows", () => {
 
 	it("are chosen for a window that reaches the latest day, and the day tables for one that ends before it", async () => {
 		const p = project.projectId;
-		const form = async (toDay: number) => (await windowBatch(env.DB, p, toDay, [], () => [env.DB.prepare("SELECT 1")])).form;
+		const form = async (toDay: number) => (await windowBatch(env.DB, p, toDay, { lastActive: [], days: () => [env.DB.prepare("SELECT 1")] })).form;
 		expect(await form(TODAY)).toBe("last_active");
 		expect(await form(TODAY + 30)).toBe("last_active");
 		expect(await form(TODAY - 1)).toBe("days");

@@ -1,6 +1,6 @@
 import type { ConversationIntentList, IntentList, MatrixRow } from "#core/api/intents";
 import { NEGATIVE_SIGNAL_NAMES } from "#core/detection/signal-catalog";
-import { type WindowForm, windowBatch } from "./window-users";
+import { ACTIVE_USERS_SQL, type WindowForm, windowBatch } from "./window-users";
 const pct = (users: number, active: number) => (active === 0 ? 0 : Math.round((users / active) * 10000) / 100);
 
 const INTENT_LIST_SELECT = (users: string) => `SELECT i.id, i.name, i.description, i.named_by, i.parent_id, i.created_at,
@@ -11,11 +11,11 @@ const INTENT_LIST_SELECT = (users: string) => `SELECT i.id, i.name, i.descriptio
 export const INTENT_LIST_SQL = {
 	days: {
 		rows: INTENT_LIST_SELECT("(SELECT count(DISTINCT user_id) FROM event_intents e WHERE e.intent_id = i.id AND e.day BETWEEN ?2 AND ?3)"),
-		active: "SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
+		active: ACTIVE_USERS_SQL.days,
 	},
 	last_active: {
 		rows: INTENT_LIST_SELECT("(SELECT count(*) FROM intent_user_last_days l WHERE l.project_id = ?1 AND l.intent_id = i.id AND l.day BETWEEN ?2 AND ?3)"),
-		active: "SELECT count(*) AS n FROM user_last_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
+		active: ACTIVE_USERS_SQL.last_active,
 	},
 };
 
@@ -24,7 +24,7 @@ export async function listIntents(db: D1Database, projectId: string, fromDay: nu
 	const statements = (q: typeof INTENT_LIST_SQL.days) => [q.rows, q.active].map((sql) => db.prepare(sql).bind(projectId, fromDay, toDay));
 	const {
 		results: [rows, active],
-	} = await windowBatch(db, projectId, toDay, statements(INTENT_LIST_SQL.last_active), () => statements(INTENT_LIST_SQL.days), only);
+	} = await windowBatch(db, projectId, toDay, { lastActive: statements(INTENT_LIST_SQL.last_active), days: () => statements(INTENT_LIST_SQL.days), only });
 	const activeUsers = (active!.results[0] as { n: number } | undefined)?.n ?? 0;
 	return {
 		active_users: activeUsers,
@@ -94,7 +94,7 @@ export async function intentSignalMatrix(db: D1Database, projectId: string, from
 	];
 	const {
 		results: [intentUsers, signalCells, negativeUsers],
-	} = await windowBatch(db, projectId, toDay, statements(INTENT_MATRIX_SQL.last_active), () => statements(INTENT_MATRIX_SQL.days), only);
+	} = await windowBatch(db, projectId, toDay, { lastActive: statements(INTENT_MATRIX_SQL.last_active), days: () => statements(INTENT_MATRIX_SQL.days), only });
 	const negativeByIntent = new Map((negativeUsers!.results as { intent_id: string; users: number }[]).map((r) => [r.intent_id, r.users]));
 	const cells = new Map<string, Record<string, number>>();
 	for (const r of signalCells!.results as { intent_id: string; signal: string; users: number }[]) {

@@ -6,6 +6,7 @@ import { compareIssueListKeys, type IssueListKey, issueListPage } from "#core/is
 import { issueBreakdowns } from "./issue-breakdowns";
 import { releaseMarkers } from "./release-markers";
 import { DAY_MS } from "#core/timestamps";
+import { ACTIVE_USERS_SQL, type WindowForm, windowBatch } from "./window-users";
 
 function iso(ms: number): string;
 function iso(ms: number | null): string | null;
@@ -100,7 +101,8 @@ export function issueListQueries(projectId: string, opts: IssueListOptions) {
 				 ORDER BY i.last_seen DESC LIMIT 1000`,
 			binds,
 		},
-		active: { sql: "SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3", binds: window },
+		/** The window's active users, in both forms of window-users.ts. */
+		active: { sql: ACTIVE_USERS_SQL, binds: window },
 		daily: {
 			sql: "SELECT d.issue_id, d.day, d.users FROM issues i JOIN issue_days d ON d.issue_id = i.id AND d.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1",
 			binds: window,
@@ -131,12 +133,19 @@ export function issueListQueries(projectId: string, opts: IssueListOptions) {
 
 export async function listIssues(db: D1Database, projectId: string, opts: IssueListOptions): Promise<IssueList> {
 	const q = issueListQueries(projectId, opts);
-	const [rows, active, daily, intents] = await db.batch([q.rows, q.active, q.daily, q.intents].map(({ sql, binds }) => db.prepare(sql).bind(...binds)));
+	const active = (form: WindowForm) => [db.prepare(q.active.sql[form]).bind(...q.active.binds)];
+	const {
+		results: [rows, daily, intents, activeRows],
+	} = await windowBatch(db, projectId, opts.toDay, {
+		shared: [q.rows, q.daily, q.intents].map(({ sql, binds }) => db.prepare(sql).bind(...binds)),
+		lastActive: active("last_active"),
+		days: () => active("days"),
+	});
 	const topIntent = new Map<string, { id: string; name: string; events: number }>();
 	for (const r of intents!.results as { issue_id: string; intent_id: string; name: string; events: number }[]) {
 		if ((topIntent.get(r.issue_id)?.events ?? 0) < r.events) topIntent.set(r.issue_id, { id: r.intent_id, name: r.name, events: r.events });
 	}
-	const activeUsers = (active!.results[0] as { n: number } | undefined)?.n ?? 0;
+	const activeUsers = (activeRows!.results[0] as { n: number } | undefined)?.n ?? 0;
 	const perDay = new Map<string, number[]>();
 	for (const r of daily!.results as { issue_id: string; day: number; users: number }[]) {
 		const series = perDay.get(r.issue_id) ?? new Array<number>(opts.toDay - opts.fromDay + 1).fill(0);
@@ -315,11 +324,15 @@ export const ISSUE_BY_ID_SQL = `SELECT i.*, ${issueCounts("?3", "?4")}
 				 FROM issues i WHERE i.project_id = ?1 AND i.id = ?2`;
 
 async function listIssuesById(db: D1Database, projectId: string, issueId: string, fromDay: number, toDay: number) {
-	const [rows, active] = await db.batch([
-		db.prepare(ISSUE_BY_ID_SQL).bind(projectId, issueId, fromDay, toDay),
-		db.prepare("SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ? AND day BETWEEN ? AND ?").bind(projectId, fromDay, toDay),
-	]);
+	const active = (form: WindowForm) => [db.prepare(ACTIVE_USERS_SQL[form]).bind(projectId, fromDay, toDay)];
+	const {
+		results: [rows, activeRows],
+	} = await windowBatch(db, projectId, toDay, {
+		shared: [db.prepare(ISSUE_BY_ID_SQL).bind(projectId, issueId, fromDay, toDay)],
+		lastActive: active("last_active"),
+		days: () => active("days"),
+	});
 	const row = rows!.results[0] as unknown as IssueRow | undefined;
 	if (!row) return { data: null };
-	return { data: { view: issueView(row, (active!.results[0] as { n: number } | undefined)?.n ?? 0), central_event_id: row.central_event_id } };
+	return { data: { view: issueView(row, (activeRows!.results[0] as { n: number } | undefined)?.n ?? 0), central_event_id: row.central_event_id } };
 }

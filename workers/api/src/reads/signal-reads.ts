@@ -74,10 +74,15 @@ export async function signalRates(db: D1Database, projectId: string, fromDay: nu
 		return db.prepare(sql).bind(...params.slice(0, Math.max(...[...sql.matchAll(/\?(\d)/g)].map((m) => Number(m[1])))));
 	};
 	const q = SIGNAL_RATES_SQL;
-	const statements = (w: typeof q.window.days) => [q.perDay, q.activePerDay, q.volume, w.signals, w.active, w.anyNegative].map(bind);
+	const statements = (w: typeof q.window.days) => [w.signals, w.active, w.anyNegative].map(bind);
 	const {
 		results: [perDay, active, volume, windowSignals, windowActive, anyNegative],
-	} = await windowBatch(db, projectId, toDay, statements(q.window.last_active), () => statements(q.window.days), form);
+	} = await windowBatch(db, projectId, toDay, {
+		shared: [q.perDay, q.activePerDay, q.volume].map(bind),
+		lastActive: statements(q.window.last_active),
+		days: () => statements(q.window.days),
+		only: form,
+	});
 	const eventsByDay = new Map((volume!.results as { day: number; events: number }[]).map((r) => [r.day, r.events]));
 	const activeByDay = new Map((active!.results as { day: number; users: number }[]).map((r) => [r.day, r.users]));
 	const days = new Map<number, Record<string, RateCell>>();

@@ -17,19 +17,28 @@ export const LATEST_DAY_SQL = `SELECT max(coalesce((SELECT max(day) FROM user_da
 
 export type WindowForm = "last_active" | "days";
 
-export async function windowBatch(
-	db: D1Database,
-	projectId: string,
-	toDay: number,
-	lastActive: D1PreparedStatement[],
-	days: () => D1PreparedStatement[],
+/** The window's active users (the denominator of "% of users"), in both forms; binds project, from day, to day. */
+export const ACTIVE_USERS_SQL: Record<WindowForm, string> = {
+	days: "SELECT count(DISTINCT user_id) AS n FROM user_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
+	last_active: "SELECT count(*) AS n FROM user_last_days WHERE project_id = ?1 AND day BETWEEN ?2 AND ?3",
+};
+
+export interface WindowStatements {
+	/** Statements that read the same either way: run once, their results first. */
+	shared?: D1PreparedStatement[];
+	lastActive: D1PreparedStatement[];
+	/** Built only when the window ends before the project's latest day. */
+	days: () => D1PreparedStatement[];
 	/** Tests read both forms of the same window. */
-	only?: WindowForm,
-): Promise<{ form: WindowForm; results: D1Result[] }> {
-	if (only === "days") return { form: "days", results: await db.batch(days()) };
-	if (only === "last_active") return { form: "last_active", results: await db.batch(lastActive) };
-	const [latest, ...results] = await db.batch([db.prepare(LATEST_DAY_SQL).bind(projectId), ...lastActive]);
+	only?: WindowForm;
+}
+
+export async function windowBatch(db: D1Database, projectId: string, toDay: number, q: WindowStatements): Promise<{ form: WindowForm; results: D1Result[] }> {
+	const shared = q.shared ?? [];
+	if (q.only === "days") return { form: "days", results: await db.batch([...shared, ...q.days()]) };
+	if (q.only === "last_active") return { form: "last_active", results: await db.batch([...shared, ...q.lastActive]) };
+	const [latest, ...results] = await db.batch([db.prepare(LATEST_DAY_SQL).bind(projectId), ...shared, ...q.lastActive]);
 	const day = (latest!.results[0] as { day: number | null } | undefined)?.day ?? -1;
 	if (day <= toDay) return { form: "last_active", results };
-	return { form: "days", results: await db.batch(days()) };
+	return { form: "days", results: [...results.slice(0, shared.length), ...(await db.batch(q.days()))] };
 }
