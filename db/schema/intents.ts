@@ -24,7 +24,11 @@ export const intents = sqliteTable(
 	(t) => [index("intents_project_idx").on(t.projectId)],
 );
 
-/** The turn-level intent of each event with user input. WITHOUT ROWID (migration 0018): the row and its two indexes. */
+/**
+ * The turn-level intent of each event with user input. WITHOUT ROWID (migration 0018): the row and its
+ * index. The (project, day) index went in migration 0029: the conversation-level list, its one reader,
+ * walks the window's events instead (it reads each event's conversation anyway), one row written less per event.
+ */
 export const eventIntents = sqliteTable(
 	"event_intents",
 	{
@@ -39,8 +43,6 @@ export const eventIntents = sqliteTable(
 		primaryKey({ columns: [t.projectId, t.eventId] }),
 		// Covering: an intent's events and distinct users in a window from the index alone.
 		index("event_intents_intent_idx").on(t.intentId, t.day, t.userId),
-		// Covering: the intent matrix reads only the window's rows of the project, from the index alone.
-		index("event_intents_project_day_idx").on(t.projectId, t.day, t.eventId, t.intentId, t.userId),
 	],
 );
 

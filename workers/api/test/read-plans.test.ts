@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as schema from "#db/schema";
 import { eventListQuery } from "../src/reads/event-list-query";
-import { INTENT_LIST_SQL, INTENT_MATRIX_SQL } from "../src/reads/intent-reads";
+import { CONVERSATION_INTENTS_SQL, INTENT_LIST_SQL, INTENT_MATRIX_SQL } from "../src/reads/intent-reads";
 import { BASELINE_SQL, ISSUE_BREAKDOWN_SQL } from "../src/reads/issue-breakdowns";
 import { ISSUE_BY_ID_SQL, ISSUE_EXAMPLES_SQL, ISSUE_SERIES_SQL, issueListQueries, TOP_INTENT_SAMPLE } from "../src/reads/issue-reads";
 import { RELEASE_MARKERS_SQL } from "../src/reads/release-markers";
@@ -60,6 +60,7 @@ function hotQueries(): Record<string, { sql: string; binds: unknown[] }> {
 		...Object.fromEntries(Object.entries(intents).map(([k, sql]) => [`intents.${k}`, { sql, binds: ["p", 1, 2] }])),
 		...rates,
 		"window.latest": { sql: LATEST_DAY_SQL, binds: ["p"] },
+		"intents.conversation": { sql: CONVERSATION_INTENTS_SQL, binds: ["p", 1, 2] },
 		"events.list": { sql: q.sql, binds: q.params },
 	};
 }
@@ -114,6 +115,8 @@ describe("API read plans: index seeks and ranges, no scan of what grows with eve
 		await uses("rates.window.last_active.active", /SEARCH user_last_days USING PRIMARY KEY \(project_id=\?\)/);
 		for (const name of Object.keys(q).filter((k) => k.includes("last_active")))
 			expect(await plan(q[name]!.sql, q[name]!.binds), name).not.toMatch(/\b(user_days|user_signal_days|intent_signal_days)\b/);
+		await uses("intents.conversation", /SEARCH e USING INDEX events_project_time_idx \(project_id=\? AND timestamp>\? AND timestamp<\?\)/);
+		await uses("intents.conversation", /SEARCH ei USING PRIMARY KEY \(project_id=\? AND event_id=\?\)/);
 		// The latest day: the last entry of each day index, not a scan.
 		await uses("window.latest", /SEARCH user_days USING (COVERING INDEX|PRIMARY KEY) .*\(project_id=\?\)/);
 		await uses("window.latest", /SEARCH user_signal_days USING (COVERING )?INDEX user_signal_days_day_idx \(project_id=\?\)/);

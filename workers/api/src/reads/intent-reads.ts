@@ -116,20 +116,21 @@ export async function intentSignalMatrix(db: D1Database, projectId: string, from
 	}));
 }
 
+/** The window's events (events_project_time_idx), each one's intent by primary key, the first per conversation kept. */
+export const CONVERSATION_INTENTS_SQL = `WITH firsts AS (
+		SELECT e.convo_id, ei.intent_id, e.user_id, row_number() OVER (PARTITION BY e.convo_id ORDER BY e.timestamp, e.event_id) AS rn
+		FROM events e JOIN event_intents ei ON ei.project_id = e.project_id AND ei.event_id = e.event_id
+		WHERE e.project_id = ?1 AND e.timestamp >= ?2 * 86400000 AND e.timestamp < (?3 + 1) * 86400000 AND e.convo_id IS NOT NULL)
+	 SELECT i.id, i.name, count(*) AS conversations, count(DISTINCT f.user_id) AS users
+	 FROM firsts f JOIN intents i ON i.id = f.intent_id WHERE f.rn = 1 GROUP BY i.id ORDER BY conversations DESC`;
+
 /**
  * Conversation-level intents: a conversation is about what its opening request asked for, so
  * each conversation counts under the intent of its earliest event that has one.
  */
 export async function listConversationIntents(db: D1Database, projectId: string, fromDay: number, toDay: number): Promise<ConversationIntentList> {
 	const { results } = await db
-		.prepare(
-			`WITH firsts AS (
-				SELECT e.convo_id, ei.intent_id, e.user_id, row_number() OVER (PARTITION BY e.convo_id ORDER BY e.timestamp, e.event_id) AS rn
-				FROM event_intents ei JOIN events e ON e.project_id = ei.project_id AND e.event_id = ei.event_id
-				WHERE ei.project_id = ?1 AND e.convo_id IS NOT NULL AND ei.day BETWEEN ?2 AND ?3)
-			 SELECT i.id, i.name, count(*) AS conversations, count(DISTINCT f.user_id) AS users
-			 FROM firsts f JOIN intents i ON i.id = f.intent_id WHERE f.rn = 1 GROUP BY i.id ORDER BY conversations DESC`,
-		)
+		.prepare(CONVERSATION_INTENTS_SQL)
 		.bind(projectId, fromDay, toDay)
 		.all<{ id: string; name: string; conversations: number; users: number }>();
 	const total = results.reduce((n, r) => n + r.conversations, 0);
