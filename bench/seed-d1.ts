@@ -115,7 +115,7 @@ function* seedSql(n: number, tables: Set<string>, now: number): Generator<string
 	}
 	// The aggregates the detect worker keeps on write, where this checkout has them.
 	if (tables.has("event_days"))
-		out.push(`INSERT INTO event_days (project_id, day, events) SELECT project_id, timestamp / ${DAY}, count(*) FROM events GROUP BY 1, 2;`);
+		out.push(`INSERT OR REPLACE INTO event_days (project_id, day, events) SELECT project_id, timestamp / ${DAY}, count(*) FROM events GROUP BY 1, 2;`);
 	if (tables.has("first_seen_values")) {
 		out.push(`INSERT INTO first_seen_values SELECT project_id, 'model', model, min(timestamp) FROM events GROUP BY model;`);
 		for (const k of ["release", "prompt_version"])

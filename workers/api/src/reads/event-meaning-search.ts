@@ -8,6 +8,7 @@ import * as schema from "#db/schema";
 import { type EventRow, filterConditions } from "./event-list-query";
 import { eventListItems } from "./event-reads";
 import { textSearchQuery } from "./event-text-search";
+import { eventsInRange } from "./events-in-range";
 
 type Db = DrizzleD1Database<typeof schema>;
 const { events } = schema;
@@ -40,8 +41,9 @@ const narrowsInSql = (f: EventFilter) => Boolean(f.userId || f.convoId || f.mode
 /** Filters that apply in SQL, not in the vector store (time is the store's; `q`'s words are text search's). */
 const sqlFilter = (f: EventFilter): EventFilter => ({ ...f, from: undefined, to: undefined, match: undefined, cursor: undefined });
 
-/** How many stored events pass the filters: every one with vectors was ranked. */
+/** How many stored events pass the filters: every one with vectors was ranked. A time range alone is counted by day (events-in-range.ts). */
 async function searchedCount(db: Db, projectId: string, filter: EventFilter): Promise<number> {
+	if (!narrowsInSql(filter)) return eventsInRange(db, projectId, filter.from, filter.to);
 	const [row] = await db
 		.select({ n: count() })
 		.from(events)

@@ -4,7 +4,6 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "#db/schema";
 import type { EventMessage, IdentifyMessage, QueueMessage, SignalMessage } from "#core/queue-messages";
 import { firstSeenWrites } from "./first-seen-writes";
-import { DAY_MS } from "#core/timestamps";
 
 export type Db = DrizzleD1Database<typeof schema>;
 export type Write = BatchItem<"sqlite">;
@@ -61,19 +60,7 @@ function signalUsersWrite(db: Db, which: SQL): Write {
 function eventWrites(db: Db, { project_id: projectId, received_at, event }: EventMessage): Write[] {
 	const ts = event.timestamp;
 	const writes: Write[] = [
-		// Counted before the insert, and 0 once the event is stored: a replay adds nothing.
-		db
-			.insert(schema.eventDays)
-			.values({
-				projectId,
-				day: Math.floor(ts / DAY_MS),
-				events: sql`1 - EXISTS (SELECT 1 FROM events WHERE project_id = ${projectId} AND event_id = ${event.event_id})`,
-			})
-			.onConflictDoUpdate({
-				target: [schema.eventDays.projectId, schema.eventDays.day],
-				set: { events: sql`${schema.eventDays.events} + excluded.events` },
-				setWhere: sql`excluded.events > 0`,
-			}),
+		// event_days follows by trigger (migration 0030): an insert ignored as a replay adds nothing.
 		db
 			.insert(schema.events)
 			.values({
