@@ -8,7 +8,7 @@ import { BASELINE_SQL, ISSUE_BREAKDOWN_SQL } from "../src/reads/issue-breakdowns
 import { ISSUE_BY_ID_SQL, ISSUE_EXAMPLES_SQL, ISSUE_SERIES_SQL, issueListQueries, TOP_INTENT_SAMPLE } from "../src/reads/issue-reads";
 import { RELEASE_MARKERS_SQL } from "../src/reads/release-markers";
 import { SIGNAL_RATES_SQL } from "../src/reads/signal-reads";
-import { LATEST_DAY_SQL } from "../src/reads/window-users";
+import { ACTIVE_USERS_SQL, LATEST_DAY_SQL } from "../src/reads/window-users";
 
 const prefixed = (prefix: string, sql: Record<string, string>) => Object.fromEntries(Object.entries(sql).map(([k, v]) => [`${prefix}.${k}`, v]));
 
@@ -45,8 +45,8 @@ function hotQueries(): Record<string, { sql: string; binds: unknown[] }> {
 		"issues.rows filtered": filtered.rows,
 		"issues.daily": list.daily,
 		"issues.intents": list.intents,
-		"issues.active.days": { sql: list.active.sql.days, binds: list.active.binds },
-		"issues.active.last_active": { sql: list.active.sql.last_active, binds: list.active.binds },
+		"active.days": { sql: ACTIVE_USERS_SQL.days, binds: ["p", 1, 2] },
+		"active.last_active": { sql: ACTIVE_USERS_SQL.last_active, binds: ["p", 1, 2] },
 		"issue.counts": { sql: ISSUE_BY_ID_SQL, binds: ["p", "iss", 1, 2] },
 		"issue.examples": { sql: ISSUE_EXAMPLES_SQL, binds: ["iss", "e1"] },
 		"issue.daily": { sql: ISSUE_SERIES_SQL.daily, binds: ["iss", 1, 2] },

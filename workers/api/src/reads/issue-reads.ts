@@ -6,7 +6,7 @@ import { compareIssueListKeys, type IssueListKey, issueListPage } from "#core/is
 import { issueBreakdowns } from "./issue-breakdowns";
 import { releaseMarkers } from "./release-markers";
 import { DAY_MS } from "#core/timestamps";
-import { ACTIVE_USERS_SQL, type WindowForm, windowBatch } from "./window-users";
+import { activeUsersStatements, windowBatch } from "./window-users";
 
 function iso(ms: number): string;
 function iso(ms: number | null): string | null;
@@ -101,8 +101,6 @@ export function issueListQueries(projectId: string, opts: IssueListOptions) {
 				 ORDER BY i.last_seen DESC LIMIT 1000`,
 			binds,
 		},
-		/** The window's active users, in both forms of window-users.ts. */
-		active: { sql: ACTIVE_USERS_SQL, binds: window },
 		daily: {
 			sql: "SELECT d.issue_id, d.day, d.users FROM issues i JOIN issue_days d ON d.issue_id = i.id AND d.day BETWEEN ?2 AND ?3 WHERE i.project_id = ?1",
 			binds: window,
@@ -133,13 +131,12 @@ export function issueListQueries(projectId: string, opts: IssueListOptions) {
 
 export async function listIssues(db: D1Database, projectId: string, opts: IssueListOptions): Promise<IssueList> {
 	const q = issueListQueries(projectId, opts);
-	const active = (form: WindowForm) => [db.prepare(q.active.sql[form]).bind(...q.active.binds)];
+	// The window's active users in the form window-users.ts picks, beside the list's own statements.
 	const {
 		results: [rows, daily, intents, activeRows],
 	} = await windowBatch(db, projectId, opts.toDay, {
 		shared: [q.rows, q.daily, q.intents].map(({ sql, binds }) => db.prepare(sql).bind(...binds)),
-		lastActive: active("last_active"),
-		days: () => active("days"),
+		...activeUsersStatements(db, projectId, opts.fromDay, opts.toDay),
 	});
 	const topIntent = new Map<string, { id: string; name: string; events: number }>();
 	for (const r of intents!.results as { issue_id: string; intent_id: string; name: string; events: number }[]) {
@@ -324,13 +321,11 @@ export const ISSUE_BY_ID_SQL = `SELECT i.*, ${issueCounts("?3", "?4")}
 				 FROM issues i WHERE i.project_id = ?1 AND i.id = ?2`;
 
 async function listIssuesById(db: D1Database, projectId: string, issueId: string, fromDay: number, toDay: number) {
-	const active = (form: WindowForm) => [db.prepare(ACTIVE_USERS_SQL[form]).bind(projectId, fromDay, toDay)];
 	const {
 		results: [rows, activeRows],
 	} = await windowBatch(db, projectId, toDay, {
 		shared: [db.prepare(ISSUE_BY_ID_SQL).bind(projectId, issueId, fromDay, toDay)],
-		lastActive: active("last_active"),
-		days: () => active("days"),
+		...activeUsersStatements(db, projectId, fromDay, toDay),
 	});
 	const row = rows!.results[0] as unknown as IssueRow | undefined;
 	if (!row) return { data: null };

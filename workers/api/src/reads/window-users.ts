@@ -33,6 +33,12 @@ export interface WindowStatements {
 	only?: WindowForm;
 }
 
+/** The window's active users as windowBatch's two forms, for a read that needs only them beside its own statements. */
+export function activeUsersStatements(db: D1Database, projectId: string, fromDay: number, toDay: number): Pick<WindowStatements, "lastActive" | "days"> {
+	const bound = (form: WindowForm) => [db.prepare(ACTIVE_USERS_SQL[form]).bind(projectId, fromDay, toDay)];
+	return { lastActive: bound("last_active"), days: () => bound("days") };
+}
+
 export async function windowBatch(db: D1Database, projectId: string, toDay: number, q: WindowStatements): Promise<{ form: WindowForm; results: D1Result[] }> {
 	const shared = q.shared ?? [];
 	if (q.only === "days") return { form: "days", results: await db.batch([...shared, ...q.days()]) };
