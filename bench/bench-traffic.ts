@@ -7,13 +7,25 @@ import { sleep } from "./wrangler-dev";
 export const WRITE_KEY = "bm_write_bench00000000000000000000000000";
 export const BATCH = 100;
 
-/** Events as an app sends them: half continue stored conversations (u/c ids of bench/seed-d1.ts), half start new ones. */
-export function newEvents(prefix: string, n: number, stored: number) {
+/**
+ * Events as an app sends them: half continue stored conversations (u/c ids of bench/seed-d1.ts), half start new ones.
+ * `spread` (the drain rounds): each new conversation gets one turn, and with `continues` (traffic of this
+ * shape sent before, drained since) a quarter continue that traffic's conversations instead of stored ones:
+ * their earlier turn is in an earlier queue batch, as in production, where a conversation's turns are
+ * seconds to minutes apart. Replies are then unique too, as real ones are, so no encoder cache holds them.
+ */
+export function newEvents(prefix: string, n: number, stored: number, spread?: { continues?: { prefix: string; n: number } }) {
 	const texts = syntheticEvents(n, prefix.length * 7919 + n);
 	const storedConvos = Math.max(1, Math.floor(stored / 4));
+	const continues = spread?.continues;
+	const newConvo = (p: string, i: number) => (spread ? `${p}_c${(i - 1) / 2}` : `${p}_c${Math.floor(i / 6)}`);
 	return texts.map((t, i) => {
-		const existing = i % 2 === 0;
-		const convo = existing ? `c${(i * 7919) % storedConvos}` : `${prefix}_c${Math.floor(i / 6)}`;
+		const convo =
+			i % 2 === 1
+				? newConvo(prefix, i)
+				: continues && i % 4 === 2
+					? newConvo(continues.prefix, 1 + 2 * (((i - 2) / 4) % Math.floor(continues.n / 2)))
+					: `c${(i * 7919) % storedConvos}`;
 		return {
 			event_id: `${prefix}_${i}`,
 			user_id: `u${(i * 104729) % SEED_USERS}`,
@@ -21,7 +33,7 @@ export function newEvents(prefix: string, n: number, stored: number) {
 			event: "chat_message",
 			model: i % 3 ? "gpt-4o" : "gpt-4o-mini",
 			input: `${t.input} (${prefix} ${i})`,
-			output: t.output,
+			output: spread ? `${t.output} (${prefix} ${i})` : t.output,
 			properties: { plan: i % 4 ? "free" : "pro", release: "2.0.0", prompt_version: "v7" },
 			...(i % 5 === 0 ? { tool_calls: [{ name: "search_docs", input: { q: t.input.slice(0, 40) }, output: "[]", error: null, duration_ms: 120 }] } : {}),
 		};

@@ -43,6 +43,8 @@ export interface PipelineCounts {
 	indexQueries: number;
 	indexUpserts: number;
 	eventVectorsStored: number;
+	/** Earlier turns' event vectors read back by detection (getByIds), instead of encoding those texts again. */
+	eventVectorsRead: number;
 	/** LLM second-opinion calls (production: at most DETECTION_LLM_DAILY_BUDGET per project per day). */
 	llmChecks: number;
 }
@@ -89,6 +91,12 @@ export function costPerMillion(c: PipelineCounts, retentionMonths = 1): { terms:
 			term: `Vectorize queried dimensions (nearest issue and intent centres, ${ISSUE_DIMS}-d; stored vectors count once a month)`,
 			perEvent: `${fmt(per(c.indexQueries + c.indexUpserts))} vectors`,
 			usdPerMillion: (per(c.indexQueries + c.indexUpserts) * M * ISSUE_DIMS * PRICES.vectorizeQueriedDimsPerM) / M,
+		},
+		{
+			// The pricing page bills queries and stored vectors; reads by id are priced here as if each were a query, to err high.
+			term: `Vectorize event vectors read by id (earlier turns' vectors for detection, ${EVENT_DIMS}-d, priced as queried dimensions)`,
+			perEvent: `${fmt(per(c.eventVectorsRead))} vectors`,
+			usdPerMillion: (per(c.eventVectorsRead) * M * EVENT_DIMS * PRICES.vectorizeQueriedDimsPerM) / M,
 		},
 		{
 			term: `Vectorize stored dimensions (event vectors ${EVENT_DIMS}-d, issue index ${ISSUE_DIMS}-d; ${retentionMonths} month kept)`,

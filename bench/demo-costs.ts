@@ -89,6 +89,7 @@ export async function demoCosts(): Promise<DemoCounts> {
 			indexQueries: sum("indexQueries"),
 			indexUpserts: sum("indexUpserts"),
 			eventVectorsStored: sum("eventVectorsStored"),
+			eventVectorsRead: sum("eventVectorsRead"),
 			llmChecks: 0,
 			topWrites: [...statements]
 				.sort((a, b) => b[1].rowsWritten - a[1].rowsWritten)

@@ -64,7 +64,7 @@ interface SizeResult {
 	/** The same, largest writes first (D1 bills a written row a thousand times a read one). */
 	topWrites: { sql: string; calls: number; rowsReadPerEvent: number; rowsWrittenPerEvent: number }[];
 	/** Per event: what the consumer asked of the encoder, the grouping embedder, the vector index and store. */
-	use: Pick<BatchLog, "encoderTexts" | "groupingTexts" | "groupingChars" | "indexQueries" | "indexUpserts" | "eventVectorsStored">;
+	use: Pick<BatchLog, "encoderTexts" | "groupingTexts" | "groupingChars" | "indexQueries" | "indexUpserts" | "eventVectorsStored" | "eventVectorsRead">;
 	/** Share of the consumer's batch wall time spent awaiting D1. */
 	d1Share: number;
 	memory?: MemoryResult;
@@ -145,7 +145,7 @@ async function measure(stored: number, opts: DrainScaleOptions): Promise<SizeRes
 	try {
 		// Warm-up: the isolate, the sentence encoder's weights and the first batch's costs stay out of the rate.
 		let from = sys.batches.length;
-		await sendAll(sys.base, newEvents("warm", WARM_UP, stored));
+		await sendAll(sys.base, newEvents("warm", WARM_UP, stored, {}));
 		await drained(sys, from, WARM_UP);
 		if (!sys.batches.some((b) => b.counted))
 			throw new Error("the detect worker logged no D1 counters: workerd's D1 binding changed shape (workers/detect/src/d1-counters.ts)");
@@ -157,7 +157,9 @@ async function measure(stored: number, opts: DrainScaleOptions): Promise<SizeRes
 		for (let round = 0; round < 3; round++) {
 			const roundFrom = sys.batches.length;
 			const start = performance.now();
-			await sendAll(sys.base, newEvents(`new${stored}r${round}`, perRound, stored));
+			// Each round continues the conversations the round before it started (the warm-up's, for the first).
+			const earlier = round === 0 ? { prefix: "warm", n: WARM_UP } : { prefix: `new${stored}r${round - 1}`, n: perRound };
+			await sendAll(sys.base, newEvents(`new${stored}r${round}`, perRound, stored, { continues: earlier }));
 			const end = await drained(sys, roundFrom, perRound);
 			rates.push(perRound / ((end - start) / 1000));
 			drainMs += end - start;
@@ -190,6 +192,7 @@ async function measure(stored: number, opts: DrainScaleOptions): Promise<SizeRes
 				indexQueries: per(sum(measured, "indexQueries")),
 				indexUpserts: per(sum(measured, "indexUpserts")),
 				eventVectorsStored: per(sum(measured, "eventVectorsStored")),
+				eventVectorsRead: per(sum(measured, "eventVectorsRead")),
 			},
 			d1Share: Math.round((sum(measured, "d1Ms") / Math.max(1, sum(measured, "batchMs"))) * 100) / 100,
 			top: [...byStatement]

@@ -133,7 +133,7 @@ if (sections.has("drain")) {
 		encoderRate ? `| against the encoder alone (${n0(encoderRate)} events/s, above; target >= 80%) | ${pct(r.rates.median / encoderRate)} |` : "",
 		`| D1 share of the consumer's batch time (awaiting D1) | ${pct(r.d1Share)} |`,
 		`| D1 rows read / written / statements per event | ${r.rowsReadPerEvent} / ${r.rowsWrittenPerEvent} / ${r.statementsPerEvent} |`,
-		`| per event: encoder texts, grouping texts, index queries, event vectors stored | ${r.use.encoderTexts} / ${r.use.groupingTexts} / ${r.use.indexQueries} / ${r.use.eventVectorsStored} |`,
+		`| per event: encoder texts, grouping texts, index queries, event vectors stored, earlier turns' vectors read | ${r.use.encoderTexts} / ${r.use.groupingTexts} / ${r.use.indexQueries} / ${r.use.eventVectorsStored} / ${r.use.eventVectorsRead} |`,
 		"",
 		`Freshness (bench/freshness.ts): ${f.idle.probes} probes one after another, each a refusal on a topic with its own issue, from the POST until the API shows the event, its detections, and its issue's user count. Under load: other traffic at ${f.loadRate} events/s (80% of the rate above) meanwhile. The local batch timeout is 0.5 s (production: 2 s). Target p95 <= 2 s.`,
 		"",

@@ -13,6 +13,8 @@ export interface PipelineUse {
 	indexQueries: number;
 	indexUpserts: number;
 	eventVectorsStored: number;
+	/** Earlier turns' vectors asked of the event vector store (each event's two parts), read instead of encoded. */
+	eventVectorsRead: number;
 }
 
 export interface D1Counts extends PipelineUse {

@@ -88,6 +88,7 @@ export function countD1(db: D1Database): () => D1Counts {
 		indexQueries: 0,
 		indexUpserts: 0,
 		eventVectorsStored: 0,
+		eventVectorsRead: 0,
 	};
 	current = tally;
 	return () => {
@@ -117,6 +118,8 @@ function meterPorts() {
 	wrap(D1EventVectorStore.prototype, "upsert", (t, [, rows]) => {
 		for (const r of rows as { input?: unknown; output?: unknown }[]) t.eventVectorsStored += (r.input ? 1 : 0) + (r.output ? 1 : 0);
 	});
+	// Vectorize's getByIds is asked for both parts of each event, as VectorizeEventVectorStore.get does.
+	wrap(D1EventVectorStore.prototype, "get", (t, [, ids]) => (t.eventVectorsRead += (ids as unknown[]).length * 2));
 }
 
 /**

@@ -38,9 +38,13 @@ describe("conversation history: reads bounded by the batch, not by what is store
 
 		const next = eventMessage(PROJECT, "new_in_c1", { convo_id: "c1", user_id: "u1", timestamp: Date.now() }) as EventMessage;
 		const history = await loadHistories(env.DB, [next]);
-		const turns = history.get(next)!;
+		const turns = history.turns.get(next)!;
 		// The last 20 earlier events of c1, oldest first: each a user turn and an assistant turn.
 		expect(turns).toHaveLength(40);
 		expect(turns.at(-2)).toEqual({ role: "user", content: "question 2851" });
+		// Each stored turn's texts, named by event and side: where detection looks for vectors it need not encode.
+		expect(history.stored).toHaveLength(40);
+		expect(history.stored).toContainEqual({ projectId: PROJECT, eventId: "h2851", part: "input", text: "question 2851" });
+		expect(history.stored).toContainEqual({ projectId: PROJECT, eventId: "h2851", part: "output", text: "answer 2851" });
 	});
 });

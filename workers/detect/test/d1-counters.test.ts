@@ -57,6 +57,15 @@ describe("countD1 (bench/drain-scale.ts's rows read and written)", () => {
 			expect(logged.groupingChars).toBeGreaterThan(logged.groupingTexts);
 			expect(logged.d1Ms).toBeGreaterThanOrEqual(0);
 			expect(logged.batchMs).toBeGreaterThanOrEqual(logged.d1Ms);
+			expect(logged.eventVectorsRead).toBe(0);
+			// A next turn of one of those conversations: its earlier turn's two vectors are read, not encoded.
+			log.mockClear();
+			const next = eventMessage(project, "m9", { user_id: "mu0", convo_id: "mc0", input: "hmm, ok", output: "Anything else?" });
+			await worker.queue!(batchOf([next]), { ...env, D1_COUNTERS: "log" } as typeof env, createExecutionContext());
+			const again = log.mock.calls.map((c) => String(c[0])).find((l) => l.startsWith("d1-counters "));
+			const second = JSON.parse(again!.slice("d1-counters ".length)) as D1Counts;
+			expect(second.eventVectorsRead).toBe(2);
+			expect(second.encoderTexts).toBe(2);
 		} finally {
 			log.mockRestore();
 		}

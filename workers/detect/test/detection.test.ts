@@ -1,11 +1,12 @@
 import { createExecutionContext, env, getQueueResult } from "cloudflare:test";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { countRows } from "../../shared/test/seed-project";
 import worker from "../src";
 import { JUDGE_MODEL } from "#shared/adapters/workers-ai-verdict";
 import { createDetector } from "#core/detection/default-detector";
 import { uncertainRefusals } from "#core/detection/uncertain-examples";
 import { sentenceEncoder } from "#shared/adapters/sentence-encoder";
+import { UseLiteEmbedder } from "#core/embedding/use-lite-embedder";
 import { fakeAi } from "./fake-ai";
 import { batchOf, eventMessage } from "./messages";
 
@@ -64,6 +65,43 @@ describe("detection in the consumer", () => {
 		]);
 		const rows = await detections("signal = 'forgetting'");
 		expect(rows.map((r) => [r.event_id, r.stage])).toEqual([["t2", "context"]]);
+	});
+
+	it("reads the earlier turn's stored vectors instead of encoding its texts again, and detects the same", async () => {
+		const first = {
+			timestamp: T,
+			convo_id: "c",
+			input: "Can you change my booking to the 9am train on Friday?",
+			output: "Done: the 9:04 on Friday is booked.",
+		};
+		const second = { timestamp: T + 60_000, convo_id: "c", input: "hmm, ok", output: "I'm sorry, but I can't change bookings once they are paid." };
+		// The same two turns in a second project whose first turn has no vectors stored (not yet written, or lost).
+		const bare = `${PROJECT}_bare`;
+		await consume([eventMessage(PROJECT, "t1", first)]);
+		await consume([eventMessage(bare, "t1", first)]);
+		await env.DB.prepare("DELETE FROM event_vectors WHERE project_id = ?").bind(bare).run();
+		const embed = vi.spyOn(UseLiteEmbedder.prototype, "embed");
+		try {
+			await consume([eventMessage(PROJECT, "t2", second)]);
+			const asked = embed.mock.calls.flatMap(([texts]) => texts);
+			expect(asked).toContain(second.input);
+			expect(asked).not.toContain(first.input);
+			expect(asked).not.toContain(first.output);
+			embed.mockClear();
+			await consume([eventMessage(bare, "t2", second)]);
+			const encodedAgain = embed.mock.calls.flatMap(([texts]) => texts);
+			expect(encodedAgain).toContain(first.input);
+			expect(encodedAgain).toContain(first.output);
+		} finally {
+			embed.mockRestore();
+		}
+		const of = (project: string) =>
+			env.DB.prepare("SELECT signal, stage, score, evidence_text FROM detections WHERE project_id = ? AND event_id = 't2' ORDER BY signal")
+				.bind(project)
+				.all()
+				.then((r) => r.results);
+		expect(await of(PROJECT)).toEqual(await of(bare));
+		expect((await of(PROJECT)).map((r) => r.signal)).toContain("refusal");
 	});
 
 	it("sees earlier events of the same batch as history: a tool failing in a loop", async () => {

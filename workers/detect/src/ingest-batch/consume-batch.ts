@@ -252,7 +252,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	const budget = Number(env.DETECTION_LLM_DAILY_BUDGET ?? 0);
 	const judge = env.AI && budget > 0 ? { judge: new WorkersAiJudge(env.AI), dailyBudget: budget } : undefined;
 	const encoder = await sentenceEncoder(env);
-	const { perMessage, shared, flagged, vectors } = await detectionWrites(db, env.DB, createDetector(encoder), [...events.keys()], judge);
+	const { perMessage, shared, flagged, vectors } = await detectionWrites(db, env.DB, createDetector(encoder), [...events.keys()], judge, eventVectorStore(env));
 	for (const [message, writes] of events) writes.push(...(perMessage.get(message) ?? []));
 
 	try {

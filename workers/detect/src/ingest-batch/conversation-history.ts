@@ -1,5 +1,6 @@
 import type { HistoryTurn } from "#core/detection/detection-input";
 import type { EventMessage } from "#core/queue-messages";
+import type { EventPart } from "#core/vector-index/event-vectors";
 
 /** Earlier turns read per conversation; enough for rephrasing, forgetting and tool loops. */
 const TURNS = 20;
@@ -29,11 +30,26 @@ export const HISTORY_SQL = `SELECT e.project_id, e.convo_id, e.event_id, e.times
 
 const key = (projectId: string, convoId: string) => `${projectId}\u0000${convoId}`;
 
+/** A text of an earlier turn read from D1: its event was stored, and so, most likely, were its vectors. */
+export interface StoredText {
+	projectId: string;
+	eventId: string;
+	part: EventPart;
+	text: string;
+}
+
+export interface Histories {
+	/** The turns before each event of the batch, oldest first. */
+	turns: Map<EventMessage, HistoryTurn[]>;
+	/** The inputs and outputs of the turns read from D1 (not those of this batch's own events). */
+	stored: StoredText[];
+}
+
 /**
  * The turns before each event of the batch, from D1 (one query for the whole batch) and
  * from earlier events of the same batch, oldest first.
  */
-export async function loadHistories(db: D1Database, messages: EventMessage[]): Promise<Map<EventMessage, HistoryTurn[]>> {
+export async function loadHistories(db: D1Database, messages: EventMessage[]): Promise<Histories> {
 	const convos = [...new Set(messages.filter((m) => m.event.convo_id).map((m) => JSON.stringify([m.project_id, m.event.convo_id])))];
 	const byConvo = new Map<string, { eventId: string; timestamp: number; turns: HistoryTurn[] }[]>();
 	const add = (
@@ -51,26 +67,31 @@ export async function loadHistories(db: D1Database, messages: EventMessage[]): P
 		if (!list.some((e) => e.eventId === eventId)) list.push({ eventId, timestamp, turns });
 		byConvo.set(k, list);
 	};
+	const stored: StoredText[] = [];
 	if (convos.length > 0) {
 		const { results } = await db
 			.prepare(HISTORY_SQL)
 			.bind(JSON.stringify(convos.map((c) => JSON.parse(c) as [string, string])))
 			.all<StoredTurn>();
-		for (const r of results) add(key(r.project_id, r.convo_id), r.event_id, r.timestamp, r.input, r.output, JSON.parse(r.tools) as HistoryTurn["tool_calls"]);
+		for (const r of results) {
+			add(key(r.project_id, r.convo_id), r.event_id, r.timestamp, r.input, r.output, JSON.parse(r.tools) as HistoryTurn["tool_calls"]);
+			if (r.input) stored.push({ projectId: r.project_id, eventId: r.event_id, part: "input", text: r.input });
+			if (r.output) stored.push({ projectId: r.project_id, eventId: r.event_id, part: "output", text: r.output });
+		}
 	}
 	for (const m of messages) {
 		if (m.event.convo_id) add(key(m.project_id, m.event.convo_id), m.event.event_id, m.event.timestamp, m.event.input, m.event.output, m.event.tool_calls);
 	}
-	const out = new Map<EventMessage, HistoryTurn[]>();
+	const turns = new Map<EventMessage, HistoryTurn[]>();
 	for (const m of messages) {
 		const list = m.event.convo_id ? (byConvo.get(key(m.project_id, m.event.convo_id)) ?? []) : [];
 		const before = list
 			.filter((e) => e.eventId !== m.event.event_id && (e.timestamp < m.event.timestamp || (e.timestamp === m.event.timestamp && e.eventId < m.event.event_id)))
 			.sort((a, b) => a.timestamp - b.timestamp || a.eventId.localeCompare(b.eventId));
-		out.set(
+		turns.set(
 			m,
 			before.slice(-TURNS).flatMap((e) => e.turns),
 		);
 	}
-	return out;
+	return { turns, stored };
 }

@@ -6,9 +6,10 @@ import type { Evidence } from "#core/detection/evidence";
 import { IMPLICIT_SIGNALS } from "#core/detection/signal-catalog";
 import type { EventMessage } from "#core/queue-messages";
 import { type DeepSearchMatch, loadDeepSearchSignals, matchDeepSearches } from "#shared/stores/deep-search-signals";
-import type { EventVectors } from "#core/vector-index/event-vectors";
+import type { EventVectors, EventVectorStore } from "#core/vector-index/event-vectors";
 import * as schema from "#db/schema";
 import { loadHistories } from "./conversation-history";
+import { earlierTurnVectors } from "./earlier-turn-vectors";
 import type { FlaggedEvent } from "../issues/issue-grouping";
 import type { SignalJudge } from "../ai/llm-judge";
 import type { Db, Write } from "./message-writes";
@@ -109,6 +110,8 @@ export async function detectionWrites(
 	detector: Detector,
 	messages: EventMessage[],
 	judge?: { judge: SignalJudge; dailyBudget: number },
+	/** Where earlier turns' vectors are kept: detection reads them there instead of encoding those texts again. */
+	eventVectors?: EventVectorStore,
 ): Promise<{
 	perMessage: Map<EventMessage, Write[]>;
 	shared: Write[];
@@ -131,11 +134,14 @@ export async function detectionWrites(
 	const inputs = messages.map((m) => ({
 		input: m.event.input,
 		output: m.event.output,
-		history: histories.get(m),
+		history: histories.turns.get(m),
 		tool_calls: m.event.tool_calls,
 		timestamp: m.event.timestamp,
 	}));
-	const { results, vectors: sides } = await detector.detectBatchWithVectors(inputs);
+	const known = eventVectors
+		? await earlierTurnVectors(eventVectors, detector.embedder, histories.stored, new Set(inputs.flatMap((x) => detector.textsFor(x))))
+		: undefined;
+	const { results, vectors: sides } = await detector.detectBatchWithVectors(inputs, known);
 	for (const [i, m] of messages.entries()) {
 		vectors.set(m, sides[i]!);
 		const x = inputs[i]!;
