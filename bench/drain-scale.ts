@@ -22,7 +22,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { BATCH, backgroundLoad, newEvents, post, sendAll, WRITE_KEY } from "./bench-traffic";
 import { type BatchLog, drained, eventsQueue, type System, startSystem } from "./counted-system";
-import { seedD1 } from "./seed-d1";
+import { seedD1, seedEventVectors } from "./seed-d1";
 import { REPO, sleep } from "./wrangler-dev";
 import { type FreshnessResult, freshness } from "./freshness";
 import { type Spread, spread } from "./stats";
@@ -67,6 +67,8 @@ interface SizeResult {
 	use: Pick<BatchLog, "encoderTexts" | "groupingTexts" | "groupingChars" | "indexQueries" | "indexUpserts" | "eventVectorsStored" | "eventVectorsRead">;
 	/** Share of the consumer's batch wall time spent awaiting D1. */
 	d1Share: number;
+	/** The encoder's share of the consumer's batch time: the path's rate over the encoder's alone on the same texts. */
+	encoderShare: number;
 	memory?: MemoryResult;
 	freshness?: { idle: FreshnessResult; loaded: FreshnessResult; loadRate: number };
 }
@@ -140,7 +142,9 @@ async function measure(stored: number, opts: DrainScaleOptions): Promise<SizeRes
 			{ kind: "read", key: READ_KEY },
 		],
 	});
-	console.error(`[${stored}] seeded in ${seeded.seconds.toFixed(1)} s (${seeded.megabytes.toFixed(0)} MB); starting the system`);
+	// Every stored event has its vectors, as in production: a turn that continues a stored conversation finds them.
+	const vectors = await seedEventVectors(seeded.file);
+	console.error(`[${stored}] seeded in ${seeded.seconds.toFixed(1)} s (${seeded.megabytes.toFixed(0)} MB), ${vectors.rows} event vectors; starting the system`);
 	const sys = await startSystem(state);
 	try {
 		// Warm-up: the isolate, the sentence encoder's weights and the first batch's costs stay out of the rate.
@@ -195,6 +199,7 @@ async function measure(stored: number, opts: DrainScaleOptions): Promise<SizeRes
 				eventVectorsRead: per(sum(measured, "eventVectorsRead")),
 			},
 			d1Share: Math.round((sum(measured, "d1Ms") / Math.max(1, sum(measured, "batchMs"))) * 100) / 100,
+			encoderShare: Math.round((sum(measured, "encoderMs") / Math.max(1, sum(measured, "batchMs"))) * 100) / 100,
 			top: [...byStatement]
 				.sort((a, b) => b[1].rowsRead - a[1].rowsRead)
 				.slice(0, 8)

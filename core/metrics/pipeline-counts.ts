@@ -7,6 +7,11 @@ export interface PipelineUse {
 	/** Milliseconds awaiting D1 (wall time: workerd's clock moves on I/O, so CPU-only phases read 0 alone). */
 	d1Ms: number;
 	encoderTexts: number;
+	/**
+	 * Milliseconds inside the sentence encoder (wall time, the clock read after a timer on both sides, since
+	 * workerd's clock moves only on I/O): the encoder alone on exactly the texts the consumer encoded.
+	 */
+	encoderMs: number;
 	/** Texts the grouping embedder embedded, and their characters (Workers AI bills tokens). */
 	groupingTexts: number;
 	groupingChars: number;

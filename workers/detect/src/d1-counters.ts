@@ -13,6 +13,7 @@
 import type { Embedder } from "#core/embedding/embedder";
 import type { D1Counts, PipelineUse } from "#core/metrics/pipeline-counts";
 import { UseLiteEmbedder } from "#core/embedding/use-lite-embedder";
+import { yieldToLoop } from "#core/yield-to-loop";
 import { D1EventVectorStore } from "#shared/adapters/d1-event-vectors";
 import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
 
@@ -83,6 +84,7 @@ export function countD1(db: D1Database): () => D1Counts {
 		per: new Map(),
 		d1Ms: 0,
 		encoderTexts: 0,
+		encoderMs: 0,
 		groupingTexts: 0,
 		groupingChars: 0,
 		indexQueries: 0,
@@ -111,7 +113,21 @@ function meterPorts() {
 			return original.apply(this, args);
 		};
 	};
-	wrap(UseLiteEmbedder.prototype, "embed", (t, [texts]) => (t.encoderTexts += (texts as string[]).length));
+	const embed = UseLiteEmbedder.prototype.embed;
+	UseLiteEmbedder.prototype.embed = async function (this: UseLiteEmbedder, texts: string[]) {
+		const tally = current;
+		if (!tally) return embed.call(this, texts);
+		tally.encoderTexts += texts.length;
+		// workerd's clock stands still while code runs and moves on I/O: a timer before each reading brings it up to date.
+		await yieldToLoop();
+		const start = Date.now();
+		try {
+			return await embed.call(this, texts);
+		} finally {
+			await yieldToLoop();
+			tally.encoderMs += Date.now() - start;
+		}
+	};
 	wrap(D1VectorIndex.prototype, "query", (t) => t.indexQueries++);
 	wrap(D1VectorIndex.prototype, "nearest", (t, [queries]) => (t.indexQueries += (queries as unknown[]).length));
 	wrap(D1VectorIndex.prototype, "upsert", (t, [records]) => (t.indexUpserts += (records as unknown[]).length));

@@ -50,6 +50,9 @@ describe("countD1 (bench/drain-scale.ts's rows read and written)", () => {
 			expect(logged).toMatchObject({ counted: true, messages: 4 });
 			expect(logged.rowsWritten).toBeGreaterThan(4 * 8);
 			expect(logged.encoderTexts).toBeGreaterThanOrEqual(8);
+			// The encoder's time is read although workerd's clock stands still while it runs, and is part of the batch's.
+			expect(logged.encoderMs).toBeGreaterThan(0);
+			expect(logged.encoderMs).toBeLessThanOrEqual(logged.batchMs);
 			// Each event's input and output vectors; each input's nearest intent; each refusal's topic embedded for grouping.
 			expect(logged.eventVectorsStored).toBe(8);
 			expect(logged.indexQueries).toBeGreaterThanOrEqual(4);
