@@ -83,12 +83,12 @@ let consumerCpuMs = (() => {
 	const d1 = lastMedian(/^\| D1 share of the consumer's batch time[^|]*\| (\d+)%/m);
 	return rate ? (1000 / rate) * (1 - d1 / 100) : 0;
 })();
-let encoderRate = 0;
 const lastPathRate = lastMedian(/^\| whole detect path[^|]*\| [\d,.]+ \/ \*\*([\d,.]+)\*\*/m);
 let cpuMsPerEvent = lastPathRate ? 1000 / lastPathRate : 0;
 if (sections.has("detect")) {
 	const r = await detectInProcess(Number(process.env.BENCH_EVENTS ?? 1000));
-	encoderRate = r.encoder.median;
+	// The path against the encoder alone on the same texts, in one process; the drain section's workerd figure replaces it.
+	summary.detect_ratio = Math.round((r.path.median / r.encoder.median) * 100) / 100;
 	cpuMsPerEvent = 1000 / r.path.median;
 	const f1 = (x: number) => x.toFixed(1);
 	out.push(
@@ -106,7 +106,8 @@ if (sections.has("detect")) {
 		"| part | ms per batch |",
 		"|---|---|",
 		`| sentence encoder | ${n0(r.perBatchMs.encoder)} |`,
-		`| rules, context and the signal models (path minus encoder) | ${n0(r.perBatchMs.classification)} |`,
+		// The difference of two noisy medians: when the path ran faster than the encoder alone, it is below the noise.
+		`| rules, context and the signal models (path minus encoder) | ${r.perBatchMs.classification > 0 ? n0(r.perBatchMs.classification) : "below the runs' noise (the path's median beat the encoder's)"} |`,
 		`| clustering the batch's inputs (grouping and intents' CPU) | ${n0(r.perBatchMs.clustering)} |`,
 		`| D1 (from the consumer in workerd, below) | see "D1 share" |`,
 		"",
@@ -131,7 +132,6 @@ if (sections.has("drain")) {
 	summary.freshness_p95_ms = Math.round(Math.max(percentile(f.idle.issueMs, 95), percentile(f.loaded.issueMs, 95)));
 	// The path's rate over the encoder's on the same texts, in workerd: the encoder's share of the consumer's time.
 	if (r.encoderShare > 0) summary.detect_ratio = r.encoderShare;
-	else if (encoderRate) summary.detect_ratio = Math.round((r.rates.median / encoderRate) * 100) / 100;
 	out.push(
 		"## Detect path in workerd: queue, detect, D1",
 		`The whole system in one \`wrangler dev\` on a local D1 holding ${n0(r.stored)} events, 3 rounds of ${n0(3000 / 3)} new events posted in batches of 100, timed until the consumer stored them (bench/drain-scale.ts). Every reply is unique, as real ones are (no encoder cache holds them); half the events start a conversation, a quarter continue one the round before started, a quarter continue a stored one (the seed's events have their vectors, as in production). The consumer is one isolate, one thread: its rate is a core's.`,
@@ -139,7 +139,6 @@ if (sections.has("drain")) {
 		"| measure | result |",
 		"|---|---|",
 		`| events/s through queue + detect + D1 | ${s3(r.rates)} |`,
-		encoderRate ? `| against the encoder alone (${n0(encoderRate)} events/s, above; target >= 80%) | ${pct(r.rates.median / encoderRate)} |` : "",
 		`| D1 share of the consumer's batch time (awaiting D1) | ${pct(r.d1Share)} |`,
 		`| sentence encoder's share of it (the encoder alone on exactly these texts; target >= 80%) | ${pct(r.encoderShare)} |`,
 		`| D1 rows read / written / statements per event | ${r.rowsReadPerEvent} / ${r.rowsWrittenPerEvent} / ${r.statementsPerEvent} |`,
