@@ -22,6 +22,14 @@ export const LIMITS = {
 	commentChars: 5_000,
 	/** Timestamps further ahead than this are a client clock bug, not an event. */
 	futureSkewMs: 24 * 60 * 60 * 1000,
+	/**
+	 * Timestamps ahead of the receiving clock by more than this (and at most futureSkewMs) come from a
+	 * client clock running fast: they are stored as the time received, as Sentry does with future
+	 * timestamps, so the event shows today and not on a day still to come (where no default window,
+	 * chart or count would show it, and where it would make every "last N days" read fall back to
+	 * the day tables: workers/api/src/reads/window-users.ts).
+	 */
+	clockDriftMs: 60_000,
 } as const;
 
 /** Limits of one Queue sendBatch call, with headroom for per-message overhead. */

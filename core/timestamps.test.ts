@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseEventFilter } from "./event-query";
-import { parseTimeQuery } from "./timestamps";
+import { parseTimeQuery, timestampSchema } from "./timestamps";
 
 describe("parseTimeQuery (every date query parameter of the read API)", () => {
 	it("reads dates, ISO date-times and epoch milliseconds, up to the edges of JavaScript's Date range", () => {
@@ -26,5 +26,25 @@ describe("parseTimeQuery (every date query parameter of the read API)", () => {
 	it("GET /api/events filters report the out-of-range bound as a field error on `from` / `to`", () => {
 		const { errors } = parseEventFilter(new URLSearchParams("from=9999999999999968&to=8640000086400000"));
 		expect(errors.map((e) => e.field)).toEqual(["from", "to"]);
+	});
+});
+
+describe("timestampSchema (every timestamp ingest takes)", () => {
+	it("keeps past times and up to a minute ahead, stores a fast clock's time as received, refuses more than 24 h ahead", () => {
+		const now = Date.now();
+		const parse = (value: number | string) => timestampSchema.safeParse(value);
+		expect(parse(now - 86_400_000)).toEqual({ success: true, data: now - 86_400_000 });
+		expect(parse(new Date(now - 1000).toISOString())).toEqual({ success: true, data: now - 1000 });
+		expect(parse(now + 30_000)).toEqual({ success: true, data: now + 30_000 });
+		for (const ahead of [5 * 60_000, 9 * 3_600_000, 23 * 3_600_000]) {
+			const parsed = parse(now + ahead);
+			expect(parsed.success).toBe(true);
+			// The time received: not before this test's clock, and far from the time sent.
+			expect(parsed.data!).toBeGreaterThanOrEqual(now);
+			expect(parsed.data!).toBeLessThan(now + 60_000);
+		}
+		const refused = parse(now + 25 * 3_600_000);
+		expect(refused.success).toBe(false);
+		expect(refused.error!.issues[0]!.message).toBe("is more than 24 hours in the future");
 	});
 });

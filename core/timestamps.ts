@@ -6,6 +6,9 @@ const EARLIEST = Date.UTC(2000, 0, 1);
 /**
  * Accepts an ISO 8601 string or epoch milliseconds and yields epoch milliseconds.
  * `now` is read per call, so a long-lived isolate never judges "future" against a stale clock.
+ * More than 24 hours ahead is refused (a unit or clock bug); more than a minute ahead is the time
+ * received (LIMITS.clockDriftMs). Ingest parses each item once and queues the result, so a redelivery
+ * carries the same time.
  */
 export const timestampSchema = z.union([z.string().max(64), z.number()]).transform((value, ctx) => {
 	const ms = typeof value === "number" ? value : Date.parse(value);
@@ -17,11 +20,12 @@ export const timestampSchema = z.union([z.string().max(64), z.number()]).transfo
 		ctx.addIssue({ code: "custom", message: "must be after 2000-01-01 (epoch milliseconds, not seconds?)" });
 		return z.NEVER;
 	}
-	if (ms > Date.now() + LIMITS.futureSkewMs) {
+	const now = Date.now();
+	if (ms > now + LIMITS.futureSkewMs) {
 		ctx.addIssue({ code: "custom", message: "is more than 24 hours in the future" });
 		return z.NEVER;
 	}
-	return Math.trunc(ms);
+	return ms > now + LIMITS.clockDriftMs ? now : Math.trunc(ms);
 });
 
 /** JavaScript's Date range: ±8.64e15 ms (100,000,000 days) either side of 1970-01-01. */

@@ -96,6 +96,21 @@ describe("POST /v1/events: accepted batches", () => {
 		expect(byId.then).toBe(Date.UTC(2026, 0, 2, 3, 4, 5));
 		expect(byId.now).toBeGreaterThanOrEqual(before);
 	});
+
+	it("stores a time hours ahead (a client clock running fast) as the time received, on today's day", async () => {
+		const before = Date.now();
+		const ahead = new Date(before + 9 * 3_600_000).toISOString();
+		await post({ events: [event("fast_clock", { timestamp: ahead, user_id: "u_fast" })] });
+		await waitForRows("events", 1);
+		const row = await env.DB.prepare("SELECT timestamp FROM events WHERE project_id = ? AND event_id = 'fast_clock'")
+			.bind(project.projectId)
+			.first<{ timestamp: number }>();
+		expect(row!.timestamp).toBeGreaterThanOrEqual(before);
+		expect(row!.timestamp).toBeLessThanOrEqual(Date.now());
+		// Counted on the day it was received, so "the last N days" up to today see it.
+		const day = await env.DB.prepare("SELECT max(day) AS day FROM user_days WHERE project_id = ?").bind(project.projectId).first<{ day: number }>();
+		expect(day!.day).toBe(Math.floor(row!.timestamp / 86_400_000));
+	});
 });
 
 describe("POST /v1/events: detection", () => {
