@@ -18,13 +18,12 @@ export function newEvents(prefix: string, n: number, stored: number, spread?: { 
 	const texts = syntheticEvents(n, prefix.length * 7919 + n);
 	const storedConvos = Math.max(1, Math.floor(stored / 4));
 	const continues = spread?.continues;
-	const newConvo = (p: string, i: number) => (spread ? `${p}_c${(i - 1) / 2}` : `${p}_c${Math.floor(i / 6)}`);
 	return texts.map((t, i) => {
 		const convo =
 			i % 2 === 1
-				? newConvo(prefix, i)
+				? `${prefix}_c${spread ? (i - 1) / 2 : Math.floor(i / 6)}`
 				: continues && i % 4 === 2
-					? newConvo(continues.prefix, 1 + 2 * (((i - 2) / 4) % Math.floor(continues.n / 2)))
+					? `${continues.prefix}_c${((i - 2) / 4) % Math.floor(continues.n / 2)}`
 					: `c${(i * 7919) % storedConvos}`;
 		return {
 			event_id: `${prefix}_${i}`,

@@ -134,38 +134,6 @@ describe("detector: results", () => {
 		expect((await result({ input: "how do I export my contacts to a csv file??" }, "user_frustration")).detected).toBe(false);
 	});
 
-	it("takes vectors it is given instead of encoding those texts, with the same results", async () => {
-		const history = [
-			{ role: "user" as const, content: "Can you book the 9am train to Leeds for tomorrow?" },
-			{ role: "assistant" as const, content: "Done: the 9:04 to Leeds is booked, seat 42, coach C." },
-		];
-		// A reaction the frustration model scores from its vectors and those of the turns before it.
-		const x = { input: "hmm ok", output: "Sorry! I've moved it to Friday.", history, timestamp: NOW };
-		const fresh = await detector.detectBatchWithVectors([x]);
-		const [reply, request, other] = await detector.embedder.embed([history[1]!.content, history[0]!.content, "What's the weather in Lisbon?"]);
-		const encoded: string[] = [];
-		const counting = Object.assign(Object.create(Object.getPrototypeOf(detector) as object) as typeof detector, detector, {
-			embedder: { ...detector.embedder, embed: (texts: string[]) => (encoded.push(...texts), detector.embedder.embed(texts)) },
-		});
-		const given = (replyVector: Float32Array) =>
-			counting.detectBatchWithVectors(
-				[x],
-				new Map([
-					[history[1]!.content, replyVector],
-					[history[0]!.content, request!],
-				]),
-			);
-		const reused = await given(reply!);
-		expect(encoded).not.toContain(history[1]!.content);
-		expect(encoded).not.toContain(history[0]!.content);
-		expect(encoded).toContain(x.input);
-		expect(reused.results).toEqual(fresh.results);
-		expect(reused.vectors).toEqual(fresh.vectors);
-		// The given vector is the one read: another reply's vector changes the frustration score.
-		const frustration = (r: Awaited<ReturnType<typeof given>>) => r.results[0]!.find((s) => s.signal === "user_frustration")!.score;
-		expect(frustration(await given(other!))).not.toBe(frustration(fresh));
-	});
-
 	it("reads a stated year against the event's own time, not the machine's", async () => {
 		const output = "As of today, 2025 is the current year, so the deadline has passed.";
 		expect((await result({ output: "We are in 2025 now.", timestamp: Date.UTC(2025, 5, 1) }, "wrong_date")).detected).toBe(false);

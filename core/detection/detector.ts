@@ -76,16 +76,17 @@ export class Detector {
 	 * detectBatch, also returning each event's input and output vectors (absent for a blank text):
 	 * what the event vector store keeps, from the same encoder call. The models read these texts
 	 * already, so asking for them adds nothing to the call unless a model reads only one side.
-	 * `known`: vectors by text that need no encoding, from the same encoder (an earlier turn's stored
-	 * vectors): the results are the same as without them, at the cost of the texts left to encode.
+	 * `lookup`: asked once for the texts this batch needs, it answers the vectors it already has from
+	 * the same encoder (an earlier turn's, kept when that turn was stored); only the rest are encoded,
+	 * and the results are the same.
 	 */
 	async detectBatchWithVectors(
 		xs: DetectionInput[],
-		known?: ReadonlyMap<string, Float32Array>,
+		lookup?: (texts: string[]) => Promise<ReadonlyMap<string, Float32Array>>,
 	): Promise<{ results: SignalResult[][]; vectors: EventVectors[] }> {
 		const sides = (x: DetectionInput) => [x.input, x.output].filter((t): t is string => !!t?.trim());
 		const texts = [...new Set(xs.flatMap((x) => [...this.textsFor(x), ...sides(x)]))];
-		// Vectors the caller has already (an earlier turn's, kept when that turn was stored) are not encoded again.
+		const known = lookup ? await lookup(texts) : undefined;
 		const todo = known ? texts.filter((t) => !known.has(t)) : texts;
 		const vectors = await this.embedder.embed(todo);
 		const byText = new Map(todo.map((t, i) => [t, vectors[i]!]));

@@ -138,10 +138,10 @@ export async function detectionWrites(
 		tool_calls: m.event.tool_calls,
 		timestamp: m.event.timestamp,
 	}));
-	const known = eventVectors
-		? await earlierTurnVectors(eventVectors, detector.embedder, histories.stored, new Set(inputs.flatMap((x) => detector.textsFor(x))))
-		: undefined;
-	const { results, vectors: sides } = await detector.detectBatchWithVectors(inputs, known);
+	const { results, vectors: sides } = await detector.detectBatchWithVectors(
+		inputs,
+		eventVectors && ((texts) => earlierTurnVectors(eventVectors, detector.embedder, histories.stored, new Set(texts))),
+	);
 	for (const [i, m] of messages.entries()) {
 		vectors.set(m, sides[i]!);
 		const x = inputs[i]!;

@@ -6,7 +6,7 @@ import type { StoredText } from "./conversation-history";
  * vector store instead: a reaction model reads the reply it answers and the user's previous request,
  * and in a conversation those are the previous event's output and input, encoded when that event
  * was stored. On conversational traffic they are most of what a batch encodes (bench/drain-scale.ts
- * counts encoder texts per event). A text is looked up only if detection wants it (`wanted`) and
+ * counts encoder texts per event). A text is looked up only if the batch's detection needs it (`wanted`) and
  * only under the encoder's own model; one missing (not stored yet, or the store failing) is encoded
  * as before, so the results do not change, only what they cost.
  */
