@@ -18,6 +18,10 @@ export const PRICES = {
 	/** https://developers.cloudflare.com/vectorize/platform/pricing/ [Apr 21, 2026]: "$0.01 per million" queried dimensions, "$0.05 per 100 million" stored dimensions; queried = (stored vectors + queries) x dimensions, monthly. */
 	vectorizeQueriedDimsPerM: 0.01,
 	vectorizeStoredDimsPer100M: 0.05,
+	/** https://developers.cloudflare.com/r2/pricing/ (read 2026-12-07): Standard storage "$0.015 / GB-month", Class A (put) "$4.50 / million requests", Class B (get) "$0.36 / million requests"; deletes are free. */
+	r2GbMonth: 0.015,
+	r2ClassAPerM: 4.5,
+	r2ClassBPerM: 0.36,
 } as const;
 
 /** Dimensions in production: issue grouping on Workers AI's bge-base (768), every event's vectors from the sentence encoder (512). */

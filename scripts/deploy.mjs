@@ -26,6 +26,10 @@ function step(label, command, args) {
 step("build the dashboard", process.execPath, ["dashboard/build.mjs"]);
 // Uploaded as the detect worker's static assets (workers/detect/wrangler.toml, [env.production.assets]).
 step("copy the sentence encoder's model files", process.execPath, ["scripts/sentence-encoder-assets.mjs"]);
+// Events' long texts (core/event-bodies.ts). Created once; a later deploy finds it.
+const buckets = spawnSync("wrangler", ["r2", "bucket", "list"], { env, encoding: "utf8" });
+if (buckets.status !== 0 || !buckets.stdout.includes("barometer-bodies"))
+	step("create the R2 bucket for long texts", "wrangler", ["r2", "bucket", "create", "barometer-bodies"]);
 step("apply D1 migrations", "wrangler", ["d1", "migrations", "apply", "DB", "--remote", "--env", "production", "-c", "workers/api/wrangler.toml"]);
 // Alert destinations are sealed with ALERT_ENCRYPTION_KEY; api and detect need the same key.
 // It is set once (rotating it would make existing rules unreadable): put it yourself, or let

@@ -40,6 +40,11 @@ export const eventViewSchema = z.object({
 	model: z.string().nullable(),
 	input: z.string().nullable(),
 	output: z.string().nullable(),
+	texts_truncated: z
+		.boolean()
+		.describe(
+			"True when input or output is longer than the 2,000 characters lists and search return (the first 2,000 are shown); GET /api/events/:id and conversations return them whole",
+		),
 	properties: z.record(z.string(), propertyValueSchema),
 	attachments: z.array(z.unknown()),
 	tool_call_count: z.number().int(),

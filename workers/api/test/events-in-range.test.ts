@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DAY_MS } from "#core/timestamps";
 import * as schema from "#db/schema";
 import { D1EventVectorStore } from "#shared/adapters/d1-event-vectors";
+import { eventBodyStore } from "#shared/adapters/event-body-store";
 import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
 import { deleteUserData, purgeOlderThan } from "#shared/stores/event-data-deletion";
 import { expectEventDaysMatch } from "../../shared/test/aggregates";
@@ -64,7 +65,7 @@ describe("events stored in a time range, counted by day", () => {
 	});
 
 	it("go down with a user's deletion and stay exact after retention, whose purged days keep their counts", async () => {
-		const ports = { db: env.DB, index: new D1VectorIndex(env.DB, "any"), eventVectors: new D1EventVectorStore(env.DB) };
+		const ports = { db: env.DB, index: new D1VectorIndex(env.DB, "any"), eventVectors: new D1EventVectorStore(env.DB), bodies: eventBodyStore(env) };
 		expect((await deleteUserData(ports, projectId, "u2", 50)).done).toBe(true);
 		expect(await counted()).toBe(7 * 8 * 2);
 		await expectRangesMatch();

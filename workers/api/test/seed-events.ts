@@ -10,7 +10,7 @@ let seq = 0;
  * The detect worker's bindings, for running its code inside the api's tests: the sentence
  * encoder's files come from the assets the api test project is given (workers/api/vitest.config.ts).
  */
-export const detectBindings = () => ({ DB: env.DB, DEAD_LETTER_QUEUE_NAME: "barometer-events-dlq", USE_LITE_ASSETS: env.USE_LITE_ASSETS });
+export const detectBindings = () => ({ DB: env.DB, DEAD_LETTER_QUEUE_NAME: "barometer-events-dlq", USE_LITE_ASSETS: env.USE_LITE_ASSETS, BODIES: env.BODIES });
 
 /** Stores messages through the detect worker's own write path, as production does. */
 export async function store(messages: QueueMessage[]): Promise<void> {

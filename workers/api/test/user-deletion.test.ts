@@ -6,6 +6,7 @@ import { issuePorts } from "../../detect/src/ingest-batch/consume-batch";
 import { maintainIssues } from "../../detect/src/issues/issue-maintenance";
 import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
 import { D1EventVectorStore } from "#shared/adapters/d1-event-vectors";
+import { eventBodyStore } from "#shared/adapters/event-body-store";
 import { deleteUserData } from "#shared/stores/event-data-deletion";
 import { redactorFor } from "#shared/stores/project-privacy";
 import { seedAdminKey } from "../../shared/test/admin-key";
@@ -234,7 +235,12 @@ describe("DELETE /api/users/:id", () => {
 	it("answers 202 with what remains when one call cannot finish, and the next call finishes", async () => {
 		const p = project.projectId;
 		await store(Array.from({ length: 230 }, (_, i) => ev(p, `m${i}`, T + 100 + i, { user_id: "many" })));
-		const first = await deleteUserData({ db: env.DB, index: new D1VectorIndex(env.DB, "any"), eventVectors: new D1EventVectorStore(env.DB) }, p, "many", 1);
+		const first = await deleteUserData(
+			{ db: env.DB, index: new D1VectorIndex(env.DB, "any"), eventVectors: new D1EventVectorStore(env.DB), bodies: eventBodyStore(env) },
+			p,
+			"many",
+			1,
+		);
 		expect(first).toMatchObject({ done: false, remainingEvents: 30 });
 		expect(first.deleted.events).toBe(200);
 		const res = await del("many");

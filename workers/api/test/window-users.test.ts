@@ -2,6 +2,7 @@ import { SELF, env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DAY_MS } from "#core/timestamps";
 import { D1EventVectorStore } from "#shared/adapters/d1-event-vectors";
+import { eventBodyStore } from "#shared/adapters/event-body-store";
 import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
 import { deleteUserData, purgeOlderThan } from "#shared/stores/event-data-deletion";
 import { expectAggregatesMatch, expectLastActiveMatch } from "../../shared/test/aggregates";
@@ -123,7 +124,7 @@ describe("distinct users over a window from last-active rows", () => {
 		expect(merged.status).toBe(200);
 		await expectFormsAgree();
 
-		const ports = { db: env.DB, index: new D1VectorIndex(env.DB, "any"), eventVectors: new D1EventVectorStore(env.DB) };
+		const ports = { db: env.DB, index: new D1VectorIndex(env.DB, "any"), eventVectors: new D1EventVectorStore(env.DB), bodies: eventBodyStore(env) };
 		expect((await deleteUserData(ports, p, "u0", 50)).done).toBe(true);
 		expect(await env.DB.prepare("SELECT count(*) AS n FROM user_last_days WHERE project_id = ? AND user_id = 'u0'").bind(p).first("n")).toBe(0);
 		await expectFormsAgree();

@@ -3,6 +3,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { encodeCursor, type EventFilter } from "#core/event-query";
 import type { ConversationView, DetectionView, EventDetail, EventListItem, EventPage, EventView, SignalView, ToolCallView } from "#core/api/events";
 import * as schema from "#db/schema";
+import type { EventBodyStore } from "#shared/adapters/event-body-store";
 import { type EventRow, eventListQuery } from "./event-list-query";
 
 type Db = DrizzleD1Database<typeof schema>;
@@ -22,10 +23,29 @@ function eventView(row: EventRow): EventView {
 		model: row.model,
 		input: row.input,
 		output: row.output,
+		texts_truncated: row.bodyKey !== null,
 		properties: JSON.parse(row.properties) as EventView["properties"],
 		attachments: row.attachments ? (JSON.parse(row.attachments) as unknown[]) : [],
 		tool_call_count: row.toolCallCount,
 	};
+}
+
+/**
+ * Rows with their whole texts from R2 where D1 holds only the first characters (core/event-bodies.ts):
+ * what a person reads on an event or a conversation. A body not found (written just after its row,
+ * a moment later) leaves the row as stored, still marked truncated.
+ */
+async function withWholeTexts<T extends { bodyKey: string | null; input: string | null; output: string | null }>(
+	bodies: EventBodyStore,
+	rows: T[],
+): Promise<T[]> {
+	const keys = rows.flatMap((r) => (r.bodyKey ? [r.bodyKey] : []));
+	if (keys.length === 0) return rows;
+	const found = await bodies.get(keys);
+	return rows.map((r) => {
+		const body = r.bodyKey ? found.get(r.bodyKey) : undefined;
+		return body ? { ...r, input: body.input, output: body.output, bodyKey: null } : r;
+	});
 }
 
 function signalView(row: typeof signals.$inferSelect): SignalView {
@@ -140,12 +160,20 @@ export async function listEvents(db: Db, projectId: string, filter: EventFilter)
 	};
 }
 
-export async function getEvent(db: Db, projectId: string, eventId: string): Promise<{ event: EventDetail | null; pendingSignals: SignalView[] }> {
-	const [row] = await db
-		.select()
-		.from(events)
-		.where(and(eq(events.projectId, projectId), eq(events.eventId, eventId)))
-		.limit(1);
+export async function getEvent(
+	db: Db,
+	bodies: EventBodyStore,
+	projectId: string,
+	eventId: string,
+): Promise<{ event: EventDetail | null; pendingSignals: SignalView[] }> {
+	const [row] = await withWholeTexts(
+		bodies,
+		await db
+			.select()
+			.from(events)
+			.where(and(eq(events.projectId, projectId), eq(events.eventId, eventId)))
+			.limit(1),
+	);
 	// Signals can exist before their event lands; they are returned either way.
 	const [bySignal, byTool, byDetection, byIntent] = await Promise.all([
 		signalsByEvent(db, projectId, [eventId]),
@@ -171,6 +199,7 @@ export const CONVERSATION_PAGE = { defaultLimit: 200, maxLimit: 500 } as const;
 /** A conversation's turns in order (timestamp, then event_id), paged forward with `after`. */
 export async function getConversation(
 	db: Db,
+	bodies: EventBodyStore,
 	projectId: string,
 	convoId: string,
 	opts: { limit: number; after?: { timestamp: number; eventId: string } },
@@ -203,7 +232,7 @@ export async function getConversation(
 			.where(and(eq(schema.users.projectId, projectId), eq(schema.users.userId, convo.userId)))
 			.limit(1),
 	]);
-	const page = rows.slice(0, opts.limit);
+	const page = await withWholeTexts(bodies, rows.slice(0, opts.limit));
 	const ids = page.map((r) => r.eventId);
 	const [bySignal, byTool, byDetection, byIntent] = await Promise.all([
 		signalsByEvent(db, projectId, ids),

@@ -5,6 +5,7 @@ import { decodeCursor } from "#core/event-query";
 import * as schema from "#db/schema";
 import { ApiError } from "#shared/http/api-error";
 import type { ApiContext } from "../api-env";
+import { eventBodyStore } from "#shared/adapters/event-body-store";
 import { CONVERSATION_PAGE, getConversation } from "../reads/event-reads";
 
 export const conversationRoutes = new Hono<ApiContext>().get("/:id", async (c) => {
@@ -21,7 +22,7 @@ export const conversationRoutes = new Hono<ApiContext>().get("/:id", async (c) =
 	if (cursorParam !== undefined && !after) {
 		throw new ApiError(400, "invalid_query", "Some query parameters are not valid.", [{ field: "cursor", message: "is not a cursor returned by this API" }]);
 	}
-	const convo = await getConversation(drizzle(c.env.DB, { schema }), c.get("projectId"), id, { limit, after });
+	const convo = await getConversation(drizzle(c.env.DB, { schema }), eventBodyStore(c.env), c.get("projectId"), id, { limit, after });
 	if (!convo) throw new ApiError(404, "conversation_not_found", `No conversation \`${id}\` in this project.`);
 	return c.json({ data: convo } satisfies ConversationResponse);
 });

@@ -6,6 +6,7 @@ import * as schema from "#db/schema";
 import { ApiError } from "#shared/http/api-error";
 import type { ApiContext } from "../api-env";
 import { eventVectorStore } from "#shared/adapters/event-vector-store";
+import { eventBodyStore } from "#shared/adapters/event-body-store";
 import { getEvent, listEvents } from "../reads/event-reads";
 import { hybridSearchEvents, meaningSearchEvents } from "../reads/event-meaning-search";
 import { textSearchEvents } from "../reads/event-text-search";
@@ -38,7 +39,7 @@ export const eventRoutes = new Hono<ApiContext>()
 	})
 	.get("/:id", async (c) => {
 		const id = c.req.param("id");
-		const { event, pendingSignals } = await getEvent(drizzle(c.env.DB, { schema }), c.get("projectId"), id);
+		const { event, pendingSignals } = await getEvent(drizzle(c.env.DB, { schema }), eventBodyStore(c.env), c.get("projectId"), id);
 		if (!event) {
 			const hint = pendingSignals.length ? ` ${pendingSignals.length} signal(s) wait for it; the event has not arrived.` : "";
 			throw new ApiError(404, "event_not_found", `No event \`${id}\` in this project.${hint}`);

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { UserDeletionResponse } from "#core/api/users";
 import { ApiError } from "#shared/http/api-error";
+import { eventBodyStore } from "#shared/adapters/event-body-store";
 import { eventVectorStore } from "#shared/adapters/event-vector-store";
 import { deleteUserData, deletionIndex, userExists } from "#shared/stores/event-data-deletion";
 import { redactorFor } from "#shared/stores/project-privacy";
@@ -24,7 +25,12 @@ export const userRoutes = new Hono<ApiContext>().delete("/:id", requireAdmin, as
 	if (!(await userExists(c.env.DB, projectId, userId))) throw new ApiError(404, "user_not_found", `No user \`${given}\` in this project.`);
 	// Production needs the api bound to Vectorize (as detect is) for this: see deletionIndex.
 	const index = deletionIndex(c.env);
-	const progress = await deleteUserData({ db: c.env.DB, index, eventVectors: eventVectorStore(c.env) }, projectId, userId, USER_DELETION_ROUNDS);
+	const progress = await deleteUserData(
+		{ db: c.env.DB, index, eventVectors: eventVectorStore(c.env), bodies: eventBodyStore(c.env) },
+		projectId,
+		userId,
+		USER_DELETION_ROUNDS,
+	);
 	const body: UserDeletionResponse = { data: { user_id: userId, deleted: progress.deleted, done: progress.done, remaining_events: progress.remainingEvents } };
 	return c.json(body, progress.done ? 200 : 202);
 });

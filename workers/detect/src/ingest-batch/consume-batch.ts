@@ -20,9 +20,11 @@ import { WorkersAiEmbedder } from "../ai/workers-ai-embedder";
 import { WorkersAiJudge } from "../ai/llm-judge";
 import { type Db, type Write, writesFor } from "./message-writes";
 import { groupingEmbedder } from "../d1-counters";
+import { storeBodies } from "./event-body-writes";
+import { type EventBodyEnv, type EventBodyStore, eventBodyStore } from "#shared/adapters/event-body-store";
 
 /** What the consumer needs; index.ts checks the generated DetectEnv against it. */
-export interface DetectBindings extends SentenceEncoderEnv, EventVectorEnv {
+export interface DetectBindings extends SentenceEncoderEnv, EventVectorEnv, EventBodyEnv {
 	DB: D1Database;
 	/** "log": bench/drain-scale.ts counts D1 rows and the pipeline's paid calls per batch (d1-counters.ts). */
 	D1_COUNTERS?: string;
@@ -39,16 +41,17 @@ export interface DetectBindings extends SentenceEncoderEnv, EventVectorEnv {
 
 /**
  * The issue grouping's embedder and index (Workers AI + Vectorize in production, embedded otherwise),
- * and the event vector store, which deleting an event (retention) also clears.
+ * and the event vector and long-text stores, which deleting an event (retention) also clears.
  */
-export async function issuePorts(env: DetectBindings): Promise<GroupingPorts & { eventVectors: EventVectorStore }> {
+export async function issuePorts(env: DetectBindings): Promise<GroupingPorts & { eventVectors: EventVectorStore; bodies: EventBodyStore }> {
 	const encoder = await sentenceEncoder(env);
 	const eventVectors = eventVectorStore(env);
+	const bodies = eventBodyStore(env);
 	if (env.ISSUE_EMBEDDINGS === "workers-ai" && env.AI && env.VECTORIZE) {
 		const embedder = new WorkersAiEmbedder(env.AI);
-		return { db: env.DB, embedder, encoder, index: new VectorizeVectorIndex(env.VECTORIZE, embedder.model), eventVectors };
+		return { db: env.DB, embedder, encoder, index: new VectorizeVectorIndex(env.VECTORIZE, embedder.model), eventVectors, bodies };
 	}
-	return { db: env.DB, embedder: groupingEmbedder(env, encoder), encoder, index: new D1VectorIndex(env.DB, encoder.model), eventVectors };
+	return { db: env.DB, embedder: groupingEmbedder(env, encoder), encoder, index: new D1VectorIndex(env.DB, encoder.model), eventVectors, bodies };
 }
 
 /**
@@ -257,9 +260,14 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 
 	try {
 		await runBatch(db, [...planned.flatMap((p) => p.writes), ...shared]);
+		const unwritten = await storeBodies(env, [...events.keys()]);
 		// A part whose merge must be retried is not planned: then the others are acked one by one.
-		if (planned.length === batch.messages.length) batch.ackAll();
-		else for (const p of planned) p.msg.ack();
+		if (planned.length === batch.messages.length && unwritten.size === 0) batch.ackAll();
+		else
+			for (const p of planned) {
+				if (p.events.some((e) => unwritten.has(e))) p.msg.retry({ delaySeconds: retryDelaySeconds(p.msg.attempts) });
+				else p.msg.ack();
+			}
 		await storeVectors(env, encoder.model, [...events.keys()], vectors);
 		await groupStored(env, [...events.keys()], [...flagged.values()].flat());
 		return;
@@ -271,6 +279,10 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	for (const { msg, writes, events: stored } of planned) {
 		try {
 			await runBatch(db, writes);
+			if ((await storeBodies(env, stored)).size > 0) {
+				msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+				continue;
+			}
 			msg.ack();
 			for (const event of stored) {
 				storedEvents.push(event);

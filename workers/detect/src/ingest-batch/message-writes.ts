@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "#db/schema";
 import type { EventMessage, IdentifyMessage, QueueMessage, SignalMessage } from "#core/queue-messages";
+import { bodyKey, storedText } from "#core/event-bodies";
 import { firstSeenWrites } from "./first-seen-writes";
 
 export type Db = DrizzleD1Database<typeof schema>;
@@ -72,8 +73,10 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 				convoId: event.convo_id ?? null,
 				event: event.event,
 				model: event.model ?? null,
-				input: event.input ?? null,
-				output: event.output ?? null,
+				// D1 keeps what is read for judgement and search; longer texts go whole to R2 (event-bodies.ts).
+				input: storedText(event.input),
+				output: storedText(event.output),
+				bodyKey: bodyKey(projectId, event.event_id, event),
 				properties: JSON.stringify(event.properties),
 				attachments: event.attachments ? JSON.stringify(event.attachments) : null,
 				toolCallCount: event.tool_calls.length,

@@ -6,6 +6,7 @@ import { clearUserLastDays } from "./last-active-days";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "./issue-event-text";
 import { type VectorizeLike, VectorizeVectorIndex } from "../adapters/vectorize-index";
 import { DAY_MS } from "#core/timestamps";
+import type { EventBodyStore } from "../adapters/event-body-store";
 
 /**
  * Deleting stored data: a user's (DELETE /api/users/:id) and what a project's retention window
@@ -51,6 +52,8 @@ export interface DeletionPorts {
 	index: VectorIndex;
 	/** Every event's input and output vectors (search by meaning): Vectorize in production, D1 locally. */
 	eventVectors: EventVectorStore;
+	/** Events' whole texts when longer than D1 keeps (R2). */
+	bodies: EventBodyStore;
 }
 
 export const emptyCounts = (): DeletionCounts => Object.fromEntries(DELETION_TABLES.map((t) => [t, 0])) as DeletionCounts;
@@ -95,7 +98,7 @@ export async function deleteEventRound(
 	const { db, index } = ports;
 	const events = JSON.stringify(eventIds);
 	// The texts that go, per issue and intent: a name that quotes one is made again from what stays.
-	const [issueRows, issueTexts, intentRows, exemplarRows] = await db.batch<{ id: string; text: string | null }>([
+	const [issueRows, issueTexts, intentRows, exemplarRows, bodyRows] = await db.batch<{ id: string; text: string | null }>([
 		db
 			.prepare(`SELECT DISTINCT issue_id AS id, NULL AS text FROM issue_events WHERE project_id = ? AND signal IN ${SIGNALS} AND event_id IN ${IDS}`)
 			.bind(projectId, projectId, projectId, events, events),
@@ -110,9 +113,11 @@ export async function deleteEventRound(
 			)
 			.bind(projectId, events),
 		db.prepare(`SELECT id, NULL AS text FROM issue_exemplars WHERE project_id = ? AND event_id IN ${IDS}`).bind(projectId, events),
+		db.prepare(`SELECT body_key AS id, NULL AS text FROM events WHERE project_id = ? AND event_id IN ${IDS} AND body_key IS NOT NULL`).bind(projectId, events),
 	]);
-	// Vectors first: should the D1 batch fail, the rows that name them are still there for the retry.
+	// Vectors and long texts first: should the D1 batch fail, the rows that name them are still there for the retry.
 	await ports.eventVectors.delete(projectId, eventIds);
+	await ports.bodies.delete(ids(bodyRows!.results));
 	const exemplarIds = ids(exemplarRows!.results);
 	if (exemplarIds.length) await index.deleteByIds(exemplarIds);
 	counts.vectors += exemplarIds.length;

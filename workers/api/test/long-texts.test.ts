@@ -1,0 +1,66 @@
+import { env, SELF } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { ConversationView, EventDetail, EventPage } from "#core/api/events";
+import { STORED_TEXT_CHARS } from "#core/event-bodies";
+import { seedAdminKey } from "../../shared/test/admin-key";
+import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
+import { ev, store } from "./seed-events";
+
+const T0 = Date.UTC(2026, 9, 1, 12);
+const MIN = 60_000;
+/** A long answer with a word only past what D1 keeps. */
+const answer = (tag: string) =>
+	`${Array.from({ length: 60 }, (_, i) => `Step ${i + 1}: open the ${tag} settings page and check row ${i + 1} before you save. `).join("")}Finally: zanzibar.`;
+const QUESTION = `${"Here is my whole config file, line by line. ".repeat(60)}Why does it fail?`;
+
+let project: TestProject;
+const get = async <T>(path: string, key = project.readKey) => {
+	const res = await SELF.fetch(`https://api.test${path}`, authed(key));
+	return { status: res.status, body: (await res.json()) as { data: T } & T };
+};
+const objects = async () => (await env.BODIES.list({ prefix: `bodies/${project.projectId}/` })).objects.length;
+
+beforeEach(async () => {
+	project = await seedProject();
+	await store([
+		ev(project.projectId, "long", T0, { user_id: "alice", convo_id: "c1", input: QUESTION, output: answer("billing") }),
+		ev(project.projectId, "short", T0 + MIN, { user_id: "alice", convo_id: "c1", input: "thanks", output: "You're welcome." }),
+		ev(project.projectId, "bobs", T0 + 2 * MIN, { user_id: "bob", convo_id: "c2", input: "hi", output: answer("profile") }),
+	]);
+});
+
+describe("events with texts longer than D1 keeps", () => {
+	it("lists and searches the first characters, marked truncated; the event and its conversation have the whole texts", async () => {
+		const page = (await get<EventPage>("/api/events?user_id=alice")).body;
+		const listed = page.data.find((e) => e.event_id === "long")!;
+		expect(listed.input).toBe(QUESTION.slice(0, STORED_TEXT_CHARS));
+		expect(listed.output).toBe(answer("billing").slice(0, STORED_TEXT_CHARS));
+		expect(listed.texts_truncated).toBe(true);
+		expect(page.data.find((e) => e.event_id === "short")).toMatchObject({ input: "thanks", texts_truncated: false });
+
+		const detail = await get<EventDetail>("/api/events/long");
+		expect(detail.status).toBe(200);
+		expect(detail.body.data).toMatchObject({ input: QUESTION, output: answer("billing"), texts_truncated: false });
+
+		const convo = (await get<ConversationView>("/api/conversations/c1")).body.data;
+		expect(convo.events.map((e) => [e.event_id, e.output, e.texts_truncated])).toEqual([
+			["long", answer("billing"), false],
+			["short", "You're welcome.", false],
+		]);
+
+		// Text search covers what D1 keeps: a word of the first characters finds the event, one only past them does not.
+		const search = async (q: string) => (await get<EventPage>(`/api/events/search?mode=text&q=${q}`)).body.data.map((e) => e.event_id);
+		expect(await search("billing")).toEqual(["long"]);
+		expect(await search("zanzibar")).toEqual([]);
+	});
+
+	it("deletes a user's long texts from R2 with their events, and leaves other users' texts", async () => {
+		expect(await objects()).toBe(2);
+		const admin = await seedAdminKey(project.projectId);
+		const res = await SELF.fetch(`https://api.test/api/users/alice`, authed(admin, undefined, { method: "DELETE" }));
+		expect(res.status).toBe(200);
+		expect(await objects()).toBe(1);
+		expect((await get<EventDetail>("/api/events/bobs")).body.data.output).toBe(answer("profile"));
+		expect((await get<EventDetail>("/api/events/long")).status).toBe(404);
+	});
+});
