@@ -45,6 +45,20 @@ function d1Bytes(file: string): number {
 	const sql = `SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name NOT IN (SELECT name FROM sqlite_master WHERE tbl_name IN ('event_vectors', 'vectors', 'queued_payloads'))`;
 	return Number(spawnSync("sqlite3", [file, sql], { encoding: "utf8" }).stdout.trim());
 }
+/** Bytes per table (its indexes with it; the full-text index's shadow tables as one). */
+function d1Tables(file: string): Map<string, number> {
+	const sql = `SELECT CASE WHEN m.tbl_name LIKE 'events_fts%' THEN 'events_fts' ELSE m.tbl_name END, sum(d.pgsize) FROM dbstat d JOIN sqlite_master m ON m.name = d.name GROUP BY 1`;
+	const out = spawnSync("sqlite3", [file, sql], { encoding: "utf8" }).stdout;
+	return new Map(
+		out
+			.split("\n")
+			.filter(Boolean)
+			.map((l) => {
+				const [name, bytes] = l.split("|");
+				return [name!, Number(bytes)];
+			}),
+	);
+}
 function r2(state: string): { objects: number; bytes: number } {
 	const out = spawnSync("bash", ["-c", `find '${join(state, "v3", "r2")}' -path '*blobs*' -type f -printf '%s\\n' 2>/dev/null`], { encoding: "utf8" }).stdout;
 	const sizes = out.split("\n").filter(Boolean).map(Number);
@@ -66,7 +80,7 @@ const results: {
 try {
 	let n = 0;
 	for (const length of LENGTHS) {
-		const before = { d1: d1Bytes(seeded.file), r2: r2(state) };
+		const before = { d1: d1Bytes(seeded.file), r2: r2(state), tables: d1Tables(seeded.file) };
 		const from = sys.batches.length;
 		const events = Array.from({ length: PER_LENGTH }, () => ({
 			event_id: `lt_${++n}`,
@@ -84,7 +98,11 @@ try {
 			if (res.status !== 202) throw new Error(`POST /v1/events answered ${res.status}: ${await res.text()}`);
 		}
 		await drained(sys, from, PER_LENGTH);
-		const after = { d1: d1Bytes(seeded.file), r2: r2(state) };
+		const after = { d1: d1Bytes(seeded.file), r2: r2(state), tables: d1Tables(seeded.file) };
+		const grown = [...after.tables]
+			.map(([t, b]) => [t, Math.round((b - (before.tables.get(t) ?? 0)) / PER_LENGTH)] as const)
+			.filter(([t, b]) => b > 0 && !/^(event_vectors|vectors|queued_payloads)$/.test(t))
+			.sort((a, b) => b[1] - a[1]);
 		const perEvent = (after.d1 - before.d1) / PER_LENGTH;
 		results.push({
 			length,
@@ -100,6 +118,7 @@ try {
 				) / 100,
 		});
 		console.error(`output ${length} chars: ${Math.round(perEvent)} D1 bytes per event`);
+		console.log(`output ${length} chars, D1 bytes per event by table: ${grown.map(([t, b]) => `${t} ${b}`).join(", ")}`);
 	}
 } finally {
 	await sys.stop();

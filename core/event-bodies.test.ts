@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { bodyIsLong, bodyKey, STORED_TEXT_CHARS, storedText } from "./event-bodies";
+import {
+	bodyIsLong,
+	bodyObjectKey,
+	bodyObjectPrefix,
+	formatBodyRef,
+	objectExpired,
+	openBody,
+	parseBodyRef,
+	STORED_TEXT_CHARS,
+	sealBodies,
+	storedText,
+} from "./event-bodies";
 import { useLiteEmbedder } from "./embedding/use-lite-node";
 
 const sentence = (i: number) => `Step ${i}: open the billing page, pick the invoice from March and press the resend button. `;
@@ -27,13 +38,30 @@ describe("event bodies: what D1 keeps of a text", () => {
 		expect([...whole!]).not.toEqual([...shorter!]);
 	});
 
-	it("names a long event's texts by project, event and content; short events have no key", () => {
-		const body = { input: "hi", output: long(40) };
-		const key = bodyKey("prj 1", "evt/1", body)!;
-		expect(key).toMatch(/^bodies\/prj%201\/evt%2F1\/[0-9a-f]{32}\.json$/);
-		expect(bodyKey("prj 1", "evt/1", { ...body })).toBe(key);
-		expect(bodyKey("prj 1", "evt/1", { ...body, output: `${body.output}!` })).not.toBe(key);
-		expect(bodyKey("prj 1", "evt/2", body)).not.toBe(key);
-		expect(bodyKey("prj 1", "evt/1", { input: "hi", output: "short" })).toBeNull();
+	it("seals each event's texts with its own key: the key opens them, another key does not, and the bytes hold no plaintext", async () => {
+		const bodies = [
+			{ input: "first question", output: long(30) },
+			{ input: null, output: `zanzibar ${long(25)}` },
+		];
+		const { bytes, parts } = await sealBodies(bodies);
+		expect(parts.map((p) => p.offset)).toEqual([0, parts[0]!.length]);
+		expect(bytes.length).toBe(parts[0]!.length + parts[1]!.length);
+		const part = (i: number) => bytes.slice(parts[i]!.offset, parts[i]!.offset + parts[i]!.length);
+		expect(await openBody(part(0), parts[0]!.secret)).toEqual(bodies[0]);
+		expect(await openBody(part(1), parts[1]!.secret)).toEqual(bodies[1]);
+		await expect(openBody(part(1), parts[0]!.secret)).rejects.toThrow();
+		expect(new TextDecoder().decode(bytes)).not.toContain("zanzibar");
+	});
+
+	it("writes a ref as D1 keeps it and reads it back; names objects by project and newest day, and knows when one expired", () => {
+		const object = bodyObjectKey("prj 1/x", Date.UTC(2026, 11, 5, 23, 59), "batch#1");
+		expect(object).toBe("bodies/prj%201%2Fx/2026-12-05/batch%231.bin");
+		expect(object.startsWith(bodyObjectPrefix("prj 1/x"))).toBe(true);
+		const ref = { object, offset: 1234, length: 5678, secret: "q83vEjRWeJA=" };
+		expect(parseBodyRef(formatBodyRef(ref))).toEqual(ref);
+		expect(parseBodyRef("not a ref")).toBeNull();
+		// Every event in it is older than the cutoff only once its newest day has wholly passed it.
+		expect(objectExpired(object, Date.UTC(2026, 11, 6))).toBe(true);
+		expect(objectExpired(object, Date.UTC(2026, 11, 5, 23, 59, 59))).toBe(false);
 	});
 });

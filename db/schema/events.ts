@@ -16,11 +16,11 @@ export const events = sqliteTable(
 		convoId: text("convo_id"),
 		event: text("event").notNull(),
 		model: text("model"),
-		/** The first STORED_TEXT_CHARS of each text (core/event-bodies.ts); body_key names the whole texts in R2 when either is longer. */
+		/** The first STORED_TEXT_CHARS of each text (core/event-bodies.ts); body_ref finds the whole texts in R2 when either is longer. */
 		input: text("input"),
 		output: text("output"),
-		/** R2 key of the event's whole input and output, or null when these columns hold them whole. */
-		bodyKey: text("body_key"),
+		/** Where the event's whole input and output are sealed in R2, with their key (core/event-bodies.ts BodyRef), or null when these columns hold them whole. */
+		bodyRef: text("body_ref"),
 		/** JSON object of string / number / boolean values. */
 		properties: text("properties").notNull().default("{}"),
 		/** JSON array, or null when the event had none. */

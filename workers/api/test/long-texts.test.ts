@@ -18,7 +18,6 @@ const get = async <T>(path: string, key = project.readKey) => {
 	const res = await SELF.fetch(`https://api.test${path}`, authed(key));
 	return { status: res.status, body: (await res.json()) as { data: T } & T };
 };
-const objects = async () => (await env.BODIES.list({ prefix: `bodies/${project.projectId}/` })).objects.length;
 
 beforeEach(async () => {
 	project = await seedProject();
@@ -54,12 +53,19 @@ describe("events with texts longer than D1 keeps", () => {
 		expect(await search("zanzibar")).toEqual([]);
 	});
 
-	it("deletes a user's long texts from R2 with their events, and leaves other users' texts", async () => {
-		expect(await objects()).toBe(2);
+	it("a user's deletion leaves their texts unreadable at once: their keys leave with their rows; other users' texts still open", async () => {
+		const objects = (await env.BODIES.list({ prefix: `bodies/${project.projectId}/` })).objects;
+		// The seed was one queue batch: one object holds alice's and bob's texts, sealed apart.
+		expect(objects).toHaveLength(1);
+		const raw = await (await env.BODIES.get(objects[0]!.key))!.text();
+		expect(raw).not.toContain("Step 1: open the billing settings");
 		const admin = await seedAdminKey(project.projectId);
-		const res = await SELF.fetch(`https://api.test/api/users/alice`, authed(admin, undefined, { method: "DELETE" }));
+		const res = await SELF.fetch("https://api.test/api/users/alice", authed(admin, undefined, { method: "DELETE" }));
 		expect(res.status).toBe(200);
-		expect(await objects()).toBe(1);
+		const refs = await env.DB.prepare("SELECT event_id, body_ref FROM events WHERE project_id = ? AND body_ref IS NOT NULL")
+			.bind(project.projectId)
+			.all<{ event_id: string }>();
+		expect(refs.results.map((r) => r.event_id)).toEqual(["bobs"]);
 		expect((await get<EventDetail>("/api/events/bobs")).body.data.output).toBe(answer("profile"));
 		expect((await get<EventDetail>("/api/events/long")).status).toBe(404);
 	});

@@ -1,6 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { STORED_TEXT_CHARS } from "#core/event-bodies";
+import { parseBodyRef, STORED_TEXT_CHARS } from "#core/event-bodies";
+import { eventBodyStore } from "#shared/adapters/event-body-store";
 import type { QueueMessage } from "#core/queue-messages";
 import worker from "../src";
 import { issuePorts } from "../src/ingest-batch/consume-batch";
@@ -25,19 +26,21 @@ async function consume(batch: MessageBatch<unknown>, bindings: typeof env = env)
 }
 
 const row = (eventId: string, projectId = PROJECT) =>
-	env.DB.prepare("SELECT input, output, body_key FROM events WHERE project_id = ? AND event_id = ?")
+	env.DB.prepare("SELECT input, output, body_ref FROM events WHERE project_id = ? AND event_id = ?")
 		.bind(projectId, eventId)
-		.first<{ input: string | null; output: string | null; body_key: string | null }>();
+		.first<{ input: string | null; output: string | null; body_ref: string | null }>();
 const objects = async (projectId = PROJECT) => (await env.BODIES.list({ prefix: `bodies/${projectId}/` })).objects.map((o) => o.key);
-const body = async (key: string) => (await (await env.BODIES.get(key))!.json()) as { input: string | null; output: string | null };
+const open = async (ref: string) => (await eventBodyStore(env).get([ref])).get(ref);
+const objectOf = (ref: string) => parseBodyRef(ref)!.object;
 
 describe("long texts in R2", () => {
-	it("keeps the first characters of a long text in D1 and the whole texts in R2; a short event stays whole in D1", async () => {
+	it("keeps the first characters of a long text in D1 and the batch's whole texts in one R2 object; a short event stays whole in D1", async () => {
 		const output = answer("billing");
 		expect(output.length).toBeGreaterThan(2 * STORED_TEXT_CHARS);
 		const result = await consume(
 			batchOf([
 				eventMessage(PROJECT, "long", { input: "How do I resend an invoice?", output }),
+				eventMessage(PROJECT, "other", { input: answer("profile"), output: "Done." }),
 				eventMessage(PROJECT, "short", { input: "hi", output: "hello" }),
 			]),
 		);
@@ -45,10 +48,14 @@ describe("long texts in R2", () => {
 		const long = (await row("long"))!;
 		expect(long.input).toBe("How do I resend an invoice?");
 		expect(long.output).toBe(output.slice(0, STORED_TEXT_CHARS));
-		expect(long.body_key).toMatch(new RegExp(`^bodies/${PROJECT}/long/[0-9a-f]{32}\\.json$`));
-		expect(await body(long.body_key!)).toEqual({ input: "How do I resend an invoice?", output });
-		expect(await row("short")).toEqual({ input: "hi", output: "hello", body_key: null });
-		expect(await objects()).toEqual([long.body_key]);
+		expect(await open(long.body_ref!)).toEqual({ input: "How do I resend an invoice?", output });
+		const other = (await row("other"))!;
+		expect(await open(other.body_ref!)).toEqual({ input: answer("profile"), output: "Done." });
+		expect(await row("short")).toEqual({ input: "hi", output: "hello", body_ref: null });
+		// One object for the batch, named by the project and the day of its newest event.
+		expect(await objects()).toEqual([objectOf(long.body_ref!)]);
+		expect(objectOf(other.body_ref!)).toBe(objectOf(long.body_ref!));
+		expect(objectOf(long.body_ref!)).toMatch(new RegExp(`^bodies/${PROJECT}/\\d{4}-\\d{2}-\\d{2}/[^/]+\\.bin$`));
 		// The full-text index holds what D1 keeps: a word only past it is not found there.
 		const match = (word: string) =>
 			env.DB.prepare("SELECT count(*) AS n FROM events_fts f JOIN events e ON e.rowid = f.rowid WHERE e.project_id = ? AND events_fts MATCH ?")
@@ -58,21 +65,20 @@ describe("long texts in R2", () => {
 		expect((await match("zanzibar"))!.n).toBe(0);
 	});
 
-	it("writes the texts of the event D1 kept: a second event with the same id and other texts writes nothing to R2", async () => {
+	it("keeps the texts of the event D1 kept: a second event with the same id and other texts opens nowhere", async () => {
 		const first = answer("first");
-		const second = answer("second");
 		expect((await consume(batchOf([eventMessage(PROJECT, "dup", { output: first })]))).ackAll).toBe(true);
-		expect((await consume(batchOf([eventMessage(PROJECT, "dup", { output: second })]))).ackAll).toBe(true);
 		const stored = (await row("dup"))!;
-		expect(stored.output).toBe(first.slice(0, STORED_TEXT_CHARS));
-		expect(await objects()).toEqual([stored.body_key]);
-		expect((await body(stored.body_key!)).output).toBe(first);
-		// A redelivery of the first writes the same object again, and nothing else.
-		expect((await consume(batchOf([eventMessage(PROJECT, "dup", { output: first })]))).ackAll).toBe(true);
-		expect(await objects()).toEqual([stored.body_key]);
+		expect((await consume(batchOf([eventMessage(PROJECT, "dup", { output: answer("second") })]))).ackAll).toBe(true);
+		expect(await row("dup")).toEqual(stored);
+		expect((await open(stored.body_ref!))!.output).toBe(first);
+		// The second batch wrote its own object, sealed with a key no row holds.
+		const refs = (await env.DB.prepare("SELECT body_ref FROM events WHERE project_id = ?").bind(PROJECT).all<{ body_ref: string }>()).results;
+		expect((await objects()).length).toBe(2);
+		expect(refs.map((r) => objectOf(r.body_ref))).toEqual([objectOf(stored.body_ref!)]);
 	});
 
-	it("retries the message whose texts R2 refused, acks the others, and stores the texts on redelivery", async () => {
+	it("retries the message whose texts R2 refused without storing its row, acks the others, and stores it on redelivery", async () => {
 		const refusing = new Proxy(env.BODIES, {
 			get(target, prop) {
 				if (prop === "put") return async () => Promise.reject(new Error("R2 unavailable"));
@@ -87,14 +93,13 @@ describe("long texts in R2", () => {
 		expect(result.ackAll).toBe(false);
 		expect(result.explicitAcks).toEqual([deliveries[1]!.id]);
 		expect(result.retryMessages.map((m) => m.msgId)).toEqual([deliveries[0]!.id]);
-		expect(await objects()).toEqual([]);
-		// The redelivery finds its row stored and writes the texts.
+		expect(await row("held")).toBeNull();
+		expect(await row("fine")).not.toBeNull();
 		expect((await consume(createMessageBatch("barometer-events", [delivery(longMessage, 2)]))).ackAll).toBe(true);
-		const stored = (await row("held"))!;
-		expect((await body(stored.body_key!)).output).toBe(output);
+		expect((await open((await row("held"))!.body_ref!))!.output).toBe(output);
 	});
 
-	it("deletes an expired event's texts from R2 with its row (retention)", async () => {
+	it("deletes an object once every event in it has expired (retention), and keeps the others", async () => {
 		const now = Date.now();
 		await env.DB.prepare("INSERT INTO projects (id, name, created_at, retention_days) VALUES (?, ?, ?, 30)")
 			.bind(PROJECT, PROJECT, now - 60 * DAY)
@@ -103,11 +108,12 @@ describe("long texts in R2", () => {
 			eventMessage(PROJECT, "old", { timestamp: now - 40 * DAY, output: answer("old") }),
 			eventMessage(PROJECT, "new", { timestamp: now - DAY, output: answer("new") }),
 		];
-		expect((await consume(batchOf(messages))).ackAll).toBe(true);
-		const kept = (await row("new"))!.body_key;
+		for (const m of messages) expect((await consume(batchOf([m]))).ackAll).toBe(true);
+		const kept = (await row("new"))!.body_ref!;
 		expect(await objects()).toHaveLength(2);
 		await purgeExpiredData(await issuePorts(env), now);
 		expect(await row("old")).toBeNull();
-		expect(await objects()).toEqual([kept]);
+		expect(await objects()).toEqual([objectOf(kept)]);
+		expect((await open(kept))!.output).toBe(answer("new"));
 	});
 });

@@ -23,7 +23,7 @@ function eventView(row: EventRow): EventView {
 		model: row.model,
 		input: row.input,
 		output: row.output,
-		texts_truncated: row.bodyKey !== null,
+		texts_truncated: row.bodyRef !== null,
 		properties: JSON.parse(row.properties) as EventView["properties"],
 		attachments: row.attachments ? (JSON.parse(row.attachments) as unknown[]) : [],
 		tool_call_count: row.toolCallCount,
@@ -32,19 +32,19 @@ function eventView(row: EventRow): EventView {
 
 /**
  * Rows with their whole texts from R2 where D1 holds only the first characters (core/event-bodies.ts):
- * what a person reads on an event or a conversation. A body not found (written just after its row,
- * a moment later) leaves the row as stored, still marked truncated.
+ * what a person reads on an event or a conversation. Texts not found (their object deleted by
+ * retention while the row waits for its round) leave the row as stored, still marked truncated.
  */
-async function withWholeTexts<T extends { bodyKey: string | null; input: string | null; output: string | null }>(
+async function withWholeTexts<T extends { bodyRef: string | null; input: string | null; output: string | null }>(
 	bodies: EventBodyStore,
 	rows: T[],
 ): Promise<T[]> {
-	const keys = rows.flatMap((r) => (r.bodyKey ? [r.bodyKey] : []));
-	if (keys.length === 0) return rows;
-	const found = await bodies.get(keys);
+	const refs = rows.flatMap((r) => (r.bodyRef ? [r.bodyRef] : []));
+	if (refs.length === 0) return rows;
+	const found = await bodies.get(refs);
 	return rows.map((r) => {
-		const body = r.bodyKey ? found.get(r.bodyKey) : undefined;
-		return body ? { ...r, input: body.input, output: body.output, bodyKey: null } : r;
+		const body = r.bodyRef ? found.get(r.bodyRef) : undefined;
+		return body ? { ...r, input: body.input, output: body.output, bodyRef: null } : r;
 	});
 }
 

@@ -20,7 +20,7 @@ import { WorkersAiEmbedder } from "../ai/workers-ai-embedder";
 import { WorkersAiJudge } from "../ai/llm-judge";
 import { type Db, type Write, writesFor } from "./message-writes";
 import { groupingEmbedder } from "../d1-counters";
-import { storeBodies } from "./event-body-writes";
+import { storeLongTexts } from "./event-body-writes";
 import { type EventBodyEnv, type EventBodyStore, eventBodyStore } from "#shared/adapters/event-body-store";
 
 /** What the consumer needs; index.ts checks the generated DetectEnv against it. */
@@ -192,6 +192,27 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 		for (const l of o.linked.filter((x) => inBatch.has(linkKey(x)))) links.set(linkKey(l), [...(links.get(linkKey(l)) ?? []), l]);
 		o.linked = o.linked.filter((x) => !inBatch.has(linkKey(x)));
 	}
+	// Each event as it is stored (with its spans' tool calls), worked out once.
+	const linkedOf = new Map<EventMessage, ReturnType<typeof withLinks>>();
+	const linked = (e: EventMessage) => {
+		if (!linkedOf.has(e)) linkedOf.set(e, withLinks(db, e, links));
+		return linkedOf.get(e)!;
+	};
+	/** A message's own event: sent whole, or completed by its last part. */
+	const foundEvent = (msg: Message<unknown>) => {
+		const parsed = parsedBodies.get(msg)!;
+		const part = partOutcomes.get(msg);
+		return parsed.success && parsed.data.type === "event" ? parsed.data : part?.kind === "event" ? part.event : undefined;
+	};
+	// Long texts go to R2 before the rows that name them (event-body-writes.ts).
+	const { refs: bodyRefs, failed: unsealed } = await storeLongTexts(
+		env,
+		batch.messages.flatMap((msg) => {
+			if (resolved.get(msg)!.done) return [];
+			const found = foundEvent(msg);
+			return (found ? [found] : (traceOutcomes?.get(msg)?.events ?? [])).map((e) => linked(e).event);
+		}),
+	);
 	for (const msg of batch.messages) {
 		const { body, payloadId, done } = resolved.get(msg)!;
 		if (done) {
@@ -207,10 +228,14 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 			}
 			// One writes list for the part and all its events: each event's detection rows join it below.
 			const linkedFrom = `${parsed.data.trace_id}/${parsed.data.part_id}`;
-			const own = outcome.events.map((e) => withLinks(db, e, links));
+			const own = outcome.events.map(linked);
+			if (own.some((l) => unsealed.has(l.event))) {
+				msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+				continue;
+			}
 			const writes = [
 				...outcome.writes,
-				...own.flatMap((l) => [...writesFor(db, l.event), ...l.writes]),
+				...own.flatMap((l) => [...writesFor(db, l.event, bodyRefs.get(l.event)), ...l.writes]),
 				...(await linkWrites(env.DB, db, outcome.linked, linkedFrom)),
 			];
 			if (payloadId) writes.push(db.delete(schema.queuedPayloads).where(eq(schema.queuedPayloads.id, payloadId)));
@@ -224,11 +249,15 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 			msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
 			continue;
 		}
-		const found = parsed.success && parsed.data.type === "event" ? parsed.data : part?.kind === "event" ? part.event : undefined;
-		const linked = found ? withLinks(db, found, links) : undefined;
-		const event = linked?.event;
+		const found = foundEvent(msg);
+		const withSpans = found ? linked(found) : undefined;
+		const event = withSpans?.event;
+		if (event && unsealed.has(event)) {
+			msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+			continue;
+		}
 		const writes = event
-			? [...writesFor(db, event), ...linked.writes]
+			? [...writesFor(db, event, bodyRefs.get(event)), ...withSpans.writes]
 			: part
 				? part.kind === "dead"
 					? [deadLetterWrite(db, batch.queue, msg, part.reason)]
@@ -260,14 +289,9 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 
 	try {
 		await runBatch(db, [...planned.flatMap((p) => p.writes), ...shared]);
-		const unwritten = await storeBodies(env, [...events.keys()]);
-		// A part whose merge must be retried is not planned: then the others are acked one by one.
-		if (planned.length === batch.messages.length && unwritten.size === 0) batch.ackAll();
-		else
-			for (const p of planned) {
-				if (p.events.some((e) => unwritten.has(e))) p.msg.retry({ delaySeconds: retryDelaySeconds(p.msg.attempts) });
-				else p.msg.ack();
-			}
+		// A message retried before planning (a part whose merge failed, texts R2 refused): then the others are acked one by one.
+		if (planned.length === batch.messages.length) batch.ackAll();
+		else for (const p of planned) p.msg.ack();
 		await storeVectors(env, encoder.model, [...events.keys()], vectors);
 		await groupStored(env, [...events.keys()], [...flagged.values()].flat());
 		return;
@@ -279,10 +303,6 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	for (const { msg, writes, events: stored } of planned) {
 		try {
 			await runBatch(db, writes);
-			if ((await storeBodies(env, stored)).size > 0) {
-				msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
-				continue;
-			}
 			msg.ack();
 			for (const event of stored) {
 				storedEvents.push(event);

@@ -3,7 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "#db/schema";
 import type { EventMessage, IdentifyMessage, QueueMessage, SignalMessage } from "#core/queue-messages";
-import { bodyKey, storedText } from "#core/event-bodies";
+import { bodyIsLong, storedText } from "#core/event-bodies";
 import { firstSeenWrites } from "./first-seen-writes";
 
 export type Db = DrizzleD1Database<typeof schema>;
@@ -58,7 +58,9 @@ function signalUsersWrite(db: Db, which: SQL): Write {
  * Every write is idempotent (insert-or-ignore on the natural key, min/max on times,
  * JSON merge on traits), so a message delivered twice leaves the database as once.
  */
-function eventWrites(db: Db, { project_id: projectId, received_at, event }: EventMessage): Write[] {
+function eventWrites(db: Db, { project_id: projectId, received_at, event }: EventMessage, bodyRef: string | undefined): Write[] {
+	// D1 keeps the first characters of a long text; its whole texts must be in R2 first (event-body-writes.ts).
+	if (bodyIsLong(event) && !bodyRef) throw new Error(`event ${event.event_id} has long texts but no ref to them in R2`);
 	const ts = event.timestamp;
 	const writes: Write[] = [
 		// event_days follows by trigger (migration 0030): an insert ignored as a replay adds nothing.
@@ -76,7 +78,7 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 				// D1 keeps what is read for judgement and search; longer texts go whole to R2 (event-bodies.ts).
 				input: storedText(event.input),
 				output: storedText(event.output),
-				bodyKey: bodyKey(projectId, event.event_id, event),
+				bodyRef: bodyRef ?? null,
 				properties: JSON.stringify(event.properties),
 				attachments: event.attachments ? JSON.stringify(event.attachments) : null,
 				toolCallCount: event.tool_calls.length,
@@ -172,11 +174,14 @@ function identifyWrites(db: Db, { project_id: projectId, identify }: IdentifyMes
 	];
 }
 
-/** The rows one message writes. Detection and clustering add their writes here, in the same batch. */
-export function writesFor(db: Db, message: QueueMessage): Write[] {
+/**
+ * The rows one message writes. Detection and clustering add their writes here, in the same batch. An
+ * event with long texts comes with the ref to them in R2 (event-body-writes.ts).
+ */
+export function writesFor(db: Db, message: QueueMessage, bodyRef?: string): Write[] {
 	switch (message.type) {
 		case "event":
-			return eventWrites(db, message);
+			return eventWrites(db, message, bodyRef);
 		case "signal":
 			return signalWrites(db, message);
 		case "identify":

@@ -52,7 +52,7 @@ export interface DeletionPorts {
 	index: VectorIndex;
 	/** Every event's input and output vectors (search by meaning): Vectorize in production, D1 locally. */
 	eventVectors: EventVectorStore;
-	/** Events' whole texts when longer than D1 keeps (R2). */
+	/** Events' whole texts when longer than D1 keeps (R2): retention deletes the objects whose events all expired. */
 	bodies: EventBodyStore;
 }
 
@@ -98,7 +98,7 @@ export async function deleteEventRound(
 	const { db, index } = ports;
 	const events = JSON.stringify(eventIds);
 	// The texts that go, per issue and intent: a name that quotes one is made again from what stays.
-	const [issueRows, issueTexts, intentRows, exemplarRows, bodyRows] = await db.batch<{ id: string; text: string | null }>([
+	const [issueRows, issueTexts, intentRows, exemplarRows] = await db.batch<{ id: string; text: string | null }>([
 		db
 			.prepare(`SELECT DISTINCT issue_id AS id, NULL AS text FROM issue_events WHERE project_id = ? AND signal IN ${SIGNALS} AND event_id IN ${IDS}`)
 			.bind(projectId, projectId, projectId, events, events),
@@ -113,11 +113,10 @@ export async function deleteEventRound(
 			)
 			.bind(projectId, events),
 		db.prepare(`SELECT id, NULL AS text FROM issue_exemplars WHERE project_id = ? AND event_id IN ${IDS}`).bind(projectId, events),
-		db.prepare(`SELECT body_key AS id, NULL AS text FROM events WHERE project_id = ? AND event_id IN ${IDS} AND body_key IS NOT NULL`).bind(projectId, events),
 	]);
-	// Vectors and long texts first: should the D1 batch fail, the rows that name them are still there for the retry.
+	// Vectors first: should the D1 batch fail, the rows that name them are still there for the retry. Long
+	// texts in R2 need nothing here: their keys leave with the rows (core/event-bodies.ts).
 	await ports.eventVectors.delete(projectId, eventIds);
-	await ports.bodies.delete(ids(bodyRows!.results));
 	const exemplarIds = ids(exemplarRows!.results);
 	if (exemplarIds.length) await index.deleteByIds(exemplarIds);
 	counts.vectors += exemplarIds.length;
@@ -356,6 +355,8 @@ export async function purgeOlderThan(
 	if (remainingEvents === 0) {
 		await deleteRows(db, deleted, "conversations", "project_id = ? AND last_seen < ?", projectId, cutoff);
 		await deleteRows(db, deleted, "users", "project_id = ? AND max(coalesce(last_seen, 0), coalesce(traits_updated_at, 0)) < ?", projectId, cutoff);
+		// Long texts in R2: the objects whose every event has expired (their rows, and so their keys, are gone).
+		await ports.bodies.deleteExpired(projectId, cutoff);
 	}
 	const tails = (["user_signal_days", "user_days", "dead_letters", "queued_payloads", "conversations", "users"] as const).some(
 		(t) => deleted[t] === ROWS_PER_STATEMENT,
