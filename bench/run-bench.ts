@@ -5,7 +5,7 @@
 // freshness idle and under load and memory under a burst (bench/drain-scale.ts, bench/freshness.ts), the API
 // at 1M stored events (bench/api-scale.ts), and the cost model from the demo mix (bench/demo-costs.ts,
 // bench/cost-model.ts). Environment: BENCH_API_EVENTS (default 1000000), BENCH_API_STATE (a state kept by
-// `bench/api-scale.ts --seed-only`, reused), BENCH_SECTIONS (comma list of ingest,detect,drain,api,cost).
+// `bench/api-scale.ts --seed-only`, reused), BENCH_SECTIONS (comma list of ingest,detect,drain,api,texts,cost).
 // Takes about 25 minutes on 2 cores; run it where nobody edits the checkout (wrangler dev restarts on edits).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -13,13 +13,15 @@ import { join } from "node:path";
 import { apiScale, type RouteTiming, timingRow } from "./api-scale";
 import { costPerMillion } from "./cost-model";
 import { demoCosts } from "./demo-costs";
+import { longTexts, longTextsTable } from "./long-texts";
 import { detectInProcess } from "./detect-in-process";
 import { drainScale } from "./drain-scale";
 import { percentile, type Spread, spread } from "./stats";
 import { ingestLoad, type Target } from "./ingest-load";
 import { retentionRate } from "./retention-rate";
 
-const sections = new Set((process.env.BENCH_SECTIONS ?? "ingest,detect,drain,api,cost").split(","));
+const SECTIONS = ["ingest", "detect", "drain", "api", "texts", "cost"];
+const sections = new Set((process.env.BENCH_SECTIONS ?? SECTIONS.join(",")).split(","));
 const API_EVENTS = Number(process.env.BENCH_API_EVENTS ?? 1_000_000);
 const out: string[] = [];
 const summary: Record<string, number | null> = {
@@ -188,6 +190,16 @@ if (sections.has("api")) {
 	}
 }
 
+if (sections.has("texts")) {
+	const rows = await longTexts([500, 2_000, 5_000, 20_000], 200);
+	out.push(
+		"## Stored bytes per event by text length",
+		"A fresh system takes 200 events per answer length, each a real model answer of that length (XSTest completions and JailbreakBench responses from ../shared/eval joined) with a real prompt; after each round, the D1 file's pages per table (dbstat; the tables only local D1 has left out) and the local R2 objects (bench/long-texts.ts). D1 keeps the first 2,000 characters of a text; a longer one goes whole to R2, one object per queue batch.",
+		"",
+		...longTextsTable(rows),
+	);
+}
+
 if (sections.has("cost")) {
 	const counts = await demoCosts();
 	// CPU per event: the consumer's busy time per event in workerd on conversational traffic (the drain section's,
@@ -231,13 +243,13 @@ const fresh = out
 	.join("\n\n")
 	.replace(/\|\n\n\|/g, "|\n|");
 const ran = new Map(fresh.split(/\n(?=## )/).map((part) => [part.slice(0, part.indexOf("\n")), part.trim()]));
-const order = ["## Ingest", "## Detect path in one", "## Detect path in workerd", "## API", "## Retention", "## Cost"];
+const order = ["## Ingest", "## Detect path in one", "## Detect path in workerd", "## API", "## Retention", "## Stored bytes", "## Cost"];
 const titleOrder = (title: string) => order.findIndex((o) => title.startsWith(o));
 const sectionsText = [...new Map([...kept, ...ran])]
 	.sort((a, b) => titleOrder(a[0]) - titleOrder(b[0]))
 	.map(([, text]) => text)
 	.join("\n\n");
-const block = `${BEGIN_MARK}\n${machine()}${sections.size < 5 ? ` This run: ${[...sections].join(", ")}; the other sections are from an earlier run.` : ""}\n\n${sectionsText}\n\n\`\`\`json\n${JSON.stringify(summary)}\n\`\`\`\n${END_MARK}`;
+const block = `${BEGIN_MARK}\n${machine()}${sections.size < SECTIONS.length ? ` This run: ${[...sections].join(", ")}; the other sections are from an earlier run.` : ""}\n\n${sectionsText}\n\n\`\`\`json\n${JSON.stringify(summary)}\n\`\`\`\n${END_MARK}`;
 writeFileSync(
 	"docs/performance.md",
 	at >= 0 ? doc.slice(0, at) + block + doc.slice(doc.indexOf(END_MARK) + END_MARK.length) : doc.replace(/^# Performance\n/, `# Performance\n\n${block}\n`),

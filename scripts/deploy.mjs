@@ -28,7 +28,7 @@ step("build the dashboard", process.execPath, ["dashboard/build.mjs"]);
 step("copy the sentence encoder's model files", process.execPath, ["scripts/sentence-encoder-assets.mjs"]);
 // Events' long texts (core/event-bodies.ts). Created once; a later deploy finds it.
 const buckets = spawnSync("wrangler", ["r2", "bucket", "list"], { env, encoding: "utf8" });
-if (buckets.status !== 0 || !buckets.stdout.includes("barometer-bodies"))
+if (buckets.status !== 0 || !/^name:\s+barometer-bodies\s*$/m.test(buckets.stdout))
 	step("create the R2 bucket for long texts", "wrangler", ["r2", "bucket", "create", "barometer-bodies"]);
 step("apply D1 migrations", "wrangler", ["d1", "migrations", "apply", "DB", "--remote", "--env", "production", "-c", "workers/api/wrangler.toml"]);
 // Alert destinations are sealed with ALERT_ENCRYPTION_KEY; api and detect need the same key.

@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseBodyRef, STORED_TEXT_CHARS } from "#core/event-bodies";
-import { eventBodyStore } from "#shared/adapters/event-body-store";
+import { EventBodyStore, eventBodyStore } from "#shared/adapters/event-body-store";
 import type { QueueMessage } from "#core/queue-messages";
 import worker from "../src";
 import { issuePorts } from "../src/ingest-batch/consume-batch";
@@ -78,7 +78,7 @@ describe("long texts in R2", () => {
 		expect(refs.map((r) => objectOf(r.body_ref))).toEqual([objectOf(stored.body_ref!)]);
 	});
 
-	it("retries the message whose texts R2 refused without storing its row, acks the others, and stores it on redelivery", async () => {
+	it("retries the whole batch when R2 refuses its long texts, storing nothing, and stores it all on redelivery", async () => {
 		const refusing = new Proxy(env.BODIES, {
 			get(target, prop) {
 				if (prop === "put") return async () => Promise.reject(new Error("R2 unavailable"));
@@ -87,16 +87,41 @@ describe("long texts in R2", () => {
 			},
 		});
 		const output = answer("outage");
-		const longMessage = eventMessage(PROJECT, "held", { output });
-		const deliveries = [delivery(longMessage), delivery(eventMessage(PROJECT, "fine"))];
+		const bodies = [eventMessage(PROJECT, "held", { output }), eventMessage(PROJECT, "fine")];
+		const deliveries = bodies.map((b) => delivery(b));
 		const result = await consume(createMessageBatch("barometer-events", deliveries), { ...env, BODIES: refusing });
 		expect(result.ackAll).toBe(false);
-		expect(result.explicitAcks).toEqual([deliveries[1]!.id]);
-		expect(result.retryMessages.map((m) => m.msgId)).toEqual([deliveries[0]!.id]);
+		expect(result.explicitAcks).toEqual([]);
+		expect(result.retryMessages.map((m) => m.msgId)).toEqual(deliveries.map((d) => d.id));
 		expect(await row("held")).toBeNull();
-		expect(await row("fine")).not.toBeNull();
-		expect((await consume(createMessageBatch("barometer-events", [delivery(longMessage, 2)]))).ackAll).toBe(true);
+		expect(await row("fine")).toBeNull();
+		expect(
+			(
+				await consume(
+					createMessageBatch(
+						"barometer-events",
+						bodies.map((b) => delivery(b, 2)),
+					),
+				)
+			).ackAll,
+		).toBe(true);
 		expect((await open((await row("held"))!.body_ref!))!.output).toBe(output);
+		expect(await row("fine")).not.toBeNull();
+	});
+
+	it("shows what D1 keeps when R2 fails to read the texts", async () => {
+		const output = answer("unreadable");
+		expect((await consume(batchOf([eventMessage(PROJECT, "dark", { output })]))).ackAll).toBe(true);
+		const ref = (await row("dark"))!.body_ref!;
+		const failing = new Proxy(env.BODIES, {
+			get(target, prop) {
+				if (prop === "get") return async () => Promise.reject(new Error("R2 unavailable"));
+				const value = Reflect.get(target, prop);
+				return typeof value === "function" ? value.bind(target) : value;
+			},
+		});
+		expect((await new EventBodyStore(failing).get([ref])).size).toBe(0);
+		expect((await open(ref))!.output).toBe(output);
 	});
 
 	it("deletes an object once every event in it has expired (retention), and keeps the others", async () => {

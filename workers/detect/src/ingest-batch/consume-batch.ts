@@ -213,6 +213,13 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 			return (found ? [found] : (traceOutcomes?.get(msg)?.events ?? [])).map((e) => linked(e).event);
 		}),
 	);
+	if (unsealed.size > 0) {
+		// R2 refused: the whole batch is retried before anything is written. Messages lend one another data
+		// (spans joined to an event of the batch, a trace's parts carried by its first message), so acking
+		// the others could lose what they lent to a retried one.
+		for (const msg of batch.messages) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+		return;
+	}
 	for (const msg of batch.messages) {
 		const { body, payloadId, done } = resolved.get(msg)!;
 		if (done) {
@@ -229,10 +236,6 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 			// One writes list for the part and all its events: each event's detection rows join it below.
 			const linkedFrom = `${parsed.data.trace_id}/${parsed.data.part_id}`;
 			const own = outcome.events.map(linked);
-			if (own.some((l) => unsealed.has(l.event))) {
-				msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
-				continue;
-			}
 			const writes = [
 				...outcome.writes,
 				...own.flatMap((l) => [...writesFor(db, l.event, bodyRefs.get(l.event)), ...l.writes]),
@@ -252,10 +255,6 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 		const found = foundEvent(msg);
 		const withSpans = found ? linked(found) : undefined;
 		const event = withSpans?.event;
-		if (event && unsealed.has(event)) {
-			msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
-			continue;
-		}
 		const writes = event
 			? [...writesFor(db, event, bodyRefs.get(event)), ...withSpans.writes]
 			: part
@@ -289,7 +288,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 
 	try {
 		await runBatch(db, [...planned.flatMap((p) => p.writes), ...shared]);
-		// A message retried before planning (a part whose merge failed, texts R2 refused): then the others are acked one by one.
+		// A part whose merge must be retried is not planned: then the others are acked one by one.
 		if (planned.length === batch.messages.length) batch.ackAll();
 		else for (const p of planned) p.msg.ack();
 		await storeVectors(env, encoder.model, [...events.keys()], vectors);

@@ -8,7 +8,7 @@ import { type EventBodyEnv, eventBodyStore } from "#shared/adapters/event-body-s
  * never names texts that are not there. An object no row ends up naming (the D1 batch failed and the
  * message is retried into another object; a second event under an id already stored) holds nothing
  * anyone can open, since its keys were never stored. Returns each long event's ref, and the events
- * whose object could not be written: their messages are retried, not stored without their texts.
+ * whose object could not be written: then the batch is retried, nothing stored without its texts.
  */
 export async function storeLongTexts(env: EventBodyEnv, events: EventMessage[]): Promise<{ refs: Map<EventMessage, string>; failed: Set<EventMessage> }> {
 	const refs = new Map<EventMessage, string>();
@@ -25,7 +25,7 @@ export async function storeLongTexts(env: EventBodyEnv, events: EventMessage[]):
 				);
 				messages.forEach((m, i) => refs.set(m, written[i]!));
 			} catch (err) {
-				console.error(`writing the long texts of ${messages.length} events of ${projectId} to R2 failed; their messages are retried`, err);
+				console.error(`writing the long texts of ${messages.length} events of ${projectId} to R2 failed; the batch is retried`, err);
 				for (const m of messages) failed.add(m);
 			}
 		}),

@@ -29,8 +29,8 @@ export class EventBodyStore {
 	}
 
 	/**
-	 * The texts behind these refs, by ref. A ref whose object is gone (retention deleted it) or that does
-	 * not open is left out: the reader shows what D1 keeps.
+	 * The texts behind these refs, by ref. A ref whose object is gone (retention deleted it), that R2 fails
+	 * to read or that does not open is left out: the reader shows what D1 keeps, marked truncated.
 	 */
 	async get(refs: string[]): Promise<Map<string, EventBody>> {
 		const out = new Map<string, EventBody>();
@@ -40,12 +40,11 @@ export class EventBodyStore {
 				unique.slice(i, i + READS_AT_ONCE).map(async (text) => {
 					const ref = parseBodyRef(text);
 					if (!ref) return;
-					const object = await this.bucket.get(ref.object, { range: { offset: ref.offset, length: ref.length } });
-					if (!object) return;
 					try {
-						out.set(text, await openBody(new Uint8Array(await object.arrayBuffer()), ref.secret));
+						const object = await this.bucket.get(ref.object, { range: { offset: ref.offset, length: ref.length } });
+						if (object) out.set(text, await openBody(new Uint8Array(await object.arrayBuffer()), ref.secret));
 					} catch (err) {
-						console.error(`the texts at ${ref.object} (${ref.offset}+${ref.length}) do not open`, err);
+						console.error(`the texts at ${ref.object} (${ref.offset}+${ref.length}) could not be read or opened`, err);
 					}
 				}),
 			);
