@@ -3,7 +3,9 @@
 // length (answers from ../shared/eval's XSTest completions and JailbreakBench responses, joined until long
 // enough; the input is a real prompt), and after each round the D1 file's pages per table (dbstat, without
 // the tables only local D1 has: production keeps vectors in Vectorize) and the local R2 objects are summed.
-//   npx tsx bench/long-texts.ts [--per-length 200] [--lengths 500,2000,5000,20000]
+// A last round sends a 500-character answer with five tool calls whose outputs are 3,000 characters (a search
+// tool's results: real answers again, as JSON).
+//   npx tsx bench/long-texts.ts [--per-length 200] [--lengths 500,2000,5000,20000] [--tool-calls 5]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +20,10 @@ const WRITE_KEY = "bm_write_longtexts00000000000000000000";
 const LOCAL_ONLY = /^(event_vectors|vectors|queued_payloads)$/;
 
 export interface LongTextRow {
+	/** The answer's length in characters. */
 	length: number;
+	/** Tool calls per event, each output TOOL_CHARS long. */
+	toolCalls: number;
 	d1BytesPerEvent: number;
 	r2ObjectsPerEvent: number;
 	r2BytesPerEvent: number;
@@ -56,7 +61,9 @@ function r2(state: string): { objects: number; bytes: number } {
 	return { objects: sizes.length, bytes: sizes.reduce((a, b) => a + b, 0) };
 }
 
-export async function longTexts(lengths: number[], perLength: number): Promise<LongTextRow[]> {
+const TOOL_CHARS = 3_000;
+
+export async function longTexts(lengths: number[], perLength: number, toolCalls = 5): Promise<LongTextRow[]> {
 	const answers = [...rows("xstest_completions_dev.jsonl").map((r) => r.text), ...rows("jbb_attack_artifacts.jsonl").map((r) => r.response)].filter(
 		(t): t is string => typeof t === "string" && t.length > 200,
 	);
@@ -78,7 +85,8 @@ export async function longTexts(lengths: number[], perLength: number): Promise<L
 	const out: LongTextRow[] = [];
 	try {
 		let n = 0;
-		for (const length of lengths) {
+		const rounds = [...lengths.map((length) => ({ length, tools: 0 })), ...(toolCalls ? [{ length: 500, tools: toolCalls }] : [])];
+		for (const { length, tools } of rounds) {
 			const before = { tables: d1Tables(seeded.file), r2: r2(state) };
 			const from = sys.batches.length;
 			const events = Array.from({ length: perLength }, () => ({
@@ -87,6 +95,12 @@ export async function longTexts(lengths: number[], perLength: number): Promise<L
 				event: "chat_message",
 				input: pick(prompts),
 				output: answerOf(length),
+				tool_calls: Array.from({ length: tools }, (_, k) => ({
+					name: "search_docs",
+					input: JSON.stringify({ query: pick(prompts), page: k }),
+					output: JSON.stringify({ results: answerOf(TOOL_CHARS) }).slice(0, TOOL_CHARS),
+					duration_ms: 120,
+				})),
 			}));
 			for (let i = 0; i < events.length; i += 50) {
 				const res = await fetch(`${sys.base}/v1/events`, {
@@ -108,6 +122,7 @@ export async function longTexts(lengths: number[], perLength: number): Promise<L
 			const r2Bytes = (after.r2.bytes - before.r2.bytes) / perLength;
 			out.push({
 				length,
+				toolCalls: tools,
 				d1BytesPerEvent: d1,
 				r2ObjectsPerEvent: objects,
 				r2BytesPerEvent: Math.round(r2Bytes),
@@ -126,11 +141,11 @@ export async function longTexts(lengths: number[], perLength: number): Promise<L
 /** The table docs/performance.md shows. */
 export function longTextsTable(rows: LongTextRow[]): string[] {
 	return [
-		"| answer (output) characters | D1 bytes / event | largest tables (bytes / event) | R2 objects / event | R2 bytes / event | events per 10 GB D1 database | $ per 1M events kept a month (D1 + R2 storage, R2 puts) |",
+		"| event | D1 bytes / event | largest tables (bytes / event) | R2 objects / event | R2 bytes / event | events per 10 GB D1 database | $ per 1M events kept a month (D1 + R2 storage, R2 puts) |",
 		"|---|---|---|---|---|---|---|",
 		...rows.map(
 			(r) =>
-				`| ${r.length.toLocaleString("en")} | ${r.d1BytesPerEvent.toLocaleString("en")} | ${r.byTable
+				`| ${r.length.toLocaleString("en")}-character answer${r.toolCalls ? `, ${r.toolCalls} tool calls of ${TOOL_CHARS.toLocaleString("en")}` : ""} | ${r.d1BytesPerEvent.toLocaleString("en")} | ${r.byTable
 					.slice(0, 3)
 					.map(([t, b]) => `${t} ${b.toLocaleString("en")}`)
 					.join(
@@ -145,7 +160,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		const i = process.argv.indexOf(`--${name}`);
 		return i > 0 ? process.argv[i + 1]! : fallback;
 	};
-	const result = await longTexts(arg("lengths", "500,2000,5000,20000").split(",").map(Number), Number(arg("per-length", "200")));
+	const result = await longTexts(
+		arg("lengths", "500,2000,5000,20000").split(",").map(Number),
+		Number(arg("per-length", "200")),
+		Number(arg("tool-calls", "5")),
+	);
 	console.log(longTextsTable(result).join("\n"));
 	console.log(JSON.stringify(result));
 }

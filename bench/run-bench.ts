@@ -194,7 +194,7 @@ if (sections.has("texts")) {
 	const rows = await longTexts([500, 2_000, 5_000, 20_000], 200);
 	out.push(
 		"## Stored bytes per event by text length",
-		"A fresh system takes 200 events per answer length, each a real model answer of that length (XSTest completions and JailbreakBench responses from ../shared/eval joined) with a real prompt; after each round, the D1 file's pages per table (dbstat; the tables only local D1 has left out) and the local R2 objects (bench/long-texts.ts). D1 keeps the first 2,000 characters of a text; a longer one goes whole to R2, one object per queue batch.",
+		"A fresh system takes 200 events per answer length, each a real model answer of that length (XSTest completions and JailbreakBench responses from ../shared/eval joined) with a real prompt, then 200 with five tool calls of 3,000 characters each; after each round, the D1 file's pages per table (dbstat; the tables only local D1 has left out) and the local R2 objects (bench/long-texts.ts). D1 keeps the first 2,000 characters of a text and 500 of a tool payload; longer ones go whole to R2, one object per queue batch.",
 		"",
 		...longTextsTable(rows),
 	);

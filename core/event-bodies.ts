@@ -27,6 +27,22 @@ export function storedText(text: string | null | undefined): string | null {
 	return text.length > STORED_TEXT_CHARS ? text.slice(0, STORED_TEXT_CHARS) : text;
 }
 
+/**
+ * What D1 keeps of a tool call's input and output (each up to 10,000 characters, 50 calls an event): enough
+ * to recognise the call on the event page and to tell a retried export's calls apart. Nothing searches or
+ * encodes them; the whole payloads go to R2 with the event's texts, sealed apart (a call has its own ref).
+ */
+export const STORED_TOOL_CHARS = 500;
+
+export function storedToolText(text: string | null | undefined): string | null {
+	if (text === null || text === undefined) return null;
+	return text.length > STORED_TOOL_CHARS ? text.slice(0, STORED_TOOL_CHARS) : text;
+}
+
+export function toolCallIsLong(call: { input?: string | null; output?: string | null }): boolean {
+	return (call.input?.length ?? 0) > STORED_TOOL_CHARS || (call.output?.length ?? 0) > STORED_TOOL_CHARS;
+}
+
 /** Whether D1 holds less than the event's texts, so they go to R2. */
 export function bodyIsLong(body: { input?: string | null; output?: string | null }): boolean {
 	return (body.input?.length ?? 0) > STORED_TEXT_CHARS || (body.output?.length ?? 0) > STORED_TEXT_CHARS;

@@ -20,6 +20,8 @@ export function detectConsumer() {
 		modulesRoot: dir,
 		compatibilityDate: "2026-11-01",
 		d1Databases: { DB: LOCAL_D1_ID },
+		// As in workers/detect/wrangler.toml: events' long texts (core/event-bodies.ts).
+		r2Buckets: { BODIES: "barometer-bodies" },
 		bindings: { DEAD_LETTER_QUEUE_NAME: "barometer-events-dlq", QUEUE_JOURNAL: "d1" },
 		queueProducers: { EVENTS_QUEUE: "barometer-events" },
 		// As in workers/detect/wrangler.toml: the sentence encoder's files, read through the binding only.

@@ -25,6 +25,9 @@ export const toolCallViewSchema = z.object({
 	name: z.string(),
 	input: z.string().nullable(),
 	output: z.string().nullable(),
+	truncated: z
+		.boolean()
+		.describe("True when input or output is longer than the 500 characters shown here; GET /api/events/:id and conversations return them whole"),
 	error: z.string().nullable(),
 	duration_ms: z.number().nullable(),
 });

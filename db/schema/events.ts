@@ -49,10 +49,13 @@ export const toolCalls = sqliteTable(
 		userId: text("user_id").notNull(),
 		convoId: text("convo_id"),
 		name: text("name").notNull(),
+		/** The first STORED_TOOL_CHARS of each payload (core/event-bodies.ts). */
 		input: text("input"),
 		output: text("output"),
 		error: text("error"),
 		durationMs: integer("duration_ms"),
+		/** Where the call's whole input and output are sealed in R2 (core/event-bodies.ts), or null when input and output hold them whole. */
+		bodyRef: text("body_ref"),
 	},
 	(t) => [primaryKey({ columns: [t.projectId, t.eventId, t.idx] }), index("tool_calls_project_name_time_idx").on(t.projectId, t.name, t.timestamp)],
 );

@@ -107,7 +107,9 @@ describe("GET /api/events/:id", () => {
 		const res = await SELF.fetch("https://api.test/api/events/e3", authed(project.readKey));
 		expect(res.status).toBe(200);
 		const { data } = (await res.json()) as { data: EventDetail };
-		expect(data.tool_calls).toEqual([{ index: 0, name: "search", input: '{"q":"haiku"}', output: null, error: "timeout", duration_ms: 3000 }]);
+		expect(data.tool_calls).toEqual([
+			{ index: 0, name: "search", input: '{"q":"haiku"}', output: null, truncated: false, error: "timeout", duration_ms: 3000 },
+		]);
 		expect(data.user_id).toBe("bob");
 	});
 

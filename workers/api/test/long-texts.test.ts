@@ -24,7 +24,13 @@ beforeEach(async () => {
 	await store([
 		ev(project.projectId, "long", T0, { user_id: "alice", convo_id: "c1", input: QUESTION, output: answer("billing") }),
 		ev(project.projectId, "short", T0 + MIN, { user_id: "alice", convo_id: "c1", input: "thanks", output: "You're welcome." }),
-		ev(project.projectId, "bobs", T0 + 2 * MIN, { user_id: "bob", convo_id: "c2", input: "hi", output: answer("profile") }),
+		ev(project.projectId, "bobs", T0 + 2 * MIN, {
+			user_id: "bob",
+			convo_id: "c2",
+			input: "hi",
+			output: answer("profile"),
+			tool_calls: [{ name: "lookup_profile", input: '{"user":"bob"}', output: answer("record"), duration_ms: 40 }],
+		}),
 	]);
 });
 
@@ -66,7 +72,11 @@ describe("events with texts longer than D1 keeps", () => {
 			.bind(project.projectId)
 			.all<{ event_id: string }>();
 		expect(refs.results.map((r) => r.event_id)).toEqual(["bobs"]);
-		expect((await get<EventDetail>("/api/events/bobs")).body.data.output).toBe(answer("profile"));
+		const bobs = (await get<EventDetail>("/api/events/bobs")).body.data;
+		expect(bobs.output).toBe(answer("profile"));
+		expect(bobs.tool_calls).toEqual([
+			{ index: 0, name: "lookup_profile", input: '{"user":"bob"}', output: answer("record"), truncated: false, error: null, duration_ms: 40 },
+		]);
 		expect((await get<EventDetail>("/api/events/long")).status).toBe(404);
 	});
 });

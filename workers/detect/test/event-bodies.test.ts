@@ -1,6 +1,10 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { parseBodyRef, STORED_TEXT_CHARS } from "#core/event-bodies";
+import { drizzle } from "drizzle-orm/d1";
+import { parseBodyRef, STORED_TEXT_CHARS, STORED_TOOL_CHARS } from "#core/event-bodies";
+import type { EventMessage } from "#core/queue-messages";
+import * as schema from "#db/schema";
+import { linkWrites } from "../src/ingest-batch/event-links";
 import { EventBodyStore, eventBodyStore } from "#shared/adapters/event-body-store";
 import type { QueueMessage } from "#core/queue-messages";
 import worker from "../src";
@@ -63,6 +67,48 @@ describe("long texts in R2", () => {
 				.first<{ n: number }>();
 		expect((await match("billing"))!.n).toBe(1);
 		expect((await match("zanzibar"))!.n).toBe(0);
+	});
+
+	it("keeps the first 500 characters of a long tool payload in D1 and the whole call in the batch's object", async () => {
+		const page = JSON.stringify({ results: Array.from({ length: 40 }, (_, i) => ({ title: `Result ${i}`, snippet: `Snippet number ${i} about invoices.` })) });
+		expect(page.length).toBeGreaterThan(STORED_TOOL_CHARS);
+		const calls = [
+			{ name: "search", input: '{"q":"invoices"}', output: page },
+			{ name: "small", input: null, output: "ok" },
+		];
+		expect((await consume(batchOf([eventMessage(PROJECT, "tools", { tool_calls: calls })]))).ackAll).toBe(true);
+		const rows = (
+			await env.DB.prepare("SELECT idx, input, output, body_ref FROM tool_calls WHERE project_id = ? AND event_id = 'tools' ORDER BY idx")
+				.bind(PROJECT)
+				.all<{ idx: number; input: string | null; output: string | null; body_ref: string | null }>()
+		).results;
+		expect(rows.map((r) => [r.input, r.output])).toEqual([
+			['{"q":"invoices"}', page.slice(0, STORED_TOOL_CHARS)],
+			[null, "ok"],
+		]);
+		expect(rows[1]!.body_ref).toBeNull();
+		expect(await open(rows[0]!.body_ref!)).toEqual({ input: '{"q":"invoices"}', output: page });
+		// The event's own texts are short: the object holds the call alone.
+		expect((await row("tools"))!.body_ref).toBeNull();
+		expect(await objects()).toEqual([objectOf(rows[0]!.body_ref!)]);
+	});
+
+	it("seals a long tool call that spans add to a stored event, once: a retried export adds nothing", async () => {
+		expect((await consume(batchOf([eventMessage(PROJECT, "app")]))).ackAll).toBe(true);
+		const output = answer("tool", 20);
+		const spans = eventMessage(PROJECT, "app", { tool_calls: [{ name: "fetch_page", input: `{"url":"https://example.com/${"a".repeat(600)}"}`, output }] });
+		const db = drizzle(env.DB, { schema });
+		for (let attempt = 0; attempt < 2; attempt++) {
+			const writes = await linkWrites(env.DB, db, [spans as EventMessage], "trace/1", eventBodyStore(env));
+			if (writes.length) await db.batch(writes as [(typeof writes)[number], ...typeof writes]);
+		}
+		const rows = (
+			await env.DB.prepare("SELECT idx, name, body_ref FROM tool_calls WHERE project_id = ? AND event_id = 'app'")
+				.bind(PROJECT)
+				.all<{ idx: number; name: string; body_ref: string }>()
+		).results;
+		expect(rows.map((r) => [r.idx, r.name])).toEqual([[0, "fetch_page"]]);
+		expect((await open(rows[0]!.body_ref))!.output).toBe(output);
 	});
 
 	it("keeps the texts of the event D1 kept: a second event with the same id and other texts opens nowhere", async () => {

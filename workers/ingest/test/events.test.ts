@@ -1,6 +1,8 @@
 import { SELF, env } from "cloudflare:test";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { STORED_TOOL_CHARS } from "#core/event-bodies";
 import { LIMITS } from "#core/limits";
+import { EventBodyStore } from "#shared/adapters/event-body-store";
 import { authed, countRows, seedProject, seedRevokedKey, type TestProject } from "../../shared/test/seed-project";
 
 const URL_EVENTS = "https://ingest.test/v1/events";
@@ -29,7 +31,7 @@ async function waitForRows(table: string, n: number, where?: string, ...params: 
 }
 
 describe("POST /v1/events: accepted batches", () => {
-	it("delivers a valid event whose queue message would exceed the queue's 128 KB (escaping doubles it), and stores it whole", async () => {
+	it("delivers a valid event whose queue message would exceed the queue's 128 KB (escaping doubles it), and stores it whole (its long payloads in R2)", async () => {
 		// 7 tool calls of 4,900 quotes: a 68,839-byte event (under the 100,000 limit), a ~138 KB JSON message.
 		const quotes = '"'.repeat(4_900);
 		const big = event("big", { tool_calls: Array.from({ length: 7 }, (_, i) => ({ name: `tool_${i}`, input: quotes })) });
@@ -43,7 +45,11 @@ describe("POST /v1/events: accepted batches", () => {
 		if (Number(await env.DB.prepare("SELECT count(*) AS n FROM queued_payloads").first("n")) > 0) parkedSeen = true;
 		await waitForRows("events", 2);
 		clearInterval(watch);
-		await waitForRows("tool_calls", 7, "event_id = 'big' AND length(input) = 4900");
+		// D1 keeps the first 500 characters of each call's input; R2 has it whole.
+		await waitForRows("tool_calls", 7, `event_id = 'big' AND length(input) = ${STORED_TOOL_CHARS} AND body_ref IS NOT NULL`);
+		const refs = (await env.DB.prepare("SELECT body_ref FROM tool_calls WHERE event_id = 'big'").all<{ body_ref: string }>()).results.map((r) => r.body_ref);
+		const whole = await new EventBodyStore((env as unknown as { BODIES: R2Bucket }).BODIES).get(refs);
+		expect([...whole.values()].map((b) => b.input)).toEqual(Array.from({ length: 7 }, () => quotes));
 		// It went through D1 (parked, then read back), and the parked body is gone once the event is stored.
 		expect(parkedSeen).toBe(true);
 		await vi.waitFor(async () => expect(await env.DB.prepare("SELECT count(*) AS n FROM queued_payloads").first("n")).toBe(0), { timeout: 5000, interval: 50 });

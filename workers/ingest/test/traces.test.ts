@@ -1,5 +1,6 @@
 import { SELF, env } from "cloudflare:test";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { STORED_TEXT_CHARS } from "#core/event-bodies";
 import { authed, countRows, seedProject, type TestProject } from "../../shared/test/seed-project";
 
 let project: TestProject;
@@ -90,6 +91,12 @@ describe("POST /v1/traces (OTLP/HTTP JSON)", () => {
 		);
 		expect(((await res.json()) as { barometer: { events: number } }).barometer.events).toBe(1);
 		await vi.waitFor(async () => expect(await countRows("events", project.projectId)).toBe(1), { timeout: 5000, interval: 50 });
+		// Stored through the real queue and consumer: D1 keeps its first 2,000 characters, R2 the whole text.
+		const stored = await env.DB.prepare("SELECT length(output) AS chars, body_ref FROM events WHERE project_id = ?")
+			.bind(project.projectId)
+			.first<{ chars: number; body_ref: string | null }>();
+		expect(stored!.chars).toBe(STORED_TEXT_CHARS);
+		expect(stored!.body_ref).toMatch(/^bodies\/.+\.bin#0\+\d+#/);
 	});
 });
 

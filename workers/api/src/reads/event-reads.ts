@@ -61,7 +61,15 @@ function signalView(row: typeof signals.$inferSelect): SignalView {
 }
 
 function toolCallView(row: typeof toolCalls.$inferSelect): ToolCallView {
-	return { index: row.idx, name: row.name, input: row.input, output: row.output, error: row.error, duration_ms: row.durationMs };
+	return {
+		index: row.idx,
+		name: row.name,
+		input: row.input,
+		output: row.output,
+		truncated: row.bodyRef !== null,
+		error: row.error,
+		duration_ms: row.durationMs,
+	};
 }
 
 function detectionView(row: typeof schema.detections.$inferSelect): DetectionView {
@@ -123,16 +131,15 @@ const signalsByEvent = (db: Db, projectId: string, ids: string[]) =>
 		signalView,
 	);
 
-/** Each event's tool calls in the order they ran, by event id. */
-export const toolCallsByEvent = (db: Db, projectId: string, ids: string[]) =>
-	groupByEvent(
-		db
-			.select()
-			.from(toolCalls)
-			.where(ofEvents(toolCalls, projectId, ids))
-			.orderBy(asc(toolCalls.eventId), asc(toolCalls.idx)),
-		toolCallView,
-	);
+/** Each event's tool calls in the order they ran, by event id; with `bodies`, long payloads whole from R2. */
+export const toolCallsByEvent = async (db: Db, projectId: string, ids: string[], bodies?: EventBodyStore) => {
+	const rows = await db
+		.select()
+		.from(toolCalls)
+		.where(ofEvents(toolCalls, projectId, ids))
+		.orderBy(asc(toolCalls.eventId), asc(toolCalls.idx));
+	return groupByEvent(Promise.resolve(bodies ? await withWholeTexts(bodies, rows) : rows), toolCallView);
+};
 
 /** Rows of events as the list shows them, in their order: with their signals, detections and intent. */
 export async function eventListItems(db: Db, projectId: string, rows: EventRow[]): Promise<EventListItem[]> {
@@ -177,7 +184,7 @@ export async function getEvent(
 	// Signals can exist before their event lands; they are returned either way.
 	const [bySignal, byTool, byDetection, byIntent] = await Promise.all([
 		signalsByEvent(db, projectId, [eventId]),
-		toolCallsByEvent(db, projectId, [eventId]),
+		toolCallsByEvent(db, projectId, [eventId], bodies),
 		detectionsByEvent(db, projectId, [eventId]),
 		intentsByEvent(db, projectId, [eventId]),
 	]);
@@ -236,7 +243,7 @@ export async function getConversation(
 	const ids = page.map((r) => r.eventId);
 	const [bySignal, byTool, byDetection, byIntent] = await Promise.all([
 		signalsByEvent(db, projectId, ids),
-		toolCallsByEvent(db, projectId, ids),
+		toolCallsByEvent(db, projectId, ids, bodies),
 		detectionsByEvent(db, projectId, ids),
 		intentsByEvent(db, projectId, ids),
 	]);

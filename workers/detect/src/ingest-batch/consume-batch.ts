@@ -238,8 +238,8 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 			const own = outcome.events.map(linked);
 			const writes = [
 				...outcome.writes,
-				...own.flatMap((l) => [...writesFor(db, l.event, bodyRefs.get(l.event)), ...l.writes]),
-				...(await linkWrites(env.DB, db, outcome.linked, linkedFrom)),
+				...own.flatMap((l) => [...writesFor(db, l.event, bodyRefs), ...l.writes]),
+				...(await linkWrites(env.DB, db, outcome.linked, linkedFrom, eventBodyStore(env))),
 			];
 			if (payloadId) writes.push(db.delete(schema.queuedPayloads).where(eq(schema.queuedPayloads.id, payloadId)));
 			for (const l of own) events.set(l.event, writes);
@@ -256,7 +256,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 		const withSpans = found ? linked(found) : undefined;
 		const event = withSpans?.event;
 		const writes = event
-			? [...writesFor(db, event, bodyRefs.get(event)), ...withSpans.writes]
+			? [...writesFor(db, event, bodyRefs), ...withSpans.writes]
 			: part
 				? part.kind === "dead"
 					? [deadLetterWrite(db, batch.queue, msg, part.reason)]

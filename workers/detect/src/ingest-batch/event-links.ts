@@ -3,6 +3,9 @@ import { LIMITS } from "#core/limits";
 import type { EventMessage, PayloadRef, QueueMessage } from "#core/queue-messages";
 import * as schema from "#db/schema";
 import { enqueue, enqueueOptions } from "#shared/queue/enqueue";
+import { storedToolText } from "#core/event-bodies";
+import { type EventBodyEnv, type EventBodyStore, eventBodyStore } from "#shared/adapters/event-body-store";
+import { sealToolCalls } from "./event-body-writes";
 import { type Db, toolCallWrite, type Write } from "./message-writes";
 
 /**
@@ -26,17 +29,22 @@ interface StoredEvent {
 	last_idx: number | null;
 }
 
-const callKey = (c: { name: string; input?: string | null; error?: string | null }) => JSON.stringify([c.name, c.input ?? null, c.error ?? null]);
+/** A call as D1 keeps it (the first characters of its input): a retried export's call matches the stored one. */
+const callKey = (c: { name: string; input?: string | null; error?: string | null }) => JSON.stringify([c.name, storedToolText(c.input), c.error ?? null]);
 
-/** Tool calls added to a stored event after its own, leaving out those it has already (a retried export). */
-function appendToolCalls(db: Db, projectId: string, e: StoredEvent, calls: ToolCall[]): Write[] {
+/**
+ * Tool calls added to a stored event after its own, leaving out those it has already (a retried export).
+ * Long payloads are sealed in R2 first, one object for the calls added here.
+ */
+async function appendToolCalls(db: Db, bodies: EventBodyStore, projectId: string, e: StoredEvent, calls: ToolCall[]): Promise<Write[]> {
 	const have = new Set((JSON.parse(e.calls) as [string, string | null, string | null][]).map(([name, input, error]) => callKey({ name, input, error })));
 	const add = calls.filter((c) => !have.has(callKey(c)));
 	if (add.length === 0) return [];
+	const refs = await sealToolCalls(bodies, projectId, e.timestamp, add);
 	const t = schema.toolCalls;
 	const next = (e.last_idx ?? -1) + 1;
 	return [
-		...add.map((call, k) => toolCallWrite(db, projectId, e, next + k, call)),
+		...add.map((call, k) => toolCallWrite(db, projectId, e, next + k, call, refs.get(call))),
 		db
 			.update(schema.events)
 			.set({ toolCallCount: sql`(SELECT count(*) FROM ${t} WHERE ${t.projectId} = ${projectId} AND ${t.eventId} = ${e.event_id})` })
@@ -65,7 +73,7 @@ async function storedEvents(d1: D1Database, projectId: string, ids: string[]): P
 }
 
 /** The writes for spans' events that name app events: added to those already stored, kept in event_links for the others. */
-export async function linkWrites(d1: D1Database, db: Db, linked: EventMessage[], source: string): Promise<Write[]> {
+export async function linkWrites(d1: D1Database, db: Db, linked: EventMessage[], source: string, bodies: EventBodyStore): Promise<Write[]> {
 	const writes: Write[] = [];
 	for (const [projectId, messages] of byProject(linked)) {
 		const stored = await storedEvents(
@@ -76,7 +84,7 @@ export async function linkWrites(d1: D1Database, db: Db, linked: EventMessage[],
 		for (const m of messages) {
 			const target = stored.get(m.event.event_id);
 			if (target) {
-				writes.push(...appendToolCalls(db, projectId, target, m.event.tool_calls));
+				writes.push(...(await appendToolCalls(db, bodies, projectId, target, m.event.tool_calls)));
 			} else {
 				writes.push(
 					db
@@ -125,7 +133,7 @@ export function withLinks(db: Db, event: EventMessage, links: Map<string, EventM
 	};
 }
 
-export interface LinkEnv {
+export interface LinkEnv extends EventBodyEnv {
 	DB: D1Database;
 	EVENTS_QUEUE?: Queue;
 	QUEUE_JOURNAL?: string;
@@ -147,7 +155,7 @@ export async function settleLinks(env: LinkEnv, db: Db, now: number): Promise<{ 
 	for (const row of results) {
 		const message = JSON.parse(row.body) as EventMessage;
 		if (row.stored) {
-			writes.push(...(await linkWrites(env.DB, db, [message], row.source)));
+			writes.push(...(await linkWrites(env.DB, db, [message], row.source, eventBodyStore(env))));
 			added++;
 		} else if (row.received_at > now - LINK_TIMEOUT_MS) continue;
 		else if (env.EVENTS_QUEUE)

@@ -3,20 +3,26 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "#db/schema";
 import type { EventMessage, IdentifyMessage, QueueMessage, SignalMessage } from "#core/queue-messages";
-import { bodyIsLong, storedText } from "#core/event-bodies";
+import { bodyIsLong, storedText, storedToolText, toolCallIsLong } from "#core/event-bodies";
+import type { BodyRefs } from "./event-body-writes";
 import { firstSeenWrites } from "./first-seen-writes";
 
 export type Db = DrizzleD1Database<typeof schema>;
 export type Write = BatchItem<"sqlite">;
 
-/** One tool call of an event, at its position; a retried message writes it once. */
+/**
+ * One tool call of an event, at its position; a retried message writes it once. D1 keeps the first
+ * characters of long payloads; the ref finds them whole in R2 (event-body-writes.ts).
+ */
 export function toolCallWrite(
 	db: Db,
 	projectId: string,
 	event: { event_id: string; user_id: string; convo_id?: string | null; timestamp: number },
 	idx: number,
 	call: EventMessage["event"]["tool_calls"][number],
+	bodyRef: string | undefined,
 ): Write {
+	if (toolCallIsLong(call) && !bodyRef) throw new Error(`a tool call of event ${event.event_id} has long payloads but no ref to them in R2`);
 	return db
 		.insert(schema.toolCalls)
 		.values({
@@ -27,10 +33,11 @@ export function toolCallWrite(
 			userId: event.user_id,
 			convoId: event.convo_id ?? null,
 			name: call.name,
-			input: call.input ?? null,
-			output: call.output ?? null,
+			input: storedToolText(call.input),
+			output: storedToolText(call.output),
 			error: call.error ?? null,
 			durationMs: call.duration_ms ?? null,
+			bodyRef: bodyRef ?? null,
 		})
 		.onConflictDoNothing();
 }
@@ -58,7 +65,9 @@ function signalUsersWrite(db: Db, which: SQL): Write {
  * Every write is idempotent (insert-or-ignore on the natural key, min/max on times,
  * JSON merge on traits), so a message delivered twice leaves the database as once.
  */
-function eventWrites(db: Db, { project_id: projectId, received_at, event }: EventMessage, bodyRef: string | undefined): Write[] {
+function eventWrites(db: Db, message: EventMessage, refs: BodyRefs): Write[] {
+	const { project_id: projectId, received_at, event } = message;
+	const bodyRef = refs.get(message);
 	// D1 keeps the first characters of a long text; its whole texts must be in R2 first (event-body-writes.ts).
 	if (bodyIsLong(event) && !bodyRef) throw new Error(`event ${event.event_id} has long texts but no ref to them in R2`);
 	const ts = event.timestamp;
@@ -110,7 +119,7 @@ function eventWrites(db: Db, { project_id: projectId, received_at, event }: Even
 		...firstSeenWrites(db, projectId, event),
 	];
 	event.tool_calls.forEach((call, idx) => {
-		writes.push(toolCallWrite(db, projectId, { ...event, timestamp: ts }, idx, call));
+		writes.push(toolCallWrite(db, projectId, { ...event, timestamp: ts }, idx, call, refs.get(call)));
 	});
 	if (event.convo_id) {
 		writes.push(
@@ -176,12 +185,12 @@ function identifyWrites(db: Db, { project_id: projectId, identify }: IdentifyMes
 
 /**
  * The rows one message writes. Detection and clustering add their writes here, in the same batch. An
- * event with long texts comes with the ref to them in R2 (event-body-writes.ts).
+ * event with long texts or tool payloads comes with the refs to them in R2 (event-body-writes.ts).
  */
-export function writesFor(db: Db, message: QueueMessage, bodyRef?: string): Write[] {
+export function writesFor(db: Db, message: QueueMessage, refs: BodyRefs = new Map()): Write[] {
 	switch (message.type) {
 		case "event":
-			return eventWrites(db, message, bodyRef);
+			return eventWrites(db, message, refs);
 		case "signal":
 			return signalWrites(db, message);
 		case "identify":
