@@ -2,13 +2,16 @@ import { describe, expect, it } from "vitest";
 import {
 	bodyIsLong,
 	bodyObjectKey,
+	eventBody,
 	bodyObjectPrefix,
 	formatBodyRef,
 	objectExpired,
 	openBody,
 	parseBodyRef,
 	STORED_TEXT_CHARS,
+	STORED_TOOL_CHARS,
 	sealBodies,
+	storedAttachments,
 	storedText,
 } from "./event-bodies";
 import { useLiteEmbedder } from "./embedding/use-lite-node";
@@ -27,6 +30,20 @@ describe("event bodies: what D1 keeps of a text", () => {
 		expect(storedText(text)).toBe(text.slice(0, STORED_TEXT_CHARS));
 		expect(bodyIsLong({ input: exact, output: null })).toBe(false);
 		expect(bodyIsLong({ input: "hi", output: text })).toBe(true);
+	});
+
+	it("cuts long attachment values as tool payloads are, and puts the whole attachments in the body only when one was cut", () => {
+		const long = "x".repeat(STORED_TOOL_CHARS + 1);
+		const attachments = [
+			{ type: "code", value: long },
+			{ type: "url", value: "https://example.com" },
+		];
+		expect(storedAttachments(attachments)).toEqual([{ type: "code", value: long.slice(0, STORED_TOOL_CHARS) }, attachments[1]]);
+		expect(bodyIsLong({ input: "hi", attachments })).toBe(true);
+		expect(eventBody({ input: "hi", attachments })).toEqual({ input: "hi", output: null, attachments });
+		const short = [attachments[1]!];
+		expect(bodyIsLong({ input: "hi", attachments: short })).toBe(false);
+		expect(eventBody({ input: "x".repeat(STORED_TEXT_CHARS + 1), attachments: short })).not.toHaveProperty("attachments");
 	});
 
 	it("keeps everything the sentence encoder reads: a long text and its stored part have the same vector", async () => {

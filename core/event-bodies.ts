@@ -15,10 +15,12 @@ import { USE_LITE_MAX_CHARS } from "./embedding/use-lite-embedder";
  */
 export const STORED_TEXT_CHARS = USE_LITE_MAX_CHARS;
 
-/** The whole texts of one event, as its R2 object holds them. */
+/** The whole texts of one event (or one tool call: input and output), as its R2 object holds them. */
 export interface EventBody {
 	input: string | null;
 	output: string | null;
+	/** An event's attachments when one's value is longer than D1 keeps (storedAttachments). */
+	attachments?: { value: string }[];
 }
 
 /** What D1 keeps of a text: its first STORED_TEXT_CHARS, cut where the encoder cuts it. */
@@ -43,9 +45,25 @@ export function toolCallIsLong(call: { input?: string | null; output?: string | 
 	return (call.input?.length ?? 0) > STORED_TOOL_CHARS || (call.output?.length ?? 0) > STORED_TOOL_CHARS;
 }
 
-/** Whether D1 holds less than the event's texts, so they go to R2. */
-export function bodyIsLong(body: { input?: string | null; output?: string | null }): boolean {
-	return (body.input?.length ?? 0) > STORED_TEXT_CHARS || (body.output?.length ?? 0) > STORED_TEXT_CHARS;
+/** An event's attachments as D1 keeps them: each value (up to 10,000 characters) cut as tool payloads are. */
+export function storedAttachments<T extends { value: string }>(attachments: T[]): T[] {
+	return attachments.map((a) => (a.value.length > STORED_TOOL_CHARS ? { ...a, value: a.value.slice(0, STORED_TOOL_CHARS) } : a));
+}
+
+const longAttachments = (attachments: { value: string }[] | null | undefined) => attachments?.some((a) => a.value.length > STORED_TOOL_CHARS) ?? false;
+
+/** Whether D1 holds less than the event's texts or attachments, so they go to R2. */
+export function bodyIsLong(body: { input?: string | null; output?: string | null; attachments?: { value: string }[] | null }): boolean {
+	return (body.input?.length ?? 0) > STORED_TEXT_CHARS || (body.output?.length ?? 0) > STORED_TEXT_CHARS || longAttachments(body.attachments);
+}
+
+/** What an event's R2 object holds: its texts, and its attachments when D1 cut one. */
+export function eventBody(event: { input?: string | null; output?: string | null; attachments?: { value: string }[] | null }): EventBody {
+	return {
+		input: event.input ?? null,
+		output: event.output ?? null,
+		...(longAttachments(event.attachments) ? { attachments: event.attachments! } : {}),
+	};
 }
 
 /** Where one event's sealed texts are: an object, a byte range of it, and the key that opens them (base64). */
@@ -92,7 +110,7 @@ export async function sealBodies(bodies: EventBody[]): Promise<{ bytes: Uint8Arr
 			const raw = crypto.getRandomValues(new Uint8Array(32));
 			const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
 			const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt"]);
-			const text = new TextEncoder().encode(JSON.stringify({ input: body.input, output: body.output }));
+			const text = new TextEncoder().encode(JSON.stringify(body));
 			const cipher = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, text));
 			const part = new Uint8Array(IV_BYTES + cipher.length);
 			part.set(iv);

@@ -46,7 +46,7 @@ export const eventViewSchema = z.object({
 	texts_truncated: z
 		.boolean()
 		.describe(
-			"True when input or output is longer than the 2,000 characters lists and search return (the first 2,000 are shown); GET /api/events/:id and conversations return them whole",
+			"True when input or output is longer than the 2,000 characters lists and search return, or an attachment's value longer than 500 (the first characters are shown); GET /api/events/:id and conversations return them whole",
 		),
 	properties: z.record(z.string(), propertyValueSchema),
 	attachments: z.array(z.unknown()),

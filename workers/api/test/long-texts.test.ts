@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ConversationView, EventDetail, EventPage } from "#core/api/events";
-import { STORED_TEXT_CHARS } from "#core/event-bodies";
+import { STORED_TEXT_CHARS, STORED_TOOL_CHARS } from "#core/event-bodies";
 import { seedAdminKey } from "../../shared/test/admin-key";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { ev, store } from "./seed-events";
@@ -23,7 +23,13 @@ beforeEach(async () => {
 	project = await seedProject();
 	await store([
 		ev(project.projectId, "long", T0, { user_id: "alice", convo_id: "c1", input: QUESTION, output: answer("billing") }),
-		ev(project.projectId, "short", T0 + MIN, { user_id: "alice", convo_id: "c1", input: "thanks", output: "You're welcome." }),
+		ev(project.projectId, "short", T0 + MIN, {
+			user_id: "alice",
+			convo_id: "c1",
+			input: "thanks",
+			output: "You're welcome.",
+			attachments: [{ type: "text", name: "notes.txt", value: answer("notes") }],
+		}),
 		ev(project.projectId, "bobs", T0 + 2 * MIN, {
 			user_id: "bob",
 			convo_id: "c2",
@@ -41,7 +47,10 @@ describe("events with texts longer than D1 keeps", () => {
 		expect(listed.input).toBe(QUESTION.slice(0, STORED_TEXT_CHARS));
 		expect(listed.output).toBe(answer("billing").slice(0, STORED_TEXT_CHARS));
 		expect(listed.texts_truncated).toBe(true);
-		expect(page.data.find((e) => e.event_id === "short")).toMatchObject({ input: "thanks", texts_truncated: false });
+		// A long attachment is cut in lists like a long text, and marked the same way.
+		const short = page.data.find((e) => e.event_id === "short")!;
+		expect(short).toMatchObject({ input: "thanks", texts_truncated: true });
+		expect(short.attachments).toEqual([{ type: "text", name: "notes.txt", value: answer("notes").slice(0, STORED_TOOL_CHARS) }]);
 
 		const detail = await get<EventDetail>("/api/events/long");
 		expect(detail.status).toBe(200);
@@ -52,6 +61,7 @@ describe("events with texts longer than D1 keeps", () => {
 			["long", answer("billing"), false],
 			["short", "You're welcome.", false],
 		]);
+		expect(convo.events[1]!.attachments).toEqual([{ type: "text", name: "notes.txt", value: answer("notes") }]);
 
 		// Text search covers what D1 keeps: a word of the first characters finds the event, one only past them does not.
 		const search = async (q: string) => (await get<EventPage>(`/api/events/search?mode=text&q=${q}`)).body.data.map((e) => e.event_id);

@@ -93,6 +93,20 @@ describe("long texts in R2", () => {
 		expect(await objects()).toEqual([objectOf(rows[0]!.body_ref!)]);
 	});
 
+	it("keeps the first 500 characters of a long attachment in D1 and the whole attachments with the event's texts", async () => {
+		const code = Array.from({ length: 120 }, (_, i) => `const line${i} = compute(${i});`).join("\n");
+		const attachments = [
+			{ type: "code", name: "main.ts", role: "input", value: code },
+			{ type: "url", value: "https://example.com" },
+		];
+		expect((await consume(batchOf([eventMessage(PROJECT, "attached", { input: "why does this fail?", attachments })]))).ackAll).toBe(true);
+		const stored = (await env.DB.prepare("SELECT attachments, body_ref FROM events WHERE project_id = ? AND event_id = 'attached'")
+			.bind(PROJECT)
+			.first<{ attachments: string; body_ref: string }>())!;
+		expect(JSON.parse(stored.attachments)).toEqual([{ ...attachments[0], value: code.slice(0, STORED_TOOL_CHARS) }, attachments[1]]);
+		expect(await open(stored.body_ref)).toEqual({ input: "why does this fail?", output: "hi", attachments });
+	});
+
 	it("seals a long tool call that spans add to a stored event, once: a retried export adds nothing", async () => {
 		expect((await consume(batchOf([eventMessage(PROJECT, "app")]))).ackAll).toBe(true);
 		const output = answer("tool", 20);

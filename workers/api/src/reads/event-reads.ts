@@ -35,7 +35,7 @@ function eventView(row: EventRow): EventView {
  * what a person reads on an event or a conversation. Texts not found (their object deleted by
  * retention while the row waits for its round) leave the row as stored, still marked truncated.
  */
-async function withWholeTexts<T extends { bodyRef: string | null; input: string | null; output: string | null }>(
+async function withWholeTexts<T extends { bodyRef: string | null; input: string | null; output: string | null; attachments?: string | null }>(
 	bodies: EventBodyStore,
 	rows: T[],
 ): Promise<T[]> {
@@ -44,7 +44,8 @@ async function withWholeTexts<T extends { bodyRef: string | null; input: string 
 	const found = await bodies.get(refs);
 	return rows.map((r) => {
 		const body = r.bodyRef ? found.get(r.bodyRef) : undefined;
-		return body ? { ...r, input: body.input, output: body.output, bodyRef: null } : r;
+		if (!body) return r;
+		return { ...r, input: body.input, output: body.output, ...(body.attachments ? { attachments: JSON.stringify(body.attachments) } : {}), bodyRef: null };
 	});
 }
 

@@ -1,4 +1,4 @@
-import { bodyIsLong, type EventBody, toolCallIsLong } from "#core/event-bodies";
+import { bodyIsLong, type EventBody, eventBody, toolCallIsLong } from "#core/event-bodies";
 import type { EventMessage } from "#core/queue-messages";
 import { type EventBodyEnv, type EventBodyStore, eventBodyStore } from "#shared/adapters/event-body-store";
 
@@ -37,7 +37,7 @@ export async function storeLongTexts(env: EventBodyEnv, events: EventMessage[]):
 	const byProject = new Map<string, { owner: EventMessage | ToolCall; message: EventMessage; body: EventBody }[]>();
 	for (const m of events) {
 		const parts = [
-			...(bodyIsLong(m.event) ? [{ owner: m, message: m, body: payload(m.event) }] : []),
+			...(bodyIsLong(m.event) ? [{ owner: m, message: m, body: eventBody(m.event) }] : []),
 			...m.event.tool_calls.filter(toolCallIsLong).map((c) => ({ owner: c, message: m, body: payload(c) })),
 		];
 		if (parts.length) byProject.set(m.project_id, [...(byProject.get(m.project_id) ?? []), ...parts]);

@@ -3,7 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "#db/schema";
 import type { EventMessage, IdentifyMessage, QueueMessage, SignalMessage } from "#core/queue-messages";
-import { bodyIsLong, storedText, storedToolText, toolCallIsLong } from "#core/event-bodies";
+import { bodyIsLong, storedAttachments, storedText, storedToolText, toolCallIsLong } from "#core/event-bodies";
 import type { BodyRefs } from "./event-body-writes";
 import { firstSeenWrites } from "./first-seen-writes";
 
@@ -89,7 +89,7 @@ function eventWrites(db: Db, message: EventMessage, refs: BodyRefs): Write[] {
 				output: storedText(event.output),
 				bodyRef: bodyRef ?? null,
 				properties: JSON.stringify(event.properties),
-				attachments: event.attachments ? JSON.stringify(event.attachments) : null,
+				attachments: event.attachments ? JSON.stringify(storedAttachments(event.attachments)) : null,
 				toolCallCount: event.tool_calls.length,
 			})
 			.onConflictDoNothing(),
