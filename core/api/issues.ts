@@ -125,6 +125,7 @@ export const issueDetailSchema = issueSummarySchema.extend({
 			model: z.string().nullable(),
 			input: z.string().nullable(),
 			output: z.string().nullable(),
+			texts_truncated: z.boolean().describe("True when input or output is cut at 2,000 characters here; the event page has them whole"),
 			evidence: z.object({ field: z.string(), start: z.number(), end: z.number(), text: z.string() }).nullable(),
 			tool_calls: z.array(toolCallViewSchema).describe("The tools the event called, in order, with their errors: the failing call of a tool issue"),
 		}),

@@ -72,6 +72,11 @@ export function IssueDetailView({ api, id, isAdmin }: { api: ApiClient; id: stri
 							<Turn speaker="user" text={e.input} detections={evidenceAsDetections(issue.signal, e.evidence)} />
 							<ToolCalls calls={e.tool_calls} />
 							<Turn speaker="assistant" text={e.output} detections={evidenceAsDetections(issue.signal, e.evidence)} />
+							{e.texts_truncated && (
+								<p class="hint">
+									Cut at 2,000 characters: <Link href={`/events/${encodeURIComponent(e.event_id)}`}>the whole event →</Link>
+								</p>
+							)}
 						</article>
 					))}
 				</div>

@@ -2,7 +2,9 @@ import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ConversationView, EventDetail, EventPage } from "#core/api/events";
 import { STORED_TEXT_CHARS, STORED_TOOL_CHARS } from "#core/event-bodies";
+import type { IssueDetail } from "#core/api/issues";
 import { seedAdminKey } from "../../shared/test/admin-key";
+import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 import { authed, seedProject, type TestProject } from "../../shared/test/seed-project";
 import { ev, store } from "./seed-events";
 
@@ -67,6 +69,23 @@ describe("events with texts longer than D1 keeps", () => {
 		const search = async (q: string) => (await get<EventPage>(`/api/events/search?mode=text&q=${q}`)).body.data.map((e) => e.event_id);
 		expect(await search("billing")).toEqual(["long"]);
 		expect(await search("zanzibar")).toEqual([]);
+	});
+
+	it("marks an issue's examples whose texts D1 cut, and shows their first characters", async () => {
+		const tail = `\n\n${answer("account")}`;
+		await store(
+			CONTACT_REFUSALS.slice(0, 5).map((refusal, i) =>
+				ev(project.projectId, `r${i}`, T0 + (10 + i) * MIN, { user_id: `u${i}`, input: `Export my contacts (${i})`, output: refusal + tail }),
+			),
+		);
+		const issue = await env.DB.prepare("SELECT id FROM issues WHERE project_id = ? AND signal = 'refusal'").bind(project.projectId).first<{ id: string }>();
+		expect(issue).not.toBeNull();
+		const examples = (await get<IssueDetail>(`/api/issues/${issue!.id}`)).body.data.examples;
+		expect(examples.length).toBeGreaterThan(0);
+		for (const e of examples) {
+			expect(e.texts_truncated).toBe(true);
+			expect(e.output).toHaveLength(STORED_TEXT_CHARS);
+		}
 	});
 
 	it("a user's deletion leaves their texts unreadable at once: their keys leave with their rows; other users' texts still open", async () => {

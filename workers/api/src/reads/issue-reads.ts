@@ -238,7 +238,7 @@ export const ISSUE_EXAMPLES_SQL = `WITH candidates AS MATERIALIZED (
 				top AS MATERIALIZED (
 					SELECT * FROM (SELECT * FROM central UNION SELECT * FROM candidates)
 					ORDER BY (event_id = ?2) DESC, similarity DESC, timestamp DESC LIMIT 5)
-				 SELECT e.event_id, e.timestamp, e.user_id, e.convo_id, e.model, e.input, e.output, d.evidence_field, d.evidence_start, d.evidence_end, d.evidence_text
+				 SELECT e.event_id, e.timestamp, e.user_id, e.convo_id, e.model, e.input, e.output, e.body_ref IS NOT NULL AS truncated, d.evidence_field, d.evidence_start, d.evidence_end, d.evidence_text
 				 FROM top t JOIN events e ON e.project_id = t.project_id AND e.event_id = t.event_id
 				 LEFT JOIN detections d ON d.project_id = t.project_id AND d.event_id = t.event_id AND d.signal = t.signal
 				 ORDER BY (e.event_id = ?2) DESC, t.similarity DESC, e.timestamp DESC`;
@@ -251,6 +251,8 @@ interface ExampleRow {
 	model: string | null;
 	input: string | null;
 	output: string | null;
+	/** 1 when D1 holds the first characters of a text or attachment, the whole in R2 (core/event-bodies.ts). */
+	truncated: number;
 	evidence_field: string | null;
 	evidence_start: number;
 	evidence_end: number;
@@ -298,6 +300,7 @@ export async function getIssue(db: D1Database, projectId: string, issueId: strin
 			model: e.model,
 			input: e.input,
 			output: e.output,
+			texts_truncated: e.truncated === 1,
 			evidence: e.evidence_field ? { field: e.evidence_field, start: e.evidence_start, end: e.evidence_end, text: e.evidence_text } : null,
 			tool_calls: toolsByExample.get(e.event_id) ?? [],
 		})),
