@@ -23,11 +23,11 @@ export interface EventBody {
 	attachments?: { value: string }[];
 }
 
+const cut = (text: string | null | undefined, chars: number): string | null => (text == null ? null : text.length > chars ? text.slice(0, chars) : text);
+const over = (text: string | null | undefined, chars: number): boolean => (text?.length ?? 0) > chars;
+
 /** What D1 keeps of a text: its first STORED_TEXT_CHARS, cut where the encoder cuts it. */
-export function storedText(text: string | null | undefined): string | null {
-	if (text === null || text === undefined) return null;
-	return text.length > STORED_TEXT_CHARS ? text.slice(0, STORED_TEXT_CHARS) : text;
-}
+export const storedText = (text: string | null | undefined): string | null => cut(text, STORED_TEXT_CHARS);
 
 /**
  * What D1 keeps of a tool call's input and output (each up to 10,000 characters, 50 calls an event): enough
@@ -36,28 +36,24 @@ export function storedText(text: string | null | undefined): string | null {
  */
 export const STORED_TOOL_CHARS = 500;
 
-export function storedToolText(text: string | null | undefined): string | null {
-	if (text === null || text === undefined) return null;
-	return text.length > STORED_TOOL_CHARS ? text.slice(0, STORED_TOOL_CHARS) : text;
-}
+export const storedToolText = (text: string | null | undefined): string | null => cut(text, STORED_TOOL_CHARS);
 
-export function toolCallIsLong(call: { input?: string | null; output?: string | null }): boolean {
-	return (call.input?.length ?? 0) > STORED_TOOL_CHARS || (call.output?.length ?? 0) > STORED_TOOL_CHARS;
-}
+export const toolCallIsLong = (call: { input?: string | null; output?: string | null }): boolean =>
+	over(call.input, STORED_TOOL_CHARS) || over(call.output, STORED_TOOL_CHARS);
 
 /** An event's attachments as D1 keeps them: each value (up to 10,000 characters) cut as tool payloads are. */
 export function storedAttachments<T extends { value: string }>(attachments: T[]): T[] {
-	return attachments.map((a) => (a.value.length > STORED_TOOL_CHARS ? { ...a, value: a.value.slice(0, STORED_TOOL_CHARS) } : a));
+	return attachments.map((a) => (over(a.value, STORED_TOOL_CHARS) ? { ...a, value: a.value.slice(0, STORED_TOOL_CHARS) } : a));
 }
 
-const longAttachments = (attachments: { value: string }[] | null | undefined) => attachments?.some((a) => a.value.length > STORED_TOOL_CHARS) ?? false;
+const longAttachments = (attachments: { value: string }[] | null | undefined) => attachments?.some((a) => over(a.value, STORED_TOOL_CHARS)) ?? false;
 
 /** Whether D1 holds less than the event's texts or attachments, so they go to R2. */
 export function bodyIsLong(body: { input?: string | null; output?: string | null; attachments?: { value: string }[] | null }): boolean {
-	return (body.input?.length ?? 0) > STORED_TEXT_CHARS || (body.output?.length ?? 0) > STORED_TEXT_CHARS || longAttachments(body.attachments);
+	return over(body.input, STORED_TEXT_CHARS) || over(body.output, STORED_TEXT_CHARS) || longAttachments(body.attachments);
 }
 
-/** What an event's R2 object holds: its texts, and its attachments when D1 cut one. */
+/** What an R2 object holds of an event (its texts, and its attachments when D1 cut one) or of a tool call (input and output). */
 export function eventBody(event: { input?: string | null; output?: string | null; attachments?: { value: string }[] | null }): EventBody {
 	return {
 		input: event.input ?? null,

@@ -7,8 +7,6 @@ type ToolCall = EventMessage["event"]["tool_calls"][number];
 /** Refs to texts sealed in R2, by the event message or tool call they belong to. */
 export type BodyRefs = Map<EventMessage | ToolCall, string>;
 
-const payload = (x: { input?: string | null; output?: string | null }): EventBody => ({ input: x.input ?? null, output: x.output ?? null });
-
 /**
  * Seals these tool calls' long payloads in one object of the project (one R2 write): for calls added to a
  * stored event by spans that named it (event-links.ts). Throws when R2 refuses.
@@ -17,7 +15,7 @@ export async function sealToolCalls(store: EventBodyStore, projectId: string, ti
 	const long = calls.filter(toolCallIsLong);
 	const written = await store.putBatch(
 		projectId,
-		long.map((c) => ({ timestamp, body: payload(c) })),
+		long.map((c) => ({ timestamp, body: eventBody(c) })),
 	);
 	return new Map(long.map((c, i) => [c, written[i]!]));
 }
@@ -38,7 +36,7 @@ export async function storeLongTexts(env: EventBodyEnv, events: EventMessage[]):
 	for (const m of events) {
 		const parts = [
 			...(bodyIsLong(m.event) ? [{ owner: m, message: m, body: eventBody(m.event) }] : []),
-			...m.event.tool_calls.filter(toolCallIsLong).map((c) => ({ owner: c, message: m, body: payload(c) })),
+			...m.event.tool_calls.filter(toolCallIsLong).map((c) => ({ owner: c, message: m, body: eventBody(c) })),
 		];
 		if (parts.length) byProject.set(m.project_id, [...(byProject.get(m.project_id) ?? []), ...parts]);
 	}
