@@ -24,8 +24,7 @@ export const PRICES = {
 	r2ClassBPerM: 0.36,
 } as const;
 
-/** Dimensions in production: issue grouping on Workers AI's bge-base (768), every event's vectors from the sentence encoder (512). */
-const ISSUE_DIMS = 768;
+/** Dimensions in production of every event's vectors in Vectorize, from the sentence encoder. */
 const EVENT_DIMS = 512;
 
 export interface PipelineCounts {
@@ -44,6 +43,7 @@ export interface PipelineCounts {
 	/** CPU milliseconds per event: the detect path (encoder, rules, models) and ingest. */
 	cpuMsPerEvent: number;
 	groupingChars: number;
+	/** Nearest-centre lookups and centres written (D1's index; their rows are in the D1 counts). */
 	indexQueries: number;
 	indexUpserts: number;
 	eventVectorsStored: number;
@@ -92,21 +92,17 @@ export function costPerMillion(c: PipelineCounts, retentionMonths = 1): { terms:
 			usdPerMillion: (((per(c.groupingChars) / 4) * M) / M) * PRICES.bgeBaseNeuronsPerMTokens * (PRICES.neuronPerThousand / 1000),
 		},
 		{
-			term: `Vectorize queried dimensions (nearest issue and intent centres, ${ISSUE_DIMS}-d; stored vectors count once a month)`,
-			perEvent: `${fmt(per(c.indexQueries + c.indexUpserts))} vectors`,
-			usdPerMillion: (per(c.indexQueries + c.indexUpserts) * M * ISSUE_DIMS * PRICES.vectorizeQueriedDimsPerM) / M,
+			// Vectorize bills "(queried vectors + stored vectors) x dimensions" as queried dimensions each month: an event's
+			// stored vectors count once per month kept. Reads by id are priced here as if each were a query, to err high.
+			// Issue and intent centres are in D1 (docs/scaling.md, built item 10): their rows are in the D1 terms.
+			term: `Vectorize queried dimensions (event vectors ${EVENT_DIMS}-d: stored ones count each month kept; earlier turns' vectors read by id, priced as queries)`,
+			perEvent: `${fmt(per(c.eventVectorsStored) * retentionMonths)} + ${fmt(per(c.eventVectorsRead))} vectors`,
+			usdPerMillion: (per(c.eventVectorsStored * retentionMonths + c.eventVectorsRead) * M * EVENT_DIMS * PRICES.vectorizeQueriedDimsPerM) / M,
 		},
 		{
-			// The pricing page bills queries and stored vectors; reads by id are priced here as if each were a query, to err high.
-			term: `Vectorize event vectors read by id (earlier turns' vectors for detection, ${EVENT_DIMS}-d, priced as queried dimensions)`,
-			perEvent: `${fmt(per(c.eventVectorsRead))} vectors`,
-			usdPerMillion: (per(c.eventVectorsRead) * M * EVENT_DIMS * PRICES.vectorizeQueriedDimsPerM) / M,
-		},
-		{
-			term: `Vectorize stored dimensions (event vectors ${EVENT_DIMS}-d, issue index ${ISSUE_DIMS}-d; ${retentionMonths} month kept)`,
-			perEvent: `${fmt(per(c.eventVectorsStored))} + ${fmt(per(c.indexUpserts))} vectors`,
-			usdPerMillion:
-				((per(c.eventVectorsStored) * EVENT_DIMS + per(c.indexUpserts) * ISSUE_DIMS) * M * retentionMonths * PRICES.vectorizeStoredDimsPer100M) / 100_000_000,
+			term: `Vectorize stored dimensions (event vectors ${EVENT_DIMS}-d; ${retentionMonths} month kept)`,
+			perEvent: `${fmt(per(c.eventVectorsStored))} vectors`,
+			usdPerMillion: (per(c.eventVectorsStored) * EVENT_DIMS * M * retentionMonths * PRICES.vectorizeStoredDimsPer100M) / 100_000_000,
 		},
 		{ term: "LLM checks (capped per project per day, not per event)", perEvent: fmt(per(c.llmChecks)), usdPerMillion: 0 },
 	];

@@ -125,6 +125,37 @@ describe("issue maintenance (cron)", () => {
 		expect(left.map((m) => m.id)).toEqual([whole!.id]);
 	});
 
+	it("puts back the centres the index lost, so the next such event joins its issue and intent instead of waiting", async () => {
+		const asks = ["Open my contacts", "open my contacts please", "can you open my contacts", "please open my contacts"];
+		const t = Date.now() - HOUR;
+		const message = (i: number, id = `c${i}`) =>
+			eventMessage(PROJECT, id, { timestamp: t + i, convo_id: id, user_id: `cu${i}`, input: asks[i % 4], output: CONTACTS[i % CONTACTS.length] });
+		await worker.queue!(batchOf([0, 1, 2, 3].map((i) => message(i))), env, createExecutionContext());
+		const [issue] = await issues();
+		const intent = await env.DB.prepare("SELECT id FROM intents WHERE project_id = ?").bind(PROJECT).first<{ id: string }>();
+		const centres = () =>
+			env.DB.prepare("SELECT id, namespace, metadata FROM vectors WHERE namespace LIKE ? ORDER BY namespace")
+				.bind(`${PROJECT}:%`)
+				.all<{ id: string; namespace: string; metadata: string }>()
+				.then((r) => r.results.map((c) => ({ ...c, metadata: JSON.parse(c.metadata) })));
+		const before = await centres();
+		expect(before).toEqual([
+			{ id: intent!.id, namespace: `${PROJECT}:intents`, metadata: { intent_id: intent!.id } },
+			{ id: issue!.id, namespace: `${PROJECT}:refusal`, metadata: { issue_id: issue!.id, signal: "refusal" } },
+		]);
+		// An index that lost them (or one deployed empty, as when centres moved from Vectorize to D1).
+		await env.DB.prepare("DELETE FROM vectors WHERE namespace LIKE ?").bind(`${PROJECT}:%`).run();
+		await cron();
+		expect(await centres()).toEqual(before);
+		await worker.queue!(batchOf([message(4, "c_next")]), env, createExecutionContext());
+		expect((await issues()).map((i) => [i.id, i.events])).toEqual([[issue!.id, 5]]);
+		const joined = await env.DB.prepare("SELECT intent_id FROM event_intents WHERE project_id = ? AND event_id = 'c_next'").bind(PROJECT).first();
+		expect(joined).toEqual({ intent_id: intent!.id });
+		// Nothing left to restore: the next pass embeds nothing again.
+		const res = await worker.fetch!(new Request("http://detect/internal/maintain-issues", { method: "POST" }), env, createExecutionContext());
+		expect(((await res.json()) as { centres: number }).centres).toBe(0);
+	});
+
 	it("keeps an issue new while its first event is under a day old, however long ago the grouper made it", async () => {
 		await worker.queue!(batchOf(refusals(Date.now() - 2 * HOUR, 3, "recent")), env, createExecutionContext());
 		const [issue] = await issues();

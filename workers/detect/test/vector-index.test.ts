@@ -1,7 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
-import { type VectorizeLike, VectorizeVectorIndex } from "#shared/adapters/vectorize-index";
+import { CACHE_MAX_FLOATS, D1VectorIndex } from "#shared/adapters/d1-vector-index";
 
 describe("D1VectorIndex (embedded)", () => {
 	const index = new D1VectorIndex(env.DB, "test-model");
@@ -55,32 +54,79 @@ describe("D1VectorIndex (embedded)", () => {
 	});
 });
 
-describe("VectorizeVectorIndex (production adapter)", () => {
-	it("passes namespace, topK, filter and metadata through the real binding's call shape", async () => {
-		const calls: { op: string; args: unknown[] }[] = [];
-		const binding = {
-			async upsert(...args: unknown[]) {
-				calls.push({ op: "upsert", args });
-				return { mutationId: "m1" };
+describe("D1VectorIndex's copy of a namespace in the isolate", () => {
+	const index = new D1VectorIndex(env.DB, "cache-model");
+	/** Every statement the index sends to D1, by its first words. */
+	const counted = () => {
+		const sent: string[] = [];
+		const record = (sql: string) => sent.push(sql.trim().split(/\s+/).slice(0, 4).join(" "));
+		const db = new Proxy(env.DB, {
+			get(target, prop) {
+				if (prop === "prepare") return (sql: string) => (record(sql), target.prepare(sql));
+				const value = Reflect.get(target, prop);
+				return typeof value === "function" ? value.bind(target) : value;
 			},
-			async query(...args: unknown[]) {
-				calls.push({ op: "query", args });
-				return { count: 1, matches: [{ id: "iss_1", score: 0.91, metadata: { title: "contacts" } }] };
-			},
-			async deleteByIds(...args: unknown[]) {
-				calls.push({ op: "deleteByIds", args });
-				return { mutationId: "m2" };
-			},
-		} as unknown as VectorizeLike;
-		const index = new VectorizeVectorIndex(binding, "@cf/baai/bge-base-en-v1.5");
-		await index.upsert([{ id: "iss_1", namespace: "p1:refusal", values: new Float32Array([0.5, 0.5]), metadata: { title: "contacts" } }]);
-		const matches = await index.query("p1:refusal", [0.5, 0.5], { topK: 3, filter: { state: { $ne: "resolved" } } });
-		await index.deleteByIds(["iss_1"]);
-		expect(matches).toEqual([{ id: "iss_1", score: 0.91, metadata: { title: "contacts" } }]);
-		expect(calls).toEqual([
-			{ op: "upsert", args: [[{ id: "iss_1", namespace: "p1:refusal", values: [0.5, 0.5], metadata: { title: "contacts" } }]] },
-			{ op: "query", args: [[0.5, 0.5], { topK: 3, namespace: "p1:refusal", returnMetadata: "all", filter: { state: { $ne: "resolved" } } }] },
-			{ op: "deleteByIds", args: [["iss_1"]] },
+		});
+		return { index: new D1VectorIndex(db, "cache-model"), reads: () => sent.filter((s) => s.startsWith('SELECT id, "values"')).length };
+	};
+
+	it("reads a namespace's vectors once, then only its stamp, while nothing changes", async () => {
+		await index.upsert([
+			{ id: "k1", namespace: "cache:a", values: [1, 0] },
+			{ id: "k2", namespace: "cache:a", values: [0, 1] },
 		]);
+		const { index: watched, reads } = counted();
+		expect((await watched.nearest([{ namespace: "cache:a", vector: [1, 0.1] }]))[0]?.id).toBe("k1");
+		expect((await watched.nearest([{ namespace: "cache:a", vector: [0.1, 1] }]))[0]?.id).toBe("k2");
+		expect(reads()).toBe(1);
+	});
+
+	it("sees what another isolate upserted or deleted (the stamp moves), and its new values", async () => {
+		await index.upsert([
+			{ id: "m1", namespace: "cache:b", values: [1, 0] },
+			{ id: "m2", namespace: "cache:b", values: [0.6, 0.8] },
+		]);
+		const { index: watched, reads } = counted();
+		expect((await watched.nearest([{ namespace: "cache:b", vector: [0, 1] }]))[0]?.id).toBe("m2");
+		// Another isolate's writes go straight to D1: this isolate's copy learns of them from the stamp alone.
+		await env.DB.prepare(`UPDATE vectors SET "values" = ?, updated_at = updated_at + 1 WHERE id = 'm1'`)
+			.bind(new Float32Array([0, 1]).buffer)
+			.run();
+		const moved = (await watched.nearest([{ namespace: "cache:b", vector: [0, 1] }]))[0]!;
+		expect(moved.id).toBe("m1");
+		expect(moved.score).toBeCloseTo(1, 6);
+		await env.DB.prepare("DELETE FROM vectors WHERE id = 'm1'").run();
+		expect((await watched.nearest([{ namespace: "cache:b", vector: [0, 1] }]))[0]?.id).toBe("m2");
+		expect(reads()).toBe(3);
+	});
+
+	it("drops its copy on its own upserts and deletes, and scores as cosine whatever the lengths", async () => {
+		await index.upsert([{ id: "o1", namespace: "cache:c", values: [3, 4] }]);
+		expect((await index.nearest([{ namespace: "cache:c", vector: [6, 8] }]))[0]!.score).toBeCloseTo(1, 6);
+		await index.upsert([{ id: "o2", namespace: "cache:c", values: [0, 2] }]);
+		const [best] = await index.nearest([{ namespace: "cache:c", vector: [0, 5] }]);
+		expect(best).toMatchObject({ id: "o2" });
+		expect(best!.score).toBeCloseTo(1, 6);
+		await index.deleteByIds(["o2"]);
+		const [after] = await index.nearest([{ namespace: "cache:c", vector: [0, 5] }]);
+		expect(after!.id).toBe("o1");
+		expect(after!.score).toBeCloseTo(0.8, 6);
+		expect(await index.nearest([{ namespace: "cache:c", vector: [0, 0] }])).toEqual([expect.objectContaining({ id: "o1", score: 0 })]);
+	});
+
+	it("keeps no namespace larger than its budget, and still answers from D1", async () => {
+		const dims = 1024;
+		const count = Math.ceil(CACHE_MAX_FLOATS / dims) + 1;
+		const records = Array.from({ length: count }, (_, i) => {
+			const values = new Float32Array(dims);
+			values[i % dims] = 1;
+			return { id: `big${String(i).padStart(5, "0")}`, namespace: "cache:big", values };
+		});
+		for (let i = 0; i < records.length; i += 200) await index.upsert(records.slice(i, i + 200));
+		const { index: watched, reads } = counted();
+		const probe = new Float32Array(dims);
+		probe[7] = 1;
+		for (let i = 0; i < 2; i++) expect((await watched.nearest([{ namespace: "cache:big", vector: probe }]))[0]?.id).toBe("big00007");
+		expect(reads()).toBe(2);
 	});
 });

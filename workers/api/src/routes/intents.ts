@@ -51,7 +51,6 @@ export const intentRoutes = new Hono<ApiContext>()
 			throw new ApiError(400, "invalid_body", "An intent cannot be merged into itself.", [{ field: "into", message: "must be another intent" }]);
 		const found = await existingIntents(c.env.DB, projectId, [from, into]);
 		if (found.size !== 2) throw new ApiError(404, "intent_not_found", "Both intents must exist in this project.");
-		// Production needs the api bound to Vectorize (as detect is) to remove the merged intent's centre: see deletionIndex.
 		await mergeIntents({ db: c.env.DB, index: deletionIndex(c.env) }, { projectId, from, into });
 		return c.json({ data: { merged: from, into } } satisfies z.infer<typeof mergeResponseSchema>);
 	});

@@ -27,7 +27,6 @@ export const issueTeachingRoutes = new Hono<ApiContext>()
 				{ field: "into", message: "must be another issue of the same signal" },
 			]);
 		}
-		// Production needs the api bound to Vectorize (as detect is) to remove the merged issue's centre: see deletionIndex.
 		await mergeIssues({ db: c.env.DB, index: deletionIndex(c.env) }, { from, into, by: `key:${c.get("keyId")}`, now: Date.now(), teach: true });
 		return c.json({ data: { merged: from.id, into: into.id } } satisfies z.infer<typeof mergeResponseSchema>);
 	})

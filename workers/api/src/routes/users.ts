@@ -23,7 +23,6 @@ export const userRoutes = new Hono<ApiContext>().delete("/:id", requireAdmin, as
 	const hashed = (await redactorFor(c.env.DB, projectId)).identifier(given);
 	const userId = hashed !== given && (await userExists(c.env.DB, projectId, hashed)) ? hashed : given;
 	if (!(await userExists(c.env.DB, projectId, userId))) throw new ApiError(404, "user_not_found", `No user \`${given}\` in this project.`);
-	// Production needs the api bound to Vectorize (as detect is) for this: see deletionIndex.
 	const index = deletionIndex(c.env);
 	const progress = await deleteUserData(
 		{ db: c.env.DB, index, eventVectors: eventVectorStore(c.env), bodies: eventBodyStore(c.env) },

@@ -6,7 +6,6 @@ import * as schema from "#db/schema";
 import { createDetector } from "#core/detection/default-detector";
 import { type SentenceEncoderEnv, sentenceEncoder } from "#shared/adapters/sentence-encoder";
 import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
-import { type VectorizeLike, VectorizeVectorIndex } from "#shared/adapters/vectorize-index";
 import { type EventVectorEnv, eventVectorStore } from "#shared/adapters/event-vector-store";
 import type { EventVectors, EventVectorStore } from "#core/vector-index/event-vectors";
 import { detectionWrites } from "./detection-writes";
@@ -34,24 +33,21 @@ export interface DetectBindings extends SentenceEncoderEnv, EventVectorEnv, Even
 	AI?: Ai;
 	/** LLM checks per project and day; 0 or unset turns the check off. */
 	DETECTION_LLM_DAILY_BUDGET?: string;
-	/** "workers-ai": issue vectors from Workers AI in Vectorize (production); anything else: embedded GloVe in D1. */
+	/** "workers-ai": issue and intent vectors from Workers AI (production); anything else: the sentence encoder's. Both kept in D1. */
 	ISSUE_EMBEDDINGS?: string;
-	VECTORIZE?: VectorizeLike;
 }
 
 /**
- * The issue grouping's embedder and index (Workers AI + Vectorize in production, embedded otherwise),
- * and the event vector and long-text stores, which deleting an event (retention) also clears.
+ * The issue grouping's embedder (Workers AI in production, the sentence encoder otherwise) and its index of
+ * centres (D1 either way: D1VectorIndex), and the event vector and long-text stores, which deleting an event
+ * (retention) also clears.
  */
 export async function issuePorts(env: DetectBindings): Promise<GroupingPorts & { eventVectors: EventVectorStore; bodies: EventBodyStore }> {
 	const encoder = await sentenceEncoder(env);
 	const eventVectors = eventVectorStore(env);
 	const bodies = eventBodyStore(env);
-	if (env.ISSUE_EMBEDDINGS === "workers-ai" && env.AI && env.VECTORIZE) {
-		const embedder = new WorkersAiEmbedder(env.AI);
-		return { db: env.DB, embedder, encoder, index: new VectorizeVectorIndex(env.VECTORIZE, embedder.model), eventVectors, bodies };
-	}
-	return { db: env.DB, embedder: groupingEmbedder(env, encoder), encoder, index: new D1VectorIndex(env.DB, encoder.model), eventVectors, bodies };
+	const embedder = env.ISSUE_EMBEDDINGS === "workers-ai" && env.AI ? new WorkersAiEmbedder(env.AI) : groupingEmbedder(env, encoder);
+	return { db: env.DB, embedder, encoder, index: new D1VectorIndex(env.DB, embedder.model), eventVectors, bodies };
 }
 
 /**

@@ -162,6 +162,32 @@ export async function splitRequestedIntents(ports: GroupingPorts): Promise<numbe
 	return created;
 }
 
+/** An intent's centre from its latest 50 inputs, or null when it has none. */
+async function latestCentre(ports: GroupingPorts, intentId: string): Promise<Float32Array | null> {
+	const { results } = await ports.db.prepare(CENTRE_INPUTS).bind(intentId).all<{ text: string }>();
+	if (results.length === 0) return null;
+	return unitMean(await ports.embedder.embed(results.map((r) => requestShape(r.text))));
+}
+
+/**
+ * Puts back the centres of intents the index lacks (an index that lost rows; a deployment whose centres were
+ * in Vectorize before they moved to D1): without its centre an intent takes no new input. At most `limit`.
+ */
+export async function restoreIntentCentres(ports: GroupingPorts, limit: number): Promise<number> {
+	const { results } = await ports.db
+		.prepare("SELECT id, project_id FROM intents i WHERE model = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = i.id) LIMIT ?")
+		.bind(ports.embedder.model, limit)
+		.all<{ id: string; project_id: string }>();
+	let restored = 0;
+	for (const intent of results) {
+		const centre = await latestCentre(ports, intent.id);
+		if (!centre) continue;
+		await ports.index.upsert([{ id: intent.id, namespace: intentNamespace(intent.project_id), values: centre, metadata: { intent_id: intent.id } }]);
+		restored++;
+	}
+	return restored;
+}
+
 /** Two intents whose centres are this close are one: the same bars as merging issues. */
 export const INTENT_MERGE: Record<string, number> = { "use-lite-512": 0.75, "@cf/baai/bge-base-en-v1.5": 0.92 };
 
@@ -182,9 +208,8 @@ export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: str
 	if (intents.length < 2) return 0;
 	const centres = new Map<string, Float32Array>();
 	for (const intent of intents) {
-		const { results } = await db.prepare(CENTRE_INPUTS).bind(intent.id).all<{ text: string }>();
-		if (results.length === 0) continue;
-		centres.set(intent.id, unitMean(await embedder.embed(results.map((r) => requestShape(r.text)))));
+		const centre = await latestCentre(ports, intent.id);
+		if (centre) centres.set(intent.id, centre);
 	}
 	await index.upsert([...centres].map(([id, values]) => ({ id, namespace: intentNamespace(projectId), values, metadata: { intent_id: id } })));
 	const byId = new Map(intents.map((i) => [i.id, i]));

@@ -3,7 +3,7 @@ import { unitMean } from "#core/embedding/embedder";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "#shared/stores/issue-event-text";
 import { markExemplarsIndexed } from "#shared/stores/issue-membership";
 import { issueUsage, mergeIssues, systemTransitionStatements, wakeIgnoredIssues } from "#shared/stores/issue-store";
-import { mergeDuplicateIntents, promoteIntentCandidates, splitRequestedIntents } from "../intents/intent-discovery";
+import { mergeDuplicateIntents, promoteIntentCandidates, restoreIntentCentres, splitRequestedIntents } from "../intents/intent-discovery";
 import { splitRequestedIssues } from "./issue-split";
 import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } from "./issue-grouping";
 import { canMoveOn, systemTransition } from "#core/issues/lifecycle";
@@ -90,6 +90,34 @@ async function updateStates(db: D1Database, issues: IssueRow[], now: number): Pr
 	return changed;
 }
 
+/** Issue and intent centres put back per maintenance pass: each is an embedding of up to 50 texts. */
+export const CENTRES_RESTORED_PER_PASS = 20;
+
+/**
+ * Issues and intents whose centre the index lacks get it back from their latest events, and taught exemplars
+ * missing from it are embedded again (indexExemplars, next). This is how a deployment whose centres were in
+ * Vectorize moves them to D1 (issue 20), and how an index that lost rows heals: an issue without its centre
+ * takes no new event, which then waits as a candidate and forms a duplicate.
+ */
+async function restoreMissingCentres(ports: GroupingPorts): Promise<number> {
+	const { db, embedder } = ports;
+	const { results } = await db
+		.prepare(
+			"SELECT i.id, i.project_id, i.signal, i.state, i.first_seen, 0 AS events FROM issues i WHERE model = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = i.id) LIMIT ?",
+		)
+		.bind(embedder.model, CENTRES_RESTORED_PER_PASS)
+		.all<IssueRow>();
+	let restored = 0;
+	for (const issue of results) if (await issueCentre(ports, issue)) restored++;
+	restored += await restoreIntentCentres(ports, CENTRES_RESTORED_PER_PASS);
+	await db
+		.prepare(
+			"UPDATE issue_exemplars SET indexed_at = NULL WHERE indexed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = issue_exemplars.id)",
+		)
+		.run();
+	return restored;
+}
+
 /** Embeds what people taught the grouper (moved events) into the index as exemplars of their issue. */
 async function indexExemplars(ports: GroupingPorts, now: number): Promise<number> {
 	const { results } = await ports.db
@@ -120,6 +148,7 @@ async function indexExemplars(ports: GroupingPorts, now: number): Promise<number
  */
 export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 	const { db } = ports;
+	const centres = await restoreMissingCentres(ports);
 	const exemplars = await indexExemplars(ports, now);
 	const split = (await splitRequestedIssues(ports, now)) + (await splitRequestedIntents(ports));
 	const { results: pending } = await db
@@ -150,5 +179,5 @@ export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 	for (const group of bySignal.values()) if (group.length > 1) merged += await mergeDuplicates(ports, group, now);
 	const { results: remaining } = await db.prepare("SELECT i.id, i.project_id, i.signal, i.state, i.first_seen, 0 AS events FROM issues i").all<IssueRow>();
 	const states = await updateStates(db, remaining, now);
-	return { exemplars, split, promoted, merged, intentsMerged, states, deferred };
+	return { centres, exemplars, split, promoted, merged, intentsMerged, states, deferred };
 }

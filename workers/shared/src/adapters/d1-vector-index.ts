@@ -19,10 +19,58 @@ export function toFloat32(raw: unknown): Float32Array {
 	throw new Error("vector values are not a blob");
 }
 
+/** One namespace's vectors as nearest() ranks them: values scaled to unit length, so a score is one dot product. */
+interface NamespaceRows {
+	/** What the namespace's rows looked like when read: count, latest and summed update times. */
+	stamp: string;
+	rows: { id: string; unit: Float32Array; metadata: Metadata }[];
+	floats: number;
+}
+
 /**
- * The embedded index for dev and tests: vectors in D1, brute-force cosine per namespace.
- * Fine for the hundreds of issue centroids a project and signal have; Vectorize does the
- * same job at scale in production.
+ * Floats of centres an isolate keeps between calls (8 MB): the detect isolate has 20-40 MB to spare beside the
+ * sentence encoder (docs/scaling.md), and a project's issue and intent centres are hundreds, 1.5-3 KB each.
+ * Namespaces past it are read on every call, as they were before the cache.
+ */
+export const CACHE_MAX_FLOATS = 2_000_000;
+/** Least recently used first (a Map keeps insertion order; a hit moves its entry to the end). */
+const cache = new Map<string, NamespaceRows>();
+let cachedFloats = 0;
+
+function remember(key: string, entry: NamespaceRows): void {
+	forget(key);
+	if (entry.floats > CACHE_MAX_FLOATS) return;
+	while (cachedFloats + entry.floats > CACHE_MAX_FLOATS) forget(cache.keys().next().value!);
+	cache.set(key, entry);
+	cachedFloats += entry.floats;
+}
+
+function forget(key: string): void {
+	const entry = cache.get(key);
+	if (!entry) return;
+	cache.delete(key);
+	cachedFloats -= entry.floats;
+}
+
+function unitOf(values: Float32Array): Float32Array {
+	let norm = 0;
+	for (let i = 0; i < values.length; i++) norm += values[i]! * values[i]!;
+	if (norm === 0) return values;
+	const scale = 1 / Math.sqrt(norm);
+	return values.map((v) => v * scale);
+}
+
+const STAMP = `SELECT count(*) AS n, coalesce(max(updated_at), 0) AS latest, coalesce(sum(updated_at), 0) AS total
+	FROM vectors WHERE namespace = ? AND model = ?`;
+
+/**
+ * The vector index of issue and intent centres and teaching exemplars, in D1 in production as in dev and
+ * tests: vectors as float32 blobs, nearest by brute force per namespace. A project's centres per namespace
+ * are hundreds, changed when an issue or intent is made, merged or split and when maintenance refreshes
+ * them, and asked for by every event; so nearest() keeps each namespace's vectors in the isolate and reads
+ * them again only when its stamp (count and update times, one small read per batch) says they changed.
+ * Vectorize billed every event's lookup as 768 queried dimensions: $8.57 of $36.25 per million events on the
+ * demo mix, a dot product per centre here (bench/centre-scan.ts, docs/scaling.md built item 10).
  */
 export class D1VectorIndex implements VectorIndex {
 	constructor(
@@ -32,6 +80,7 @@ export class D1VectorIndex implements VectorIndex {
 
 	async upsert(records: VectorRecord[]): Promise<void> {
 		if (records.length === 0) return;
+		for (const r of records) forget(this.cacheKey(r.namespace));
 		const now = Date.now();
 		await this.db.batch(
 			records.map((r) =>
@@ -62,30 +111,66 @@ export class D1VectorIndex implements VectorIndex {
 	}
 
 	async nearest(queries: { namespace: string; vector: ArrayLike<number> }[]): Promise<(VectorMatch | undefined)[]> {
-		const rows = new Map<string, { id: string; values: Float32Array; metadata: Metadata }[]>();
-		for (const namespace of new Set(queries.map((q) => q.namespace))) {
-			const { results } = await this.db
-				.prepare(`SELECT id, "values", metadata FROM vectors WHERE namespace = ? AND model = ?`)
-				.bind(namespace, this.model)
-				.all<{ id: string; values: unknown; metadata: string }>();
-			rows.set(
-				namespace,
-				results.map((r) => ({ id: r.id, values: toFloat32(r.values), metadata: JSON.parse(r.metadata) as Metadata })),
-			);
-		}
+		const rows = await this.namespaceRows([...new Set(queries.map((q) => q.namespace))]);
 		return queries.map(({ namespace, vector }) => {
+			let norm = 0;
+			for (let i = 0; i < vector.length; i++) norm += vector[i]! * vector[i]!;
+			const scale = norm === 0 ? 0 : 1 / Math.sqrt(norm);
 			let best: VectorMatch | undefined;
 			for (const r of rows.get(namespace) ?? []) {
-				if (r.values.length !== vector.length) continue;
-				const score = cosineSimilarity(vector, r.values);
+				if (r.unit.length !== vector.length) continue;
+				let dot = 0;
+				for (let i = 0; i < vector.length; i++) dot += vector[i]! * r.unit[i]!;
+				const score = dot * scale;
 				if (!best || score > best.score || (score === best.score && r.id < best.id)) best = { id: r.id, score, metadata: r.metadata };
 			}
 			return best;
 		});
 	}
 
+	private cacheKey(namespace: string): string {
+		return `${this.model}\u0000${namespace}`;
+	}
+
+	/** Each namespace's vectors: the isolate's copy when its stamp still matches, else read (one D1 batch each way). */
+	private async namespaceRows(namespaces: string[]): Promise<Map<string, NamespaceRows["rows"]>> {
+		const out = new Map<string, NamespaceRows["rows"]>();
+		if (namespaces.length === 0) return out;
+		const stamps = await this.db.batch<{ n: number; latest: number; total: number }>(namespaces.map((ns) => this.db.prepare(STAMP).bind(ns, this.model)));
+		const stale: { namespace: string; stamp: string }[] = [];
+		for (const [i, namespace] of namespaces.entries()) {
+			const s = stamps[i]!.results[0]!;
+			const stamp = `${s.n}:${s.latest}:${s.total}`;
+			const key = this.cacheKey(namespace);
+			const hit = cache.get(key);
+			if (s.n === 0) out.set(namespace, []);
+			else if (hit?.stamp === stamp) {
+				cache.delete(key);
+				cache.set(key, hit);
+				out.set(namespace, hit.rows);
+			} else stale.push({ namespace, stamp });
+		}
+		if (stale.length === 0) return out;
+		const read = await this.db.batch<{ id: string; values: unknown; metadata: string }>(
+			stale.map(({ namespace }) => this.db.prepare(`SELECT id, "values", metadata FROM vectors WHERE namespace = ? AND model = ?`).bind(namespace, this.model)),
+		);
+		for (const [i, { namespace, stamp }] of stale.entries()) {
+			const rows: NamespaceRows["rows"] = read[i]!.results.map((r) => ({
+				id: r.id,
+				unit: unitOf(toFloat32(r.values)),
+				metadata: JSON.parse(r.metadata) as Metadata,
+			}));
+			remember(this.cacheKey(namespace), { stamp, rows, floats: rows.reduce((sum: number, row) => sum + row.unit.length, 0) });
+			out.set(namespace, rows);
+		}
+		return out;
+	}
+
 	async deleteByIds(ids: string[]): Promise<void> {
 		if (ids.length === 0) return;
+		// The stamp would tell too (the count falls); forgetting now spares the next call a stale read.
+		const gone = new Set(ids);
+		for (const [key, entry] of cache) if (entry.rows.some((r) => gone.has(r.id))) forget(key);
 		await this.db.prepare("DELETE FROM vectors WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).run();
 	}
 }

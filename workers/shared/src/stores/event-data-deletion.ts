@@ -4,7 +4,6 @@ import { D1VectorIndex } from "../adapters/d1-vector-index";
 import { renameQuotingIntents, renameQuotingIssues, textsBy } from "./deleted-text-names";
 import { clearUserLastDays } from "./last-active-days";
 import { ISSUE_EVENT_JOINS, ISSUE_EVENT_TEXT } from "./issue-event-text";
-import { type VectorizeLike, VectorizeVectorIndex } from "../adapters/vectorize-index";
 import { DAY_MS } from "#core/timestamps";
 import type { EventBodyStore } from "../adapters/event-body-store";
 
@@ -48,7 +47,7 @@ const ROWS_PER_STATEMENT = 1000;
 
 export interface DeletionPorts {
 	db: D1Database;
-	/** The index holding issue and intent centres and teaching exemplars: Vectorize in production, D1 locally. */
+	/** The index holding issue and intent centres and teaching exemplars (D1). */
 	index: VectorIndex;
 	/** Every event's input and output vectors (search by meaning): Vectorize in production, D1 locally. */
 	eventVectors: EventVectorStore;
@@ -58,15 +57,9 @@ export interface DeletionPorts {
 
 export const emptyCounts = (): DeletionCounts => Object.fromEntries(DELETION_TABLES.map((t) => [t, 0])) as DeletionCounts;
 
-/**
- * The vector index for a worker that only deletes: the same choice as the detect worker's
- * issuePorts (Vectorize when ISSUE_EMBEDDINGS is "workers-ai"), refusing to fall back to the D1
- * table when Vectorize is expected but not bound, which would leave every vector in place.
- */
-export function deletionIndex(env: { DB: D1Database; VECTORIZE?: VectorizeLike; ISSUE_EMBEDDINGS?: string }): VectorIndex {
+/** The index of centres and exemplars for a worker that only deletes: the detect worker's (issuePorts), in the same D1. */
+export function deletionIndex(env: { DB: D1Database }): VectorIndex {
 	// deleteByIds does not depend on the model; the name only says what this index is for.
-	if (env.VECTORIZE) return new VectorizeVectorIndex(env.VECTORIZE, "any");
-	if (env.ISSUE_EMBEDDINGS === "workers-ai") throw new Error("ISSUE_EMBEDDINGS is workers-ai but no VECTORIZE binding: vectors could not be deleted");
 	return new D1VectorIndex(env.DB, "any");
 }
 
