@@ -13,7 +13,12 @@ import { REPO } from "./wrangler-dev";
 // The detect worker's own index class. Its file is typed against the Workers runtime, which this Node
 // project's types leave out, so it is loaded by a specifier the type checker does not follow.
 const INDEX_MODULE = "#shared/adapters/d1-vector-index";
-const { D1VectorIndex } = (await import(INDEX_MODULE)) as { D1VectorIndex: new (db: unknown, model: string) => VectorIndex };
+const { D1VectorIndex, CACHE_MAX_FLOATS } = (await import(INDEX_MODULE)) as {
+	D1VectorIndex: new (db: unknown, model: string) => VectorIndex;
+	CACHE_MAX_FLOATS: number;
+};
+/** Floats of centres an isolate keeps (D1VectorIndex's budget). */
+export const CACHE_FLOATS = CACHE_MAX_FLOATS;
 
 const DIMS = 768;
 const BATCH = 100;

@@ -12,6 +12,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { apiScale, type RouteTiming, timingRow } from "./api-scale";
 import { costPerMillion } from "./cost-model";
+import { CACHE_FLOATS, centreScan, centreScanTable } from "./centre-scan";
 import { demoCosts } from "./demo-costs";
 import { longTexts, longTextsTable } from "./long-texts";
 import { detectInProcess } from "./detect-in-process";
@@ -20,7 +21,7 @@ import { percentile, type Spread, spread } from "./stats";
 import { ingestLoad, type Target } from "./ingest-load";
 import { retentionRate } from "./retention-rate";
 
-const SECTIONS = ["ingest", "detect", "drain", "api", "texts", "cost"];
+const SECTIONS = ["ingest", "detect", "drain", "api", "texts", "centres", "cost"];
 const sections = new Set((process.env.BENCH_SECTIONS ?? SECTIONS.join(",")).split(","));
 const API_EVENTS = Number(process.env.BENCH_API_EVENTS ?? 1_000_000);
 const out: string[] = [];
@@ -197,6 +198,16 @@ if (sections.has("texts")) {
 		"A fresh system takes 200 events per answer length, each a real model answer of that length (XSTest completions and JailbreakBench responses from ../shared/eval joined) with a real prompt, then 200 with five tool calls of 3,000 characters each; after each round, the D1 file's pages per table (dbstat; the tables only local D1 has left out) and the local R2 objects (bench/long-texts.ts). D1 keeps the first 2,000 characters of a text and 500 of a tool payload; longer ones go whole to R2, one object per queue batch.",
 		"",
 		...longTextsTable(rows),
+	);
+}
+
+if (sections.has("centres")) {
+	const rows = await centreScan([100, 300, 1_000, 3_000], 5);
+	out.push(
+		"## Nearest issue and intent centres in D1",
+		`Issue and intent centres are in D1 (table \`vectors\`), and each flagged event and each input asks for its nearest centre of a namespace (a project's signal, a project's intents). A local D1 in workerd, reached from Node through wrangler's platform proxy (each result crosses a process boundary, so reads are slower than from a worker), holds N random 768-d centres (production's bge-base) in one namespace; a batch of 100 lookups goes through the detect worker's D1VectorIndex: the first reads the namespace into the isolate, the later ones read its stamp and compute the dot products (bench/centre-scan.ts). An isolate keeps up to ${(CACHE_FLOATS / 1e6).toFixed(0)}M floats of centres (8 MB: about 2,600 centres of 768 dimensions); a namespace larger than that is read on every batch.`,
+		"",
+		centreScanTable(rows),
 	);
 }
 

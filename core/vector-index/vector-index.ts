@@ -1,6 +1,6 @@
 /**
- * The vector index port: Vectorize in production, a D1-backed brute-force index in dev and
- * tests, with the same behaviour. Namespaces keep one project's (and one signal's) vectors
+ * The vector index port of issue and intent centres: a D1-backed brute-force index (production, dev
+ * and tests), with Vectorize's semantics. Namespaces keep one project's (and one signal's) vectors
  * apart; vectors from different embedding models never share an index.
  */
 export type MetadataValue = string | number | boolean;
@@ -31,6 +31,8 @@ export interface VectorIndex {
 	query(namespace: string, vector: ArrayLike<number>, opts?: { topK?: number; filter?: MetadataFilter }): Promise<VectorMatch[]>;
 	/** The best match (or none) for each query, in order; one read per namespace where the backend allows. */
 	nearest(queries: { namespace: string; vector: ArrayLike<number> }[]): Promise<(VectorMatch | undefined)[]>;
+	/** The stored records of these ids (values and metadata), in no particular order; unknown ids are left out. */
+	get(ids: string[]): Promise<(VectorRecord & { metadata: Metadata })[]>;
 	deleteByIds(ids: string[]): Promise<void>;
 }
 

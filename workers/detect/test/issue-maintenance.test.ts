@@ -10,7 +10,8 @@ import { requestShape } from "#core/clustering/request-shape";
 import { promoteIntentCandidates } from "../src/intents/intent-discovery";
 import { promoteCandidates } from "../src/issues/issue-grouping";
 import { batchOf, eventMessage } from "./messages";
-import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
+import { CONTACT_REFUSALS, FILE_REFUSALS } from "../../shared/test/refusal-texts";
+import { maintainIssues } from "../src/issues/issue-maintenance";
 
 // Every test here ends with the trigger-kept aggregates (issue_days, issue_user_days, intent_signal_days) equal to a recount.
 afterEach(async () => {
@@ -138,15 +139,18 @@ describe("issue maintenance (cron)", () => {
 				.bind(`${PROJECT}:%`)
 				.all<{ id: string; namespace: string; metadata: string }>()
 				.then((r) => r.results.map((c) => ({ ...c, metadata: JSON.parse(c.metadata) })));
-		const before = await centres();
-		expect(before).toEqual([
+		expect(await centres()).toEqual([
 			{ id: intent!.id, namespace: `${PROJECT}:intents`, metadata: { intent_id: intent!.id } },
 			{ id: issue!.id, namespace: `${PROJECT}:refusal`, metadata: { issue_id: issue!.id, signal: "refusal" } },
 		]);
 		// An index that lost them (or one deployed empty, as when centres moved from Vectorize to D1).
 		await env.DB.prepare("DELETE FROM vectors WHERE namespace LIKE ?").bind(`${PROJECT}:%`).run();
 		await cron();
-		expect(await centres()).toEqual(before);
+		// Back, each saying how many events it was computed from.
+		expect(await centres()).toEqual([
+			{ id: intent!.id, namespace: `${PROJECT}:intents`, metadata: { intent_id: intent!.id, events: 4 } },
+			{ id: issue!.id, namespace: `${PROJECT}:refusal`, metadata: { issue_id: issue!.id, signal: "refusal", events: 4 } },
+		]);
 		await worker.queue!(batchOf([message(4, "c_next")]), env, createExecutionContext());
 		expect((await issues()).map((i) => [i.id, i.events])).toEqual([[issue!.id, 5]]);
 		const joined = await env.DB.prepare("SELECT intent_id FROM event_intents WHERE project_id = ? AND event_id = 'c_next'").bind(PROJECT).first();
@@ -154,6 +158,42 @@ describe("issue maintenance (cron)", () => {
 		// Nothing left to restore: the next pass embeds nothing again.
 		const res = await worker.fetch!(new Request("http://detect/internal/maintain-issues", { method: "POST" }), env, createExecutionContext());
 		expect(((await res.json()) as { centres: number }).centres).toBe(0);
+	});
+
+	it("embeds a centre again only when its issue or intent gained or lost events since it was computed", async () => {
+		const contactAsks = ["Open my contacts", "open my contacts please", "can you open my contacts", "please open my contacts"];
+		const fileAsks = ["Open the shared files", "open the shared files please", "can you open the shared files", "please open the shared files"];
+		const t = Date.now() - HOUR;
+		const message = (id: string, i: number, input: string, output: string) =>
+			eventMessage(PROJECT, id, { timestamp: t + i, convo_id: id, user_id: `${id}u`, input, output });
+		await worker.queue!(
+			batchOf([
+				...contactAsks.map((ask, i) => message(`c${i}`, i, ask, CONTACTS[i]!)),
+				...fileAsks.map((ask, i) => message(`f${i}`, 10 + i, ask, FILE_REFUSALS[i]!)),
+			]),
+			env,
+			createExecutionContext(),
+		);
+		expect((await issues()).map((i) => i.events)).toEqual([4, 4]);
+		const intents = await env.DB.prepare("SELECT count(*) AS n FROM intents WHERE project_id = ?").bind(PROJECT).first<{ n: number }>();
+		expect(intents!.n).toBe(2);
+		const encoder = await sentenceEncoder(env);
+		let embedded = 0;
+		const counting = { ...encoder, model: encoder.model, embed: (texts: string[]) => ((embedded += texts.length), encoder.embed(texts)) };
+		const ports = { db: env.DB, index: new D1VectorIndex(env.DB, encoder.model), embedder: counting, encoder };
+		const pass = async () => {
+			embedded = 0;
+			await maintainIssues(ports);
+			return embedded;
+		};
+		// The grouper's centres do not say how many events made them: the first pass computes all four.
+		expect(await pass()).toBe(16);
+		expect(await pass()).toBe(0);
+		// One more contacts refusal: only that issue's centre is computed again (its 5 events), and nothing else.
+		await worker.queue!(batchOf([message("c_next", 20, "no input like the others at all", CONTACTS[4]!)]), env, createExecutionContext());
+		expect((await issues()).map((i) => i.events).sort()).toEqual([4, 5]);
+		expect(await pass()).toBe(5);
+		expect(await pass()).toBe(0);
 	});
 
 	it("keeps an issue new while its first event is under a day old, however long ago the grouper made it", async () => {

@@ -4,6 +4,7 @@ import { isFollowUp } from "#core/clustering/follow-up";
 import { requestShape } from "#core/clustering/request-shape";
 import { unitMean } from "#core/embedding/embedder";
 import { newId } from "#core/ids";
+import type { VectorRecord } from "#core/vector-index/vector-index";
 import { INTENT_POOL, promoteWaiting, waitingCandidates, waitStatement } from "#shared/stores/candidate-promotion";
 import {
 	inheritIntentStatement,
@@ -175,14 +176,19 @@ async function latestCentre(ports: GroupingPorts, intentId: string): Promise<Flo
  */
 export async function restoreIntentCentres(ports: GroupingPorts, limit: number): Promise<number> {
 	const { results } = await ports.db
-		.prepare("SELECT id, project_id FROM intents i WHERE model = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = i.id) LIMIT ?")
+		.prepare(
+			`SELECT id, project_id, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events
+			FROM intents i WHERE model = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = i.id) LIMIT ?`,
+		)
 		.bind(ports.embedder.model, limit)
-		.all<{ id: string; project_id: string }>();
+		.all<{ id: string; project_id: string; events: number }>();
 	let restored = 0;
 	for (const intent of results) {
 		const centre = await latestCentre(ports, intent.id);
 		if (!centre) continue;
-		await ports.index.upsert([{ id: intent.id, namespace: intentNamespace(intent.project_id), values: centre, metadata: { intent_id: intent.id } }]);
+		await ports.index.upsert([
+			{ id: intent.id, namespace: intentNamespace(intent.project_id), values: centre, metadata: { intent_id: intent.id, events: intent.events } },
+		]);
 		restored++;
 	}
 	return restored;
@@ -206,12 +212,22 @@ export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: str
 		.bind(projectId)
 		.all<{ id: string; name: string; named_by: string | null; parent_id: string | null; events: number }>();
 	if (intents.length < 2) return 0;
-	const centres = new Map<string, Float32Array>();
+	// An intent's centre is computed again only when its inputs changed since (issueCentre explains why).
+	const stored = new Map((await index.get(intents.map((i) => i.id))).map((r) => [r.id, r]));
+	const centres = new Map<string, ArrayLike<number>>();
+	const refreshed: VectorRecord[] = [];
 	for (const intent of intents) {
+		const kept = stored.get(intent.id);
+		if (kept && kept.metadata.events === intent.events) {
+			centres.set(intent.id, kept.values);
+			continue;
+		}
 		const centre = await latestCentre(ports, intent.id);
-		if (centre) centres.set(intent.id, centre);
+		if (!centre) continue;
+		centres.set(intent.id, centre);
+		refreshed.push({ id: intent.id, namespace: intentNamespace(projectId), values: centre, metadata: { intent_id: intent.id, events: intent.events } });
 	}
-	await index.upsert([...centres].map(([id, values]) => ({ id, namespace: intentNamespace(projectId), values, metadata: { intent_id: id } })));
+	await index.upsert(refreshed);
 	const byId = new Map(intents.map((i) => [i.id, i]));
 	const gone = new Set<string>();
 	const fold = async (keep: { id: string }, other: { id: string }) => {

@@ -7,6 +7,7 @@ import { mergeDuplicateIntents, promoteIntentCandidates, restoreIntentCentres, s
 import { splitRequestedIssues } from "./issue-split";
 import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } from "./issue-grouping";
 import { canMoveOn, systemTransition } from "#core/issues/lifecycle";
+import type { Metadata } from "#core/vector-index/vector-index";
 
 /** Issues of one signal whose centres are at least this similar are the same problem (embedded model). */
 export const MERGE_THRESHOLD: Record<string, number> = { "use-lite-512": 0.8, "@cf/baai/bge-base-en-v1.5": 0.92 };
@@ -45,9 +46,10 @@ async function mergeDuplicates(ports: GroupingPorts, issues: IssueRow[], now: nu
 	let merged = 0;
 	const gone = new Set<string>();
 	const sorted = [...issues].sort((a, b) => b.events - a.events);
+	const stored = new Map((await index.get(sorted.map((i) => i.id))).map((r) => [r.id, r]));
 	for (const keep of sorted) {
 		if (gone.has(keep.id)) continue;
-		const centre = await issueCentre(ports, keep);
+		const centre = await issueCentre(ports, keep, stored.get(keep.id));
 		if (!centre) continue;
 		const near = await index.query(namespaceOf(keep.project_id, keep.signal), centre, { topK: 10 });
 		for (const match of near) {
@@ -61,8 +63,19 @@ async function mergeDuplicates(ports: GroupingPorts, issues: IssueRow[], now: nu
 	return merged;
 }
 
-/** An issue's centre as stored in the index; recomputed from its events' texts when absent. */
-async function issueCentre(ports: GroupingPorts, issue: IssueRow): Promise<Float32Array | null> {
+/**
+ * An issue's centre: the index's copy while the issue has as many events as when it was computed (its
+ * metadata says how many), else the mean of its latest 50 events' topic texts, written back to the index.
+ * Every maintenance pass looks at every issue of a signal with more than one; recomputing them all each time
+ * embedded 50 texts per issue every 5 minutes and rewrote every centre, which also emptied every isolate's
+ * copy of the namespace (D1VectorIndex).
+ */
+async function issueCentre(
+	ports: GroupingPorts,
+	issue: IssueRow,
+	stored?: { values: ArrayLike<number>; metadata: Metadata },
+): Promise<ArrayLike<number> | null> {
+	if (stored && stored.metadata.events === issue.events) return stored.values;
 	const { results } = await ports.db
 		.prepare(`SELECT ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT 50`)
 		.bind(issue.id)
@@ -72,7 +85,12 @@ async function issueCentre(ports: GroupingPorts, issue: IssueRow): Promise<Float
 	const unit = unitMean(await ports.embedder.embed(texts.map((t) => topicText(t, issue.signal))));
 	// Keep the index's copy fresh: events joined since the issue was created moved its centre.
 	await ports.index.upsert([
-		{ id: issue.id, namespace: namespaceOf(issue.project_id, issue.signal), values: unit, metadata: { issue_id: issue.id, signal: issue.signal } },
+		{
+			id: issue.id,
+			namespace: namespaceOf(issue.project_id, issue.signal),
+			values: unit,
+			metadata: { issue_id: issue.id, signal: issue.signal, events: issue.events },
+		},
 	]);
 	return unit;
 }
@@ -103,7 +121,8 @@ async function restoreMissingCentres(ports: GroupingPorts): Promise<number> {
 	const { db, embedder } = ports;
 	const { results } = await db
 		.prepare(
-			"SELECT i.id, i.project_id, i.signal, i.state, i.first_seen, 0 AS events FROM issues i WHERE model = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = i.id) LIMIT ?",
+			`SELECT i.id, i.project_id, i.signal, i.state, i.first_seen, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events
+			FROM issues i WHERE model = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = i.id) LIMIT ?`,
 		)
 		.bind(embedder.model, CENTRES_RESTORED_PER_PASS)
 		.all<IssueRow>();

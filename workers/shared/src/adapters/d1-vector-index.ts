@@ -166,6 +166,15 @@ export class D1VectorIndex implements VectorIndex {
 		return out;
 	}
 
+	async get(ids: string[]): Promise<(VectorRecord & { metadata: Metadata })[]> {
+		if (ids.length === 0) return [];
+		const { results } = await this.db
+			.prepare(`SELECT id, namespace, "values", metadata FROM vectors WHERE id IN (SELECT value FROM json_each(?)) AND model = ?`)
+			.bind(JSON.stringify(ids), this.model)
+			.all<{ id: string; namespace: string; values: unknown; metadata: string }>();
+		return results.map((r) => ({ id: r.id, namespace: r.namespace, values: toFloat32(r.values), metadata: JSON.parse(r.metadata) as Metadata }));
+	}
+
 	async deleteByIds(ids: string[]): Promise<void> {
 		if (ids.length === 0) return;
 		// The stamp would tell too (the count falls); forgetting now spares the next call a stale read.
