@@ -1,4 +1,5 @@
 import { USE_LITE_MAX_CHARS } from "./embedding/use-lite-embedder";
+import { textHead } from "./text-head";
 
 /**
  * Long texts leave D1 (docs/scaling.md, "Long texts in R2"). An event's input and output may be up to
@@ -23,7 +24,7 @@ export interface EventBody {
 	attachments?: { value: string }[];
 }
 
-const cut = (text: string | null | undefined, chars: number): string | null => (text == null ? null : text.length > chars ? text.slice(0, chars) : text);
+const cut = (text: string | null | undefined, chars: number): string | null => (text == null ? null : textHead(text, chars));
 const over = (text: string | null | undefined, chars: number): boolean => (text?.length ?? 0) > chars;
 
 /** What D1 keeps of a text: its first STORED_TEXT_CHARS, cut where the encoder cuts it. */
@@ -43,7 +44,7 @@ export const toolCallIsLong = (call: { input?: string | null; output?: string | 
 
 /** An event's attachments as D1 keeps them: each value (up to 10,000 characters) cut as tool payloads are. */
 export function storedAttachments<T extends { value: string }>(attachments: T[]): T[] {
-	return attachments.map((a) => (over(a.value, STORED_TOOL_CHARS) ? { ...a, value: a.value.slice(0, STORED_TOOL_CHARS) } : a));
+	return attachments.map((a) => (over(a.value, STORED_TOOL_CHARS) ? { ...a, value: textHead(a.value, STORED_TOOL_CHARS) } : a));
 }
 
 const longAttachments = (attachments: { value: string }[] | null | undefined) => attachments?.some((a) => over(a.value, STORED_TOOL_CHARS)) ?? false;

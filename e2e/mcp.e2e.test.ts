@@ -188,11 +188,14 @@ describe("MCP against npm start", () => {
 			b_to: day(switched + 6 * DAY),
 		});
 		const worse = (changes.body.data.data as { issues: { id: string; title: string; signal: string; difference_pp: number; significant: boolean }[] }).issues;
-		// The demo's new model turns down calendar requests: that refusal issue rose the most.
-		expect(worse[0]).toMatchObject({ signal: "refusal", significant: true });
-		expect(worse[0]!.title.toLowerCase()).toContain("calendar");
-		expect(worse[0]!.difference_pp).toBeGreaterThan(5);
-		expect(changes.body.links).toContainEqual(expect.objectContaining({ kind: "issue", id: worse[0]!.id }));
+		// The demo's new model turns down calendar requests: that refusal issue rose, significantly. It is not
+		// asserted first: other e2e files send events to the same project today (inside the b window), and ran
+		// first they can raise another issue more (wrong_date did, once).
+		const calendar = worse.find((i) => i.signal === "refusal" && i.title.toLowerCase().includes("calendar"));
+		expect(calendar).toMatchObject({ significant: true });
+		expect(calendar!.difference_pp).toBeGreaterThan(5);
+		expect(worse.slice(0, 3).map((i) => i.id)).toContain(calendar!.id);
+		expect(changes.body.links).toContainEqual(expect.objectContaining({ kind: "issue", id: calendar!.id }));
 		// "Show conversations where users asked for X and got refused"
 		const refused = await call(client, "search_events", { q: "schedule a meeting in my calendar", signal: "refusal", limit: 5 });
 		const found = refused.body.data.data as { convo_id: string; detections: { signal: string }[]; signals: { signal: string }[] }[];

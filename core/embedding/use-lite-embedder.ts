@@ -1,5 +1,6 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import type { GraphModel } from "@tensorflow/tfjs-converter";
+import { textHead } from "../text-head";
 import { yieldToLoop } from "../yield-to-loop";
 import { type Embedder, normalize } from "./embedder";
 import { SentencePieceTokenizer, type Vocabulary } from "./sentencepiece-tokenizer";
@@ -56,7 +57,7 @@ export class UseLiteEmbedder implements Embedder {
 	/** The piece ids the encoder reads for `text` (bounded; empty for blank text). */
 	tokens(text: string): number[] {
 		if (!text.trim()) return [];
-		return this.tokenizer.encode(text.slice(0, USE_LITE_MAX_CHARS)).slice(0, USE_LITE_MAX_TOKENS);
+		return this.tokenizer.encode(textHead(text, USE_LITE_MAX_CHARS)).slice(0, USE_LITE_MAX_TOKENS);
 	}
 
 	/**
