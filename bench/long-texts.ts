@@ -2,7 +2,7 @@
 // (`wrangler dev`, as npm start runs it) takes rounds of events whose output is a real model answer of a given
 // length (answers from ../shared/eval's XSTest completions and JailbreakBench responses, joined until long
 // enough; the input is a real prompt), and after each round the D1 file's pages per table (dbstat, without
-// the tables only local D1 has: production keeps vectors in Vectorize) and the local R2 objects are summed.
+// the tables only local D1 has: production keeps event vectors in Vectorize) and the local R2 objects are summed.
 // A last round sends a 500-character answer with five tool calls whose outputs are 3,000 characters (a search
 // tool's results: real answers again, as JSON).
 //   npx tsx bench/long-texts.ts [--per-length 200] [--lengths 500,2000,5000,20000] [--tool-calls 5]
@@ -17,7 +17,7 @@ import { seedD1 } from "./seed-d1";
 import { REPO } from "./wrangler-dev";
 
 const WRITE_KEY = "bm_write_longtexts00000000000000000000";
-const LOCAL_ONLY = /^(event_vectors|vectors|queued_payloads)$/;
+const LOCAL_ONLY = /^(event_vectors|queued_payloads)$/;
 
 export interface LongTextRow {
 	/** The answer's length in characters. */

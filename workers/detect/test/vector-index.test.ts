@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { CACHE_MAX_FLOATS, D1VectorIndex } from "#shared/adapters/d1-vector-index";
 
 describe("D1VectorIndex (embedded)", () => {
@@ -100,7 +100,7 @@ describe("D1VectorIndex's copy of a namespace in the isolate", () => {
 		expect(reads()).toBe(3);
 	});
 
-	it("drops its copy on its own upserts and deletes, and scores as cosine whatever the lengths", async () => {
+	it("sees its own upserts and deletes, and scores as cosine whatever the lengths", async () => {
 		await index.upsert([{ id: "o1", namespace: "cache:c", values: [3, 4] }]);
 		expect((await index.nearest([{ namespace: "cache:c", vector: [6, 8] }]))[0]!.score).toBeCloseTo(1, 6);
 		await index.upsert([{ id: "o2", namespace: "cache:c", values: [0, 2] }]);
@@ -112,6 +112,55 @@ describe("D1VectorIndex's copy of a namespace in the isolate", () => {
 		expect(after!.id).toBe("o1");
 		expect(after!.score).toBeCloseTo(0.8, 6);
 		expect(await index.nearest([{ namespace: "cache:c", vector: [0, 0] }])).toEqual([expect.objectContaining({ id: "o1", score: 0 })]);
+	});
+
+	it("sees a centre rewritten within the same millisecond (each update moves its time on)", async () => {
+		// Every write at one instant, as two isolates' writes of the same centre can be.
+		const now = vi.spyOn(Date, "now").mockReturnValue(Date.UTC(2026, 11, 7));
+		onTestFinished(() => now.mockRestore());
+		const { index: watched, reads } = counted();
+		await watched.upsert([{ id: "ms1", namespace: "cache:ms", values: [1, 0] }]);
+		expect((await watched.nearest([{ namespace: "cache:ms", vector: [0, 1] }]))[0]!.score).toBeCloseTo(0, 6);
+		for (const values of [
+			[0, 1],
+			[1, 1],
+			[0, 1],
+		]) {
+			await watched.upsert([{ id: "ms1", namespace: "cache:ms", values }]);
+			expect((await watched.nearest([{ namespace: "cache:ms", vector: values }]))[0]!.score).toBeCloseTo(1, 6);
+		}
+		expect(reads()).toBe(4);
+	});
+
+	it("drops the least recently used namespace when a new one does not fit", async () => {
+		const dims = 1000;
+		const fill = async (namespace: string, count: number) => {
+			const records = Array.from({ length: count }, (_, i) => {
+				const values = new Float32Array(dims);
+				values[i % dims] = 1;
+				return { id: `${namespace}_${i}`, namespace, values };
+			});
+			for (let i = 0; i < records.length; i += 200) await index.upsert(records.slice(i, i + 200));
+		};
+		// A and B fit together; C does only once one of them goes.
+		const [a, b, c] = [0.3, 0.3, 0.45].map((share) => Math.round((CACHE_MAX_FLOATS * share) / dims));
+		await fill("lru:a", a!);
+		await fill("lru:b", b!);
+		await fill("lru:c", c!);
+		const { index: watched, reads } = counted();
+		const probe = new Float32Array(dims);
+		probe[3] = 1;
+		const ask = async (namespace: string) => expect((await watched.nearest([{ namespace, vector: probe }]))[0]?.id).toBe(`${namespace}_3`);
+		await ask("lru:a");
+		await ask("lru:b");
+		// A used again: B is now the least recently used, and goes when C comes.
+		await ask("lru:a");
+		expect(reads()).toBe(2);
+		await ask("lru:c");
+		await ask("lru:a");
+		expect(reads()).toBe(3);
+		await ask("lru:b");
+		expect(reads()).toBe(4);
 	});
 
 	it("keeps no namespace larger than its budget, and still answers from D1", async () => {

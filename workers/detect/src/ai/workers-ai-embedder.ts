@@ -1,3 +1,4 @@
+import { textHead } from "#core/text-head";
 import { type Embedder, normalize } from "#core/embedding/embedder";
 
 /**
@@ -18,7 +19,7 @@ export class WorkersAiEmbedder implements Embedder {
 	async embed(texts: string[]): Promise<Float32Array[]> {
 		const out: Float32Array[] = [];
 		for (let i = 0; i < texts.length; i += BATCH) {
-			const chunk = texts.slice(i, i + BATCH).map((t) => t.slice(0, 2000) || " ");
+			const chunk = texts.slice(i, i + BATCH).map((t) => textHead(t, 2000) || " ");
 			const result = (await this.ai.run(WORKERS_AI_EMBEDDING_MODEL as keyof AiModels, { text: chunk } as never)) as { data?: number[][] };
 			if (!result?.data || result.data.length !== chunk.length)
 				throw new Error(`${WORKERS_AI_EMBEDDING_MODEL} returned ${result?.data?.length ?? 0} vectors for ${chunk.length} texts`);

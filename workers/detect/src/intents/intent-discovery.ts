@@ -3,6 +3,7 @@ import { intentDescription, nameIntents } from "#core/clustering/cluster-naming"
 import { isFollowUp } from "#core/clustering/follow-up";
 import { requestShape } from "#core/clustering/request-shape";
 import { unitMean } from "#core/embedding/embedder";
+import { addBounded } from "#core/bounded-set";
 import { newId } from "#core/ids";
 import type { VectorRecord } from "#core/vector-index/vector-index";
 import { INTENT_POOL, promoteWaiting, waitingCandidates, waitStatement } from "#shared/stores/candidate-promotion";
@@ -170,22 +171,29 @@ async function latestCentre(ports: GroupingPorts, intentId: string): Promise<Flo
 	return unitMean(await ports.embedder.embed(results.map((r) => requestShape(r.text))));
 }
 
+/** Intents whose centre could not be rebuilt (no input left), skipped by this isolate's later passes. */
+const unrestorableIntents = new Set<string>();
+
 /**
  * Puts back the centres of intents the index lacks (an index that lost rows; a deployment whose centres were
  * in Vectorize before they moved to D1): without its centre an intent takes no new input. At most `limit`.
  */
-export async function restoreIntentCentres(ports: GroupingPorts, limit: number): Promise<number> {
+export async function restoreIntentCentres(ports: GroupingPorts, limit: number, skip: Set<string> = unrestorableIntents): Promise<number> {
 	const { results } = await ports.db
 		.prepare(
 			`SELECT id, project_id, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events
-			FROM intents i WHERE model = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = i.id) LIMIT ?`,
+			FROM intents i WHERE model = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = i.id) AND i.id NOT IN (SELECT value FROM json_each(?)) LIMIT ?`,
 		)
-		.bind(ports.embedder.model, limit)
+		.bind(ports.embedder.model, JSON.stringify([...skip]), limit)
 		.all<{ id: string; project_id: string; events: number }>();
 	let restored = 0;
 	for (const intent of results) {
 		const centre = await latestCentre(ports, intent.id);
-		if (!centre) continue;
+		if (!centre) {
+			// No input left to embed: this isolate's later passes skip it (as unrestorable issues are).
+			addBounded(skip, intent.id);
+			continue;
+		}
 		await ports.index.upsert([
 			{ id: intent.id, namespace: intentNamespace(intent.project_id), values: centre, metadata: { intent_id: intent.id, events: intent.events } },
 		]);

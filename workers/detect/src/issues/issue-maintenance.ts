@@ -8,6 +8,7 @@ import { splitRequestedIssues } from "./issue-split";
 import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } from "./issue-grouping";
 import { canMoveOn, systemTransition } from "#core/issues/lifecycle";
 import type { Metadata } from "#core/vector-index/vector-index";
+import { addBounded } from "#core/bounded-set";
 
 /** Issues of one signal whose centres are at least this similar are the same problem (embedded model). */
 export const MERGE_THRESHOLD: Record<string, number> = { "use-lite-512": 0.8, "@cf/baai/bge-base-en-v1.5": 0.92 };
@@ -110,6 +111,11 @@ async function updateStates(db: D1Database, issues: IssueRow[], now: number): Pr
 
 /** Issue and intent centres put back per maintenance pass: each is an embedding of up to 50 texts. */
 export const CENTRES_RESTORED_PER_PASS = 20;
+/**
+ * Issues whose centre could not be rebuilt (no event with text left): skipped by this isolate's later passes,
+ * so twenty of them cannot hold back every other restore. A new isolate tries them again. At most 1,000 kept.
+ */
+const unrestorable = new Set<string>();
 
 /**
  * Issues and intents whose centre the index lacks get it back from their latest events, and taught exemplars
@@ -122,12 +128,15 @@ async function restoreMissingCentres(ports: GroupingPorts): Promise<number> {
 	const { results } = await db
 		.prepare(
 			`SELECT i.id, i.project_id, i.signal, i.state, i.first_seen, (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id) AS events
-			FROM issues i WHERE model = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = i.id) LIMIT ?`,
+			FROM issues i WHERE model = ? AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = i.id) AND i.id NOT IN (SELECT value FROM json_each(?)) LIMIT ?`,
 		)
-		.bind(embedder.model, CENTRES_RESTORED_PER_PASS)
+		.bind(embedder.model, JSON.stringify([...unrestorable]), CENTRES_RESTORED_PER_PASS)
 		.all<IssueRow>();
 	let restored = 0;
-	for (const issue of results) if (await issueCentre(ports, issue)) restored++;
+	for (const issue of results) {
+		if (await issueCentre(ports, issue)) restored++;
+		else addBounded(unrestorable, issue.id);
+	}
 	restored += await restoreIntentCentres(ports, CENTRES_RESTORED_PER_PASS);
 	await db
 		.prepare(

@@ -80,7 +80,6 @@ export class D1VectorIndex implements VectorIndex {
 
 	async upsert(records: VectorRecord[]): Promise<void> {
 		if (records.length === 0) return;
-		for (const r of records) forget(this.cacheKey(r.namespace));
 		const now = Date.now();
 		await this.db.batch(
 			records.map((r) =>
@@ -88,7 +87,7 @@ export class D1VectorIndex implements VectorIndex {
 					.prepare(
 						`INSERT INTO vectors (id, namespace, model, dims, "values", metadata, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 						 ON CONFLICT(id) DO UPDATE SET namespace = excluded.namespace, model = excluded.model, dims = excluded.dims,
-						 "values" = excluded."values", metadata = excluded.metadata, updated_at = excluded.updated_at`,
+						 "values" = excluded."values", metadata = excluded.metadata, updated_at = max(excluded.updated_at, vectors.updated_at + 1)`,
 					)
 					.bind(r.id, r.namespace, this.model, r.values.length, Float32Array.from(r.values).buffer, JSON.stringify(r.metadata ?? {}), now),
 			),
@@ -177,9 +176,6 @@ export class D1VectorIndex implements VectorIndex {
 
 	async deleteByIds(ids: string[]): Promise<void> {
 		if (ids.length === 0) return;
-		// The stamp would tell too (the count falls); forgetting now spares the next call a stale read.
-		const gone = new Set(ids);
-		for (const [key, entry] of cache) if (entry.rows.some((r) => gone.has(r.id))) forget(key);
 		await this.db.prepare("DELETE FROM vectors WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).run();
 	}
 }

@@ -199,6 +199,9 @@ export async function deleteEventRound(
 	counts.intents += results.at(-1)!.meta.changes;
 	// A centre left behind is also dropped by the grouper when it next matches it (its issue is gone).
 	if (gone.length) await index.deleteByIds(gone);
+	// Once more for the exemplars, now that their rows are gone: a maintenance pass between the first delete and
+	// the batch finds their rows without vectors and embeds them again (restoreMissingCentres).
+	if (exemplarIds.length) await index.deleteByIds(exemplarIds);
 	counts.vectors += gone.length;
 	await renameQuotingIssues(db, textsBy(issueTexts!.results));
 	await renameQuotingIntents(db, projectId, textsBy(intentRows!.results));
