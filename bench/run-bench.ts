@@ -12,7 +12,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { apiScale, type RouteTiming, timingRow } from "./api-scale";
 import { costPerMillion } from "./cost-model";
-import { CACHE_FLOATS, centreScan, centreScanTable } from "./centre-scan";
+import { CACHE_BYTES, centreScan, centreScanTable } from "./centre-scan";
 import { demoCosts } from "./demo-costs";
 import { longTexts, longTextsTable } from "./long-texts";
 import { detectInProcess } from "./detect-in-process";
@@ -202,10 +202,10 @@ if (sections.has("texts")) {
 }
 
 if (sections.has("centres")) {
-	const rows = await centreScan([100, 300, 1_000, 3_000], 5);
+	const rows = await centreScan([100, 1_000, 3_000, 10_000], 5);
 	out.push(
 		"## Nearest issue and intent centres in D1",
-		`Issue and intent centres are in D1 (table \`vectors\`), and each flagged event and each input asks for its nearest centre of a namespace (a project's signal, a project's intents). A local D1 in workerd, reached from Node through wrangler's platform proxy (each result crosses a process boundary, so reads are slower than from a worker), holds N random 768-d centres (production's bge-base) in one namespace; a batch of 100 lookups goes through the detect worker's D1VectorIndex: the first reads the namespace into the isolate, the later ones read its stamp and compute the dot products (bench/centre-scan.ts). An isolate keeps up to ${(CACHE_FLOATS / 1e6).toFixed(0)}M floats of centres (8 MB: about 2,600 centres of 768 dimensions); a namespace larger than that is read on every batch.`,
+		`Issue and intent centres are in D1 (table \`vectors\`), and each flagged event and each input asks for its nearest centre of a namespace (a project's signal, a project's intents). A local D1 in workerd, reached from Node through wrangler's platform proxy (each result crosses a process boundary, so reads are slower than from a worker), holds N random 768-d centres (production's bge-base) in one namespace; a batch of 100 lookups goes through the detect worker's D1VectorIndex: the first reads the namespace into the isolate, the later ones read its stamp and compute the dot products (bench/centre-scan.ts). An isolate keeps up to ${(CACHE_BYTES / 2 ** 20).toFixed(0)} MiB of centres: a namespace as float32 while it takes at most a quarter of that (about 680 centres of 768 dimensions), as int8 above it (about 10,900 centres in the whole budget); one larger still is read on every batch. The last columns compare each lookup with the exact nearest centre, computed apart.`,
 		"",
 		centreScanTable(rows),
 	);

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import { CACHE_MAX_FLOATS, D1VectorIndex } from "#shared/adapters/d1-vector-index";
+import { D1VectorIndex } from "#shared/adapters/d1-vector-index";
+import { cosineSimilarity } from "#core/vector-index/vector-index";
 
 describe("D1VectorIndex (embedded)", () => {
 	const index = new D1VectorIndex(env.DB, "test-model");
@@ -57,7 +58,8 @@ describe("D1VectorIndex (embedded)", () => {
 describe("D1VectorIndex's copy of a namespace in the isolate", () => {
 	const index = new D1VectorIndex(env.DB, "cache-model");
 	/** Every statement the index sends to D1, by its first words. */
-	const counted = () => {
+	/** An index whose statements are recorded, keeping at most `budget` bytes of centres in the isolate. */
+	const counted = (budget?: number) => {
 		const sent: string[] = [];
 		const record = (sql: string) => sent.push(sql.trim().split(/\s+/).slice(0, 4).join(" "));
 		const db = new Proxy(env.DB, {
@@ -67,7 +69,7 @@ describe("D1VectorIndex's copy of a namespace in the isolate", () => {
 				return typeof value === "function" ? value.bind(target) : value;
 			},
 		});
-		return { index: new D1VectorIndex(db, "cache-model"), reads: () => sent.filter((s) => s.startsWith('SELECT id, "values"')).length };
+		return { index: new D1VectorIndex(db, "cache-model", budget), reads: () => sent.filter((s) => s.startsWith('SELECT id, "values"')).length };
 	};
 
 	it("reads a namespace's vectors once, then only its stamp, while nothing changes", async () => {
@@ -132,25 +134,26 @@ describe("D1VectorIndex's copy of a namespace in the isolate", () => {
 		expect(reads()).toBe(4);
 	});
 
-	it("drops the least recently used namespace when a new one does not fit", async () => {
-		const dims = 1000;
-		const fill = async (namespace: string, count: number) => {
-			const records = Array.from({ length: count }, (_, i) => {
-				const values = new Float32Array(dims);
-				values[i % dims] = 1;
-				return { id: `${namespace}_${i}`, namespace, values };
-			});
-			for (let i = 0; i < records.length; i += 200) await index.upsert(records.slice(i, i + 200));
-		};
-		// A and B fit together; C does only once one of them goes.
-		const [a, b, c] = [0.3, 0.3, 0.45].map((share) => Math.round((CACHE_MAX_FLOATS * share) / dims));
-		await fill("lru:a", a!);
-		await fill("lru:b", b!);
-		await fill("lru:c", c!);
-		const { index: watched, reads } = counted();
+	/** `count` one-hot centres of `dims` dimensions in a namespace: centre i points along dimension i % dims. */
+	const fill = async (namespace: string, count: number, dims: number) => {
+		const records = Array.from({ length: count }, (_, i) => {
+			const values = new Float32Array(dims);
+			values[i % dims] = 1;
+			return { id: `${namespace}_${i}`, namespace, values };
+		});
+		for (let i = 0; i < records.length; i += 200) await index.upsert(records.slice(i, i + 200));
+	};
+	const along = (dims: number, d: number) => {
 		const probe = new Float32Array(dims);
-		probe[3] = 1;
-		const ask = async (namespace: string) => expect((await watched.nearest([{ namespace, vector: probe }]))[0]?.id).toBe(`${namespace}_3`);
+		probe[d] = 1;
+		return probe;
+	};
+
+	it("drops the least recently used namespace when a new one does not fit", async () => {
+		// 256 KiB: each namespace (90 centres of 1,000 dimensions) is kept as int8, 90 KB; two fit, not three.
+		for (const ns of ["lru:a", "lru:b", "lru:c"]) await fill(ns, 90, 1000);
+		const { index: watched, reads } = counted(256 * 1024);
+		const ask = async (namespace: string) => expect((await watched.nearest([{ namespace, vector: along(1000, 3) }]))[0]?.id).toBe(`${namespace}_3`);
 		await ask("lru:a");
 		await ask("lru:b");
 		// A used again: B is now the least recently used, and goes when C comes.
@@ -163,19 +166,36 @@ describe("D1VectorIndex's copy of a namespace in the isolate", () => {
 		expect(reads()).toBe(4);
 	});
 
+	it("keeps a namespace too large for float32 as int8, ranking as exact cosine does within 0.005", async () => {
+		let seed = 7;
+		const random = () => {
+			seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+			return seed / 2 ** 32 - 0.5;
+		};
+		const vector = () => Float32Array.from({ length: 768 }, random);
+		const centres = Array.from({ length: 300 }, (_, i) => ({ id: `q${i}`, namespace: "cache:int8", values: vector() }));
+		for (let i = 0; i < centres.length; i += 100) await index.upsert(centres.slice(i, i + 100));
+		// 512 KiB: 300 float32 centres (922 KB) would not fit at all; as int8 (230 KB) they do, and are read once.
+		const { index: watched, reads } = counted(512 * 1024);
+		const queries = Array.from({ length: 20 }, () => ({ namespace: "cache:int8", vector: vector() }));
+		const exact = queries.map(
+			({ vector: q }) => centres.map((c) => ({ id: c.id, score: cosineSimilarity(q, c.values) })).sort((a, b) => b.score - a.score)[0]!,
+		);
+		for (let round = 0; round < 2; round++) {
+			const found = await watched.nearest(queries);
+			for (const [k, best] of exact.entries()) {
+				expect(Math.abs(found[k]!.score - best.score)).toBeLessThan(0.005);
+				expect(found[k]!.id).toBe(best.id);
+			}
+		}
+		expect(reads()).toBe(1);
+	});
+
 	it("keeps no namespace larger than its budget, and still answers from D1", async () => {
-		const dims = 1024;
-		const count = Math.ceil(CACHE_MAX_FLOATS / dims) + 1;
-		const records = Array.from({ length: count }, (_, i) => {
-			const values = new Float32Array(dims);
-			values[i % dims] = 1;
-			return { id: `big${String(i).padStart(5, "0")}`, namespace: "cache:big", values };
-		});
-		for (let i = 0; i < records.length; i += 200) await index.upsert(records.slice(i, i + 200));
-		const { index: watched, reads } = counted();
-		const probe = new Float32Array(dims);
-		probe[7] = 1;
-		for (let i = 0; i < 2; i++) expect((await watched.nearest([{ namespace: "cache:big", vector: probe }]))[0]?.id).toBe("big00007");
+		// 64 KiB: 100 centres of 1,024 dimensions take 100 KB even as int8.
+		await fill("cache:big", 100, 1024);
+		const { index: watched, reads } = counted(64 * 1024);
+		for (let i = 0; i < 2; i++) expect((await watched.nearest([{ namespace: "cache:big", vector: along(1024, 7) }]))[0]?.id).toBe("cache:big_7");
 		expect(reads()).toBe(2);
 	});
 });

@@ -19,37 +19,50 @@ export function toFloat32(raw: unknown): Float32Array {
 	throw new Error("vector values are not a blob");
 }
 
-/** One namespace's vectors as nearest() ranks them: values scaled to unit length, so a score is one dot product. */
+/**
+ * A centre as nearest() ranks it: its values scaled to unit length, as float32, or, in a namespace too large to
+ * keep as float32, as int8 times `scale` (a quarter of the bytes; scores within about 0.001 of exact).
+ */
+interface RankedRow {
+	id: string;
+	unit: Float32Array | Int8Array;
+	scale: number;
+	metadata: Metadata;
+}
+
+/** One namespace's vectors as the isolate keeps them. */
 interface NamespaceRows {
 	/** What the namespace's rows looked like when read: count, latest and summed update times. */
 	stamp: string;
-	rows: { id: string; unit: Float32Array; metadata: Metadata }[];
-	floats: number;
+	rows: RankedRow[];
+	bytes: number;
 }
 
 /**
- * Floats of centres an isolate keeps between calls (8 MB): the detect isolate has 20-40 MB to spare beside the
- * sentence encoder (docs/scaling.md), and a project's issue and intent centres are hundreds, 1.5-3 KB each.
- * Namespaces past it are read on every call, as they were before the cache.
+ * Bytes of centres an isolate keeps between calls (8 MB): the detect isolate has 20-40 MB to spare beside the
+ * sentence encoder (docs/scaling.md), and a project's issue and intent centres are hundreds, 1.5-3 KB each as
+ * float32. A namespace whose float32 copy would take more than a quarter of it is kept as int8: about 2,700
+ * centres of 768 dimensions fit as float32 in the whole budget, about 10,900 as int8. Past that a namespace is
+ * read on every call, as it was before the cache.
  */
-export const CACHE_MAX_FLOATS = 2_000_000;
+export const CACHE_MAX_BYTES = 8 * 1024 * 1024;
 /** Least recently used first (a Map keeps insertion order; a hit moves its entry to the end). */
 const cache = new Map<string, NamespaceRows>();
-let cachedFloats = 0;
+let cachedBytes = 0;
 
-function remember(key: string, entry: NamespaceRows): void {
+function remember(key: string, entry: NamespaceRows, budget: number): void {
 	forget(key);
-	if (entry.floats > CACHE_MAX_FLOATS) return;
-	while (cachedFloats + entry.floats > CACHE_MAX_FLOATS) forget(cache.keys().next().value!);
+	if (entry.bytes > budget) return;
+	while (cachedBytes + entry.bytes > budget && cache.size > 0) forget(cache.keys().next().value!);
 	cache.set(key, entry);
-	cachedFloats += entry.floats;
+	cachedBytes += entry.bytes;
 }
 
 function forget(key: string): void {
 	const entry = cache.get(key);
 	if (!entry) return;
 	cache.delete(key);
-	cachedFloats -= entry.floats;
+	cachedBytes -= entry.bytes;
 }
 
 function unitOf(values: Float32Array): Float32Array {
@@ -58,6 +71,15 @@ function unitOf(values: Float32Array): Float32Array {
 	if (norm === 0) return values;
 	const scale = 1 / Math.sqrt(norm);
 	return values.map((v) => v * scale);
+}
+
+/** A unit vector as int8 steps of its largest component / 127. */
+function quantized(row: RankedRow): RankedRow {
+	let max = 0;
+	for (let i = 0; i < row.unit.length; i++) max = Math.max(max, Math.abs(row.unit[i]!));
+	if (max === 0) return { ...row, unit: new Int8Array(row.unit.length), scale: 0 };
+	const step = max / 127;
+	return { ...row, unit: Int8Array.from(row.unit, (v) => Math.round(v / step)), scale: step };
 }
 
 const STAMP = `SELECT count(*) AS n, coalesce(max(updated_at), 0) AS latest, coalesce(sum(updated_at), 0) AS total
@@ -76,6 +98,8 @@ export class D1VectorIndex implements VectorIndex {
 	constructor(
 		private readonly db: D1Database,
 		readonly model: string,
+		/** The isolate's budget for kept centres (CACHE_MAX_BYTES; a smaller one in memory-tight workers and tests). */
+		private readonly cacheBytes = CACHE_MAX_BYTES,
 	) {}
 
 	async upsert(records: VectorRecord[]): Promise<void> {
@@ -120,7 +144,7 @@ export class D1VectorIndex implements VectorIndex {
 				if (r.unit.length !== vector.length) continue;
 				let dot = 0;
 				for (let i = 0; i < vector.length; i++) dot += vector[i]! * r.unit[i]!;
-				const score = dot * scale;
+				const score = dot * r.scale * scale;
 				if (!best || score > best.score || (score === best.score && r.id < best.id)) best = { id: r.id, score, metadata: r.metadata };
 			}
 			return best;
@@ -154,12 +178,15 @@ export class D1VectorIndex implements VectorIndex {
 			stale.map(({ namespace }) => this.db.prepare(`SELECT id, "values", metadata FROM vectors WHERE namespace = ? AND model = ?`).bind(namespace, this.model)),
 		);
 		for (const [i, { namespace, stamp }] of stale.entries()) {
-			const rows: NamespaceRows["rows"] = read[i]!.results.map((r) => ({
+			let rows: RankedRow[] = read[i]!.results.map((r) => ({
 				id: r.id,
 				unit: unitOf(toFloat32(r.values)),
+				scale: 1,
 				metadata: JSON.parse(r.metadata) as Metadata,
 			}));
-			remember(this.cacheKey(namespace), { stamp, rows, floats: rows.reduce((sum: number, row) => sum + row.unit.length, 0) });
+			const bytes = rows.reduce((sum: number, row) => sum + row.unit.byteLength, 0);
+			if (bytes > this.cacheBytes / 4) rows = rows.map(quantized);
+			remember(this.cacheKey(namespace), { stamp, rows, bytes: rows.reduce((sum: number, row) => sum + row.unit.byteLength, 0) }, this.cacheBytes);
 			out.set(namespace, rows);
 		}
 		return out;
