@@ -33,6 +33,8 @@ export interface BatchLog extends D1Counts {
 export interface System {
 	base: string;
 	batches: BatchLog[];
+	/** The workers' last 500 lines of output (the counters' lines left out), for a run that failed. */
+	recentLog: () => string[];
 	/** Resident memory of the workerd processes of this system, in bytes. */
 	rss: () => number;
 	stop: () => Promise<void>;
@@ -42,6 +44,7 @@ export async function startSystem(state: string): Promise<System> {
 	if (!existsSync(join(REPO, "dashboard/dist/index.html"))) spawnSync(process.execPath, ["dashboard/build.mjs"], { stdio: "inherit" });
 	copySentenceEncoderAssets();
 	const batches: BatchLog[] = [];
+	const recent: string[] = [];
 	const dev = await startWrangler({
 		configs: ["workers/dev-gateway/wrangler.toml", "workers/ingest/wrangler.toml", "workers/api/wrangler.toml", detectConfig(state)],
 		state,
@@ -49,9 +52,10 @@ export async function startSystem(state: string): Promise<System> {
 		onLine: (line) => {
 			const at = line.indexOf("d1-counters {");
 			if (at >= 0) batches.push({ at: performance.now(), ...(JSON.parse(line.slice(at + "d1-counters ".length)) as Omit<BatchLog, "at">) });
+			else if (recent.push(`${new Date().toISOString()} ${line}`) > 500) recent.shift();
 		},
 	});
-	return { ...dev, batches };
+	return { ...dev, batches, recentLog: () => [...recent] };
 }
 
 export const eventsQueue = (b: BatchLog) => b.queue === "barometer-events";
