@@ -7,6 +7,7 @@ import {
 	type VectorMatch,
 	type VectorRecord,
 } from "#core/vector-index/vector-index";
+import { normalize } from "#core/embedding/embedder";
 
 /** Vectorize caps a query at 100 results when values are not returned; the embedded index does the same. */
 const MAX_TOP_K = 100;
@@ -41,9 +42,9 @@ interface NamespaceRows {
 /**
  * Bytes of centres an isolate keeps between calls (8 MB): the detect isolate has 20-40 MB to spare beside the
  * sentence encoder (docs/scaling.md), and a project's issue and intent centres are hundreds, 1.5-3 KB each as
- * float32. A namespace whose float32 copy would take more than a quarter of it is kept as int8: about 2,700
- * centres of 768 dimensions fit as float32 in the whole budget, about 10,900 as int8. Past that a namespace is
- * read on every call, as it was before the cache.
+ * float32. A namespace whose float32 copy would take more than a quarter of it (about 680 centres of 768
+ * dimensions) is kept as int8, so about 10,900 fit in the whole budget. Past that a namespace is read on every
+ * call, as it was before the cache.
  */
 export const CACHE_MAX_BYTES = 8 * 1024 * 1024;
 /** Least recently used first (a Map keeps insertion order; a hit moves its entry to the end). */
@@ -63,14 +64,6 @@ function forget(key: string): void {
 	if (!entry) return;
 	cache.delete(key);
 	cachedBytes -= entry.bytes;
-}
-
-function unitOf(values: Float32Array): Float32Array {
-	let norm = 0;
-	for (let i = 0; i < values.length; i++) norm += values[i]! * values[i]!;
-	if (norm === 0) return values;
-	const scale = 1 / Math.sqrt(norm);
-	return values.map((v) => v * scale);
 }
 
 /** A unit vector as int8 steps of its largest component / 127. */
@@ -180,7 +173,7 @@ export class D1VectorIndex implements VectorIndex {
 		for (const [i, { namespace, stamp }] of stale.entries()) {
 			let rows: RankedRow[] = read[i]!.results.map((r) => ({
 				id: r.id,
-				unit: unitOf(toFloat32(r.values)),
+				unit: normalize(toFloat32(r.values)),
 				scale: 1,
 				metadata: JSON.parse(r.metadata) as Metadata,
 			}));
