@@ -95,7 +95,7 @@ export async function demoCosts(): Promise<DemoCounts> {
 			llmChecks: 0,
 			topWrites: [...statements]
 				.sort((a, b) => b[1].rowsWritten - a[1].rowsWritten)
-				.slice(0, 12)
+				.slice(0, Number(process.env.COST_TOP ?? 12))
 				.map(([sql, x]) => ({
 					sql,
 					rowsWrittenPerEvent: Math.round((x.rowsWritten / events) * 100) / 100,

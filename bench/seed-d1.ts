@@ -105,9 +105,7 @@ function* seedSql(n: number, tables: Set<string>, now: number): Generator<string
 				out.push(`INSERT OR IGNORE INTO user_signal_days (project_id, day, signal, user_id) VALUES ('${SEED_PROJECT}', ${day}, 'thumbs_down', '${user}');`);
 			}
 		}
-		out.push(
-			`INSERT INTO conversations (project_id, convo_id, user_id, first_seen, last_seen) VALUES ('${SEED_PROJECT}', '${convoId}', '${user}', ${start}, ${start + turns * 30_000});`,
-		);
+		out.push(`INSERT INTO conversations (project_id, convo_id, user_id, first_seen) VALUES ('${SEED_PROJECT}', '${convoId}', '${user}', ${start});`);
 		if (out.length > 20_000) {
 			yield out.join("\n") + "\n";
 			out = [];

@@ -19,6 +19,7 @@ beforeEach(async () => {
 		}),
 		ev(project.projectId, "t2", T0 + 2000, { convo_id: "c1", input: "second" }),
 		ev(project.projectId, "x", T0, { convo_id: "other" }),
+		ev(project.projectId, "y", T0 + 9000, { convo_id: "later" }),
 		sig(project.projectId, "t2", "regenerate"),
 		{ v: 1, type: "identify", project_id: project.projectId, received_at: T0, identify: { user_id: "u1", traits: { plan: "team" }, timestamp: T0 } },
 	]);
@@ -40,6 +41,8 @@ it("returns a conversation's turns in order with tool calls, signals and the use
 	expect(c.events[0]!.tool_calls.map((t) => t.name)).toEqual(["calendar"]);
 	expect(c.events[1]!.signals.map((s) => s.signal)).toEqual(["regenerate"]);
 	expect(c.user?.traits).toEqual({ plan: "team" });
+	// The user's times span all their conversations: the last is read from their newest event.
+	expect([c.user?.first_seen, c.user?.last_seen]).toEqual([new Date(T0).toISOString(), new Date(T0 + 9000).toISOString()]);
 });
 
 it("pages long conversations forward with a cursor", async () => {

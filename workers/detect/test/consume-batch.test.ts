@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectAggregatesMatch } from "../../shared/test/aggregates";
 import worker from "../src";
+import { countD1 } from "../src/d1-counters";
 import { countRows } from "../../shared/test/seed-project";
 import { batchOf, delivery, eventMessage, recordingBatch } from "./messages";
 
@@ -65,14 +66,28 @@ describe("queue consumer: storing", () => {
 		expect(await countRows("conversations", PROJECT)).toBe(1);
 	});
 
-	it("keeps the earliest and latest times of a conversation and a user, in any arrival order", async () => {
+	it("keeps the first time of a conversation and a user in any arrival order, and writes their rows only when it moves", async () => {
 		const t = Date.UTC(2026, 5, 1);
 		await consume(batchOf([eventMessage(PROJECT, "b", { timestamp: t + 60_000 }), eventMessage(PROJECT, "a", { timestamp: t })]));
+		const firstSeen = async () => ({
+			convo: await env.DB.prepare("SELECT first_seen FROM conversations WHERE project_id = ?").bind(PROJECT).first("first_seen"),
+			user: await env.DB.prepare("SELECT first_seen FROM users WHERE project_id = ?").bind(PROJECT).first("first_seen"),
+		});
+		expect(await firstSeen()).toEqual({ convo: t, user: t });
+		// A later turn of the same conversation and user rewrites neither row (last seen is read from events).
+		const counts = countD1(env.DB);
 		await consume(batchOf([eventMessage(PROJECT, "c", { timestamp: t + 30_000 })]));
-		const convo = await env.DB.prepare("SELECT first_seen, last_seen FROM conversations WHERE project_id = ?").bind(PROJECT).first();
-		const user = await env.DB.prepare("SELECT first_seen, last_seen FROM users WHERE project_id = ?").bind(PROJECT).first();
-		expect(convo).toEqual({ first_seen: t, last_seen: t + 60_000 });
-		expect(user).toEqual({ first_seen: t, last_seen: t + 60_000 });
+		const written = (table: string) =>
+			counts()
+				.byStatement.filter((st) => st.sql.startsWith(`insert into "${table}"`))
+				.reduce((n, st) => n + st.rowsWritten, 0);
+		expect(counts().counted).toBe(true);
+		expect(written("events")).toBeGreaterThan(0);
+		expect(written("users")).toBe(0);
+		expect(written("conversations")).toBe(0);
+		// An earlier one arriving late moves the first time.
+		await consume(batchOf([eventMessage(PROJECT, "z", { timestamp: t - 60_000 })]));
+		expect(await firstSeen()).toEqual({ convo: t - 60_000, user: t - 60_000 });
 	});
 
 	it("applies an older identify only where a newer one left traits unset", async () => {

@@ -14,9 +14,7 @@ describe("countD1 (bench/drain-scale.ts's rows read and written)", () => {
 		const project = `prj_counters_${Date.now()}`;
 		const counts = countD1(env.DB);
 		await env.DB.prepare("INSERT INTO projects (id, name, created_at) VALUES (?, 'counters', 0)").bind(project).run();
-		await env.DB.batch(
-			[1, 2].map((i) => env.DB.prepare("INSERT INTO users (project_id, user_id, first_seen, last_seen) VALUES (?, ?, 0, 0)").bind(project, `u${i}`)),
-		);
+		await env.DB.batch([1, 2].map((i) => env.DB.prepare("INSERT INTO users (project_id, user_id, first_seen) VALUES (?, ?, 0)").bind(project, `u${i}`)));
 		const direct = await env.DB.prepare("SELECT * FROM users WHERE project_id = ?").bind(project).all();
 		const users = await drizzle(env.DB, { schema }).select().from(schema.users).all();
 		const c = counts();

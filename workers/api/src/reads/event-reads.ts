@@ -223,7 +223,9 @@ export async function getConversation(
 		const a = opts.after;
 		where.push(or(gt(events.timestamp, a.timestamp), and(eq(events.timestamp, a.timestamp), gt(events.eventId, a.eventId)))!);
 	}
-	const [rows, [count], [user]] = await Promise.all([
+	// Last seen (the conversation's and its user's) is the newest stored event: one seek on each index, not a
+	// time kept on their rows, which would be rewritten by every event (migration 0034).
+	const [rows, [count], [user], [userLast]] = await Promise.all([
 		db
 			.select()
 			.from(events)
@@ -231,7 +233,7 @@ export async function getConversation(
 			.orderBy(asc(events.timestamp), asc(events.eventId))
 			.limit(opts.limit + 1),
 		db
-			.select({ n: sql<number>`count(*)` })
+			.select({ n: sql<number>`count(*)`, last: sql<number | null>`max(${events.timestamp})` })
 			.from(events)
 			.where(and(eq(events.projectId, projectId), eq(events.convoId, convoId))),
 		db
@@ -239,6 +241,10 @@ export async function getConversation(
 			.from(schema.users)
 			.where(and(eq(schema.users.projectId, projectId), eq(schema.users.userId, convo.userId)))
 			.limit(1),
+		db
+			.select({ last: sql<number | null>`max(${events.timestamp})` })
+			.from(events)
+			.where(and(eq(events.projectId, projectId), eq(events.userId, convo.userId))),
 	]);
 	const page = await withWholeTexts(bodies, rows.slice(0, opts.limit));
 	const ids = page.map((r) => r.eventId);
@@ -253,10 +259,15 @@ export async function getConversation(
 		convo_id: convo.convoId,
 		user_id: convo.userId,
 		first_seen: iso(convo.firstSeen),
-		last_seen: iso(convo.lastSeen),
+		last_seen: iso(count?.last ?? convo.firstSeen),
 		event_count: count?.n ?? 0,
 		user: user
-			? { user_id: user.userId, traits: JSON.parse(user.traits) as Record<string, unknown>, first_seen: iso(user.firstSeen), last_seen: iso(user.lastSeen) }
+			? {
+					user_id: user.userId,
+					traits: JSON.parse(user.traits) as Record<string, unknown>,
+					first_seen: iso(user.firstSeen),
+					last_seen: iso(userLast?.last ?? null),
+				}
 			: null,
 		events: page.map((row) => ({
 			...eventView(row),

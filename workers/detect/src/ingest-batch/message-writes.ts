@@ -93,17 +93,15 @@ function eventWrites(db: Db, message: EventMessage, refs: BodyRefs): Write[] {
 				toolCallCount: event.tool_calls.length,
 			})
 			.onConflictDoNothing(),
+		// Written on the user's first event (and an earlier one arriving late); the last time seen is read from events.
 		db
 			.insert(schema.users)
-			.values({ projectId, userId: event.user_id, firstSeen: ts, lastSeen: ts })
+			.values({ projectId, userId: event.user_id, firstSeen: ts })
 			.onConflictDoUpdate({
 				target: [schema.users.projectId, schema.users.userId],
-				set: {
-					firstSeen: sql`min(coalesce(${schema.users.firstSeen}, excluded.first_seen), excluded.first_seen)`,
-					lastSeen: sql`max(coalesce(${schema.users.lastSeen}, excluded.last_seen), excluded.last_seen)`,
-				},
-				// Only when a time moves: D1 bills an update that changes nothing as a row written.
-				setWhere: sql`${schema.users.firstSeen} is null or ${schema.users.lastSeen} is null or excluded.first_seen < ${schema.users.firstSeen} or excluded.last_seen > ${schema.users.lastSeen}`,
+				set: { firstSeen: sql`min(coalesce(${schema.users.firstSeen}, excluded.first_seen), excluded.first_seen)` },
+				// Only when the time moves: D1 bills an update that changes nothing as a row written.
+				setWhere: sql`${schema.users.firstSeen} is null or excluded.first_seen < ${schema.users.firstSeen}`,
 			}),
 		// Signals that arrived before this event now learn its time and whose they are (unless they said), and count
 		// for that user.
@@ -122,17 +120,15 @@ function eventWrites(db: Db, message: EventMessage, refs: BodyRefs): Write[] {
 		writes.push(toolCallWrite(db, projectId, { ...event, timestamp: ts }, idx, call, refs.get(call)));
 	});
 	if (event.convo_id) {
+		// Written on the conversation's first turn (and an earlier one arriving late); the last turn's time is read from events.
 		writes.push(
 			db
 				.insert(schema.conversations)
-				.values({ projectId, convoId: event.convo_id, userId: event.user_id, firstSeen: ts, lastSeen: ts })
+				.values({ projectId, convoId: event.convo_id, userId: event.user_id, firstSeen: ts })
 				.onConflictDoUpdate({
 					target: [schema.conversations.projectId, schema.conversations.convoId],
-					set: {
-						firstSeen: sql`min(${schema.conversations.firstSeen}, excluded.first_seen)`,
-						lastSeen: sql`max(${schema.conversations.lastSeen}, excluded.last_seen)`,
-					},
-					setWhere: sql`excluded.first_seen < ${schema.conversations.firstSeen} or excluded.last_seen > ${schema.conversations.lastSeen}`,
+					set: { firstSeen: sql`min(${schema.conversations.firstSeen}, excluded.first_seen)` },
+					setWhere: sql`excluded.first_seen < ${schema.conversations.firstSeen}`,
 				}),
 		);
 	}

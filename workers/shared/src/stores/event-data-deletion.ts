@@ -349,8 +349,17 @@ export async function purgeOlderThan(
 	await deleteRows(db, deleted, "queued_payloads", "project_id = ? AND created_at < ?", projectId, cutoff);
 	// Conversations and users with nothing newer go once their old events have.
 	if (remainingEvents === 0) {
-		await deleteRows(db, deleted, "conversations", "project_id = ? AND last_seen < ?", projectId, cutoff);
-		await deleteRows(db, deleted, "users", "project_id = ? AND max(coalesce(last_seen, 0), coalesce(traits_updated_at, 0)) < ?", projectId, cutoff);
+		// Last seen is not kept on these rows (migration 0034): one with no event left has nothing newer.
+		const noEvents = (table: string, column: string) => `NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = ?1 AND e.${column} = ${table}.${column})`;
+		await deleteRows(db, deleted, "conversations", `project_id = ?1 AND first_seen < ?2 AND ${noEvents("conversations", "convo_id")}`, projectId, cutoff);
+		await deleteRows(
+			db,
+			deleted,
+			"users",
+			`project_id = ?1 AND max(coalesce(first_seen, 0), coalesce(traits_updated_at, 0)) < ?2 AND ${noEvents("users", "user_id")}`,
+			projectId,
+			cutoff,
+		);
 		// Long texts in R2: the objects whose every event has expired (their rows, and so their keys, are gone).
 		await ports.bodies.deleteExpired(projectId, cutoff);
 	}
