@@ -17,7 +17,7 @@ import { assignIntents } from "../intents/intent-discovery";
 import { type FlaggedEvent, type GroupingPorts, groupFlaggedEvents } from "../issues/issue-grouping";
 import { WorkersAiEmbedder } from "../ai/workers-ai-embedder";
 import { WorkersAiJudge } from "../ai/llm-judge";
-import { type Db, type Write, writesFor } from "./message-writes";
+import { type Db, eventDaysWrite, type Write, writesFor } from "./message-writes";
 import { groupingEmbedder } from "../d1-counters";
 import { storeLongTexts } from "./event-body-writes";
 import { type EventBodyEnv, type EventBodyStore, eventBodyStore } from "#shared/adapters/event-body-store";
@@ -125,6 +125,12 @@ function deadLetterWrite(db: Db, queue: string, msg: Message<unknown>, reason: s
 			receivedAt: Date.now(),
 		})
 		.onConflictDoNothing();
+}
+
+/** The writes with the day counts of their events first (eventDaysWrite must run before the inserts). */
+function withEventDays(db: Db, events: EventMessage[], writes: Write[]): Write[] {
+	const days = eventDaysWrite(db, events);
+	return days ? [days, ...writes] : writes;
 }
 
 /** Writes as one D1 batch: one round trip, one transaction. */
@@ -283,7 +289,14 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	for (const [message, writes] of events) writes.push(...(perMessage.get(message) ?? []));
 
 	try {
-		await runBatch(db, [...planned.flatMap((p) => p.writes), ...shared]);
+		await runBatch(
+			db,
+			withEventDays(
+				db,
+				planned.flatMap((p) => p.events),
+				[...planned.flatMap((p) => p.writes), ...shared],
+			),
+		);
 		// A part whose merge must be retried is not planned: then the others are acked one by one.
 		if (planned.length === batch.messages.length) batch.ackAll();
 		else for (const p of planned) p.msg.ack();
@@ -297,7 +310,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: DetectBind
 	const storedEvents: EventMessage[] = [];
 	for (const { msg, writes, events: stored } of planned) {
 		try {
-			await runBatch(db, writes);
+			await runBatch(db, withEventDays(db, stored, writes));
 			msg.ack();
 			for (const event of stored) {
 				storedEvents.push(event);

@@ -62,6 +62,28 @@ function signalUsersWrite(db: Db, which: SQL): Write {
 }
 
 /**
+ * Adds the batch's events not stored yet to their days' counts (event_days), one row written per project and
+ * day rather than one per event (migration 0035). It must come before the events' inserts in the same D1 batch:
+ * a batch is one transaction and D1 runs one at a time, so what it counts as new is exactly what the inserts
+ * after it add, and a redelivered or duplicated event adds nothing.
+ */
+export function eventDaysWrite(db: Db, events: EventMessage[]): Write | undefined {
+	const seen = new Map<string, [string, string, number]>();
+	for (const { project_id: projectId, event } of events)
+		seen.set(`${projectId}\u0000${event.event_id}`, [projectId, event.event_id, Math.floor(event.timestamp / 86_400_000)]);
+	if (seen.size === 0) return undefined;
+	const d = schema.eventDays;
+	return db
+		.insert(d)
+		.select(
+			sql`SELECT j.value ->> 0, j.value ->> 2, count(*) FROM json_each(${JSON.stringify([...seen.values()])}) j
+				WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = j.value ->> 0 AND e.event_id = j.value ->> 1)
+				GROUP BY 1, 2`,
+		)
+		.onConflictDoUpdate({ target: [d.projectId, d.day], set: { events: sql`${d.events} + excluded.events` } });
+}
+
+/**
  * Every write is idempotent (insert-or-ignore on the natural key, min/max on times,
  * JSON merge on traits), so a message delivered twice leaves the database as once.
  */
@@ -72,7 +94,7 @@ function eventWrites(db: Db, message: EventMessage, refs: BodyRefs): Write[] {
 	if (bodyIsLong(event) && !bodyRef) throw new Error(`event ${event.event_id} has long texts but no ref to them in R2`);
 	const ts = event.timestamp;
 	const writes: Write[] = [
-		// event_days follows by trigger (migration 0030): an insert ignored as a replay adds nothing.
+		// event_days is counted per batch (eventDaysWrite), before the inserts: an insert ignored as a replay adds nothing.
 		db
 			.insert(schema.events)
 			.values({
