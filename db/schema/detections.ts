@@ -18,9 +18,16 @@ export const detections = sqliteTable(
 		userId: text("user_id").notNull(),
 		convoId: text("convo_id"),
 		timestamp: integer("timestamp").notNull(),
+		/**
+		 * When ingest received the event (its events.received_at): every-match alerts read what was flagged since
+		 * their last run by this index, which costs a row written per detection where an index on events cost one
+		 * per event (migration 0036).
+		 */
+		receivedAt: integer("received_at").notNull().default(0),
 	},
 	(t) => [
 		primaryKey({ columns: [t.projectId, t.eventId, t.signal] }),
+		index("detections_project_received_idx").on(t.projectId, t.receivedAt),
 		index("detections_project_signal_time_idx").on(t.projectId, t.signal, t.timestamp),
 		// "Frustration later in the same conversation" (an issue's negative events) is one seek per event.
 		index("detections_project_convo_idx").on(t.projectId, t.convoId, t.signal, t.timestamp),

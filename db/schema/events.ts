@@ -33,8 +33,8 @@ export const events = sqliteTable(
 		index("events_project_user_time_idx").on(t.projectId, t.userId, t.timestamp),
 		index("events_project_convo_time_idx").on(t.projectId, t.convoId, t.timestamp),
 		index("events_project_model_time_idx").on(t.projectId, t.model, t.timestamp),
-		// Alert rules read what arrived since their last run.
-		index("events_project_received_idx").on(t.projectId, t.receivedAt),
+		// Alert rules read what was flagged since their last run from detections' (project, received_at) index, not
+		// an index here: that cost a row written for every event, not only for the flagged ones (migration 0036).
 	],
 );
 

@@ -4,6 +4,7 @@ import { verifyWebhook } from "#core/alerts/webhook-signature";
 import { stateChangeStatement } from "#shared/stores/issue-store";
 import { deliveries, insertRule, received } from "../../shared/test/alert-rules";
 import worker from "../src";
+import { everyMatchSql } from "../src/alerts/alert-evaluation";
 import { batchOf, eventMessage } from "./messages";
 import { CONTACT_REFUSALS } from "../../shared/test/refusal-texts";
 
@@ -53,6 +54,17 @@ async function onlyIssue() {
 }
 
 const resolve = (id: string, at = Date.now()) => env.DB.prepare("UPDATE issues SET state = 'resolved', resolved_at = ? WHERE id = ?").bind(at, id).run();
+
+describe("every-match rules read what arrived since their last run through indexes", () => {
+	it("seeks detections by (project, received_at) and signals by their own, with no scan", async () => {
+		const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${everyMatchSql("1")}`)
+			.bind("prj", 0, 1, JSON.stringify(["refusal"]), "rule", 50)
+			.all<{ detail: string }>();
+		const plan = results.map((r) => r.detail).join("\n");
+		expect(plan).toMatch(/SEARCH d USING INDEX detections_project_received_idx \(project_id=\? AND received_at>\? AND received_at<\?\)/);
+		expect(plan).not.toMatch(/SCAN (d|e|s)\b/);
+	});
+});
 
 describe("alert rules on the cron", () => {
 	it("sends a new issue once to a signed webhook, even when the cron runs twice at once and again later", async () => {

@@ -198,22 +198,28 @@ async function dailyBriefAlerts(env: AlertEnv, rule: Rule, now: number): Promise
 	return [{ dedupeKey: `brief:${briefDate(due)}`, subject: "brief", message }];
 }
 
+/**
+ * What every-match rules read: negative detections by their time of arrival (detections' (project, received_at)
+ * index, migration 0036) and explicit feedback by its own, each joined to its event; `filter` is eventFilterSql's.
+ * Binds: project, from, to, signals (JSON), rule id, limit.
+ */
+export const everyMatchSql = (filter: string) =>
+	`SELECT * FROM (
+			SELECT e.event_id, e.user_id, e.input, e.output, d.received_at, d.signal, d.evidence_text FROM detections d JOIN events e ON e.project_id = d.project_id AND e.event_id = d.event_id
+			WHERE d.project_id = ?1 AND d.received_at > ?2 AND d.received_at <= ?3 AND d.signal IN (SELECT value FROM json_each(?4)) AND ${filter}
+			UNION ALL
+			SELECT e.event_id, e.user_id, e.input, e.output, s.received_at, s.signal, s.comment FROM signals s JOIN events e ON e.project_id = s.project_id AND e.event_id = s.event_id
+			WHERE s.project_id = ?1 AND s.received_at > ?2 AND s.received_at <= ?3 AND s.signal IN (SELECT value FROM json_each(?4)) AND ${filter}
+		) m WHERE NOT EXISTS (SELECT 1 FROM alert_deliveries a WHERE a.rule_id = ?5 AND a.dedupe_key = 'match:' || m.event_id || ':' || m.signal)
+		ORDER BY m.received_at LIMIT ?6`;
+
 /** Each newly flagged interaction (negative implicit detections and explicit feedback), filtered, oldest first. */
 async function everyMatchAlerts(env: AlertEnv, rule: Rule, now: number): Promise<{ alerts: Raised[]; complete: boolean }> {
 	const from = Math.max(rule.created_at, rule.cursor_at - LATE_ARRIVAL_MS);
 	const signals = rule.f.signals?.length ? rule.f.signals : NEGATIVE_SIGNALS;
 	const binds: unknown[] = [rule.project_id, from, now, JSON.stringify(signals), rule.id, MATCHES_PER_RUN];
 	const filter = eventFilterSql(rule.f, binds);
-	const { results } = await env.DB.prepare(
-		`SELECT * FROM (
-			SELECT e.event_id, e.user_id, e.input, e.output, e.received_at, d.signal, d.evidence_text FROM detections d JOIN events e ON e.project_id = d.project_id AND e.event_id = d.event_id
-			WHERE e.project_id = ?1 AND e.received_at > ?2 AND e.received_at <= ?3 AND d.signal IN (SELECT value FROM json_each(?4)) AND ${filter}
-			UNION ALL
-			SELECT e.event_id, e.user_id, e.input, e.output, s.received_at, s.signal, s.comment FROM signals s JOIN events e ON e.project_id = s.project_id AND e.event_id = s.event_id
-			WHERE s.project_id = ?1 AND s.received_at > ?2 AND s.received_at <= ?3 AND s.signal IN (SELECT value FROM json_each(?4)) AND ${filter}
-		) m WHERE NOT EXISTS (SELECT 1 FROM alert_deliveries a WHERE a.rule_id = ?5 AND a.dedupe_key = 'match:' || m.event_id || ':' || m.signal)
-		ORDER BY m.received_at LIMIT ?6`,
-	)
+	const { results } = await env.DB.prepare(everyMatchSql(filter))
 		.bind(...binds)
 		.all<{ event_id: string; user_id: string; input: string | null; output: string | null; signal: string; evidence_text: string | null }>();
 	const clip = (s: string | null) => (s && s.length > 500 ? `${s.slice(0, 499)}…` : s);

@@ -166,7 +166,7 @@ export async function detectionWrites(
 				.values({ projectId: m.project_id, day: dayOf(e.timestamp), userId: e.user_id })
 				.onConflictDoNothing(),
 		];
-		for (const d of detected) writes.push(...detectionRowWrites(db, m.project_id, e, d));
+		for (const d of detected) writes.push(...detectionRowWrites(db, m.project_id, m.received_at, e, d));
 		perMessage.set(m, writes);
 		flagged.set(
 			m,
@@ -176,8 +176,11 @@ export async function detectionWrites(
 	return { perMessage, shared, flagged, vectors };
 }
 
-/** A detection's rows: the detection and its user counted for the signal that day. Insert-or-ignore: written twice, counted once. */
-export function detectionRowWrites(db: Db, projectId: string, e: EventMessage["event"], d: Detected): Write[] {
+/**
+ * A detection's rows: the detection and its user counted for the signal that day. Insert-or-ignore: written twice,
+ * counted once. `receivedAt` is the event's (every-match alerts read detections by it, migration 0036).
+ */
+export function detectionRowWrites(db: Db, projectId: string, receivedAt: number, e: EventMessage["event"], d: Detected): Write[] {
 	return [
 		db
 			.insert(schema.detections)
@@ -195,6 +198,7 @@ export function detectionRowWrites(db: Db, projectId: string, e: EventMessage["e
 				userId: e.user_id,
 				convoId: e.convo_id ?? null,
 				timestamp: e.timestamp,
+				receivedAt,
 			})
 			.onConflictDoNothing(),
 		db

@@ -14,11 +14,12 @@ import type { JobSlice } from "./job-kinds";
 /** Events per slice: their vectors read (or embedded, for events the vector backfill has not reached), scored, written. */
 const SLICE = 200;
 
-const PAGE = `SELECT event_id, user_id, convo_id, timestamp, input, output, properties FROM events
+const PAGE = `SELECT event_id, user_id, convo_id, timestamp, received_at, input, output, properties FROM events
 	WHERE project_id = ?1 AND (timestamp > ?2 OR (timestamp = ?2 AND event_id > ?3)) ORDER BY timestamp, event_id LIMIT ${SLICE}`;
 const COUNT = "SELECT count(*) AS n FROM events WHERE project_id = ?";
 
 interface EventRow {
+	received_at: number;
 	event_id: string;
 	user_id: string;
 	convo_id: string | null;
@@ -80,7 +81,7 @@ export async function deepSearchBackfill(env: DetectBindings, job: JobRow): Prom
 			properties: JSON.parse(r.properties) as Record<string, unknown>,
 		} as EventMessage["event"];
 		const d = deepSearchDetection(hit);
-		writes.push(...detectionRowWrites(db, job.project_id, event, d));
+		writes.push(...detectionRowWrites(db, job.project_id, r.received_at, event, d));
 		if (d.negative) flagged.push(...flaggedOf(job.project_id, event, d));
 	}
 	if (writes.length) await runBatch(db, writes);

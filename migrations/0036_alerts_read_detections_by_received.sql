@@ -1,0 +1,8 @@
+-- Every-match alerts read what was flagged since their last run from detections by (project, received_at),
+-- not from an index on events' received_at: that index cost a row written for every event, this one only for
+-- each detection (issue 20).
+DROP INDEX `events_project_received_idx`;--> statement-breakpoint
+ALTER TABLE `detections` ADD `received_at` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+-- Hand-written: stored detections take their event's time of arrival (a detection whose event is gone keeps 0).
+UPDATE `detections` SET `received_at` = coalesce((SELECT e.received_at FROM events e WHERE e.project_id = detections.project_id AND e.event_id = detections.event_id), 0);--> statement-breakpoint
+CREATE INDEX `detections_project_received_idx` ON `detections` (`project_id`,`received_at`);
