@@ -301,7 +301,10 @@ describe("dashboard in a real browser, on the demo month", () => {
 		await page.goto(`${BASE}/conversations/${convo}`);
 		await page.locator(".conversation > li").first().waitFor();
 		expect(await page.locator(".conversation > li").count()).toBe(50);
+		expect(await page.locator(".card h1").first().innerText()).toBe("62 turns");
 		expect(await page.locator(".card").first().innerText()).toContain("Showing 50 of 62 turns.");
+		// The user's last seen is their newest event (read from events): the last turn, 59 minutes before the posts.
+		expect(await page.locator("aside.card").innerText()).toMatch(/Last seen\s+(5\d|60) minutes ago|Last seen\s+1 hour ago/);
 		await page.getByTestId("show-more").click();
 		await expect.poll(() => page.locator(".conversation > li").count()).toBe(62);
 		expect(await page.getByTestId("list-end").innerText()).toBe("All 62 turns shown.");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allShownText, appendPage, meaningEndText, showingText, wordsEndText, wordsSummaryText } from "./list-paging";
+import { allShownText, appendPage, meaningEndText, plural, showingText, wordsEndText, wordsSummaryText } from "./list-paging";
 
 describe("appendPage", () => {
 	it("appends the next page in order, an item already shown not twice", () => {
@@ -16,6 +16,12 @@ describe("what a list says at its end", () => {
 		expect(allShownText(1200, "event")).toBe("All 1,200 events shown.");
 		expect(allShownText(3, "delivery")).toBe("All 3 deliveries shown.");
 		expect(allShownText(4, "deep search")).toBe("All 4 deep searches shown.");
+	});
+
+	it("counts in the singular for one (a conversation's heading: '1 turn')", () => {
+		expect(plural(1, "turn")).toBe("1 turn");
+		expect(plural(62, "turn")).toBe("62 turns");
+		expect(plural(1200, "event")).toBe("1,200 events");
 	});
 
 	it("says how far a paged list has got, and that it ended once it has", () => {

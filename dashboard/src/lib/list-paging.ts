@@ -9,7 +9,8 @@ export function appendPage<T>(items: T[], page: T[], keyOf: (item: T) => string)
 /** "issues", "deliveries": the nouns these lists count. */
 export const pluralOf = (noun: string) => (/[^aeiou]y$/.test(noun) ? `${noun.slice(0, -1)}ies` : /(s|sh|ch|x)$/.test(noun) ? `${noun}es` : `${noun}s`);
 
-const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${n === 1 ? noun : pluralOf(noun)}`;
+/** "1 turn", "12 turns". */
+export const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${n === 1 ? noun : pluralOf(noun)}`;
 
 /** "All 37 issues shown." once the last page is in; "1 turn", not "1 turns". */
 export function allShownText(shown: number, noun: string): string {

@@ -4,7 +4,7 @@ import { Empty, ErrorState, Loading } from "../components/states";
 import { usePages } from "../components/use-pages";
 import type { ApiClient } from "../lib/api-client";
 import { relativeTime } from "../lib/format";
-import { showingText } from "../lib/list-paging";
+import { plural, showingText } from "../lib/list-paging";
 import { EventTurns, PropertyTable } from "./event-parts";
 
 /** Turns per page: each renders its whole input, output and tool calls, so a long conversation loads on demand. */
@@ -28,7 +28,7 @@ export function ConversationView({ api, id }: { api: ApiClient; id: string }) {
 			</p>
 			<div class="detail-grid">
 				<div class="card">
-					<h1>{c.event_count} turns</h1>
+					<h1>{plural(c.event_count, "turn")}</h1>
 					{turns.length === 0 && <Empty title="No turns in this conversation." />}
 					<ol class="conversation">
 						{turns.map((e) => (
@@ -56,6 +56,10 @@ export function ConversationView({ api, id }: { api: ApiClient; id: string }) {
 						<div>
 							<dt>First seen</dt>
 							<dd>{relativeTime(c.user?.first_seen ?? null)}</dd>
+						</div>
+						<div>
+							<dt>Last seen</dt>
+							<dd>{relativeTime(c.user?.last_seen ?? null)}</dd>
 						</div>
 					</dl>
 					<h2>Traits</h2>
