@@ -64,6 +64,35 @@ describe("every-match rules read what arrived since their last run through index
 		expect(plan).toMatch(/SEARCH d USING INDEX detections_project_received_idx \(project_id=\? AND received_at>\? AND received_at<\?\)/);
 		expect(plan).not.toMatch(/SCAN (d|e|s)\b/);
 	});
+
+	it("migration 0036 gives the last week's stored detections their event's time of arrival", async () => {
+		const project = `prj_backfill_${Date.now()}`;
+		await consume([
+			eventMessage(project, "recent", { output: CONTACT_REFUSALS[0] }),
+			eventMessage(project, "old", { output: CONTACT_REFUSALS[1], timestamp: Date.now() - 30 * 86_400_000 }),
+		]);
+		// Each event's detections (a refusal, maybe more), with the earliest and latest time of arrival among them.
+		const received = () =>
+			env.DB.prepare("SELECT event_id, min(received_at) AS lo, max(received_at) AS hi FROM detections WHERE project_id = ? GROUP BY event_id ORDER BY event_id")
+				.bind(project)
+				.all<{ event_id: string; lo: number; hi: number }>()
+				.then((r) => r.results);
+		const stored = await received();
+		expect(stored.map((d) => d.event_id)).toEqual(["old", "recent"]);
+		expect(stored.every((d) => d.lo > 0 && d.lo === d.hi)).toBe(true);
+		// As stored before the migration: no time of arrival.
+		await env.DB.prepare("UPDATE detections SET received_at = 0 WHERE project_id = ?").bind(project).run();
+		const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0036_"))!;
+		const backfill = migration.queries.find((q) => q.includes("UPDATE `detections`"))!;
+		await env.DB.prepare(backfill).run();
+		const arrived = await env.DB.prepare("SELECT received_at FROM events WHERE project_id = ? AND event_id = 'recent'")
+			.bind(project)
+			.first<number>("received_at");
+		expect(await received()).toEqual([
+			{ event_id: "old", lo: 0, hi: 0 },
+			{ event_id: "recent", lo: arrived, hi: arrived },
+		]);
+	});
 });
 
 describe("alert rules on the cron", () => {
