@@ -65,12 +65,16 @@ describe("every-match rules read what arrived since their last run through index
 		expect(plan).not.toMatch(/SCAN (d|e|s)\b/);
 	});
 
-	it("migration 0036 gives the last week's stored detections their event's time of arrival", async () => {
+	it("migration 0036 gives the detections of events that arrived in the last week their time of arrival", async () => {
 		const project = `prj_backfill_${Date.now()}`;
+		const MONTH = 30 * 86_400_000;
+		// Arrived now: one as it happened, one back-dated a month (an import). A third arrived a month ago.
 		await consume([
 			eventMessage(project, "recent", { output: CONTACT_REFUSALS[0] }),
-			eventMessage(project, "old", { output: CONTACT_REFUSALS[1], timestamp: Date.now() - 30 * 86_400_000 }),
+			eventMessage(project, "imported", { output: CONTACT_REFUSALS[1], timestamp: Date.now() - MONTH }),
+			eventMessage(project, "long-ago", { output: CONTACT_REFUSALS[2] }),
 		]);
+		await env.DB.prepare("UPDATE events SET received_at = received_at - ? WHERE project_id = ? AND event_id = 'long-ago'").bind(MONTH, project).run();
 		// Each event's detections (a refusal, maybe more), with the earliest and latest time of arrival among them.
 		const received = () =>
 			env.DB.prepare("SELECT event_id, min(received_at) AS lo, max(received_at) AS hi FROM detections WHERE project_id = ? GROUP BY event_id ORDER BY event_id")
@@ -78,19 +82,21 @@ describe("every-match rules read what arrived since their last run through index
 				.all<{ event_id: string; lo: number; hi: number }>()
 				.then((r) => r.results);
 		const stored = await received();
-		expect(stored.map((d) => d.event_id)).toEqual(["old", "recent"]);
+		expect(stored.map((d) => d.event_id)).toEqual(["imported", "long-ago", "recent"]);
 		expect(stored.every((d) => d.lo > 0 && d.lo === d.hi)).toBe(true);
 		// As stored before the migration: no time of arrival.
 		await env.DB.prepare("UPDATE detections SET received_at = 0 WHERE project_id = ?").bind(project).run();
 		const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0036_"))!;
 		const backfill = migration.queries.find((q) => q.includes("UPDATE `detections`"))!;
 		await env.DB.prepare(backfill).run();
-		const arrived = await env.DB.prepare("SELECT received_at FROM events WHERE project_id = ? AND event_id = 'recent'")
+		const arrivals = await env.DB.prepare("SELECT event_id, received_at FROM events WHERE project_id = ? ORDER BY event_id")
 			.bind(project)
-			.first<number>("received_at");
+			.all<{ event_id: string; received_at: number }>();
+		const arrived = (id: string) => arrivals.results.find((r) => r.event_id === id)!.received_at;
 		expect(await received()).toEqual([
-			{ event_id: "old", lo: 0, hi: 0 },
-			{ event_id: "recent", lo: arrived, hi: arrived },
+			{ event_id: "imported", lo: arrived("imported"), hi: arrived("imported") },
+			{ event_id: "long-ago", lo: 0, hi: 0 },
+			{ event_id: "recent", lo: arrived("recent"), hi: arrived("recent") },
 		]);
 	});
 });

@@ -18,6 +18,10 @@ beforeEach(() => {
 	PROJECT = `prj_detect_${++n}`;
 });
 
+const DAY = 86_400_000;
+const eventDays = async () =>
+	(await env.DB.prepare("SELECT day, events FROM event_days WHERE project_id = ? ORDER BY day").bind(PROJECT).all<{ day: number; events: number }>()).results;
+
 async function consume(batch: MessageBatch<unknown>, bindings: typeof env = env) {
 	const ctx = createExecutionContext();
 	await worker.queue!(batch, bindings, ctx);
@@ -64,6 +68,24 @@ describe("queue consumer: storing", () => {
 		await consume(batchOf([body]));
 		expect(await countRows("events", PROJECT, "event_id = 'same'")).toBe(1);
 		expect(await countRows("conversations", PROJECT)).toBe(1);
+		expect((await eventDays()).map((d) => d.events)).toEqual([1]);
+	});
+
+	it("counts each stored event once in its day, on the day of the copy stored, when a batch holds two copies from different days", async () => {
+		// A retried request whose event had no timestamp is stamped again when received: the copies can fall on two days.
+		const t = Date.UTC(2026, 5, 1, 23, 59, 59);
+		const first = eventMessage(PROJECT, "twice", { timestamp: t });
+		const retried = eventMessage(PROJECT, "twice", { timestamp: t + 2000 });
+		await consume(batchOf([first, retried, eventMessage(PROJECT, "other", { timestamp: t + 2000 })]));
+		const stored = await env.DB.prepare("SELECT timestamp FROM events WHERE project_id = ? AND event_id = 'twice'").bind(PROJECT).first<number>("timestamp");
+		expect(stored).toBe(t);
+		expect(await eventDays()).toEqual([
+			{ day: Math.floor(t / DAY), events: 1 },
+			{ day: Math.floor(t / DAY) + 1, events: 1 },
+		]);
+		// Redelivered: nothing added.
+		await consume(batchOf([retried]));
+		expect((await eventDays()).reduce((n, d) => n + d.events, 0)).toBe(2);
 	});
 
 	it("keeps the first time of a conversation and a user in any arrival order, and writes their rows only when it moves", async () => {

@@ -138,6 +138,8 @@ async function expectExactlyOnce(projectId: string, bodies: QueueMessage[]) {
 	expect(counts.toolCalls).toBe(bodies.length);
 	expect(counts.detections).toBeGreaterThan(0);
 	expect(counts.userDays).toBe(counts.users);
+	// The day's count is added per batch (migration 0035): each stored event once, whatever path stored it.
+	expect(await scalar("SELECT coalesce(sum(events), 0) AS n FROM event_days WHERE project_id = ?", projectId)).toBe(bodies.length);
 }
 
 // The encoder is loaded once per isolate and a failed load is not cached, so its faults run first,

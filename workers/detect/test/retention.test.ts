@@ -147,6 +147,21 @@ describe("retention purge", () => {
 		expect(await snapshot(KEPT)).toEqual(kept);
 	});
 
+	it("keeps a user and a conversation first seen before the window while they still have an event in it", async () => {
+		// ou0 asked in conversation o0 40 days ago and came back to it an hour ago.
+		await store([eventMessage(PURGED, "o0_back", { timestamp: NOW - HOUR, user_id: "ou0", convo_id: "o0", input: "Any news on my refund?" })]);
+		expect(await purgeExpiredData(await issuePorts(env), NOW)).toEqual([
+			{ project_id: PURGED, deleted: expect.objectContaining({ events: FILLER + 4 }), done: true },
+		]);
+		const firstSeen = (table: string, where: string) =>
+			env.DB.prepare(`SELECT first_seen FROM ${table} WHERE project_id = ? AND ${where}`).bind(PURGED).first<number>("first_seen");
+		// Their first times stay those of the expired events: only rows with nothing left go.
+		expect(await firstSeen("users", "user_id = 'ou0'")).toBe(OLD);
+		expect(await firstSeen("conversations", "convo_id = 'o0'")).toBe(OLD);
+		expect(await firstSeen("users", "user_id = 'ou1'")).toBeNull();
+		expect(await firstSeen("conversations", "convo_id = 'o1'")).toBeNull();
+	});
+
 	it("goes on round after round while its time budget lasts", async () => {
 		// 234 expired events: two rounds of 200, in one run.
 		expect(await purgeExpiredData(await issuePorts(env), NOW)).toEqual([

@@ -69,8 +69,11 @@ function signalUsersWrite(db: Db, which: SQL): Write {
  */
 export function eventDaysWrite(db: Db, events: EventMessage[]): Write | undefined {
 	const seen = new Map<string, [string, string, number]>();
-	for (const { project_id: projectId, event } of events)
-		seen.set(`${projectId}\u0000${event.event_id}`, [projectId, event.event_id, Math.floor(event.timestamp / 86_400_000)]);
+	for (const { project_id: projectId, event } of events) {
+		// The first copy of an event in the batch is the one its insert keeps (a retried request may carry another time).
+		const key = `${projectId}\u0000${event.event_id}`;
+		if (!seen.has(key)) seen.set(key, [projectId, event.event_id, Math.floor(event.timestamp / 86_400_000)]);
+	}
 	if (seen.size === 0) return undefined;
 	const d = schema.eventDays;
 	return db
