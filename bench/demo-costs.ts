@@ -93,6 +93,7 @@ export async function demoCosts(): Promise<DemoCounts> {
 			eventVectorsStored: sum("eventVectorsStored"),
 			eventVectorsRead: sum("eventVectorsRead"),
 			llmChecks: 0,
+			// The 12 largest by default; COST_TOP=60 lists every statement that writes (how the rows written were traced).
 			topWrites: [...statements]
 				.sort((a, b) => b[1].rowsWritten - a[1].rowsWritten)
 				.slice(0, Number(process.env.COST_TOP ?? 12))
