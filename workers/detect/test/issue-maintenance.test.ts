@@ -146,10 +146,10 @@ describe("issue maintenance (cron)", () => {
 		// An index that lost them (or one deployed empty, as when centres moved from Vectorize to D1).
 		await env.DB.prepare("DELETE FROM vectors WHERE namespace LIKE ?").bind(`${PROJECT}:%`).run();
 		await cron();
-		// Back, each saying how many events it was computed from.
+		// Back, each saying how many events it was computed from, and when.
 		expect(await centres()).toEqual([
-			{ id: intent!.id, namespace: `${PROJECT}:intents`, metadata: { intent_id: intent!.id, events: 4 } },
-			{ id: issue!.id, namespace: `${PROJECT}:refusal`, metadata: { issue_id: issue!.id, signal: "refusal", events: 4 } },
+			{ id: intent!.id, namespace: `${PROJECT}:intents`, metadata: { intent_id: intent!.id, events: 4, computed_at: expect.any(Number) } },
+			{ id: issue!.id, namespace: `${PROJECT}:refusal`, metadata: { issue_id: issue!.id, signal: "refusal", events: 4, computed_at: expect.any(Number) } },
 		]);
 		await worker.queue!(batchOf([message(4, "c_next")]), env, createExecutionContext());
 		expect((await issues()).map((i) => [i.id, i.events])).toEqual([[issue!.id, 5]]);
@@ -160,7 +160,7 @@ describe("issue maintenance (cron)", () => {
 		expect(((await res.json()) as { centres: number }).centres).toBe(0);
 	});
 
-	it("embeds a centre again only when its issue or intent gained or lost events since it was computed", async () => {
+	it("embeds a centre again only when its issue or intent gained or lost events since it was computed, or a day later", async () => {
 		const contactAsks = ["Open my contacts", "open my contacts please", "can you open my contacts", "please open my contacts"];
 		const fileAsks = ["Open the shared files", "open the shared files please", "can you open the shared files", "please open the shared files"];
 		const t = Date.now() - HOUR;
@@ -181,9 +181,9 @@ describe("issue maintenance (cron)", () => {
 		let embedded = 0;
 		const counting = { ...encoder, model: encoder.model, embed: (texts: string[]) => ((embedded += texts.length), encoder.embed(texts)) };
 		const ports = { db: env.DB, index: new D1VectorIndex(env.DB, encoder.model), embedder: counting, encoder };
-		const pass = async () => {
+		const pass = async (now = Date.now()) => {
 			embedded = 0;
-			await maintainIssues(ports);
+			await maintainIssues(ports, now);
 			return embedded;
 		};
 		// The grouper's centres do not say how many events made them: the first pass computes all four.
@@ -194,6 +194,11 @@ describe("issue maintenance (cron)", () => {
 		expect((await issues()).map((i) => i.events).sort()).toEqual([4, 5]);
 		expect(await pass()).toBe(5);
 		expect(await pass()).toBe(0);
+		// A day on, each centre is computed once more (as many events may have left as joined: the count cannot
+		// tell), then reused again: the two issues' 5 and 4 events and the two intents' 4 inputs each.
+		const later = Date.now() + DAY;
+		expect(await pass(later)).toBe(5 + 4 + 4 + 4);
+		expect(await pass(later + 60_000)).toBe(0);
 	});
 
 	it("keeps an issue new while its first event is under a day old, however long ago the grouper made it", async () => {

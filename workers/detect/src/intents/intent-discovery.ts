@@ -1,3 +1,4 @@
+import { centreIsCurrent, centreStamp } from "#core/issues/centre-freshness";
 import { clusterTexts, DEFAULT_THRESHOLD } from "#core/clustering/cluster-texts";
 import { intentDescription, nameIntents } from "#core/clustering/cluster-naming";
 import { isFollowUp } from "#core/clustering/follow-up";
@@ -178,7 +179,7 @@ const unrestorableIntents = new Set<string>();
  * Puts back the centres of intents the index lacks (an index that lost rows; a deployment whose centres were
  * in Vectorize before they moved to D1): without its centre an intent takes no new input. At most `limit`.
  */
-export async function restoreIntentCentres(ports: GroupingPorts, limit: number, skip: Set<string> = unrestorableIntents): Promise<number> {
+export async function restoreIntentCentres(ports: GroupingPorts, limit: number, now = Date.now(), skip: Set<string> = unrestorableIntents): Promise<number> {
 	const { results } = await ports.db
 		.prepare(
 			`SELECT id, project_id, (SELECT count(*) FROM event_intents e WHERE e.intent_id = i.id) AS events
@@ -195,7 +196,7 @@ export async function restoreIntentCentres(ports: GroupingPorts, limit: number, 
 			continue;
 		}
 		await ports.index.upsert([
-			{ id: intent.id, namespace: intentNamespace(intent.project_id), values: centre, metadata: { intent_id: intent.id, events: intent.events } },
+			{ id: intent.id, namespace: intentNamespace(intent.project_id), values: centre, metadata: { intent_id: intent.id, ...centreStamp(intent.events, now) } },
 		]);
 		restored++;
 	}
@@ -212,7 +213,7 @@ export const INTENT_MERGE: Record<string, number> = { "use-lite-512": 0.75, "@cf
  * away (it may take fragments in),
  * and sub-intents from a split are left alone.
  */
-export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: string): Promise<number> {
+export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: string, now = Date.now()): Promise<number> {
 	const { db, index, embedder } = ports;
 	const threshold = INTENT_MERGE[embedder.model] ?? 0.92;
 	const { results: intents } = await db
@@ -226,14 +227,19 @@ export async function mergeDuplicateIntents(ports: GroupingPorts, projectId: str
 	const refreshed: VectorRecord[] = [];
 	for (const intent of intents) {
 		const kept = stored.get(intent.id);
-		if (kept && kept.metadata.events === intent.events) {
+		if (kept && centreIsCurrent(kept.metadata, intent.events, now)) {
 			centres.set(intent.id, kept.values);
 			continue;
 		}
 		const centre = await latestCentre(ports, intent.id);
 		if (!centre) continue;
 		centres.set(intent.id, centre);
-		refreshed.push({ id: intent.id, namespace: intentNamespace(projectId), values: centre, metadata: { intent_id: intent.id, events: intent.events } });
+		refreshed.push({
+			id: intent.id,
+			namespace: intentNamespace(projectId),
+			values: centre,
+			metadata: { intent_id: intent.id, ...centreStamp(intent.events, now) },
+		});
 	}
 	await index.upsert(refreshed);
 	const byId = new Map(intents.map((i) => [i.id, i]));

@@ -9,6 +9,7 @@ import { type GroupingPorts, MIN_ISSUE_SIZE, namespaceOf, promoteCandidates } fr
 import { canMoveOn, systemTransition } from "#core/issues/lifecycle";
 import type { Metadata } from "#core/vector-index/vector-index";
 import { addBounded } from "#core/bounded-set";
+import { centreIsCurrent, centreStamp } from "#core/issues/centre-freshness";
 
 /** Issues of one signal whose centres are at least this similar are the same problem (embedded model). */
 export const MERGE_THRESHOLD: Record<string, number> = { "use-lite-512": 0.8, "@cf/baai/bge-base-en-v1.5": 0.92 };
@@ -50,7 +51,7 @@ async function mergeDuplicates(ports: GroupingPorts, issues: IssueRow[], now: nu
 	const stored = new Map((await index.get(sorted.map((i) => i.id))).map((r) => [r.id, r]));
 	for (const keep of sorted) {
 		if (gone.has(keep.id)) continue;
-		const centre = await issueCentre(ports, keep, stored.get(keep.id));
+		const centre = await issueCentre(ports, keep, now, stored.get(keep.id));
 		if (!centre) continue;
 		const near = await index.query(namespaceOf(keep.project_id, keep.signal), centre, { topK: 10 });
 		for (const match of near) {
@@ -65,8 +66,8 @@ async function mergeDuplicates(ports: GroupingPorts, issues: IssueRow[], now: nu
 }
 
 /**
- * An issue's centre: the index's copy while the issue has as many events as when it was computed (its
- * metadata says how many), else the mean of its latest 50 events' topic texts, written back to the index.
+ * An issue's centre: the index's copy while it is current (as many events as when it was computed, under a day
+ * old: core/issues/centre-freshness.ts), else the mean of its latest 50 events' topic texts, written back.
  * Every maintenance pass looks at every issue of a signal with more than one; recomputing them all each time
  * embedded 50 texts per issue every 5 minutes and rewrote every centre, which also emptied every isolate's
  * copy of the namespace (D1VectorIndex).
@@ -74,9 +75,10 @@ async function mergeDuplicates(ports: GroupingPorts, issues: IssueRow[], now: nu
 async function issueCentre(
 	ports: GroupingPorts,
 	issue: IssueRow,
+	now: number,
 	stored?: { values: ArrayLike<number>; metadata: Metadata },
 ): Promise<ArrayLike<number> | null> {
-	if (stored && stored.metadata.events === issue.events) return stored.values;
+	if (stored && centreIsCurrent(stored.metadata, issue.events, now)) return stored.values;
 	const { results } = await ports.db
 		.prepare(`SELECT ${ISSUE_EVENT_TEXT} AS text ${ISSUE_EVENT_JOINS} WHERE ie.issue_id = ? ORDER BY ie.timestamp DESC LIMIT 50`)
 		.bind(issue.id)
@@ -90,7 +92,7 @@ async function issueCentre(
 			id: issue.id,
 			namespace: namespaceOf(issue.project_id, issue.signal),
 			values: unit,
-			metadata: { issue_id: issue.id, signal: issue.signal, events: issue.events },
+			metadata: { issue_id: issue.id, signal: issue.signal, ...centreStamp(issue.events, now) },
 		},
 	]);
 	return unit;
@@ -123,7 +125,7 @@ const unrestorable = new Set<string>();
  * Vectorize moves them to D1 (issue 20), and how an index that lost rows heals: an issue without its centre
  * takes no new event, which then waits as a candidate and forms a duplicate.
  */
-async function restoreMissingCentres(ports: GroupingPorts): Promise<number> {
+async function restoreMissingCentres(ports: GroupingPorts, now: number): Promise<number> {
 	const { db, embedder } = ports;
 	const { results } = await db
 		.prepare(
@@ -134,10 +136,10 @@ async function restoreMissingCentres(ports: GroupingPorts): Promise<number> {
 		.all<IssueRow>();
 	let restored = 0;
 	for (const issue of results) {
-		if (await issueCentre(ports, issue)) restored++;
+		if (await issueCentre(ports, issue, now)) restored++;
 		else addBounded(unrestorable, issue.id);
 	}
-	restored += await restoreIntentCentres(ports, CENTRES_RESTORED_PER_PASS);
+	restored += await restoreIntentCentres(ports, CENTRES_RESTORED_PER_PASS, now);
 	await db
 		.prepare(
 			"UPDATE issue_exemplars SET indexed_at = NULL WHERE indexed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.id = issue_exemplars.id)",
@@ -176,7 +178,7 @@ async function indexExemplars(ports: GroupingPorts, now: number): Promise<number
  */
 export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 	const { db } = ports;
-	const centres = await restoreMissingCentres(ports);
+	const centres = await restoreMissingCentres(ports, now);
 	const exemplars = await indexExemplars(ports, now);
 	const split = (await splitRequestedIssues(ports, now)) + (await splitRequestedIntents(ports));
 	const { results: pending } = await db
@@ -194,7 +196,7 @@ export async function maintainIssues(ports: GroupingPorts, now = Date.now()) {
 	const { results: intentProjects } = await db.prepare("SELECT project_id FROM intents GROUP BY project_id HAVING count(*) > 1").all<{ project_id: string }>();
 	let intentsMerged = 0;
 	const mergeProjects = nextShare(intentProjects, (p) => p.project_id, "merges");
-	for (const p of mergeProjects.share) intentsMerged += await mergeDuplicateIntents(ports, p.project_id);
+	for (const p of mergeProjects.share) intentsMerged += await mergeDuplicateIntents(ports, p.project_id, now);
 	const deferred = issueGroups.deferred + intentGroups.deferred + mergeProjects.deferred;
 	const { results: issues } = await db
 		.prepare(
