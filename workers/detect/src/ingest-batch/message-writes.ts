@@ -87,7 +87,7 @@ export function eventDaysWrite(db: Db, events: EventMessage[]): Write | undefine
 }
 
 /**
- * Every write is idempotent (insert-or-ignore on the natural key, min/max on times,
+ * Every write is idempotent (insert-or-ignore on the natural key, the minimum of first times,
  * JSON merge on traits), so a message delivered twice leaves the database as once.
  */
 function eventWrites(db: Db, message: EventMessage, refs: BodyRefs): Write[] {
