@@ -2,6 +2,7 @@ import { and, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import * as schema from "#db/schema";
+import { DAY_MS } from "#core/timestamps";
 import type { EventMessage, IdentifyMessage, QueueMessage, SignalMessage } from "#core/queue-messages";
 import { bodyIsLong, storedAttachments, storedText, storedToolText, toolCallIsLong } from "#core/event-bodies";
 import type { BodyRefs } from "./event-body-writes";
@@ -72,7 +73,7 @@ export function eventDaysWrite(db: Db, events: EventMessage[]): Write | undefine
 	for (const { project_id: projectId, event } of events) {
 		// The first copy of an event in the batch is the one its insert keeps (a retried request may carry another time).
 		const key = `${projectId}\u0000${event.event_id}`;
-		if (!seen.has(key)) seen.set(key, [projectId, event.event_id, Math.floor(event.timestamp / 86_400_000)]);
+		if (!seen.has(key)) seen.set(key, [projectId, event.event_id, Math.floor(event.timestamp / DAY_MS)]);
 	}
 	if (seen.size === 0) return undefined;
 	const d = schema.eventDays;
@@ -124,8 +125,8 @@ function eventWrites(db: Db, message: EventMessage, refs: BodyRefs): Write[] {
 			.values({ projectId, userId: event.user_id, firstSeen: ts })
 			.onConflictDoUpdate({
 				target: [schema.users.projectId, schema.users.userId],
-				set: { firstSeen: sql`min(coalesce(${schema.users.firstSeen}, excluded.first_seen), excluded.first_seen)` },
-				// Only when the time moves: D1 bills an update that changes nothing as a row written.
+				set: { firstSeen: sql`excluded.first_seen` },
+				// Only when the time moves earlier: D1 bills an update that changes nothing as a row written.
 				setWhere: sql`${schema.users.firstSeen} is null or excluded.first_seen < ${schema.users.firstSeen}`,
 			}),
 		// Signals that arrived before this event now learn its time and whose they are (unless they said), and count
@@ -152,7 +153,7 @@ function eventWrites(db: Db, message: EventMessage, refs: BodyRefs): Write[] {
 				.values({ projectId, convoId: event.convo_id, userId: event.user_id, firstSeen: ts })
 				.onConflictDoUpdate({
 					target: [schema.conversations.projectId, schema.conversations.convoId],
-					set: { firstSeen: sql`min(${schema.conversations.firstSeen}, excluded.first_seen)` },
+					set: { firstSeen: sql`excluded.first_seen` },
 					setWhere: sql`excluded.first_seen < ${schema.conversations.firstSeen}`,
 				}),
 		);
